@@ -1,0 +1,85 @@
+"""One exception hierarchy with stable codes (`[E101] …`), the stage and the document concerned."""
+
+from __future__ import annotations
+
+
+class VeilleError(Exception):
+    """Base error. `code` is stable: tests and users may match on it."""
+
+    code = "E000"
+
+    def __init__(self, message: str, *, stage: str | None = None, document: str | None = None):
+        self.message = message
+        self.stage = stage
+        self.document = document
+        where = ", ".join(p for p in (f"stage={stage}" if stage else "", f"doc={document}" if document else "") if p)
+        super().__init__(f"[{self.code}] {message}" + (f" ({where})" if where else ""))
+
+
+class InputError(VeilleError):
+    """An input could not be read; the run skips it and goes on."""
+
+    code = "E100"
+
+
+class BinaryInputError(InputError):
+    code = "E101"
+
+
+class EncodingError(InputError):
+    code = "E102"
+
+
+class EmptyInputError(InputError):
+    code = "E103"
+
+
+class TooLargeInputError(InputError):
+    code = "E104"
+
+
+class MalformedInputError(InputError):
+    code = "E105"
+
+
+class UnsupportedInputError(InputError):
+    code = "E106"
+
+
+class MissingInputError(InputError):
+    code = "E107"
+
+
+class StageError(VeilleError):
+    """A stage failed on a document."""
+
+    code = "E200"
+
+
+class StageTimeoutError(StageError):
+    code = "E201"
+
+
+class ConfigError(VeilleError):
+    code = "E300"
+
+
+class MissingExtraError(VeilleError):
+    """An optional dependency group (extra) is not installed."""
+
+    code = "E301"
+
+
+class StoreError(VeilleError):
+    code = "E400"
+
+
+class EvalError(VeilleError):
+    code = "E500"
+
+
+def skip_reason(err: Exception) -> str:
+    """A short stable reason string for logs and the ingest report."""
+    if isinstance(err, VeilleError):
+        return f"{err.code}: {err.message}"
+    return f"E000: {type(err).__name__}: {err}"

@@ -1,0 +1,439 @@
+"""Shared data classes: every stage reads and writes these.
+
+A `Document` is born in `ingest` (raw text plus metadata), filled in by `clean`
+(title, byline, body, removed lines, language), and then annotated in place by
+the later stages (sentences, entities, actors, timexes, places, event mentions,
+quotes). All character offsets index into `Document.text`, the cleaned body.
+
+Records have `to_dict()` producing exactly the JSON shapes of `docs/contract.md`
+and `from_dict()` for the way back (store, shards, tests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+FACTUALITIES = ("asserted", "negated", "hypothetical", "planned", "claimed", "historical")
+PRECISIONS = ("day", "month", "year", "week", "season", "quarter", "decade", "century")
+
+EVENT_TYPES = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE",  # verbal cooperation
+    "COOPERATE", "AID", "RETREAT",  # material cooperation
+    "REQUEST", "ACCUSE", "REJECT", "THREATEN",  # verbal conflict
+    "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",  # material conflict
+)
+QUAD_CLASS = {
+    **dict.fromkeys(("AGREE", "CONSULT", "SUPPORT", "CONCEDE"), "verbal-cooperation"),
+    **dict.fromkeys(("COOPERATE", "AID", "RETREAT"), "material-cooperation"),
+    **dict.fromkeys(("REQUEST", "ACCUSE", "REJECT", "THREATEN"), "verbal-conflict"),
+    **dict.fromkeys(("PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"), "material-conflict"),
+}
+
+
+def stable_id(prefix: str, *parts: object, length: int = 16) -> str:
+    """A deterministic id from the given parts (content hash), e.g. `ev_3f2a…`."""
+    h = hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8"))
+    return f"{prefix}_{h.hexdigest()[:length]}"
+
+
+def normalise_for_hash(text: str) -> str:
+    """Body text normalised for the article id: NFC, whitespace collapsed, case kept."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, apostrophe-normalised form used for lexicon lookups."""
+    text = text.replace("\u2019", "'").replace("\u02bc", "'").replace("`", "'")
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class Record:
+    """Mixin: `to_dict` / `from_dict` for (nested) dataclasses."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None):
+        if data is None:
+            return None
+        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@dataclass
+class Published(Record):
+    """An article's own date and how it was found (contract: articles.published)."""
+
+    value: str | None = None
+    precision: str | None = None
+    method: str | None = None  # metadata | text | cross-document | None
+
+
+@dataclass
+class DateValue(Record):
+    """When an event happened (contract: events.date). `end` is set for ranges."""
+
+    value: str | None = None
+    precision: str | None = None
+    end: str | None = None
+
+
+@dataclass
+class Timex(Record):
+    """A temporal expression found in the text.
+
+    `value` is the ISO-TimeML value (`2023-09-13`, `2023-09`, `2023-W37`, `P6D`,
+    `XXXX-WXX-2`…); `date` is the calendar resolution used by events (ISO date or
+    None for durations and unanchored values) with its `precision`.
+    """
+
+    start: int
+    end: int
+    text: str
+    type: str = "DATE"  # DATE | TIME | DURATION | SET
+    value: str | None = None
+    date: str | None = None
+    precision: str | None = None
+    end_date: str | None = None  # ranges: last day covered
+    anchor: str | None = None  # the date relative expressions were resolved against
+    rule: str | None = None  # which rule produced it (for debugging / annotate)
+    direction: str | None = None  # past | future | None (tense-aware weekdays)
+
+
+# --------------------------------------------------------------------------- text layers
+
+
+@dataclass
+class RemovedLine(Record):
+    line: str
+    reason: str
+
+
+@dataclass
+class Sentence(Record):
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Entity(Record):
+    start: int
+    end: int
+    text: str
+    label: str  # spaCy label (PER, ORG, LOC, MISC) possibly corrected by a later stage
+
+
+# --------------------------------------------------------------------------- actors
+
+
+@dataclass
+class Actor(Record):
+    """A canonical actor (contract: actors.jsonl)."""
+
+    actor_id: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    kind: str = "person"  # person | organisation | state | group
+    country: str | None = None  # ISO3 or PLOVER code (IGO, NGO, …)
+    sector: str | None = None  # PLOVER sector: GOV, MIL, REB, …
+    role: str | None = None
+    wikidata: str | None = None
+    n_mentions: int = 0
+
+    def ref(self) -> ActorRef:
+        return ActorRef(
+            name=self.name, country=self.country, sector=self.sector, role=self.role,
+            wikidata=self.wikidata, actor_id=self.actor_id,
+        )
+
+
+@dataclass
+class ActorRef(Record):
+    """An actor as embedded in events, mentions and quotes (contract: events.source)."""
+
+    name: str
+    country: str | None = None
+    sector: str | None = None
+    role: str | None = None
+    wikidata: str | None = None
+    actor_id: str | None = None
+
+
+@dataclass
+class ActorMention(Record):
+    """A span of text that refers to an actor."""
+
+    start: int
+    end: int
+    text: str
+    actor_id: str
+    how: str = "name"  # name | surname | role | metonymy | demonym | alias | known
+
+
+# --------------------------------------------------------------------------- places
+
+
+@dataclass
+class Location(Record):
+    """A resolved place (contract: events.location), plus gazetteer details."""
+
+    name: str
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geonames_id: int | None = None
+    precision: str | None = None  # country | admin1 | city | site
+    admin1: str | None = None
+    feature_class: str | None = None
+    raw: str | None = None  # the string as written in the text
+
+
+@dataclass
+class PlaceMention(Record):
+    start: int
+    end: int
+    text: str
+    location: Location | None = None
+
+    @classmethod
+    def from_dict(cls, data):
+        if data is None:
+            return None
+        return cls(data["start"], data["end"], data["text"], Location.from_dict(data.get("location")))
+
+
+# --------------------------------------------------------------------------- events & quotes
+
+
+@dataclass
+class EventMention(Record):
+    """One report of an event in one sentence (contract: mentions.jsonl)."""
+
+    mention_id: str
+    article_id: str
+    type: str
+    trigger: str
+    sentence: str
+    char_start: int  # evidence sentence span in Document.text
+    char_end: int
+    trigger_start: int = -1
+    trigger_end: int = -1
+    mode: str | None = None
+    contexts: list[str] = field(default_factory=list)
+    source: list[ActorRef] = field(default_factory=list)
+    target: list[ActorRef] = field(default_factory=list)
+    date: DateValue | None = None
+    location: Location | None = None
+    factuality: str = "asserted"
+    claimed_by: ActorRef | None = None
+    confidence: float = 0.5
+    numbers: dict[str, float] = field(default_factory=dict)  # e.g. {"killed": 12}
+    event_id: str | None = None
+
+    @classmethod
+    def from_dict(cls, data):
+        if data is None:
+            return None
+        d = dict(data)
+        d["source"] = [ActorRef.from_dict(a) for a in d.get("source") or []]
+        d["target"] = [ActorRef.from_dict(a) for a in d.get("target") or []]
+        d["date"] = DateValue.from_dict(d.get("date"))
+        d["location"] = Location.from_dict(d.get("location"))
+        d["claimed_by"] = ActorRef.from_dict(d.get("claimed_by"))
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+@dataclass
+class Quote(Record):
+    quote_id: str
+    article_id: str
+    text: str
+    direct: bool
+    char_start: int
+    char_end: int
+    speaker: ActorRef | None = None
+    date: str | None = None
+
+    @classmethod
+    def from_dict(cls, data):
+        if data is None:
+            return None
+        d = dict(data)
+        d["speaker"] = ActorRef.from_dict(d.get("speaker"))
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+@dataclass
+class Contradiction(Record):
+    field: str
+    values: list[Any]
+    mention_ids: list[str]
+
+
+@dataclass
+class Event(Record):
+    """A real-world event: one or more mentions merged (contract: events.jsonl)."""
+
+    event_id: str
+    type: str
+    mode: str | None = None
+    contexts: list[str] = field(default_factory=list)
+    source: list[ActorRef] = field(default_factory=list)
+    target: list[ActorRef] = field(default_factory=list)
+    date: DateValue | None = None
+    location: Location | None = None
+    factuality: str = "asserted"
+    claimed_by: ActorRef | None = None
+    confidence: float = 0.5
+    n_mentions: int = 1
+    n_sources: int = 1
+    first_reported: str | None = None
+    contradictions: list[Contradiction] = field(default_factory=list)
+    story_id: str | None = None
+    mention_ids: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data):
+        if data is None:
+            return None
+        d = dict(data)
+        d["source"] = [ActorRef.from_dict(a) for a in d.get("source") or []]
+        d["target"] = [ActorRef.from_dict(a) for a in d.get("target") or []]
+        d["date"] = DateValue.from_dict(d.get("date"))
+        d["location"] = Location.from_dict(d.get("location"))
+        d["claimed_by"] = ActorRef.from_dict(d.get("claimed_by"))
+        d["contradictions"] = [Contradiction.from_dict(c) for c in d.get("contradictions") or []]
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+@dataclass
+class Story(Record):
+    story_id: str
+    title: str
+    article_ids: list[str] = field(default_factory=list)
+    event_ids: list[str] = field(default_factory=list)
+    start: str | None = None
+    end: str | None = None
+    actors: list[str] = field(default_factory=list)
+    follows: str | None = None  # an earlier story this one continues
+
+
+# --------------------------------------------------------------------------- the document
+
+
+@dataclass
+class RawDocument:
+    """What `ingest` yields: text decoded to str plus whatever metadata the input carried."""
+
+    source_path: str
+    text: str
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # ISO date string from metadata, if any
+    byline: str | None = None
+    language: str | None = None
+    is_html_extract: bool = False  # text already extracted by trafilatura (no line cleaning needed)
+
+
+# Fields of Document that are annotations rather than article fields.
+ANNOTATION_FIELDS = ("sentences", "entities", "actors", "actor_mentions", "timexes", "places",
+                     "mentions", "quotes")
+
+
+@dataclass
+class Document(Record):
+    """An article and every stage's reading of it."""
+
+    article_id: str
+    source_path: str
+    text: str
+    raw_text: str = ""
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    credit: str | None = None  # "Avec AFP", "X, Associated Press"
+    language: str | None = None
+    published: Published = field(default_factory=Published)
+    removed_lines: list[RemovedLine] = field(default_factory=list)
+    duplicate_of: str | None = None
+    story_id: str | None = None
+    # annotation layers
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    actor_mentions: list[ActorMention] = field(default_factory=list)
+    timexes: list[Timex] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
+    mentions: list[EventMention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    # non-serialised scratch space: spaCy Doc, per-stage notes
+    spacy_doc: Any = field(default=None, repr=False, compare=False)
+    stage_errors: list[str] = field(default_factory=list)
+
+    def article_dict(self) -> dict[str, Any]:
+        """The articles.jsonl record of the contract."""
+        return {
+            "article_id": self.article_id,
+            "source_path": self.source_path,
+            "url": self.url,
+            "outlet": self.outlet,
+            "title": self.title,
+            "byline": self.byline,
+            "language": self.language,
+            "published": self.published.to_dict(),
+            "text": self.text,
+            "removed_lines": [r.to_dict() for r in self.removed_lines],
+            "duplicate_of": self.duplicate_of,
+            "story_id": self.story_id,
+            "credit": self.credit,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.article_dict()
+        d["raw_text"] = self.raw_text
+        d["sentences"] = [s.to_dict() for s in self.sentences]
+        d["entities"] = [e.to_dict() for e in self.entities]
+        d["actors"] = {k: a.to_dict() for k, a in self.actors.items()}
+        d["actor_mentions"] = [m.to_dict() for m in self.actor_mentions]
+        d["timexes"] = [t.to_dict() for t in self.timexes]
+        d["places"] = [p.to_dict() for p in self.places]
+        d["mentions"] = [m.to_dict() for m in self.mentions]
+        d["quotes"] = [q.to_dict() for q in self.quotes]
+        d["stage_errors"] = list(self.stage_errors)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        d = dict(data)
+        d["published"] = Published.from_dict(d.get("published")) or Published()
+        d["removed_lines"] = [RemovedLine.from_dict(r) for r in d.get("removed_lines") or []]
+        d["sentences"] = [Sentence.from_dict(s) for s in d.get("sentences") or []]
+        d["entities"] = [Entity.from_dict(e) for e in d.get("entities") or []]
+        d["actors"] = {k: Actor.from_dict(a) for k, a in (d.get("actors") or {}).items()}
+        d["actor_mentions"] = [ActorMention.from_dict(m) for m in d.get("actor_mentions") or []]
+        d["timexes"] = [Timex.from_dict(t) for t in d.get("timexes") or []]
+        d["places"] = [PlaceMention.from_dict(p) for p in d.get("places") or []]
+        d["mentions"] = [EventMention.from_dict(m) for m in d.get("mentions") or []]
+        d["quotes"] = [Quote.from_dict(q) for q in d.get("quotes") or []]
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        for s in self.sentences:
+            if s.start <= offset < s.end:
+                return s
+        return None

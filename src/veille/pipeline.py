@@ -1,0 +1,168 @@
+"""The per-document pipeline: named stages run in order, each checked, one error policy.
+
+A stage is an object configured once (`Stage(settings)`) with `__call__(doc) -> doc`;
+a stage that benefits from batching (spaCy) may also define `pipe(docs) -> docs`.
+Corpus-level passes (dedup, merge) are not stages: they run in `veille.api` around it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import signal
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Protocol, runtime_checkable
+
+from .config import STAGE_FACTORIES, Settings
+from .dates import normalise_iso_date, precision_of_iso
+from .errors import ConfigError, StageError, StageTimeoutError
+from .models import Document, Published, RawDocument, normalise_for_hash, stable_id
+
+log = logging.getLogger("veille.pipeline")
+
+
+@runtime_checkable
+class Stage(Protocol):
+    name: str
+
+    def __call__(self, doc: Document) -> Document: ...
+
+
+def article_id_for(text: str) -> str:
+    """Content-hash id of an article: the same body always gets the same id."""
+    return stable_id("art", normalise_for_hash(text))
+
+
+def new_document(raw: RawDocument) -> Document:
+    """A Document from ingest's output, before cleaning: text is the raw text."""
+    published = Published()
+    if raw.published:
+        value = normalise_iso_date(raw.published)
+        if value:
+            published = Published(value, precision_of_iso(value), "metadata")
+    return Document(
+        article_id=article_id_for(raw.text),
+        source_path=raw.source_path,
+        text=raw.text,
+        raw_text=raw.text,
+        url=raw.url,
+        outlet=raw.outlet,
+        title=raw.title,
+        byline=raw.byline,
+        language=raw.language,
+        published=published,
+    )
+
+
+@contextmanager
+def time_budget(seconds: float, stage: str, document: str):
+    """Raise StageTimeoutError if the block runs longer than `seconds` (main thread only)."""
+    usable = seconds and seconds > 0 and threading.current_thread() is threading.main_thread() \
+        and hasattr(signal, "setitimer")
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise StageTimeoutError(f"stage exceeded its {seconds:g}s budget", stage=stage, document=document)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class Pipeline:
+    """Runs the configured stages over documents.
+
+    >>> pipe = Pipeline(stages=["clean"])
+    >>> doc = pipe.run_text("Accueil / Monde\\nLe sommet a eu lieu hier à Paris.")
+    """
+
+    def __init__(self, settings: Settings | None = None, *, stages: Sequence[str] | None = None):
+        self.settings = settings or Settings()
+        self.stage_names: list[str] = list(stages if stages is not None else self.settings.stages)
+        unknown = [s for s in self.stage_names if s not in STAGE_FACTORIES]
+        if unknown:
+            raise ConfigError(f"unknown stage(s): {', '.join(unknown)}; known: {', '.join(STAGE_FACTORIES)}")
+        self._stages: dict[str, Stage] = {}
+        self.timings: dict[str, float] = dict.fromkeys(self.stage_names, 0.0)
+
+    def get_stage(self, name: str) -> Stage:
+        if name not in self._stages:
+            module_name, _, cls_name = STAGE_FACTORIES[name].partition(":")
+            cls = getattr(importlib.import_module(module_name), cls_name)
+            self._stages[name] = cls(self.settings)
+        return self._stages[name]
+
+    @property
+    def stages(self) -> list[tuple[str, Stage]]:
+        return [(n, self.get_stage(n)) for n in self.stage_names]
+
+    # ------------------------------------------------------------------ running
+
+    def process(self, raws: Iterable[RawDocument], *, dct: str | None = None) -> Iterator[Document]:
+        """Stream documents through all stages, in batches of `settings.batch_size`."""
+        batch: list[Document] = []
+        for raw in raws:
+            batch.append(self._start(raw, dct))
+            if len(batch) >= self.settings.batch_size:
+                yield from self._run_batch(batch)
+                batch = []
+        if batch:
+            yield from self._run_batch(batch)
+
+    def run_document(self, raw: RawDocument, *, dct: str | None = None) -> Document:
+        return next(iter(self._run_batch([self._start(raw, dct)])))
+
+    def run_text(self, text: str, *, dct: str | None = None, source_path: str = "<text>",
+                 **meta) -> Document:
+        return self.run_document(RawDocument(source_path=source_path, text=text, **meta), dct=dct)
+
+    def _start(self, raw: RawDocument, dct: str | None) -> Document:
+        doc = new_document(raw)
+        if dct:
+            # an explicit creation date overrides whatever the page says
+            doc.published = Published(dct, precision_of_iso(dct), "metadata")
+        return doc
+
+    def _run_batch(self, docs: list[Document]) -> list[Document]:
+        for name in self.stage_names:
+            stage = self.get_stage(name)
+            t0 = time.perf_counter()
+            pipe = getattr(stage, "pipe", None)
+            if pipe is not None:
+                try:
+                    docs = list(pipe(docs))
+                except Exception as err:  # noqa: BLE001 - one error policy for every stage
+                    if self.settings.on_error == "raise":
+                        raise
+                    log.warning("stage %s failed on a batch, retrying one by one: %s", name, err)
+                    docs = [self._apply(name, stage, d) for d in docs]
+            else:
+                docs = [self._apply(name, stage, d) for d in docs]
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
+        return docs
+
+    def _apply(self, name: str, stage: Stage, doc: Document) -> Document:
+        try:
+            with time_budget(self.settings.stage_timeout_s, name, doc.article_id):
+                out = stage(doc) if not hasattr(stage, "pipe") else next(iter(stage.pipe([doc])))
+        except Exception as err:  # noqa: BLE001
+            if self.settings.on_error == "raise":
+                raise
+            error = err if isinstance(err, StageError) else StageError(
+                f"{type(err).__name__}: {err}", stage=name, document=doc.article_id)
+            log.warning("%s (%s)", error, doc.source_path)
+            doc.stage_errors.append(str(error))
+            return doc
+        if not isinstance(out, Document):
+            raise StageError(f"stage returned {type(out).__name__}, expected Document",
+                             stage=name, document=doc.article_id)
+        return out

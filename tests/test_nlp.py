@@ -1,0 +1,18 @@
+from veille.models import Document
+
+
+def test_nlp_sentences_split_at_lines_and_final_punctuation_only(parser):
+    text = "M. Poutine a reçu Kim Jong Un mardi. « Nous sommes prêts. » a-t-il dit.\nLe sommet a eu lieu à Vostotchny"
+    doc = parser(Document("a", "x", text))
+    assert [s.text for s in doc.sentences] == [
+        "M. Poutine a reçu Kim Jong Un mardi.",
+        "« Nous sommes prêts. » a-t-il dit.",
+        "Le sommet a eu lieu à Vostotchny",
+    ]
+    assert all(doc.text[s.start:s.end] == s.text for s in doc.sentences)
+
+
+def test_nlp_keeps_multiword_names_in_one_sentence(parser):
+    doc = parser(Document("a", "x", "Kim Jong Un est arrivé à Vladivostok. Il a été accueilli."))
+    assert len(doc.sentences) == 2
+    assert any(e.text == "Kim Jong Un" for e in doc.entities)
