@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BASELINE = json.loads((ROOT / "eval" / "baseline.json").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def scores_for(stage: str) -> dict[str, float]:
     return run_scorer(stage, ROOT / "eval" / stage)
 

@@ -42,7 +42,7 @@ def sentence_boundaries(doc: SpacyDoc) -> SpacyDoc:
         elif prev_final and (tok.is_title or tok.is_upper or tok.text in OPENERS or tok.is_digit):
             start = True
         if tok.is_space:
-            start = False if not ("\n" in prev.text) else start
+            start = False if "\n" not in prev.text else start
         tok.is_sent_start = start
         if tok.text in FINAL_PUNCT:
             prev_final = True
