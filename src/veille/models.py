@@ -371,6 +371,9 @@ class Document(Record):
     removed_lines: list[RemovedLine] = field(default_factory=list)
     duplicate_of: str | None = None
     story_id: str | None = None
+    # True when the text came out of an HTML extractor (trafilatura) rather than a raw text page:
+    # the cleaner then applies only its high-precision pattern rules.
+    html_extract: bool = False
     # annotation layers
     sentences: list[Sentence] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
@@ -405,6 +408,7 @@ class Document(Record):
     def to_dict(self) -> dict[str, Any]:
         d = self.article_dict()
         d["raw_text"] = self.raw_text
+        d["html_extract"] = self.html_extract
         d["sentences"] = [s.to_dict() for s in self.sentences]
         d["entities"] = [e.to_dict() for e in self.entities]
         d["actors"] = {k: a.to_dict() for k, a in self.actors.items()}

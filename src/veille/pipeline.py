@@ -18,7 +18,7 @@ from typing import Protocol, runtime_checkable
 
 from .config import STAGE_FACTORIES, Settings
 from .dates import normalise_iso_date, precision_of_iso
-from .errors import ConfigError, StageError, StageTimeoutError
+from .errors import ConfigError, InputError, StageError, StageTimeoutError, skip_reason
 from .models import Document, Published, RawDocument, normalise_for_hash, stable_id
 
 log = logging.getLogger("veille.pipeline")
@@ -54,6 +54,7 @@ def new_document(raw: RawDocument) -> Document:
         byline=raw.byline,
         language=raw.language,
         published=published,
+        html_extract=raw.is_html_extract,
     )
 
 
@@ -93,6 +94,7 @@ class Pipeline:
             raise ConfigError(f"unknown stage(s): {', '.join(unknown)}; known: {', '.join(STAGE_FACTORIES)}")
         self._stages: dict[str, Stage] = {}
         self.timings: dict[str, float] = dict.fromkeys(self.stage_names, 0.0)
+        self.rejected: list[tuple[str, Exception]] = []
 
     def get_stage(self, name: str) -> Stage:
         if name not in self._stages:
@@ -111,7 +113,7 @@ class Pipeline:
         """Stream documents through all stages, in batches of `settings.batch_size`."""
         batch: list[Document] = []
         for raw in raws:
-            batch.append(self._start(raw, dct))
+            batch.append(self.start(raw, dct))
             if len(batch) >= self.settings.batch_size:
                 yield from self._run_batch(batch)
                 batch = []
@@ -119,13 +121,18 @@ class Pipeline:
             yield from self._run_batch(batch)
 
     def run_document(self, raw: RawDocument, *, dct: str | None = None) -> Document:
-        return next(iter(self._run_batch([self._start(raw, dct)])))
+        """Process one document; an input the stages reject raises its `InputError`."""
+        self.rejected.clear()
+        docs = self._run_batch([self.start(raw, dct)])
+        if not docs:
+            raise self.rejected[-1][1]
+        return docs[0]
 
     def run_text(self, text: str, *, dct: str | None = None, source_path: str = "<text>",
                  **meta) -> Document:
         return self.run_document(RawDocument(source_path=source_path, text=text, **meta), dct=dct)
 
-    def _start(self, raw: RawDocument, dct: str | None) -> Document:
+    def start(self, raw: RawDocument, dct: str | None) -> Document:
         doc = new_document(raw)
         if dct:
             # an explicit creation date overrides whatever the page says
@@ -133,27 +140,44 @@ class Pipeline:
         return doc
 
     def _run_batch(self, docs: list[Document]) -> list[Document]:
-        for name in self.stage_names:
+        return self.run_stages(docs)
+
+    def run_stages(self, docs: list[Document], names: Sequence[str] | None = None) -> list[Document]:
+        """Run the named stages (default: all) over a batch; rejected documents are dropped.
+
+        A stage raising an `InputError` (e.g. clean finding nothing but furniture) rejects the
+        document: it is recorded in `self.rejected` with its reason. Any other failure drops
+        only that stage's layer for that document (policy "skip") or propagates ("raise").
+        """
+        for name in names if names is not None else self.stage_names:
+            if not docs:
+                break
             stage = self.get_stage(name)
             t0 = time.perf_counter()
             pipe = getattr(stage, "pipe", None)
-            if pipe is not None:
+            if pipe is not None and len(docs) > 1:
                 try:
                     docs = list(pipe(docs))
                 except Exception as err:  # noqa: BLE001 - one error policy for every stage
                     if self.settings.on_error == "raise":
                         raise
                     log.warning("stage %s failed on a batch, retrying one by one: %s", name, err)
-                    docs = [self._apply(name, stage, d) for d in docs]
+                    docs = [d for d in (self._apply(name, stage, d) for d in docs) if d is not None]
             else:
-                docs = [self._apply(name, stage, d) for d in docs]
+                docs = [d for d in (self._apply(name, stage, d) for d in docs) if d is not None]
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
         return docs
 
-    def _apply(self, name: str, stage: Stage, doc: Document) -> Document:
+    def _apply(self, name: str, stage: Stage, doc: Document) -> Document | None:
         try:
             with time_budget(self.settings.stage_timeout_s, name, doc.article_id):
-                out = stage(doc) if not hasattr(stage, "pipe") else next(iter(stage.pipe([doc])))
+                out = stage(doc)
+        except InputError as err:
+            if self.settings.on_error == "raise":
+                raise
+            log.warning("rejected %s at stage %s: %s", doc.source_path, name, skip_reason(err))
+            self.rejected.append((doc.source_path, err))
+            return None
         except Exception as err:  # noqa: BLE001
             if self.settings.on_error == "raise":
                 raise

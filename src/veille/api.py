@@ -1,0 +1,179 @@
+"""The library API that the CLI and the web server both call.
+
+    ingest(paths)  → read, clean, dedup, analyse and store new documents (idempotent)
+    merge()        → cross-document events and stories over the whole store
+    export(out)    → the contract's files
+    annotate(text) → one document through every stage, no store
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from .config import Settings, load_settings
+from .dedup import Deduplicator
+from .errors import InputError
+from .ingest import IngestReport, read_inputs
+from .models import Document, Event, RawDocument, stable_id
+from .pipeline import Pipeline
+from .store import SQLiteStore, open_store
+
+log = logging.getLogger("veille.api")
+
+SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
+
+
+def _batched(items: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
+    batch: list[RawDocument] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ingest_raw(raws: Iterable[RawDocument], store: SQLiteStore, settings: Settings | None = None, *,
+               pipeline: Pipeline | None = None, report: IngestReport | None = None,
+               dct: str | None = None, on_document: Callable[[Document], None] | None = None
+               ) -> IngestReport:
+    """Process RawDocuments into the store, skipping the ones already there (by content hash).
+
+    Cleaning runs first so the content-hash id is known before the expensive stages: an
+    article already in the store costs only its cleaning on re-ingest.
+    """
+    settings = settings or Settings()
+    pipeline = pipeline or Pipeline(settings)
+    report = report if report is not None else IngestReport()
+    dedup = Deduplicator(settings)
+    dedup.load(store.signatures())
+    order = store.article_order()
+    first = [n for n in pipeline.stage_names if n == "clean"]
+    rest = [n for n in pipeline.stage_names if n != "clean"]
+    for batch in _batched(raws, settings.batch_size):
+        pipeline.rejected.clear()
+        docs = pipeline.run_stages([pipeline.start(raw, dct) for raw in batch], first)
+        for source, err in pipeline.rejected:
+            report.skip(source, err)
+        fresh: list[Document] = []
+        seen_in_batch: set[str] = set()
+        for doc in docs:
+            if doc.article_id in seen_in_batch or store.has_article(doc.article_id):
+                store.add_source(doc.article_id, doc.source_path)
+                report.unchanged += 1
+                continue
+            seen_in_batch.add(doc.article_id)
+            fresh.append(doc)
+        signatures = {}
+        for doc in fresh:
+            order.setdefault(doc.article_id, len(order) + 1)
+            signatures[doc.article_id] = dedup.signature_bytes(dedup(doc, order))
+            if doc.duplicate_of:
+                report.near_duplicates += 1
+        pipeline.rejected.clear()
+        processed = pipeline.run_stages(fresh, rest)
+        for source, err in pipeline.rejected:
+            report.skip(source, err)
+        for doc in processed:
+            if store.add_document(doc, signatures.get(doc.article_id)):
+                report.added += 1
+                report.article_ids.append(doc.article_id)
+            else:
+                report.unchanged += 1
+            if on_document:
+                on_document(doc)
+    return report
+
+
+def ingest(inputs: Iterable[str | Path], settings: Settings | None = None, *,
+           store: SQLiteStore | None = None, dct: str | None = None,
+           on_document: Callable[[Document], None] | None = None, run_merge: bool = True) -> IngestReport:
+    """Ingest files, directories or globs into the store named by `settings.db`."""
+    settings = settings or load_settings()
+    own = store is None
+    store = store or open_store(settings.db)
+    try:
+        report = IngestReport()
+        raws = read_inputs(inputs, settings, report)
+        ingest_raw(raws, store, settings, report=report, dct=dct, on_document=on_document)
+        if run_merge and report.added:
+            merge(store, settings)
+        return report
+    finally:
+        if own:
+            store.close()
+
+
+def ingest_text(text: str, store: SQLiteStore, settings: Settings | None = None, *,
+                source_path: str = "<upload>", **meta) -> IngestReport:
+    """Ingest one pasted or uploaded text (the web app's upload)."""
+    report = IngestReport(read=1)
+    raw = RawDocument(source_path=source_path, text=text, **meta)
+    if not text.strip():
+        report.skip(source_path, InputError("the text is empty", stage="ingest", document=source_path))
+        return report
+    ingest_raw([raw], store, settings, report=report)
+    if report.added:
+        merge(store, settings)
+    return report
+
+
+def events_from_mentions(store: SQLiteStore) -> list[Event]:
+    """Fallback when the merge stage is not installed: one event per mention."""
+    events = []
+    for m in store.iter_mentions():
+        events.append(Event(
+            event_id=stable_id("ev", m.mention_id), type=m.type, mode=m.mode, contexts=m.contexts,
+            source=m.source, target=m.target, date=m.date, location=m.location, factuality=m.factuality,
+            claimed_by=m.claimed_by, confidence=m.confidence, mention_ids=[m.mention_id]))
+    return events
+
+
+def merge(store: SQLiteStore, settings: Settings | None = None) -> dict[str, int]:
+    """Cross-document pass: events from mentions, stories, contradictions, cross-document dates."""
+    try:
+        from .merge import Merger
+    except ImportError:
+        events = events_from_mentions(store)
+        store.replace_merge_output(events, [], {e.mention_ids[0]: e.event_id for e in events}, {})
+        return {"events": len(events), "stories": 0}
+    return Merger(settings or Settings()).run(store)
+
+
+def export(out_dir: str | Path, fmt: str = "jsonl", settings: Settings | None = None,
+           store: SQLiteStore | None = None) -> dict[str, int]:
+    from .export import export_store
+
+    settings = settings or load_settings()
+    own = store is None
+    store = store or open_store(settings.db)
+    try:
+        return export_store(store, out_dir, fmt)
+    finally:
+        if own:
+            store.close()
+
+
+def annotate(text: str, *, dct: str | None = None, settings: Settings | None = None,
+             source_path: str = "<text>", **meta) -> Document:
+    """Every per-document stage on one text; nothing is stored."""
+    return Pipeline(settings or Settings()).run_text(text, dct=dct, source_path=source_path, **meta)
+
+
+def annotate_path(path: str | Path, *, dct: str | None = None, settings: Settings | None = None) -> Document:
+    """Read one file (text, HTML, TimeML) and annotate it; an unreadable file raises its InputError."""
+    settings = settings or Settings()
+    report = IngestReport()
+    raws = list(read_inputs([path], settings, report))
+    if not raws:
+        reason = report.skipped[0].reason if report.skipped else "nothing to read"
+        raise InputError(f"{path}: {reason}", stage="ingest", document=str(path))
+    return Pipeline(settings).run_document(raws[0], dct=dct)
+
+
+def sample_inputs() -> list[Path]:
+    return sorted(p for p in SAMPLE_DIR.rglob("*") if p.is_file() and p.suffix.lower() in
+                  {".txt", ".html", ".htm", ".jsonl"})

@@ -1,0 +1,205 @@
+"""The `veille` command. Each command validates its arguments and calls one library function."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import api
+from .config import Settings, load_settings
+from .errors import VeilleError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="veille: French news pages → actors, events, cross-source timelines.")
+console = Console()
+err_console = Console(stderr=True)
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="SQLite store path (default: veille.db or $VEILLE_DB).")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="spaCy model: md (default), sm, or a package name.")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML settings file.")]
+
+
+def make_settings(db: str | None = None, model: str | None = None, config: Path | None = None,
+                  **overrides) -> Settings:
+    """The one place where flags become settings."""
+    return load_settings(config, db=db, model=model, **overrides)
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _fail(err: Exception) -> None:
+    err_console.print(f"[red]error:[/red] {err}")
+    raise typer.Exit(2)
+
+
+@app.callback()
+def main_options(verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Log each skipped input.")] = False
+                 ) -> None:
+    _setup_logging(verbose)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories or glob patterns.")],
+    db: DbOpt = None, model: ModelOpt = None, config: ConfigOpt = None,
+    dct: Annotated[str | None, typer.Option(help="Creation date for all inputs (YYYY-MM-DD).")] = None,
+    no_merge: Annotated[bool, typer.Option("--no-merge", help="Skip the cross-document pass.")] = False,
+    batch_size: Annotated[int | None, typer.Option(help="Documents per spaCy batch.")] = None,
+) -> None:
+    """Read, clean, deduplicate and analyse documents into the store (idempotent)."""
+    try:
+        settings = make_settings(db, model, config, batch_size=batch_size)
+        with console.status("ingesting…"):
+            report = api.ingest(paths, settings, dct=dct, run_merge=not no_merge)
+    except VeilleError as err:
+        _fail(err)
+    _print_report(report, settings.db)
+    if report.read == 0 and report.unchanged == 0:
+        raise typer.Exit(1)
+
+
+def _print_report(report, db: str) -> None:
+    console.print(f"read {report.read}, added [bold]{report.added}[/bold], unchanged {report.unchanged}, "
+                  f"near-duplicates {report.near_duplicates}, skipped {len(report.skipped)} → {db}")
+    for s in report.skipped:
+        err_console.print(f"  [yellow]skipped[/yellow] {s.source}: {s.reason}")
+
+
+@app.command()
+def search(query: Annotated[str, typer.Argument(help="FTS5 query, e.g. 'Poutine AND Kim'.")],
+           db: DbOpt = None, limit: int = 20) -> None:
+    """Full-text search over the stored articles."""
+    from .store import open_store
+
+    settings = make_settings(db)
+    with open_store(settings.db) as store:
+        rows = store.search(query, limit=limit)
+    table = Table("article", "published", "outlet", "title", "match")
+    for r in rows:
+        table.add_row(r["article_id"], r["published"] or "", r["outlet"] or "", r["title"] or "", r["snippet"])
+    console.print(table)
+    if not rows:
+        console.print("no match")
+
+
+@app.command()
+def export(out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+           fmt: Annotated[str, typer.Option("--format", help="jsonl, parquet or csv.")] = "jsonl",
+           db: DbOpt = None) -> None:
+    """Write articles, events, mentions, actors, quotes and stories files (see docs/contract.md)."""
+    try:
+        counts = api.export(out, fmt, make_settings(db))
+    except VeilleError as err:
+        _fail(err)
+    console.print(", ".join(f"{k}: {v}" for k, v in counts.items()) + f" → {out}")
+
+
+@app.command()
+def merge(db: DbOpt = None) -> None:
+    """Re-run the cross-document pass (events, stories, contradictions, dates)."""
+    from .store import open_store
+
+    settings = make_settings(db)
+    with open_store(settings.db) as store:
+        counts = api.merge(store, settings)
+    console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@app.command()
+def stats(db: DbOpt = None) -> None:
+    """Counts of what the store holds."""
+    from .store import open_store
+
+    settings = make_settings(db)
+    with open_store(settings.db) as store:
+        console.print(store.stats())
+
+
+@app.command("eval")
+def eval_cmd(gold_dir: Annotated[Path, typer.Argument(help="Folder with one sub-folder per stage (eval/).")],
+             only: Annotated[list[str] | None, typer.Option(help="Score only these stages.")] = None,
+             model: ModelOpt = None,
+             as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Score each stage against annotated documents and print one table."""
+    from .evaluate import evaluate
+
+    try:
+        results = evaluate(gold_dir, make_settings(model=model), only=only)
+    except VeilleError as err:
+        _fail(err)
+    if as_json:
+        console.print_json(json.dumps(results))
+        return
+    table = Table("stage", "metric", "value")
+    for stage, metrics in results.items():
+        for k, v in metrics.items():
+            table.add_row(stage, k, f"{v:.4f}" if isinstance(v, float) else str(v))
+    console.print(table)
+
+
+@app.command()
+def annotate(
+    path: Annotated[str, typer.Argument(help="A text, HTML or TimeML file, or - for stdin.")],
+    dct: Annotated[str | None, typer.Option(help="Document creation date (YYYY-MM-DD) for relative dates.")] = None,
+    lang: Annotated[str, typer.Option(help="Language of the document.")] = "fr",
+    fmt: Annotated[str, typer.Option("--format", help="json, html, text or timeml.")] = "json",
+    model: ModelOpt = None,
+) -> None:
+    """Show every stage's reading of one document (nothing is stored)."""
+    from . import render
+
+    settings = make_settings(model=model, lang=lang)
+    try:
+        if path == "-":
+            doc = api.annotate(sys.stdin.read(), dct=dct, settings=settings, source_path="<stdin>")
+        else:
+            doc = api.annotate_path(path, dct=dct, settings=settings)
+        out = render.render(doc, fmt)
+    except VeilleError as err:
+        _fail(err)
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+
+
+@app.command()
+def demo(db: DbOpt = None, model: ModelOpt = None,
+         out: Annotated[Path | None, typer.Option(help="Also export the demo dataset here.")] = None) -> None:
+    """Run the whole pipeline on the bundled sample corpus and print a summary."""
+    from . import render
+    from .store import open_store
+
+    tmp = None
+    if db is None:
+        tmp = tempfile.mkdtemp(prefix="veille-demo-")
+        db = str(Path(tmp) / "demo.db")
+    settings = make_settings(db, model)
+    inputs = api.sample_inputs()
+    if not inputs:
+        _fail(VeilleError("the sample corpus is missing from the installed package"))
+    with console.status(f"ingesting {len(inputs)} sample files…"):
+        report = api.ingest([str(p) for p in inputs], settings)
+    _print_report(report, settings.db)
+    with open_store(settings.db) as store:
+        console.print(render.store_summary(store))
+        if out:
+            counts = api.export(out, "jsonl", settings, store=store)
+            console.print(", ".join(f"{k}: {v}" for k, v in counts.items()) + f" → {out}")
+    console.print(f"store: {settings.db}  (try: veille search Poutine --db {settings.db})")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

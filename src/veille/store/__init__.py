@@ -1,0 +1,25 @@
+"""Storage backends behind one small interface.
+
+`open_store(url)` picks the backend: a file path or `sqlite:///path` → SQLite (default,
+WAL, FTS5 search); `:memory:` → an in-memory SQLite store for tests; `postgresql://…`
+is reserved for a shared deployment and not implemented yet (clear error).
+"""
+
+from __future__ import annotations
+
+from ..errors import MissingExtraError
+from .sqlite import SQLiteStore
+
+Store = SQLiteStore
+
+
+def open_store(url: str, *, read_only: bool = False) -> SQLiteStore:
+    if url.startswith(("postgresql://", "postgres://")):
+        raise MissingExtraError("the PostgreSQL backend is not available yet; use a SQLite path",
+                                stage="store")
+    if url.startswith("sqlite:///"):
+        url = url[len("sqlite:///"):]
+    return SQLiteStore(url, read_only=read_only)
+
+
+__all__ = ["SQLiteStore", "Store", "open_store"]

@@ -1,0 +1,382 @@
+"""SQLite store: WAL journal, one transaction per document, FTS5 full-text search.
+
+Each document (article row, its search entry, signature, sources, mentions, quotes,
+actor counts) is written in one `BEGIN IMMEDIATE … COMMIT`: a killed ingest leaves
+either the whole document or nothing, and re-running skips what is already there
+(the article id is a content hash, so re-ingesting the same input changes nothing).
+Merge output (events, stories) is replaced as a whole in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import StoreError
+from ..models import Actor, Document, Event, EventMention, Quote, Story
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id TEXT NOT NULL UNIQUE,
+    source_path TEXT NOT NULL,
+    url TEXT, outlet TEXT, title TEXT, byline TEXT, language TEXT,
+    published TEXT, published_precision TEXT, published_method TEXT,
+    duplicate_of TEXT, story_id TEXT,
+    text TEXT NOT NULL,
+    doc_json TEXT NOT NULL,
+    ingested_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE TABLE IF NOT EXISTS sources (
+    source_path TEXT NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (source_path, article_id)
+);
+CREATE TABLE IF NOT EXISTS signatures (article_id TEXT PRIMARY KEY, minhash BLOB NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    article_id UNINDEXED, title, text, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    mention_id TEXT PRIMARY KEY, article_id TEXT NOT NULL, event_id TEXT,
+    type TEXT NOT NULL, factuality TEXT NOT NULL, date TEXT, json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mentions_article ON mentions(article_id);
+CREATE INDEX IF NOT EXISTS mentions_event ON mentions(event_id);
+CREATE TABLE IF NOT EXISTS quotes (
+    quote_id TEXT PRIMARY KEY, article_id TEXT NOT NULL, json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article_id);
+CREATE TABLE IF NOT EXISTS actors (
+    actor_id TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT, sector TEXT,
+    n_mentions INTEGER NOT NULL DEFAULT 0, json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS article_actors (
+    article_id TEXT NOT NULL, actor_id TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (article_id, actor_id)
+);
+CREATE TABLE IF NOT EXISTS events (
+    event_id TEXT PRIMARY KEY, type TEXT NOT NULL, factuality TEXT NOT NULL,
+    date TEXT, story_id TEXT, n_sources INTEGER NOT NULL DEFAULT 1, json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_date ON events(date);
+CREATE TABLE IF NOT EXISTS event_actors (
+    event_id TEXT NOT NULL, actor_id TEXT, name TEXT, country TEXT, side TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS event_actors_event ON event_actors(event_id);
+CREATE INDEX IF NOT EXISTS event_actors_actor ON event_actors(actor_id);
+CREATE TABLE IF NOT EXISTS stories (story_id TEXT PRIMARY KEY, json TEXT NOT NULL);
+"""
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+
+class SQLiteStore:
+    """The working store. Safe to read from several processes while one writes (WAL)."""
+
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False):
+        self.path = str(path)
+        self.read_only = read_only
+        self._lock = threading.RLock()
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA busy_timeout = 60000")
+            if self.path != ":memory:":
+                self._retry(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            if not read_only:
+                self._retry(lambda: self.conn.executescript(SCHEMA))
+                self._retry(lambda: self.conn.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)))
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"cannot open store {self.path}: {err}", stage="store") from err
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _retry(self, fn, attempts: int = 20):
+        """Run fn, retrying while another process holds the write lock (never surfaces 'locked')."""
+        for i in range(attempts):
+            try:
+                return fn()
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) and "busy" not in str(err) or i == attempts - 1:
+                    raise
+                time.sleep(min(0.05 * (i + 1), 1.0))
+        return None
+
+    @contextmanager
+    def transaction(self):
+        with self._lock:
+            self._retry(lambda: self.conn.execute("BEGIN IMMEDIATE"))
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self._retry(lambda: self.conn.execute("COMMIT"))
+
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._retry(lambda: self.conn.execute(sql, tuple(params)).fetchall())
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ------------------------------------------------------------------ articles
+
+    def has_article(self, article_id: str) -> bool:
+        return bool(self._query("SELECT 1 FROM articles WHERE article_id = ?", (article_id,)))
+
+    def add_source(self, article_id: str, source_path: str) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT OR IGNORE INTO sources(source_path, article_id) VALUES (?, ?)",
+                      (source_path, article_id))
+
+    def add_document(self, doc: Document, signature: bytes | None = None) -> bool:
+        """Write a processed document and everything derived from it; False if it was there already."""
+        with self.transaction() as c:
+            if c.execute("SELECT 1 FROM articles WHERE article_id = ?", (doc.article_id,)).fetchone():
+                c.execute("INSERT OR IGNORE INTO sources(source_path, article_id) VALUES (?, ?)",
+                          (doc.source_path, doc.article_id))
+                return False
+            self._write_article(c, doc, insert=True)
+            c.execute("INSERT OR IGNORE INTO sources(source_path, article_id) VALUES (?, ?)",
+                      (doc.source_path, doc.article_id))
+            if signature is not None:
+                c.execute("INSERT OR REPLACE INTO signatures(article_id, minhash) VALUES (?, ?)",
+                          (doc.article_id, signature))
+            c.execute("INSERT INTO articles_fts(article_id, title, text) VALUES (?, ?, ?)",
+                      (doc.article_id, doc.title or "", doc.text))
+            self._write_layers(c, doc)
+            counts: dict[str, int] = {}
+            for m in doc.actor_mentions:
+                counts[m.actor_id] = counts.get(m.actor_id, 0) + 1
+            for actor_id, actor in doc.actors.items():
+                n = counts.get(actor_id, actor.n_mentions or 0)
+                self._upsert_actor(c, actor, n)
+                c.execute("INSERT OR REPLACE INTO article_actors(article_id, actor_id, n) VALUES (?, ?, ?)",
+                          (doc.article_id, actor_id, n))
+        return True
+
+    def update_document(self, doc: Document) -> None:
+        """Rewrite a document's fields and layers (merge re-dates undated articles)."""
+        with self.transaction() as c:
+            self._write_article(c, doc, insert=False)
+            c.execute("DELETE FROM mentions WHERE article_id = ?", (doc.article_id,))
+            c.execute("DELETE FROM quotes WHERE article_id = ?", (doc.article_id,))
+            self._write_layers(c, doc)
+
+    def _write_article(self, c: sqlite3.Connection, doc: Document, insert: bool) -> None:
+        values = (doc.source_path, doc.url, doc.outlet, doc.title, doc.byline, doc.language,
+                  doc.published.value, doc.published.precision, doc.published.method,
+                  doc.duplicate_of, doc.story_id, doc.text, _dumps(doc.to_dict()))
+        if insert:
+            c.execute(
+                "INSERT INTO articles(source_path, url, outlet, title, byline, language, published,"
+                " published_precision, published_method, duplicate_of, story_id, text, doc_json,"
+                " article_id, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*values, doc.article_id, time.time()))
+        else:
+            c.execute(
+                "UPDATE articles SET source_path=?, url=?, outlet=?, title=?, byline=?, language=?,"
+                " published=?, published_precision=?, published_method=?, duplicate_of=?, story_id=?,"
+                " text=?, doc_json=? WHERE article_id=?", (*values, doc.article_id))
+
+    def _write_layers(self, c: sqlite3.Connection, doc: Document) -> None:
+        for m in doc.mentions:
+            c.execute(
+                "INSERT OR REPLACE INTO mentions(mention_id, article_id, event_id, type, factuality, date, json)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (m.mention_id, doc.article_id, m.event_id, m.type, m.factuality,
+                 m.date.value if m.date else None, _dumps(m.to_dict())))
+        for q in doc.quotes:
+            c.execute("INSERT OR REPLACE INTO quotes(quote_id, article_id, json) VALUES (?,?,?)",
+                      (q.quote_id, doc.article_id, _dumps(q.to_dict())))
+
+    def _upsert_actor(self, c: sqlite3.Connection, actor: Actor, n: int) -> None:
+        row = c.execute("SELECT json, n_mentions FROM actors WHERE actor_id = ?", (actor.actor_id,)).fetchone()
+        if row is None:
+            data = actor.to_dict()
+            data["n_mentions"] = n
+            c.execute("INSERT INTO actors(actor_id, name, country, sector, n_mentions, json) VALUES (?,?,?,?,?,?)",
+                      (actor.actor_id, actor.name, actor.country, actor.sector, n, _dumps(data)))
+            return
+        data = json.loads(row["json"])
+        aliases = list(dict.fromkeys([*data.get("aliases", []), *actor.aliases]))
+        data["aliases"] = sorted(a for a in aliases if a != data.get("name"))
+        for key in ("role", "wikidata", "country", "sector"):
+            if not data.get(key) and getattr(actor, key):
+                data[key] = getattr(actor, key)
+        data["n_mentions"] = row["n_mentions"] + n
+        c.execute("UPDATE actors SET n_mentions = ?, country = ?, sector = ?, json = ? WHERE actor_id = ?",
+                  (data["n_mentions"], data.get("country"), data.get("sector"), _dumps(data), actor.actor_id))
+
+    def get_document(self, article_id: str) -> Document | None:
+        rows = self._query("SELECT story_id, doc_json FROM articles WHERE article_id = ?", (article_id,))
+        if not rows:
+            return None
+        doc = Document.from_dict(json.loads(rows[0]["doc_json"]))
+        doc.story_id = rows[0]["story_id"]
+        return doc
+
+    def iter_documents(self, batch: int = 200) -> Iterator[Document]:
+        """All documents in ingest order, read in pages (memory stays flat)."""
+        last = 0
+        while True:
+            rows = self._query("SELECT seq, story_id, doc_json FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
+                               (last, batch))
+            if not rows:
+                return
+            for r in rows:
+                doc = Document.from_dict(json.loads(r["doc_json"]))
+                doc.story_id = r["story_id"]  # set by merge after the document was written
+                yield doc
+            last = rows[-1]["seq"]
+
+    def iter_articles(self, batch: int = 500) -> Iterator[dict[str, Any]]:
+        for doc in self.iter_documents(batch):
+            yield doc.article_dict()
+
+    def list_articles(self, *, limit: int = 50, offset: int = 0, story_id: str | None = None
+                      ) -> list[dict[str, Any]]:
+        where, params = ("WHERE story_id = ?", [story_id]) if story_id else ("", [])
+        rows = self._query(
+            f"SELECT article_id, title, outlet, url, published, published_precision, published_method,"
+            f" language, duplicate_of, story_id, source_path FROM articles {where}"
+            f" ORDER BY published DESC, seq LIMIT ? OFFSET ?", (*params, limit, offset))
+        return [dict(r) for r in rows]
+
+    def count(self, table: str) -> int:
+        if table not in {"articles", "mentions", "quotes", "actors", "events", "stories", "sources"}:
+            raise StoreError(f"unknown table {table}", stage="store")
+        return self._query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"]
+
+    def stats(self) -> dict[str, int]:
+        return {t: self.count(t) for t in ("articles", "sources", "mentions", "events", "actors", "quotes", "stories")}
+
+    def signatures(self) -> Iterator[tuple[str, bytes]]:
+        for r in self._query("SELECT s.article_id, s.minhash FROM signatures s JOIN articles a"
+                             " ON a.article_id = s.article_id ORDER BY a.seq"):
+            yield r["article_id"], bytes(r["minhash"])
+
+    def article_order(self) -> dict[str, int]:
+        return {r["article_id"]: r["seq"] for r in self._query("SELECT article_id, seq FROM articles")}
+
+    # ------------------------------------------------------------------ search
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        """Full-text search (FTS5 syntax; falls back to plain terms when the syntax is invalid)."""
+        sql = ("SELECT f.article_id, a.title, a.outlet, a.published,"
+               " snippet(articles_fts, 2, '[', ']', '…', 12) AS snippet, bm25(articles_fts) AS rank"
+               " FROM articles_fts f JOIN articles a ON a.article_id = f.article_id"
+               " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?")
+        try:
+            rows = self._query(sql, (query, limit, offset))
+        except sqlite3.OperationalError:
+            terms = [t.replace('"', '""') for t in query.split() if t.strip()]
+            if not terms:
+                return []
+            rows = self._query(sql, (" ".join(f'"{t}"' for t in terms), limit, offset))
+        return [dict(r) for r in rows]
+
+    def search_ids(self, query: str, limit: int = 10_000) -> list[str]:
+        return [r["article_id"] for r in self.search(query, limit=limit)]
+
+    # ------------------------------------------------------------------ derived records
+
+    def iter_mentions(self, article_id: str | None = None) -> Iterator[EventMention]:
+        if article_id:
+            rows = self._query("SELECT json FROM mentions WHERE article_id = ? ORDER BY mention_id", (article_id,))
+        else:
+            rows = self._query("SELECT json FROM mentions ORDER BY mention_id")
+        for r in rows:
+            yield EventMention.from_dict(json.loads(r["json"]))
+
+    def iter_quotes(self, article_id: str | None = None) -> Iterator[Quote]:
+        if article_id:
+            rows = self._query("SELECT json FROM quotes WHERE article_id = ? ORDER BY quote_id", (article_id,))
+        else:
+            rows = self._query("SELECT json FROM quotes ORDER BY quote_id")
+        for r in rows:
+            yield Quote.from_dict(json.loads(r["json"]))
+
+    def iter_actors(self) -> Iterator[Actor]:
+        for r in self._query("SELECT json FROM actors ORDER BY actor_id"):
+            yield Actor.from_dict(json.loads(r["json"]))
+
+    def get_actor(self, actor_id: str) -> Actor | None:
+        rows = self._query("SELECT json FROM actors WHERE actor_id = ?", (actor_id,))
+        return Actor.from_dict(json.loads(rows[0]["json"])) if rows else None
+
+    def iter_events(self) -> Iterator[Event]:
+        for r in self._query("SELECT json FROM events ORDER BY date, event_id"):
+            yield Event.from_dict(json.loads(r["json"]))
+
+    def get_event(self, event_id: str) -> Event | None:
+        rows = self._query("SELECT json FROM events WHERE event_id = ?", (event_id,))
+        return Event.from_dict(json.loads(rows[0]["json"])) if rows else None
+
+    def mentions_of_event(self, event_id: str) -> list[EventMention]:
+        rows = self._query("SELECT json FROM mentions WHERE event_id = ? ORDER BY mention_id", (event_id,))
+        return [EventMention.from_dict(json.loads(r["json"])) for r in rows]
+
+    def iter_stories(self) -> Iterator[Story]:
+        for r in self._query("SELECT json FROM stories ORDER BY story_id"):
+            yield Story.from_dict(json.loads(r["json"]))
+
+    def get_story(self, story_id: str) -> Story | None:
+        rows = self._query("SELECT json FROM stories WHERE story_id = ?", (story_id,))
+        return Story.from_dict(json.loads(rows[0]["json"])) if rows else None
+
+    def replace_merge_output(self, events: list[Event], stories: list[Story],
+                             mention_events: dict[str, str], article_stories: dict[str, str]) -> None:
+        """Store the merge pass's result atomically: events, stories and the links to them."""
+        with self.transaction() as c:
+            c.execute("DELETE FROM events")
+            c.execute("DELETE FROM event_actors")
+            c.execute("DELETE FROM stories")
+            for e in events:
+                c.execute("INSERT INTO events(event_id, type, factuality, date, story_id, n_sources, json)"
+                          " VALUES (?,?,?,?,?,?,?)",
+                          (e.event_id, e.type, e.factuality, e.date.value if e.date else None, e.story_id,
+                           e.n_sources, _dumps(e.to_dict())))
+                for side, refs in (("source", e.source), ("target", e.target)):
+                    for a in refs:
+                        c.execute("INSERT INTO event_actors(event_id, actor_id, name, country, side)"
+                                  " VALUES (?,?,?,?,?)", (e.event_id, a.actor_id, a.name, a.country, side))
+            for s in stories:
+                c.execute("INSERT INTO stories(story_id, json) VALUES (?, ?)", (s.story_id, _dumps(s.to_dict())))
+            rows = c.execute("SELECT mention_id, json FROM mentions").fetchall()
+            for r in rows:
+                data = json.loads(r["json"])
+                event_id = mention_events.get(r["mention_id"])
+                if data.get("event_id") != event_id:
+                    data["event_id"] = event_id
+                    c.execute("UPDATE mentions SET event_id = ?, json = ? WHERE mention_id = ?",
+                              (event_id, _dumps(data), r["mention_id"]))
+            c.execute("UPDATE articles SET story_id = NULL")
+            for article_id, story_id in article_stories.items():
+                c.execute("UPDATE articles SET story_id = ? WHERE article_id = ?", (story_id, article_id))
+
+    def integrity_check(self) -> str:
+        return self._query("PRAGMA integrity_check")[0][0]

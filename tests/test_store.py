@@ -1,0 +1,73 @@
+"""SQLite store: idempotent writes, sources, search, merge output, integrity."""
+
+from __future__ import annotations
+
+from veille.models import (
+    Actor, ActorMention, ActorRef, DateValue, Document, Event, EventMention, Published, Quote, Story,
+)
+from veille.pipeline import article_id_for
+from veille.store import open_store
+
+
+def make_doc(text: str, source: str = "a.txt") -> Document:
+    doc = Document(article_id=article_id_for(text), source_path=source, text=text, title="Titre",
+                   published=Published("2023-09-13", "day", "metadata"))
+    kim = Actor("act_kim", "Kim Jong Un", aliases=["Kim"], kind="person", country="PRK", sector="GOV",
+                role="head of state")
+    doc.actors = {kim.actor_id: kim}
+    doc.actor_mentions = [ActorMention(0, 11, "Kim Jong Un", "act_kim"), ActorMention(20, 23, "Kim", "act_kim")]
+    doc.mentions = [EventMention(mention_id=f"men_{doc.article_id}", article_id=doc.article_id, type="CONSULT",
+                                 trigger="rencontré", sentence=text, char_start=0, char_end=len(text),
+                                 source=[kim.ref()], date=DateValue("2023-09-13", "day"))]
+    doc.quotes = [Quote(f"quo_{doc.article_id}", doc.article_id, "Nous sommes prêts", True, 0, 5,
+                        speaker=kim.ref())]
+    return doc
+
+
+def test_store_add_document_is_idempotent_and_counts_actor_mentions_once():
+    store = open_store(":memory:")
+    doc = make_doc("Kim Jong Un a rencontré Vladimir Poutine au cosmodrome de Vostotchny.")
+    assert store.add_document(doc, b"\x00" * 8) is True
+    assert store.add_document(doc, b"\x00" * 8) is False
+    assert store.stats() == {"articles": 1, "sources": 1, "mentions": 1, "events": 0, "actors": 1,
+                             "quotes": 1, "stories": 0}
+    assert store.get_actor("act_kim").n_mentions == 2
+    other = make_doc("Kim Jong Un est reparti vers Pyongyang à bord de son train blindé.", "b.txt")
+    store.add_document(other)
+    assert store.get_actor("act_kim").n_mentions == 4
+
+
+def test_store_roundtrips_documents_with_all_layers():
+    store = open_store(":memory:")
+    doc = make_doc("Kim Jong Un a rencontré Vladimir Poutine.")
+    store.add_document(doc)
+    back = store.get_document(doc.article_id)
+    assert back.to_dict() == doc.to_dict()
+    assert [m.to_dict() for m in store.iter_mentions()] == [m.to_dict() for m in doc.mentions]
+
+
+def test_store_full_text_search_accents_insensitive_and_bad_syntax_safe():
+    store = open_store(":memory:")
+    store.add_document(make_doc("Kim Jong Un est arrivé à Vladivostok mardi soir."))
+    assert [r["title"] for r in store.search("vladivostok")] == ["Titre"]
+    assert len(store.search("arrive")) == 1  # diacritics removed in the index
+    assert store.search('"unbalanced AND (') == []
+
+
+def test_store_replace_merge_output_links_mentions_and_stories(tmp_path):
+    store = open_store(str(tmp_path / "s.db"))
+    doc = make_doc("Kim Jong Un a rencontré Vladimir Poutine.")
+    store.add_document(doc)
+    mention_id = doc.mentions[0].mention_id
+    event = Event("ev_1", "CONSULT", source=[ActorRef("Kim Jong Un", "PRK")], mention_ids=[mention_id],
+                  date=DateValue("2023-09-13", "day"), story_id="sto_1")
+    story = Story("sto_1", "Kim en Russie", article_ids=[doc.article_id], event_ids=["ev_1"])
+    store.replace_merge_output([event], [story], {mention_id: "ev_1"}, {doc.article_id: "sto_1"})
+    assert [m.event_id for m in store.iter_mentions()] == ["ev_1"]
+    assert [e.event_id for e in store.iter_events()] == ["ev_1"]
+    assert store.get_document(doc.article_id).story_id == "sto_1"
+    assert store.integrity_check() == "ok"
+    store.close()
+    # a second connection (another process, e.g. the web server) sees the same data
+    reader = open_store(str(tmp_path / "s.db"), read_only=True)
+    assert reader.get_story("sto_1").title == "Kim en Russie"
