@@ -9,14 +9,14 @@ from veille.pipeline import article_id_for
 from veille.store import open_store
 
 
-def make_doc(text: str, source: str = "a.txt") -> Document:
+def make_doc(text: str, source: str = "a.txt", event_type: str = "CONSULT") -> Document:
     doc = Document(article_id=article_id_for(text), source_path=source, text=text, title="Titre",
                    published=Published("2023-09-13", "day", "metadata"))
     kim = Actor("act_kim", "Kim Jong Un", aliases=["Kim"], kind="person", country="PRK", sector="GOV",
                 role="head of state")
     doc.actors = {kim.actor_id: kim}
     doc.actor_mentions = [ActorMention(0, 11, "Kim Jong Un", "act_kim"), ActorMention(20, 23, "Kim", "act_kim")]
-    doc.mentions = [EventMention(mention_id=f"men_{doc.article_id}", article_id=doc.article_id, type="CONSULT",
+    doc.mentions = [EventMention(mention_id=f"men_{doc.article_id}", article_id=doc.article_id, type=event_type,
                                  trigger="rencontré", sentence=text, char_start=0, char_end=len(text),
                                  source=[kim.ref()], date=DateValue("2023-09-13", "day"))]
     doc.quotes = [Quote(f"quo_{doc.article_id}", doc.article_id, "Nous sommes prêts", True, 0, 5,
