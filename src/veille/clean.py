@@ -1,0 +1,454 @@
+"""The `clean` stage: take web furniture out of plain-text pages, line by line.
+
+Every line of the page gets a score from a small linear model,
+
+    score(line) = bias + Σ weight(feature) · feature(line) + Σ weight(pattern hit)
+
+and is removed when the score is above zero. The weights and the furniture lexicon live in
+`data/<lang>/boilerplate.tsv` (kind `feature` rows are the model's weights, `pattern`/`vocab`
+rows the lexicon), so the classifier generalises to furniture it has never seen through its
+line features: length, final punctuation, share of function words, capitals and digits,
+link-likeness, the line's place relative to the article body, repetition of a line or of the
+title, and a trailing run of short title-like lines (teasers for other articles).
+
+Title, byline and credit lines are split off into `doc.title` / `doc.byline` / `doc.credit`
+and recorded in `doc.removed_lines` with the reasons "title", "byline", "credit", so nothing
+is lost. Every removed line carries a stable reason code ("pattern:share",
+"feature:short-nonsentence", "repeated-title", "trailing-teasers", "social-embed", …).
+The language of the kept body is identified once per document with `langid`.
+
+Text already extracted from HTML by trafilatura (`RawDocument.is_html_extract`) is only
+touched by the high-precision lexicon rules, never by the feature model.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .config import Settings
+from .errors import ConfigError, EmptyInputError
+from .models import Document, RemovedLine, fold
+from .pipeline import article_id_for
+from .resources import read_tsv
+
+#: Languages `langid` may answer (ISO 639-1); override with settings.extra["languages"].
+DEFAULT_LANGUAGES = ("fr", "en", "de", "es", "it", "pt", "nl", "ar", "ru", "uk", "pl", "ro", "tr")
+#: Patterns look at most this many characters of a line (furniture lines are short).
+MAX_MATCH_CHARS = 400
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_LINKLIKE = re.compile(r"https?://|www\.|\.(?:com|fr|org|net|info|ru|be|ch)(?:/|\b)|(?:^|\s)[@#]\w|\S@\S+\.\w")
+_SEPARATORS = re.compile(r"\s[|•·›»/]\s|\s[|•·›»]|[|•·›»]\s")
+_FINAL = frozenset(".!?…»\"”;")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+@dataclass
+class Rule:
+    """One row of the furniture lexicon."""
+
+    kind: str  # pattern | vocab | byline | credit
+    reason: str
+    weight: float
+    precision: str  # high | low
+    scope: str  # line | next | prev | rest
+    on: str  # fold | text
+    regex: re.Pattern[str] | None = None
+    words: frozenset[str] = frozenset()
+
+    def search(self, text: str, folded: str, tokens: list[str]) -> re.Match[str] | bool | None:
+        if self.kind == "vocab":
+            return bool(tokens) and all(t in self.words for t in tokens)
+        if self.regex is None:
+            return None
+        target = folded if self.on == "fold" else text
+        return self.regex.search(target[:MAX_MATCH_CHARS])
+
+
+@dataclass
+class Lexicon:
+    """The parsed boilerplate data file: rules, model weights and function words."""
+
+    rules: list[Rule] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)
+    stopwords: frozenset[str] = frozenset()
+
+    @classmethod
+    def load(cls, lang: str = "fr", filename: str = "boilerplate.tsv") -> Lexicon:
+        lex = cls()
+        try:
+            rows = list(read_tsv(lang, filename))
+        except FileNotFoundError as err:
+            raise ConfigError(f"no boilerplate lexicon for language {lang!r}: {err}") from err
+        for n, row in enumerate(rows, start=1):
+            kind = row["kind"]
+            if kind == "feature":
+                lex.weights[row["reason"]] = float(row["weight"])
+            elif kind == "stopwords":
+                lex.stopwords = frozenset(row["pattern"].split("|"))
+            elif kind in ("pattern", "vocab", "byline", "credit"):
+                rule = Rule(kind, row["reason"], float(row["weight"]), row["precision"], row["scope"],
+                            row["on"])
+                if kind == "vocab":
+                    rule.words = frozenset(row["pattern"].split("|"))
+                else:
+                    try:
+                        rule.regex = re.compile(row["pattern"])
+                    except re.error as err:
+                        raise ConfigError(f"bad regex in {filename} row {n}: {err}") from err
+                lex.rules.append(rule)
+            else:
+                raise ConfigError(f"unknown row kind {kind!r} in {filename} row {n}")
+        return lex
+
+
+@dataclass
+class Line:
+    """One non-blank line of the page and what the classifier found about it."""
+
+    index: int
+    text: str
+    folded: str
+    tokens: list[str]  # folded word tokens
+    hits: list[Rule] = field(default_factory=list)
+    role: str | None = None  # title | byline | credit
+    value: str | None = None  # byline/credit value
+    forced: str | None = None  # reason forced by a scoped rule or a structural decision
+    contributions: dict[str, float] = field(default_factory=dict)
+    removed: bool = False
+    reason: str | None = None
+
+    @property
+    def n_words(self) -> int:
+        return len(self.tokens)
+
+
+class Cleaner:
+    """Pipeline stage `clean`: body text, title, byline, credit, removed lines, language."""
+
+    name = "clean"
+
+    def __init__(self, settings: Settings | None = None, *, lexicon: Lexicon | None = None,
+                 languages: tuple[str, ...] | None = None):
+        self.settings = settings or Settings()
+        self.lexicon = lexicon or Lexicon.load(self.settings.lang)
+        self.weights = self.lexicon.weights
+        langs = languages or tuple(self.settings.extra.get("languages", DEFAULT_LANGUAGES))
+        self._langid = self._load_langid(langs)
+
+    @staticmethod
+    def _load_langid(languages: tuple[str, ...]):
+        from langid.langid import LanguageIdentifier, model
+
+        identifier = LanguageIdentifier.from_modelstring(model, norm_probs=True)
+        identifier.set_languages(list(languages))
+        return identifier
+
+    # ------------------------------------------------------------------ public API
+
+    def __call__(self, doc: Document, *, is_html_extract: bool | None = None) -> Document:
+        html = bool(is_html_extract if is_html_extract is not None else doc.html_extract)
+        lines = self.classify(doc.raw_text or doc.text, title=doc.title, html_extract=html)
+        body: list[str] = []
+        removed: list[RemovedLine] = []
+        for ln in lines:
+            if ln.role == "title" and not doc.title:
+                doc.title = ln.text
+            elif ln.role == "byline" and not doc.byline:
+                doc.byline = ln.value or ln.text
+                doc.credit = doc.credit or self._inline_credit(ln.text)
+            elif ln.role == "credit" and not doc.credit:
+                doc.credit = ln.value or ln.text
+            if ln.removed:
+                removed.append(RemovedLine(ln.text, ln.reason or "feature:unknown"))
+            else:
+                body.append(ln.text)
+        if not body:
+            raise EmptyInputError(
+                f"no article text left after removing {len(removed)} boilerplate line(s)",
+                stage=self.name, document=doc.source_path)
+        doc.text = "\n".join(body)
+        doc.removed_lines = removed
+        doc.article_id = article_id_for(doc.text)
+        doc.language = self.identify_language(doc.text, fallback=doc.language)
+        return doc
+
+    def _inline_credit(self, text: str) -> str | None:
+        """A wire credit inside a byline line ("Par Jean Dupont, avec AFP" -> "AFP")."""
+        norm = text.replace("’", "'")
+        for rule in self.lexicon.rules:
+            if rule.kind == "credit" and rule.scope == "inline" and rule.regex is not None:
+                m = rule.regex.search(norm[:MAX_MATCH_CHARS])
+                if m:
+                    return m.group("v")
+        return None
+
+    def identify_language(self, text: str, fallback: str | None = None) -> str | None:
+        """ISO 639-1 code of a document's body (decided on the whole body, never per line)."""
+        sample = text[:5000]
+        if sum(c.isalpha() for c in sample) < 30:
+            return fallback or self.settings.lang
+        lang, _prob = self._langid.classify(sample)
+        return lang
+
+    def classify(self, text: str, *, title: str | None = None, html_extract: bool = False) -> list[Line]:
+        """Split `text` into non-blank lines and decide, for each, keep or remove (and why)."""
+        lines = self._lines(text)
+        if not lines:
+            return lines
+        self._match_rules(lines, html_extract)
+        self._roles(lines, title, html_extract)
+        if html_extract:
+            for ln in lines:
+                self._decide_from_rules(ln)
+            return lines
+        first, last = self._body_span(lines)
+        counts: dict[str, int] = {}
+        for ln in lines:
+            counts[ln.folded] = counts.get(ln.folded, 0) + 1
+        for ln in lines:
+            self._score(ln, first, last, counts)
+        self._trailing_teasers(lines, last)
+        self._neighbours(lines)
+        for ln in lines:
+            self._decide(ln)
+        return lines
+
+    # ------------------------------------------------------------------ steps
+
+    @staticmethod
+    def _lines(text: str) -> list[Line]:
+        out: list[Line] = []
+        text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+        for raw in text.split("\n"):
+            line = _SPACES.sub(" ", raw).strip()
+            if not line:
+                continue
+            folded = fold(line)
+            tokens = [t.lower() for t in _WORD.findall(folded[:2000])]
+            out.append(Line(len(out), line, folded, tokens))
+        return out
+
+    def _match_rules(self, lines: list[Line], html_extract: bool) -> None:
+        rest_from: Line | None = None
+        for ln in lines:
+            norm = ln.text.replace("’", "'")
+            for rule in self.lexicon.rules:
+                if html_extract and rule.precision != "high":
+                    continue
+                m = rule.search(norm, ln.folded, ln.tokens)
+                if not m:
+                    continue
+                if rule.scope == "inline":
+                    continue
+                if rule.kind in ("byline", "credit"):
+                    if ln.role is None and ln.n_words <= 14:
+                        ln.role = rule.kind
+                        ln.value = m.group("v").strip() if isinstance(m, re.Match) else ln.text
+                        if rule.kind == "byline" and ln.value.islower():
+                            ln.value = ln.text.strip()
+                    continue
+                ln.hits.append(rule)
+                if rule.scope == "rest" and rest_from is None:
+                    rest_from = ln
+                elif rule.scope == "next" and ln.n_words <= 4 and ln.index + 1 < len(lines):
+                    nxt = lines[ln.index + 1]
+                    if nxt.n_words <= 25 and not self._ends_sentence(nxt.text):
+                        nxt.forced = nxt.forced or rule.reason
+                elif rule.scope == "prev" and ln.index > 0:
+                    prev = lines[ln.index - 1]
+                    if len(prev.text) <= 280:
+                        prev.forced = prev.forced or rule.reason
+        if rest_from is not None and not html_extract:
+            # everything after a "related articles" / "comments" header is furniture, unless the
+            # header came before any article text (a toolbar at the top of the page)
+            prose_before = any(self._is_prose(x) for x in lines[: rest_from.index])
+            if prose_before:
+                for ln in lines[rest_from.index + 1:]:
+                    ln.contributions["after_end_marker"] = self.weights.get("after_end_marker", 8.0)
+
+    def _roles(self, lines: list[Line], title: str | None, html_extract: bool) -> None:
+        """Title (from metadata or the page head), repeated titles; byline/credit already set."""
+        title_tokens = self._title_key(title) if title else None
+        if title_tokens is None and not html_extract:
+            first, _ = self._body_span(lines)
+            head = [ln for ln in lines[:first] if not ln.hits and ln.role is None and not ln.forced
+                    and 3 <= ln.n_words <= 35 and not ln.text.endswith(".")
+                    and not _LINKLIKE.search(ln.text)]
+            if head:
+                best = max(head, key=lambda x: (min(x.n_words, 25), -x.index))
+                best.role = "title"
+                title_tokens = self._title_key(best.text)
+        if not title_tokens:
+            return
+        seen_title = False
+        for ln in lines:
+            if ln.role in ("byline", "credit"):
+                continue
+            if ln.role == "title" or self._same_title(ln, title_tokens):
+                if not seen_title and (ln.role == "title" or ln.index < 12):
+                    ln.role = "title"
+                    seen_title = True
+                else:
+                    ln.role = None
+                    ln.forced = "repeated-title"
+
+    @staticmethod
+    def _title_key(text: str) -> list[str]:
+        return [t.lower() for t in _WORD.findall(fold(text))]
+
+    @staticmethod
+    def _same_title(ln: Line, title_tokens: list[str]) -> bool:
+        if not ln.tokens or len(title_tokens) < 2:
+            return False
+        a, b = set(ln.tokens), set(title_tokens)
+        inter = len(a & b)
+        if inter / len(b) < 0.9:
+            return False
+        # the title, possibly with a site name or a section added (at most half again as long)
+        return len(ln.tokens) <= 1.5 * len(title_tokens) + 1
+
+    def _is_prose(self, ln: Line) -> bool:
+        if ln.hits or ln.role or ln.forced:
+            return False
+        if ln.n_words >= 20:
+            return True
+        return ln.n_words >= 10 and self._ends_sentence(ln.text) and self._function_ratio(ln) >= 0.15
+
+    def _body_span(self, lines: list[Line]) -> tuple[int, int]:
+        prose = [ln.index for ln in lines if self._is_prose(ln) and "after_end_marker" not in ln.contributions]
+        if not prose:
+            return 0, len(lines) - 1
+        return prose[0], prose[-1]
+
+    @staticmethod
+    def _ends_sentence(text: str) -> bool:
+        return bool(text) and text[-1] in _FINAL
+
+    def _function_ratio(self, ln: Line) -> float:
+        if not ln.tokens:
+            return 0.0
+        return sum(t in self.lexicon.stopwords for t in ln.tokens) / len(ln.tokens)
+
+    def features(self, ln: Line, first: int, last: int, counts: dict[str, int]) -> dict[str, float]:
+        """The line's feature values (0/1 or ratios); the weights come from the data file."""
+        n = ln.n_words
+        words = _WORD.findall(ln.text[:2000])
+        caps = [w for w in words if w[0].isupper()]
+        letters = sum(c.isalpha() for c in ln.text)
+        digits = sum(c.isdigit() for c in ln.text)
+        f: dict[str, float] = {"bias": 1.0}
+        f["short"] = float(n <= 3)
+        f["medium_short"] = float(4 <= n <= 7)
+        f["long"] = float(n >= 16)
+        f["very_long"] = float(n >= 30)
+        f["final_punct"] = float(self._ends_sentence(ln.text))
+        ratio = self._function_ratio(ln)
+        f["sentence_like"] = float(ratio >= 0.2 and n >= 3)
+        f["no_function_words"] = float(n >= 1 and ratio == 0.0)
+        f["title_case"] = float(len(words) >= 2 and len(caps) / len(words) > 0.6)
+        f["all_caps"] = float(letters >= 3 and ln.text.upper() == ln.text)
+        f["digits"] = float(digits / max(1, letters + digits) > 0.25)
+        f["link_like"] = float(bool(_LINKLIKE.search(ln.text[:MAX_MATCH_CHARS])))
+        f["separators"] = float(len(_SEPARATORS.findall(ln.text[:MAX_MATCH_CHARS])) >= 2)
+        inside = first <= ln.index <= last
+        f["outside_body"] = float(not inside)
+        f["inside_body"] = float(inside)
+        f["duplicate"] = float(counts.get(ln.folded, 0) >= 2 and n <= 12)
+        return f
+
+    def _score(self, ln: Line, first: int, last: int, counts: dict[str, int]) -> None:
+        for name, value in self.features(ln, first, last, counts).items():
+            if value:
+                ln.contributions[name] = self.weights.get(name, 0.0) * value
+        for rule in ln.hits:
+            key = f"hit:{rule.reason}"
+            ln.contributions[key] = max(ln.contributions.get(key, 0.0), rule.weight)
+        if ln.forced:
+            key = "repeated_title" if ln.forced == "repeated-title" else "scoped_rule"
+            ln.contributions[f"forced:{ln.forced}"] = self.weights.get(key, 6.0)
+
+    def _trailing_teasers(self, lines: list[Line], last: int) -> None:
+        """A run of ≥2 short title-like lines after the article body: teasers for other articles."""
+        run: list[Line] = []
+        for ln in reversed(lines):
+            if ln.index <= last:
+                break
+            if ln.role or ln.hits or ln.forced:
+                continue  # furniture already recognised: look past it
+            title_like = 3 <= ln.n_words <= 25 and not self._ends_sentence(ln.text) \
+                and (ln.text[0].isupper() or ln.text[0].isdigit() or ln.text[0] in "«\"")
+            if not title_like:
+                break
+            run.append(ln)
+        if len(run) >= 2:
+            for ln in run:
+                ln.contributions["trailing_teasers"] = self.weights.get("trailing_teasers", 3.0)
+
+    def _neighbours(self, lines: list[Line]) -> None:
+        """A line between removed lines leans towards removal (furniture comes in blocks)."""
+        first_pass = [sum(ln.contributions.values()) > 0 for ln in lines]
+        w = self.weights.get("neighbours", 1.5)
+        for i, ln in enumerate(lines):
+            if ln.role:
+                continue
+            around = [first_pass[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+            if around:
+                share = sum(around) / 2
+                if share:
+                    ln.contributions["neighbours"] = w * share
+
+    # ------------------------------------------------------------------ decisions
+
+    @staticmethod
+    def _decide_roles(ln: Line) -> bool:
+        if ln.role in ("title", "byline", "credit"):
+            ln.removed, ln.reason = True, ln.role
+            return True
+        return False
+
+    def _decide_from_rules(self, ln: Line) -> None:
+        """HTML extracts: high-precision lexicon rules and structural decisions only."""
+        if self._decide_roles(ln):
+            return
+        if ln.forced:
+            ln.removed, ln.reason = True, ln.forced
+        elif ln.hits:
+            ln.removed, ln.reason = True, max(ln.hits, key=lambda r: r.weight).reason
+
+    def _decide(self, ln: Line) -> None:
+        if self._decide_roles(ln):
+            return
+        score = sum(ln.contributions.values())
+        if score <= 0:
+            return
+        ln.removed = True
+        if ln.forced:
+            ln.reason = ln.forced
+        elif ln.hits:
+            ln.reason = max(ln.hits, key=lambda r: r.weight).reason
+        elif "trailing_teasers" in ln.contributions:
+            ln.reason = "trailing-teasers"
+        elif "after_end_marker" in ln.contributions:
+            ln.reason = "feature:after-end-marker"
+        else:
+            ln.reason = self._feature_reason(ln)
+
+    @staticmethod
+    def _feature_reason(ln: Line) -> str:
+        c = ln.contributions
+        if c.get("link_like", 0) > 0:
+            return "feature:link-like"
+        if c.get("duplicate", 0) > 0:
+            return "feature:duplicate-line"
+        if c.get("separators", 0) > 0:
+            return "feature:separators"
+        if c.get("digits", 0) > 0 and ln.n_words <= 3:
+            return "feature:digits"
+        if c.get("short", 0) > 0 or c.get("medium_short", 0) > 0:
+            return "feature:short-nonsentence"
+        if c.get("neighbours", 0) > 0:
+            return "feature:furniture-block"
+        return "feature:nonsentence"

@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from veille.clean import MAX_MATCH_CHARS, Cleaner, Lexicon
+from veille.errors import EmptyInputError
+from veille.models import RawDocument
+from veille.pipeline import article_id_for, new_document
+
+BODY = [
+    "Le dirigeant nord-coréen Kim Jong Un est arrivé mardi en Russie à bord de son train blindé, "
+    "a annoncé l'agence officielle KCNA, pour une rencontre très attendue avec Vladimir Poutine.",
+    "Selon le Kremlin, les deux dirigeants se rencontreront dans l'Extrême-Orient russe.",
+    "Un train blindé",
+    "Le convoi a franchi la frontière dans la nuit, selon Séoul.",
+    "« Aucun accord n'a été signé », a déclaré Dmitri Peskov, porte-parole du Kremlin.",
+    "Le bilan est lourd.",
+]
+
+PAGE = "\n".join([
+    "This theme requires JavaScript to be enabled.",
+    "Accueil / International / Asie",
+    "International",
+    "Kim Jong Un arrive en Russie à bord de son train blindé",
+    "Par Jean Dupont, avec AFP",
+    "Publié le 12 septembre 2023 à 08h12",
+    "Temps de lecture : 3 min",
+    "Partager",
+    "Facebook",
+    BODY[0],
+    "Publicité",
+    BODY[1],
+    BODY[2],
+    BODY[3],
+    "À lire aussi",
+    "Corée du Nord : un nouveau tir de missile balistique",
+    BODY[4],
+    BODY[5],
+    "Kim Jong Un arrive en Russie à bord de son train blindé",
+    "Laisser un commentaire",
+    "Votre adresse e-mail ne sera pas publiée.",
+    "Sur le même sujet",
+    "Ukraine : Kiev revendique une avancée près de Bakhmout",
+    "Guerre au Soudan : les combats reprennent à Khartoum",
+])
+
+
+@pytest.fixture(scope="module")
+def cleaner() -> Cleaner:
+    return Cleaner()
+
+
+def clean(cleaner: Cleaner, text: str, **meta):
+    return cleaner(new_document(RawDocument(source_path="t.txt", text=text, **meta)))
+
+
+def reasons(doc) -> dict[str, str]:
+    return {r.line: r.reason for r in doc.removed_lines}
+
+
+def test_clean_keeps_body_lines_in_order(cleaner):
+    doc = clean(cleaner, PAGE)
+    assert doc.text == "\n".join(BODY)
+    assert doc.article_id == article_id_for(doc.text)
+    assert doc.language == "fr"
+
+
+def test_clean_splits_title_byline_credit(cleaner):
+    doc = clean(cleaner, PAGE)
+    assert doc.title == "Kim Jong Un arrive en Russie à bord de son train blindé"
+    assert doc.byline == "Jean Dupont"
+    assert doc.credit == "AFP"
+    removed = [(r.line, r.reason) for r in doc.removed_lines]
+    assert ("Kim Jong Un arrive en Russie à bord de son train blindé", "title") in removed
+    assert ("Par Jean Dupont, avec AFP", "byline") in removed
+    assert removed.count(("Kim Jong Un arrive en Russie à bord de son train blindé", "repeated-title")) == 1
+
+
+def test_clean_records_every_removed_line_with_its_reason(cleaner):
+    got = reasons(clean(cleaner, PAGE))
+    assert got == {
+        "This theme requires JavaScript to be enabled.": "pattern:theme-warning",
+        "Accueil / International / Asie": "pattern:breadcrumb",
+        "International": "pattern:section-label",
+        "Kim Jong Un arrive en Russie à bord de son train blindé": "repeated-title",
+        "Par Jean Dupont, avec AFP": "byline",
+        "Publié le 12 septembre 2023 à 08h12": "pattern:date-meta",
+        "Temps de lecture : 3 min": "pattern:reading-time",
+        "Partager": "pattern:share",
+        "Facebook": "pattern:share",
+        "Publicité": "pattern:ad",
+        "À lire aussi": "pattern:read-also",
+        "Corée du Nord : un nouveau tir de missile balistique": "pattern:read-also",
+        "Laisser un commentaire": "pattern:comments",
+        "Votre adresse e-mail ne sera pas publiée.": "pattern:comments",
+        "Sur le même sujet": "pattern:related",
+        "Ukraine : Kiev revendique une avancée près de Bakhmout": "trailing-teasers",
+        "Guerre au Soudan : les combats reprennent à Khartoum": "trailing-teasers",
+    }
+    assert len(clean(cleaner, PAGE).removed_lines) == 18  # the title line twice
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("Warning: Undefined variable $post in /var/www/html/wp-content/themes/x/single.php on line 42",
+     "pattern:php-warning"),
+    ("Retour en haut de la page", "pattern:nav"),
+    ("Accueil > Monde > Asie", "pattern:breadcrumb"),
+    ("Vous pouvez vous désabonner à tout moment.", "pattern:newsletter"),
+    ("Abonnez-vous", "pattern:newsletter"),
+    ("Inscrivez-vous à notre newsletter", "pattern:newsletter"),
+    ("Nous utilisons des cookies pour améliorer votre expérience de navigation.", "pattern:cookies"),
+    ("Tout accepter", "pattern:cookies"),
+    ("Kim Jong Un est arrivé en Russie pic.twitter.com/AbC123xyz", "social-embed"),
+    ("Voir cette publication sur Instagram", "social-embed"),
+    ("Lire aussi : Kim Jong Un attendu à Vladivostok", "pattern:read-also"),
+    ("Photo : AFP", "pattern:image-credit"),
+    ("© Reuters", "pattern:copyright"),
+    ("-", "pattern:lone-symbol"),
+    ("in", "pattern:lone-token"),
+    ("Tags : Russie, Corée du Nord", "pattern:tags"),
+    ("Mis à jour le 13/09/2023 à 15h02", "pattern:date-meta"),
+    ("Temps de lecture : 3 min", "pattern:reading-time"),
+])
+def test_clean_removes_furniture_family(cleaner, line, reason):
+    doc = clean(cleaner, "\n".join([BODY[0], line, BODY[1]]))
+    assert reasons(doc) == {line: reason}
+    assert doc.text == "\n".join([BODY[0], BODY[1]])
+
+
+def test_clean_author_bio_after_body(cleaner):
+    bio = "Journaliste au service International depuis 2015, elle couvre la péninsule coréenne."
+    doc = clean(cleaner, "\n".join([BODY[0], BODY[1], bio]))
+    assert reasons(doc) == {bio: "pattern:author-bio"}
+
+
+def test_clean_embedded_tweet_block_removed_with_its_text(cleaner):
+    tweet = "Le train de Kim Jong Un entre en gare de Khassan. #CoréeduNord"
+    sig = "— Jean Reporter (@jreporter) September 13, 2023"
+    doc = clean(cleaner, "\n".join([BODY[0], tweet, sig, BODY[1]]))
+    assert reasons(doc) == {tweet: "social-embed", sig: "social-embed"}
+
+
+@pytest.mark.parametrize(("line", "byline", "credit"), [
+    ("Par Jean Dupont", "Jean Dupont", None),
+    ("Jean Dupont, envoyé spécial à Séoul", "Jean Dupont, envoyé spécial à Séoul", None),
+    ("Avec AFP", None, "AFP"),
+    ("(AFP)", None, "AFP"),
+    ("avec Reuters", None, "Reuters"),
+    ("Hyung-Jin Kim, Associated Press", None, "Hyung-Jin Kim, Associated Press"),
+])
+def test_clean_byline_and_credit_lines(cleaner, line, byline, credit):
+    doc = clean(cleaner, "\n".join([BODY[0], BODY[1], line]))
+    assert doc.byline == byline
+    assert doc.credit == credit
+    assert reasons(doc) == {line: "byline" if byline else "credit"}
+
+
+def test_clean_keeps_dateline_in_body(cleaner):
+    first = "SÉOUL (AFP) - " + BODY[0]
+    doc = clean(cleaner, "\n".join([first, BODY[1]]))
+    assert doc.text.startswith("SÉOUL (AFP) - Le dirigeant")
+    assert doc.removed_lines == []
+
+
+def test_clean_keeps_short_real_sentence(cleaner):
+    doc = clean(cleaner, "\n".join([BODY[0], "Le bilan est lourd.", BODY[1]]))
+    assert "Le bilan est lourd." in doc.text.split("\n")
+    assert doc.removed_lines == []
+
+
+def test_clean_unseen_furniture_removed_by_features(cleaner):
+    # none of these is in the lexicon: short, no sentence, link-like or repeated
+    page = "\n".join(["Le Courrier du Littoral", "Nos régions Nos sports Nos loisirs",
+                      BODY[0], BODY[1], BODY[3], "www.courrier-littoral.example/monde"])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join([BODY[0], BODY[1], BODY[3]])
+    assert reasons(doc)["www.courrier-littoral.example/monde"] == "feature:link-like"
+
+
+def test_clean_metadata_title_and_repeats(cleaner):
+    title = "Poutine reçoit Kim Jong Un au cosmodrome de Vostochny"
+    doc = clean(cleaner, "\n".join([title, BODY[0], title + " | Le Journal", BODY[1]]), title=title)
+    assert doc.title == title
+    assert reasons(doc) == {title: "title", title + " | Le Journal": "repeated-title"}
+
+
+def test_clean_html_extract_uses_only_high_precision_rules(cleaner):
+    # a short title-like line would go in plain text; in a trafilatura extract it stays
+    raw = RawDocument(source_path="p.html", text="\n".join([BODY[0], "Des missiles hypersoniques",
+                                                            "Publicité", BODY[1]]), is_html_extract=True)
+    doc = cleaner(new_document(raw))
+    assert doc.text == "\n".join([BODY[0], "Des missiles hypersoniques", BODY[1]])
+    assert reasons(doc) == {"Publicité": "pattern:ad"}
+
+
+def test_clean_language_english(cleaner):
+    text = ("North Korean leader Kim Jong Un arrived in Russia on Tuesday aboard his armoured train "
+            "for talks with President Vladimir Putin, the Kremlin said.\nShare this article")
+    doc = clean(cleaner, text)
+    assert doc.language == "en"
+
+
+def test_clean_empty_page_raises(cleaner):
+    with pytest.raises(EmptyInputError, match=r"\[E103\] no article text left"):
+        clean(cleaner, "Accueil > Monde > Asie\nPartager\nPublicité\n\n")
+
+
+def test_clean_patterns_run_in_linear_time():
+    lexicon = Lexicon.load("fr")
+    attacks = ["a" * 5000, "a-" * 2500, "Par " + "Jean-" * 1200, "/ " * 2500, "Accueil " * 600,
+               "— " + "x" * 3000 + " (@h) " + "1" * 2000, "warning: " + " " * 4000 + "x",
+               "A " * 2500 + "!", "(photo" + " " * 4000, "Ab Cd " * 800 + "est"]
+    for rule in lexicon.rules:
+        if rule.regex is None:
+            continue
+        for text in attacks:
+            t0 = time.perf_counter()
+            rule.regex.search(text)  # uncapped on purpose: the cleaner caps at MAX_MATCH_CHARS
+            assert time.perf_counter() - t0 < 0.05, (rule.regex.pattern, text[:20])
+    assert MAX_MATCH_CHARS <= 1000
