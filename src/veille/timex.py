@@ -359,6 +359,8 @@ class TimexTagger:
                     if mo.group(gname) is not None:
                         start = mo.start(gname)
                         break
+                if name == "range_day":
+                    end = max(mo.end(x) for x in ("d1", "m1", "y1") if mo.group(x) is not None)
                 m = Match(name, start, end, g, prio)
                 if self._accept(m, ftext):
                     cands.append(m)
@@ -403,7 +405,7 @@ class TimexTagger:
             num = g.get("num")
             if name == "duration":
                 unit = self.units.get(g["unit"], "")
-                if num and num[:1].isdigit() and unit == "H":
+                if num and num.isdigit() and unit == "H" and int(num) <= 24:
                     return False  # digits + heures: handled by the time rule
                 if num in ("un", "une", "sept") and not g.get("cue"):
                     return False  # "un jour" (someday), "sept ans" is fine with a cue only

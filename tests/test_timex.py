@@ -1,0 +1,279 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from veille.models import DateValue, Document, Published
+from veille.nlp import fill_from_spacy
+from veille.timex import TimexTagger, attach_date, fold_same_length, resolve_relative
+
+
+@pytest.fixture(scope="module")
+def tagger() -> TimexTagger:
+    return TimexTagger()
+
+
+def tag(tagger, text, dct=None, nlp=None, method="metadata"):
+    doc = Document("art_test", "<test>", text)
+    if dct:
+        doc.published = Published(dct, "day", method)
+    if nlp is not None:
+        fill_from_spacy(doc, nlp(text))
+    tagger(doc)
+    return doc
+
+
+def values(doc):
+    return {t.text: t.value for t in doc.timexes}
+
+
+def one(doc, text):
+    found = [t for t in doc.timexes if t.text == text]
+    assert found, f"{text!r} not found in {[t.text for t in doc.timexes]}"
+    return found[0]
+
+
+# ---------------------------------------------------------------- absolute
+
+
+def test_absolute_dates(tagger):
+    doc = tag(tagger, "Mardi 12 septembre 2023, le 15 septembre, September 13, 2023, en octobre, en 2000, "
+                      "depuis 2000, le 1er mai, le 12/09/2023 et le 2023-09-14.", "2023-09-19")
+    assert values(doc) == {
+        "Mardi 12 septembre 2023": "2023-09-12", "15 septembre": "2023-09-15",
+        "September 13, 2023": "2023-09-13", "octobre": "2023-10", "2000": "2000", "1er mai": "2023-05-01",
+        "12/09/2023": "2023-09-12", "2023-09-14": "2023-09-14",
+    }
+    assert one(doc, "octobre").precision == "month"
+    assert one(doc, "2000").precision == "year"
+    assert [t.text for t in doc.timexes].count("2000") == 2
+
+
+def test_offsets_index_the_text(tagger):
+    text = "L’armée a frappé hier. Le 1er mai 2016, à 14h30, rien."
+    doc = tag(tagger, text, "2016-05-03")
+    for t in doc.timexes:
+        assert text[t.start:t.end] == t.text
+    assert values(doc) == {"hier": "2016-05-02", "1er mai 2016": "2016-05-01", "14h30": "2016-05-01T14:30"}
+    assert one(doc, "14h30").type == "TIME"
+
+
+def test_month_year_and_modifiers(tagger):
+    doc = tag(tagger, "Fin février 2016, puis en juin 2017 et au printemps 2016, les années 1990, le XXe siècle.",
+              "2017-07-01")
+    assert values(doc) == {"Fin février 2016": "2016-02", "juin 2017": "2017-06", "printemps 2016": "2016-SP",
+                           "les années 1990": "199", "XXe siècle": "19"}
+    assert one(doc, "printemps 2016").end_date == "2016-05"
+
+
+def test_numbers_are_not_years(tagger):
+    doc = tag(tagger, "Environ 2000 personnes et 1500 euros, mais en 2015 il y avait 1 500 soldats.", "2016-01-01")
+    assert values(doc) == {"2015": "2015"}
+
+
+def test_date_range(tagger):
+    doc = tag(tagger, "Le festival a lieu du 12 au 15 septembre 2023.", "2023-09-01")
+    t = one(doc, "12")
+    assert (t.value, t.end_date) == ("2023-09-12", "2023-09-15")
+    assert one(doc, "15 septembre 2023").value == "2023-09-15"
+
+
+# ---------------------------------------------------------------- relative
+
+
+@pytest.mark.parametrize(("text", "value", "precision"), [
+    ("hier", "2023-09-18", "day"),
+    ("aujourd'hui", "2023-09-19", "day"),
+    ("avant-hier", "2023-09-17", "day"),
+    ("demain", "2023-09-20", "day"),
+    ("la semaine dernière", "2023-W37", "week"),
+    ("le mois prochain", "2023-10", "month"),
+    ("l'année dernière", "2022", "year"),
+    ("l'an dernier", "2022", "year"),
+    ("plus tôt cette semaine", "2023-W38", "week"),
+    ("dimanche soir", "2023-09-17TEV", "day"),
+    ("lundi matin", "2023-09-18TMO", "day"),
+    ("mercredi dernier", "2023-09-13", "day"),
+    ("samedi", "2023-09-16", "day"),
+    ("il y a trois jours", "2023-09-16", "day"),
+    ("dans deux semaines", "2023-W40", "week"),
+    ("cette année", "2023", "year"),
+    ("ce mois-ci", "2023-09", "month"),
+    ("hier soir", "2023-09-18TEV", "day"),
+    ("ce matin", "2023-09-19TMO", "day"),
+    ("l'été dernier", "2023-SU", "season"),
+])
+def test_relative_to_article_date(tagger, text, value, precision):
+    # 2023-09-19 is a Tuesday
+    doc = tag(tagger, f"Il s'est exprimé {text}.", "2023-09-19")
+    t = one(doc, text)
+    assert (t.value, t.precision, t.anchor) == (value, precision, "2023-09-19")
+
+
+def test_week_dates(tagger):
+    t = one(tag(tagger, "Il est arrivé la semaine dernière.", "2023-09-19"), "la semaine dernière")
+    assert (t.date, t.end_date) == ("2023-09-11", "2023-09-17")
+
+
+def test_mardi_dernier_on_a_tuesday_is_one_week_earlier(tagger):
+    doc = tag(tagger, "Il a parlé mardi dernier. Il a parlé mardi.", "2023-09-19")
+    assert [t.value for t in doc.timexes] == ["2023-09-12", "2023-09-19"]
+
+
+def test_mardi_prochain_on_a_tuesday(tagger):
+    assert values(tag(tagger, "Il viendra mardi prochain.", "2023-09-19")) == {"mardi prochain": "2023-09-26"}
+
+
+def test_monday_in_article_of_tuesday_2_january(tagger):
+    assert values(tag(tagger, "Le ministre a parlé lundi.", "2024-01-02")) == {"lundi": "2024-01-01"}
+
+
+def test_month_rollover(tagger):
+    doc = tag(tagger, "Le mois prochain, et le mois dernier.", "2023-12-19")
+    assert values(doc) == {"Le mois prochain": "2024-01", "le mois dernier": "2023-11"}
+    doc = tag(tagger, "Le mois dernier.", "2024-01-05")
+    assert values(doc) == {"Le mois dernier": "2023-12"}
+    doc = tag(tagger, "Il a été élu la semaine dernière.", "2024-01-02")
+    assert values(doc) == {"la semaine dernière": "2023-W52"}
+
+
+def test_year_rollover_for_day_and_month(tagger):
+    doc = tag(tagger, "Les faits remontent au 28 décembre.", "2024-01-02")
+    assert values(doc) == {"28 décembre": "2023-12-28"}
+    doc = tag(tagger, "Il avait été arrêté en novembre.", "2024-01-02")
+    assert values(doc) == {"novembre": "2023-11"}
+    doc = tag(tagger, "Les élections auront lieu en février.", "2023-12-15")
+    assert values(doc) == {"février": "2024-02"}
+
+
+def test_english_relative(tagger):
+    doc = tag(tagger, "« We met yesterday and last week », a-t-il dit.", "2023-09-19")
+    assert values(doc) == {"yesterday": "2023-09-18", "last week": "2023-W37"}
+
+
+# ---------------------------------------------------------------- tense
+
+
+def test_tense_regex_fallback(tagger):
+    doc = tag(tagger, "Le président a rencontré mercredi son homologue. Il devrait arriver mardi soir à Moscou. "
+                      "Il se rendra jeudi à Pékin.", "2023-09-19")
+    assert [(t.value, t.direction) for t in doc.timexes] == [
+        ("2023-09-13", "past"), ("2023-09-19TEV", "future"), ("2023-09-21", "future")]
+
+
+def test_tense_from_parse(tagger, spacy_nlp):
+    text = ("Le président a rencontré mercredi son homologue. Il devrait arriver vendredi soir à Moscou. "
+            "Il se rendra jeudi à Pékin. Le ministre prévoit de se rendre à Kiev lundi. "
+            "Les troupes ont quitté la ville samedi.")
+    doc = tag(tagger, text, "2023-09-19", nlp=spacy_nlp)
+    assert [(t.text, t.value, t.direction) for t in doc.timexes] == [
+        ("mercredi", "2023-09-13", "past"), ("vendredi soir", "2023-09-22TEV", "future"),
+        ("jeudi", "2023-09-21", "future"), ("lundi", "2023-09-25", "future"), ("samedi", "2023-09-16", "past")]
+
+
+# ---------------------------------------------------------------- durations and sets
+
+
+def test_durations_and_sets(tagger):
+    doc = tag(tagger, "Un voyage de six jours, pendant quatre heures, au cours de la deuxième année de la guerre, "
+                      "chaque mardi, une peine de 18 mois, pendant 48 heures.", "2023-09-19")
+    got = {t.text: (t.type, t.value, t.date) for t in doc.timexes}
+    assert got == {
+        "six jours": ("DURATION", "P6D", None), "quatre heures": ("DURATION", "PT4H", None),
+        "la deuxième année": ("DURATION", "P1Y", None), "chaque mardi": ("SET", "XXXX-WXX-2", None),
+        "18 mois": ("DURATION", "P18M", None), "48 heures": ("DURATION", "PT48H", None),
+    }
+
+
+def test_un_jour_is_not_a_duration_without_cue(tagger):
+    assert tag(tagger, "Un jour, il reviendra.", "2023-09-19").timexes == []
+
+
+# ---------------------------------------------------------------- article date
+
+
+def test_metadata_date_is_kept(tagger):
+    doc = tag(tagger, "22 mai 2012. - Il est parti hier.", "2012-05-25")
+    assert doc.published == Published("2012-05-25", "day", "metadata")
+    assert one(doc, "hier").value == "2012-05-24"
+
+
+def test_dateline_gives_article_date(tagger):
+    doc = tag(tagger, "Titre\n\n22 mai 2012. - Prévu pour samedi dernier, le lancement a eu lieu ce matin.")
+    assert doc.published == Published("2012-05-22", "day", "text")
+    assert values(doc)["samedi dernier"] == "2012-05-19"
+
+
+def test_ce_weekday_date_cue(tagger):
+    doc = tag(tagger, "Le 3 mars 2023, un accord fut signé. Le ministre s'est exprimé ce vendredi 15 septembre 2023. "
+                      "Il a parlé jeudi.")
+    assert doc.published == Published("2023-09-15", "day", "text")
+    assert one(doc, "jeudi").value == "2023-09-14"
+
+
+def test_year_only_article_date(tagger):
+    doc = tag(tagger, "En 2023, le pays a connu une crise. Hier, il a plu. L'an dernier aussi.")
+    assert doc.published == Published("2023", "year", "text")
+    assert one(doc, "Hier").value == "XXXX-XX-XX"
+    assert one(doc, "Hier").date is None
+    assert one(doc, "L'an dernier").value == "2022"
+
+
+def test_no_date_cue(tagger):
+    doc = tag(tagger, "Il a parlé mardi, puis hier.")
+    assert doc.published == Published()
+    assert [(t.value, t.date) for t in doc.timexes] == [("XXXX-WXX-2", None), ("XXXX-XX-XX", None)]
+
+
+def test_resolve_relative(tagger):
+    doc = tag(tagger, "Il a parlé mardi, puis hier.")
+    resolve_relative(doc, "2023-09-21", tagger)
+    assert [t.value for t in doc.timexes] == ["2023-09-19", "2023-09-20"]
+    assert doc.published == Published()
+
+
+# ---------------------------------------------------------------- attach_date
+
+
+def test_attach_date_by_parse(tagger, spacy_nlp):
+    text = "Les forces russes ont bombardé Kharkiv mardi. Depuis 2000, le pays a changé. Rien n'a été signé."
+    doc = tag(tagger, text, "2023-09-21", nlp=spacy_nlp)
+    i = text.index("bombardé")
+    assert attach_date(doc, i, i + 8) == DateValue("2023-09-19", "day", None)
+    i = text.index("changé")
+    assert attach_date(doc, i, i + 6) == DateValue("2000", "year", None)
+    i = text.index("signé")
+    assert attach_date(doc, i, i + 5) == DateValue("2023-09-21", "week", None)
+
+
+def test_attach_date_without_parse_and_clause_boundary(tagger):
+    text = "La réunion a eu lieu la semaine dernière; les combats ont repris pendant six jours."
+    doc = tag(tagger, text, "2023-09-19")
+    i = text.index("réunion")
+    assert attach_date(doc, i, i + 7) == DateValue("2023-09-11", "week", "2023-09-17")
+    i = text.index("combats")
+    assert attach_date(doc, i, i + 7) == DateValue("2023-09-19", "week", None)  # a duration is never a date
+
+
+def test_attach_date_no_article_date(tagger):
+    doc = tag(tagger, "Les combats ont repris.")
+    assert attach_date(doc, 4, 11) is None
+
+
+# ---------------------------------------------------------------- robustness
+
+
+def test_fold_keeps_length():
+    s = "Œuvre ﬁnale à l’été – İstanbul"
+    assert len(fold_same_length(s)) == len(s)
+
+
+@pytest.mark.parametrize("evil", [
+    "1 " * 5000, "lundi " * 3000, "il y a " * 2000, "du 1 au " * 2000, "a" * 20000, "12/" * 5000,
+    "mardi dernier matin " * 1500, "la la la " * 3000, "de " * 5000 + "deux", "1er " * 4000,
+])
+def test_linear_time_on_adversarial_strings(tagger, evil):
+    t0 = time.perf_counter()
+    tag(tagger, evil, "2023-09-19")
+    assert time.perf_counter() - t0 < 2.0
