@@ -171,6 +171,32 @@ def annotate(
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
 
 
+@app.command("run")
+def run_cmd(
+    inputs: Annotated[list[str], typer.Option("--input", help="Files, directories, globs (repeatable).")],
+    out: Annotated[Path, typer.Option("--out", help="Output directory (shards, store, exports).")],
+    engine: Annotated[str, typer.Option(help="local, process (default) or spark.")] = "process",
+    workers: Annotated[int | None, typer.Option(help="Processes for the process engine (default: all cores).")] = None,
+    shard_size: Annotated[int, typer.Option(help="Input files per shard.")] = 64,
+    master: Annotated[str | None, typer.Option(help="Spark master URL (default: the cluster's own).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, parquet or csv.")] = "jsonl",
+    model: ModelOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Batch run over many files in shards (resumable), then merge and export into --out."""
+    from .run import run
+
+    try:
+        report = run(inputs, out, make_settings(model=model, config=config), engine=engine, workers=workers,
+                     shard_size=shard_size, master=master, fmt=fmt)
+    except VeilleError as err:
+        _fail(err)
+    console.print(f"shards {report.shards} (already done {report.shards_skipped}), documents "
+                  f"{report.documents}, skipped inputs {report.skipped} → {out}")
+    console.print(", ".join(f"{k}: {v}" for k, v in report.exported.items()))
+    if report.documents == 0:
+        raise typer.Exit(1)
+
+
 @app.command()
 def demo(db: DbOpt = None, model: ModelOpt = None,
          out: Annotated[Path | None, typer.Option(help="Also export the demo dataset here.")] = None) -> None:

@@ -37,7 +37,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 TIMEML_SUFFIXES = {".tml"}
-KNOWN_SUFFIXES = HTML_SUFFIXES | JSONL_SUFFIXES | TEXT_SUFFIXES | TIMEML_SUFFIXES
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 
 # Magic numbers of common binary formats that sometimes hide behind a .txt/.html name.
 BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"\x7fELF",
@@ -292,7 +292,11 @@ def read_timeml_file(path: Path, settings: Settings) -> Iterator[RawDocument]:
 
 def read_path(path: Path, settings: Settings, report: IngestReport | None = None) -> Iterator[RawDocument]:
     suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES:
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        from .warc import read_warc_file
+
+        yield from read_warc_file(path, settings, report)
+    elif suffix in HTML_SUFFIXES:
         yield from read_html_file(path, settings)
     elif suffix in JSONL_SUFFIXES:
         yield from read_jsonl_file(path, settings, report)
@@ -306,7 +310,7 @@ def read_path(path: Path, settings: Settings, report: IngestReport | None = None
             yield from read_text_file(path, settings)
     else:
         raise UnsupportedInputError(
-            f"{path}: unsupported file type {suffix!r} (expected text, HTML, JSONL or TimeML)",
+            f"{path}: unsupported file type {suffix!r} (expected text, HTML, JSONL, WARC or TimeML)",
             stage="ingest", document=str(path))
 
 

@@ -345,6 +345,7 @@ class RawDocument:
     published: str | None = None  # ISO date string from metadata, if any
     byline: str | None = None
     language: str | None = None
+    fetched: str | None = None  # crawl date (WARC-Date), not the publication date
     is_html_extract: bool = False  # text already extracted by trafilatura (no line cleaning needed)
 
 
@@ -367,6 +368,7 @@ class Document(Record):
     byline: str | None = None
     credit: str | None = None  # "Avec AFP", "X, Associated Press"
     language: str | None = None
+    fetched: str | None = None  # crawl date when the input was a WARC record
     published: Published = field(default_factory=Published)
     removed_lines: list[RemovedLine] = field(default_factory=list)
     duplicate_of: str | None = None
@@ -403,6 +405,7 @@ class Document(Record):
             "duplicate_of": self.duplicate_of,
             "story_id": self.story_id,
             "credit": self.credit,
+            "fetched": self.fetched,
         }
 
     def to_dict(self) -> dict[str, Any]:

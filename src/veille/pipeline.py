@@ -55,6 +55,7 @@ def new_document(raw: RawDocument) -> Document:
         language=raw.language,
         published=published,
         html_extract=raw.is_html_extract,
+        fetched=raw.fetched,
     )
 
 
