@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from veille.models import (
-    Actor, ActorMention, ActorRef, DateValue, Document, Event, EventMention, Published, Quote, Story,
+    Actor,
+    ActorMention,
+    ActorRef,
+    DateValue,
+    Document,
+    Event,
+    EventMention,
+    Published,
+    Quote,
+    Story,
 )
 from veille.pipeline import article_id_for
 from veille.store import open_store

@@ -85,8 +85,7 @@ def expand_paths(inputs: Iterable[str | os.PathLike], on_missing: Callable[[str,
         if p.is_file():
             yield p
         elif p.is_dir():
-            for sub in sorted(x for x in p.rglob("*") if x.is_file() and not _hidden(x, p)):
-                yield sub
+            yield from sorted(x for x in p.rglob("*") if x.is_file() and not _hidden(x, p))
         elif glob.has_magic(s):
             matches = sorted(Path(m) for m in glob.glob(s, recursive=True))
             if not matches:
