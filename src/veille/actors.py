@@ -1,0 +1,984 @@
+"""The `actors` stage: every person, organisation, state and armed group mention → a canonical actor.
+
+How a document is read (all tables load once, in the constructor):
+
+1. Gazetteer pass over the spaCy tokens: at each token the longest run of tokens whose accent-, case-,
+   hyphen- and space-free form is a known country name, capital, seat of power, organisation, well-known
+   person or demonym (one dict lookup per token and length, pruned by a prefix set; this corrects spaCy's
+   NER slips such as TASS/KCNA → MISC or "Washington" → PER).
+2. spaCy PER/ORG entities not covered by the gazetteer become person / organisation candidates.
+3. Role phrases ("porte-parole du Kremlin", "le ministre sud-coréen des Affaires étrangères", "le chef de
+   la junte malienne", "l'armée russe") from `roles.tsv`: the role noun, demonyms inside or after it, and a
+   "de …" complement naming a country, capital, seat, organisation or collective noun give role, country
+   and sector.
+4. Appositions join a name and a role phrase ("Dmitri Peskov, porte-parole du Kremlin", "le président
+   russe Vladimir Poutine"); names cluster within the document (same name, surname alone, accent/hyphen
+   variants, rapidfuzz for transliterations), then against the table of well-known actors.
+5. Role descriptions with no name beside them ("le dirigeant nord-coréen") join the document's own
+   actor with that role and country first, then the table's holder of the role at the document's date.
+6. Capitals and seats of power that act (subject, passive agent, possessor of an actor noun, "avec/contre
+   X") are the country's government (how="metonymy"); as places ("à Moscou") they are no mention.
+   Country names stand for the state unless they are places ("en Russie", "de Russie", "le nord de la
+   Russie").
+
+Actor ids are `stable_id("act", kind, country, folded canonical name)`: the same actor in two articles
+gets the same id.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from .config import Settings
+from .models import Actor, ActorMention, Document, fold, stable_id
+from .resources import read_tsv
+
+log = logging.getLogger("veille.actors")
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+# prepositions that make a following place name a location, not an actor
+LOC_PREPS = frozenset({"a", "au", "aux", "en", "dans", "vers", "depuis", "sur", "jusqu", "jusqua", "pres",
+                       "chez", "via", "hors", "sous", "outre"})
+ACTOR_PREPS = frozenset({"avec", "contre", "entre", "selon", "pour"})
+DE_WORDS = frozenset({"de", "d", "du", "des"})
+ARTICLES = frozenset({"la", "le", "l", "les"})
+# nouns whose "de X" complement is a place, not an actor ("le nord de la Russie")
+LOCATIVE_NOUNS = frozenset({
+    "nord", "sud", "est", "ouest", "centre", "frontiere", "frontieres", "capitale", "ville", "region",
+    "territoire", "sol", "cote", "ciel", "espace", "interieur", "partie", "reste", "province", "banlieue",
+    "periphérie", "peripherie", "rues", "habitants", "population", "campagne", "village", "port", "aeroport",
+    "ambassade", "consulat", "centre-ville", "quartier", "faubourgs", "environs", "sud-est", "nord-est",
+    "sud-ouest", "nord-ouest", "zone", "littoral", "montagnes", "desert", "pays", "histoire", "carte",
+    "climat", "economie", "habitant", "citoyens", "ressortissants", "moitie", "tiers", "coeur", "porte",
+})
+# nouns whose "de X" complement is an actor when X is a capital ("la position de Moscou")
+ACTOR_NOUNS = frozenset({
+    "position", "decision", "reponse", "soutien", "troupes", "forces", "armee", "gouvernement", "allie",
+    "allies", "demande", "demandes", "accusation", "accusations", "menace", "menaces", "proposition",
+    "annonce", "offensive", "politique", "diplomatie", "ambassadeur", "representant", "representants",
+    "responsables", "dirigeants", "attitude", "strategie", "volonte", "refus", "intention", "intentions",
+    "plan", "projet", "initiative", "condamnation", "appel", "exigence", "exigences", "sanctions", "aide",
+    "frappes", "attaque", "attaques", "invasion", "intervention", "ingerence", "pression", "pressions",
+    "reaction", "critique", "critiques", "engagement", "promesse", "avertissement", "ultimatum",
+    "participation", "retrait", "emissaire", "envoye", "delegation", "negociateurs", "partenaire",
+    "partenaires", "ennemi", "ennemis", "adversaire", "adversaires", "regime", "autorites", "pouvoir",
+    "mainmise", "influence", "livraisons", "missiles", "soldats", "avions", "drones", "veto", "feu",
+})
+TITLE_WORDS = frozenset({"m", "mme", "mlle", "dr", "pr", "me", "mgr", "sir", "lord", "ayatollah"})
+FORMER_WORDS = frozenset({"ancien", "ancienne", "ex", "feu", "defunt", "defunte"})
+SKIP_MODIFIERS = frozenset({"nouveau", "nouvelle", "actuel", "actuelle", "puissant", "puissante", "futur",
+                            "future", "premier", "tout-puissant", "influent", "influente", "jeune",
+                            "vieux", "charismatique", "tres"})
+LOCALITY_NOUNS = frozenset({"region", "province", "oblast", "ville", "district", "departement", "commune",
+                            "etat", "canton", "comte", "prefecture", "gouvernorat", "municipalite", "cercle"})
+HEAD_ROLES = frozenset({"head of state", "leader", "supreme leader"})
+ROLE_FAMILY = {
+    "leader": ("head of state", "supreme leader", "head of government", "leader"),
+    "head of state": ("head of state", "leader"),
+    "head of government": ("head of government",),
+    "secretary of state": ("foreign minister", "secretary of state"),
+}
+
+
+def _key(text: str) -> str:
+    """Compact lookup key: folded, only letters and digits ("Kim Jong-un" → "kimjongun")."""
+    return _NON_ALNUM.sub("", fold(text))
+
+
+def _name_key(text: str) -> str:
+    """Spaced name key: folded, hyphens/apostrophes as spaces ("Kim Jong-un" → "kim jong un")."""
+    return " ".join(_NON_ALNUM.sub(" ", fold(text)).split())
+
+
+def _split_alts(value: str) -> list[str]:
+    return [v.strip() for v in value.split("|") if v.strip()]
+
+
+@dataclass
+class _Entry:
+    """One gazetteer entry: what a matched token run stands for."""
+
+    type: str  # country | capital | seat | org | person | region | demonym
+    ref: str  # iso3 / org name / person name / seat term
+    form: str  # the form as written in the table (for case checks and how=name|alias)
+    canonical: bool = True  # the entry's canonical name (how=name) or an alias (how=alias)
+
+
+@dataclass
+class _Cand:
+    """A candidate mention over tokens [i, j)."""
+
+    i: int
+    j: int
+    type: str  # country | capital | seat | org | person | demonym | role | orgent
+    entry: _Entry | None = None
+    label: str = ""
+
+
+@dataclass
+class _Cluster:
+    """A within-document actor under construction."""
+
+    kind: str
+    name: str
+    country: str | None = None
+    sector: str | None = None
+    role: str | None = None
+    org: str | None = None
+    wikidata: str | None = None
+    known: bool = False
+    name_keys: set[str] = field(default_factory=set)
+    tokens: list[str] = field(default_factory=list)  # name token keys of the full name
+    aliases: list[str] = field(default_factory=list)
+    last: int = -1  # char offset of the latest mention
+
+
+@dataclass
+class _RoleInfo:
+    row: dict[str, str]
+    kind: str
+    role: str
+    sector: str | None
+    country: str | None
+    org: str | None  # canonical org name of the complement
+    org_country: str | None
+    former: bool
+    seat_state: bool
+    local: bool
+
+
+class ActorResolver:
+    """The `actors` stage: fills `doc.actors` and `doc.actor_mentions`."""
+
+    name = "actors"
+
+    def __init__(self, settings: Settings | None = None, *, lang: str | None = None):
+        self.settings = settings or Settings()
+        lang = lang or self.settings.lang
+        self.gaz: dict[str, list[_Entry]] = {}
+        self.countries: dict[str, dict[str, str]] = {}
+        self.seats: dict[str, dict[str, str]] = {}
+        self.orgs: dict[str, dict[str, str]] = {}
+        self.persons: dict[str, dict[str, str]] = {}
+        self.person_keys: dict[str, str] = {}  # spaced name key → canonical person name
+        self.short_keys: dict[str, list[str]] = {}  # spaced short key → person names
+        self.by_role: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.roles: dict[tuple[str, ...], dict[str, str]] = {}
+        self.role_first: set[str] = set()
+        self.role_max = 1
+        self.org_keywords: dict[str, str] = {}
+        self._load(lang)
+        self.prefixes: set[str] = set()
+        self.max_tokens = 10
+        for k in self.gaz:
+            for n in range(1, len(k) + 1):
+                self.prefixes.add(k[:n])
+        self._fuzzy_choices = list(self.person_keys)
+
+    # ------------------------------------------------------------------ tables
+
+    def _add(self, form: str, entry: _Entry) -> None:
+        k = _key(form)
+        if not k:
+            return
+        lst = self.gaz.setdefault(k, [])
+        if not any(e.type == entry.type and e.ref == entry.ref for e in lst):
+            lst.append(entry)
+
+    def _load(self, lang: str) -> None:
+        for row in read_tsv(lang, "countries.tsv"):
+            iso = row["iso3"]
+            self.countries[iso] = row
+            self._add(row["name"], _Entry("country", iso, row["name"]))
+            for a in _split_alts(row["aliases"]):
+                self._add(a, _Entry("country", iso, a, False))
+            for c in _split_alts(row["capitals"]):
+                self._add(c, _Entry("capital", iso, c))
+            for col in ("dem_m", "dem_f", "dem_mpl", "dem_fpl"):
+                if row[col]:
+                    self._add(row[col], _Entry("demonym", iso, row[col]))
+        for row in read_tsv(lang, "seats.tsv"):
+            self.seats[row["term"]] = row
+            self._add(row["term"], _Entry("seat", row["term"], row["term"]))
+            for a in _split_alts(row["aliases"]):
+                self._add(a, _Entry("seat", row["term"], a, False))
+        for row in read_tsv(lang, "regions.tsv"):
+            self._add(row["name"], _Entry("region", row["name"], row["name"]))
+        for row in read_tsv(lang, "organisations.tsv"):
+            self.orgs[row["name"]] = row
+            self._add(row["name"], _Entry("org", row["name"], row["name"]))
+            for a in _split_alts(row["aliases"]):
+                self._add(a, _Entry("org", row["name"], a, False))
+        for row in read_tsv(lang, "known_actors.tsv"):
+            name = row["name"]
+            self.persons[name] = row
+            self._add(name, _Entry("person", name, name))
+            self.person_keys[_name_key(name)] = name
+            for a in _split_alts(row["aliases"]):
+                self._add(a, _Entry("person", name, a, False))
+                self.person_keys[_name_key(a)] = name
+            for s in _split_alts(row["short"]):
+                self.short_keys.setdefault(_name_key(s), []).append(name)
+            if row["role"]:
+                self.by_role.setdefault((row["role"], row["country"]), []).append(row)
+                if row["org"]:
+                    self.by_role.setdefault((row["role"], "org:" + row["org"]), []).append(row)
+        for row in read_tsv(lang, "roles.tsv"):
+            toks = tuple(_key(t) for t in re.split(r"[\s']+", row["pattern"]) if _key(t))
+            self.roles[toks] = row
+            self.role_first.add(toks[0])
+            self.role_max = max(self.role_max, len(toks))
+        for row in read_tsv(lang, "org_keywords.tsv"):
+            self.org_keywords[_key(row["word"])] = row["sector"]
+
+    # ------------------------------------------------------------------ stage
+
+    def __call__(self, doc: Document) -> Document:
+        doc.actors = {}
+        doc.actor_mentions = []
+        sdoc = doc.spacy_doc
+        if sdoc is None or len(sdoc) == 0:
+            return doc
+        _DocReader(self, doc, sdoc).run()
+        return doc
+
+    # ------------------------------------------------------------------ helpers used by the reader
+
+    def known_for_role(self, role: str, country: str | None, org: str | None,
+                       date: str | None) -> dict[str, str] | None:
+        """The well-known holder of `role` for `country` (or `org`) at `date` (or now)."""
+        roles = ROLE_FAMILY.get(role, (role,))
+        if role == "secretary of state" and country != "USA":
+            roles = ("secretary of state",)
+        for r in roles:
+            for scope in (("org:" + org) if org else None, country):
+                if not scope:
+                    continue
+                best = None
+                for row in self.by_role.get((r, scope), []):
+                    if date:
+                        if row["from"] and row["from"] > date:
+                            continue
+                        if row["to"] and row["to"] < date:
+                            continue
+                    elif row["to"]:
+                        continue
+                    if best is None or row["from"] > best["from"]:
+                        best = row
+                if best is not None:
+                    return best
+        return None
+
+    def fuzzy_person(self, name_key: str) -> str | None:
+        if len(name_key) < 6 or " " not in name_key:
+            return None
+        hit = process.extractOne(name_key, self._fuzzy_choices, scorer=fuzz.ratio, score_cutoff=86)
+        return self.person_keys[hit[0]] if hit else None
+
+
+class _DocReader:
+    """One document's pass (keeps per-document state out of the resolver)."""
+
+    def __init__(self, res: ActorResolver, doc: Document, sdoc):
+        self.res = res
+        self.doc = doc
+        self.sdoc = sdoc
+        self.toks = list(sdoc)
+        self.keys = [_key(t.text) for t in self.toks]
+        self.n = len(self.toks)
+        self.date = (doc.published.value or None) if doc.published else None
+        self.clusters: dict[str, _Cluster] = {}
+        self.mentions: list[tuple[int, int, str, str]] = []  # (start, end, cluster key, how)
+        self.demonym: dict[int, str] = {}
+        self.cands_at: dict[int, list[_Cand]] = {}
+
+    # ------------------------------------------------------------------ main
+
+    def run(self) -> None:
+        gaz = self._gazetteer()
+        cands = self._merge_entities(gaz)
+        for c in cands:
+            self.cands_at.setdefault(c.i, []).append(c)
+        roles = self._role_phrases(cands)
+        self._resolve(cands, roles)
+        self._emit()
+
+    # ------------------------------------------------------------------ 1. gazetteer
+
+    def _case_ok(self, i: int, j: int, entry: _Entry) -> bool:
+        text = self.doc.text[self.toks[i].idx:self.toks[j - 1].idx + len(self.toks[j - 1].text)]
+        form = entry.form
+        letters = [c for c in form if c.isalpha()]
+        if entry.type in ("demonym",):
+            return True
+        if letters and all(c.isupper() for c in letters) and len(letters) <= 6:
+            return _NON_ALNUM.sub("", text) == _NON_ALNUM.sub("", form) or text.replace("-", "") == form.replace("-", "")
+        if form[:1].isupper():
+            return text[:1].isupper()
+        return True
+
+    def _gazetteer(self) -> list[_Cand]:
+        res, keys, n = self.res, self.keys, self.n
+        out: list[_Cand] = []
+        i = 0
+        while i < n:
+            if not keys[i] or keys[i] not in res.prefixes:
+                i += 1
+                continue
+            acc = ""
+            best: tuple[int, list[_Entry]] | None = None
+            for j in range(i, min(n, i + res.max_tokens)):
+                if j > i and "\n" in self.toks[j - 1].whitespace_ + self.toks[j].text:
+                    break
+                acc += keys[j]
+                if acc not in res.prefixes:
+                    break
+                if not keys[j]:
+                    continue
+                entries = res.gaz.get(acc)
+                if entries:
+                    ok = [e for e in entries if self._case_ok(i, j + 1, e)]
+                    if ok:
+                        best = (j + 1, ok)
+            if best is None:
+                i += 1
+                continue
+            j, entries = best
+            order = ("person", "org", "seat", "country", "capital", "region", "demonym")
+            entries.sort(key=lambda e: order.index(e.type))
+            e = entries[0]
+            if e.type == "demonym":
+                for t in range(i, j):
+                    self.demonym[t] = e.ref
+            out.append(_Cand(i, j, e.type, e))
+            i = j
+        return out
+
+    # ------------------------------------------------------------------ 2. spaCy entities
+
+    def _merge_entities(self, gaz: list[_Cand]) -> list[_Cand]:
+        taken: dict[int, _Cand] = {}
+        for c in gaz:
+            for t in range(c.i, c.j):
+                taken[t] = c
+        ents: list[_Cand] = []
+        for ent in self.sdoc.ents:
+            if ent.label_ not in ("PER", "ORG"):
+                continue
+            i, j = ent.start, ent.end
+            # strip titles, determiners, punctuation at the edges
+            while i < j and (self.keys[i] in TITLE_WORDS or not self.toks[i].text[:1].isalnum()
+                             or self.toks[i].text[:1].islower()):
+                i += 1
+            while j > i and not self.toks[j - 1].text[:1].isalnum():
+                j -= 1
+            if i >= j:
+                continue
+            overlapping = {id(taken[t]): taken[t] for t in range(i, j) if t in taken}
+            if overlapping:
+                gs = list(overlapping.values())
+                strong = any(g.type in ("person", "org", "seat") for g in gs)
+                longer = all((g.j - g.i) < (j - i) and g.i >= i and g.j <= j for g in gs)
+                if strong or not longer:
+                    continue
+                gaz = [g for g in gaz if id(g) not in overlapping]
+                for g in gs:
+                    for t in range(g.i, g.j):
+                        taken.pop(t, None)
+            c = _Cand(i, j, "person" if ent.label_ == "PER" else "orgent", None, ent.label_)
+            ents.append(c)
+            for t in range(i, j):
+                taken[t] = c
+        cands = [c for c in gaz if c.type not in ("region",)] + ents
+        cands.sort(key=lambda c: c.i)
+        return cands
+
+    # ------------------------------------------------------------------ 3. role phrases
+
+    def _match_role(self, i: int, blocked: set[int]) -> tuple[int, dict[str, str], list[str]] | None:
+        """Longest roles.tsv pattern starting at token i, skipping demonyms inside: (end, row, demonyms)."""
+        res = self.res
+        if self.keys[i] not in res.role_first:
+            return None
+        seq: list[int] = []
+        t = i
+        while t < self.n and len(seq) < res.role_max + 3:
+            if t in blocked:
+                break
+            if t != i and t in self.demonym:
+                t += 1
+                continue
+            if self.keys[t] or self.toks[t].text in ("'", "’"):
+                if self.keys[t]:
+                    seq.append(t)
+            t += 1
+        best = None
+        for L in range(min(len(seq), res.role_max), 0, -1):
+            row = res.roles.get(tuple(self.keys[x] for x in seq[:L]))
+            if row is not None:
+                best = (seq[L - 1] + 1, row)
+                break
+        if best is None:
+            return None
+        end, row = best
+        dems = [self.demonym[x] for x in range(i, end) if x in self.demonym]
+        return end, row, dems
+
+    def _role_phrases(self, cands: list[_Cand]) -> list[tuple[_Cand, _RoleInfo]]:
+        blocked: set[int] = set()
+        cand_at: dict[int, _Cand] = {}
+        for c in cands:
+            for t in range(c.i, c.j):
+                if c.type != "demonym":
+                    blocked.add(t)
+                cand_at[t] = c
+        out: list[tuple[_Cand, _RoleInfo]] = []
+        i = 0
+        while i < self.n:
+            if i in blocked or self.toks[i].pos_ in ("PROPN",) and self.toks[i].text[:1].isupper() \
+                    and self.keys[i] not in ("president", "premier", "general"):
+                i += 1
+                continue
+            m = self._match_role(i, blocked)
+            if m is None:
+                i += 1
+                continue
+            end, row, dems = m
+            info = self._role_info(i, end, row, dems)
+            if info is None:
+                i = end
+                continue
+            end = info.row.get("_end", end)  # type: ignore[assignment]
+            out.append((_Cand(i, int(end), "role", label=row["pattern"]), info))
+            for t in range(i, int(end)):
+                blocked.add(t)
+            i = int(end)
+        return out
+
+    def _role_info(self, i: int, end: int, row: dict[str, str], dems: list[str]) -> _RoleInfo | None:
+        res = self.res
+        former = False
+        b = i - 1
+        while b >= 0 and (self.keys[b] in SKIP_MODIFIERS or self.keys[b] in FORMER_WORDS or self.keys[b] == ""):
+            if self.keys[b] in FORMER_WORDS:
+                former = True
+            if self.toks[b].text in (",", ".", ";", ":", "(", "«", "»"):
+                break
+            b -= 1
+        country = dems[0] if dems else None
+        # trailing demonyms directly after the pattern
+        t = end
+        while t < self.n and t in self.demonym:
+            country = country or self.demonym[t]
+            t += 1
+        end = t
+        org = org_country = None
+        sector = row["sector"] or None
+        role = row["role"]
+        seat_state = local = False
+        # "de/du/des/d'" complement
+        t = end
+        if t < self.n and self.keys[t] in DE_WORDS:
+            u = t + 1
+            while u < self.n and self.keys[u] in ARTICLES:
+                u += 1
+            comp = self._complement(u)
+            if comp is not None:
+                cend, ctype, cref, csector, ccountry, crole = comp
+                end = cend
+                if ctype in ("country", "capital"):
+                    country = country or ccountry
+                elif ctype == "seat":
+                    seat = res.seats[cref]
+                    country = country or seat["country"]
+                    if seat["kind"] == "state":
+                        seat_state = True
+                        if row["kind"] == "person" and role in ("leader",) and seat["leader_role"]:
+                            role = seat["leader_role"]
+                    else:
+                        org, sector = seat["name"] or cref, seat["sector"] or sector
+                        if row["kind"] == "person" and role == "leader" and seat["leader_role"]:
+                            role = seat["leader_role"]
+                elif ctype in ("org", "group"):
+                    org, org_country = cref, ccountry
+                    country = country or ccountry
+                    if csector:
+                        sector = csector
+                    if row["org_role"]:
+                        role = row["org_role"]
+                    if crole and row["kind"] == "person" and role == "leader" and crole == "junta":
+                        role = "head of state"
+                elif ctype == "local":
+                    local = True
+        if row["kind"] == "person" and role == "secretary of state" and country == "USA":
+            role = "foreign minister"
+        if row["kind"] == "person" and role in ("head of state",) and org:
+            role = row["org_role"] or "president"
+        country = country or (row["country"] or None)
+        if row["kind"] == "state" and not country:
+            return None
+        row = dict(row)
+        row["_end"] = end  # type: ignore[assignment]
+        return _RoleInfo(row, row["kind"], role, sector, country, org, org_country, former, seat_state, local)
+
+    def _complement(self, u: int):
+        """What a "de …" complement starting at token u names: (end, type, ref, sector, country, role)."""
+        if u >= self.n:
+            return None
+        # a gazetteer item starting here
+        for c in self.cands_at.get(u, []):
+            if c.type in ("country", "capital") and c.entry:
+                return c.j, c.type, c.entry.ref, "GOV", c.entry.ref, None
+            if c.type == "seat" and c.entry:
+                return c.j, "seat", c.entry.ref, None, self.res.seats[c.entry.ref]["country"], None
+            if c.type == "org" and c.entry:
+                o = self.res.orgs[c.entry.ref]
+                return c.j, "org", o["name"], o["sector"], o["country"], None
+            if c.type == "orgent":
+                sector, country = self._guess_org(c.i, c.j)
+                return c.j, "org", self._span_text(c.i, c.j), sector, country, None
+        # a collective noun ("la junte malienne", "l'armée", "la diplomatie russe")
+        m = self._match_role(u, set())
+        if m is not None:
+            end, row, dems = m
+            if row["kind"] in ("organisation", "group", "state"):
+                t = end
+                country = dems[0] if dems else None
+                while t < self.n and t in self.demonym:
+                    country = country or self.demonym[t]
+                    t += 1
+                if row["kind"] == "state":
+                    return t, "country", None, "GOV", country, row["role"]
+                return t, "group", row["pattern"], row["sector"], country, row["role"]
+        # a locality: "de la région de Koursk", "de l'oblast de Donetsk"
+        if self.keys[u] in LOCALITY_NOUNS:
+            t = u + 1
+            if t < self.n and self.keys[t] in DE_WORDS:
+                t += 1
+                while t < self.n and self.keys[t] in ARTICLES:
+                    t += 1
+                s = t
+                while t < self.n and self.toks[t].text[:1].isupper() or (t > s and self.toks[t].text == "-"):
+                    t += 1
+                if t > s:
+                    return t, "local", None, "GOV", None, None
+            return None
+        return None
+
+    # ------------------------------------------------------------------ 4-6. resolution
+
+    def _span_text(self, i: int, j: int) -> str:
+        return self.doc.text[self.toks[i].idx:self.toks[j - 1].idx + len(self.toks[j - 1].text)]
+
+    def _chars(self, i: int, j: int) -> tuple[int, int]:
+        return self.toks[i].idx, self.toks[j - 1].idx + len(self.toks[j - 1].text)
+
+    def _guess_org(self, i: int, j: int) -> tuple[str | None, str | None]:
+        sector = self.res.org_keywords.get(self.keys[i])
+        country = None
+        for t in range(i, j):
+            if t in self.demonym:
+                country = self.demonym[t]
+                break
+        return sector, country
+
+    def _state_key(self, iso: str) -> str:
+        row = self.res.countries.get(iso)
+        if iso not in self.clusters:
+            if row is None:
+                self.clusters[iso] = _Cluster("state", iso, iso, "GOV")
+            else:
+                self.clusters[iso] = _Cluster("state", row["name"], iso, "GOV", wikidata=row["wikidata"] or None,
+                                              known=True)
+        return iso
+
+    def _org_key(self, name: str) -> str:
+        k = "org:" + name
+        if k not in self.clusters:
+            o = self.res.orgs.get(name)
+            if o is not None:
+                self.clusters[k] = _Cluster(o["kind"], o["name"], o["country"] or None, o["sector"] or None,
+                                            wikidata=o["wikidata"] or None, known=True)
+            else:
+                seat = next((s for s in self.res.seats.values() if s["name"] == name), None)
+                if seat is not None:
+                    self.clusters[k] = _Cluster("organisation", name, seat["country"], seat["sector"], known=True)
+                else:
+                    self.clusters[k] = _Cluster("organisation", name)
+        return k
+
+    def _known_key(self, name: str) -> str:
+        k = "known:" + name
+        if k not in self.clusters:
+            row = self.res.persons[name]
+            self.clusters[k] = _Cluster("person", name, row["country"] or None, row["sector"] or None,
+                                        row["role"] or None, row["org"] or None, row["wikidata"] or None,
+                                        known=True, name_keys={_name_key(name)},
+                                        tokens=_name_key(name).split())
+            for a in _split_alts(row["aliases"]) + _split_alts(row["short"]):
+                self.clusters[k].name_keys.add(_name_key(a))
+        return k
+
+    def _acting(self, c: _Cand) -> bool:
+        """Whether a place name (country/capital/seat) stands for an actor here, from the parse."""
+        toks = self.toks
+        head = toks[c.i]
+        for t in range(c.i, c.j):
+            if toks[t].head.i < c.i or toks[t].head.i >= c.j:
+                head = toks[t]
+                break
+        p = c.i - 1
+        while p >= 0 and self.keys[p] in ARTICLES:
+            p -= 1
+        has_article = p < c.i - 1
+        prev = self.keys[p] if p >= 0 else ""
+        if prev == "par" and head.dep_ in ("obl:agent",):
+            return True
+        if prev in LOC_PREPS:
+            return False
+        if c.type == "seat":
+            return True
+        dep = head.dep_
+        h = head
+        hops = 0
+        while dep == "conj" and hops < 4:
+            h = h.head
+            dep = h.dep_
+            hops += 1
+        if dep in ("nsubj", "nsubj:pass", "obl:agent", "csubj"):
+            return True
+        if prev in ACTOR_PREPS:
+            return True
+        if prev in DE_WORDS:
+            gov = head.head
+            gk = _key(gov.text)
+            if gk in LOCATIVE_NOUNS:
+                return False
+            if c.type == "capital":
+                return gk in ACTOR_NOUNS or gov.lemma_ and _key(gov.lemma_) in ACTOR_NOUNS
+            return has_article or prev in ("du", "des")
+        if c.type == "capital":
+            return False
+        # country names: objects and other non-locative uses are the state
+        if dep in ("obj", "iobj", "obl:arg", "obl:mod", "nmod", "appos", "ROOT") and not prev:
+            return has_article or dep in ("obj", "iobj")
+        return has_article and dep in ("obj", "iobj", "nsubj", "obl:arg")
+
+    def _resolve(self, cands: list[_Cand], roles: list[tuple[_Cand, _RoleInfo]]) -> None:
+        res = self.res
+        role_at_start = {rc.i: (rc, info) for rc, info in roles}
+        role_at_end = {rc.j: (rc, info) for rc, info in roles}
+        linked_roles: set[int] = set()
+
+        # places and organisations inside role complements are still mentions of their own
+        for c in cands:
+            text_start, text_end = self._chars(c.i, c.j)
+            if c.type == "demonym":
+                tok = self.toks[c.i]
+                if tok.text[:1].isupper() and c.i > 0 and self.keys[c.i - 1] in ("les", "des", "aux") \
+                        and tok.text.lower().endswith(("s", "x")):
+                    self._mention(text_start, text_end, self._state_key(c.entry.ref), "demonym")
+                continue
+            if c.type in ("country", "capital", "seat"):
+                if not self._acting(c):
+                    continue
+                if c.type == "seat":
+                    seat = res.seats[c.entry.ref]
+                    key = self._state_key(seat["country"]) if seat["kind"] == "state" else self._org_key(
+                        seat["name"] or seat["term"])
+                    self._mention(text_start, text_end, key, "metonymy")
+                elif c.type == "capital":
+                    self._mention(text_start, text_end, self._state_key(c.entry.ref), "metonymy")
+                else:
+                    self._mention(text_start, text_end, self._state_key(c.entry.ref),
+                                  "name" if c.entry.canonical else "alias")
+                continue
+            if c.type == "org":
+                key = self._org_key(c.entry.ref)
+                self.clusters[key].aliases.append(self._span_text(c.i, c.j))
+                self._mention(text_start, text_end, key, "name" if c.entry.canonical else "alias")
+                continue
+            if c.type == "orgent":
+                text = self._span_text(c.i, c.j)
+                if len(text) < 2:
+                    continue
+                key = "orgent:" + _name_key(text)
+                if key not in self.clusters:
+                    sector, country = self._guess_org(c.i, c.j)
+                    self.clusters[key] = _Cluster("organisation", text, country, sector)
+                self._mention(text_start, text_end, key, "name")
+                continue
+            if c.type == "person":
+                self._person(c, role_at_start, role_at_end, linked_roles)
+
+        # role descriptions not joined to a name
+        for rc, info in roles:
+            if rc.i in linked_roles:
+                continue
+            self._unnamed_role(rc, info)
+        # surnames spaCy missed or mislabelled ("Kim" → LOC)
+        self._surname_sweep()
+
+    def _person(self, c: _Cand, role_at_start, role_at_end, linked_roles: set[int]) -> None:
+        res = self.res
+        text = self._span_text(c.i, c.j)
+        nk = _name_key(text)
+        if not nk or not any(ch.isalpha() for ch in nk):
+            return
+        how = "name"
+        key = None
+        if c.entry is not None and c.entry.type == "person":
+            key = self._known_key(c.entry.ref)
+            how = "name" if c.entry.canonical else "alias"
+        else:
+            toks = nk.split()
+            # same name / variant already in the document
+            for k, cl in self.clusters.items():
+                if cl.kind != "person" or not cl.tokens:
+                    continue
+                if nk in cl.name_keys:
+                    key, how = k, ("surname" if len(toks) == 1 and len(cl.tokens) > 1 else "name")
+                    break
+            if key is None and len(toks) == 1:
+                best = None
+                for k, cl in self.clusters.items():
+                    if cl.kind != "person" or len(cl.tokens) < 2:
+                        continue
+                    if toks[0] in cl.tokens:
+                        score = (cl.tokens[-1] == toks[0] or cl.tokens[0] == toks[0], cl.last)
+                        if best is None or score > best[0]:
+                            best = (score, k)
+                if best is not None:
+                    key, how = best[1], "surname"
+                elif nk in res.short_keys and len(set(res.short_keys[nk])) == 1:
+                    key, how = self._known_key(res.short_keys[nk][0]), "surname"
+            if key is None and len(toks) > 1:
+                if nk in res.person_keys:
+                    key, how = self._known_key(res.person_keys[nk]), "alias"
+                else:
+                    for k, cl in self.clusters.items():
+                        if cl.kind == "person" and len(cl.tokens) > 1 and any(
+                                fuzz.ratio(nk, x) >= 86 for x in cl.name_keys if " " in x):
+                            key, how = k, "alias"
+                            break
+                    if key is None:
+                        hit = res.fuzzy_person(nk)
+                        if hit:
+                            key, how = self._known_key(hit), "alias"
+            if key is None:
+                key = "per:" + nk
+                self.clusters[key] = _Cluster("person", text, name_keys={nk}, tokens=toks)
+                # an earlier lone surname now gets its full name
+                for k, cl in list(self.clusters.items()):
+                    if k != key and cl.kind == "person" and len(cl.tokens) == 1 and cl.tokens[0] in toks \
+                            and not cl.known:
+                        self._merge_cluster(k, key)
+        cl = self.clusters[key]
+        cl.name_keys.add(nk)
+        if text not in cl.aliases:
+            cl.aliases.append(text)
+        s, e = self._chars(c.i, c.j)
+        self._mention(s, e, key, how)
+        # apposition with a role phrase: "le président russe Vladimir Poutine", "Peskov, porte-parole de …"
+        ri = c.i
+        p = ri - 1
+        if p >= 0 and self.toks[p].text == ",":
+            p -= 1
+        linked = role_at_end.get(p + 1)
+        if linked is None:
+            q = c.j
+            if q < self.n and self.toks[q].text == ",":
+                q += 1
+                while q < self.n and self.keys[q] in ARTICLES:
+                    q += 1
+                linked = role_at_start.get(q)
+        if linked is not None:
+            rc, info = linked
+            if info.kind == "person":
+                linked_roles.add(rc.i)
+                self._apply_role(cl, info)
+                rs, re_ = self._chars(rc.i, rc.j)
+                self._mention(rs, re_, key, "role")
+
+    def _apply_role(self, cl: _Cluster, info: _RoleInfo) -> None:
+        if cl.known:
+            return
+        cl.role = cl.role or info.role
+        cl.country = cl.country or info.country or info.org_country
+        if info.org and not cl.org:
+            cl.org = info.org
+        cl.sector = cl.sector or info.sector
+
+    def _merge_cluster(self, src: str, dst: str) -> None:
+        self.mentions = [(s, e, dst if k == src else k, h) for s, e, k, h in self.mentions]
+        old = self.clusters.pop(src)
+        d = self.clusters[dst]
+        d.name_keys |= old.name_keys
+        d.aliases += [a for a in old.aliases if a not in d.aliases]
+        d.role, d.country, d.sector = d.role or old.role, d.country or old.country, d.sector or old.sector
+
+    def _unnamed_role(self, rc: _Cand, info: _RoleInfo) -> None:
+        s, e = self._chars(rc.i, rc.j)
+        if info.kind == "state":
+            self._mention(s, e, self._state_key(info.country), "role")
+            return
+        if info.kind in ("organisation", "group"):
+            if not info.country and not info.org:
+                return
+            label = info.row["pattern"]
+            cname = self.res.countries.get(info.country or "", {}).get("name", info.country or "")
+            name = f"{label} ({cname})" if cname else label
+            key = "grp:" + _name_key(name)
+            if key not in self.clusters:
+                self.clusters[key] = _Cluster("group" if info.kind == "group" else "organisation", name,
+                                              info.country, info.sector, info.role)
+            self._mention(s, e, key, "role")
+            return
+        # a person described by a role
+        country, role, org = info.country, info.role, info.org
+        family = ROLE_FAMILY.get(role, (role,))
+        best = None
+        for k, cl in self.clusters.items():
+            if cl.kind != "person" or not cl.role:
+                continue
+            if cl.role not in family and not (role == "leader" and cl.role in HEAD_ROLES):
+                continue
+            if country and cl.country and cl.country != country:
+                continue
+            if org and cl.org and _key(cl.org) != _key(org):
+                continue
+            if not country and not org and not cl.country:
+                continue
+            score = (cl.last <= s, cl.last if cl.last <= s else -cl.last)
+            if best is None or score > best[0]:
+                best = (score, k)
+        if best is not None:
+            self._mention(s, e, best[1], "role")
+            return
+        if not info.former and (country or org):
+            row = self.res.known_for_role(role, country, org, self.date)
+            if row is not None:
+                self._mention(s, e, self._known_key(row["name"]), "known")
+                return
+        if info.local and not country:
+            name = " ".join(self._span_text(rc.i, rc.j).split())
+            key = "local:" + _name_key(name)
+            if key not in self.clusters:
+                self.clusters[key] = _Cluster("person", name, None, info.sector, role + " (local)")
+            self._mention(s, e, key, "role")
+            return
+        if not country and not org:
+            country = self._dominant_country()
+            if not country:
+                return
+        cname = self.res.countries.get(country or "", {}).get("name", country or "")
+        label = role + (f" of {org}" if org else "") + (f" ({cname})" if cname and not org else "")
+        key = "role:" + ("former " if info.former else "") + label
+        if key not in self.clusters:
+            self.clusters[key] = _Cluster("person", ("former " if info.former else "") + label, country,
+                                          info.sector, role, org)
+        self._mention(s, e, key, "role")
+
+    def _dominant_country(self) -> str | None:
+        counts: dict[str, int] = {}
+        for _s, _e, k, _h in self.mentions:
+            cl = self.clusters.get(k)
+            if cl and cl.country and len(cl.country) == 3 and cl.country not in ("IGO", "NGO", "MNC", "IMG"):
+                counts[cl.country] = counts.get(cl.country, 0) + 1
+        if not counts:
+            return None
+        top = max(counts, key=lambda c: counts[c])
+        total = sum(counts.values())
+        return top if counts[top] * 2 > total else None
+
+    def _surname_sweep(self) -> None:
+        covered = sorted((s, e) for s, e, _k, _h in self.mentions)
+        starts = [s for s, _e in covered]
+        surnames: dict[str, str] = {}
+        for k, cl in self.clusters.items():
+            if cl.kind == "person" and len(cl.tokens) > 1:
+                for t in (cl.tokens[0], cl.tokens[-1]):
+                    if len(t) >= 3:
+                        surnames.setdefault(t, k)
+        if not surnames:
+            return
+        for i, tok in enumerate(self.toks):
+            if not tok.text[:1].isupper() or self.keys[i] not in surnames:
+                continue
+            if i + 1 < self.n and self.toks[i + 1].text[:1].isupper() and self.toks[i + 1].pos_ == "PROPN":
+                continue
+            s, e = tok.idx, tok.idx + len(tok.text)
+            p = bisect_left(starts, e)
+            if p > 0 and covered[p - 1][1] > s:
+                continue
+            if p < len(covered) and covered[p][0] < e:
+                continue
+            self._mention(s, e, surnames[self.keys[i]], "surname")
+
+    # ------------------------------------------------------------------ output
+
+    def _mention(self, s: int, e: int, key: str, how: str) -> None:
+        self.mentions.append((s, e, key, how))
+        cl = self.clusters[key]
+        cl.last = max(cl.last, s)
+
+    def _emit(self) -> None:
+        doc = self.doc
+        ids: dict[str, str] = {}
+        actors: dict[str, Actor] = {}
+        seen: set[tuple[int, int]] = set()
+        out: list[ActorMention] = []
+        for s, e, k, how in sorted(self.mentions, key=lambda m: (m[0], -m[1])):
+            if (s, e) in seen:
+                continue
+            seen.add((s, e))
+            cl = self.clusters[k]
+            if k not in ids:
+                canon = cl.name
+                aid = stable_id("act", cl.kind, cl.country, _name_key(canon))
+                ids[k] = aid
+                if aid not in actors:
+                    actors[aid] = Actor(aid, canon, [], cl.kind, cl.country, cl.sector, cl.role, cl.wikidata, 0)
+            a = actors[ids[k]]
+            text = doc.text[s:e]
+            a.n_mentions += 1
+            if text != a.name and text not in a.aliases and how in ("name", "alias", "surname", "metonymy"):
+                a.aliases.append(text)
+            out.append(ActorMention(s, e, text, ids[k], how))
+        doc.actors = actors
+        doc.actor_mentions = out
+
+
+def actor_at(doc: Document, start: int, end: int) -> Actor | None:
+    """The actor whose mention covers or is covered by [start, end) (innermost covering mention first).
+
+    `doc.actor_mentions` is sorted by start, so a bisection finds the candidates (O(log n + k)).
+    """
+    ms = doc.actor_mentions
+    if not ms:
+        return None
+    hi = bisect_left(ms, end, key=lambda m: m.start)
+    best = None
+    best_score = None
+    k = hi - 1
+    while k >= 0:
+        m = ms[k]
+        if m.end > start and m.start < end:
+            covers = m.start <= start and m.end >= end
+            covered = m.start >= start and m.end <= end
+            if covers or covered:
+                score = (covers, -(m.end - m.start) if covers else (m.end - m.start))
+                if best_score is None or score > best_score:
+                    best, best_score = m, score
+        if start - m.start > 300:
+            break
+        k -= 1
+    if best is None:
+        return None
+    return doc.actors.get(best.actor_id)
