@@ -18,6 +18,7 @@ from ..errors import EvalError
 
 SCORERS: dict[str, str] = {
     "boilerplate": "veille.evaluate.boilerplate:score",
+    "events": "veille.evaluate.events:score",
 }
 
 
