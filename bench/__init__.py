@@ -1,0 +1,1 @@
+"""Reproducible throughput and memory benchmark: `python -m bench` (see bench/README.md)."""

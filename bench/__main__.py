@@ -1,0 +1,170 @@
+"""`python -m bench [--articles N] [--model sm|md] [--memory-sizes 1000,10000]`.
+
+Reports, in one run, on the generated corpus (bench/corpus.py):
+- end-to-end articles/s and words/s (ingest into a fresh SQLite store: every stage + writes),
+  time per stage, peak memory;
+- bare spaCy `nlp.pipe` on the same cleaned texts with the same model and components, and
+  the ratio end-to-end / bare (the parser is the limit);
+- scaling: the sharded runner with 1 and 2 processes;
+- memory across corpus sizes (streaming: RSS must not grow with the number of articles).
+Writes the figures and the machine into bench/RESULTS.md (`--no-write` to skip).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from veille.api import ingest_raw
+from veille.config import MODELS, Settings
+from veille.pipeline import Pipeline
+from veille.store import open_store
+
+from .corpus import generate
+
+HERE = Path(__file__).resolve().parent
+
+
+def rss_mb() -> float:
+    """Current resident set size in MiB (Linux /proc; falls back to peak)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_end_to_end(n: int, settings: Settings) -> dict:
+    raws = list(generate(n))
+    words = sum(len(r.text.split()) for r in raws)
+    tmp = Path(tempfile.mkdtemp(prefix="veille-bench-"))
+    pipeline = Pipeline(settings)
+    pipeline.get_stage("nlp")  # load the model before timing, as a long run amortises it
+    for name in pipeline.stage_names:
+        pipeline.get_stage(name)
+    store = open_store(str(tmp / "b.db"))
+    t0 = time.perf_counter()
+    report = ingest_raw(iter(raws), store, settings, pipeline=pipeline)
+    elapsed = time.perf_counter() - t0
+    store.close()
+    # the cleaned texts, for the bare spaCy comparison
+    cleaner = pipeline.get_stage("clean") if "clean" in pipeline.stage_names else None
+    texts = []
+    for raw in raws:
+        doc = pipeline.start(raw, None)
+        texts.append(cleaner(doc).text if cleaner else doc.text)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return {"articles": report.added, "words": words, "seconds": elapsed, "timings": dict(pipeline.timings),
+            "texts": texts, "nlp": pipeline.get_stage("nlp").nlp}
+
+
+def bench_bare_spacy(nlp, texts: list[str], batch_size: int) -> float:
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=batch_size):
+        pass
+    return time.perf_counter() - t0
+
+
+def bench_scaling(n: int, settings: Settings) -> dict[int, float]:
+    from veille.run import run
+
+    src = Path(tempfile.mkdtemp(prefix="veille-bench-in-"))
+    for raw in generate(n):
+        (src / Path(raw.source_path).name).write_text(raw.text, encoding="utf-8")
+    out: dict[int, float] = {}
+    for workers in (1, 2):
+        dst = Path(tempfile.mkdtemp(prefix="veille-bench-out-"))
+        t0 = time.perf_counter()
+        run([str(src)], dst, settings, engine="process", workers=workers, shard_size=max(1, n // 8))
+        out[workers] = n / (time.perf_counter() - t0)
+        shutil.rmtree(dst, ignore_errors=True)
+    shutil.rmtree(src, ignore_errors=True)
+    return out
+
+
+def bench_memory(sizes: list[int], settings: Settings) -> list[tuple[int, float]]:
+    """One streaming ingest of max(sizes) articles; RSS sampled when each size is reached."""
+    tmp = Path(tempfile.mkdtemp(prefix="veille-bench-mem-"))
+    store = open_store(str(tmp / "m.db"))
+    pipeline = Pipeline(settings)
+    samples: list[tuple[int, float]] = []
+    wanted = sorted(sizes)
+    count = 0
+
+    def on_document(_doc) -> None:
+        nonlocal count
+        count += 1
+        if wanted and count == wanted[0]:
+            samples.append((count, rss_mb()))
+            wanted.pop(0)
+
+    ingest_raw(generate(max(sizes), seed=7), store, settings, pipeline=pipeline, on_document=on_document)
+    store.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+    return samples
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench")
+    ap.add_argument("--articles", type=int, default=2000)
+    ap.add_argument("--model", default="sm")
+    ap.add_argument("--scaling-articles", type=int, default=400)
+    ap.add_argument("--memory-sizes", default="1000,2000")
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    settings = Settings(model=MODELS.get(args.model, args.model))
+    e2e = bench_end_to_end(args.articles, settings)
+    bare = bench_bare_spacy(e2e["nlp"], e2e["texts"], settings.batch_size)
+    n, secs = e2e["articles"], e2e["seconds"]
+    scaling = bench_scaling(args.scaling_articles, settings)
+    memory = bench_memory([int(x) for x in args.memory_sizes.split(",")], settings)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}",
+        f"- model: {settings.model}; stages: {', '.join(settings.stages)}; batch size {settings.batch_size}",
+        f"- corpus: {n} generated articles, {e2e['words']:,} words (~{e2e['words'] // max(n, 1)} words each)",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| end-to-end (1 process, all stages + SQLite writes) | {n / secs:.2f} articles/s, "
+        f"{e2e['words'] / secs:,.0f} words/s |",
+        f"| bare spaCy `nlp.pipe`, same model and components | {n / bare:.2f} articles/s |",
+        f"| ratio end-to-end / bare spaCy | {bare / secs:.2f} |",
+        f"| sharded runner, 1 process ({args.scaling_articles} articles) | {scaling[1]:.2f} articles/s |",
+        f"| sharded runner, 2 processes | {scaling[2]:.2f} articles/s (×{scaling[2] / scaling[1]:.2f}) |",
+        f"| peak memory (RSS) | {peak_mb():.0f} MiB |",
+        "",
+        "Time per stage (1 process):",
+        "",
+        "| stage | seconds | share |",
+        "|---|---|---|",
+    ]
+    total = sum(e2e["timings"].values()) or 1.0
+    for stage, t in e2e["timings"].items():
+        lines.append(f"| {stage} | {t:.1f} | {100 * t / total:.1f}% |")
+    lines += ["", "Memory while streaming (RSS after N articles):", "", "| articles | RSS MiB |", "|---|---|"]
+    lines += [f"| {k} | {v:.0f} |" for k, v in memory]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.no_write:
+        (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

