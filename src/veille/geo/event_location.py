@@ -1,0 +1,219 @@
+"""Where an event happened: the place attached to its trigger by a locative phrase.
+
+`locate_event(doc, start, end)` looks at the place mentions of the trigger's sentence (doc.places,
+filled by the geo stage) and keeps those that
+
+1. are introduced by a locative preposition (à, au, aux, dans, en, sur, chez, près de, au nord de…)
+   — found on the place's own `case` dependents or, failing that, in the words just before it; a
+   place introduced by "de"/"depuis" is an origin ("arrivé de Moscou"), never the location; a generic
+   place noun in between passes the location on ("dans la ville russe de Komsomolsk-sur-l'Amour",
+   "au cosmodrome de Vostotchny", "au nord de Kiev");
+2. hang from the trigger in the dependency parse without crossing another verb (obl/nmod/advmod
+   chains, which also tolerates the parser's attachment slips such as "mercredi au cosmodrome" under
+   "mercredi"), or from a venue verb whose subject is the trigger ("la rencontre a eu lieu à …"),
+   or from the verb whose object the trigger is ("a mené des frappes sur …"), or are the antecedent
+   of a relative "où" that introduces the trigger's clause ("à Vladivostok, où il a rencontré …").
+   "sur X" after a topic word ("un accord sur la Corée") is a topic, not a place.
+
+Among the places kept, the closest attachment wins, then the most precise (site > city > admin1 >
+region > country), then the nearest to the trigger. None when the text does not say. A proper noun
+that is attached the same way but unknown to the gazetteer is returned with its name only.
+Cue words come from `data/<lang>/geo_cues.tsv`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..models import Document, Location, PlaceMention, fold
+from ..resources import read_tsv
+
+PRECISION_RANK = {"site": 5, "city": 4, "admin1": 3, "region": 2, "country": 1}
+VERBAL = {"VERB", "AUX"}
+# nouns after which "de X" still locates: "près de", "au nord de", "aux abords de", "à l'intérieur de"
+DE_LOCATIVE_HEADS = {"pres", "aupres", "proximite", "environs", "abords", "large", "nord", "sud", "est",
+                     "ouest", "centre", "coeur", "banlieue", "peripherie", "interieur", "sein", "autour",
+                     "face", "porte", "portes", "alentours", "frontiere", "cote", "littoral", "region"}
+
+
+@lru_cache(maxsize=4)
+def _cues(lang: str) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for row in read_tsv(lang, "geo_cues.tsv"):
+        out.setdefault(row["kind"], set()).add(fold(row["word"]))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def locate_event(doc: Document, start: int, end: int, *, lang: str | None = None) -> Location | None:
+    """The place where the event whose trigger is doc.text[start:end] happened, or None."""
+    cues = _cues(lang or doc.language or "fr") if (lang or doc.language or "fr") else _cues("fr")
+    sent = doc.sentence_at(start)
+    s_start, s_end = (sent.start, sent.end) if sent else (0, len(doc.text))
+    places = [p for p in doc.places if s_start <= p.start and p.end <= s_end
+              and not (p.start < end and start < p.end)]
+    sdoc = doc.spacy_doc
+    if sdoc is None:
+        return _fallback(doc, start, end, places, cues)
+    trig_span = sdoc.char_span(start, end, alignment_mode="expand")
+    if trig_span is None or len(trig_span) == 0:
+        return None
+    trigger = trig_span.root
+    targets = _targets(trigger, cues)
+    candidates: list[tuple[int, int, int, Location]] = []
+    for pm in places:
+        ok = _attached(sdoc, pm.start, pm.end, trigger, targets, cues)
+        if ok is None:
+            continue
+        strength, _prep = ok
+        loc = _location(pm)
+        rank = PRECISION_RANK.get(loc.precision or "", 0)
+        candidates.append((strength, rank, -abs(pm.start - start), loc))
+    # unknown proper nouns attached as locatives
+    covered = [(p.start, p.end) for p in doc.places]
+    for tok in sdoc[sdoc[trigger.i].sent.start:sdoc[trigger.i].sent.end]:
+        if tok.pos_ != "PROPN" or tok.i == trigger.i or any(a <= tok.idx < b for a, b in covered):
+            continue
+        if tok.dep_.startswith("flat") or not tok.text[:1].isupper():
+            continue
+        span_end = max(t.idx + len(t.text) for t in [tok, *[c for c in tok.children if c.dep_.startswith("flat")]])
+        ok = _attached(sdoc, tok.idx, span_end, trigger, targets, cues)
+        if ok is None or ok[0] < 2:
+            continue
+        raw = doc.text[tok.idx:span_end]
+        candidates.append((ok[0] - 1, 0, -abs(tok.idx - start), Location(name=raw, raw=raw)))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: (c[0], c[1], c[2]), reverse=True)
+    return candidates[0][3]
+
+
+def _location(pm: PlaceMention) -> Location:
+    if pm.location is not None:
+        loc = Location.from_dict(pm.location.to_dict())
+        loc.raw = pm.text
+        return loc
+    return Location(name=pm.text, raw=pm.text)
+
+
+def _targets(trigger, cues) -> set[int]:
+    """Tokens whose locatives count for the trigger: itself, a venue verb it is the subject of,
+    the verb it is the object of."""
+    out = {trigger.i}
+    head = trigger.head
+    if trigger.pos_ in ("NOUN", "PROPN") and head.i != trigger.i and head.pos_ in VERBAL:
+        lemma = fold(head.lemma_)
+        if trigger.dep_ == "obj":
+            out.add(head.i)
+            if lemma == "avoir" and any(fold(c.text) == "lieu" for c in head.children):
+                out.add(head.i)
+        elif trigger.dep_.startswith("nsubj"):
+            venue = cues.get("venue_verb", frozenset())
+            is_lieu = any(fold(c.lemma_) == "lieu" for c in head.children)
+            if lemma in venue or (lemma == "avoir" and is_lieu):
+                out.add(head.i)
+    return out
+
+
+def _anchor(sdoc, start: int, end: int):
+    span = sdoc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    return span.root
+
+
+def _prep_of(tok, cues) -> str | None:
+    """The preposition introducing tok's phrase ('a', 'dans', 'pres de', 'de'…), folded."""
+    case = [c for c in tok.children if c.dep_ in ("case", "mark") and c.i < tok.i]
+    if case:
+        words = [fold(c.text) for c in sorted(case, key=lambda c: c.i)]
+        first = case[0]
+        prev = first.nbor(-1) if first.i > first.sent.start else None
+        if words[0] in ("de", "d'", "du", "des") and prev is not None and fold(prev.text) in DE_LOCATIVE_HEADS:
+            return "pres de"
+        return " ".join(words)
+    # no case dependent: the word before the phrase, skipping determiners and adjectives
+    i = tok.left_edge.i - 1
+    while i >= tok.sent.start and (tok.doc[i].pos_ in ("DET", "ADJ", "NUM") or tok.doc[i].is_punct
+                                   and tok.doc[i].text in "«\""):
+        i -= 1
+    if i < tok.sent.start:
+        return None
+    w = fold(tok.doc[i].text)
+    if w in ("de", "d'", "du", "des") and i - 1 >= tok.sent.start and fold(tok.doc[i - 1].text) in DE_LOCATIVE_HEADS:
+        return "pres de"
+    if tok.doc[i].pos_ == "ADP":
+        return w
+    return None
+
+
+def _attached(sdoc, start: int, end: int, trigger, targets: set[int], cues) -> tuple[int, str] | None:
+    """(strength, preposition) when the place at [start, end) locates the trigger, else None."""
+    a = _anchor(sdoc, start, end)
+    if a is None:
+        return None
+    locative = cues.get("locative", frozenset()) | {"pres de"}
+    place_nouns = cues.get("place_noun", frozenset()) | cues.get("site_noun", frozenset())
+    topic = cues.get("topic_trigger", frozenset())
+    # climb through generic place nouns: "la ville russe de X" -> "ville"
+    prep = _prep_of(a, cues)
+    steps = 0
+    while prep in ("de", "d'", "du", "des") and a.head.i != a.i and steps < 3 and (
+            fold(a.head.lemma_) in place_nouns or fold(a.head.text) in place_nouns):
+        a = a.head
+        prep = _prep_of(a, cues)
+        steps += 1
+    # relative "où": "à Vladivostok, où il a rencontré Poutine"
+    if _relative_where(sdoc, end, trigger):
+        if prep is None or prep.split()[0] in locative:
+            return 3, prep or ""
+    if prep is None:
+        return None
+    first = prep.split()[0]
+    if prep != "pres de" and first not in locative:
+        return None
+    if first == "sur" and (fold(trigger.lemma_) in topic or fold(trigger.text) in topic):
+        return None
+    # walk up from the anchor to a target without crossing another verb
+    node = a
+    dist = 0
+    while dist < 6:
+        if node.i in targets:
+            strength = 3 if dist <= 1 else 2
+            return strength, prep
+        head = node.head
+        if head.i == node.i:
+            break
+        if head.pos_ in VERBAL and head.i not in targets:
+            break
+        if first == "sur" and (fold(head.lemma_) in topic) and head.i != trigger.i:
+            return None
+        node = head
+        dist += 1
+    return None
+
+
+def _relative_where(sdoc, place_end: int, trigger) -> bool:
+    """True when 'où' follows the place (", où …") and heads the clause of the trigger."""
+    for tok in sdoc[trigger.sent.start:trigger.i]:
+        if fold(tok.text) != "ou" or tok.text.lower() != "où":
+            continue
+        gap = sdoc.text[place_end:tok.idx]
+        if len(gap) <= 3 and gap.strip() in ("", ","):
+            # the trigger must be in the clause the relative introduces
+            clause = tok.head
+            return clause.i == trigger.i or trigger.i in {t.i for t in clause.subtree}
+    return False
+
+
+def _fallback(doc: Document, start: int, end: int, places: list[PlaceMention], cues) -> Location | None:
+    """Without a parse: the nearest place after the trigger introduced by a locative preposition."""
+    locative = cues.get("locative", frozenset())
+    best = None
+    for pm in places:
+        if pm.start < end:
+            continue
+        before = doc.text[max(end, pm.start - 12):pm.start].replace("’", "'").split()
+        if before and fold(before[-1]) in locative or len(before) >= 2 and fold(before[-2]) in locative:
+            if best is None or pm.start < best.start:
+                best = pm
+    return _location(best) if best else None

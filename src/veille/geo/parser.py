@@ -1,0 +1,376 @@
+"""The `geo` stage: find place mentions and resolve them with the offline gazetteer.
+
+Detection
+  1. a gazetteer scan over the tokens (longest match first, up to 6 tokens), which finds what the
+     NER misses or mislabels ("cosmodrome de Vostotchny" → MISC, "Washington" → PER); a match
+     must end on a capitalised token and be read under its own name (no alternate spelling);
+  2. spaCy's LOC/GPE entities (any gazetteer reading allowed), and MISC/ORG/PER entities whose whole
+     text is a place name;
+  3. spans covered by an actor mention with `how == "metonymy"` ("Moscou a annoncé…": the actors
+     stage decided the city acts as a government) are not places.
+
+Resolution: every candidate reading gets a score from its kind (country > site > curated region >
+other subdivision; cities by population), capitals, how the name matched (French exonym > own name >
+alternate name), the preposition before it ("à" → city, "en"/"au" → country or region), local cues
+(a country adjective just before: "la ville russe de …"; an apposition after: "Paris, Texas",
+"Tartous (Syrie)") and the document's countries (actors' countries, country adjectives, the other
+places read with confidence), computed in a first pass and reused in a second. A name that is a
+country's own name never resolves to a city or a site.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..config import Settings
+from ..models import Document, Location, PlaceMention, fold
+from .gazetteer import Q_ALT, Q_NAME, Gazetteer, Place, norm
+
+PLACE_LABELS = {"LOC", "GPE"}
+OTHER_LABELS = {"MISC", "ORG", "PER"}
+MAX_NGRAM = 6
+CONNECTORS = {"de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’", "sur", "et", "en", "aux", "au",
+              "-", "el", "al", "ez", "es", "of", "the"}
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    source: str  # scan | ner | ner-other
+    label: str | None = None
+    cands: list[tuple[Place, int]] = field(default_factory=list)
+    best: Place | None = None
+    confident: bool = False
+
+
+class Geoparser:
+    """Stage `geo`: fills `doc.places`. `resolve(doc, start, end)` reads one given span."""
+
+    name = "geo"
+
+    def __init__(self, settings: Settings | None = None, *, gazetteer: Gazetteer | None = None,
+                 keep_unresolved: bool = True):
+        self.settings = settings or Settings()
+        self.gaz = gazetteer or Gazetteer(self.settings.lang)
+        self.keep_unresolved = keep_unresolved
+        cues = self.gaz.cues
+        self.determiners = cues.get("determiner", set())
+        self.place_nouns = cues.get("place_noun", set()) | cues.get("site_noun", set())
+
+    # ------------------------------------------------------------------ stage
+
+    def __call__(self, doc: Document) -> Document:
+        spans = self._detect(doc)
+        ev = self._evidence(doc, spans)
+        places: list[PlaceMention] = []
+        for sp in spans:
+            own = ev_of(sp) if sp.confident else None
+            loc_place = self._choose(doc, sp.start, sp.end, sp.cands, ev, exclude=own)
+            raw = doc.text[sp.start:sp.end]
+            if loc_place is None:
+                if sp.source == "ner" and self.keep_unresolved and not sp.cands:
+                    places.append(PlaceMention(sp.start, sp.end, raw, None))
+                continue
+            places.append(PlaceMention(sp.start, sp.end, raw, loc_place.location(raw)))
+        doc.places = places
+        return doc
+
+    def pipe(self, docs):
+        for doc in docs:
+            yield self(doc)
+
+    def resolve(self, doc: Document, start: int, end: int) -> Location | None:
+        """Resolve the span doc.text[start:end] as a place, in the context of the whole document."""
+        spans = self._detect(doc)
+        ev = self._evidence(doc, spans)
+        own = None
+        for sp in spans:
+            if sp.start == start and sp.end == end and sp.confident:
+                own = ev_of(sp)
+        cands = self._candidates(doc.text[start:end])
+        best = self._choose(doc, start, end, cands, ev, exclude=own)
+        return best.location(doc.text[start:end]) if best else None
+
+    # ------------------------------------------------------------------ detection
+
+    def _candidates(self, text: str) -> list[tuple[Place, int]]:
+        key = norm(text.strip(" ,.;:!?«»\"()"))
+        cands = self.gaz.lookup_key(key)
+        if cands:
+            return cands
+        words = key.split()
+        while words and words[0] in self.determiners | {"l", "d", "de", "du", "des", "au", "aux", "a", "en"}:
+            words = words[1:]
+            cands = self.gaz.lookup_key(" ".join(words))
+            if cands:
+                return cands
+        return []
+
+    def _match_span(self, text: str, start: int, end: int) -> tuple[int, int, list[tuple[Place, int]]]:
+        """Gazetteer readings of text[start:end]; a leading article or preposition is dropped if needed."""
+        cands = self.gaz.lookup_key(norm(text[start:end]))
+        if cands:
+            return start, end, cands
+        s = start
+        for _ in range(2):
+            low = text[s:end].lower().replace("’", "'")
+            for art in ("l'", "d'", "la ", "le ", "les ", "de ", "du ", "des ", "au ", "aux ", "en ", "à "):
+                if low.startswith(art) and end - s > len(art) + 1:
+                    s += len(art)
+                    while s < end and text[s].isspace():
+                        s += 1
+                    cands = self.gaz.lookup_key(norm(text[s:end]))
+                    if cands:
+                        return s, end, cands
+                    break
+            else:
+                break
+        return start, end, []
+
+    def _detect(self, doc: Document) -> list[_Span]:
+        blocked = [(m.start, m.end) for m in doc.actor_mentions if m.how == "metonymy"]
+        scan = self._scan(doc)
+        ents = [e for e in doc.entities if e.label in PLACE_LABELS | OTHER_LABELS]
+        spans: list[_Span] = []
+        taken: list[tuple[int, int]] = []
+
+        def overlaps(a: int, b: int, pool) -> bool:
+            return any(a < e and s < b for s, e in pool)
+
+        # NER place entities that resolve, unless a longer scan match covers them
+        ner_spans: list[_Span] = []
+        for e in ents:
+            start, end = _trim(doc.text, e.start, e.end)
+            if start >= end:
+                continue
+            start, end, cands = self._match_span(doc.text, start, end)
+            if e.label in PLACE_LABELS:
+                if not cands and not doc.text[start:start + 1].isupper():
+                    continue
+                ner_spans.append(_Span(start, end, "ner", e.label, cands))
+            elif cands and self._other_ok(doc.text[start:end], e.label, cands):
+                ner_spans.append(_Span(start, end, "ner-other", e.label, cands))
+        other_ents = [(e.start, e.end) for e in ents if e.label in OTHER_LABELS]
+        for sp in scan:
+            # inside a longer person/organisation name ("Université de Paris"): not a place
+            if any(s <= sp.start and sp.end <= e and (s, e) != (sp.start, sp.end) for s, e in other_ents):
+                if not any(n.start == sp.start and n.end == sp.end for n in ner_spans):
+                    continue
+            # a resolved NER entity strictly containing the match wins
+            if any(n.start <= sp.start and sp.end <= n.end and (n.end - n.start) > (sp.end - sp.start)
+                   and n.cands for n in ner_spans):
+                continue
+            spans.append(sp)
+            taken.append((sp.start, sp.end))
+        for n in ner_spans:
+            if overlaps(n.start, n.end, taken):
+                continue
+            spans.append(n)
+            taken.append((n.start, n.end))
+        spans = [s for s in spans if not overlaps(s.start, s.end, blocked)]
+        spans.sort(key=lambda s: s.start)
+        return spans
+
+    def _other_ok(self, text: str, label: str, cands: list[tuple[Place, int]]) -> bool:
+        """A MISC/ORG/PER entity counts as a place only if its whole text is a well-known place name."""
+        for p, q in cands:
+            if q < Q_NAME:
+                continue
+            if p.kind in ("country", "site") or (p.kind in ("admin1", "region") and p.curated):
+                return True
+            if p.kind == "city" and p.population >= 100_000:
+                return True
+        return False
+
+    def _scan(self, doc: Document) -> list[_Span]:
+        sdoc = doc.spacy_doc
+        if sdoc is None:
+            return []
+        toks = [t for t in sdoc]
+        n = len(toks)
+        out: list[_Span] = []
+        i = 0
+        text = doc.text
+        while i < n:
+            t = toks[i]
+            if t.is_space or t.is_punct or not t.text[:1].isalpha():
+                i += 1
+                continue
+            matched = 0
+            for k in range(min(MAX_NGRAM, n - i), 0, -1):
+                last = toks[i + k - 1]
+                if not last.text[:1].isupper() and not last.text[:1].isdigit():
+                    continue
+                s, e = t.idx, last.idx + len(last.text)
+                chunk = text[s:e]
+                if "\n" in chunk:
+                    continue
+                key = norm(chunk)
+                if not self.gaz.has_key(key):
+                    continue
+                cands = self.gaz.lookup_key(key)
+                if self._scan_ok(toks[i:i + k], cands):
+                    out.append(_Span(s, e, "scan", None, cands))
+                    matched = k
+                    break
+            i += matched or 1
+        return out
+
+    def _scan_ok(self, toks, cands: list[tuple[Place, int]]) -> bool:
+        words = [t.text for t in toks if not t.is_punct]
+        content = [w for w in words if fold(w) not in CONNECTORS]
+        if not content or not any(w[:1].isupper() for w in content):
+            return False
+        first = toks[0]
+        good = [(p, q) for p, q in cands if q >= Q_NAME]
+        if not good:
+            return False
+        lower_first = not first.text[:1].isupper()
+        if lower_first:
+            # "cosmodrome de Vostotchny", "mer Noire": only curated names may start lower-case
+            return any(p.curated for p, _ in good)
+        if len(content) == 1:
+            # a single capitalised word: sentence-initial common words ("Nice", "Orange") need care
+            strong = [p for p, _ in good if p.kind != "city" or p.population >= 50_000 or p.capital]
+            if not strong:
+                return False
+            if first.is_sent_start and all(p.kind == "city" for p in strong) and first.pos_ not in ("PROPN",):
+                return False
+        return True
+
+    # ------------------------------------------------------------------ context
+
+    def _evidence(self, doc: Document, spans: list[_Span]) -> Counter:
+        ev: Counter = Counter()
+        for actor in doc.actors.values():
+            c = actor.country
+            if c and len(c) == 3 and c.isupper() and self.gaz.country(c) is not None:
+                ev[c] += 1.0
+        sdoc = doc.spacy_doc
+        if sdoc is not None:
+            adjs = Counter(self.gaz.adjectives[f] for f in (fold(t.text) for t in sdoc)
+                           if f in self.gaz.adjectives)
+            for c, k in adjs.items():
+                ev[c] += 0.5 * min(k, 4)
+        # first pass: places readable without document context
+        for sp in spans:
+            best, margin = self._rank(doc, sp.start, sp.end, sp.cands, Counter())
+            sp.best = best
+            sp.confident = best is not None and best.country is not None and margin >= 1.0
+            if sp.confident:
+                ev[best.country] += 1.0
+        return ev
+
+    # ------------------------------------------------------------------ scoring
+
+    def _choose(self, doc: Document, start: int, end: int, cands, ev: Counter,
+                exclude: tuple[str, float] | None = None) -> Place | None:
+        if exclude:
+            ev = ev.copy()
+            ev[exclude[0]] -= exclude[1]
+        best, _ = self._rank(doc, start, end, cands, ev)
+        return best
+
+    def _rank(self, doc: Document, start: int, end: int, cands, ev: Counter) -> tuple[Place | None, float]:
+        if not cands:
+            return None, 0.0
+        # a country's own name is never a city or a site
+        if any(p.kind == "country" and q >= Q_NAME for p, q in cands):
+            cands = [(p, q) for p, q in cands if p.kind in ("country", "admin1", "region")]
+        local = self._local_cues(doc, start, end)
+        prep = _prev_word(doc.text, start)
+        total = sum(v for v in ev.values() if v > 0)
+        scored = []
+        for p, q in cands:
+            s = _base(p, q)
+            if prep == "à":
+                s += 1.0 if p.kind in ("city", "site") else -1.0
+            elif prep in ("en", "au", "aux"):
+                s += 1.0 if p.kind in ("country", "admin1", "region") else 0.0
+            if p.country:
+                if total > 0:
+                    share = max(ev.get(p.country, 0.0), 0.0) / total
+                    if p.kind == "country":
+                        share = max(share, 0.3 * sum(max(ev.get(n, 0.0), 0.0) for n in
+                                                     self.gaz.neighbours.get(p.country, ())) / total)
+                    s += 1.5 * share
+                s += local.get(p.country, 0.0)
+            scored.append((s, p.population, p))
+        scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
+        margin = scored[0][0] - scored[1][0] if len(scored) > 1 else 10.0
+        return scored[0][2], margin
+
+    def _local_cues(self, doc: Document, start: int, end: int) -> dict[str, float]:
+        """Countries named right around the span: an adjective before, an apposition after."""
+        out: dict[str, float] = {}
+        before = doc.text[max(0, start - 40):start]
+        words = before.replace("’", "'").replace("'", "' ").split()
+        for w in words[-3:]:
+            c = self.gaz.adjectives.get(fold(w.strip(",;:()")))
+            if c:
+                out[c] = out.get(c, 0.0) + 2.0
+        after = doc.text[end:end + 60]
+        stripped = after.lstrip()
+        if stripped[:1] in (",", "("):
+            rest = stripped[1:].lstrip()
+            for prefix in ("en ", "au ", "aux ", "dans l'", "dans le ", "dans la "):
+                if rest.lower().startswith(prefix):
+                    rest = rest[len(prefix):]
+                    break
+            stop = len(rest)
+            for ch in ",.;:)\n":
+                j = rest.find(ch)
+                if j != -1:
+                    stop = min(stop, j)
+            chunk = rest[:stop].strip()
+            if chunk and chunk[:1].isupper() and len(chunk.split()) <= 4:
+                for p, q in self._candidates(chunk):
+                    if p.kind in ("country", "admin1") and q >= Q_NAME and p.country:
+                        out[p.country] = out.get(p.country, 0.0) + 3.0
+                        break
+        return out
+
+
+def _base(p: Place, q: int) -> float:
+    if p.kind == "country":
+        s = 3.0
+    elif p.kind == "site":
+        s = 2.6
+    elif p.kind in ("admin1", "region") and p.curated:
+        s = 2.2
+    elif p.kind in ("admin1", "region"):
+        s = 1.3
+    else:
+        s = 0.3 * math.log10(max(p.population, 1000))
+    if p.capital:
+        s += 0.5
+    s += (0.0, 0.5, 1.0)[q]
+    if p.kind == "country" and q == Q_ALT:
+        s -= 0.5  # an English or alternate country name in French text
+    return s
+
+
+def ev_of(sp: _Span) -> tuple[str, float] | None:
+    if sp.best is None or sp.best.country is None:
+        return None
+    return sp.best.country, 1.0
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip surrounding spaces/punctuation and a leading article from an entity span."""
+    while start < end and (text[start].isspace() or text[start] in "«»\"'(,.;:-–—"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "«»\"'),.;:-–—"):
+        end -= 1
+    return start, end
+
+
+def _prev_word(text: str, start: int) -> str:
+    before = text[max(0, start - 12):start].replace("’", "'")
+    if before.endswith("'"):
+        return fold(before[-2:])  # l', d'
+    words = before.split()
+    return fold(words[-1]) if words else ""
