@@ -224,7 +224,7 @@ class TimexTagger:
         rules: list[tuple[str, str]] = [
             ("range_day", rf"{B}(?:du|entre{S}le){S}(?P<d1>{DAY}){S}(?:(?P<m1>{MON}){S})?(?:(?P<y1>{YEAR}){S})?"
                           rf"(?:au|et{S}le|a){S}(?P<d2>{DAY}){S}(?P<m2>{MON})(?:{S}(?P<y2>{YEAR}))?{E}"),
-            ("date_full", rf"{B}(?:(?P<wd>{WD}),?{S})?(?P<day>{DAY}){S}(?P<mon>{MON})(?![\w-])(?:{S}(?P<year>{YEAR}){NE})?"),
+            ("date_full", rf"{B}(?:(?P<wd>{WD}),?{S})?(?P<day>{DAY}){S}(?P<mon>{MON})(?![\w-])(?:{S}(?P<year>{YEAR}){NE}|{S}(?P<rmod>{MOD}){E})?"),
             ("date_en", rf"{B}(?:(?P<wd>{WD_EN}),?{S})?(?P<mon>{MON_EN}){S}(?P<day>[0-3]?\d)(?:st|nd|rd|th)?{E}"
                         rf"(?:,?{S}(?P<year>{YEAR}){NE})?"),
             ("date_num", rf"{NB}(?P<day>[0-3]?\d)[/.](?P<mon>[01]?\d)[/.](?P<year>\d{{4}}|\d{{2}}){NE}"),
@@ -234,15 +234,18 @@ class TimexTagger:
             ("month", rf"{B}(?:(?P<prep>en|d'|de|depuis|des|jusqu'en|jusqu'a|au mois d'|au mois de|avant|apres|"
                       rf"entre|et|ou|a partir d'|a partir de|d'ici|pour|ce mois d'|ce mois de|le mois d'|le mois de)"
                       rf"\s{{0,3}}|(?P<mod>debut|fin|mi|courant)(?:\s{{1,3}}|\s{{0,2}}-\s{{0,2}})(?:d'|de\s)?\s{{0,2}})"
-                      rf"(?P<mon>{MON_FR})(?![\w-])"),
+                      rf"(?P<mon>{MON_FR})(?![\w-])(?:{S}(?P<rmod>{MOD}){E})?"),
             ("quarter", rf"{B}(?:le{S})?(?P<ord>{ORD}){S}trimestre{S}(?:de{S}|d'\s{{0,2}})?(?P<year>{YEAR}){NE}"),
             ("season_year", rf"{B}(?P<season>{SEASON}){S}(?:de{S}|d'\s{{0,2}})?(?P<year>{YEAR}){NE}"),
             ("decade", rf"{B}(?:les{S})?annees{S}(?P<dec>\d{{2}}|1\d{{3}}|20\d{{2}}){NE}"),
             ("century", rf"{B}(?P<rom>[ivxl]{{1,7}})\s?(?:e|eme|ieme){S}siecle{E}"),
-            ("year", rf"{B}(?:(?P<mod>debut|fin|mi|courant)(?:{S}|\s{{0,2}}-\s{{0,2}}))?(?:(?P<lan>l'an|l'annee){S})?"
-                     rf"{NB}(?P<year>{YEAR}){NE}"),
+            ("year", rf"(?:{B}(?P<mod>debut|fin|mi|courant)(?:{S}|\s{{0,2}}-\s{{0,2}}))?(?:{B}(?P<lan>l'an|l'annee){S})?"
+                     rf"(?<![\w.,/:])(?<![a-z]-)(?P<year>{YEAR}){NE}"),
             ("relday", rf"{B}(?P<rel>{REL})(?:{S}(?:au{S}|dans{S}l'|dans{S}la{S})?(?P<part>{PART}))?{E}"),
             ("this_part", rf"{B}(?:ce|cette|cet){S}(?P<part>matin|matinee|apres-midi|soir|soiree|nuit){E}"),
+            ("period_edge", rf"{B}(?:(?:la|le|en|au){S})?(?P<pos>fin|debut|milieu){S}(?:de{S}l'|de{S}la{S}|du{S}|d'|de{S})"
+                            rf"(?P<unit>annee|mois|semaine){E}(?:{S}(?P<mod>{MOD}){E})?(?!{S}(?:de{S}|d'|\d))"),
+            ("midday", rf"{B}la{S}mi-journee{E}"),
             ("anaphoric", rf"{B}(?:la{S}(?P<veille>veille)|le{S}(?P<lendemain>lendemain))(?:{S}(?:au{S})?(?P<part>{PART}))?{E}"),
             ("night_span", rf"{B}la{S}nuit{S}(?:de|du){S}(?P<wd>{WD}){S}(?:a|au){S}(?P<wd2>{WD}){E}"),
             ("weekday_day", rf"{B}(?P<wd>{WD}){S}(?P<day>1\s?er|[0-3]?\d){NE}(?!\s{{0,3}}(?:{MON}|\d|h\b|heures?\b|%|[.,]\d))"),
@@ -256,7 +259,7 @@ class TimexTagger:
             ("ago_en", rf"{B}(?P<num>{NUM}){S}(?P<unit>{UNIT}){S}ago{E}"),
             ("in", rf"{B}(?:dans|d'ici){S}(?P<num>{NUM}){S}(?P<unit>{UNIT}){E}"),
             ("offset", rf"{NB}{B}(?P<num>{NUM}){S}(?P<unit>jours|semaines|mois|ans|annees|heures){S}"
-                       rf"(?P<dir>plus{S}tard|plus{S}tot|apres|auparavant|avant){E}"),
+                       rf"(?P<dir>plus{S}tard|plus{S}tot|auparavant|(?:apres|avant)(?=\s{{0,2}}[,.;)]))"),
             ("set", rf"{B}(?:chaque|tous{S}les|toutes{S}les)(?:{S}(?P<num>{NUM}))?{S}(?P<wd>{WD})?(?P<unit>{UNIT}|matin|soir)?s?{E}"),
             ("ordinal_period", rf"{B}(?:la|le|l')\s{{0,3}}(?P<ord>{ORD}){S}(?P<unit>annee|semaine|jour|journee|mois|an)"
                                rf"(?={S}(?:de|du|d'|des){E}|{S}d')"),
@@ -304,7 +307,7 @@ class TimexTagger:
         """
         text = doc.text or ""
         ftext = fold_same_length(text)
-        matches = self._detect(ftext)
+        matches = self._detect(text, ftext)
         for m in matches:
             m.res = self._resolve_absolute(m)
         if anchor is None:
@@ -349,7 +352,7 @@ class TimexTagger:
 
     # ------------------------------------------------------------------ detection
 
-    def _detect(self, ftext: str) -> list[Match]:
+    def _detect(self, text: str, ftext: str) -> list[Match]:
         cands: list[Match] = []
         for name, rx, prio in self.rules:
             for mo in rx.finditer(ftext):
@@ -362,7 +365,9 @@ class TimexTagger:
                 if name == "range_day":
                     end = max(mo.end(x) for x in ("d1", "m1", "y1") if mo.group(x) is not None)
                 m = Match(name, start, end, g, prio)
-                if self._accept(m, ftext):
+                if name == "month":
+                    m.extra["mon_start"] = mo.start("mon")
+                if self._accept(m, text, ftext):
                     cands.append(m)
         cands.sort(key=lambda m: (-(m.end - m.start), m.priority, m.start))
         chosen: list[Match] = []
@@ -375,7 +380,7 @@ class TimexTagger:
         chosen.sort(key=lambda m: m.start)
         return chosen
 
-    def _accept(self, m: Match, ftext: str) -> bool:
+    def _accept(self, m: Match, text: str, ftext: str) -> bool:
         g = m.groups
         name = m.rule
         if name in ("date_full", "date_en", "date_num", "date_iso", "weekday_day"):
@@ -414,8 +419,10 @@ class TimexTagger:
         if name == "time":
             if g.get("pre") and self._time_is_duration(g, ftext, m):
                 m.extra["duration"] = True
-        if name == "month" and g.get("mon") in ("mai",) and g.get("prep") in ("et", "ou"):
-            return False
+        if name == "month":
+            i = m.extra.get("mon_start", m.start)
+            if text[i:i + 1].isupper() and not re.search(r"(?:^|[.!?\n]\s{0,3})$", text[max(0, i - 4):i]):
+                return False  # French month names are lower case: "Mars" mid-sentence is the planet
         return True
 
     def _time_is_duration(self, g: dict, ftext: str, m: Match) -> bool:
@@ -545,6 +552,10 @@ class TimexTagger:
             if not day and not wd:
                 d = _safe_date(anc.year, mon, dnum)
                 return _day(d) if d else None
+            rmod = self.mods.get(g.get("rmod") or "")
+            if rmod and day:
+                directional = [d for d in opts if (d < day if rmod < 0 else d > day)]
+                opts = directional or opts
             best = min(opts, key=lambda d: abs((d - base).days))
             return _day(best, direction=direction)
         if name == "range_day":
@@ -562,6 +573,14 @@ class TimexTagger:
                 return Res("DATE", f"XXXX-{mon:02d}", None, None, None, direction)
             y = anc.year
             am = anc.month
+            rmod = self.mods.get(g.get("rmod") or "")
+            if rmod and am:
+                direction = "past" if rmod < 0 else "future"
+                if rmod < 0 and mon >= am:
+                    y -= 1
+                elif rmod > 0 and mon <= am:
+                    y += 1
+                return _month(y, mon, direction)
             if am:
                 if direction == "past" and mon > am:
                     y -= 1
@@ -611,6 +630,13 @@ class TimexTagger:
                 return Res("TIME" if part else "DATE", "XXXX-XX-XX" + (f"T{part}" if part else ""), None, None, None,
                            direction)
             return _day(day + timedelta(days=off), part=part, direction=direction)
+        if name in ("period_edge", "midday"):
+            if name == "midday":
+                return _day(day, part="MI") if day else Res("TIME", "XXXX-XX-XXT12:00")
+            unit = {"annee": "an", "mois": "mois", "semaine": "semaine"}[g["unit"]]
+            if g.get("mod"):
+                return self._rel_unit({"unit": unit, "mod": g["mod"]}, anc)
+            return self._rel_unit({"unit2": unit, "this": "ce"}, anc)
         if name == "this_part":
             part = self.parts.get(g["part"])
             if not day:
