@@ -1,0 +1,79 @@
+"""End-to-end: the `veille` command on the bundled sample corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from veille.api import sample_inputs
+from veille.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("demo")
+    db, out = tmp / "demo.db", tmp / "export"
+    result = runner.invoke(app, ["demo", "--db", str(db), "--out", str(out)])
+    return result, db, out
+
+
+def test_cli_demo_ingests_sample_corpus_and_prints_summary(demo_run):
+    result, db, out = demo_run
+    assert result.exit_code == 0, result.output
+    n_inputs = len(sample_inputs())
+    assert n_inputs >= 10
+    assert "added" in result.output and "skipped 0" in result.output
+    articles = [json.loads(x) for x in (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(articles) >= n_inputs  # JSONL files hold several documents
+    assert all(a["text"] and a["language"] for a in articles)
+    mentions = (out / "mentions.jsonl").read_text(encoding="utf-8").splitlines()
+    events = (out / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    assert mentions and events
+
+
+def test_cli_reingest_changes_nothing(demo_run):
+    _, db, out = demo_run
+    before = (out / "articles.jsonl").read_bytes()
+    result = runner.invoke(app, ["ingest", *[str(p) for p in sample_inputs()], "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "added 0" in result.output
+    again = out.parent / "again"
+    assert runner.invoke(app, ["export", "--out", str(again), "--db", str(db)]).exit_code == 0
+    assert (again / "articles.jsonl").read_bytes() == before
+
+
+def test_cli_search_finds_sample_articles(demo_run):
+    _, db, _ = demo_run
+    result = runner.invoke(app, ["search", "Poutine", "--db", str(db)])
+    assert result.exit_code == 0
+    assert "no match" not in result.output
+
+
+def test_cli_ingest_nothing_readable_exits_nonzero(tmp_path: Path):
+    (tmp_path / "bin.txt").write_bytes(b"%PDF-1.7 \x00\x01")
+    result = runner.invoke(app, ["ingest", str(tmp_path), "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 1
+    assert "E101" in result.output
+
+
+def test_cli_annotate_offsets_slice_the_cleaned_text(tmp_path: Path):
+    page = tmp_path / "p.txt"
+    page.write_text("Accueil / Monde\nKim Jong Un a rencontré mercredi Vladimir Poutine à Vladivostok.\n"
+                    "Partager sur Facebook\n", encoding="utf-8")
+    result = runner.invoke(app, ["annotate", str(page), "--dct", "2023-09-15", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    text = data["text"]
+    for layer in ("sentences", "entities", "actor_mentions", "timexes", "places"):
+        for item in data[layer]:
+            assert text[item["start"]:item["end"]] == item["text"], (layer, item)
+    for m in data["mentions"]:
+        assert text[m["char_start"]:m["char_end"]] == m["sentence"]
+    assert any(t["value"] == "2023-09-13" for t in data["timexes"])
+    html = runner.invoke(app, ["annotate", str(page), "--dct", "2023-09-15", "--format", "html"]).output
+    assert "<mark" in html and "Partager sur Facebook" in html  # removed lines folded away, still shown
