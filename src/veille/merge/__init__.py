@@ -1,0 +1,12 @@
+"""Cross-document merge: events from mentions, contradictions, cross-document dates, stories.
+
+`veille.api.merge()` calls `Merger(settings).run(store)`; see `merger` for the steps and
+`coref`, `aggregate`, `dating`, `stories` for the rules.
+"""
+
+from __future__ import annotations
+
+from .config import MergeConfig
+from .merger import Merger
+
+__all__ = ["MergeConfig", "Merger"]

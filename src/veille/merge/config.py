@@ -1,0 +1,35 @@
+"""Tunable parameters of the merge pass (overridable through `Settings.extra["merge"]`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from ..config import Settings
+from ..errors import ConfigError
+
+
+@dataclass(frozen=True)
+class MergeConfig:
+    # event coreference
+    before_days: int = 10  # an undated mention may report an event up to this long before publication
+    after_days: int = 1  # … or just after (time zones, evening editions)
+    planned_days: int = 90  # planned / hypothetical events may lie this far ahead
+    date_tolerance_days: int = 1  # day-precise dates this far apart still merge on strong actor evidence
+    max_km: float = 100.0  # places further apart than this disagree
+    min_confidence: float = 0.3  # mentions below this do not decide an event's factuality
+    conflict_sample: int = 64  # cluster-level checks compare at most this many members per side
+    # stories
+    story_window_days: int = 14
+    story_threshold: float = 0.3  # 0.6 * TF-IDF cosine + 0.4 * actor Jaccard
+    follow_threshold: float = 0.25
+    follow_max_gap_days: int = 730
+    terms_per_article: int = 120
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None) -> MergeConfig:
+        data = dict((settings.extra or {}).get("merge", {})) if settings else {}
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ConfigError(f"unknown merge setting(s): {', '.join(sorted(unknown))}")
+        return cls(**data)

@@ -1,0 +1,196 @@
+"""Cross-document event coreference: blocking, pairwise compatibility, constrained clustering.
+
+Blocking: a mention is filed under (type, key) for each of its actor keys (actor id, Wikidata id,
+folded name, country|sector) or, without actors, under its place. Inside a block mentions are
+sorted by date window and swept: only mentions whose windows come within the date tolerance are
+compared, so the cost grows with the density of reports per actor and week, not with the corpus.
+
+Pairs that pass `link` are merged best-first (highest score first) into clusters, refusing any
+merge that would put two mentions with a hard `conflict` in one event (different counterpart
+countries, day-precise dates too far apart, a phone call and a visit, reversed roles). Single
+links therefore cannot chain two different meetings together through an undated mention.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from .config import MergeConfig
+from .features import MentionView, gap_days, place_key, place_relation
+
+SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+IN_PERSON_EXCLUSIVE = {"CONSULT": frozenset({"phone"})}
+
+_FAR_PAST = date(1, 1, 1)
+
+
+def _mode_clash(a: MentionView, b: MentionView) -> bool:
+    exclusive = IN_PERSON_EXCLUSIVE.get(a.m.type)
+    if not exclusive or not a.m.mode or not b.m.mode:
+        return False
+    return (a.m.mode in exclusive) != (b.m.mode in exclusive)
+
+
+def _countries(groups: frozenset[str]) -> set[str]:
+    return {g for g in groups if g.startswith("c:")}
+
+
+def _counterpart_clash(a: MentionView, b: MentionView) -> bool:
+    """Each side has a participant country the other lacks: Kim–Poutine vs Kim–Xi."""
+    ca, cb = _countries(a.groups), _countries(b.groups)
+    return bool(ca - cb) and bool(cb - ca)
+
+
+def _reversed_roles(a: MentionView, b: MentionView) -> bool:
+    """A attacks B vs B attacks A (only for directed types, only when both sides are known)."""
+    if a.m.type in SYMMETRIC:
+        return False
+    sa, ta = _countries(a.source_groups), _countries(a.target_groups)
+    sb, tb = _countries(b.source_groups), _countries(b.target_groups)
+    if not (sa and ta and sb and tb) or sa == ta:
+        return False
+    return not (sa & sb) and bool(sa & tb) and bool(ta & sb)
+
+
+def _strong_evidence(a: MentionView, b: MentionView) -> bool:
+    s = len(a.strong & b.strong)
+    return len(a.groups & b.groups) >= 2 and (s >= 2 or (s >= 1 and len(a.weak & b.weak) >= 2))
+
+
+def conflict(a: MentionView, b: MentionView, cfg: MergeConfig) -> bool:
+    """True when `a` and `b` can never be reports of one event (cluster-level constraint)."""
+    if a.m.type != b.m.type or _mode_clash(a, b) or _counterpart_clash(a, b) or _reversed_roles(a, b):
+        return True
+    if a.interval is not None and b.interval is not None:
+        g = gap_days(a.interval, b.interval)
+        if g > cfg.date_tolerance_days:
+            return True
+        if g > 0 and not (a.precision == b.precision == "day" and _strong_evidence(a, b)):
+            return True
+    return False
+
+
+def link(a: MentionView, b: MentionView, cfg: MergeConfig) -> float | None:
+    """A positive score when `a` and `b` may report the same event, else None."""
+    if conflict(a, b, cfg):
+        return None
+    s = len(a.strong & b.strong)
+    w = len(a.weak & b.weak)
+    rel = place_relation(a.m.location, b.m.location, cfg.max_km)
+    both_dated = a.interval is not None and b.interval is not None
+    if not a.groups or not b.groups:
+        # no actors on one side: only the same place on overlapping own dates (or the same article)
+        if rel not in ("same", "near") and not (a.m.article_id == b.m.article_id and rel != "far"):
+            return None
+        if not both_dated and a.m.article_id != b.m.article_id:
+            return None
+        score = 0.6
+    elif s == 0 and w == 0:
+        return None
+    else:
+        score = 1.0 * s + 0.3 * min(w, 2)
+    strong = _strong_evidence(a, b)
+    if both_dated:
+        g = gap_days(a.interval, b.interval)
+        if g == 0:
+            exact = a.precision == b.precision == "day" and a.interval == b.interval
+            score += 1.0 if exact else 0.4
+        else:
+            score += 0.1  # within tolerance on strong evidence: merged, flagged as a date contradiction
+    elif a.window is not None and b.window is not None:
+        if gap_days(a.window, b.window) > 0:
+            return None
+        score += 0.1
+    if rel == "far":
+        exact_day = both_dated and a.precision == b.precision == "day" and a.interval == b.interval
+        if not (strong and exact_day):
+            return None
+        score -= 0.3  # merged, flagged as a place contradiction
+    elif rel == "same":
+        score += 0.5
+    elif rel in ("near", "contains"):
+        score += 0.3
+    if a.m.mode and a.m.mode == b.m.mode:
+        score += 0.2
+    if a.m.factuality == b.m.factuality:
+        score += 0.1
+    return round(score, 6)
+
+
+def block_keys(v: MentionView) -> list[tuple[str, str]]:
+    t = v.m.type
+    keys = [(t, k) for k in sorted(v.strong | v.weak)]
+    if v.m.location is not None:
+        keys.append((t, "loc:" + place_key(v.m.location)))
+    if not keys:
+        keys.append((t, "none:" + v.m.article_id))
+    return keys
+
+
+def candidate_pairs(views: list[MentionView], cfg: MergeConfig) -> list[tuple[float, str, str]]:
+    """Scored candidate pairs found by blocking + a sorted sweep over date windows."""
+    blocks: dict[tuple[str, str], list[MentionView]] = defaultdict(list)
+    for v in views:
+        for key in block_keys(v):
+            blocks[key].append(v)
+    seen: set[tuple[str, str]] = set()
+    out: list[tuple[float, str, str]] = []
+
+    def consider(a: MentionView, b: MentionView) -> None:
+        pair = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+        if pair in seen or a.id == b.id:
+            return
+        seen.add(pair)
+        score = link(a, b, cfg)
+        if score is not None:
+            out.append((score, *pair))
+
+    tol = cfg.date_tolerance_days
+    for key in sorted(blocks):
+        members = blocks[key]
+        if len(members) < 2:
+            continue
+        wild = sorted((v for v in members if v.window is None), key=lambda v: v.id)
+        dated = sorted((v for v in members if v.window is not None), key=lambda v: (v.window[0], v.id))
+        for i, a in enumerate(wild):
+            for b in wild[i + 1:]:
+                consider(a, b)
+            for b in dated:
+                consider(a, b)
+        for i, a in enumerate(dated):
+            for b in dated[i + 1:]:
+                if (b.window[0] - a.window[1]).days > tol:
+                    break
+                consider(a, b)
+    out.sort(key=lambda x: (-x[0], x[1], x[2]))
+    return out
+
+
+def cluster(views: Iterable[MentionView], cfg: MergeConfig) -> list[list[MentionView]]:
+    """Best-first constrained clustering; clusters and their members are sorted by mention id."""
+    views = sorted(views, key=lambda v: v.id)
+    by_id = {v.id: v for v in views}
+    parent = {v.id: v.id for v in views}
+    members: dict[str, list[MentionView]] = {v.id: [v] for v in views}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    n = cfg.conflict_sample
+    for _score, a_id, b_id in candidate_pairs(views, cfg):
+        ra, rb = find(a_id), find(b_id)
+        if ra == rb:
+            continue
+        ma, mb = members[ra], members[rb]
+        if any(conflict(x, y, cfg) for x in ma[:n] for y in mb[:n]):
+            continue
+        root, other = (ra, rb) if ra < rb else (rb, ra)
+        parent[other] = root
+        members[root] = sorted(members[root] + members.pop(other), key=lambda v: v.id)
+    del by_id
+    return sorted(members.values(), key=lambda c: c[0].id)

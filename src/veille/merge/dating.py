@@ -1,0 +1,209 @@
+"""Cross-document dating: an undated article borrows its date from events it shares.
+
+If an undated article's mention was merged with mentions that dated articles place on day D,
+the article's own date P follows from how it refers to that event:
+
+| the mention's timex             | P lies in                     | precision |
+|---------------------------------|-------------------------------|-----------|
+| "mercredi dernier" (weekday, -1) | D+1 … D+7                     | week      |
+| "mercredi" (weekday, past tense) | D … D+6                       | week      |
+| "mercredi prochain" / future     | D-7 … D-1 / D-6 … D           | week      |
+| "hier", "avant-hier", "aujourd'hui", "demain" | D - offset       | day       |
+| "il y a N jours"                 | D + N                         | day       |
+| "la semaine dernière"            | the ISO week after D's        | week      |
+| "le mois dernier"                | the month after D's           | month     |
+| no relative timex (past event)   | D … D+7 (news recency)        | week      |
+
+Evidence from several events is intersected. `Published.value` is then the earliest possible
+day (precision "day" or "week": the true date is within the following 7 days) or the month
+(`YYYY-MM`, precision "month"); `method` is "cross-document". The article's relative timexes
+are then re-resolved against that day (`veille.timex.resolve_relative`) and its mentions'
+dates rebuilt (`veille.timex.attach_date`) before the events are built again.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import re
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from ..models import DateValue, Document, EventMention, Published, Timex, fold
+from .features import ArticleInfo, Interval, MentionView, intersect
+
+log = logging.getLogger("veille.merge")
+
+_WEEKDAY_VALUE = re.compile(r"^XXXX-WXX-([1-7])")
+_AGO = re.compile(r"il\s+y\s+a\s+(\d+)\s+jours?|(\d+)\s+days?\s+ago")
+_PAST_MOD = ("dernier", "derniere", "passe", "passee", "precedent", "precedente", "last")
+_FUTURE_MOD = ("prochain", "prochaine", "suivant", "suivante", "next")
+DEFAULT_RELDAYS = {"avant-hier": -2, "hier": -1, "aujourd'hui": 0, "apres-demain": 2, "demain": 1,
+                   "yesterday": -1, "today": 0, "tomorrow": 1}
+
+
+def load_reldays(lang: str) -> dict[str, int]:
+    """Day-offset words from the timex lexicon (falls back to a few built-in French/English ones)."""
+    try:
+        from ..resources import read_tsv
+
+        rows = {r["form"]: int(r["value"]) for r in read_tsv(lang, "timex_lexicon.tsv") if r.get("kind") == "relday"}
+    except (FileNotFoundError, KeyError, ValueError):
+        rows = {}
+    return rows or dict(DEFAULT_RELDAYS)
+
+
+def _has(words: Sequence[str], text: str) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text) for w in words)
+
+
+def _month_after(d: date) -> Interval:
+    y, m = (d.year + 1, 1) if d.month == 12 else (d.year, d.month + 1)
+    return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+
+
+def published_interval(t: Timex | None, event_day: date, reldays: dict[str, int]) -> Interval | None:
+    """When an article that calls the event of `event_day` by `t` can have been written (None: no clue)."""
+    if t is None:
+        return None
+    text = fold(t.text)
+    value = t.value or ""
+    m = _WEEKDAY_VALUE.match(value)
+    if m or t.rule in ("weekday", "night_span"):
+        wd = int(m.group(1)) if m else None
+        if wd is not None and event_day.isoweekday() != wd:
+            return None  # the weekday does not fit the event's date: no evidence
+        if _has(_PAST_MOD, text):
+            return event_day + timedelta(days=1), event_day + timedelta(days=7)
+        if _has(_FUTURE_MOD, text):
+            return event_day - timedelta(days=7), event_day - timedelta(days=1)
+        if t.direction == "future":
+            return event_day - timedelta(days=6), event_day
+        return event_day, event_day + timedelta(days=6)
+    for form in sorted(reldays, key=len, reverse=True):
+        if _has((form,), text):
+            p = event_day - timedelta(days=reldays[form])
+            return p, p
+    m = _AGO.search(text)
+    if m:
+        p = event_day + timedelta(days=int(m.group(1) or m.group(2)))
+        return p, p
+    if "semaine" in text or "week" in text:
+        monday = event_day - timedelta(days=event_day.weekday())
+        if _has(_PAST_MOD, text):
+            return monday + timedelta(days=7), monday + timedelta(days=13)
+        if _has(_FUTURE_MOD, text):
+            return monday - timedelta(days=7), monday - timedelta(days=1)
+    if "mois" in text or "month" in text:
+        if _has(_PAST_MOD, text):
+            return _month_after(event_day)
+    return None
+
+
+def as_published(iv: Interval) -> Published | None:
+    lo, hi = iv
+    span = (hi - lo).days
+    if span == 0:
+        return Published(lo.isoformat(), "day", "cross-document")
+    if span <= 6:
+        return Published(lo.isoformat(), "week", "cross-document")
+    if (lo.year, lo.month) == (hi.year, hi.month):
+        return Published(f"{lo.year:04d}-{lo.month:02d}", "month", "cross-document")
+    if lo.year == hi.year:
+        return Published(f"{lo.year:04d}", "year", "cross-document")
+    return None
+
+
+def mention_timex(doc: Document, m: EventMention) -> Timex | None:
+    """The temporal expression of the mention's sentence closest to its trigger."""
+    lo, hi = m.char_start, m.char_end
+    ts = m.trigger_start if m.trigger_start >= 0 else lo
+    inside = [t for t in doc.timexes if t.start >= lo and t.end <= hi and t.type in ("DATE", "TIME")]
+    if not inside:
+        return None
+    return min(inside, key=lambda t: (abs(t.start - ts), t.start))
+
+
+def consensus_day(views: Sequence[MentionView], dated: set[str]) -> date | None:
+    """The day the dated articles' mentions of an event agree on most (earliest on ties)."""
+    days = Counter(v.interval[0] for v in views
+                   if v.m.article_id in dated and v.interval is not None and v.precision == "day")
+    if not days:
+        return None
+    return min(days, key=lambda d: (-days[d], d))
+
+
+class CrossDocDater:
+    """Finds dates for undated articles from the clusters of a first merge pass."""
+
+    def __init__(self, lang: str = "fr"):
+        self.reldays = load_reldays(lang)
+        self._tagger = None
+
+    def infer(self, clusters: Sequence[Sequence[MentionView]], articles: dict[str, ArticleInfo],
+              docs: dict[str, Document]) -> dict[str, tuple[Published, dict[str, date]]]:
+        """article_id → (Published, {mention_id: event day}) for the undated articles in `docs`."""
+        dated = {a for a, info in articles.items() if info.published}
+        strong: dict[str, list[Interval]] = {}
+        weak: dict[str, list[Interval]] = {}
+        days: dict[str, dict[str, date]] = {}
+        for views in clusters:
+            day = consensus_day(views, dated)
+            if day is None:
+                continue
+            for v in views:
+                doc = docs.get(v.m.article_id)
+                if doc is None:
+                    continue
+                days.setdefault(doc.article_id, {})[v.id] = day
+                iv = published_interval(mention_timex(doc, v.m), day, self.reldays)
+                if iv is not None:
+                    strong.setdefault(doc.article_id, []).append(iv)
+                elif v.m.factuality in ("asserted", "negated", "claimed", "historical"):
+                    weak.setdefault(doc.article_id, []).append((day, day + timedelta(days=7)))
+        out: dict[str, tuple[Published, dict[str, date]]] = {}
+        for article_id in sorted(days):
+            ivs = strong.get(article_id) or []
+            found = _intersect_all(ivs) if ivs else None
+            if found is None and ivs:
+                found = min(ivs, key=lambda iv: (-ivs.count(iv), iv))
+            if found is None and weak.get(article_id):
+                lows = [iv[0] for iv in weak[article_id]]
+                found = (max(lows), max(lows) + timedelta(days=7))
+            if found is None:
+                continue
+            published = as_published(found)
+            if published is not None:
+                out[article_id] = (published, days[article_id])
+        return out
+
+    def apply(self, doc: Document, published: Published, event_days: dict[str, date], settings=None) -> Document:
+        """Set the article's date, re-resolve its relative timexes, rebuild its mentions' dates."""
+        doc.published = published
+        anchor = published.value if published.precision in ("day", "week") else None
+        if anchor is None and published.precision == "month":
+            anchor = published.value + "-01"
+        try:
+            from ..timex import TimexTagger, attach_date, resolve_relative
+        except ImportError:
+            resolve_relative = attach_date = None  # type: ignore[assignment]
+        if resolve_relative is not None and anchor:
+            if self._tagger is None:
+                self._tagger = TimexTagger(settings)
+            resolve_relative(doc, anchor, self._tagger)
+            for m in doc.mentions:
+                start, end = (m.trigger_start, m.trigger_end) if m.trigger_start >= 0 else (m.char_start, m.char_end)
+                m.date = attach_date(doc, start, end)
+        else:
+            for m in doc.mentions:
+                if m.mention_id in event_days and (m.date is None or not m.date.value):
+                    m.date = DateValue(event_days[m.mention_id].isoformat(), "day")
+        return doc
+
+
+def _intersect_all(ivs: Sequence[Interval]) -> Interval | None:
+    cur: Interval | None = ivs[0]
+    for iv in ivs[1:]:
+        cur = intersect(cur, iv) if cur else None
+    return cur

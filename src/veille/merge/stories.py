@@ -1,0 +1,257 @@
+"""Stories: articles and events grouped over time, with follow-up links between stories.
+
+Two articles belong to one story when their dates are within `story_window_days` (or one is
+undated) and they report a shared event, or when `0.6 · cos(TF-IDF) + 0.4 · Jaccard(actors)`
+reaches `story_threshold`. Components of that graph (single link) are the stories. Candidate
+article pairs come from an inverted index over actor keys and each article's top terms, swept
+in date order, never from all pairs.
+
+A story that starts more than the window after an earlier one ends, with the same actors and
+vocabulary (`follow_threshold` on the same score over story centroids, ≥ 1 shared actor), gets
+`follows` = the most similar earlier story.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ..models import Event, Story, fold, stable_id
+from .config import MergeConfig
+from .features import ArticleInfo, date_interval
+
+_WORD = re.compile(r"[^\W\d_][\w'-]*[^\W_]|[^\W\d_]", re.UNICODE)
+
+
+def stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop-word list for the language, folded (empty if spaCy has none)."""
+    try:
+        if lang == "fr":
+            from spacy.lang.fr.stop_words import STOP_WORDS
+        else:
+            from spacy.lang.en.stop_words import STOP_WORDS
+    except ImportError:
+        return frozenset()
+    return frozenset(fold(w) for w in STOP_WORDS)
+
+
+def terms(text: str, stops: frozenset[str], keep: int) -> Counter:
+    words = [w.strip("'-") for w in _WORD.findall(fold(text))]
+    counts = Counter(w for w in words if len(w) >= 4 and w not in stops)
+    return Counter(dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]))
+
+
+@dataclass
+class ArticleProfile:
+    """What story grouping reads from an article (kept small: top terms and actor keys)."""
+
+    article_id: str
+    terms: Counter
+    actors: dict[str, str] = field(default_factory=dict)  # actor key → display name
+    actor_counts: Counter = field(default_factory=Counter)
+
+
+def _vector(tf: Counter, idf: dict[str, float]) -> dict[str, float]:
+    vec = {t: (1.0 + math.log(c)) * idf.get(t, 1.0) for t, c in tf.items()}
+    norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
+    return {t: x / norm for t, x in vec.items()}
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(t, 0.0) for t, x in a.items())
+
+
+def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
+    a, b = set(a), set(b)
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _centroid(vecs: Sequence[dict[str, float]]) -> dict[str, float]:
+    acc: dict[str, float] = defaultdict(float)
+    for v in vecs:
+        for t, x in v.items():
+            acc[t] += x
+    norm = math.sqrt(sum(x * x for x in acc.values())) or 1.0
+    return {t: x / norm for t, x in acc.items()}
+
+
+class StoryBuilder:
+    def __init__(self, cfg: MergeConfig):
+        self.cfg = cfg
+
+    def build(self, articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile],
+              events: Sequence[Event], mention_article: dict[str, str]
+              ) -> tuple[list[Story], dict[str, str], dict[str, str]]:
+        """(stories, article → story, event → story)."""
+        cfg = self.cfg
+        ids = sorted(articles)
+        n = len(ids)
+        df = Counter(t for a in ids for t in profiles[a].terms)
+        idf = {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
+        vecs = {a: _vector(profiles[a].terms, idf) for a in ids}
+        event_articles = {e.event_id: sorted({mention_article[m] for m in e.mention_ids if m in mention_article})
+                          for e in events}
+        day = {a: self._article_day(articles[a], events, event_articles) for a in ids}
+        window = cfg.story_window_days
+
+        parent = {a: a for a in ids}
+
+        def find(x: str) -> str:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def union(x: str, y: str) -> None:
+            rx, ry = find(x), find(y)
+            if rx != ry:
+                parent[max(rx, ry)] = min(rx, ry)
+
+        def close(x: str, y: str) -> bool:
+            dx, dy = day[x], day[y]
+            return dx is None or dy is None or abs((dx - dy).days) <= window
+
+        for e in events:
+            arts = event_articles[e.event_id]
+            for a in arts[1:]:
+                if close(arts[0], a):
+                    union(arts[0], a)
+                else:
+                    for b in arts:
+                        if b != a and close(a, b):
+                            union(a, b)
+                            break
+
+        # similarity links, candidates from an inverted index swept in date order
+        index: dict[str, list[str]] = defaultdict(list)
+        for a in ids:
+            keys = {"a:" + k for k in profiles[a].actors}
+            top = sorted(vecs[a].items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+            keys |= {"t:" + t for t, _ in top}
+            for k in keys:
+                index[k].append(a)
+        far = date.max
+        seen: set[tuple[str, str]] = set()
+        for k in sorted(index):
+            members = sorted(index[k], key=lambda a: (day[a] or far, a))
+            for i, x in enumerate(members):
+                for y in members[i + 1:]:
+                    if day[x] is not None and day[y] is not None and (day[y] - day[x]).days > window:
+                        break
+                    pair = (x, y) if x < y else (y, x)
+                    if pair in seen:
+                        continue
+                    seen.add(pair)
+                    if find(x) == find(y):
+                        continue
+                    if self.similarity(vecs[x], vecs[y], profiles[x], profiles[y]) >= cfg.story_threshold:
+                        union(x, y)
+
+        groups: dict[str, list[str]] = defaultdict(list)
+        for a in ids:
+            groups[find(a)].append(a)
+        # canonical key of a story: its earliest article (date, then id)
+        key_of = {root: min(members, key=lambda a: (day[a] or far, a)) for root, members in groups.items()}
+        article_story = {a: stable_id("st", key_of[find(a)]) for a in ids}
+
+        event_story: dict[str, str] = {}
+        story_events: dict[str, list[str]] = defaultdict(list)
+        for e in events:
+            votes = Counter(article_story[a] for a in event_articles[e.event_id] if a in article_story)
+            if not votes:
+                continue
+            sid = min(votes, key=lambda s: (-votes[s], s))
+            event_story[e.event_id] = sid
+            story_events[sid].append(e.event_id)
+
+        by_event = {e.event_id: e for e in events}
+        stories: list[Story] = []
+        centroids: dict[str, dict[str, float]] = {}
+        actor_sets: dict[str, set[str]] = {}
+        for _root, members in sorted(groups.items(), key=lambda kv: article_story[kv[1][0]]):
+            sid = article_story[members[0]]
+            evs = [by_event[x] for x in sorted(story_events.get(sid, []))]
+            story = self._story(sid, members, evs, articles, profiles, vecs, day)
+            stories.append(story)
+            centroids[sid] = _centroid([vecs[a] for a in members])
+            actor_sets[sid] = {k for a in members for k in profiles[a].actors}
+        self._link_follow_ups(stories, centroids, actor_sets)
+        return stories, article_story, event_story
+
+    def similarity(self, va: dict[str, float], vb: dict[str, float], pa: ArticleProfile,
+                   pb: ArticleProfile) -> float:
+        return 0.6 * cosine(va, vb) + 0.4 * jaccard(pa.actors, pb.actors)
+
+    def _article_day(self, info: ArticleInfo, events: Sequence[Event], event_articles) -> date | None:
+        return info.day
+
+    def _story(self, sid: str, members: list[str], evs: list[Event], articles: dict[str, ArticleInfo],
+               profiles: dict[str, ArticleProfile], vecs, day) -> Story:
+        members = sorted(members)
+        # the most central article (highest summed similarity to the others) lends its title
+        titled = [a for a in members if articles[a].title]
+        title = None
+        if titled:
+            def centrality(a: str) -> float:
+                return sum(self.similarity(vecs[a], vecs[b], profiles[a], profiles[b]) for b in members if b != a)
+
+            best = min(titled, key=lambda a: (-round(centrality(a), 9), day[a] or date.max, a))
+            title = articles[best].title
+        names: Counter = Counter()
+        for e in evs:
+            for a in (*e.source, *e.target):
+                names[a.name] += e.n_mentions
+        if not names:
+            for a in members:
+                for k, c in profiles[a].actor_counts.items():
+                    names[profiles[a].actors.get(k, k)] += c
+        actors = [nm for nm, _ in sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
+        if not title:
+            types = Counter(e.type for e in evs)
+            kind = min(types, key=lambda t: (-types[t], t)) if types else "events"
+            title = f"{' – '.join(actors[:2]) or 'Story'}: {kind}"
+        days = [d for a in members if (d := day[a]) is not None]
+        lo_pub, hi_pub = (min(days), max(days)) if days else (None, None)
+        for e in evs:
+            iv = date_interval(e.date)
+            if iv is None or e.factuality not in ("asserted", "claimed", "negated"):
+                continue
+            if lo_pub is not None and not (lo_pub - timedelta(days=30) <= iv[0] <= hi_pub + timedelta(days=30)):
+                continue
+            days.append(iv[0])
+        return Story(story_id=sid, title=title, article_ids=members, event_ids=[e.event_id for e in evs],
+                     start=min(days).isoformat() if days else None,
+                     end=max(days).isoformat() if days else None, actors=actors)
+
+    def _link_follow_ups(self, stories: list[Story], centroids, actor_sets) -> None:
+        cfg = self.cfg
+        by_actor: dict[str, list[Story]] = defaultdict(list)
+        for s in stories:
+            for k in actor_sets[s.story_id]:
+                by_actor[k].append(s)
+        for s in stories:
+            if not s.start:
+                continue
+            start = date.fromisoformat(s.start)
+            cands = {c.story_id: c for k in actor_sets[s.story_id] for c in by_actor[k]
+                     if c.story_id != s.story_id and c.end}
+            best = None
+            for c in sorted(cands.values(), key=lambda c: c.story_id):
+                gap = (start - date.fromisoformat(c.end)).days
+                if gap <= cfg.story_window_days or gap > cfg.follow_max_gap_days:
+                    continue
+                shared = actor_sets[s.story_id] & actor_sets[c.story_id]
+                if not shared:
+                    continue
+                score = 0.6 * cosine(centroids[s.story_id], centroids[c.story_id]) + \
+                    0.4 * jaccard(actor_sets[s.story_id], actor_sets[c.story_id])
+                if score >= cfg.follow_threshold and (best is None or (score, c.end) > (best[0], best[1].end)):
+                    best = (score, c)
+            if best is not None:
+                s.follows = best[1].story_id
