@@ -1,0 +1,145 @@
+"""Request guards: body size limit, security headers, write-token rule, cross-origin writes.
+
+- Bodies over `max_body` bytes are refused with 413 before any route reads them (the
+  Content-Length header is checked first, then the streamed bytes are counted).
+- Every response carries a Content-Security-Policy that allows scripts, styles and images
+  from the app itself only (no inline script, nothing from the network).
+- Write endpoints (ingest, upload) need `VEILLE_TOKEN` when the server is bound to anything
+  but loopback (header `Authorization: Bearer …` or form field `token`); with no token
+  configured they are then refused. On loopback a configured token is required too.
+- A POST whose Origin header names another site is refused (a page elsewhere cannot make
+  the browser post articles into a local store).
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import HTTPException, Request
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self';"
+       " font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class GuardMiddleware:
+    """ASGI middleware: body size limit and security headers on every HTTP response."""
+
+    def __init__(self, app, max_body: int):
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []),
+                                      *((k, v) for k, v in SECURITY_HEADERS if k not in names)]
+            await send(message)
+
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None:
+            try:
+                too_big = int(length) > self.max_body
+            except ValueError:
+                too_big = False
+            if too_big:
+                await self._refuse(send_with_headers)
+                return
+        if scope.get("method") not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send_with_headers)
+            return
+        # read the body up to the limit, then replay it to the app
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.max_body:
+                await self._refuse(send_with_headers)
+                return
+            chunks.append(body)
+            more = message.get("more_body", False)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send_with_headers)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps({"error": {"status": 413, "message": f"request body over {self.max_body} bytes"}}
+                          ).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def check_origin(request: Request) -> None:
+    """Refuse a write whose Origin is another site than the one served."""
+    origin = request.headers.get("origin")
+    if not origin:
+        return
+    host = request.headers.get("host", "")
+    if origin == "null" or urlsplit(origin).netloc.lower() != host.lower():
+        raise HTTPException(403, "cross-origin write refused")
+
+
+def check_write_token(request: Request, form_token: str | None = None) -> None:
+    """The token rule for write endpoints (see module docstring)."""
+    check_origin(request)
+    expected: str | None = request.app.state.token
+    loopback: bool = request.app.state.loopback
+    if not expected:
+        if loopback:
+            return
+        raise HTTPException(403, "writes are disabled on a non-loopback address unless VEILLE_TOKEN is set")
+    given = None
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        given = auth[7:].strip()
+    elif form_token:
+        given = form_token
+    if not given:
+        raise HTTPException(401, "a token is required (Authorization: Bearer … or form field token)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+        raise HTTPException(403, "wrong token")
