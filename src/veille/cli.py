@@ -198,8 +198,34 @@ def run_cmd(
 
 
 @app.command()
+def serve(db: DbOpt = None, config: ConfigOpt = None, model: ModelOpt = None,
+          host: Annotated[str, typer.Option(help="Address to bind; anything but loopback needs $VEILLE_TOKEN "
+                                                 "for writes.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000) -> None:
+    """Web UI and JSON API over the store (timeline, events, articles, actors, map; works offline)."""
+    _serve(make_settings(db, model, config), host, port)
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    try:
+        import uvicorn
+
+        from .serve import create_app
+
+        web_app = create_app(settings, host=host)
+    except ImportError as err:
+        _fail(VeilleError(f"the web app needs the 'web' extra: pip install 'veille[web]' ({err})"))
+    except VeilleError as err:
+        _fail(err)
+    console.print(f"serving {settings.db} on http://{host}:{port}/  (Ctrl-C to stop)")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+@app.command()
 def demo(db: DbOpt = None, model: ModelOpt = None,
-         out: Annotated[Path | None, typer.Option(help="Also export the demo dataset here.")] = None) -> None:
+         out: Annotated[Path | None, typer.Option(help="Also export the demo dataset here.")] = None,
+         serve_after: Annotated[bool, typer.Option("--serve", help="Then open the web UI on the demo store.")] = False,
+         port: Annotated[int, typer.Option(help="Port for --serve.")] = 8000) -> None:
     """Run the whole pipeline on the bundled sample corpus and print a summary."""
     from . import render
     from .store import open_store
@@ -221,6 +247,8 @@ def demo(db: DbOpt = None, model: ModelOpt = None,
             counts = api.export(out, "jsonl", settings, store=store)
             console.print(", ".join(f"{k}: {v}" for k, v in counts.items()) + f" → {out}")
     console.print(f"store: {settings.db}  (try: veille search Poutine --db {settings.db})")
+    if serve_after:
+        _serve(settings, "127.0.0.1", port)
 
 
 def main() -> None:
