@@ -19,6 +19,7 @@ from ..errors import EvalError
 SCORERS: dict[str, str] = {
     "boilerplate": "veille.evaluate.boilerplate:score",
     "events": "veille.evaluate.events:score",
+    "timex": "veille.evaluate.timex:score", "timeml": "veille.evaluate.timeml:score",
 }
 
 

@@ -1,0 +1,92 @@
+"""ISO-TimeML reading and writing for temporal expressions.
+
+`read_tml(path)` reads a TimeML file (`<DCT><TIMEX3 … value=…/></DCT>` and a `<TEXT>` element with
+inline `<TIMEX3 tid type value>…</TIMEX3>`; other inline tags such as EVENT or SIGNAL are dropped,
+their text kept) and returns the text without tags, the creation date and the gold timexes with
+offsets into that text. `to_timeml(doc)` writes a Document's timexes back in the same format, so
+`read_tml` of its output gives back the same text and timexes.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from .errors import MalformedInputError
+from .models import Document, Timex
+
+
+def parse_tml(source: str) -> tuple[str, str | None, list[Timex]]:
+    """(text, dct, timexes) from TimeML markup given as a string."""
+    try:
+        root = ET.fromstring(source)
+    except ET.ParseError as err:
+        raise MalformedInputError(f"not well-formed TimeML: {err}") from err
+    dct = None
+    dct_el = root.find("DCT")
+    if dct_el is not None:
+        t = dct_el.find("TIMEX3")
+        if t is not None:
+            dct = t.get("value")
+    text_el = root.find("TEXT")
+    if text_el is None:
+        raise MalformedInputError("TimeML without a <TEXT> element")
+    parts: list[str] = []
+    timexes: list[Timex] = []
+    pos = 0
+
+    def walk(el: ET.Element) -> None:
+        nonlocal pos
+        start = pos
+        if el.text:
+            parts.append(el.text)
+            pos += len(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+                pos += len(child.tail)
+        if el.tag == "TIMEX3":
+            covered = "".join(parts)[start:pos]
+            timexes.append(Timex(start, pos, covered, el.get("type", "DATE"), el.get("value"),
+                                 rule=el.get("tid")))
+
+    walk(text_el)
+    text = "".join(parts)
+    timexes.sort(key=lambda t: (t.start, -t.end))
+    return text, dct, timexes
+
+
+def read_tml(path: str | Path) -> tuple[str, str | None, list[Timex]]:
+    """(text without tags, document creation date, gold timexes) of an ISO-TimeML file."""
+    return parse_tml(Path(path).read_text(encoding="utf-8"))
+
+
+def to_timeml(doc: Document, *, doc_id: str | None = None) -> str:
+    """The document's text with its timexes as inline TIMEX3 tags (ISO-TimeML)."""
+    text = doc.text or ""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', "<TimeML>",
+           f"<DOCID>{escape(doc_id or doc.article_id)}</DOCID>"]
+    if doc.published and doc.published.value:
+        out.append(f'<DCT><TIMEX3 tid="t0" type="DATE" value={quoteattr(doc.published.value)} '
+                   'temporalFunction="false" functionInDocument="CREATION_TIME"/></DCT>')
+    body: list[str] = []
+    pos = 0
+    n = 0
+    for t in sorted(doc.timexes, key=lambda t: (t.start, -t.end)):
+        if t.start < pos or t.end > len(text) or t.start >= t.end:
+            continue  # overlapping or out of range: TimeML TIMEX3s do not nest
+        n += 1
+        attrs = [f'tid="t{n}"', f"type={quoteattr(t.type or 'DATE')}"]
+        if t.value is not None:
+            attrs.append(f"value={quoteattr(t.value)}")
+        if t.anchor:
+            attrs.append('temporalFunction="true" anchorTimeID="t0"')
+        body.append(escape(text[pos:t.start]))
+        body.append(f"<TIMEX3 {' '.join(attrs)}>{escape(text[t.start:t.end])}</TIMEX3>")
+        pos = t.end
+    body.append(escape(text[pos:]))
+    out.append("<TEXT>" + "".join(body) + "</TEXT>")
+    out.append("</TimeML>")
+    return "\n".join(out) + "\n"
