@@ -42,6 +42,9 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _LINKLIKE = re.compile(r"https?://|www\.|\.(?:com|fr|org|net|info|ru|be|ch)(?:/|\b)|(?:^|\s)[@#]\w|\S@\S+\.\w")
 _SEPARATORS = re.compile(r"\s[|•·›»/]\s|\s[|•·›»]|[|•·›»]\s")
 _FINAL = frozenset(".!?…»\"”;")
+#: A prose paragraph ends with a full stop, not a question mark (headlines often do) nor a bare quote.
+_PROSE_END = re.compile(r"[.!…](?:\s?[»\"”)])?$")
+_NAME = re.compile(r"^[A-ZÉÈÀÂÎÔ][\w'’.-]{1,25}(?: (?:[A-ZÉÈÀÂÎÔ][\w'’.-]{1,25}|de|du|van|von|da|le|la)){1,3}$")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
@@ -248,14 +251,14 @@ class Cleaner:
                         ln.role = rule.kind
                         ln.value = m.group("v").strip() if isinstance(m, re.Match) else ln.text
                         if rule.kind == "byline" and ln.value.islower():
-                            ln.value = ln.text.strip()
+                            ln.value = re.sub(r"^(?:[Pp]ar|[Bb]y) ", "", ln.text.strip())
                     continue
                 ln.hits.append(rule)
                 if rule.scope == "rest" and rest_from is None:
                     rest_from = ln
                 elif rule.scope == "next" and ln.n_words <= 4 and ln.index + 1 < len(lines):
                     nxt = lines[ln.index + 1]
-                    if nxt.n_words <= 25 and not self._ends_sentence(nxt.text):
+                    if nxt.n_words <= 25 and not _PROSE_END.search(nxt.text):
                         nxt.forced = nxt.forced or rule.reason
                 elif rule.scope == "prev" and ln.index > 0:
                     prev = lines[ln.index - 1]
@@ -278,9 +281,12 @@ class Cleaner:
                     and 3 <= ln.n_words <= 35 and not ln.text.endswith(".")
                     and not _LINKLIKE.search(ln.text)]
             if head:
-                best = max(head, key=lambda x: (min(x.n_words, 25), -x.index))
+                # a long headline-like line close to where the article text begins
+                best = max(head, key=lambda x: (min(x.n_words, 25) - 0.5 * (first - x.index), -x.index))
                 best.role = "title"
                 title_tokens = self._title_key(best.text)
+        if not html_extract:
+            self._name_bylines(lines)
         if not title_tokens:
             return
         seen_title = False
@@ -294,6 +300,18 @@ class Cleaner:
                 else:
                     ln.role = None
                     ln.forced = "repeated-title"
+
+    def _name_bylines(self, lines: list[Line]) -> None:
+        """A bare name ("Claire Vasseur") just under the title or just after the text is a byline."""
+        first, last = self._body_span(lines)
+        title_at = next((ln.index for ln in lines if ln.role == "title"), None)
+        for ln in lines:
+            if ln.role or ln.hits or ln.forced or not _NAME.match(ln.text):
+                continue
+            near_title = title_at is not None and title_at < ln.index < first and ln.index - title_at <= 4
+            after_text = last < ln.index <= last + 3
+            if (near_title or after_text) and not any(t in self.lexicon.stopwords for t in ln.tokens[:1]):
+                ln.role, ln.value = "byline", ln.text
 
     @staticmethod
     def _title_key(text: str) -> list[str]:
@@ -313,9 +331,9 @@ class Cleaner:
     def _is_prose(self, ln: Line) -> bool:
         if ln.hits or ln.role or ln.forced:
             return False
-        if ln.n_words >= 20:
+        if ln.n_words >= 20 and not ln.text.endswith("?"):
             return True
-        return ln.n_words >= 10 and self._ends_sentence(ln.text) and self._function_ratio(ln) >= 0.15
+        return ln.n_words >= 10 and bool(_PROSE_END.search(ln.text)) and self._function_ratio(ln) >= 0.15
 
     def _body_span(self, lines: list[Line]) -> tuple[int, int]:
         prose = [ln.index for ln in lines if self._is_prose(ln) and "after_end_marker" not in ln.contributions]
@@ -356,6 +374,7 @@ class Cleaner:
         inside = first <= ln.index <= last
         f["outside_body"] = float(not inside)
         f["inside_body"] = float(inside)
+        f["head_nonsentence"] = float(ln.index < first and not self._ends_sentence(ln.text))
         f["duplicate"] = float(counts.get(ln.folded, 0) >= 2 and n <= 12)
         return f
 
@@ -376,8 +395,8 @@ class Cleaner:
         for ln in reversed(lines):
             if ln.index <= last:
                 break
-            if ln.role or ln.hits or ln.forced:
-                continue  # furniture already recognised: look past it
+            if ln.role or ln.hits or ln.forced or sum(ln.contributions.values()) > 0:
+                continue  # furniture already recognised (footer links, copyright): look past it  # furniture already recognised: look past it
             title_like = 3 <= ln.n_words <= 25 and not self._ends_sentence(ln.text) \
                 and (ln.text[0].isupper() or ln.text[0].isdigit() or ln.text[0] in "«\"")
             if not title_like:
@@ -432,7 +451,9 @@ class Cleaner:
         elif "trailing_teasers" in ln.contributions:
             ln.reason = "trailing-teasers"
         elif "after_end_marker" in ln.contributions:
-            ln.reason = "feature:after-end-marker"
+            # under a "related articles" header: headline-like lines are teasers
+            ln.reason = "feature:after-end-marker" if self._ends_sentence(ln.text) or ln.n_words < 3 \
+                else "trailing-teasers"
         else:
             ln.reason = self._feature_reason(ln)
 
