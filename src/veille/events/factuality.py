@@ -1,0 +1,261 @@
+"""Factuality of an event mention from the dependency parse and the cue lexicon.
+
+The reading starts at the *anchor* (the trigger verb, or the support verb of a nominal trigger:
+"a lancé une attaque") and walks up the governing chain:
+
+- on every clause verb of the chain: negation (ne … pas/jamais/plus, aucun, sans), tense and mood
+  (future -> planned, conditional -> hypothetical, conditional past "aurait tiré" -> claimed: the
+  French journalistic conditional), subordinators (si -> hypothetical, pour/afin de -> planned) and
+  adverbs (peut-être, bientôt…);
+- governors through xcomp ("devrait arriver", "a démenti avoir livré", "menace de frapper"), through
+  ccomp ("affirme que …": claimed by the subject), through acl of a cue noun ("une invitation à se
+  rendre"), and through an elided conjunction (the conjunct shares the auxiliaries of its head);
+- claim markers anywhere on the chain or the sentence root: "selon X", "d'après X", an incise
+  ("…, a indiqué le Kremlin"), or a direct quote whose speaker verb is outside the quote.
+
+Classes combine by precedence: negated > hypothetical > planned > claimed > historical > asserted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from ..models import fold
+from .lexicon import EventLexicon
+from .syntax import compound_past, is_finite_or_has_aux, lem, prep_of, tense_mood
+
+PRECEDENCE = ("negated", "hypothetical", "planned", "claimed", "historical")
+_NEG_WORDS = {"pas", "jamais", "guere", "plus", "nullement", "aucunement", "point", "non"}
+_NEG_DETS = {"aucun", "nul"}
+_NEG_PRONOUNS = {"personne", "rien", "aucun"}
+_QUOTE_OPEN = {"«", "“", "‹"}
+_QUOTE_CLOSE = {"»", "”", "›"}
+_NOMINAL = {"NOUN", "PROPN"}
+
+
+@dataclass
+class FactualityReading:
+    classes: set[str] = field(default_factory=set)
+    claimant: Token | None = None  # head token of the claimant's noun phrase
+    claim_verb: Token | None = None
+    pluperfect: bool = False
+
+    @property
+    def cls(self) -> str:
+        for c in PRECEDENCE:
+            if c in self.classes:
+                return c
+        return "asserted"
+
+
+class FactualityReader:
+    def __init__(self, lexicon: EventLexicon):
+        self.lex = lexicon
+
+    # ------------------------------------------------------------------ public
+
+    def read(self, trigger: Token, anchor: Token, sent: Span) -> FactualityReading:
+        r = FactualityReading()
+        if trigger.i != anchor.i or trigger.pos_ in _NOMINAL:
+            self._noun_local(trigger, r)
+        self._clause(anchor, r, own=True)
+        r.pluperfect = compound_past(anchor)[0]
+        chain = self._walk(anchor, r)
+        self._claim_markers(chain, sent, r)
+        self._quotes(trigger, sent, r)
+        return r
+
+    # ------------------------------------------------------------------ local cues
+
+    def _noun_local(self, noun: Token, r: FactualityReading) -> None:
+        for c in noun.children:
+            lc = lem(c)
+            if c.dep_ == "det" and lc in _NEG_DETS:
+                r.classes.add("negated")
+            elif c.dep_ == "det" and lc in self.lex.dets and "Plur" not in noun.morph.get("Number"):
+                r.classes.add(self.lex.dets[lc])  # "toute intervention"
+            elif c.dep_ == "case" and lc == "sans":
+                r.classes.add("negated")
+            elif c.dep_ in ("amod", "advmod", "nmod", "acl") and lc in self.lex.mods:
+                r.classes.add(self.lex.mods[lc])
+
+    def negated(self, verb: Token) -> bool:
+        has_ne = has_word = restrictive = False
+        for c in verb.children:
+            lc = fold(c.text)
+            if c.dep_ == "advmod" or c.pos_ == "ADV":
+                if lc in ("ne", "n'", "n"):
+                    has_ne = True
+                elif lc in _NEG_WORDS and (lc != "plus" or has_ne):
+                    has_word = True
+                elif lc in ("que", "qu'") and c.i > verb.i:
+                    restrictive = True
+            if c.dep_ in ("nsubj", "nsubj:pass", "obj", "obl:arg"):
+                if lem(c) in _NEG_PRONOUNS and c.pos_ == "PRON":
+                    has_word = True
+                if any(d.dep_ == "det" and lem(d) in _NEG_DETS for d in c.children):
+                    has_word = True
+                if any(fold(d.text) in ("que", "qu'") and d.i < c.i for d in c.children):
+                    restrictive = True  # "n'a signé qu'un accord"
+            if c.dep_ == "mark" and lem(c) == "sans":
+                return True
+        if has_word:
+            return True
+        return has_ne and not restrictive
+
+    def _clause(self, verb: Token, r: FactualityReading, *, own: bool, is_cue: bool = False) -> None:
+        """Negation, tense/mood, marks and adverbs of one clause verb of the chain.
+
+        For a cue verb (`is_cue`: "devrait", "a démenti") the cue decides: its own negation, tense
+        and mood are read by the caller.
+        """
+        if not is_cue and self.negated(verb):
+            r.classes.add("negated")
+        fut, cnd = tense_mood(verb)
+        _, cnd_past = compound_past(verb)
+        if not is_cue:
+            if fut:
+                r.classes.add("planned")
+            if cnd_past and not self._has_si(verb):
+                r.classes.add("claimed")  # conditionnel journalistique: "aurait tiré"
+            elif cnd:
+                r.classes.add("hypothetical")
+        for c in verb.children:
+            lc = lem(c)
+            if c.dep_ == "mark" and lc in self.lex.marks:
+                if lc in ("pour", "afin") and "Inf" not in verb.morph.get("VerbForm"):
+                    continue
+                r.classes.add(self.lex.marks[lc])
+            elif c.dep_ in ("advmod", "amod") and lc in self.lex.mods:
+                r.classes.add(self.lex.mods[lc])
+
+    @staticmethod
+    def _has_si(verb: Token) -> bool:
+        return any(t.dep_ == "mark" and fold(t.text) in ("si", "s'") for t in verb.sent)
+
+    def _governor(self, h: Token, r: FactualityReading, *, inherit_tense: bool) -> None:
+        """A verb/noun governing the trigger's clause."""
+        lh = lem(h)
+        cue = self.lex.gov.get(lh)
+        neg = self.negated(h) if h.pos_ in ("VERB", "AUX") else False
+        if cue is not None:
+            if cue.cls == "negated":
+                r.classes.add("hypothetical" if neg else "negated")  # "n'exclut pas de …"
+            else:
+                r.classes.add(cue.cls)
+                if neg:
+                    r.classes.add("negated")
+            if h.pos_ in ("VERB", "AUX"):
+                self._clause(h, r, own=False, is_cue=True)
+            return
+        rep = self.lex.report.get(lh)
+        if rep is not None:
+            self._claim(h, r)
+            if neg:
+                r.classes.add("hypothetical")
+            return
+        if inherit_tense and h.pos_ in ("VERB", "AUX"):
+            self._clause(h, r, own=False)
+
+    def _claim(self, verb: Token, r: FactualityReading) -> None:
+        r.classes.add("claimed")
+        if r.claim_verb is None:
+            r.claim_verb = verb
+            r.claimant = claimant_of(verb)
+
+    # ------------------------------------------------------------------ chain
+
+    def _walk(self, anchor: Token, r: FactualityReading) -> list[Token]:
+        chain = [anchor]
+        t = anchor
+        via_acl = False
+        for _ in range(12):
+            h, rel = t.head, t.dep_
+            if h.i == t.i:
+                break
+            lh = lem(h)
+            if rel == "xcomp":
+                self._governor(h, r, inherit_tense=True)
+            elif rel in ("ccomp", "csubj"):
+                if lh in self.lex.report:
+                    self._claim(h, r)
+                    if self.negated(h):
+                        r.classes.add("hypothetical")
+                elif lh in self.lex.gov:
+                    self._governor(h, r, inherit_tense=False)
+            elif rel == "parataxis":
+                if lh in self.lex.report:
+                    self._claim(h, r)
+                break
+            elif rel == "conj":
+                if not is_finite_or_has_aux(t) and h.pos_ in ("VERB", "AUX"):
+                    self._clause(h, r, own=False)
+            elif rel == "advcl":
+                if "Part" in t.morph.get("VerbForm") and "Pres" in t.morph.get("Tense"):
+                    self._clause(h, r, own=False)  # "…, tuant 12 personnes"
+                else:
+                    break
+            elif rel == "acl" and h.pos_ in _NOMINAL:
+                if lh in self.lex.gov:
+                    self._governor(h, r, inherit_tense=False)
+                via_acl = True
+            elif via_acl and rel in ("obj", "obl:arg", "nsubj:pass") and t.pos_ in _NOMINAL:
+                if lh in self.lex.gov:
+                    self._governor(h, r, inherit_tense=False)
+            else:
+                break
+            chain.append(h)
+            t = h
+        return chain
+
+    # ------------------------------------------------------------------ claims
+
+    def _claim_markers(self, chain: list[Token], sent: Span, r: FactualityReading) -> None:
+        heads = list(chain)
+        if sent.root not in heads:
+            heads.append(sent.root)
+        chain_ids = {t.i for t in chain}
+        for t in heads:
+            for c in t.children:
+                if c.i in chain_ids:
+                    continue
+                p = prep_of(c) if c.pos_ in ("NOUN", "PROPN", "PRON") else None
+                if p is not None and p in self.lex.claim_preps:
+                    r.classes.add("claimed")
+                    if r.claimant is None:
+                        r.claimant = c
+                elif c.dep_ in ("parataxis", "dep", "conj") and lem(c) in self.lex.report:
+                    subj = claimant_of(c)
+                    inverted = subj is not None and subj.i > c.i
+                    if c.dep_ == "conj" and (not inverted or any(d.dep_ == "cc" for d in c.children)):
+                        continue
+                    self._claim(c, r)
+
+    def _quotes(self, trigger: Token, sent: Span, r: FactualityReading) -> None:
+        inside: list[tuple[int, int]] = []
+        start = None
+        for t in sent:
+            if t.text in _QUOTE_OPEN:
+                start = t.i
+            elif t.text in _QUOTE_CLOSE and start is not None:
+                inside.append((start, t.i))
+                start = None
+        if start is not None:
+            inside.append((start, sent.end))
+        quote = next(((a, b) for a, b in inside if a < trigger.i < b), None)
+        if quote is None:
+            return
+        for t in sent:
+            if not (quote[0] <= t.i <= quote[1]) and lem(t) in self.lex.report and t.pos_ in ("VERB", "AUX"):
+                self._claim(t, r)
+                return
+
+
+def claimant_of(verb: Token) -> Token | None:
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "obl:agent")]
+    subj = [s for s in subj if fold(s.text) not in ("-t", "t", "-t-")]
+    if subj:
+        return subj[-1] if subj[0].pos_ == "PRON" and len(subj) > 1 else subj[0]
+    return None

@@ -1,0 +1,193 @@
+"""The event lexicons: trigger rules (`event_triggers.tsv`) and factuality cues (`factuality.tsv`).
+
+Both files are read once, in `EventLexicon.load()` (called by the `EventExtractor` constructor),
+into plain dictionaries keyed by folded lemma, so that the extractor only does dictionary
+lookups per token. See docs/events.md for the file formats and how to extend them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import ConfigError
+from ..models import EVENT_TYPES, FACTUALITIES, fold
+from ..resources import read_tsv
+
+TRIGGER_FILE = "event_triggers.tsv"
+FACTUALITY_FILE = "factuality.tsv"
+
+# prepositions and their contracted / elided forms, folded
+PREP_ALIASES = {"au": "a", "aux": "a", "du": "de", "des": "de", "d'": "de", "d": "de", "à": "a"}
+CONDITION_KINDS = {"arg", "obj", "prep", "refl", "ccomp", "amod", "xcomp"}
+SLOT_KINDS = {"subj", "obj", "iobj", "amod", "ctrl"}
+FLAGS = {"standalone", "support_only", "no_embedded", "absorbs", "subj", "obj"}
+
+
+def norm_prep(word: str) -> str:
+    w = fold(word)
+    return PREP_ALIASES.get(w, w)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One `requires` condition: kind (arg, obj, prep, refl, ccomp, amod, xcomp), values, negated."""
+
+    kind: str
+    values: frozenset[str] = frozenset()
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    kind: str  # verb | noun
+    lemma: str
+    type: str
+    mode: str | None
+    contexts: tuple[str, ...]
+    source: tuple[str, ...]  # argument slots: subj, obj, iobj, amod, p:<prep>
+    target: tuple[str, ...]
+    requires: tuple[Condition, ...] = ()
+    flags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class SupportVerb:
+    lemma: str
+    requires: tuple[Condition, ...] = ()
+    as_subject: bool = False  # "la rencontre a eu lieu": the nominal trigger is the subject
+    as_object: bool = True  # "lancer une attaque": the nominal trigger is the object
+
+
+@dataclass(frozen=True)
+class GovCue:
+    cls: str  # factuality class
+    control: str = "subj"  # subject of an embedded infinitive: subj | obj
+
+
+@dataclass
+class EventLexicon:
+    verbs: dict[str, list[TriggerRule]] = field(default_factory=dict)
+    nouns: dict[str, list[TriggerRule]] = field(default_factory=dict)
+    support: dict[str, list[SupportVerb]] = field(default_factory=dict)
+    classes: dict[str, frozenset[str]] = field(default_factory=dict)
+    modifiers: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> lemma -> mode
+    quantities: dict[str, str] = field(default_factory=dict)  # lemma -> numbers key
+    # factuality cues
+    negation: frozenset[str] = frozenset()
+    gov: dict[str, GovCue] = field(default_factory=dict)
+    report: dict[str, GovCue] = field(default_factory=dict)
+    claim_preps: frozenset[str] = frozenset()
+    mods: dict[str, str] = field(default_factory=dict)
+    marks: dict[str, str] = field(default_factory=dict)
+    dets: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, lang: str = "fr") -> EventLexicon:
+        lex = cls()
+        rows = list(read_tsv(lang, TRIGGER_FILE))
+        for row in rows:  # classes first: rules refer to them
+            if row.get("kind") == "class":
+                members = frozenset(fold(m) for m in row.get("requires", "").split("|") if m.strip())
+                lex.classes[fold(row["lemma"])] = members
+        for n, row in enumerate(rows, 2):
+            lex._add_trigger_row(row, n)
+        lex._load_factuality(lang)
+        return lex
+
+    # ------------------------------------------------------------------ triggers
+
+    def _parse_conditions(self, text: str, where: str) -> tuple[Condition, ...]:
+        out = []
+        for part in filter(None, (p.strip() for p in text.split("&"))):
+            negated = part.startswith("!")
+            part = part.lstrip("!")
+            kind, _, values = part.partition("=")
+            if kind not in CONDITION_KINDS:
+                raise ConfigError(f"{TRIGGER_FILE}: unknown condition {kind!r} ({where})")
+            vals: set[str] = set()
+            for v in filter(None, values.split("|")):
+                v = v.strip()
+                if v.startswith("@") and v != "@actor":
+                    if fold(v) not in self.classes:
+                        raise ConfigError(f"{TRIGGER_FILE}: unknown class {v!r} ({where})")
+                    vals |= self.classes[fold(v)]
+                elif kind == "prep":
+                    vals.add(norm_prep(v))
+                else:
+                    vals.add(fold(v))
+            out.append(Condition(kind, frozenset(vals), negated))
+        return tuple(out)
+
+    def _add_trigger_row(self, row: dict[str, str], line: int) -> None:
+        kind = row.get("kind", "")
+        lemma = fold(row.get("lemma", ""))
+        where = f"line {line}: {lemma}"
+        if kind == "class":
+            return
+        if kind == "modifier":
+            self.modifiers.setdefault(row.get("type") or "*", {})[lemma] = row.get("mode", "")
+            return
+        if kind == "quantity":
+            self.quantities[lemma] = row.get("mode", "")
+            return
+        flags = frozenset(f.strip() for f in row.get("flags", "").split(",") if f.strip())
+        if flags - FLAGS:
+            raise ConfigError(f"{TRIGGER_FILE}: unknown flag(s) {sorted(flags - FLAGS)} ({where})")
+        requires = self._parse_conditions(row.get("requires", ""), where)
+        if kind == "support":
+            self.support.setdefault(lemma, []).append(SupportVerb(
+                lemma, requires, as_subject="subj" in flags, as_object="obj" in flags or not flags))
+            return
+        if kind not in ("verb", "noun"):
+            raise ConfigError(f"{TRIGGER_FILE}: unknown kind {kind!r} ({where})")
+        etype = row.get("type", "")
+        if etype not in EVENT_TYPES:
+            raise ConfigError(f"{TRIGGER_FILE}: unknown PLOVER type {etype!r} ({where})")
+        rule = TriggerRule(
+            kind=kind, lemma=lemma, type=etype, mode=row.get("mode") or None,
+            contexts=tuple(c.strip() for c in row.get("contexts", "").split(",") if c.strip()),
+            source=_slots(row.get("source", ""), where), target=_slots(row.get("target", ""), where),
+            requires=requires, flags=flags,
+        )
+        (self.verbs if kind == "verb" else self.nouns).setdefault(lemma, []).append(rule)
+
+    # ------------------------------------------------------------------ factuality
+
+    def _load_factuality(self, lang: str) -> None:
+        negation: set[str] = set()
+        preps: set[str] = set()
+        for n, row in enumerate(read_tsv(lang, FACTUALITY_FILE), 2):
+            cue, scope, klass = fold(row.get("cue", "")), row.get("scope", ""), row.get("class", "")
+            if klass not in FACTUALITIES:
+                raise ConfigError(f"{FACTUALITY_FILE}: unknown class {klass!r} (line {n})")
+            control = row.get("control") or "subj"
+            if scope == "neg":
+                negation.add(cue)
+            elif scope == "gov":
+                self.gov[cue] = GovCue(klass, control)
+            elif scope == "report":
+                self.report[cue] = GovCue(klass, control)
+            elif scope == "prep":
+                preps.add(cue)
+            elif scope == "mod":
+                self.mods[cue] = klass
+            elif scope == "mark":
+                self.marks[cue] = klass
+            elif scope == "det":
+                self.dets[cue] = klass
+            else:
+                raise ConfigError(f"{FACTUALITY_FILE}: unknown scope {scope!r} (line {n})")
+        self.negation = frozenset(negation)
+        self.claim_preps = frozenset(preps)
+
+
+def _slots(text: str, where: str) -> tuple[str, ...]:
+    out = []
+    for s in filter(None, (p.strip() for p in text.split(","))):
+        if s.startswith("p:"):
+            out.append("p:" + norm_prep(s[2:]))
+        elif s in SLOT_KINDS:
+            out.append(s)
+        else:
+            raise ConfigError(f"{TRIGGER_FILE}: unknown argument slot {s!r} ({where})")
+    return tuple(dict.fromkeys(out))

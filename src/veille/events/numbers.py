@@ -1,0 +1,72 @@
+"""Casualties and quantities in an event's clause: "12 morts et 3 blessés" -> {"killed": 12, "injured": 3}."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from ..models import fold
+from .syntax import lem
+
+WORD_NUMBERS = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
+    "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
+    "seize": 16, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
+    "cent": 100, "mille": 1000,
+}
+SCALE = {"million": 1_000_000, "millions": 1_000_000, "milliard": 1_000_000_000, "milliards": 1_000_000_000}
+_GENERIC = {"personne", "civil", "gens", "enfant", "femme", "homme", "individu", "habitant", "victime"}
+
+
+def parse_number(tok: Token) -> float | None:
+    """The value of a numeral token ('12', '1 200', '2,5', 'douze'), None if it is not one."""
+    text = fold(tok.text).replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    if text in WORD_NUMBERS:
+        value: float = WORD_NUMBERS[text]
+    else:
+        digits = text.replace(".", "") if text.count(".") and len(text.split(".")[-1]) == 3 else text
+        digits = digits.replace(",", ".")
+        try:
+            value = float(digits)
+        except ValueError:
+            return None
+    # "10 000": the parser may split thousands into two numerals
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.text.isdigit() and len(nxt.text) == 3 and tok.whitespace_:
+        value = value * 1000 + int(nxt.text)
+    for c in tok.children:
+        if fold(c.text) in SCALE:
+            value *= SCALE[fold(c.text)]
+    return int(value) if value == int(value) else value
+
+
+def clause_numbers(clause: Token, quantities: dict[str, str]) -> dict[str, float]:
+    """Counts found in the subtree of `clause`, keyed by the lexicon's quantity keys."""
+    out: dict[str, float] = {}
+    for tok in clause.subtree:
+        if tok.dep_ != "nummod" and tok.pos_ != "NUM":
+            continue
+        if tok.i > 0 and tok.nbor(-1).pos_ == "NUM" and len(tok.text) == 3 and tok.nbor(-1).whitespace_:
+            continue  # second half of "10 000"
+        value = parse_number(tok)
+        if value is None:
+            continue
+        key = quantity_key(tok.head, quantities) if tok.head.i != tok.i else None
+        if key and key not in out:
+            out[key] = value
+    return out
+
+
+def quantity_key(noun: Token, quantities: dict[str, str]) -> str | None:
+    ln = lem(noun)
+    if ln in quantities and ln not in _GENERIC:
+        return quantities[ln]
+    if ln in _GENERIC or ln in quantities:
+        # "12 personnes tuées", "tuant 12 personnes", "12 civils ont été tués"
+        for c in noun.children:
+            if c.dep_ in ("acl", "amod") and lem(c) in quantities:
+                return quantities[lem(c)]
+        if noun.dep_ in ("obj", "nsubj:pass", "nsubj") and lem(noun.head) in quantities:
+            return quantities[lem(noun.head)]
+        if ln in quantities:
+            return quantities[ln]
+    return None
