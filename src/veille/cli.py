@@ -117,6 +117,25 @@ def merge(db: DbOpt = None) -> None:
 
 
 @app.command()
+def timeline(story: Annotated[str | None, typer.Option("--story", help="Only this story (id).")] = None,
+             actor: Annotated[str | None, typer.Option("--actor", help="Only events with this actor "
+                                                                       "(name, id or ISO3 country).")] = None,
+             since: Annotated[str | None, typer.Option("--since", help="Only events on or after this date "
+                                                                       "(YYYY-MM-DD).")] = None,
+             db: DbOpt = None) -> None:
+    """The merged events as a dated timeline: who did what, how certain, how many sources, contradictions."""
+    from .store import open_store
+    from .timeline import timeline_table
+
+    settings = make_settings(db)
+    try:
+        with open_store(settings.db) as store:
+            console.print(timeline_table(store, story=story, actor=actor, since=since))
+    except VeilleError as err:
+        _fail(err)
+
+
+@app.command()
 def stats(db: DbOpt = None) -> None:
     """Counts of what the store holds."""
     from .store import open_store

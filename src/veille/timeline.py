@@ -1,0 +1,163 @@
+"""A readable terminal timeline of the merged events (`veille timeline`, the demo summary).
+
+Each row: the date with its precision, the event in words ("Kim Jong-un (PRK) meets Vladimir
+Poutine (RUS) — cosmodrome de Vostochny"), a factuality marker, the number of independent
+sources (and reports), and the contradictions between sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from types import MappingProxyType
+
+from rich.table import Table
+from rich.text import Text
+
+from .dates import normalise_iso_date
+from .errors import ConfigError
+from .merge.features import date_interval, first_day
+from .models import ActorRef, Event, fold
+
+# PLOVER type → (verb with a target, verb without one); short English phrases for display
+PHRASES = MappingProxyType({
+    "AGREE": ("agrees with", "reaches an agreement"),
+    "CONSULT": ("meets", "holds talks"),
+    "SUPPORT": ("supports", "expresses support"),
+    "CONCEDE": ("makes concessions to", "makes concessions"),
+    "COOPERATE": ("cooperates with", "cooperates"),
+    "AID": ("gives aid to", "gives aid"),
+    "RETREAT": ("withdraws from", "withdraws"),
+    "REQUEST": ("asks", "makes a request"),
+    "ACCUSE": ("accuses", "makes accusations"),
+    "REJECT": ("rejects", "refuses"),
+    "THREATEN": ("threatens", "issues threats"),
+    "PROTEST": ("protests against", "protests"),
+    "SANCTION": ("sanctions", "imposes sanctions"),
+    "MOBILIZE": ("mobilizes against", "mobilizes forces"),
+    "COERCE": ("coerces", "uses coercion"),
+    "ASSAULT": ("attacks", "carries out an attack"),
+})
+MODE_PHRASES = MappingProxyType({
+    ("CONSULT", "phone"): ("talks by phone with", "holds a phone call"),
+    ("CONSULT", "visit"): ("visits", "makes a visit"),
+    ("CONSULT", "multilateral"): ("meets", "attends a multilateral meeting"),
+    ("CONSULT", "third-party"): ("meets", "holds talks through a mediator"),
+})
+MARKERS = MappingProxyType({
+    "asserted": ("✓", "green"),
+    "negated": ("✗", "red"),
+    "hypothetical": ("?", "yellow"),
+    "planned": ("→", "cyan"),
+    "claimed": ("«»", "magenta"),
+    "historical": ("⟲", "blue"),
+})
+
+
+def actor_words(actors: Iterable[ActorRef]) -> str:
+    return ", ".join(f"{a.name} ({a.country})" if a.country and a.country != a.name else a.name for a in actors)
+
+
+def event_words(e: Event) -> str:
+    """"Kim Jong-un (PRK) meets Vladimir Poutine (RUS) — cosmodrome de Vostochny"."""
+    with_target, alone = MODE_PHRASES.get((e.type, e.mode or "")) or PHRASES.get(e.type, (e.type.lower(),) * 2)
+    src, tgt = actor_words(e.source), actor_words(e.target)
+    if tgt:
+        words = f"{src or '?'} {with_target} {tgt}"
+    else:
+        words = f"{src or '?'} {alone}"
+    if e.mode and (e.type, e.mode) not in MODE_PHRASES:
+        words += f" [{e.mode}]"
+    if e.location is not None:
+        words += f" — {e.location.name}"
+    return words
+
+
+def factuality_marker(e: Event) -> Text:
+    symbol, colour = MARKERS.get(e.factuality, ("·", "white"))
+    label = f"{symbol} {e.factuality}"
+    if e.factuality == "claimed" and e.claimed_by is not None:
+        label = f"« » claimed by {e.claimed_by.name}"
+    return Text(label, style=colour)
+
+
+def date_words(e: Event) -> str:
+    if e.date is None or not e.date.value:
+        return "?"
+    d = e.date
+    if d.precision in (None, "day"):
+        text = d.value
+    elif d.precision == "week" and not d.end:
+        text = f"week to {d.value}"  # the article date: the event happened that week
+    else:
+        text = f"{d.value} ({d.precision})"
+    if d.end and d.end != d.value:
+        text += f" → {d.end}"
+    return text
+
+
+def contradiction_words(e: Event) -> Text:
+    out = Text()
+    for c in e.contradictions:
+        values = list(dict.fromkeys(str(v) for v in c.values))
+        if out:
+            out.append("; ")
+        out.append(f"⚠ {c.field}: {' / '.join(values)}", style="bold yellow")
+    return out
+
+
+def _has_actor(e: Event, needle: str) -> bool:
+    n = fold(needle).strip()
+    for a in (*e.source, *e.target):
+        if a.actor_id == needle or (a.country or "").lower() == n or n in fold(a.name or ""):
+            return True
+    return False
+
+
+def select_events(store, story: str | None = None, actor: str | None = None, since: str | None = None
+                  ) -> list[Event]:
+    floor: date | None = None
+    if since:
+        value = normalise_iso_date(since)
+        if not value:
+            raise ConfigError(f"--since expects a date like 2023-09-13, got {since!r}")
+        floor = first_day(value)
+    out = []
+    for e in store.iter_events():
+        if story and e.story_id != story:
+            continue
+        if actor and not _has_actor(e, actor):
+            continue
+        if floor is not None:
+            iv = date_interval(e.date)
+            if iv is None or iv[1] < floor:
+                continue
+        out.append(e)
+    out.sort(key=lambda e: ((iv := date_interval(e.date)) and iv[0].isoformat() or "9999",
+                            e.first_reported or "", e.event_id))
+    return out
+
+
+def timeline_table(store, story: str | None = None, actor: str | None = None, since: str | None = None) -> Table:
+    """The events (optionally one story's, one actor's, or from a date on) as a rich table."""
+    title = "Timeline"
+    if story:
+        s = store.get_story(story)
+        if s is None:
+            raise ConfigError(f"no story {story!r} in the store")
+        title = f"{s.title} ({s.start or '?'} → {s.end or '?'})"
+        if s.follows:
+            prev = store.get_story(s.follows)
+            title += f"\nfollows: {prev.title if prev else s.follows}"
+    table = Table(title=title, caption="✓ asserted  ✗ negated  ? hypothetical  → planned  « » claimed  "
+                  "⟲ historical   sources = independent outlets (reports)")
+    table.add_column("date", no_wrap=True)
+    table.add_column("event")
+    table.add_column("", no_wrap=True)
+    table.add_column("sources", justify="right", no_wrap=True)
+    table.add_column("contradictions")
+    for e in select_events(store, story, actor, since):
+        reports = f"{e.n_sources}" + (f" ({e.n_mentions})" if e.n_mentions != e.n_sources else "")
+        table.add_row(Text(date_words(e)), Text(event_words(e)), factuality_marker(e), reports,
+                      contradiction_words(e))
+    return table
