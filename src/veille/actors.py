@@ -77,6 +77,10 @@ SKIP_MODIFIERS = frozenset({"nouveau", "nouvelle", "actuel", "actuelle", "puissa
                             "vieux", "charismatique", "tres"})
 LOCALITY_NOUNS = frozenset({"region", "province", "oblast", "ville", "district", "departement", "commune",
                             "etat", "canton", "comte", "prefecture", "gouvernorat", "municipalite", "cercle"})
+PREDICATE_VERBS = frozenset({"etre", "devenir", "elire", "reelire", "nommer", "designer", "rester", "redevenir",
+                             "proclamer", "investir", "introniser", "choisir", "sembler", "demeurer", "elu", "elue",
+                             "reelu", "reelue", "nomme", "nommee", "designe", "designee", "proclame", "devient",
+                             "est", "etait", "fut", "sera", "reste"})
 HEAD_ROLES = frozenset({"head of state", "leader", "supreme leader"})
 ROLE_FAMILY = {
     "leader": ("head of state", "supreme leader", "head of government", "leader"),
@@ -119,6 +123,7 @@ class _Cand:
     type: str  # country | capital | seat | org | person | demonym | role | orgent
     entry: _Entry | None = None
     label: str = ""
+    displaced: list[_Cand] = field(default_factory=list)  # gazetteer matches an entity overrode
 
 
 @dataclass
@@ -133,6 +138,7 @@ class _Cluster:
     org: str | None = None
     wikidata: str | None = None
     known: bool = False
+    former: bool = False
     name_keys: set[str] = field(default_factory=set)
     tokens: list[str] = field(default_factory=list)  # name token keys of the full name
     aliases: list[str] = field(default_factory=list)
@@ -177,14 +183,15 @@ class ActorResolver:
         self.prefixes: set[str] = set()
         self.max_tokens = 10
         for k in self.gaz:
-            for n in range(1, len(k) + 1):
-                self.prefixes.add(k[:n])
+            words = k.split(" ")
+            for n in range(1, len(words) + 1):
+                self.prefixes.add(" ".join(words[:n]))
         self._fuzzy_choices = list(self.person_keys)
 
     # ------------------------------------------------------------------ tables
 
     def _add(self, form: str, entry: _Entry) -> None:
-        k = _key(form)
+        k = _name_key(form)
         if not k:
             return
         lst = self.gaz.setdefault(k, [])
@@ -297,6 +304,7 @@ class _DocReader:
         self.mentions: list[tuple[int, int, str, str]] = []  # (start, end, cluster key, how)
         self.demonym: dict[int, str] = {}
         self.cands_at: dict[int, list[_Cand]] = {}
+        self.gaz_at: dict[int, list[_Cand]] = {}
 
     # ------------------------------------------------------------------ main
 
@@ -324,11 +332,12 @@ class _DocReader:
         return True
 
     def _gazetteer(self) -> list[_Cand]:
-        res, keys, n = self.res, self.keys, self.n
+        res, n = self.res, self.n
+        skeys = [_name_key(t.text) for t in self.toks]
         out: list[_Cand] = []
         i = 0
         while i < n:
-            if not keys[i] or keys[i] not in res.prefixes:
+            if not skeys[i] or skeys[i] not in res.prefixes:
                 i += 1
                 continue
             acc = ""
@@ -336,11 +345,13 @@ class _DocReader:
             for j in range(i, min(n, i + res.max_tokens)):
                 if j > i and "\n" in self.toks[j - 1].whitespace_ + self.toks[j].text:
                     break
-                acc += keys[j]
+                if not skeys[j]:
+                    if self.toks[j].text in ("-", "'", "\u2019", "."):
+                        continue
+                    break
+                acc = f"{acc} {skeys[j]}" if acc else skeys[j]
                 if acc not in res.prefixes:
                     break
-                if not keys[j]:
-                    continue
                 entries = res.gaz.get(acc)
                 if entries:
                     ok = [e for e in entries if self._case_ok(i, j + 1, e)]
@@ -353,6 +364,10 @@ class _DocReader:
             order = ("person", "org", "seat", "country", "capital", "region", "demonym")
             entries.sort(key=lambda e: order.index(e.type))
             e = entries[0]
+            if e.type == "org" and j < n and self.toks[j].pos_ == "ADJ" and self.toks[j].text[:1].islower() \
+                    and j not in self.demonym and _name_key(self.toks[j].text) not in res.gaz:
+                i = j  # the name goes on ("Conseil de sécurité nationale"): not this organisation
+                continue
             if e.type == "demonym":
                 for t in range(i, j):
                     self.demonym[t] = e.ref
@@ -380,7 +395,10 @@ class _DocReader:
                 j -= 1
             if i >= j:
                 continue
+            if j - i == 1 and self.toks[i].pos_ not in ("PROPN", "NOUN", "X") and not self.toks[i].is_upper:
+                continue  # "Intervenue", "Selon" at a sentence start
             overlapping = {id(taken[t]): taken[t] for t in range(i, j) if t in taken}
+            displaced: list[_Cand] = []
             if overlapping:
                 gs = list(overlapping.values())
                 strong = any(g.type in ("person", "org", "seat") for g in gs)
@@ -388,10 +406,14 @@ class _DocReader:
                 if strong or not longer:
                     continue
                 gaz = [g for g in gaz if id(g) not in overlapping]
+                displaced = gs
                 for g in gs:
                     for t in range(g.i, g.j):
                         taken.pop(t, None)
             c = _Cand(i, j, "person" if ent.label_ == "PER" else "orgent", None, ent.label_)
+            c.displaced = displaced
+            for g in displaced:
+                self.gaz_at.setdefault(g.i, []).append(g)
             ents.append(c)
             for t in range(i, j):
                 taken[t] = c
@@ -435,7 +457,7 @@ class _DocReader:
         cand_at: dict[int, _Cand] = {}
         for c in cands:
             for t in range(c.i, c.j):
-                if c.type != "demonym":
+                if c.type not in ("demonym", "orgent"):
                     blocked.add(t)
                 cand_at[t] = c
         out: list[tuple[_Cand, _RoleInfo]] = []
@@ -451,6 +473,8 @@ class _DocReader:
                 continue
             end, row, dems = m
             info = self._role_info(i, end, row, dems)
+            if info is not None and info.kind == "person" and self._predicative(i):
+                info = None
             if info is None:
                 i = end
                 continue
@@ -460,6 +484,26 @@ class _DocReader:
                 blocked.add(t)
             i = int(end)
         return out
+
+    def _predicative(self, i: int) -> bool:
+        """A role used as a predicate or a post ("élu président", "comme Premier ministre", "le poste de
+        ministre"), which names no one."""
+        tok = self.toks[i]
+        if tok.dep_ in ("xcomp", "attr") or any(c.dep_ == "cop" for c in tok.children):
+            return True
+        p = i - 1
+        while p >= 0 and (self.keys[p] in ARTICLES or self.keys[p] in SKIP_MODIFIERS or self.keys[p] in
+                          ("un", "une", "plus", "son", "sa", "nouveau")):
+            p -= 1
+        if p < 0:
+            return False
+        prev = self.toks[p]
+        if self.keys[p] in ("comme", "en", "qualite"):
+            return True
+        if self.keys[p] in DE_WORDS and p > 0 and self.keys[p - 1] in ("poste", "fonction", "fonctions", "titre",
+                                                                        "role", "candidat", "candidate"):
+            return True
+        return _key(prev.lemma_) in PREDICATE_VERBS or self.keys[p] in PREDICATE_VERBS
 
     def _role_info(self, i: int, end: int, row: dict[str, str], dems: list[str]) -> _RoleInfo | None:
         res = self.res
@@ -532,7 +576,7 @@ class _DocReader:
         if u >= self.n:
             return None
         # a gazetteer item starting here
-        for c in self.cands_at.get(u, []):
+        for c in self.cands_at.get(u, []) + self.gaz_at.get(u, []):
             if c.type in ("country", "capital") and c.entry:
                 return c.j, c.type, c.entry.ref, "GOV", c.entry.ref, None
             if c.type == "seat" and c.entry:
@@ -675,9 +719,20 @@ class _DocReader:
         role_at_start = {rc.i: (rc, info) for rc, info in roles}
         role_at_end = {rc.j: (rc, info) for rc, info in roles}
         linked_roles: set[int] = set()
+        in_role: set[int] = set()
+        for rc, _info in roles:
+            in_role.update(range(rc.i, rc.j))
 
         # places and organisations inside role complements are still mentions of their own
+        todo: list[_Cand] = []
         for c in cands:
+            if c.entry is None and (c.i in in_role or c.type == "orgent" and (c.j - 1) in in_role):
+                # spaCy's ORG/PER inside a role phrase ("ministre de l'Intérieur"): keep what it hid
+                todo.extend(g for g in c.displaced if g.type != "region")
+                continue
+            todo.append(c)
+        todo.sort(key=lambda c: c.i)
+        for c in todo:
             text_start, text_end = self._chars(c.i, c.j)
             if c.type == "demonym":
                 tok = self.toks[c.i]
@@ -758,6 +813,13 @@ class _DocReader:
                     key, how = best[1], "surname"
                 elif nk in res.short_keys and len(set(res.short_keys[nk])) == 1:
                     key, how = self._known_key(res.short_keys[nk][0]), "surname"
+            if key is None and len(toks) > 1 and len(toks[0]) == 1:
+                # an initial: "E. Macron"
+                for k, cl in self.clusters.items():
+                    if cl.kind == "person" and len(cl.tokens) > 1 and cl.tokens[-1] == toks[-1] \
+                            and cl.tokens[0][:1] == toks[0]:
+                        key, how = k, "alias"
+                        break
             if key is None and len(toks) > 1:
                 if nk in res.person_keys:
                     key, how = self._known_key(res.person_keys[nk]), "alias"
@@ -845,17 +907,21 @@ class _DocReader:
         family = ROLE_FAMILY.get(role, (role,))
         best = None
         for k, cl in self.clusters.items():
-            if cl.kind != "person" or not cl.role:
+            if cl.kind != "person" or not cl.role or cl.former:
                 continue
             if cl.role not in family and not (role == "leader" and cl.role in HEAD_ROLES):
                 continue
-            if country and cl.country and cl.country != country:
+            if country and cl.country != country:
                 continue
-            if org and cl.org and _key(cl.org) != _key(org):
+            if org and (not cl.org or _key(cl.org) != _key(org)):
                 continue
             if not country and not org and not cl.country:
                 continue
-            score = (cl.last <= s, cl.last if cl.last <= s else -cl.last)
+            before = [ms for ms, _me, mk, _h in self.mentions if mk == k and ms < s]
+            if not before and not (country or org):
+                continue  # a bare "le président" refers back, never forward
+            score = (bool(before), max(before) if before else -min(
+                ms for ms, _me, mk, _h in self.mentions if mk == k))
             if best is None or score > best[0]:
                 best = (score, k)
         if best is not None:
@@ -882,7 +948,7 @@ class _DocReader:
         key = "role:" + ("former " if info.former else "") + label
         if key not in self.clusters:
             self.clusters[key] = _Cluster("person", ("former " if info.former else "") + label, country,
-                                          info.sector, role, org)
+                                          info.sector, role, org, former=info.former)
         self._mention(s, e, key, "role")
 
     def _dominant_country(self) -> str | None:
