@@ -213,7 +213,6 @@ class TimexTagger:
         SEASON = f"(?:{_alt(self.seasons)})"
         DAY = r"(?:1\s?er|[0-3]?\d|premier)"
         YEAR = r"(?:1\d{3}|20\d{2})"
-        NB = r"(?<![\d.,/:])"  # not after a digit or separator
         NE = r"(?![\d]|[.,/:]\d)"  # not before more digits
         word_cues = [c for c in lex.get("cue_duration", {}) if not c.endswith("'")]
         apos_cues = [c for c in lex.get("cue_duration", {}) if c.endswith("'")]
@@ -227,8 +226,8 @@ class TimexTagger:
             ("date_full", rf"{B}(?:(?P<wd>{WD}),?{S})?(?P<day>{DAY}){S}(?P<mon>{MON})(?![\w-])(?:{S}(?P<year>{YEAR}){NE}|{S}(?P<rmod>{MOD}){E})?"),
             ("date_en", rf"{B}(?:(?P<wd>{WD_EN}),?{S})?(?P<mon>{MON_EN}){S}(?P<day>[0-3]?\d)(?:st|nd|rd|th)?{E}"
                         rf"(?:,?{S}(?P<year>{YEAR}){NE})?"),
-            ("date_num", rf"{NB}(?P<day>[0-3]?\d)[/.](?P<mon>[01]?\d)[/.](?P<year>\d{{4}}|\d{{2}}){NE}"),
-            ("date_iso", rf"{NB}(?P<year>{YEAR})-(?P<mon>[01]\d)-(?P<day>[0-3]\d){NE}"),
+            ("date_num", rf"(?P<day>[0-3]?\d)[/.](?P<mon>[01]?\d)[/.](?P<year>\d{{4}}|\d{{2}}){NE}"),
+            ("date_iso", rf"(?P<year>{YEAR})-(?P<mon>[01]\d)-(?P<day>[0-3]\d){NE}"),
             ("month_year", rf"{B}(?:(?P<mod>debut|fin|mi|courant)(?:{S}|\s{{0,2}}-\s{{0,2}})(?:d'|de{S})?)?"
                            rf"(?P<mon>{MON})(?![\w-]){S}(?:de{S}l'annee{S})?(?P<year>{YEAR}){NE}"),
             ("month", rf"{B}(?:(?P<prep>en|d'|de|depuis|des|jusqu'en|jusqu'a|au mois d'|au mois de|avant|apres|"
@@ -239,8 +238,7 @@ class TimexTagger:
             ("season_year", rf"{B}(?P<season>{SEASON}){S}(?:de{S}|d'\s{{0,2}})?(?P<year>{YEAR}){NE}"),
             ("decade", rf"{B}(?:les{S})?annees{S}(?P<dec>\d{{2}}|1\d{{3}}|20\d{{2}}){NE}"),
             ("century", rf"{B}(?P<rom>[ivxl]{{1,7}})\s?(?:e|eme|ieme){S}siecle{E}"),
-            ("year", rf"(?:{B}(?P<mod>debut|fin|mi|courant)(?:{S}|\s{{0,2}}-\s{{0,2}}))?(?:{B}(?P<lan>l'an|l'annee){S})?"
-                     rf"(?<![\w.,/:])(?<![a-z]-)(?P<year>{YEAR}){NE}"),
+            ("year", rf"(?P<year>{YEAR}){NE}"),
             ("relday", rf"{B}(?P<rel>{REL})(?:{S}(?:au{S}|dans{S}l'|dans{S}la{S})?(?P<part>{PART}))?{E}"),
             ("this_part", rf"{B}(?:ce|cette|cet){S}(?P<part>matin|matinee|apres-midi|soir|soiree|nuit){E}"),
             ("period_edge", rf"{B}(?:(?:la|le|en|au){S})?(?P<pos>fin|debut|milieu){S}(?:de{S}l'|de{S}la{S}|du{S}|d'|de{S})"
@@ -256,25 +254,29 @@ class TimexTagger:
             ("rel_unit_en", rf"{B}(?P<mod>last|next|this){S}(?P<unit>week|month|year){E}"),
             ("ago", rf"{B}il{S}y{S}a{S}(?:(?:plus{S}de|moins{S}de|pres{S}de|environ|plus{S}d'|moins{S}d'|pres{S}d')\s{{0,3}})?"
                     rf"(?P<num>{NUM}){S}(?P<unit>{UNIT}){E}"),
-            ("ago_en", rf"{B}(?P<num>{NUM}){S}(?P<unit>{UNIT}){S}ago{E}"),
             ("in", rf"{B}(?:dans|d'ici){S}(?P<num>{NUM}){S}(?P<unit>{UNIT}){E}"),
-            ("offset", rf"{NB}{B}(?P<num>{NUM}){S}(?P<unit>jours|semaines|mois|ans|annees|heures){S}"
-                       rf"(?P<dir>plus{S}tard|plus{S}tot|auparavant|(?:apres|avant)(?=\s{{0,2}}[,.;)]))"),
             ("set", rf"{B}(?:chaque|tous{S}les|toutes{S}les)(?:{S}(?P<num>{NUM}))?{S}(?P<wd>{WD})?(?P<unit>{UNIT}|matin|soir)?s?{E}"),
             ("ordinal_period", rf"{B}(?:la|le|l')\s{{0,3}}(?P<ord>{ORD}){S}(?P<unit>annee|semaine|jour|journee|mois|an)"
                                rf"(?={S}(?:de|du|d'|des){E}|{S}d')"),
-            ("time", rf"{NB}(?:(?P<pre>{CUE})|(?P<tpre>a|vers|des|jusqu'a|avant|apres)\s{{1,3}})?"
-                     rf"(?P<h>[01]?\d|2[0-4])\s{{0,2}}(?:h|heures?)(?:\s{{0,2}}(?P<m>[0-5]\d))?{E}"
+            ("time", rf"(?P<h>\d{{1,2}})\s{{0,2}}(?:h|heures?)(?:\s{{0,2}}(?P<m>[0-5]\d))?{E}"
                      rf"(?:\s{{0,2}}(?P<tz>utc|gmt|heure{S}locale|heure{S}de{S}paris|heure{S}francaise){E})?"),
             ("midnoon", rf"{B}(?:a|vers|avant|apres|des|jusqu'a|de){S}(?P<mm>midi|minuit){E}"),
-            ("duration", rf"(?:(?P<cue>{CUE}))?{NB}{B}(?P<num>{NUM}){S}(?:(?:derniers|dernieres|prochains|prochaines|premiers|"
+            ("duration", rf"(?P<num>\d{{1,4}}(?:[.,]\d{{1,2}})?){S}(?:(?:derniers|dernieres|prochains|prochaines|premiers|"
                          rf"premieres){S})?(?P<unit>{UNIT}){E}"),
+            ("duration_w", rf"{B}(?P<num>{NUMW}){S}(?:(?:derniers|dernieres|prochains|prochaines|premiers|"
+                           rf"premieres){S})?(?P<unit>{UNIT}){E}"),
             ("duration_vague", rf"{B}(?:pendant|durant|depuis|pour|en){S}(?P<num>des|plusieurs|quelques){S}(?P<unit>jours|semaines|mois|annees|heures|decennies|siecles){E}"),
         ]
         self.rules: list[tuple[str, re.Pattern[str], int]] = [
             (name, re.compile(rx), i) for i, (name, rx) in enumerate(rules)]
         # span group for rules whose span is narrower than the match (context words excluded)
-        self.span_starts = {"month": ("mod", "mon"), "time": ("h",), "midnoon": ("mm",), "duration": ("num",),
+        self.cue_before = re.compile(rf"(?<![\w-])(?P<cue>{CUE})$")
+        self.year_prefix = re.compile(
+            rf"(?<![\w-])(?:(?P<mod>debut|fin|mi|courant)(?:{S}|\s{{0,2}}-\s{{0,2}}))?(?:(?P<lan>l'an|l'annee){S})?$")
+        self.duration_tail = re.compile(
+            rf"{S}(?:(?P<dir>plus{S}tard|plus{S}tot|auparavant|(?:apres|avant)(?=\s{{0,2}}[,.;)]))|(?P<ago>ago)){E}")
+        self.digit_start = {"year", "time", "duration", "date_num", "date_iso"}
+        self.span_starts = {"month": ("mod", "mon"), "midnoon": ("mm",),
                             "duration_vague": ("num",), "range_day": ("d1",)}
         self.year_noun = re.compile(r"\s{1,3}([a-z]{4,})")
         self.year_ok_next = {"apres", "depuis", "dans", "sous", "sans", "vers", "mais", "puis", "alors", "lors",
@@ -358,13 +360,35 @@ class TimexTagger:
             for mo in rx.finditer(ftext):
                 g = mo.groupdict()
                 start, end = mo.start(), mo.end()
+                rule = name
+                if name in self.digit_start and start > 0:
+                    prev = ftext[start - 1]
+                    if prev.isalnum() or prev in "_.,/:" or (prev == "-" and name != "year"):
+                        continue
+                    if prev == "-" and start > 1 and not ftext[start - 2].isdigit():
+                        continue
+                if name in ("time", "duration", "duration_w"):
+                    cue = self.cue_before.search(ftext, max(0, start - 24), start)
+                    g["cue"] = cue.group("cue").strip() if cue else None
+                if name in ("duration", "duration_w"):
+                    rule = "duration"
+                    tail = self.duration_tail.match(ftext, end)
+                    if tail:
+                        rule = "ago_en" if tail.group("ago") else "offset"
+                        g["dir"] = tail.group("dir")
+                        end = tail.end()
+                elif name == "year":
+                    pre = self.year_prefix.search(ftext, max(0, start - 24), start)
+                    if pre and pre.group(0):
+                        g["mod"], g["lan"] = pre.group("mod"), pre.group("lan")
+                        start = pre.start()
                 for gname in self.span_starts.get(name, ()):
                     if mo.group(gname) is not None:
                         start = mo.start(gname)
                         break
                 if name == "range_day":
                     end = max(mo.end(x) for x in ("d1", "m1", "y1") if mo.group(x) is not None)
-                m = Match(name, start, end, g, prio)
+                m = Match(rule, start, end, g, prio)
                 if name == "month":
                     m.extra["mon_start"] = mo.start("mon")
                 if self._accept(m, text, ftext):
@@ -417,7 +441,9 @@ class TimexTagger:
             if name == "set" and not (g.get("wd") or g.get("unit")):
                 return False
         if name == "time":
-            if g.get("pre") and self._time_is_duration(g, ftext, m):
+            if int(g["h"]) > 24:
+                return False
+            if g.get("cue") and self._time_is_duration(g, ftext, m):
                 m.extra["duration"] = True
         if name == "month":
             i = m.extra.get("mon_start", m.start)
@@ -426,7 +452,7 @@ class TimexTagger:
         return True
 
     def _time_is_duration(self, g: dict, ftext: str, m: Match) -> bool:
-        pre = (g.get("pre") or "").strip()
+        pre = (g.get("cue") or "").strip()
         if pre in ("de", "d'"):
             return not re.match(r"\s{1,3}(?:a|jusqu'a)\s{1,3}\d", ftext[m.end:m.end + 16])
         return pre not in ("des", "les", "ces", "quelque")
