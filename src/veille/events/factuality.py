@@ -33,6 +33,7 @@ _NEG_PRONOUNS = {"personne", "rien", "aucun"}
 _QUOTE_OPEN = {"«", "“", "‹"}
 _QUOTE_CLOSE = {"»", "”", "›"}
 _NOMINAL = {"NOUN", "PROPN"}
+_MODALS = {"devoir", "pouvoir"}
 
 
 @dataclass
@@ -56,11 +57,18 @@ class FactualityReader:
 
     # ------------------------------------------------------------------ public
 
-    def read(self, trigger: Token, anchor: Token, sent: Span) -> FactualityReading:
+    def read(self, trigger: Token, anchor: Token, sent: Span, *,
+             governor: Token | None = None) -> FactualityReading:
+        """`anchor`: the clause verb whose tense, mood and negation apply; `governor`: a cue verb
+        taking the nominal trigger as its object ("a démenti toute négociation")."""
         r = FactualityReading()
         if trigger.i != anchor.i or trigger.pos_ in _NOMINAL:
             self._noun_local(trigger, r)
-        self._clause(anchor, r, own=True)
+        if governor is not None:
+            self._governor(governor, r, inherit_tense=True)
+            anchor = governor
+        elif anchor.pos_ in ("VERB", "AUX") or anchor.i == trigger.i:
+            self._clause(anchor, r, own=True)
         r.pluperfect = compound_past(anchor)[0]
         chain = self._walk(anchor, r)
         self._claim_markers(chain, sent, r)
@@ -139,6 +147,8 @@ class FactualityReader:
         """A verb/noun governing the trigger's clause."""
         lh = lem(h)
         cue = self.lex.gov.get(lh)
+        if cue is not None and lh in _MODALS and _passe_compose(h):
+            cue = None  # "a dû se retirer", "a pu les neutraliser": it happened
         neg = self.negated(h) if h.pos_ in ("VERB", "AUX") else False
         if cue is not None:
             if cue.cls == "negated":
@@ -204,6 +214,8 @@ class FactualityReader:
             elif via_acl and rel in ("obj", "obl:arg", "nsubj:pass") and t.pos_ in _NOMINAL:
                 if lh in self.lex.gov:
                     self._governor(h, r, inherit_tense=False)
+                elif h.pos_ in ("VERB", "AUX") and self.negated(h):
+                    r.classes.add("negated")  # "n'a pas l'intention de se retirer"
             else:
                 break
             chain.append(h)
@@ -227,9 +239,7 @@ class FactualityReader:
                     if r.claimant is None:
                         r.claimant = c
                 elif c.dep_ in ("parataxis", "dep", "conj") and lem(c) in self.lex.report:
-                    subj = claimant_of(c)
-                    inverted = subj is not None and subj.i > c.i
-                    if c.dep_ == "conj" and (not inverted or any(d.dep_ == "cc" for d in c.children)):
+                    if c.dep_ == "conj" and not _incise(c):
                         continue
                     self._claim(c, r)
 
@@ -258,4 +268,22 @@ def claimant_of(verb: Token) -> Token | None:
     subj = [s for s in subj if fold(s.text) not in ("-t", "t", "-t-")]
     if subj:
         return subj[-1] if subj[0].pos_ == "PRON" and len(subj) > 1 else subj[0]
+    if _incise(verb):  # "…, a annoncé le gouvernement": the inverted subject parsed as an object
+        objs = [c for c in verb.children if c.dep_ == "obj" and c.i > verb.i]
+        if objs:
+            return objs[0]
     return None
+
+
+def _incise(verb: Token) -> bool:
+    """A reporting verb after the reported clause: ", a indiqué le Kremlin", ", a-t-il dit"."""
+    if any(d.dep_ == "cc" for d in verb.children):
+        return False
+    if any(d.dep_ == "nsubj" and d.i < verb.i for d in verb.children):
+        return False
+    left = verb.left_edge
+    return left.i > 0 and verb.doc[left.i - 1].text in (",", "»", "”", '"', ":")
+
+
+def _passe_compose(verb: Token) -> bool:
+    return any(c.dep_ == "aux:tense" and "Pres" in c.morph.get("Tense") for c in verb.children)

@@ -79,8 +79,8 @@ def np_span(tok: Token) -> tuple[int, int]:
         t = stack.pop()
         lo = min(lo, t.idx)
         hi = max(hi, t.idx + len(t.text))
-        stack.extend(c for c in t.children if c.dep_ not in ("conj", "cc", "punct", "acl:relcl", "advcl",
-                                                               "parataxis", "ccomp"))
+        stack.extend(c for c in t.children if c.dep_ not in ("conj", "cc", "punct", "acl", "acl:relcl",
+                                                               "advcl", "parataxis", "ccomp", "appos"))
     return lo, hi
 
 
