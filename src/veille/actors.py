@@ -52,9 +52,9 @@ ARTICLES = frozenset({"la", "le", "l", "les"})
 LOCATIVE_NOUNS = frozenset({
     "nord", "sud", "est", "ouest", "centre", "frontiere", "frontieres", "capitale", "ville", "region",
     "territoire", "sol", "cote", "ciel", "espace", "interieur", "partie", "reste", "province", "banlieue",
-    "periphérie", "peripherie", "rues", "habitants", "population", "campagne", "village", "port", "aeroport",
-    "ambassade", "consulat", "centre-ville", "quartier", "faubourgs", "environs", "sud-est", "nord-est",
-    "sud-ouest", "nord-ouest", "zone", "littoral", "montagnes", "desert", "pays", "histoire", "carte",
+    "peripherie", "rues", "habitants", "population", "campagne", "village", "port", "aeroport",
+    "ambassade", "consulat", "centreville", "quartier", "faubourgs", "environs", "sudest", "nordest",
+    "sudouest", "nordouest", "zone", "littoral", "montagnes", "desert", "pays", "histoire", "carte",
     "climat", "economie", "habitant", "citoyens", "ressortissants", "moitie", "tiers", "coeur", "porte",
 })
 # nouns whose "de X" complement is an actor when X is a capital ("la position de Moscou")
@@ -69,6 +69,7 @@ ACTOR_NOUNS = frozenset({
     "participation", "retrait", "emissaire", "envoye", "delegation", "negociateurs", "partenaire",
     "partenaires", "ennemi", "ennemis", "adversaire", "adversaires", "regime", "autorites", "pouvoir",
     "mainmise", "influence", "livraisons", "missiles", "soldats", "avions", "drones", "veto", "feu",
+    "cotes", "cote", "camp", "alliance", "homologue", "homologues", "voix", "accord", "vision",
 })
 TITLE_WORDS = frozenset({"m", "mme", "mlle", "dr", "pr", "me", "mgr", "sir", "lord", "ayatollah"})
 FORMER_WORDS = frozenset({"ancien", "ancienne", "ex", "feu", "defunt", "defunte"})
@@ -81,6 +82,10 @@ PREDICATE_VERBS = frozenset({"etre", "devenir", "elire", "reelire", "nommer", "d
                              "proclamer", "investir", "introniser", "choisir", "sembler", "demeurer", "elu", "elue",
                              "reelu", "reelue", "nomme", "nommee", "designe", "designee", "proclame", "devient",
                              "est", "etait", "fut", "sera", "reste"})
+ACTOR_VERBS = frozenset({"accuser", "soutenir", "sanctionner", "exhorter", "appeler", "critiquer", "condamner",
+                         "menacer", "avertir", "remercier", "feliciter", "blamer", "inviter", "presser",
+                         "denoncer", "convaincre", "rassurer", "aider", "armer", "defier", "pousser", "sommer",
+                         "mettre", "imiter", "suivre", "tenir", "juger", "rendre", "exclure", "isoler"})
 HEAD_ROLES = frozenset({"head of state", "leader", "supreme leader"})
 ROLE_FAMILY = {
     "leader": ("head of state", "supreme leader", "head of government", "leader"),
@@ -178,6 +183,7 @@ class ActorResolver:
         self.roles: dict[tuple[str, ...], dict[str, str]] = {}
         self.role_first: set[str] = set()
         self.role_max = 1
+        self.role_label: dict[str, str] = {}  # role → the first pattern naming it (label of collectives)
         self.org_keywords: dict[str, str] = {}
         self._load(lang)
         self.prefixes: set[str] = set()
@@ -237,6 +243,7 @@ class ActorResolver:
                 if row["org"]:
                     self.by_role.setdefault((row["role"], "org:" + row["org"]), []).append(row)
         for row in read_tsv(lang, "roles.tsv"):
+            self.role_label.setdefault(row["role"], row["pattern"])
             toks = tuple(_key(t) for t in re.split(r"[\s']+", row["pattern"]) if _key(t))
             self.roles[toks] = row
             self.role_first.add(toks[0])
@@ -682,8 +689,12 @@ class _DocReader:
             p -= 1
         has_article = p < c.i - 1
         prev = self.keys[p] if p >= 0 else ""
+        prev_is_prep = p >= 0 and (toks[p].pos_ == "ADP" or prev in LOC_PREPS or prev in DE_WORDS
+                                   or prev in ACTOR_PREPS or prev == "par")
         if prev == "par" and head.dep_ in ("obl:agent",):
             return True
+        if prev == "a" and has_article and c.type == "country":
+            return True  # "livrer des armes à la Russie": a recipient ("en Russie" is the place)
         if prev in LOC_PREPS:
             return False
         if c.type == "seat":
@@ -701,18 +712,25 @@ class _DocReader:
             return True
         if prev in DE_WORDS:
             gov = head.head
-            gk = _key(gov.text)
-            if gk in LOCATIVE_NOUNS:
+            gk, gl = _key(gov.text), _key(gov.lemma_ or "")
+            if gk in LOCATIVE_NOUNS or gl in LOCATIVE_NOUNS:
                 return False
             if c.type == "capital":
-                return gk in ACTOR_NOUNS or gov.lemma_ and _key(gov.lemma_) in ACTOR_NOUNS
+                return gk in ACTOR_NOUNS or gl in ACTOR_NOUNS
             return has_article or prev in ("du", "des")
         if c.type == "capital":
-            return False
-        # country names: objects and other non-locative uses are the state
-        if dep in ("obj", "iobj", "obl:arg", "obl:mod", "nmod", "appos", "ROOT") and not prev:
-            return has_article or dep in ("obj", "iobj")
-        return has_article and dep in ("obj", "iobj", "nsubj", "obl:arg")
+            # "Moscou accuse Kiev de …": the object of a verb aimed at an actor
+            if dep in ("obj", "iobj") and _key(h.head.lemma_ or "") in ACTOR_VERBS:
+                return True
+            # sentence-initial "Washington suspecte …" that the parser misreads
+            nxt = toks[c.j] if c.j < self.n else None
+            start = c.i == 0 or toks[c.i].is_sent_start or toks[c.i - 1].text in (",", ";", ":", "«", "\"")
+            return bool(start and nxt is not None and nxt.text[:1].islower()
+                        and nxt.pos_ not in ("ADP", "DET", "PUNCT", "CCONJ", "ADJ", "SCONJ", "PRON"))
+        # country names: without a preposition they are the state when they take an article or are objects
+        if not prev_is_prep:
+            return has_article or dep in ("obj", "iobj", "nsubj", "nsubj:pass")
+        return False
 
     def _resolve(self, cands: list[_Cand], roles: list[tuple[_Cand, _RoleInfo]]) -> None:
         res = self.res
@@ -759,7 +777,8 @@ class _DocReader:
                 self.clusters[key].aliases.append(self._span_text(c.i, c.j))
                 self._mention(text_start, text_end, key, "name" if c.entry.canonical else "alias")
                 continue
-            if c.type == "orgent":
+            media = self._media_before(c.i, role_at_end) if c.entry is None else None
+            if c.type == "orgent" or media is not None:
                 text = self._span_text(c.i, c.j)
                 if len(text) < 2:
                     continue
@@ -767,6 +786,10 @@ class _DocReader:
                 if key not in self.clusters:
                     sector, country = self._guess_org(c.i, c.j)
                     self.clusters[key] = _Cluster("organisation", text, country, sector)
+                if media is not None:
+                    cl = self.clusters[key]
+                    cl.sector = "MED"
+                    cl.country = cl.country or media.country
                 self._mention(text_start, text_end, key, "name")
                 continue
             if c.type == "person":
@@ -864,11 +887,32 @@ class _DocReader:
             rc, info = linked
             if info.kind == "person":
                 linked_roles.add(rc.i)
-                self._apply_role(cl, info)
                 rs, re_ = self._chars(rc.i, rc.j)
+                self._apply_role(cl, info, min(rs, s))
                 self._mention(rs, re_, key, "role")
 
-    def _apply_role(self, cl: _Cluster, info: _RoleInfo) -> None:
+    def _counterpart(self, info: _RoleInfo, s: int) -> None:
+        """"son homologue ukrainien": the role of the latest role-holder named before."""
+        if info.role != "counterpart":
+            return
+        for ms, _me, mk, _h in sorted(self.mentions, reverse=True):
+            cl = self.clusters[mk]
+            if ms < s and cl.kind == "person" and cl.role and cl.role != "counterpart":
+                info.role, info.sector = cl.role, cl.sector or info.sector
+                return
+
+    def _media_before(self, i: int, role_at_end) -> _RoleInfo | None:
+        """The media descriptor just before token i ("le quotidien libanais", "l'agence")."""
+        p = i
+        while p > 0 and self.keys[p - 1] in ARTICLES:
+            p -= 1
+        hit = role_at_end.get(p) or role_at_end.get(i)
+        if hit is not None and hit[1].kind == "media":
+            return hit[1]
+        return None
+
+    def _apply_role(self, cl: _Cluster, info: _RoleInfo, s: int) -> None:
+        self._counterpart(info, s)
         if cl.known:
             return
         cl.role = cl.role or info.role
@@ -890,10 +934,12 @@ class _DocReader:
         if info.kind == "state":
             self._mention(s, e, self._state_key(info.country), "role")
             return
+        if info.kind == "media":
+            return
         if info.kind in ("organisation", "group"):
             if not info.country and not info.org:
                 return
-            label = info.row["pattern"]
+            label = self.res.role_label.get(info.role, info.row["pattern"])
             cname = self.res.countries.get(info.country or "", {}).get("name", info.country or "")
             name = f"{label} ({cname})" if cname else label
             key = "grp:" + _name_key(name)
@@ -903,6 +949,7 @@ class _DocReader:
             self._mention(s, e, key, "role")
             return
         # a person described by a role
+        self._counterpart(info, s)
         country, role, org = info.country, info.role, info.org
         family = ROLE_FAMILY.get(role, (role,))
         best = None
