@@ -19,7 +19,7 @@ def create_app(settings: Any = None, store: Any = None, **kw: Any) -> FastAPI:
     try:
         import fastapi  # noqa: F401
         import jinja2  # noqa: F401
-        import multipart  # noqa: F401
+        import python_multipart  # noqa: F401
     except ImportError as err:
         raise MissingExtraError(f"the web app needs the 'web' extra: pip install 'veille[web]' ({err.name} is missing)",
                                 stage="serve") from err
