@@ -53,6 +53,9 @@ _NOMINAL = {"NOUN", "PROPN"}
 _PREP_DEPS = {"obl", "obl:arg", "obl:mod", "obl:agent", "nmod", "obj", "iobj", "advmod", "acl"}
 _ENTITY_LABELS = {"PER", "ORG", "LOC"}
 _INHERIT_DEPS = {"nsubj", "nsubj:pass", "obj", "obl:arg"}
+FIRST_PERSON = {"nous", "je", "j'", "j"}
+# symmetric events: with coordinated participants and no target, the first named is the source
+SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 MODE_CONTEXT = {"military": "military", "humanitarian": "humanitarian", "economic": "economic"}
 HISTORICAL_DAYS = 31  # an event dated (period end) more than this before the article is background
 PLUPERFECT_DAYS = 30  # a pluperfect event older than this (or undated) is background
@@ -135,6 +138,7 @@ class _Actors:
         self.actor_at = actor_at
         self.states = states
         self.cache: dict[tuple[int, int], ActorRef | None] = {}
+        self.ctx: tuple[str | None, ActorRef | None, set[int]] | None = None
 
     def at(self, start: int, end: int) -> ActorRef | None:
         key = (start, end)
@@ -164,12 +168,49 @@ class _Actors:
             return None
         lo, hi = np_span(tok)
         ref = self.at(tok.idx, tok.idx + len(tok.text)) or self.at(lo, hi)
+        if ref is None:  # "Son père, Kim Jong Il, …"
+            for c in tok.children:
+                if c.dep_ == "appos" and c.pos_ in _NOMINAL:
+                    ref = self.at(c.idx, c.idx + len(c.text))
+                    if ref is not None:
+                        break
         if ref is None and self.states is not None:
             if tok.pos_ == "ADJ":
                 ref = self.states.demonym(tok.text)
             elif tok.pos_ in _NOMINAL:
                 ref = self.states.name(self.doc.text[lo:hi]) or self._place(lo, hi)
+                if ref is None:  # "des entités nord-coréennes"
+                    for c in tok.children:
+                        state = self.states.demonym(c.text) if c.dep_ == "amod" else None
+                        if state is not None:
+                            ref = ActorRef(name=self.doc.text[lo:hi], country=state.country)
+                            break
         return ref
+
+    def begin(self, country: str | None, speaker: ActorRef | None, skip: set[int]) -> None:
+        """Context of one mention: the event place's country, the quote's speaker, its trigger."""
+        self.ctx = (country, speaker, skip)
+
+    def end(self) -> None:
+        self.ctx = None
+
+    def fallback(self, tok: Token) -> ActorRef | None:
+        if self.ctx is None:
+            return None
+        country, speaker, skip = self.ctx
+        if tok.pos_ == "PRON" and fold(tok.text) in FIRST_PERSON:
+            return speaker  # « Nous aiderons… », a déclaré Vladimir Poutine
+        if tok.i in skip or any(t.start <= tok.idx < t.end for t in self.doc.timexes):
+            return None
+        return self.unresolved(tok, country)
+
+    def unresolved(self, tok: Token, country: str | None) -> ActorRef | None:
+        """A participant the actors stage does not know ("les manifestants", "un bateau de
+        passagers"): named as written, with the country of the event's place (dev-set guidelines)."""
+        if tok.pos_ != "NOUN" or tok.ent_type_:
+            return None
+        lo, hi = np_span(tok)
+        return ActorRef(name=self.doc.text[lo:hi], country=country)
 
     def _place(self, lo: int, hi: int) -> ActorRef | None:
         for pm in self.doc.places:
@@ -380,29 +421,10 @@ class EventExtractor:
                  actors: _Actors) -> EventMention | None:
         tok, rule = cand.tok, cand.rule
         is_verb = rule.kind == "verb"
-        if is_verb:
-            source = self._slots(tok, rule.source, cand.theme, actors)
-            target = self._slots(tok, rule.target, cand.theme, actors)
-        else:
-            sv = cand.support
-            if "support_only" in rule.flags and sv is None:
-                return None
-            source = self._noun_slots(tok, rule.source, actors)
-            target = self._noun_slots(tok, rule.target, actors)
-            if not source and sv is not None and tok.dep_ != "nsubj":
-                source = self._resolve(_subjects(sv, self.lexicon), actors)
-            if not source:
-                source = self._possessive(tok, actors)
-            if not target and sv is not None:
-                target = self._slots(sv, tuple(s for s in rule.target if s.startswith("p:")), None, actors)
-                if not target and tok.dep_ == "nsubj":
-                    target = self._resolve(_objects(sv), actors)  # "l'attaque visait Kiev"
-            eventive = "standalone" in rule.flags or sv is not None or self._cued(tok)
-            if not source and not target and not eventive:
-                return None
-        target = [a for a in target if not any(_same(a, s) for s in source)]
-        if "needs_target" in rule.flags and not target:
+        if not is_verb and "support_only" in rule.flags and cand.support is None:
             return None
+        ts, te = tok.idx, tok.idx + len(tok.text)
+        location = self.hooks.locate_event(doc, ts, te) if self.hooks.locate_event else None
 
         anchor, governor = cand.support or tok, None
         if not is_verb and cand.support is None and tok.dep_ in _INHERIT_DEPS \
@@ -413,14 +435,27 @@ class EventExtractor:
                 anchor = tok.head  # "un tel accord pourrait inclure…": the clause's modality
         reading = self.factuality.read(tok, anchor, span, governor=governor)
         claimed_by = self._claimant(reading, actors)
+
+        actors.begin(location.country if location else None, claimed_by, {tok.i, *(
+            [cand.theme.i] if cand.theme is not None else [])})
+        try:
+            source, target = self._arguments(tok, rule, cand, actors)
+        finally:
+            actors.end()
+        if source is None:
+            return None
+        target = [a for a in target if not any(_same(a, s) for s in source)]
+        if "needs_target" in rule.flags and not any(a.country or a.actor_id for a in target):
+            return None
+        if rule.type in SYMMETRIC_TYPES and not target and len(source) > 1:
+            source, target = source[:1], source[1:]  # "la Corée du Nord et la Russie ont signé"
+
         if (claimed_by is not None and not self.self_reports_as_claims
                 and any(_same(claimed_by, s) for s in source)):
             reading.classes.discard("claimed")  # an actor speaking of its own act: the act itself
             claimed_by = None
-        ts, te = tok.idx, tok.idx + len(tok.text)
         dv = self.hooks.attach_date(doc, ts, te) if self.hooks.attach_date else None
         factuality = self._dated(reading, dv, doc)
-        location = self.hooks.locate_event(doc, ts, te) if self.hooks.locate_event else None
 
         mode = self._mode(tok, rule, cand.theme)
         contexts = list(rule.contexts)
@@ -456,6 +491,28 @@ class EventExtractor:
 
     # ------------------------------------------------------------------ arguments
 
+    def _arguments(self, tok: Token, rule: TriggerRule, cand: _Candidate,
+                   actors: _Actors) -> tuple[list[ActorRef] | None, list[ActorRef]]:
+        """(source, target); source None when a nominal trigger has no eventive reading."""
+        if rule.kind == "verb":
+            return (self._slots(tok, rule.source, cand.theme, actors),
+                    self._slots(tok, rule.target, cand.theme, actors))
+        sv = cand.support
+        source = self._noun_slots(tok, rule.source, actors)
+        target = self._noun_slots(tok, rule.target, actors)
+        if not source and sv is not None and tok.dep_ != "nsubj":
+            source = self._resolve(_subjects(sv, self.lexicon), actors)
+        if not source:
+            source = self._possessive(tok, actors)
+        if not target and sv is not None:
+            target = self._slots(sv, tuple(s for s in rule.target if s.startswith("p:")), None, actors)
+            if not target:  # "l'attaque visait Kiev", "a assuré la Russie de son soutien"
+                target = self._resolve([o for o in _objects(sv) if o.i != tok.i], actors)
+        eventive = "standalone" in rule.flags or sv is not None or self._cued(tok)
+        if not source and not target and not eventive:
+            return None, []
+        return source, target
+
     def _slots(self, tok: Token, slots: tuple[str, ...], theme: Token | None,
                actors: _Actors) -> list[ActorRef]:
         for slot in slots:
@@ -482,7 +539,8 @@ class EventExtractor:
             want = slot[2:]
             pool = _prep_dependents(tok)
             for o in _objects(tok) + ([theme] if theme is not None else []):
-                pool.extend(c for c in o.children if c.dep_ in ("nmod", "obl", "obl:arg"))
+                # "livrer des armes à Pyongyang" (parsed under "armes"), but never "de" complements
+                pool.extend(c for c in o.children if c.dep_ in ("nmod", "obl", "obl:arg") and prep_of(c) != "de")
             out = []
             for c in pool:
                 p = prep_of(c)
@@ -529,6 +587,8 @@ class EventExtractor:
                     continue
                 seen.add(c.i)
                 ref = actors.token(c)
+                if ref is None:
+                    ref = actors.fallback(c)
                 if ref is not None and not any(_same(ref, o) for o in out):
                     out.append(ref)
         return out
@@ -588,6 +648,7 @@ class EventExtractor:
 class _NoActors(_Actors):
     def __init__(self) -> None:  # noqa: D107 - a stub for conditions that never look up actors
         self.cache = {}
+        self.ctx = None
 
     def at(self, start: int, end: int) -> ActorRef | None:
         return None
@@ -604,6 +665,8 @@ def _objects(tok: Token) -> list[Token]:
         out += [c for c in tok.children if c.dep_ == "obl:arg" and prep_of(c) == "de" and c.i > tok.i]
     if tok.dep_ == "acl" and "Part" in tok.morph.get("VerbForm") and tok.head.pos_ in _NOMINAL:
         out.append(tok.head)
+    if not out:  # "appelé Moscou à respecter…": the object parsed as a nominal xcomp
+        out = [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in _NOMINAL]
     return out
 
 
