@@ -54,6 +54,11 @@ _PREP_DEPS = {"obl", "obl:arg", "obl:mod", "obl:agent", "nmod", "obj", "iobj", "
 _ENTITY_LABELS = {"PER", "ORG", "LOC"}
 _INHERIT_DEPS = {"nsubj", "nsubj:pass", "obj", "obl:arg"}
 FIRST_PERSON = {"nous", "je", "j'", "j"}
+# argument slots where an unresolved noun phrase still names a participant ("les manifestants")
+FALLBACK_SLOTS = {"subj", "p:de", "p:par", "p:entre"}
+FALLBACK_OBJ_TYPES = {"ASSAULT", "COERCE", "REQUEST"}  # their objects are people, not things
+TARGET_OBJ_SUPPORT = {"viser", "cibler", "frapper", "toucher"}  # "l'attaque visait Kiev"
+_UNITS = {"heure", "jour", "an", "annee", "mois", "semaine", "minute", "fois", "kilometre", "km"}
 # symmetric events: with coordinated participants and no target, the first named is the source
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 MODE_CONTEXT = {"military": "military", "humanitarian": "humanitarian", "economic": "economic"}
@@ -133,12 +138,15 @@ class _Actors:
     """Actor lookup for one document: veille.actors when present, else hand-filled mentions, else NER;
     places and demonyms the actors stage leaves out stand for their state."""
 
-    def __init__(self, doc: Document, actor_at: Callable | None, states: _States | None = None):
+    def __init__(self, doc: Document, actor_at: Callable | None, states: _States | None = None,
+                 not_actors: frozenset[str] = frozenset()):
         self.doc = doc
+        self.not_actors = not_actors  # lexicon lemmas (weapons, aid, trigger nouns): never participants
         self.actor_at = actor_at
         self.states = states
         self.cache: dict[tuple[int, int], ActorRef | None] = {}
         self.ctx: tuple[str | None, ActorRef | None, set[int]] | None = None
+        self._doc_country: str | None | bool = False
 
     def at(self, start: int, end: int) -> ActorRef | None:
         key = (start, end)
@@ -178,14 +186,27 @@ class _Actors:
             if tok.pos_ == "ADJ":
                 ref = self.states.demonym(tok.text)
             elif tok.pos_ in _NOMINAL:
-                ref = self.states.name(self.doc.text[lo:hi]) or self._place(lo, hi)
-                if ref is None:  # "des entités nord-coréennes"
-                    for c in tok.children:
-                        state = self.states.demonym(c.text) if c.dep_ == "amod" else None
-                        if state is not None:
-                            ref = ActorRef(name=self.doc.text[lo:hi], country=state.country)
-                            break
+                ref = self.states.name(self.doc.text[lo:hi]) or self.states.demonym(tok.text) \
+                    or self._place(lo, hi)
+                if ref is None:  # "des entités nord-coréennes", "le département d'État américain"
+                    for c in tok.subtree:
+                        if lo <= c.idx < hi and c.pos_ == "ADJ":
+                            state = self.states.demonym(c.text)
+                            if state is not None:
+                                ref = ActorRef(name=self.doc.text[lo:hi], country=state.country)
+                                break
         return ref
+
+    @property
+    def doc_country(self) -> str | None:
+        """The country most places of the article belong to (the story's country)."""
+        if self._doc_country is False:
+            counts: dict[str, int] = {}
+            for pm in self.doc.places:
+                if pm.location is not None and pm.location.country:
+                    counts[pm.location.country] = counts.get(pm.location.country, 0) + 1
+            self._doc_country = max(counts, key=lambda k: (counts[k], k)) if counts else None
+        return self._doc_country
 
     def begin(self, country: str | None, speaker: ActorRef | None, skip: set[int]) -> None:
         """Context of one mention: the event place's country, the quote's speaker, its trigger."""
@@ -202,15 +223,18 @@ class _Actors:
             return speaker  # « Nous aiderons… », a déclaré Vladimir Poutine
         if tok.i in skip or any(t.start <= tok.idx < t.end for t in self.doc.timexes):
             return None
+        if lem(tok) in self.not_actors or tok.like_num or any(c.dep_ == "nummod" and lem(tok) in _UNITS
+                                                               for c in tok.children):
+            return None
         return self.unresolved(tok, country)
 
     def unresolved(self, tok: Token, country: str | None) -> ActorRef | None:
         """A participant the actors stage does not know ("les manifestants", "un bateau de
         passagers"): named as written, with the country of the event's place (dev-set guidelines)."""
-        if tok.pos_ != "NOUN" or tok.ent_type_:
+        if tok.pos_ != "NOUN":
             return None
         lo, hi = np_span(tok)
-        return ActorRef(name=self.doc.text[lo:hi], country=country)
+        return ActorRef(name=self.doc.text[lo:hi], country=country or self.doc_country)
 
     def _place(self, lo: int, hi: int) -> ActorRef | None:
         for pm in self.doc.places:
@@ -234,6 +258,7 @@ class EventExtractor:
         self.lexicon = lexicon or EventLexicon.load(self.settings.lang)
         self.factuality = FactualityReader(self.lexicon)
         self.states = _States(self.settings.lang)
+        self.not_actors = frozenset().union(*self.lexicon.classes.values(), self.lexicon.nouns)
         self.hooks = _Hooks()
 
     def __call__(self, doc: Document) -> Document:
@@ -241,7 +266,7 @@ class EventExtractor:
         sdoc = doc.spacy_doc
         if sdoc is None:
             return doc
-        actors = _Actors(doc, self.hooks.actor_at, self.states)
+        actors = _Actors(doc, self.hooks.actor_at, self.states, self.not_actors)
         for sent in doc.sentences:
             span = sdoc.char_span(sent.start, sent.end, alignment_mode="expand")
             if span is None or not len(span):
@@ -495,28 +520,31 @@ class EventExtractor:
                    actors: _Actors) -> tuple[list[ActorRef] | None, list[ActorRef]]:
         """(source, target); source None when a nominal trigger has no eventive reading."""
         if rule.kind == "verb":
-            return (self._slots(tok, rule.source, cand.theme, actors),
-                    self._slots(tok, rule.target, cand.theme, actors))
+            return (self._slots(tok, rule.source, cand.theme, actors, rule.type),
+                    self._slots(tok, rule.target, cand.theme, actors, rule.type))
         sv = cand.support
         source = self._noun_slots(tok, rule.source, actors)
         target = self._noun_slots(tok, rule.target, actors)
         if not source and sv is not None and tok.dep_ != "nsubj":
-            source = self._resolve(_subjects(sv, self.lexicon), actors)
+            source = self._resolve(_subjects(sv, self.lexicon), actors)  # "Moscou a lancé une offensive"
         if not source:
             source = self._possessive(tok, actors)
         if not target and sv is not None:
-            target = self._slots(sv, tuple(s for s in rule.target if s.startswith("p:")), None, actors)
-            if not target:  # "l'attaque visait Kiev", "a assuré la Russie de son soutien"
-                target = self._resolve([o for o in _objects(sv) if o.i != tok.i], actors)
+            target = self._slots(sv, tuple(s for s in rule.target if s.startswith("p:")), None, actors,
+                                 rule.type)
+            if not target and (tok.dep_ not in ("nsubj", "obj") or lem(sv) in TARGET_OBJ_SUPPORT):
+                # "a assuré la Russie de son soutien", "l'attaque visait Kiev"
+                target = self._resolve([o for o in _objects(sv) if o.i != tok.i], actors, False)
         eventive = "standalone" in rule.flags or sv is not None or self._cued(tok)
         if not source and not target and not eventive:
             return None, []
         return source, target
 
     def _slots(self, tok: Token, slots: tuple[str, ...], theme: Token | None,
-               actors: _Actors) -> list[ActorRef]:
+               actors: _Actors, etype: str = "") -> list[ActorRef]:
         for slot in slots:
-            found = self._resolve(self._slot_tokens(tok, slot, theme), actors)
+            fallback = slot in FALLBACK_SLOTS or (slot in ("obj", "iobj") and etype in FALLBACK_OBJ_TYPES)
+            found = self._resolve(self._slot_tokens(tok, slot, theme), actors, fallback)
             if found:
                 return found
         return []
@@ -565,7 +593,7 @@ class EventExtractor:
                     # "entre Kim et Poutine": the parser may hang the second one elsewhere
                     extra = [t for t in toks[0].head.children if t.dep_ == "conj"]
                     toks.extend(t for t in extra if t.pos_ in _NOMINAL)
-            found = self._resolve(toks, actors)
+            found = self._resolve(toks, actors, slot in FALLBACK_SLOTS)
             if found:
                 return found
         return []
@@ -578,7 +606,7 @@ class EventExtractor:
         return []
 
     @staticmethod
-    def _resolve(toks: list[Token], actors: _Actors) -> list[ActorRef]:
+    def _resolve(toks: list[Token], actors: _Actors, fallback: bool = True) -> list[ActorRef]:
         out: list[ActorRef] = []
         seen: set[int] = set()
         for t in toks:
@@ -587,7 +615,7 @@ class EventExtractor:
                     continue
                 seen.add(c.i)
                 ref = actors.token(c)
-                if ref is None:
+                if ref is None and fallback:
                     ref = actors.fallback(c)
                 if ref is not None and not any(_same(ref, o) for o in out):
                     out.append(ref)
@@ -649,6 +677,8 @@ class _NoActors(_Actors):
     def __init__(self) -> None:  # noqa: D107 - a stub for conditions that never look up actors
         self.cache = {}
         self.ctx = None
+        self._doc_country = None
+        self.not_actors = frozenset()
 
     def at(self, start: int, end: int) -> ActorRef | None:
         return None
