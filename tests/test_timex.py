@@ -277,3 +277,29 @@ def test_linear_time_on_adversarial_strings(tagger, evil):
     t0 = time.perf_counter()
     tag(tagger, evil, "2023-09-19")
     assert time.perf_counter() - t0 < 2.0
+
+
+# ---------------------------------------------------------------- lists, holidays, clock times
+
+
+def test_day_lists_and_hyphen_ranges(tagger):
+    doc = tag(tagger, "Le concours aura lieu les 8, 10 et 12 mai 2018, puis le tournoi les 3-4 mars 2018.", "2017-12-01")
+    got = [(t.text, t.value, t.end_date) for t in doc.timexes]
+    assert got == [("8", "2018-05-08", None), ("10", "2018-05-10", None), ("12 mai 2018", "2018-05-12", None),
+                   ("3", "2018-03-03", "2018-03-04"), ("4 mars 2018", "2018-03-04", None)]
+
+
+def test_holidays(tagger):
+    doc = tag(tagger, "À Noël et pour le jour de l'an 2017, la ville sera illuminée.", "2016-12-20")
+    assert values(doc) == {"Noël": "2016-12-25", "jour de l'an 2017": "2017-01-01"}
+
+
+def test_clock_times(tagger):
+    doc = tag(tagger, "Le 3 mars 2016 à 19:15 (UTC), puis de 18 h-19 h, et jusqu'à minuit.", "2016-03-04")
+    assert values(doc) == {"3 mars 2016": "2016-03-03", "19:15 (UTC)": "2016-03-03T19:15",
+                           "18 h": "2016-03-03T18:00", "19 h": "2016-03-03T19:00", "minuit": "2016-03-03T24:00"}
+
+
+def test_bare_year_deep_in_body_is_not_the_article_year(tagger):
+    doc = tag(tagger, "Diplomatie\n\n" + "Le ministre a parlé avec son homologue. " * 8 + "Un accord avait été signé en 2019.")
+    assert doc.published == Published()

@@ -12,8 +12,10 @@ How it works
 3. The article date (`doc.published`): a `metadata` date is kept and is the anchor. Otherwise it is
    inferred from the text: a dateline ("22 mai 2012. -") or a "ce vendredi 15 septembre 2023" cue,
    else the latest full date in the first 500 characters (precision day), else the latest month + year
-   there (month), else the latest year there (year); a cue found only further down the body gives one
-   step less precision (full date -> month, month -> year). No cue -> published stays null.
+   there (month), else the latest year in the first 200 characters (year); a full date or month found
+   only further down the body gives one step less precision (full date -> month, month -> year); a
+   bare year deep in the body is taken as history, not as the article's year. No cue -> published
+   stays null.
 4. Relative expressions resolve against that anchor, at the anchor's precision: with a year-only anchor
    "l'an dernier" resolves but "hier" does not (value `XXXX-XX-XX`, date None).
 5. Tense: a bare weekday, a "ce <weekday>" and a month without a year point to the past unless the
@@ -41,6 +43,7 @@ from .resources import read_tsv
 
 LEXICON = ("fr", "timex_lexicon.tsv")
 TOP_REGION = 500  # characters at the top of the body where a dateline or first date is looked for
+TOP_REGION_YEAR = 200  # a bare year counts as the article's year only in the title / first lines
 
 SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
 PART_TIMES = {"MI": "T12:00"}
@@ -211,6 +214,8 @@ class TimexTagger:
         ORD = f"(?:{_alt(self.ordinals)})"
         MOD = f"(?:{_alt(self.mods)})"
         SEASON = f"(?:{_alt(self.seasons)})"
+        self.holidays = dict(lex.get("holiday", {}))
+        HOL = f"(?:{_alt(self.holidays)})"
         DAY = r"(?:1\s?er|[0-3]?\d|premier)"
         YEAR = r"(?:1\d{3}|20\d{2})"
         NE = r"(?![\d]|[.,/:]\d)"  # not before more digits
@@ -221,9 +226,11 @@ class TimexTagger:
 
         S = r"\s{1,3}"
         rules: list[tuple[str, str]] = [
-            ("range_day", rf"{B}(?:du|entre{S}le){S}(?P<d1>{DAY}){S}(?:(?P<m1>{MON}){S})?(?:(?P<y1>{YEAR}){S})?"
-                          rf"(?:au|et{S}le|a){S}(?P<d2>{DAY}){S}(?P<m2>{MON})(?:{S}(?P<y2>{YEAR}))?{E}"),
-            ("date_full", rf"{B}(?:(?P<wd>{WD}),?{S})?(?P<day>{DAY}){S}(?P<mon>{MON})(?![\w-])(?:{S}(?P<year>{YEAR}){NE}|{S}(?P<rmod>{MOD}){E})?"),
+            ("range_day", rf"{B}(?:(?P<pre>du|entre{S}le|les|le){S})?(?P<items>(?:{DAY}(?:{S}{MON})?(?:{S}{YEAR})?"
+                          rf"\s{{0,2}}(?:,|-|–|et{S}le|et|ou|au|a)\s{{0,3}}){{1,8}})"
+                          rf"(?P<d2>{DAY}){S}(?P<m2>{MON})(?:{S}(?P<y2>{YEAR}))?{E}"),
+            ("holiday", rf"{B}(?P<hol>{HOL})(?:{S}(?P<year>{YEAR}){NE})?{E}"),
+            ("date_full", rf"(?<![\w])(?:(?P<wd>{WD}),?{S})?(?P<day>{DAY}){S}(?P<mon>{MON})(?![\w-])(?:{S}(?P<year>{YEAR}){NE}|{S}(?P<rmod>{MOD}){E})?"),
             ("date_en", rf"{B}(?:(?P<wd>{WD_EN}),?{S})?(?P<mon>{MON_EN}){S}(?P<day>[0-3]?\d)(?:st|nd|rd|th)?{E}"
                         rf"(?:,?{S}(?P<year>{YEAR}){NE})?"),
             ("date_num", rf"(?P<day>[0-3]?\d)[/.](?P<mon>[01]?\d)[/.](?P<year>\d{{4}}|\d{{2}}){NE}"),
@@ -258,9 +265,10 @@ class TimexTagger:
             ("set", rf"{B}(?:chaque|tous{S}les|toutes{S}les)(?:{S}(?P<num>{NUM}))?{S}(?P<wd>{WD})?(?P<unit>{UNIT}|matin|soir)?s?{E}"),
             ("ordinal_period", rf"{B}(?:la|le|l')\s{{0,3}}(?P<ord>{ORD}){S}(?P<unit>annee|semaine|jour|journee|mois|an)"
                                rf"(?={S}(?:de|du|d'|des){E}|{S}d')"),
-            ("time", rf"(?P<h>\d{{1,2}})\s{{0,2}}(?:h|heures?)(?:\s{{0,2}}(?P<m>[0-5]\d))?{E}"
-                     rf"(?:\s{{0,2}}(?P<tz>utc|gmt|heure{S}locale|heure{S}de{S}paris|heure{S}francaise){E})?"),
-            ("midnoon", rf"{B}(?:a|vers|avant|apres|des|jusqu'a|de){S}(?P<mm>midi|minuit){E}"),
+            ("time", rf"(?P<h>\d{{1,2}})(?:\s{{0,2}}(?:h|heures?)(?:\s{{0,2}}(?P<m>[0-5]\d))?(?![\w]|-(?!\d))|:(?P<m2>[0-5]\d)(?!:?\d))"
+                     rf"(?:\s{{0,2}}(?P<tz>\(?(?:utc|gmt)(?:\s?[+-]\s?\d{{1,2}})?\)?|heure{S}locale|heure{S}de{S}paris|"
+                     rf"heure{S}francaise)(?![\w-]))?"),
+            ("midnoon", rf"{B}(?:(?:a|vers|avant|apres|des|jusqu'a|de|et){S}(?P<mm>midi|minuit)|(?P<mn>minuit)){E}"),
             ("duration", rf"(?P<num>\d{{1,4}}(?:[.,]\d{{1,2}})?){S}(?:(?:derniers|dernieres|prochains|prochaines|premiers|"
                          rf"premieres){S})?(?P<unit>{UNIT}){E}"),
             ("duration_w", rf"{B}(?P<num>{NUMW}){S}(?:(?:derniers|dernieres|prochains|prochaines|premiers|"
@@ -270,14 +278,16 @@ class TimexTagger:
         self.rules: list[tuple[str, re.Pattern[str], int]] = [
             (name, re.compile(rx), i) for i, (name, rx) in enumerate(rules)]
         # span group for rules whose span is narrower than the match (context words excluded)
+        self.list_item = re.compile(
+            rf"(?P<d1>{DAY})(?:{S}(?P<m1>{MON}))?(?:{S}(?P<y1>{YEAR}))?\s{{0,2}}(?P<sep>,|-|–|et{S}le|et|ou|au|a)\s{{0,3}}")
         self.cue_before = re.compile(rf"(?<![\w-])(?P<cue>{CUE})$")
         self.year_prefix = re.compile(
             rf"(?<![\w-])(?:(?P<mod>debut|fin|mi|courant)(?:{S}|\s{{0,2}}-\s{{0,2}}))?(?:(?P<lan>l'an|l'annee){S})?$")
         self.duration_tail = re.compile(
             rf"{S}(?:(?P<dir>plus{S}tard|plus{S}tot|auparavant|(?:apres|avant)(?=\s{{0,2}}[,.;)]))|(?P<ago>ago)){E}")
         self.digit_start = {"year", "time", "duration", "date_num", "date_iso"}
-        self.span_starts = {"month": ("mod", "mon"), "midnoon": ("mm",),
-                            "duration_vague": ("num",), "range_day": ("d1",)}
+        self.span_starts = {"month": ("mod", "mon"), "midnoon": ("mm", "mn"),
+                            "duration_vague": ("num",)}
         self.year_noun = re.compile(r"\s{1,3}([a-z]{4,})")
         self.year_ok_next = {"apres", "depuis", "dans", "sous", "sans", "vers", "mais", "puis", "alors", "lors",
                              "plus", "moins", "tous", "toutes", "nous", "vous", "jamais", "toujours", "ainsi",
@@ -363,10 +373,11 @@ class TimexTagger:
                 rule = name
                 if name in self.digit_start and start > 0:
                     prev = ftext[start - 1]
-                    if prev.isalnum() or prev in "_.,/:" or (prev == "-" and name != "year"):
+                    if prev.isalnum() or prev in "_.,/:" or (prev == "-" and name not in ("year", "time")):
                         continue
-                    if prev == "-" and start > 1 and not ftext[start - 2].isdigit():
-                        continue
+                    before = ftext[start - 2] if start > 1 else " "
+                    if prev == "-" and not (before.isdigit() or (name == "time" and before in "h ")):
+                        continue  # "2014-2015", "18 h-19 h" but not "COP-21"
                 if name in ("time", "duration", "duration_w"):
                     cue = self.cue_before.search(ftext, max(0, start - 24), start)
                     g["cue"] = cue.group("cue").strip() if cue else None
@@ -387,7 +398,18 @@ class TimexTagger:
                         start = mo.start(gname)
                         break
                 if name == "range_day":
-                    end = max(mo.end(x) for x in ("d1", "m1", "y1") if mo.group(x) is not None)
+                    items = list(self.list_item.finditer(ftext, mo.start("items"), mo.end("items")))
+                    pre = (g.get("pre") or "").split(" ")[0]
+                    for it in items:
+                        sep = it.group("sep")
+                        rng = len(items) == 1 and (sep in ("-", "–") or (pre in ("du", "entre") and sep != ","))
+                        ig = {**g, "d1": it.group("d1"), "m1": it.group("m1"), "y1": it.group("y1"),
+                              "rng": "1" if rng else None}
+                        it_end = max(it.end(x) for x in ("d1", "m1", "y1") if it.group(x) is not None)
+                        im = Match(name, it.start(), it_end, ig, prio)
+                        if self._accept(im, text, ftext):
+                            cands.append(im)
+                    continue
                 m = Match(rule, start, end, g, prio)
                 if name == "month":
                     m.extra["mon_start"] = mo.start("mon")
@@ -454,7 +476,7 @@ class TimexTagger:
     def _time_is_duration(self, g: dict, ftext: str, m: Match) -> bool:
         pre = (g.get("cue") or "").strip()
         if pre in ("de", "d'"):
-            return not re.match(r"\s{1,3}(?:a|jusqu'a)\s{1,3}\d", ftext[m.end:m.end + 16])
+            return not re.match(r"(?:\s{1,3}(?:a|jusqu'a)\s{1,3}|\s{0,2}[-–]\s{0,2})\d", ftext[m.end:m.end + 16])
         return pre not in ("des", "les", "ces", "quelque")
 
     def _is_en_month(self, form: str) -> bool:
@@ -488,10 +510,14 @@ class TimexTagger:
             m1 = self.months[g["m1"]] if g.get("m1") else self.months[g["m2"]]
             d1 = _safe_date(y1, m1, self._day_num(g["d1"]) or 0)
             if d1 and d2:
-                return _day(d1, end=d2)
+                return _day(d1, end=d2 if g.get("rng") else None)  # "du 12 au 15": a range; "les 15 et 16": a list
             return None
         if name == "month_year":
             return _month(int(g["year"]), self.months[g["mon"]])
+        if name == "holiday" and g.get("year"):
+            mo_, d_ = (int(x) for x in self.holidays[g["hol"]].split("-"))
+            d = _safe_date(int(g["year"]), mo_, d_)
+            return _day(d) if d else None
         if name == "year":
             return _year(int(g["year"]))
         if name == "quarter":
@@ -530,6 +556,9 @@ class TimexTagger:
         if name == "time" and m.extra.get("duration"):
             return Res("DURATION", self._period(g["h"] + (f".{int(g['m']) * 100 // 60:02d}" if g.get("m") else ""), "H"))
         return None
+
+    def _month_form(self, month: int) -> str:
+        return next(f for f, v in self.months.items() if v == month)
 
     def _season(self, y: int, code: str) -> Res:
         a, b = SEASON_MONTHS[code]
@@ -584,6 +613,10 @@ class TimexTagger:
                 opts = directional or opts
             best = min(opts, key=lambda d: abs((d - base).days))
             return _day(best, direction=direction)
+        if name == "holiday":
+            mo_, d_ = (int(x) for x in self.holidays[g["hol"]].split("-"))
+            return self._resolve_relative(Match("date_full", 0, 0, {"day": str(d_), "mon": self._month_form(mo_)}),
+                                          anc, ref)
         if name == "range_day":
             d2 = self._resolve_relative(Match("date_full", 0, 0, {"day": g["d2"], "mon": g["m2"]}), anc, ref)
             if d2 is None or not d2.date or len(d2.date) != 10:
@@ -592,7 +625,7 @@ class TimexTagger:
             d1 = _safe_date(e.year, self.months[g["m1"]] if g.get("m1") else e.month, self._day_num(g["d1"]) or 0)
             if d1 and d1 > e:
                 d1 = _safe_date(e.year - 1, d1.month, d1.day)
-            return _day(d1, end=e) if d1 else None
+            return _day(d1, end=e if g.get("rng") else None) if d1 else None
         if name == "month":
             mon = self.months[g["mon"]]
             if not anc.year:
@@ -709,9 +742,9 @@ class TimexTagger:
             return None
         if name == "time" or name == "midnoon":
             if name == "midnoon":
-                hh, mm = (12, 0) if g["mm"] == "midi" else (24, 0)
+                hh, mm = (12, 0) if g.get("mm") == "midi" else (24, 0)
             else:
-                hh, mm = int(g["h"]), int(g.get("m") or 0)
+                hh, mm = int(g["h"]), int(g.get("m") or g.get("m2") or 0)
             base = ref or day
             t = f"T{hh:02d}:{mm:02d}"
             if not base:
@@ -878,11 +911,12 @@ class TimexTagger:
                 months.append((m.start, r.date))
             elif r.precision == "year" and m.rule == "year":
                 years.append((m.start, r.date))
-        for items, prec in ((full, "day"), (months, "month"), (years, "year")):
-            top = [v for s, v in items if s < TOP_REGION]
+        for items, prec, region in ((full, "day", TOP_REGION), (months, "month", TOP_REGION),
+                                    (years, "year", TOP_REGION_YEAR)):
+            top = [v for s, v in items if s < region]
             if top:
                 return Published(max(top), prec, "text")
-        for items, _prec, coarse in ((full, "day", "month"), (months, "month", "year"), (years, "year", "year")):
+        for items, coarse in ((full, "month"), (months, "year")):  # a bare year deep in the body is history
             if items:
                 best = max(v for _s, v in items)
                 value = best[:7] if coarse == "month" else best[:4]
