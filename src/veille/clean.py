@@ -41,6 +41,7 @@ MAX_MATCH_CHARS = 400
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _LINKLIKE = re.compile(r"https?://|www\.|\.(?:com|fr|org|net|info|ru|be|ch)(?:/|\b)|(?:^|\s)[@#]\w|\S@\S+\.\w")
 _SEPARATORS = re.compile(r"\s[|•·›»/]\s|\s[|•·›»]|[|•·›»]\s")
+_QUOTED = re.compile(r"«[^«»]{0,400}»")
 _FINAL = frozenset(".!?…»\"”;")
 #: A prose paragraph ends with a full stop, not a question mark (headlines often do) nor a bare quote.
 _PROSE_END = re.compile(r"[.!…](?:\s?[»\"”)])?$")
@@ -279,10 +280,10 @@ class Cleaner:
             first, _ = self._body_span(lines)
             head = [ln for ln in lines[:first] if not ln.hits and ln.role is None and not ln.forced
                     and 3 <= ln.n_words <= 35 and not ln.text.endswith(".")
-                    and not _LINKLIKE.search(ln.text)]
+                    and not _LINKLIKE.search(ln.text) and not _SEPARATORS.search(_QUOTED.sub("", ln.text))]
             if head:
-                # a long headline-like line close to where the article text begins
-                best = max(head, key=lambda x: (min(x.n_words, 25) - 0.5 * (first - x.index), -x.index))
+                vocab = {t for ln in lines if self._is_prose(ln) for t in ln.tokens}
+                best = max(head, key=lambda x: (self._title_score(x, vocab, first), -x.index))
                 best.role = "title"
                 title_tokens = self._title_key(best.text)
         if not html_extract:
@@ -312,6 +313,13 @@ class Cleaner:
             after_text = last < ln.index <= last + 3
             if (near_title or after_text) and not any(t in self.lexicon.stopwords for t in ln.tokens[:1]):
                 ln.role, ln.value = "byline", ln.text
+
+    def _title_score(self, ln: Line, body_vocab: set[str], first: int) -> float:
+        """A headline shares its content words with the article, is fairly long and sits just above it."""
+        content = [t for t in ln.tokens if len(t) > 2 and t not in self.lexicon.stopwords]
+        shared = sum(t in body_vocab for t in content)
+        ratio = shared / len(content) if content else 0.0
+        return 1.5 * min(shared, 6) + 4.0 * ratio + 0.3 * min(ln.n_words, 25) - 0.3 * (first - ln.index)
 
     @staticmethod
     def _title_key(text: str) -> list[str]:
@@ -370,7 +378,7 @@ class Cleaner:
         f["all_caps"] = float(letters >= 3 and ln.text.upper() == ln.text)
         f["digits"] = float(digits / max(1, letters + digits) > 0.25)
         f["link_like"] = float(bool(_LINKLIKE.search(ln.text[:MAX_MATCH_CHARS])))
-        f["separators"] = float(len(_SEPARATORS.findall(ln.text[:MAX_MATCH_CHARS])) >= 2)
+        f["separators"] = float(len(_SEPARATORS.findall(_QUOTED.sub("", ln.text[:MAX_MATCH_CHARS]))) >= 2)
         inside = first <= ln.index <= last
         f["outside_body"] = float(not inside)
         f["inside_body"] = float(inside)
