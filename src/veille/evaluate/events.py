@@ -110,7 +110,8 @@ def _max_matching(n_left: int, n_right: int, ok: Callable[[int, int], bool]) -> 
     return sorted((i, j) for j, i in match_right.items())
 
 
-_DETERMINERS = {"le", "la", "les", "l", "un", "une", "des", "du", "d", "de", "the"}
+_DETERMINERS = {"le", "la", "les", "l", "un", "une", "des", "du", "d", "de", "the",
+                "son", "sa", "ses", "leur", "leurs", "notre", "nos", "votre", "vos"}
 
 
 def _name_words(name: str) -> str:
@@ -271,10 +272,11 @@ def _score_quotes(tally: _Tally, art: dict[str, Any], quotes: Sequence[Quote]) -
         used_g.add(gi)
         used_p.add(pi)
         tally.q_matched += 1
-        gold_name = (gold[gi].get("speaker") or {}).get("name")
+        gold_speaker = gold[gi].get("speaker") or {}
+        gold_name = gold_speaker.get("name")
         speaker = quotes[pi].speaker
         pred_name = speaker.name if isinstance(speaker, ActorRef) else None
-        if _names_match(pred_name, gold_name):
+        if any(_names_match(pred_name, n) for n in [gold_name, *gold_speaker.get("aliases", [])]):
             tally.q_speaker += 1
         else:
             tally.speaker_errors.append(f"{art['article_id']}: gold {gold_name!r} / predicted {pred_name!r}")
@@ -373,6 +375,8 @@ def report(metrics: dict[str, float], tally: _Tally, missing: Sequence[str], str
           + ", ".join(f"{g}->{p} {n}" for (g, p), n in sorted(wrong.items())) + "\n")
     w(f"quotes: P {metrics['quote_precision']:.3f} R {metrics['quote_recall']:.3f}  speaker accuracy "
       f"{metrics['quote_speaker_accuracy']:.3f} (recall {metrics['quote_speaker_recall']:.3f})\n")
+    for line in tally.speaker_errors[:20]:
+        w(f"  speaker: {line}\n")
     if tally.dropped:
         w(f"  {tally.dropped} predicted mentions outside every gold sentence were ignored\n")
 
