@@ -1,7 +1,7 @@
 """Cross-document event coreference: blocking, pairwise compatibility, constrained clustering.
 
 Blocking: a mention is filed under (type, key) for each of its actor keys (actor id, Wikidata id,
-folded name, country|sector) or, without actors, under its place. Inside a block mentions are
+folded name, country|sector, country) and its place. Inside a block mentions are
 sorted by date window and swept: only mentions whose windows come within the date tolerance are
 compared, so the cost grows with the density of reports per actor and week, not with the corpus.
 
@@ -43,6 +43,22 @@ def _counterpart_clash(a: MentionView, b: MentionView) -> bool:
     return bool(ca - cb) and bool(cb - ca)
 
 
+def matched_actors(a: MentionView, b: MentionView) -> int:
+    """How many of a's participants b names too (by id, Wikidata id or name)."""
+    return sum(1 for keys, _w, _c in a.participants if keys & b.strong)
+
+
+def _exclusive_roles(a: MentionView, b: MentionView) -> set[str]:
+    """a's participants of a known country and sector that b has no counterpart for."""
+    loose = {c for _k, w, c in b.participants if c and w is None}  # b's actors of that country, sector unknown
+    return {w for keys, w, c in a.participants if w and not (keys & b.strong) and w not in b.weak and c not in loose}
+
+
+def _sector_clash(a: MentionView, b: MentionView) -> bool:
+    """Kim meets Poutine (RUS GOV) vs Kim meets Choïgu (RUS MIL): each side has someone the other lacks."""
+    return bool(_exclusive_roles(a, b)) and bool(_exclusive_roles(b, a))
+
+
 def _reversed_roles(a: MentionView, b: MentionView) -> bool:
     """A attacks B vs B attacks A (only for directed types, only when both sides are known)."""
     if a.m.type in SYMMETRIC:
@@ -54,20 +70,33 @@ def _reversed_roles(a: MentionView, b: MentionView) -> bool:
     return not (sa & sb) and bool(sa & tb) and bool(ta & sb)
 
 
+def _same_article_clash(a: MentionView, b: MentionView) -> bool:
+    """Within one article: different counts of the same thing, or a background (historical) event
+    next to the news event, are two events."""
+    na, nb = a.m.numbers, b.m.numbers
+    if any(float(na[k]) != float(nb[k]) for k in na.keys() & nb.keys()):
+        return True
+    return (a.m.factuality == "historical") != (b.m.factuality == "historical")
+
+
 def _strong_evidence(a: MentionView, b: MentionView) -> bool:
-    s = len(a.strong & b.strong)
-    return len(a.groups & b.groups) >= 2 and (s >= 2 or (s >= 1 and len(a.weak & b.weak) >= 2))
+    """Two named participants in common, in both directions."""
+    return min(matched_actors(a, b), matched_actors(b, a)) >= 2
 
 
 def conflict(a: MentionView, b: MentionView, cfg: MergeConfig) -> bool:
     """True when `a` and `b` can never be reports of one event (cluster-level constraint)."""
-    if a.m.type != b.m.type or _mode_clash(a, b) or _counterpart_clash(a, b) or _reversed_roles(a, b):
+    if a.m.type != b.m.type or _mode_clash(a, b) or _counterpart_clash(a, b) or _reversed_roles(a, b) \
+            or _sector_clash(a, b):
+        return True
+    if a.m.article_id == b.m.article_id and _same_article_clash(a, b):
         return True
     if a.interval is not None and b.interval is not None:
         g = gap_days(a.interval, b.interval)
         if g > cfg.date_tolerance_days:
             return True
-        if g > 0 and not (a.precision == b.precision == "day" and _strong_evidence(a, b)):
+        if g > 0 and not (a.precision == b.precision == "day" and _strong_evidence(a, b)
+                          and place_relation(a.m.location, b.m.location, cfg.max_km) in ("same", "near")):
             return True
     return False
 
@@ -88,9 +117,13 @@ def link(a: MentionView, b: MentionView, cfg: MergeConfig) -> float | None:
             return None
         score = 0.6
     elif s == 0 and w == 0:
-        return None
+        # only a country in common ("la Russie" vs "l'armée russe"): same place, same own dates
+        if not (a.countries & b.countries) or not both_dated or rel not in ("same", "near") \
+                or gap_days(a.interval, b.interval) > 0:
+            return None
+        score = 0.4
     else:
-        score = 1.0 * s + 0.3 * min(w, 2)
+        score = 1.0 * min(matched_actors(a, b), matched_actors(b, a)) + 0.3 * min(w, 2) + (0.1 if s else 0.0)
     strong = _strong_evidence(a, b)
     if both_dated:
         g = gap_days(a.interval, b.interval)
@@ -104,16 +137,22 @@ def link(a: MentionView, b: MentionView, cfg: MergeConfig) -> float | None:
             return None
         score += 0.1
     if rel == "far":
+        # two named participants in common, and the same day or one report without a date of its own
         exact_day = both_dated and a.precision == b.precision == "day" and a.interval == b.interval
-        if not (strong and exact_day):
+        if not (strong and (exact_day or not both_dated)):
             return None
         score -= 0.3  # merged, flagged as a place contradiction
     elif rel == "same":
         score += 0.5
     elif rel in ("near", "contains"):
         score += 0.3
-    if a.m.mode and a.m.mode == b.m.mode:
-        score += 0.2
+    if a.m.mode == b.m.mode:
+        score += 0.2 if a.m.mode else 0.05
+    if a.m.article_id == b.m.article_id and (a.interval is None) != (b.interval is None):
+        # an undated repeat ("les deux hommes se sont entretenus") refers back to a dated report before it
+        dated, undated = (a, b) if a.interval is not None else (b, a)
+        if dated.m.char_start < undated.m.char_start:
+            score += 0.1 + 0.1 / (1 + (undated.m.char_start - dated.m.char_start) / 200)
     if a.m.factuality == b.m.factuality:
         score += 0.1
     return round(score, 6)
@@ -121,7 +160,7 @@ def link(a: MentionView, b: MentionView, cfg: MergeConfig) -> float | None:
 
 def block_keys(v: MentionView) -> list[tuple[str, str]]:
     t = v.m.type
-    keys = [(t, k) for k in sorted(v.strong | v.weak)]
+    keys = [(t, k) for k in sorted(v.strong | v.weak | {"c:" + c for c in v.countries})]
     if v.m.location is not None:
         keys.append((t, "loc:" + place_key(v.m.location)))
     if not keys:

@@ -123,6 +123,11 @@ def weak_key(a: ActorRef) -> str | None:
     return f"cs:{a.country}|{a.sector or ''}"
 
 
+def is_resolved(a: ActorRef) -> bool:
+    """An actor the actor stage recognised (an id, a Wikidata id or a sector), not a bare noun phrase."""
+    return bool(a.actor_id or a.wikidata or a.sector)
+
+
 def actor_group(a: ActorRef) -> str:
     """What makes two participants different actors for the counterpart test (country, else name)."""
     if a.country:
@@ -188,6 +193,9 @@ class MentionView:
     groups: frozenset[str] = field(default_factory=frozenset)
     source_groups: frozenset[str] = field(default_factory=frozenset)
     target_groups: frozenset[str] = field(default_factory=frozenset)
+    # per participant: (its strong keys, its country|sector key or None, its country or None)
+    participants: tuple[tuple[frozenset[str], str | None, str | None], ...] = ()
+    countries: frozenset[str] = field(default_factory=frozenset)  # of every actor with a country
 
     @property
     def id(self) -> str:
@@ -205,21 +213,27 @@ def view(m: EventMention, article: ArticleInfo | None, before_days: int, after_d
     window = own
     if window is None and article is not None and article.day is not None:
         pub = article.day
-        ahead = planned_days if m.factuality in ("planned", "hypothetical") else after_days
-        window = (pub - timedelta(days=before_days), pub + timedelta(days=ahead))
-    actors = [*m.source, *m.target]
+        if m.factuality == "planned":  # still to come when the article was written
+            window = (pub, pub + timedelta(days=planned_days))
+        elif m.factuality == "hypothetical":
+            window = (pub - timedelta(days=before_days), pub + timedelta(days=planned_days))
+        else:
+            window = (pub - timedelta(days=before_days), pub + timedelta(days=after_days))
     strong: set[str] = set()
-    weak: set[str] = set()
-    for a in actors:
+    for a in (*m.source, *m.target):
         strong |= strong_keys(a)
-        w = weak_key(a)
-        if w:
-            weak.add(w)
+    # only resolved participants (an actor id or a country) count for overlap and clashes;
+    # "les deux hommes", "12 civils" stay out
+    actors = [a for a in (*m.source, *m.target) if is_resolved(a)]
+    weak = {w for a in actors if (w := weak_key(a))}
     return MentionView(
         m=m, article=article, interval=own, window=window,
         precision=m.date.precision if own is not None and m.date else None,
         strong=frozenset(strong), weak=frozenset(weak),
         groups=frozenset(actor_group(a) for a in actors),
-        source_groups=frozenset(actor_group(a) for a in m.source),
-        target_groups=frozenset(actor_group(a) for a in m.target),
+        source_groups=frozenset(actor_group(a) for a in m.source if is_resolved(a)),
+        target_groups=frozenset(actor_group(a) for a in m.target if is_resolved(a)),
+        countries=frozenset(a.country for a in (*m.source, *m.target) if a.country),
+        participants=tuple((frozenset(strong_keys(a)), weak_key(a) if a.sector else None, a.country)
+                           for a in actors),
     )
