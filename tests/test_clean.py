@@ -220,3 +220,100 @@ def test_clean_patterns_run_in_linear_time():
             rule.regex.search(text)  # uncapped on purpose: the cleaner caps at MAX_MATCH_CHARS
             assert time.perf_counter() - t0 < 0.05, (rule.regex.pattern, text[:20])
     assert MAX_MATCH_CHARS <= 1000
+
+
+def test_clean_html_extract_drops_teasers_after_related_header(cleaner):
+    raw = RawDocument(source_path="p.html", is_html_extract=True, text="\n".join(
+        [BODY[0], BODY[1], "Les plus lus", "Ukraine : Kiev revendique une avancée près de Bakhmout",
+         "Guerre au Soudan : les combats reprennent à Khartoum"]))
+    doc = cleaner(new_document(raw))
+    assert doc.text == "\n".join([BODY[0], BODY[1]])
+    assert [r.reason for r in doc.removed_lines] == ["pattern:related", "trailing-teasers", "trailing-teasers"]
+
+
+# --------------------------------------------------------------------------- the sample corpus
+
+SAMPLE_EXPECTED = {
+    # file: (title, language, a body line that must stay, a furniture line that must go)
+    "01-gazette-de-l-est_kim-arrive-en-russie.txt": (
+        "Kim Jong Un est arrivé en Russie à bord de son train blindé", "fr",
+        "Une rencontre « dans les prochains jours »", "Sur le même sujet"),
+    "02-info-continu_poutine-kim-vostochny.txt": (
+        "Poutine et Kim Jong Un se rencontrent au cosmodrome de Vostochny", "fr",
+        "Les entretiens, élargis aux délégations puis en tête-à-tête, ont duré plusieurs heures, selon le Kremlin.",
+        "Info-Continu - Tous droits réservés"),
+    "03-journal-du-centre_poutine-kim-vostochny.txt": (
+        "Sommet Poutine-Kim : rencontre au cosmodrome de Vostochny, sous le regard inquiet de Washington", "fr",
+        "Les entretiens, élargis aux délégations puis en tête-à-tête, ont duré plusieurs heures, selon le Kremlin.",
+        "Connectez-vous pour commenter"),
+    "04-canal-info-24_sommet-vladivostok.txt": (
+        "Russie : Vladimir Poutine reçoit Kim Jong Un, les Occidentaux redoutent un marché d'armes", "fr",
+        "Du matériel militaire au menu ?", "Cette vidéo n'est pas disponible"),
+    "05-carnets-d-asie_armes-russie-coree.txt": (
+        "Russie–Corée du Nord : que peut contenir le « marché » entre Poutine et Kim ?", "fr",
+        "Ce que Pyongyang espère", "Analyse très claire, merci. Reste à savoir ce que la Chine en pense vraiment."),
+    "07-messager-du-sud-ouest_choigou-missiles.txt": (
+        "Kim Jong Un à Vladivostok : Sergueï Choïgou lui présente bombardiers et missiles hypersoniques", "fr",
+        "Une coopération militaire à peine voilée",
+        "Kim Jong Un et Sergueï Choïgou sur l'aérodrome de Knevitchi, le 16 septembre. © Ministère russe de la Défense"),
+    "08-quotidien-des-alpes_fin-de-visite.txt": (
+        "Kim Jong Un quitte la Russie : ce que l'on sait de sa visite", "fr",
+        "Kim Jong Un est attendu mardi à Pyongyang.", "La rédaction vous recommande"),
+    "09-toutelinfo_poutine-accepte-invitation.txt": (
+        "Poutine accepte l'invitation de Kim Jong Un à se rendre en Corée du Nord", "fr",
+        "Les deux dirigeants se sont rencontrés mercredi au cosmodrome de Vostochny, dans la région de l'Amour, "
+        "pour des entretiens de plusieurs heures.", "Voir cette publication sur Instagram"),
+    "10-pacific-ledger_putin-kim-cosmodrome.txt": (
+        "Putin hosts Kim Jong Un at remote spaceport as West warns against arms deal", "en",
+        "Kim arrived in Russia on Tuesday aboard his armoured train. The Kremlin has not disclosed how long he will stay.",
+        "Sign up for our Asia newsletter"),
+    "12-afrique-matin_coup-d-etat-niger.txt": (
+        "Niger : des militaires annoncent avoir renversé le président Mohamed Bazoum", "fr",
+        "Le président Bazoum refuse de démissionner", "Côte d'Ivoire : la CAN 2024 à six mois du coup d'envoi"),
+    "13-radio-horizon-afrique_cedeao-ultimatum.txt": (
+        "Coup d'État au Niger : la Cédéao fixe un ultimatum d'une semaine aux militaires", "fr",
+        "Drapeaux russes et slogans hostiles à la France",
+        "Cookies : en poursuivant votre navigation, vous acceptez l'utilisation de traceurs."),
+    "14-messager-sahelien_embuscade-koutougou.txt": (
+        "Niger : 17 soldats tués dans une embuscade près de la frontière burkinabè", "fr",
+        "Le ministère affirme que « plus d'une centaine de terroristes » ont été « neutralisés » lors de leur repli, "
+        "un bilan invérifiable de source indépendante.",
+        "Journaliste basé à Niamey, correspondant du Messager depuis 2018."),
+}
+
+
+@pytest.fixture(scope="module")
+def sample_docs(cleaner):
+    from veille.api import SAMPLE_DIR
+    from veille.config import Settings
+    from veille.ingest import read_inputs
+
+    paths = sorted(p for p in SAMPLE_DIR.rglob("*") if p.suffix in {".txt", ".html", ".jsonl"})
+    return {raw.source_path.rsplit("/", 1)[-1]: cleaner(new_document(raw))
+            for raw in read_inputs(paths, Settings())}
+
+
+def test_clean_sample_corpus_every_document_cleans(sample_docs):
+    assert len(sample_docs) == 18
+    for name, doc in sample_docs.items():
+        assert doc.title, name
+        assert doc.language == ("en" if name.startswith("10-") else "fr"), name
+        assert all(r.reason for r in doc.removed_lines), name
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLE_EXPECTED))
+def test_clean_sample_corpus_page(sample_docs, name):
+    title, language, body_line, furniture = SAMPLE_EXPECTED[name]
+    doc = sample_docs[name]
+    assert doc.title == title
+    assert doc.language == language
+    lines = doc.text.split("\n")
+    assert body_line in lines
+    assert furniture not in lines
+    assert furniture in {r.line for r in doc.removed_lines}
+
+
+def test_clean_sample_corpus_short_quote_sentence_kept(sample_docs):
+    doc = sample_docs["15-sahel-depeches.jsonl:1"]
+    assert doc.text.split("\n")[1].startswith("« Le bilan est lourd.")
+    assert doc.byline == "Moussa Hamani"

@@ -194,7 +194,9 @@ class Cleaner:
         sample = text[:5000]
         if sum(c.isalpha() for c in sample) < 30:
             return fallback or self.settings.lang
-        lang, _prob = self._langid.classify(sample)
+        lang, prob = self._langid.classify(sample)
+        if prob < 0.5:  # undecided between languages: trust the metadata or the configured language
+            return fallback or self.settings.lang
         return lang
 
     def classify(self, text: str, *, title: str | None = None, html_extract: bool = False) -> list[Line]:
@@ -265,13 +267,18 @@ class Cleaner:
                     prev = lines[ln.index - 1]
                     if len(prev.text) <= 280:
                         prev.forced = prev.forced or rule.reason
-        if rest_from is not None and not html_extract:
+        if rest_from is not None:
             # everything after a "related articles" / "comments" header is furniture, unless the
             # header came before any article text (a toolbar at the top of the page)
             prose_before = any(self._is_prose(x) for x in lines[: rest_from.index])
             if prose_before:
                 for ln in lines[rest_from.index + 1:]:
-                    ln.contributions["after_end_marker"] = self.weights.get("after_end_marker", 8.0)
+                    if html_extract:
+                        # extracts: only headline-like lines (teasers), never a paragraph
+                        if ln.n_words <= 25 and not _PROSE_END.search(ln.text):
+                            ln.forced = ln.forced or "trailing-teasers"
+                    else:
+                        ln.contributions["after_end_marker"] = self.weights.get("after_end_marker", 8.0)
 
     def _roles(self, lines: list[Line], title: str | None, html_extract: bool) -> None:
         """Title (from metadata or the page head), repeated titles; byline/credit already set."""
