@@ -45,7 +45,7 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # prepositions that make a following place name a location, not an actor
 LOC_PREPS = frozenset({"a", "au", "aux", "en", "dans", "vers", "depuis", "sur", "jusqu", "jusqua", "pres",
                        "chez", "via", "hors", "sous", "outre"})
-ACTOR_PREPS = frozenset({"avec", "contre", "entre", "selon", "pour"})
+ACTOR_PREPS = frozenset({"avec", "contre", "selon", "pour"})
 DE_WORDS = frozenset({"de", "d", "du", "des"})
 ARTICLES = frozenset({"la", "le", "l", "les"})
 # nouns whose "de X" complement is a place, not an actor ("le nord de la Russie")
@@ -162,6 +162,10 @@ class _RoleInfo:
     former: bool
     seat_state: bool
     local: bool
+    opaque: bool = False  # an unread complement: never joined to another actor by role alone
+    coll_role: str | None = None  # the collective of the complement ("la Cour") whose country we may find
+    possessive: bool = False  # "son porte-parole": someone's, the actor named just before
+    indefinite: bool = False  # "un dirigeant sud-coréen": no one in particular
 
 
 class ActorResolver:
@@ -216,6 +220,8 @@ class ActorResolver:
             for col in ("dem_m", "dem_f", "dem_mpl", "dem_fpl"):
                 if row[col]:
                     self._add(row[col], _Entry("demonym", iso, row[col]))
+        for row in read_tsv(lang, "demonyms_extra.tsv"):
+            self._add(row["form"], _Entry("demonym", row["code"], row["form"]))
         for row in read_tsv(lang, "seats.tsv"):
             self.seats[row["term"]] = row
             self._add(row["term"], _Entry("seat", row["term"], row["term"]))
@@ -312,6 +318,9 @@ class _DocReader:
         self.demonym: dict[int, str] = {}
         self.cands_at: dict[int, list[_Cand]] = {}
         self.gaz_at: dict[int, list[_Cand]] = {}
+        self.predicates: list[tuple[int, _RoleInfo]] = []  # roles used as predicates ("élu président")
+        self.acting_cache: dict[int, bool] = {}
+        self.cands_at_end: dict[int, list[_Cand]] = {}
 
     # ------------------------------------------------------------------ main
 
@@ -320,6 +329,7 @@ class _DocReader:
         cands = self._merge_entities(gaz)
         for c in cands:
             self.cands_at.setdefault(c.i, []).append(c)
+            self.cands_at_end.setdefault(c.j, []).append(c)
         roles = self._role_phrases(cands)
         self._resolve(cands, roles)
         self._emit()
@@ -402,8 +412,11 @@ class _DocReader:
                 j -= 1
             if i >= j:
                 continue
-            if j - i == 1 and self.toks[i].pos_ not in ("PROPN", "NOUN", "X") and not self.toks[i].is_upper:
-                continue  # "Intervenue", "Selon" at a sentence start
+            if j - i == 1 and not self.toks[i].is_upper and not (i > 0 and self.keys[i - 1] in TITLE_WORDS) \
+                    and _name_key(self.toks[i].text) not in self.res.short_keys:
+                # a lone capitalised word spaCy calls PER/ORG is more often a place or a sentence-initial word
+                # ("Tahrir", "Intervenue"); a lone surname of a person named in full is found later
+                continue
             overlapping = {id(taken[t]): taken[t] for t in range(i, j) if t in taken}
             displaced: list[_Cand] = []
             if overlapping:
@@ -480,7 +493,8 @@ class _DocReader:
                 continue
             end, row, dems = m
             info = self._role_info(i, end, row, dems)
-            if info is not None and info.kind == "person" and self._predicative(i):
+            if info is not None and info.kind == "person" and self._predicative(i, end):
+                self.predicates.append((i, info))
                 info = None
             if info is None:
                 i = end
@@ -492,11 +506,22 @@ class _DocReader:
             i = int(end)
         return out
 
-    def _predicative(self, i: int) -> bool:
+    def _head_of(self, i: int, j: int):
+        """The syntactic head of tokens [i, j) (the token whose head lies outside)."""
+        for t in range(i, j):
+            h = self.toks[t].head.i
+            if h < i or h >= j or h == t:
+                return self.toks[t]
+        return self.toks[i]
+
+    def _predicative(self, i: int, end: int | None = None) -> bool:
         """A role used as a predicate or a post ("élu président", "comme Premier ministre", "le poste de
         ministre"), which names no one."""
-        tok = self.toks[i]
+        tok = self._head_of(i, end or i + 1)
         if tok.dep_ in ("xcomp", "attr") or any(c.dep_ == "cop" for c in tok.children):
+            return True
+        if tok.dep_ in ("obj", "obl", "obl:arg") and _key(tok.head.lemma_ or "") in PREDICATE_VERBS \
+                and _key(tok.head.lemma_ or "") not in ("etre",):
             return True
         p = i - 1
         while p >= 0 and (self.keys[p] in ARTICLES or self.keys[p] in SKIP_MODIFIERS or self.keys[p] in
@@ -532,7 +557,8 @@ class _DocReader:
         org = org_country = None
         sector = row["sector"] or None
         role = row["role"]
-        seat_state = local = False
+        seat_state = local = opaque = False
+        coll_role = None
         # "de/du/des/d'" complement
         t = end
         if t < self.n and self.keys[t] in DE_WORDS:
@@ -567,6 +593,28 @@ class _DocReader:
                         role = "head of state"
                 elif ctype == "local":
                     local = True
+                if ctype in ("org", "group") and not ccountry and crole:
+                    coll_role = crole
+            elif row["kind"] == "person":
+                # a complement we cannot read ("du Conseil de sécurité nationale de la Maison Blanche"): the
+                # phrase runs to the next comma; a country or seat inside it still gives the country
+                v = u
+                while v < self.n and v - u < 12 and self.toks[v].text not in (",", ".", ";", ":", "(", "«", "»") \
+                        and self.toks[v].pos_ not in ("VERB", "AUX"):
+                    v += 1
+                if v < self.n and self.toks[v].text == "," and v > u:
+                    opaque = True
+                    end = v
+                    for x in range(u, v):
+                        for c in self.cands_at.get(x, []) + self.gaz_at.get(x, []):
+                            if c.entry is None or country:
+                                continue
+                            if c.type in ("country", "capital"):
+                                country = c.entry.ref
+                            elif c.type == "seat":
+                                country = res.seats[c.entry.ref]["country"]
+                            elif c.type == "org":
+                                country = res.orgs[c.entry.ref]["country"] or None
         if row["kind"] == "person" and role == "secretary of state" and country == "USA":
             role = "foreign minister"
         if row["kind"] == "person" and role in ("head of state",) and org:
@@ -576,7 +624,11 @@ class _DocReader:
             return None
         row = dict(row)
         row["_end"] = end  # type: ignore[assignment]
-        return _RoleInfo(row, row["kind"], role, sector, country, org, org_country, former, seat_state, local)
+        info = _RoleInfo(row, row["kind"], role, sector, country, org, org_country, former, seat_state, local)
+        info.opaque, info.coll_role = opaque, coll_role
+        info.possessive = b >= 0 and self.keys[b] in ("son", "sa", "ses", "leur", "leurs")
+        info.indefinite = b >= 0 and self.keys[b] in ("un", "une")
+        return info
 
     def _complement(self, u: int):
         """What a "de …" complement starting at token u names: (end, type, ref, sector, country, role)."""
@@ -640,6 +692,8 @@ class _DocReader:
         return sector, country
 
     def _state_key(self, iso: str) -> str:
+        if iso == "EU":
+            return self._org_key("Union européenne")
         row = self.res.countries.get(iso)
         if iso not in self.clusters:
             if row is None:
@@ -678,6 +732,25 @@ class _DocReader:
 
     def _acting(self, c: _Cand) -> bool:
         """Whether a place name (country/capital/seat) stands for an actor here, from the parse."""
+        if c.i in self.acting_cache:
+            return self.acting_cache[c.i]
+        # in a list ("entre l'Iran, l'Irak, la Syrie et le Liban") an item reads like the item before it
+        p = c.i - 1
+        while p >= 0 and self.keys[p] in ARTICLES:
+            p -= 1
+        if p > 0 and self.toks[p].text in (",", "et", "ou") and c.type != "seat" \
+                and not any(self.toks[t].dep_.startswith("nsubj") for t in range(c.i, c.j)):
+            q = p - 1
+            prev_item = next((x for x in self.cands_at_end.get(q + 1, []) if x.type in ("country", "capital")), None)
+            if prev_item is not None:
+                out = self._acting(prev_item)
+                self.acting_cache[c.i] = out
+                return out
+        out = self._acting_here(c)
+        self.acting_cache[c.i] = out
+        return out
+
+    def _acting_here(self, c: _Cand) -> bool:
         toks = self.toks
         head = toks[c.i]
         for t in range(c.i, c.j):
@@ -691,6 +764,18 @@ class _DocReader:
         prev = self.keys[p] if p >= 0 else ""
         prev_is_prep = p >= 0 and (toks[p].pos_ == "ADP" or prev in LOC_PREPS or prev in DE_WORDS
                                    or prev in ACTOR_PREPS or prev == "par")
+        if c.j < self.n and self.toks[c.j].text == ":" and (c.i == 0 or "\n" in toks[c.i - 1].text_with_ws):
+            return False  # a headline label: "Ukraine : Kiev revendique …"
+        if head.dep_ == "conj":
+            # "entre l'Iran, l'Irak, la Syrie et le Liban": the first conjunct's preposition decides
+            h0 = head
+            while h0.dep_ == "conj" and h0.head.i < h0.i:
+                h0 = h0.head
+            q = h0.i - 1
+            while q >= 0 and self.keys[q] in ARTICLES:
+                q -= 1
+            if q >= 0 and toks[q].pos_ == "ADP" and self.keys[q] not in ACTOR_PREPS and self.keys[q] != "par":
+                return False
         if prev == "par" and head.dep_ in ("obl:agent",):
             return True
         if prev == "a" and has_article and c.type == "country":
@@ -750,11 +835,16 @@ class _DocReader:
                 continue
             todo.append(c)
         todo.sort(key=lambda c: c.i)
+        # collectives first ("la Cour constitutionnelle sud-coréenne"): person roles may borrow their country
+        for rc, info in roles:
+            if info.kind != "person":
+                self._unnamed_role(rc, info)
         for c in todo:
             text_start, text_end = self._chars(c.i, c.j)
             if c.type == "demonym":
                 tok = self.toks[c.i]
-                if tok.text[:1].isupper() and c.i > 0 and self.keys[c.i - 1] in ("les", "des", "aux") \
+                if c.entry.ref in res.countries and tok.text[:1].isupper() and c.i > 0 \
+                        and self.keys[c.i - 1] in ("les", "des", "aux") \
                         and tok.text.lower().endswith(("s", "x")):
                     self._mention(text_start, text_end, self._state_key(c.entry.ref), "demonym")
                 continue
@@ -797,9 +887,10 @@ class _DocReader:
 
         # role descriptions not joined to a name
         for rc, info in roles:
-            if rc.i in linked_roles:
+            if rc.i in linked_roles or info.kind != "person":
                 continue
             self._unnamed_role(rc, info)
+        self._predicates()
         # surnames spaCy missed or mislabelled ("Kim" → LOC)
         self._surname_sweep()
 
@@ -876,20 +967,77 @@ class _DocReader:
         if p >= 0 and self.toks[p].text == ",":
             p -= 1
         linked = role_at_end.get(p + 1)
-        if linked is None:
-            q = c.j
-            if q < self.n and self.toks[q].text == ",":
+        if linked is None and c.i > 0 and self.toks[c.i - 1].text == ",":
+            # "l'ambassadeur de France en Afghanistan, Bernard Bajolet": skip a short place tail
+            q = p
+            while q >= 0 and q > c.i - 6 and (self.toks[q].text[:1].isupper() or self.keys[q] in ARTICLES):
+                q -= 1
+            if q >= 0 and q < p and self.keys[q] in ("en", "a", "au", "aux"):
+                linked = role_at_end.get(q)
+        after = None
+        q = c.j
+        if q < self.n and self.toks[q].text == ",":
+            q += 1
+            while q < self.n and self.keys[q] in ARTICLES:
                 q += 1
-                while q < self.n and self.keys[q] in ARTICLES:
-                    q += 1
-                linked = role_at_start.get(q)
-        if linked is not None:
-            rc, info = linked
-            if info.kind == "person":
+            after = role_at_start.get(q)
+        for hit in (linked, after):
+            if hit is None:
+                continue
+            rc, info = hit
+            if info.kind == "person" and rc.i not in linked_roles:
                 linked_roles.add(rc.i)
                 rs, re_ = self._chars(rc.i, rc.j)
                 self._apply_role(cl, info, min(rs, s))
                 self._mention(rs, re_, key, "role")
+
+    def _predicates(self) -> None:
+        """"X a été élu président de l'Égypte", "X, qui fut premier ministre": the role is X's."""
+        for i, info in self.predicates:
+            tok = self._head_of(i, int(info.row.get("_end", i + 1)))
+            subj = [c for c in tok.children if c.dep_.startswith("nsubj")]
+            if not subj and tok.dep_ in ("xcomp", "obj", "obl", "obl:arg", "attr"):
+                subj = [c for c in tok.head.children if c.dep_.startswith("nsubj")]
+            if not subj:
+                continue
+            x = subj[0]
+            if x.pos_ == "PRON" and x.head.dep_ == "acl:relcl":
+                x = x.head.head  # "Ahmad Chafiq qui fut …"
+            elif x.pos_ == "PRON":
+                continue
+            xs = [x] + [a for a in x.children if a.dep_ == "appos"]  # "Le Frère musulman Mohamed Morsi"
+            for ms, me, mk, _h in self.mentions:
+                cl = self.clusters[mk]
+                if any(ms <= y.idx < me for y in xs) and cl.kind == "person":
+                    if info.former:
+                        cl.country = cl.country or info.country or info.org_country
+                        cl.sector = cl.sector or info.sector
+                    else:
+                        self._apply_role(cl, info, ms)
+                    break
+
+    def _fill_country(self, info: _RoleInfo, s: int) -> None:
+        """Country of a role from the document: "son porte-parole" (the actor just named), "président de
+        la Cour" (the court named before)."""
+        if info.country:
+            return
+        before = sorted((m for m in self.mentions if m[0] < s), reverse=True)
+        if info.possessive:
+            for ms, _me, mk, how in before[:1]:
+                cl = self.clusters[mk]
+                info.country = cl.country
+                if how == "metonymy":
+                    text = self.doc.text[ms:_me]
+                    seat = next((t for t in self.res.seats if _key(t) == _key(text)), None)
+                    if seat and not info.org:
+                        info.org = seat
+            return
+        if info.coll_role:
+            for _ms, _me, mk, _h in before:
+                cl = self.clusters[mk]
+                if cl.role == info.coll_role and cl.country:
+                    info.country = cl.country
+                    return
 
     def _counterpart(self, info: _RoleInfo, s: int) -> None:
         """"son homologue ukrainien": the role of the latest role-holder named before."""
@@ -913,6 +1061,7 @@ class _DocReader:
 
     def _apply_role(self, cl: _Cluster, info: _RoleInfo, s: int) -> None:
         self._counterpart(info, s)
+        self._fill_country(info, s)
         if cl.known:
             return
         cl.role = cl.role or info.role
@@ -920,6 +1069,8 @@ class _DocReader:
         if info.org and not cl.org:
             cl.org = info.org
         cl.sector = cl.sector or info.sector
+        if cl.country in ("EU", "IGO") and cl.sector == "GOV":
+            cl.sector = "IGO"
 
     def _merge_cluster(self, src: str, dst: str) -> None:
         self.mentions = [(s, e, dst if k == src else k, h) for s, e, k, h in self.mentions]
@@ -949,11 +1100,14 @@ class _DocReader:
             self._mention(s, e, key, "role")
             return
         # a person described by a role
+        if info.indefinite:
+            return
         self._counterpart(info, s)
+        self._fill_country(info, s)
         country, role, org = info.country, info.role, info.org
         family = ROLE_FAMILY.get(role, (role,))
         best = None
-        for k, cl in self.clusters.items():
+        for k, cl in ([] if info.opaque else self.clusters.items()):
             if cl.kind != "person" or not cl.role or cl.former:
                 continue
             if cl.role not in family and not (role == "leader" and cl.role in HEAD_ROLES):
@@ -974,7 +1128,7 @@ class _DocReader:
         if best is not None:
             self._mention(s, e, best[1], "role")
             return
-        if not info.former and (country or org):
+        if not info.former and not info.opaque and (country or org):
             row = self.res.known_for_role(role, country, org, self.date)
             if row is not None:
                 self._mention(s, e, self._known_key(row["name"]), "known")
@@ -994,8 +1148,9 @@ class _DocReader:
         label = role + (f" of {org}" if org else "") + (f" ({cname})" if cname and not org else "")
         key = "role:" + ("former " if info.former else "") + label
         if key not in self.clusters:
+            sector = "IGO" if country in ("EU", "IGO") and info.sector == "GOV" else info.sector
             self.clusters[key] = _Cluster("person", ("former " if info.former else "") + label, country,
-                                          info.sector, role, org, former=info.former)
+                                          sector, role, org, former=info.former)
         self._mention(s, e, key, "role")
 
     def _dominant_country(self) -> str | None:
