@@ -18,6 +18,7 @@ from ..errors import EvalError
 
 SCORERS: dict[str, str] = {
     "boilerplate": "veille.evaluate.boilerplate:score",
+    "actors": "veille.evaluate.actors:score",
     "events": "veille.evaluate.events:score",
     "timex": "veille.evaluate.timex:score", "timeml": "veille.evaluate.timeml:score",
 }
