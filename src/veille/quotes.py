@@ -126,7 +126,8 @@ class QuoteExtractor:
     name = "quotes"
 
     def __init__(self, settings: Settings | None = None, *, lang: str | None = None,
-                 actor_at: Callable[[Document, int, int], Actor | None] | None = None):
+                 actor_at: Callable[[Document, int, int], Actor | None] | None = None,
+                 use_actors: bool = True):
         self.settings = settings or Settings()
         self.lang = lang or self.settings.lang
         self.verbs: dict[str, str] = {}  # folded lemma -> use
@@ -141,7 +142,9 @@ class QuoteExtractor:
                 self.forms.setdefault(fold(form), lemma)
         self.speaker_nouns: dict[str, str] = {
             fold(row["noun"]): row.get("kind") or "speaker" for row in read_tsv(self.lang, "speaker_nouns.tsv")}
-        self._actor_at = actor_at if actor_at is not None else _load_actor_at()
+        # the actor layer (veille.actors.actor_at) turns speaker phrases into actors; without it
+        # (use_actors=False or not installed) spaCy PER/ORG entities and the phrases themselves do
+        self._actor_at = actor_at if actor_at is not None else (_load_actor_at() if use_actors else None)
         self._attach_date = _load_attach_date()
 
     def __call__(self, doc: Document) -> Document:
@@ -656,14 +659,14 @@ class _Reader:
             for s, e in spans:
                 for ent in self.doc.entities:
                     if ent.label == label and ent.start < e and s < ent.end:
-                        return ActorRef(name=ent.text)
+                        return ActorRef(name=_untitled(ent.text))
         if actors:
             return actors[0].ref()
         s, e = spans[-1]
         head = self._head_noun(s, e)
         if need_actor and self._head_kind(s, e) != "speaker" and (head is None or head.pos_ != "PROPN"):
             return None
-        phrase = self.text[s:e].strip(" ,.;:")
+        phrase = _untitled(self.text[s:e].strip(" ,.;:"))
         return ActorRef(name=phrase) if phrase else None
 
     def _head_noun(self, s: int, e: int):
@@ -755,6 +758,14 @@ class _Reader:
             if ent.end <= pos and ent.label == "PER" and not self.in_quote(ent.start):
                 return ActorRef(name=ent.text)
         return None
+
+
+def _untitled(name: str) -> str:
+    """"Mme Fatou Bensouda" -> "Fatou Bensouda" (civility titles are not part of a name)."""
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in {t.rstrip(".") for t in TITLES}:
+        words = words[1:]
+    return " ".join(words)
 
 
 def _subject_of(verb):
