@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+import pytest
+
+from veille.actors import ActorResolver, actor_at
+from veille.models import Document, Published, stable_id
+from veille.resources import read_tsv
+
+
+@pytest.fixture(scope="module")
+def resolver(settings):
+    return ActorResolver(settings)
+
+
+def run(parser, resolver, text: str, date: str | None = "2023-09-14") -> Document:
+    doc = Document(article_id="t", source_path="t", text=text)
+    if date:
+        doc.published = Published(date, "day", "metadata")
+    parser(doc)
+    resolver(doc)
+    return doc
+
+
+def mention(doc: Document, text: str, nth: int = 0):
+    hits = [m for m in doc.actor_mentions if m.text == text]
+    assert len(hits) > nth, f"no mention {text!r} in {[m.text for m in doc.actor_mentions]}"
+    m = hits[nth]
+    return m, doc.actors[m.actor_id]
+
+
+def summary(doc: Document, text: str, nth: int = 0):
+    m, a = mention(doc, text, nth)
+    return (a.name, a.kind, a.country, a.sector, a.role, m.how)
+
+
+# ----------------------------------------------------------------------------- data files
+
+
+def test_countries_cover_all_un_member_states_with_demonyms():
+    rows = list(read_tsv("fr", "countries.tsv"))
+    un = [r for r in rows if r["un"] == "1"]
+    assert len(un) == 193
+    assert all(r["dem_m"] and r["dem_f"] and r["dem_mpl"] and r["dem_fpl"] for r in un)
+    by_iso = {r["iso3"]: r for r in rows}
+    assert (by_iso["PRK"]["name"], by_iso["PRK"]["dem_f"]) == ("Corée du Nord", "nord-coréenne")
+    assert by_iso["BFA"]["dem_mpl"] == "burkinabè"
+    assert by_iso["FRA"]["dem_mpl"] == "français"
+    assert "RPDC" in by_iso["PRK"]["aliases"].split("|")
+
+
+# ----------------------------------------------------------------------------- appositions and roles
+
+
+def test_apposition_name_then_role(parser, resolver):
+    doc = run(parser, resolver, "Dmitri Peskov, porte-parole du Kremlin, a déclaré que rien n'était signé.")
+    assert summary(doc, "Dmitri Peskov") == ("Dmitri Peskov", "person", "RUS", "GOV", "spokesperson", "name")
+    assert summary(doc, "porte-parole du Kremlin") == (
+        "Dmitri Peskov", "person", "RUS", "GOV", "spokesperson", "role")
+    # the seat inside the role phrase is still marked, so that geo does not geocode it
+    assert summary(doc, "Kremlin") == ("Russie", "state", "RUS", "GOV", None, "metonymy")
+
+
+def test_apposition_role_then_name_with_demonym_inside(parser, resolver):
+    doc = run(parser, resolver, "Le ministre sud-coréen des Affaires étrangères, Park Jin, a dénoncé l'accord.")
+    assert summary(doc, "Park Jin") == ("Park Jin", "person", "KOR", "GOV", "foreign minister", "name")
+    m, a = mention(doc, "ministre sud-coréen des Affaires étrangères")
+    assert (a.name, m.how) == ("Park Jin", "role")
+
+
+def test_unknown_person_takes_role_country_and_sector(parser, resolver):
+    doc = run(parser, resolver, "Le ministre iranien des Transports, Abbas Akhoundi, a annoncé un contrat.")
+    assert summary(doc, "Abbas Akhoundi") == ("Abbas Akhoundi", "person", "IRN", "GOV", "minister", "name")
+
+
+def test_junta_chief_is_military_and_resolves_to_the_holder(parser, resolver):
+    doc = run(parser, resolver, "Le chef de la junte malienne a reçu une délégation.")
+    assert summary(doc, "chef de la junte malienne") == (
+        "Assimi Goïta", "person", "MLI", "MIL", "head of state", "known")
+
+
+def test_president_of_an_igo_is_not_a_head_of_state(parser, resolver):
+    doc = run(parser, resolver, "Le président de la Commission européenne, Ursula von der Leyen, a parlé.")
+    assert summary(doc, "Ursula von der Leyen") == (
+        "Ursula von der Leyen", "person", "EU", "IGO", "president", "name")
+    assert summary(doc, "Commission européenne") == (
+        "Commission européenne", "organisation", "EU", "IGO", None, "name")
+
+
+def test_local_governor(parser, resolver):
+    doc = run(parser, resolver, "Le gouverneur de la région de Koursk a annoncé une évacuation.")
+    assert summary(doc, "gouverneur de la région de Koursk") == (
+        "gouverneur de la région de Koursk", "person", None, "GOV", "governor (local)", "role")
+
+
+def test_predicate_nominal_is_no_mention_but_gives_the_role(parser, resolver):
+    doc = run(parser, resolver, "Mohamed Morsi a été élu président de l'Égypte dimanche.", date="2012-06-24")
+    assert [m.text for m in doc.actor_mentions] == ["Mohamed Morsi", "Égypte"]
+    assert summary(doc, "Mohamed Morsi") == ("Mohamed Morsi", "person", "EGY", "GOV", "head of state", "name")
+
+
+def test_collectives_with_demonyms(parser, resolver):
+    doc = run(parser, resolver, "L'armée turque et les soldats turcs avancent. Les autorités maliennes protestent.")
+    assert summary(doc, "armée turque") == ("armée (Turquie)", "organisation", "TUR", "MIL", "armed forces", "role")
+    assert mention(doc, "soldats turcs")[1].actor_id == mention(doc, "armée turque")[1].actor_id
+    assert summary(doc, "autorités maliennes") == ("Mali", "state", "MLI", "GOV", None, "role")
+
+
+# ----------------------------------------------------------------------------- metonymy vs place
+
+
+def test_capitals_acting_are_governments_places_are_not(parser, resolver):
+    doc = run(parser, resolver, "Moscou a déclaré que les discussions à Moscou étaient terminées. "
+                                "Séoul a identifié plusieurs navires.")
+    moscou = [m for m in doc.actor_mentions if m.text == "Moscou"]
+    assert [(m.start, m.how) for m in moscou] == [(0, "metonymy")]
+    assert summary(doc, "Séoul") == ("Corée du Sud", "state", "KOR", "GOV", None, "metonymy")
+
+
+def test_passive_agent_and_seats(parser, resolver):
+    doc = run(parser, resolver, "Le dirigeant a été reçu par Washington. La Russie a livré des armes, "
+                                "a annoncé le Quai d'Orsay.")
+    assert summary(doc, "Washington") == ("États-Unis", "state", "USA", "GOV", None, "metonymy")
+    assert summary(doc, "Russie") == ("Russie", "state", "RUS", "GOV", None, "name")
+    assert summary(doc, "Quai d'Orsay") == ("France", "state", "FRA", "GOV", None, "metonymy")
+
+
+def test_country_as_place_is_no_mention(parser, resolver):
+    doc = run(parser, resolver, "Des soldats sont arrivés en Russie. Le nord de la Syrie est bombardé.")
+    assert [m.text for m in doc.actor_mentions] == []
+
+
+def test_country_recipient_and_object_are_the_state(parser, resolver):
+    doc = run(parser, resolver, "Washington suspecte la Corée du Nord de livrer des munitions à la Russie.")
+    assert [(m.text, doc.actors[m.actor_id].country) for m in doc.actor_mentions] == [
+        ("Washington", "USA"), ("Corée du Nord", "PRK"), ("Russie", "RUS")]
+
+
+# ----------------------------------------------------------------------------- coreference
+
+
+def test_surname_and_variant_coreference(parser, resolver):
+    doc = run(parser, resolver, "Kim Jong-un est arrivé à Vladivostok. Kim a rencontré des responsables. "
+                                "Kim Jong Un est reparti.")
+    ids = {m.text: m.actor_id for m in doc.actor_mentions}
+    assert ids["Kim Jong-un"] == ids["Kim"] == ids["Kim Jong Un"]
+    assert summary(doc, "Kim") == ("Kim Jong-un", "person", "PRK", "GOV", "head of state", "surname")
+    assert doc.actors[ids["Kim"]].wikidata == "Q56226"
+    assert doc.actors[ids["Kim"]].n_mentions == 3
+
+
+def test_transliteration_variants_join(parser, resolver):
+    doc = run(parser, resolver, "Sergueï Choïgu s'est rendu à Pyongyang. Sergei Shoigu a visité une usine.")
+    a = mention(doc, "Sergueï Choïgu")[1]
+    b = mention(doc, "Sergei Shoigu")[1]
+    assert a.actor_id == b.actor_id
+    assert (a.country, a.sector, a.role) == ("RUS", "MIL", "defence minister")
+
+
+def test_role_description_coreference(parser, resolver):
+    doc = run(parser, resolver, "Vladimir Poutine a reçu Kim Jong-un. Le dirigeant nord-coréen a salué "
+                                "le président russe, puis le chef du Kremlin a parlé.")
+    putin = mention(doc, "Vladimir Poutine")[1].actor_id
+    kim = mention(doc, "Kim Jong-un")[1].actor_id
+    assert mention(doc, "dirigeant nord-coréen")[1].actor_id == kim
+    assert mention(doc, "président russe")[1].actor_id == putin
+    assert mention(doc, "chef du Kremlin")[1].actor_id == putin
+    assert mention(doc, "dirigeant nord-coréen")[0].how == "role"
+
+
+def test_known_table_respects_the_article_date(parser, resolver):
+    old = run(parser, resolver, "Le président américain a parlé.", date="2017-05-07")
+    new = run(parser, resolver, "Le président américain a parlé.", date="2023-09-14")
+    assert summary(old, "président américain") == ("Donald Trump", "person", "USA", "GOV", "head of state", "known")
+    assert summary(new, "président américain")[0] == "Joe Biden"
+
+
+def test_counterpart_and_possessive_roles(parser, resolver):
+    doc = run(parser, resolver, "Le chef de la diplomatie russe, Sergueï Lavrov, a parlé. Son homologue "
+                                "ukrainien, Dmytro Kouleba, a répondu. Le Kremlin a démenti, a déclaré "
+                                "son porte-parole.")
+    assert summary(doc, "Dmytro Kouleba") == ("Dmytro Kouleba", "person", "UKR", "GOV", "foreign minister", "name")
+    assert summary(doc, "porte-parole") == ("Dmitri Peskov", "person", "RUS", "GOV", "spokesperson", "known")
+
+
+def test_ner_slips_are_corrected_by_the_gazetteer(parser, resolver):
+    doc = run(parser, resolver, "Selon l'agence TASS, les talks avancent. Selon KCNA, tout va bien.")
+    assert summary(doc, "TASS") == ("TASS", "organisation", "RUS", "MED", None, "name")
+    assert summary(doc, "KCNA") == ("Korean Central News Agency", "organisation", "PRK", "MED", None, "alias")
+
+
+# ----------------------------------------------------------------------------- ids, lookup, edge cases
+
+
+def test_actor_ids_are_stable_across_documents(parser, resolver):
+    a = run(parser, resolver, "Vladimir Poutine a parlé.")
+    b = run(parser, resolver, "Hier, le président russe Vladimir Poutine a reçu des visiteurs.")
+    ida = mention(a, "Vladimir Poutine")[1].actor_id
+    assert ida == mention(b, "Vladimir Poutine")[1].actor_id
+    assert ida == stable_id("act", "person", "RUS", "vladimir poutine")
+
+
+def test_actor_at(parser, resolver):
+    text = "Dmitri Peskov, porte-parole du Kremlin, a déclaré que Moscou attendait."
+    doc = run(parser, resolver, text)
+    s = text.index("Peskov")
+    assert actor_at(doc, s, s + len("Peskov")).name == "Dmitri Peskov"  # covered by the mention
+    k = text.index("Kremlin")
+    assert actor_at(doc, k, k + 7).name == "Russie"  # the innermost mention wins
+    p = text.index("porte-parole")
+    assert actor_at(doc, p, p + len("porte-parole")).name == "Dmitri Peskov"
+    d = text.index("déclaré")
+    assert actor_at(doc, d, d + 7) is None
+    assert actor_at(Document("x", "x", ""), 0, 3) is None
+
+
+def test_document_without_parse_gets_empty_layers(resolver):
+    doc = Document(article_id="x", source_path="x", text="Moscou a déclaré.")
+    resolver(doc)
+    assert (doc.actors, doc.actor_mentions) == ({}, [])
