@@ -13,7 +13,8 @@ filled by the geo stage) and keeps those that
    "mercredi"), or from a venue verb whose subject is the trigger ("la rencontre a eu lieu à …"),
    or from the verb whose object the trigger is ("a mené des frappes sur …"), or are the antecedent
    of a relative "où" that introduces the trigger's clause ("à Vladivostok, où il a rencontré …").
-   "sur X" after a topic word ("un accord sur la Corée") is a topic, not a place.
+   "sur X" after a topic word ("un accord sur la Corée") is a topic, not a place. The direct object
+   of a verb that acts on a place ("frappent Bruxelles", "a visité Pyongyang") is where it happened.
 
 Among the places kept, the closest attachment wins, then the most precise (site > city > admin1 >
 region > country), then the nearest to the trigger. None when the text does not say. A proper noun
@@ -96,8 +97,8 @@ def _location(pm: PlaceMention) -> Location:
 
 
 def _targets(trigger, cues) -> set[int]:
-    """Tokens whose locatives count for the trigger: itself, a venue verb it is the subject of,
-    the verb it is the object of."""
+    """Tokens whose locatives count for the trigger: itself, the verb it is the subject of (unless
+    a reporting verb), the verb it is the object of."""
     out = {trigger.i}
     head = trigger.head
     if trigger.pos_ in ("NOUN", "PROPN") and head.i != trigger.i and head.pos_ in VERBAL:
@@ -107,9 +108,9 @@ def _targets(trigger, cues) -> set[int]:
             if lemma == "avoir" and any(fold(c.text) == "lieu" for c in head.children):
                 out.add(head.i)
         elif trigger.dep_.startswith("nsubj"):
-            venue = cues.get("venue_verb", frozenset())
-            is_lieu = any(fold(c.lemma_) == "lieu" for c in head.children)
-            if lemma in venue or (lemma == "avoir" and is_lieu):
+            # "la rencontre a eu lieu à …", "l'attentat a tué douze personnes dans …": the verb's
+            # locative is the event's, unless the verb reports on it ("… a été revendiqué à Paris")
+            if lemma not in cues.get("report_verb", frozenset()):
                 out.add(head.i)
     return out
 
@@ -162,6 +163,10 @@ def _attached(sdoc, start: int, end: int, trigger, targets: set[int], cues) -> t
         a = a.head
         prep = _prep_of(a, cues)
         steps += 1
+    # direct object of a verb that acts on a place: "des attentats frappent Bruxelles", "a visité Pyongyang"
+    if a.dep_ == "obj" and a.head.i in targets and (
+            fold(a.head.lemma_) in cues.get("object_place_verb", frozenset())):
+        return 2, ""
     # relative "où": "à Vladivostok, où il a rencontré Poutine"
     if _relative_where(sdoc, end, trigger):
         if prep is None or prep.split()[0] in locative:

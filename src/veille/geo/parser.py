@@ -21,6 +21,7 @@ country's own name never resolves to a city or a site.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ from ..config import Settings
 from ..models import Document, Location, PlaceMention, fold
 from .gazetteer import Q_ALT, Q_NAME, Gazetteer, Place, norm
 
+_CONJUNCT = re.compile(r"([\w’']+)\s+[A-ZÉÈ][\w’'-]*(?:\s+[A-ZÉÈ][\w’'-]*)?\s+et\s*$")
 PLACE_LABELS = {"LOC", "GPE"}
 OTHER_LABELS = {"MISC", "ORG", "PER"}
 MAX_NGRAM = 6
@@ -59,22 +61,35 @@ class Geoparser:
         cues = self.gaz.cues
         self.determiners = cues.get("determiner", set())
         self.place_nouns = cues.get("place_noun", set()) | cues.get("site_noun", set())
+        self.building_nouns = cues.get("building_noun", set())
+        self.feature_nouns = cues.get("feature_noun", set())
+        self.admin_nouns = {w.lower() for w in cues.get("admin_noun", set())}
+        self.preps = cues.get("locative", set()) | cues.get("direction", set()) | {"pres de"}
 
     # ------------------------------------------------------------------ stage
 
     def __call__(self, doc: Document) -> Document:
         spans = self._detect(doc)
         ev = self._evidence(doc, spans)
-        places: list[PlaceMention] = []
+        resolved: list[tuple[_Span, Place | None]] = []
         for sp in spans:
-            own = ev_of(sp) if sp.confident else None
-            loc_place = self._choose(doc, sp.start, sp.end, sp.cands, ev, exclude=own)
-            raw = doc.text[sp.start:sp.end]
-            if loc_place is None:
-                if sp.source == "ner" and self.keep_unresolved and not sp.cands:
-                    places.append(PlaceMention(sp.start, sp.end, raw, None))
+            if self._building(doc, sp.start, sp.end):
+                resolved.append((sp, None))
                 continue
-            places.append(PlaceMention(sp.start, sp.end, raw, loc_place.location(raw)))
+            own = ev_of(sp) if sp.confident else None
+            resolved.append((sp, self._choose(doc, sp.start, sp.end, sp.cands, ev, exclude=own)))
+        places: list[PlaceMention] = []
+        for sp, best in resolved:
+            raw = doc.text[sp.start:sp.end]
+            if best is not None:
+                places.append(PlaceMention(sp.start, sp.end, raw, best.location(raw)))
+            elif self._building(doc, sp.start, sp.end):
+                loc = self._contained(doc, sp.start, sp.end, resolved) or self._country_only(raw, ev)
+                if loc is not None or self.keep_unresolved:
+                    places.append(PlaceMention(sp.start, sp.end, raw, loc))
+            elif sp.source == "ner" and self.keep_unresolved and not sp.cands and \
+                    _prev_word(doc.text, sp.start) in self.preps:
+                places.append(PlaceMention(sp.start, sp.end, raw, self._country_only(raw, ev)))
         doc.places = places
         return doc
 
@@ -86,13 +101,72 @@ class Geoparser:
         """Resolve the span doc.text[start:end] as a place, in the context of the whole document."""
         spans = self._detect(doc)
         ev = self._evidence(doc, spans)
+        raw = doc.text[start:end]
+        if self._building(doc, start, end):
+            resolved = [(sp, sp.best) for sp in spans if not self._building(doc, sp.start, sp.end)]
+            return self._contained(doc, start, end, resolved) or self._country_only(raw, ev)
         own = None
         for sp in spans:
             if sp.start == start and sp.end == end and sp.confident:
                 own = ev_of(sp)
-        cands = self._candidates(doc.text[start:end])
+        cands = self._candidates(raw)
         best = self._choose(doc, start, end, cands, ev, exclude=own)
-        return best.location(doc.text[start:end]) if best else None
+        if best is None:
+            return self._country_only(raw, ev)
+        return best.location(raw)
+
+    def _country_only(self, raw: str, ev: Counter) -> Location | None:
+        """A place unknown to the gazetteer is placed in the country the document is mostly about
+        (at least half of the country evidence, from two pieces or more), without coordinates."""
+        total = sum(v for v in ev.values() if v > 0)
+        if total < 2:
+            return None
+        country, v = max(ev.items(), key=lambda kv: kv[1])
+        if v / total < 0.5:
+            return None
+        return Location(name=raw, country=country, precision=None, raw=raw)
+
+    # ------------------------------------------------------------------ buildings and streets
+
+    def _building(self, doc: Document, start: int, end: int) -> bool:
+        """A named building or street ("l'église Saint-Georges", "rue de la Loi")?"""
+        first = fold(doc.text[start:end].split(" ", 1)[0])
+        if first in self.building_nouns or first in self.feature_nouns:
+            return True
+        prev = _prev_word(doc.text, start)
+        if prev == "et":
+            # "l'église Saint-Pierre et Saint-Paul": the noun before the first conjunct
+            m = _CONJUNCT.search(doc.text[max(0, start - 80):start])
+            if m:
+                prev = fold(m.group(1).replace("’", "'").split("'")[-1])
+        return prev in self.building_nouns or prev in self.feature_nouns
+
+    def _contained(self, doc: Document, start: int, end: int, resolved) -> Location | None:
+        """A building or street gets the point of the town it is in: the nearest town named in its
+        sentence (after it first: "l'église Saint-Georges, située à Tanta"), else the document's most
+        named town. Natural features ("monts Mandara") are not located this way."""
+        first = fold(doc.text[start:end].split(" ", 1)[0])
+        if first in self.feature_nouns or _prev_word(doc.text, start) in self.feature_nouns:
+            return None
+        sent = doc.sentence_at(start)
+        s0, s1 = (sent.start, sent.end) if sent else (0, len(doc.text))
+        towns = [(sp, p) for sp, p in resolved if p is not None and p.kind == "city"]
+        after = [(sp.start - end, p) for sp, p in towns if s0 <= sp.start and sp.start >= end and sp.end <= s1]
+        before = [(start - sp.end, p) for sp, p in towns if sp.start >= s0 and sp.end <= start]
+        town = None
+        if after:
+            town = min(after, key=lambda x: x[0])[1]
+        elif before:
+            town = min(before, key=lambda x: x[0])[1]
+        elif towns:
+            counts = Counter(p.key for _, p in towns)
+            key = counts.most_common(1)[0][0]
+            town = next(p for _, p in towns if p.key == key)
+        if town is None:
+            return None
+        raw = doc.text[start:end]
+        return Location(name=f"{raw} ({town.name})", country=town.country, lat=town.lat, lon=town.lon,
+                        precision="city", admin1=town.admin1, feature_class="S", raw=raw)
 
     # ------------------------------------------------------------------ detection
 
@@ -151,7 +225,7 @@ class Geoparser:
                 if not cands and not doc.text[start:start + 1].isupper():
                     continue
                 ner_spans.append(_Span(start, end, "ner", e.label, cands))
-            elif cands and self._other_ok(doc.text[start:end], e.label, cands):
+            elif cands and self._other_ok(doc, start, end, e.label, cands):
                 ner_spans.append(_Span(start, end, "ner-other", e.label, cands))
         other_ents = [(e.start, e.end) for e in ents if e.label in OTHER_LABELS]
         for sp in scan:
@@ -170,18 +244,40 @@ class Geoparser:
                 continue
             spans.append(n)
             taken.append((n.start, n.end))
-        spans = [s for s in spans if not overlaps(s.start, s.end, blocked)]
+        # surnames of the persons of the document ("François Hollande" … "Hollande convoque")
+        surnames = {fold(e.text.split()[-1]) for e in doc.entities if e.label == "PER" and len(e.text.split()) > 1}
+        surnames |= {fold(a.name.split()[-1]) for a in doc.actors.values()
+                     if a.kind == "person" and len(a.name.split()) > 1}
+        spans = [s for s in spans if not overlaps(s.start, s.end, blocked)
+                 and not self._person_alias(doc, s.start, s.end)
+                 and fold(doc.text[s.start:s.end]) not in surnames]
         spans.sort(key=lambda s: s.start)
         return spans
 
-    def _other_ok(self, text: str, label: str, cands: list[tuple[Place, int]]) -> bool:
-        """A MISC/ORG/PER entity counts as a place only if its whole text is a well-known place name."""
+    def _person_alias(self, doc: Document, start: int, end: int) -> bool:
+        """True when the span is (part of) how the actors stage refers to a person with a different name
+        ("Hollande" for François Hollande)."""
+        text = fold(doc.text[start:end])
+        for m in doc.actor_mentions:
+            if m.start <= start and end <= m.end:
+                actor = doc.actors.get(m.actor_id)
+                if actor is not None and actor.kind == "person" and fold(actor.name) != text:
+                    return True
+        return False
+
+    def _other_ok(self, doc: Document, start: int, end: int, label: str, cands: list[tuple[Place, int]]) -> bool:
+        """A MISC/ORG/PER entity counts as a place if its whole text is a well-known place name, or a
+        place name introduced by a locative preposition ("avançant vers Tall Afar"); never when it
+        is the short form of a person's longer name ("Hollande" for François Hollande)."""
+        after_prep = _prev_word(doc.text, start) in self.preps
         for p, q in cands:
             if q < Q_NAME:
                 continue
+            if label == "PER" and p.kind == "country" and not after_prep:
+                continue
             if p.kind in ("country", "site") or (p.kind in ("admin1", "region") and p.curated):
                 return True
-            if p.kind == "city" and p.population >= 100_000:
+            if p.kind == "city" and (p.population >= 100_000 or after_prep):
                 return True
         return False
 
@@ -225,7 +321,7 @@ class Geoparser:
         if not content or not any(w[:1].isupper() for w in content):
             return False
         first = toks[0]
-        good = [(p, q) for p, q in cands if q >= Q_NAME]
+        good = [(p, q) for p, q in cands if q >= Q_NAME and (p.kind != "city" or p.population >= 15_000)]
         if not good:
             return False
         lower_first = not first.text[:1].isupper()
@@ -234,7 +330,7 @@ class Geoparser:
             return any(p.curated for p, _ in good)
         if len(content) == 1:
             # a single capitalised word: sentence-initial common words ("Nice", "Orange") need care
-            strong = [p for p, _ in good if p.kind != "city" or p.population >= 50_000 or p.capital]
+            strong = [p for p, _ in good if p.kind not in ("city", "admin2") or p.population >= 50_000 or p.capital]
             if not strong:
                 return False
             if first.is_sent_start and all(p.kind == "city" for p in strong) and first.pos_ not in ("PROPN",):
@@ -282,6 +378,9 @@ class Geoparser:
             cands = [(p, q) for p, q in cands if p.kind in ("country", "admin1", "region")]
         local = self._local_cues(doc, start, end)
         prep = _prev_word(doc.text, start)
+        before = doc.text[max(0, start - 20):start].replace("’", "'").split()
+        admin_before = len(before) >= 2 and before[-2].lower() in self.admin_nouns and fold(before[-1]) in (
+            "de", "d'", "du")
         total = sum(v for v in ev.values() if v > 0)
         scored = []
         for p, q in cands:
@@ -289,7 +388,9 @@ class Geoparser:
             if prep == "à":
                 s += 1.0 if p.kind in ("city", "site") else -1.0
             elif prep in ("en", "au", "aux"):
-                s += 1.0 if p.kind in ("country", "admin1", "region") else 0.0
+                s += 1.0 if p.kind in ("country", "admin1", "admin2", "region") else 0.0
+            if admin_before:
+                s += 1.5 if p.kind in ("admin1", "admin2") else 0.0
             if p.country:
                 if total > 0:
                     share = max(ev.get(p.country, 0.0), 0.0) / total
@@ -313,6 +414,11 @@ class Geoparser:
             if c:
                 out[c] = out.get(c, 0.0) + 2.0
         after = doc.text[end:end + 60]
+        nxt = after.replace("’", "'").split()
+        if nxt:
+            c = self.gaz.adjectives.get(fold(nxt[0].strip(",;:().")))
+            if c:
+                out[c] = out.get(c, 0.0) + 2.0
         stripped = after.lstrip()
         if stripped[:1] in (",", "("):
             rest = stripped[1:].lstrip()
@@ -341,6 +447,8 @@ def _base(p: Place, q: int) -> float:
         s = 2.6
     elif p.kind in ("admin1", "region") and p.curated:
         s = 2.2
+    elif p.kind == "admin2":
+        s = 1.6
     elif p.kind in ("admin1", "region"):
         s = 1.3
     else:
@@ -369,8 +477,14 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _prev_word(text: str, start: int) -> str:
-    before = text[max(0, start - 12):start].replace("’", "'")
+    """The word just before `start`, folded, without punctuation or elided article ("(l'église" → "eglise")."""
+    before = text[max(0, start - 30):start].replace("’", "'")
     if before.endswith("'"):
         return fold(before[-2:])  # l', d'
     words = before.split()
-    return fold(words[-1]) if words else ""
+    if not words:
+        return ""
+    w = words[-1].strip("()[]«»\",;:")
+    if "'" in w[:-1]:
+        w = w.split("'", 1)[1]
+    return fold(w)
