@@ -20,6 +20,7 @@ SCORERS: dict[str, str] = {
     "boilerplate": "veille.evaluate.boilerplate:score",
     "actors": "veille.evaluate.actors:score",
     "events": "veille.evaluate.events:score",
+    "geo": "veille.evaluate.geo:score",
     "timex": "veille.evaluate.timex:score", "timeml": "veille.evaluate.timeml:score",
 }
 
