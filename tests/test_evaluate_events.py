@@ -75,6 +75,7 @@ def test_perfect_predictions():
     assert m["actors_f1"] == 1.0
     assert m["factuality_accuracy"] == 1.0
     assert m["non_asserted_as_asserted"] == 0.0
+    assert m["non_asserted_kept"] == 1.0
     assert m["location_accuracy"] == 1.0
     assert m["quote_recall"] == 1.0 and m["quote_precision"] == 1.0
     assert m["quote_speaker_accuracy"] == 1.0
@@ -100,6 +101,7 @@ def test_type_actor_and_factuality_errors():
     assert m["actors_lenient_f1"] == 0.2857
     assert m["factuality_accuracy"] == 0.6667
     assert m["non_asserted_as_asserted"] == 1.0
+    assert m["non_asserted_kept"] == 0.0
     assert m["location_accuracy"] == 0.0  # gold has a location, prediction none
     assert m["quote_recall"] == 0.0 and m["quote_speaker_recall"] == 0.0
     assert tally.per_type["ASSAULT"].fp == 1
@@ -142,12 +144,20 @@ def test_quote_matching_and_speakers():
     assert tally.speaker_errors == ["a1: gold 'Dmitri Peskov' / predicted 'Vladimir Poutine'"]
 
 
+def test_speaker_aliases():
+    art = gold_article()
+    art["quotes"][0]["speaker"] = {"name": "Kremlin", "aliases": ["Russie"]}
+    m, _ = score_predictions([art], {"a1": ([], [quote(25, 51, "Russie"), quote(53, 75, "Corée du Sud")])})
+    assert m["quote_speaker_accuracy"] == 0.5
+
+
 def test_names_match():
     assert _names_match("Poutine", "Vladimir Poutine")
     assert _names_match("le Kremlin", "Kremlin")
     assert _names_match("Ministère de l’Intérieur", "ministère de l'Intérieur")
     assert not _names_match("Kim", "Kimberley")
     assert not _names_match(None, "Kremlin")
+    assert _names_match("leur direction", "direction de France 24")
 
 
 def test_load_gold_checks_offsets(tmp_path):

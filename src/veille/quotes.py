@@ -598,19 +598,8 @@ class _Reader:
         if low in SUBJECT_PRONOUNS:
             return self.resolve_pronoun(subj.idx)
         if low in ("qui", "lequel", "laquelle"):
-            head = subj.head
-            if not (head.dep_.startswith("acl") and head.head is not head):
-                return None
-            ante = head.head
-            # "Bernard Bonnet, le successeur de Claude Erignac, qui …": climb out of "de X"
-            # complements and appositions to the name the relative clause describes
-            for _ in range(3):
-                if ante.dep_ in ("nmod", "appos") and ante.head is not ante \
-                        and ante.head.pos_ in ("NOUN", "PROPN"):
-                    ante = ante.head
-                else:
-                    break
-            return self.speaker_from_subject(ante, need_actor=need_actor)
+            spans = self.relative_antecedent(subj)
+            return self.speaker_from_spans(spans, need_actor=need_actor) if spans else None
         if subj.pos_ == "PRON" and low in ("on", "je", "j'", "j’", "nous", "vous", "tu", "ce", "c'", "cela", "ça"):
             return None
         # the subject phrase up to its first comma, then a name in apposition if any
@@ -640,6 +629,26 @@ class _Reader:
             spans.insert(0, appos)
         return self.speaker_from_spans(spans, need_actor=need_actor)
 
+    def relative_antecedent(self, qui) -> list[tuple[int, int]]:
+        """The phrase before "(,) qui", and a name in apposition before it:
+        "Bernard Bonnet, le successeur de Claude Erignac, qui …" -> [Bernard Bonnet, le successeur …]."""
+        sdoc = self.sdoc
+        j = qui.i - 1
+        if j >= 0 and sdoc[j].text == ",":
+            j -= 1
+        end = j
+        while j >= 0 and (sdoc[j].lower_ in NP_LINKS or sdoc[j].pos_ in ("DET", "NOUN", "PROPN", "ADJ", "NUM")):
+            j -= 1
+        if end <= j:
+            return []
+        spans = [(sdoc[j + 1].idx, sdoc[end].idx + len(sdoc[end]))]
+        if j >= 1 and sdoc[j].text == "," and sdoc[j - 1].pos_ == "PROPN":
+            k = j - 1
+            while k > 0 and sdoc[k - 1].pos_ == "PROPN":
+                k -= 1
+            spans.insert(0, (sdoc[k].idx, sdoc[j - 1].idx + len(sdoc[j - 1])))
+        return spans
+
     def speaker_from_spans(self, spans: list[tuple[int, int]], *, need_actor: bool = False) -> ActorRef | None:
         """The best speaker among candidate spans: a person actor, any actor, an entity, the phrase."""
         spans = [self._through_document(s, e) for s, e in spans]
@@ -647,21 +656,22 @@ class _Reader:
         if not spans:
             return None
         actors: list[Actor] = []
-        if self.ex._actor_at is not None:
-            for s, e in spans:
-                a = self.ex._actor_at(self.doc, s, e)
-                if a is not None:
-                    actors.append(a)
-        for a in actors:
-            if a.kind == "person":
-                return a.ref()
-        for label in ("PER",) if actors else ("PER", "ORG"):
-            for s, e in spans:
-                for ent in self.doc.entities:
-                    if ent.label == label and ent.start < e and s < ent.end:
-                        return ActorRef(name=_untitled(ent.text))
+        # a named person first, in candidate order (a name in apposition comes first)
+        for s, e in spans:
+            a = self.ex._actor_at(self.doc, s, e) if self.ex._actor_at is not None else None
+            if a is not None:
+                actors.append(a)
+                if a.kind == "person":
+                    return a.ref()
+            for ent in self.doc.entities:
+                if ent.label == "PER" and ent.start < e and s < ent.end:
+                    return ActorRef(name=_untitled(ent.text))
         if actors:
             return actors[0].ref()
+        for s, e in spans:
+            for ent in self.doc.entities:
+                if ent.label == "ORG" and ent.start < e and s < ent.end:
+                    return ActorRef(name=_untitled(ent.text))
         s, e = spans[-1]
         head = self._head_noun(s, e)
         if need_actor and self._head_kind(s, e) != "speaker" and (head is None or head.pos_ != "PROPN"):

@@ -163,6 +163,7 @@ class _Tally:
     fact_total: int = 0
     fact_correct: int = 0
     non_asserted_as_asserted: int = 0
+    non_asserted_pairs: int = 0
     loc_total: int = 0
     loc_correct: int = 0
     confusion: Counter = field(default_factory=Counter)  # (gold factuality, predicted) over pairs
@@ -231,8 +232,10 @@ def _score_sentence(tally: _Tally, gold: list[dict], pred: list[EventMention]) -
         tally.confusion[(g["factuality"], p.factuality)] += 1
         if p.factuality == g["factuality"]:
             tally.fact_correct += 1
-        if g["factuality"] in NON_ASSERTED and p.factuality == "asserted":
-            tally.non_asserted_as_asserted += 1
+        if g["factuality"] in NON_ASSERTED:
+            tally.non_asserted_pairs += 1
+            if p.factuality == "asserted":
+                tally.non_asserted_as_asserted += 1
         if g.get("location"):
             tally.loc_total += 1
             tally.loc_correct += _location_ok(g["location"], p.location)
@@ -310,6 +313,9 @@ def _metrics(t: _Tally) -> dict[str, float]:
             out[f"{prefix}_{k}"] = v
     out["factuality_accuracy"] = round(t.fact_correct / t.fact_total, 4) if t.fact_total else 0.0
     out["non_asserted_as_asserted"] = float(t.non_asserted_as_asserted)
+    # the same as a share, higher is better (a floor can be pinned on it): 1.0 when none slipped
+    out["non_asserted_kept"] = round(1 - t.non_asserted_as_asserted / t.non_asserted_pairs, 4) \
+        if t.non_asserted_pairs else 1.0
     out["location_accuracy"] = round(t.loc_correct / t.loc_total, 4) if t.loc_total else 0.0
     out["quote_precision"] = round(t.q_matched / t.q_pred, 4) if t.q_pred else 0.0
     out["quote_recall"] = round(t.q_matched / t.q_gold, 4) if t.q_gold else 0.0
