@@ -281,7 +281,8 @@ class EventExtractor:
         verbs: list[_Candidate] = []
         nouns: list[Token] = []
         for tok in span:
-            if tok.pos_ in _VERBAL or (tok.pos_ == "ADJ" and "Part" in tok.morph.get("VerbForm")):
+            if tok.pos_ in _VERBAL or (tok.pos_ == "ADJ" and "Part" in tok.morph.get("VerbForm")) \
+                    or _mistagged_participle(tok):
                 rules = lex.verbs.get(lem(tok)) or lex.verbs.get(_verb_lemma_guess(tok))
                 if rules:
                     for rule in rules:
@@ -342,7 +343,10 @@ class EventExtractor:
         if kind == "xcomp":
             return any(c.dep_ == "xcomp" for c in tok.children), None
         if kind == "prep":
-            for c in _prep_dependents(tok):
+            pool = _prep_dependents(tok)
+            for o in _objects(tok):  # "tirer deux missiles sur Séoul": attached to the object
+                pool.extend(c for c in o.children if c.dep_ in ("nmod", "obl", "obl:arg"))
+            for c in pool:
                 p = prep_of(c)
                 if p is not None and (p in values or p.split()[0] in values):
                     return True, None
@@ -383,7 +387,7 @@ class EventExtractor:
         if head.i == noun.i or head.pos_ not in _VERBAL:
             return None
         rules: list[SupportVerb] = self.lexicon.support.get(lem(head), [])
-        role_obj = noun.dep_ in ("obj", "obl:arg", "nsubj:pass")
+        role_obj = noun.dep_ in ("obj", "obl:arg", "nsubj:pass", "dep")
         role_subj = noun.dep_ == "nsubj"
         for sv in rules:
             if (role_obj and sv.as_object) or (role_subj and sv.as_subject):
@@ -461,8 +465,7 @@ class EventExtractor:
         reading = self.factuality.read(tok, anchor, span, governor=governor)
         claimed_by = self._claimant(reading, actors)
 
-        actors.begin(location.country if location else None, claimed_by, {tok.i, *(
-            [cand.theme.i] if cand.theme is not None else [])})
+        actors.begin(location.country if location else None, claimed_by, {tok.i})
         try:
             source, target = self._arguments(tok, rule, cand, actors)
         finally:
@@ -691,12 +694,13 @@ def _objects(tok: Token) -> list[Token]:
     """Direct objects (passive subjects; the head noun of a participle: 'les armes livrées')."""
     passive = is_passive(tok)
     out = [c for c in tok.children if c.dep_ == ("nsubj:pass" if passive else "obj")]
-    if not passive:  # "ne livrerons jamais d'armes": partitive object parsed as de-oblique
-        out += [c for c in tok.children if c.dep_ == "obl:arg" and prep_of(c) == "de" and c.i > tok.i]
     if tok.dep_ == "acl" and "Part" in tok.morph.get("VerbForm") and tok.head.pos_ in _NOMINAL:
         out.append(tok.head)
-    if not out:  # "appelé Moscou à respecter…": the object parsed as a nominal xcomp
-        out = [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in _NOMINAL]
+    if not out:  # "appelé Moscou à respecter…", "menace Séoul de…": the object parsed as xcomp / dep
+        out = [c for c in tok.children if c.dep_ in ("xcomp", "dep") and c.pos_ in _NOMINAL and c.i > tok.i
+               and prep_of(c) is None]
+    if not passive and not out:  # "ne livrerons jamais d'armes": partitive object parsed as de-oblique
+        out = [c for c in tok.children if c.dep_ == "obl:arg" and prep_of(c) == "de" and c.i > tok.i]
     return out
 
 
@@ -739,10 +743,21 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
     return []
 
 
+def _mistagged_participle(tok: Token) -> bool:
+    """A participle tagged as a noun/adjective: "Poutine a téléphoné(NOUN) à Kim"."""
+    return tok.pos_ in ("NOUN", "ADJ") and any(c.dep_.startswith("aux") for c in tok.children)
+
+
 def _verb_lemma_guess(tok: Token) -> str:
-    """The infinitive when the lemmatiser left a conjugated form ("reproche" -> "reprocher")."""
+    """The infinitive when the lemmatiser left a conjugated form ("reproche" -> "reprocher",
+    "téléphoné" -> "téléphoner")."""
+    form = fold(tok.text)
+    for end, inf in (("ees", "er"), ("ee", "er"), ("es", "er"), ("e", "er")):
+        if tok.pos_ in ("NOUN", "ADJ") and form.endswith(end) and len(form) > len(end) + 2:
+            if form[-len(end) - 1:].startswith("e") or end.startswith("e"):
+                return form[: -len(end)] + inf
     lemma = lem(tok)
-    if lemma.endswith("e") and not lemma.endswith(("re", "ie")):
+    if lemma.endswith("e"):
         return lemma + "r"
     return lemma
 

