@@ -317,3 +317,17 @@ def test_clean_sample_corpus_short_quote_sentence_kept(sample_docs):
     doc = sample_docs["15-sahel-depeches.jsonl:1"]
     assert doc.text.split("\n")[1].startswith("« Le bilan est lourd.")
     assert doc.byline == "Moussa Hamani"
+
+
+def test_clean_page_date_line_gives_published_when_no_metadata(cleaner):
+    page = "\n".join(["Mis à jour le 14/09/2023 à 10h00", "Publié le 13 septembre 2023 à 08h12", BODY[0], BODY[1]])
+    doc = clean(cleaner, page)
+    assert (doc.published.value, doc.published.precision, doc.published.method) == ("2023-09-13", "day", "metadata")
+    assert reasons(doc) == {"Mis à jour le 14/09/2023 à 10h00": "pattern:date-meta",
+                            "Publié le 13 septembre 2023 à 08h12": "pattern:date-meta"}
+
+
+def test_clean_page_date_line_never_overrides_metadata(cleaner):
+    doc = clean(cleaner, "\n".join(["12/09/2023 09:41", BODY[0]]), published="2023-09-11")
+    assert doc.published.value == "2023-09-11"
+    assert clean(cleaner, "\n".join([BODY[0], BODY[1]])).published.value is None

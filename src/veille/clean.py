@@ -17,6 +17,10 @@ is lost. Every removed line carries a stable reason code ("pattern:share",
 "feature:short-nonsentence", "repeated-title", "trailing-teasers", "social-embed", …).
 The language of the kept body is identified once per document with `langid`.
 
+A page's own date line ("Publié le 12/09/2023 à 09h41", "September 13, 2023") is furniture, but
+when the document has no metadata date the first such line in the page gives `doc.published`
+(method "metadata": it is the page's publication stamp, not a date read in the article text).
+
 Text already extracted from HTML by trafilatura (`RawDocument.is_html_extract`) is only
 touched by the high-precision lexicon rules, never by the feature model.
 """
@@ -29,7 +33,7 @@ from dataclasses import dataclass, field
 
 from .config import Settings
 from .errors import ConfigError, EmptyInputError
-from .models import Document, RemovedLine, fold
+from .models import Document, Published, RemovedLine, fold
 from .pipeline import article_id_for
 from .resources import read_tsv
 
@@ -46,6 +50,14 @@ _FINAL = frozenset(".!?…»\"”;")
 #: A prose paragraph ends with a full stop, not a question mark (headlines often do) nor a bare quote.
 _PROSE_END = re.compile(r"[.!…](?:\s?[»\"”)])?$")
 _NAME = re.compile(r"^[A-ZÉÈÀÂÎÔ][\w'’.-]{1,25}(?: (?:[A-ZÉÈÀÂÎÔ][\w'’.-]{1,25}|de|du|van|von|da|le|la)){1,3}$")
+_MONTHS = {m: i for i, m in enumerate(
+    ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+     "novembre", "decembre"), 1)} | {m: i for i, m in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"), 1)}
+_DATE_NUM = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
+_DATE_FR = re.compile(r"\b(\d{1,2})(?:er)? ([a-z]{3,9}) (\d{4})\b")
+_DATE_EN = re.compile(r"\b([a-z]{3,9}) (\d{1,2}),? (\d{4})\b")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
@@ -175,9 +187,37 @@ class Cleaner:
                 stage=self.name, document=doc.source_path)
         doc.text = "\n".join(body)
         doc.removed_lines = removed
+        if not doc.published.value:
+            stamp = self.page_date(lines)
+            if stamp:
+                doc.published = Published(stamp, "day", "metadata")
         doc.article_id = article_id_for(doc.text)
         doc.language = self.identify_language(doc.text, fallback=doc.language)
         return doc
+
+    @staticmethod
+    def page_date(lines: list[Line]) -> str | None:
+        """ISO day of the page's publication line among the removed date lines, if any.
+
+        "Publié le …" and bare date lines win over "Mis à jour le …" (an update is not the article date).
+        """
+        found: list[tuple[int, str]] = []
+        for ln in lines:
+            if not ln.removed or ln.reason != "pattern:date-meta":
+                continue
+            text = ln.folded
+            iso = None
+            if m := _DATE_NUM.search(text):
+                d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+                iso = f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+            elif (m := _DATE_FR.search(text)) and m.group(2) in _MONTHS:
+                iso = f"{int(m.group(3)):04d}-{_MONTHS[m.group(2)]:02d}-{int(m.group(1)):02d}"
+            elif (m := _DATE_EN.search(text)) and m.group(1) in _MONTHS:
+                iso = f"{int(m.group(3)):04d}-{_MONTHS[m.group(1)]:02d}-{int(m.group(2)):02d}"
+            if iso:
+                update = bool(re.match(r"(?:mis|mise|maj|modifi|actualis|updated|page|article|derniere)", text))
+                found.append((1 if update else 0, iso))
+        return min(found, key=lambda x: x[0])[1] if found else None
 
     def _inline_credit(self, text: str) -> str | None:
         """A wire credit inside a byline line ("Par Jean Dupont, avec AFP" -> "AFP")."""
