@@ -3,6 +3,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from veille.clean import MAX_MATCH_CHARS, Cleaner, Lexicon
 from veille.errors import EmptyInputError
@@ -331,3 +333,17 @@ def test_clean_page_date_line_never_overrides_metadata(cleaner):
     doc = clean(cleaner, "\n".join(["12/09/2023 09:41", BODY[0]]), published="2023-09-11")
     assert doc.published.value == "2023-09-11"
     assert clean(cleaner, "\n".join([BODY[0], BODY[1]])).published.value is None
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=120), max_size=25))
+def test_clean_never_loses_a_line(cleaner, lines):
+    text = "\n".join(lines)
+    try:
+        doc = clean(cleaner, text)
+    except EmptyInputError:
+        assert all(ln.removed for ln in cleaner.classify(text))
+        return
+    kept = doc.text.split("\n")
+    assert all(line.strip() for line in kept)
+    assert len(kept) + len(doc.removed_lines) == len(cleaner.classify(text))
