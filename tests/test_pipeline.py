@@ -1,0 +1,81 @@
+"""The pipeline: stage order, error policy, time budget, rejection of empty pages."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from veille.config import STAGE_FACTORIES, Settings
+from veille.errors import ConfigError, EmptyInputError, StageError
+from veille.models import Document, RawDocument
+from veille.pipeline import Pipeline, article_id_for
+
+
+class Slow:
+    name = "slow"
+
+    def __init__(self, settings=None):
+        pass
+
+    def __call__(self, doc: Document) -> Document:
+        time.sleep(60)
+        return doc
+
+
+class Broken:
+    name = "broken"
+
+    def __init__(self, settings=None):
+        pass
+
+    def __call__(self, doc: Document) -> Document:
+        raise ValueError("boom")
+
+
+@pytest.fixture()
+def extra_stages(monkeypatch):
+    monkeypatch.setitem(STAGE_FACTORIES, "slow", f"{__name__}:Slow")
+    monkeypatch.setitem(STAGE_FACTORIES, "broken", f"{__name__}:Broken")
+
+
+def test_pipeline_unknown_stage_is_a_config_error():
+    with pytest.raises(ConfigError, match=r"\[E300\] unknown stage"):
+        Pipeline(stages=["clean", "nope"])
+
+
+def test_pipeline_time_budget_cuts_a_slow_stage_and_goes_on(extra_stages):
+    pipe = Pipeline(Settings(stage_timeout_s=0.2), stages=["slow", "clean"])
+    doc = pipe.run_text("Le Mali a annoncé lundi son retrait de la Cédéao.")  # would sleep 60 s otherwise
+    assert doc.stage_errors and doc.stage_errors[0].startswith("[E201] stage exceeded its 0.2s budget")
+    assert doc.language == "fr"  # the next stage still ran
+
+
+def test_pipeline_failure_drops_only_that_layer_or_raises_by_policy(extra_stages):
+    doc = Pipeline(stages=["broken", "clean"]).run_text("Le Mali a annoncé son retrait de la Cédéao.")
+    assert len(doc.stage_errors) == 1
+    assert doc.stage_errors[0].startswith("[E200] ValueError: boom (stage=broken, doc=art_")
+    with pytest.raises(ValueError):
+        Pipeline(Settings(on_error="raise"), stages=["broken"]).run_text("Texte.")
+    assert issubclass(StageError, Exception)
+
+
+def test_pipeline_rejects_a_page_of_pure_furniture():
+    pipe = Pipeline(stages=["clean"])
+    with pytest.raises(EmptyInputError):
+        pipe.run_document(RawDocument("p.txt", "Partager sur Facebook\nLaisser un commentaire\n"))
+
+
+def test_pipeline_article_id_is_a_content_hash_of_the_cleaned_body():
+    pipe = Pipeline(stages=["clean"])
+    a = pipe.run_text("Accueil / Monde\nLe Mali a annoncé son retrait de la Cédéao, a indiqué la junte.\n"
+                      "Partager sur Facebook")
+    b = pipe.run_text("Le Mali a annoncé son retrait de la Cédéao, a indiqué la junte.")
+    assert a.article_id == b.article_id == article_id_for(a.text)
+
+
+def test_pipeline_dct_overrides_the_page_date():
+    doc = Pipeline(stages=["clean", "nlp", "timex"]).run_text(
+        "Publié le 2 janvier 2020.\nLe Mali a annoncé hier son retrait de la Cédéao.", dct="2024-01-29")
+    assert (doc.published.value, doc.published.method) == ("2024-01-29", "metadata")
+    assert any(t.date == "2024-01-28" for t in doc.timexes)
