@@ -86,6 +86,7 @@ ACTOR_VERBS = frozenset({"accuser", "soutenir", "sanctionner", "exhorter", "appe
                          "menacer", "avertir", "remercier", "feliciter", "blamer", "inviter", "presser",
                          "denoncer", "convaincre", "rassurer", "aider", "armer", "defier", "pousser", "sommer",
                          "mettre", "imiter", "suivre", "tenir", "juger", "rendre", "exclure", "isoler"})
+NATIONAL_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "COP"})
 HEAD_ROLES = frozenset({"head of state", "leader", "supreme leader"})
 ROLE_FAMILY = {
     "leader": ("head of state", "supreme leader", "head of government", "leader"),
@@ -488,8 +489,8 @@ class _DocReader:
                 i += 1
                 continue
             m = self._match_role(i, blocked)
-            if m is None:
-                i += 1
+            if m is None or (self.toks[i].pos_ == "ADJ" and i > 0 and self.toks[i - 1].pos_ == "NOUN"):
+                i += 1  # "l'intérêt général" is no general
                 continue
             end, row, dems = m
             info = self._role_info(i, end, row, dems)
@@ -722,6 +723,9 @@ class _DocReader:
         k = "known:" + name
         if k not in self.clusters:
             row = self.res.persons[name]
+            if self.date and ((row["from"] and row["from"] > self.date) or (row["to"] and row["to"] < self.date)):
+                # the table's role is not this article's ("Emmanuel Macron, ministre de l'Économie" in 2016)
+                row = dict(row, role="", org="")
             self.clusters[k] = _Cluster("person", name, row["country"] or None, row["sector"] or None,
                                         row["role"] or None, row["org"] or None, row["wikidata"] or None,
                                         known=True, name_keys={_name_key(name)},
@@ -1062,8 +1066,14 @@ class _DocReader:
     def _apply_role(self, cl: _Cluster, info: _RoleInfo, s: int) -> None:
         self._counterpart(info, s)
         self._fill_country(info, s)
-        if cl.known:
+        if cl.known and cl.role:
             return
+        if cl.known:  # a well-known person whose table role does not hold at this date
+            cl.role = info.role
+            cl.sector = info.sector or cl.sector
+            return
+        if not (info.country or info.org_country or info.org or cl.country) and info.sector in NATIONAL_SECTORS:
+            info.country = self._dominant_country()
         cl.role = cl.role or info.role
         cl.country = cl.country or info.country or info.org_country
         if info.org and not cl.org:
@@ -1110,7 +1120,8 @@ class _DocReader:
         for k, cl in ([] if info.opaque else self.clusters.items()):
             if cl.kind != "person" or not cl.role or cl.former:
                 continue
-            if cl.role not in family and not (role == "leader" and cl.role in HEAD_ROLES):
+            if cl.role not in family and not (role == "leader" and cl.role in HEAD_ROLES) \
+                    and not (role == "minister" and cl.role.endswith("minister")):
                 continue
             if country and cl.country != country:
                 continue
