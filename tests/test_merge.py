@@ -266,3 +266,39 @@ def test_merge_clusters_never_chain_different_days():
 
     clusters = cluster(views, MergeConfig(date_tolerance_days=0))
     assert sorted(len(c) for c in clusters) == [1, 2]
+
+
+def _two_reports(date_b: str, location_b: Location | None = VOSTOCHNY, mode_b: str | None = None,
+                 mode_a: str | None = None):
+    a = make_doc("r1", "Kim Jong-un a rencontré Vladimir Poutine mercredi.", "2023-09-14", "Le Quotidien")
+    mention(a, "rencontré", "CONSULT", source=[KIM], target=[PUTIN], date="2023-09-13", location=VOSTOCHNY,
+            mode=mode_a)
+    b = make_doc("r2", "Vladimir Poutine a reçu Kim Jong-un jeudi.", "2023-09-15", "La Gazette")
+    mention(b, "reçu", "CONSULT", source=[PUTIN], target=[KIM], date=date_b, location=location_b, mode=mode_b)
+    store = open_store(":memory:")
+    for d in (a, b):
+        store.add_document(d)
+    Merger(Settings()).run(store)
+    return store, list(store.iter_events())
+
+
+def test_merge_date_contradiction_one_day_apart_same_place():
+    store, events = _two_reports("2023-09-14")
+    assert len(events) == 1
+    assert [(c.field, c.values) for c in events[0].contradictions] == [("date", ["2023-09-13", "2023-09-14"])]
+    store.close()
+
+
+def test_merge_keeps_apart_distant_days_and_phone_calls():
+    store, events = _two_reports("2023-09-16")
+    assert len(events) == 2
+    store.close()
+    store, events = _two_reports("2023-09-13", None, "phone", "visit")
+    assert len(events) == 2  # a phone call is not the visit
+    store.close()
+    store, events = _two_reports("2023-09-13", None, "phone")
+    assert len(events) == 1  # an unspecified CONSULT may be the call
+    store.close()
+    store, events = _two_reports("2023-09-14", None)
+    assert len(events) == 2  # a day apart without the same place: two meetings
+    store.close()

@@ -21,6 +21,7 @@ SCORERS: dict[str, str] = {
     "actors": "veille.evaluate.actors:score",
     "events": "veille.evaluate.events:score",
     "geo": "veille.evaluate.geo:score",
+    "merge": "veille.evaluate.merge:score",
     "timex": "veille.evaluate.timex:score", "timeml": "veille.evaluate.timeml:score",
 }
 

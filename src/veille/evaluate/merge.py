@@ -208,21 +208,22 @@ def score_gold_mentions(folder: Path, gold: dict, settings: Settings) -> dict[st
         out = {"b3_precision": res["precision"], "b3_recall": res["recall"], "b3_f1": res["f1"]}
         out.update(_date_scores(gold, stored))
         out.update(_story_scores(gold, stored, store))
-        out["unflagged_denials"] = float(_unflagged_denials(store))
+        out["denials_flagged"] = _denials_flagged(store)
     finally:
         store.close()
     return {f"{k}_gold_mentions": v for k, v in out.items()}
 
 
-def _unflagged_denials(store) -> int:
-    """Events that hold an affirmative and a negated mention without a factuality contradiction."""
-    n = 0
+def _denials_flagged(store) -> float:
+    """Share of events holding an affirmative and a negated mention that carry a factuality
+    contradiction (1.0 when there is none: a denial is never merged silently)."""
+    mixed = flagged = 0
     for e in store.iter_events():
         facts = {m.factuality for m in store.mentions_of_event(e.event_id)}
-        if "negated" in facts and facts - {"negated", "hypothetical"} and \
-                not any(c.field == "factuality" for c in e.contradictions):
-            n += 1
-    return n
+        if "negated" in facts and facts - {"negated", "hypothetical"}:
+            mixed += 1
+            flagged += any(c.field == "factuality" for c in e.contradictions)
+    return round(flagged / mixed, 4) if mixed else 1.0
 
 
 # --------------------------------------------------------------------------- pipeline mode

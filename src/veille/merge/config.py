@@ -20,7 +20,7 @@ class MergeConfig:
     conflict_sample: int = 64  # cluster-level checks compare at most this many members per side
     # stories
     story_window_days: int = 14
-    story_threshold: float = 0.3  # 0.6 * TF-IDF cosine + 0.4 * actor Jaccard
+    story_threshold: float = 0.25  # 0.6 * TF-IDF cosine + 0.4 * actor Jaccard
     follow_threshold: float = 0.25
     follow_max_gap_days: int = 730
     terms_per_article: int = 120

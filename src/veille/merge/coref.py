@@ -111,9 +111,12 @@ def link(a: MentionView, b: MentionView, cfg: MergeConfig) -> float | None:
     both_dated = a.interval is not None and b.interval is not None
     if not a.groups or not b.groups:
         # no actors on one side: only the same place on overlapping own dates (or the same article)
-        if rel not in ("same", "near") and not (a.m.article_id == b.m.article_id and rel != "far"):
+        same_mode = bool(a.m.mode) and a.m.mode == b.m.mode  # "demonstrate" in France / in Paris
+        if rel not in ("same", "near") and not (rel == "contains" and same_mode) \
+                and not (a.m.article_id == b.m.article_id and rel != "far"):
             return None
-        if not both_dated and a.m.article_id != b.m.article_id:
+        undated_article = a.window is None or b.window is None  # the cross-document dating case
+        if not both_dated and a.m.article_id != b.m.article_id and not undated_article:
             return None
         score = 0.6
     elif s == 0 and w == 0:
@@ -163,6 +166,8 @@ def block_keys(v: MentionView) -> list[tuple[str, str]]:
     keys = [(t, k) for k in sorted(v.strong | v.weak | {"c:" + c for c in v.countries})]
     if v.m.location is not None:
         keys.append((t, "loc:" + place_key(v.m.location)))
+        if v.m.location.country and v.m.location.country not in v.countries:
+            keys.append((t, "c:" + v.m.location.country))
     if not keys:
         keys.append((t, "none:" + v.m.article_id))
     return keys

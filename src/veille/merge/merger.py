@@ -60,10 +60,10 @@ class Merger:
         text = f"{doc.title or ''}\n{doc.text}"
         counts = Counter(m.actor_id for m in doc.actor_mentions)
         actors = {aid: a.name for aid, a in sorted(doc.actors.items())}
-        # actors that only events name (no actor layer): use the mentions' actor references
+        # resolved actors that only events name (no actor layer): use the mentions' actor references
         for m in doc.mentions:
             for a in (*m.source, *m.target):
-                key = a.actor_id or a.name
+                key = a.actor_id or a.wikidata
                 if key and key not in actors:
                     actors[key] = a.name
                     counts[key] += 1

@@ -2,9 +2,9 @@
 
 Two articles belong to one story when their dates are within `story_window_days` (or one is
 undated) and they report a shared event, or when `0.6 · cos(TF-IDF) + 0.4 · Jaccard(actors)`
-reaches `story_threshold`. Components of that graph (single link) are the stories. Candidate
-article pairs come from an inverted index over actor keys and each article's top terms, swept
-in date order, never from all pairs.
+(cosine alone when one has no actors) reaches `story_threshold`. Components of that graph
+(single link) are the stories. Candidate article pairs come from an inverted index over actor
+keys and each article's top terms, swept in date order, never from all pairs.
 
 A story that starts more than the window after an earlier one ends, with the same actors and
 vocabulary (`follow_threshold` on the same score over story centroids, ≥ 1 shared actor), gets
@@ -186,6 +186,8 @@ class StoryBuilder:
 
     def similarity(self, va: dict[str, float], vb: dict[str, float], pa: ArticleProfile,
                    pb: ArticleProfile) -> float:
+        if not pa.actors or not pb.actors:  # no actor layer to compare: vocabulary alone
+            return cosine(va, vb)
         return 0.6 * cosine(va, vb) + 0.4 * jaccard(pa.actors, pb.actors)
 
     def _article_day(self, info: ArticleInfo, events: Sequence[Event], event_articles) -> date | None:
