@@ -385,7 +385,7 @@ class Geoparser:
         scored = []
         for p, q in cands:
             s = _base(p, q)
-            if prep == "à":
+            if prep == "a":
                 s += 1.0 if p.kind in ("city", "site") else -1.0
             elif prep in ("en", "au", "aux"):
                 s += 1.0 if p.kind in ("country", "admin1", "admin2", "region") else 0.0
