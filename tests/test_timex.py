@@ -303,3 +303,29 @@ def test_clock_times(tagger):
 def test_bare_year_deep_in_body_is_not_the_article_year(tagger):
     doc = tag(tagger, "Diplomatie\n\n" + "Le ministre a parlé avec son homologue. " * 8 + "Un accord avait été signé en 2019.")
     assert doc.published == Published()
+
+
+def test_compound_numbers_and_clock_words(tagger):
+    doc = tag(tagger, "Moins de quarante cinq minutes après le départ, puis vingt et un jours, et quatre-vingt-dix ans.", "2012-05-22")
+    assert values(doc) == {"quarante cinq minutes": "PT45M", "vingt et un jours": "P21D", "quatre-vingt-dix ans": "P90Y"}
+    doc = tag(tagger, "Il est mort dans la nuit de vendredi à samedi à trois heures du matin.", "2012-06-16")
+    assert values(doc) == {"la nuit de vendredi à samedi": "2012-06-15TNI", "trois heures": "2012-06-16T03:00"}
+    doc = tag(tagger, "Le train part à cinq heures de l'après-midi.", "2012-06-16")
+    assert values(doc) == {"cinq heures": "2012-06-16T17:00"}
+
+
+def test_date_with_part_of_day_semester_and_event_relative(tagger):
+    doc = tag(tagger, "Jusqu'au mercredi 11 juillet au matin, au premier semestre 2012, à la veille du sommet.", "2012-07-06")
+    got = {t.text: (t.value, t.date, t.end_date) for t in doc.timexes}
+    assert got == {"mercredi 11 juillet au matin": ("2012-07-11TMO", "2012-07-11", None),
+                   "premier semestre 2012": ("2012-H1", "2012-01", "2012-06"),
+                   "la veille": ("XXXX-XX-XX", None, None)}
+
+
+def test_offsets_from_the_previous_date(tagger):
+    doc = tag(tagger, "Il est arrêté le 3 mars 2016. Trois jours plus tard, il est libéré. Il part deux ans après.",
+              "2018-01-10")
+    assert values(doc) == {"3 mars 2016": "2016-03-03", "Trois jours plus tard": "2016-03-06",
+                           "deux ans après": "2018"}
+    doc = tag(tagger, "Quelques jours après la victoire, il a payé.", "2017-03-19")
+    assert values(doc) == {"Quelques jours": "PXD"}

@@ -209,7 +209,12 @@ class TimexTagger:
         PART = f"(?:{_alt(self.parts)})"
         REL = f"(?:{_alt(self.reldays)})"
         UNIT = f"(?:{_alt(self.units)})"
-        NUMW = f"(?:{_alt(self.numbers)})"
+        tens = [f for f, v in self.numbers.items() if v in ("20", "30", "40", "50", "60")]
+        units = [f for f, v in self.numbers.items() if v.isdigit() and 1 <= int(v) <= 19]
+        UNITW = f"(?:{_alt(units)})"
+        COMPOUND = (rf"(?:(?:{_alt(tens)})(?:[- ]et[- ](?:un|une|onze)|[- ]{UNITW})"
+                    rf"|quatre-vingts?(?:-{UNITW})?)(?![\w-])")
+        NUMW = f"(?:{COMPOUND}|{_alt(self.numbers)})"
         NUM = rf"(?:\d{{1,4}}(?:[.,]\d{{1,2}})?|{NUMW})"
         ORD = f"(?:{_alt(self.ordinals)})"
         MOD = f"(?:{_alt(self.mods)})"
@@ -230,7 +235,8 @@ class TimexTagger:
                           rf"\s{{0,2}}(?:,|-|–|et{S}le|et|ou|au|a)\s{{0,3}}){{1,8}})"
                           rf"(?P<d2>{DAY}){S}(?P<m2>{MON})(?:{S}(?P<y2>{YEAR}))?{E}"),
             ("holiday", rf"{B}(?P<hol>{HOL})(?:{S}(?P<year>{YEAR}){NE})?{E}"),
-            ("date_full", rf"(?<![\w])(?:(?P<wd>{WD}),?{S})?(?P<day>{DAY}){S}(?P<mon>{MON})(?![\w-])(?:{S}(?P<year>{YEAR}){NE}|{S}(?P<rmod>{MOD}){E})?"),
+            ("date_full", rf"(?<![\w])(?:(?P<wd>{WD}),?{S})?(?P<day>{DAY}){S}(?P<mon>{MON})(?![\w-])(?:{S}(?P<year>{YEAR}){NE}|{S}(?P<rmod>{MOD}){E})?"
+                          rf"(?:{S}(?:au|dans{S}la|en){S}(?P<part>{PART}){E})?"),
             ("date_en", rf"{B}(?:(?P<wd>{WD_EN}),?{S})?(?P<mon>{MON_EN}){S}(?P<day>[0-3]?\d)(?:st|nd|rd|th)?{E}"
                         rf"(?:,?{S}(?P<year>{YEAR}){NE})?"),
             ("date_num", rf"(?P<day>[0-3]?\d)[/.](?P<mon>[01]?\d)[/.](?P<year>\d{{4}}|\d{{2}}){NE}"),
@@ -241,7 +247,9 @@ class TimexTagger:
                       rf"entre|et|ou|a partir d'|a partir de|d'ici|pour|ce mois d'|ce mois de|le mois d'|le mois de)"
                       rf"\s{{0,3}}|(?P<mod>debut|fin|mi|courant)(?:\s{{1,3}}|\s{{0,2}}-\s{{0,2}})(?:d'|de\s)?\s{{0,2}})"
                       rf"(?P<mon>{MON_FR})(?![\w-])(?:{S}(?P<rmod>{MOD}){E})?"),
-            ("quarter", rf"{B}(?:le{S})?(?P<ord>{ORD}){S}trimestre{S}(?:de{S}|d'\s{{0,2}})?(?P<year>{YEAR}){NE}"),
+            ("semester", rf"{B}(?P<ord>premier|1er|second|deuxieme){S}semestre{S}(?:de{S}|d'\s{{0,2}})?"
+                         rf"(?P<year>{YEAR}){NE}"),
+            ("quarter", rf"{B}(?P<ord>{ORD}){S}trimestre{S}(?:de{S}|d'\s{{0,2}})?(?P<year>{YEAR}){NE}"),
             ("season_year", rf"{B}(?P<season>{SEASON}){S}(?:de{S}|d'\s{{0,2}})?(?P<year>{YEAR}){NE}"),
             ("decade", rf"{B}(?:les{S})?annees{S}(?P<dec>\d{{2}}|1\d{{3}}|20\d{{2}}){NE}"),
             ("century", rf"{B}(?P<rom>[ivxl]{{1,7}})\s?(?:e|eme|ieme){S}siecle{E}"),
@@ -251,7 +259,8 @@ class TimexTagger:
             ("period_edge", rf"{B}(?:(?:la|le|en|au){S})?(?P<pos>fin|debut|milieu){S}(?:de{S}l'|de{S}la{S}|du{S}|d'|de{S})"
                             rf"(?P<unit>annee|mois|semaine){E}(?:{S}(?P<mod>{MOD}){E})?(?!{S}(?:de{S}|d'|\d))"),
             ("midday", rf"{B}la{S}mi-journee{E}"),
-            ("anaphoric", rf"{B}(?:la{S}(?P<veille>veille)|le{S}(?P<lendemain>lendemain))(?:{S}(?:au{S})?(?P<part>{PART}))?{E}"),
+            ("anaphoric", rf"{B}(?:la{S}(?P<veille>veille)|le{S}(?P<lendemain>lendemain))(?:{S}(?:au{S})?(?P<part>{PART}))?{E}"
+                          rf"(?:(?={S}(?:de|du|des|d')(?![\w-]))(?P<of>))?"),
             ("night_span", rf"{B}la{S}nuit{S}(?:de|du){S}(?P<wd>{WD}){S}(?:a|au){S}(?P<wd2>{WD}){E}"),
             ("weekday_day", rf"{B}(?P<wd>{WD}){S}(?P<day>1\s?er|[0-3]?\d){NE}(?!\s{{0,3}}(?:{MON}|\d|h\b|heures?\b|%|[.,]\d))"),
             ("weekday", rf"{B}(?:(?P<this>ce){S})?(?P<wd>{WD}){E}(?:{S}(?P<mod>{MOD}){E})?(?:{S}(?:au{S})?(?P<part>{PART}){E})?"
@@ -280,11 +289,15 @@ class TimexTagger:
         # span group for rules whose span is narrower than the match (context words excluded)
         self.list_item = re.compile(
             rf"(?P<d1>{DAY})(?:{S}(?P<m1>{MON}))?(?:{S}(?P<y1>{YEAR}))?\s{{0,2}}(?P<sep>,|-|–|et{S}le|et|ou|au|a)\s{{0,3}}")
+        self.clock_before = re.compile(r"(?<![\w-])(?:a|vers|des|jusqu'a|avant|apres)\s{1,3}$")
+        self.pm_after = re.compile(r"\s{1,3}(?:de\s{1,3}l'apres-midi|du\s{1,3}soir)(?![\w-])")
         self.cue_before = re.compile(rf"(?<![\w-])(?P<cue>{CUE})$")
         self.year_prefix = re.compile(
             rf"(?<![\w-])(?:(?P<mod>debut|fin|mi|courant)(?:{S}|\s{{0,2}}-\s{{0,2}}))?(?:(?P<lan>l'an|l'annee){S})?$")
         self.duration_tail = re.compile(
-            rf"{S}(?:(?P<dir>plus{S}tard|plus{S}tot|auparavant|(?:apres|avant)(?=\s{{0,2}}[,.;)]))|(?P<ago>ago)){E}")
+            rf"{S}(?:(?P<dir>plus{S}tard|plus{S}tot|auparavant|(?:apres|avant)(?!{S}(?:le|la|les|l'|un|une|des|du|de|d'|"
+            rf"son|sa|ses|leur|leurs|ce|cet|cette|ces|que|qu'|notre|votre|mon|ma|mes|minuit|midi)(?![\w-])|\s{{0,2}}\d)"
+            rf")|(?P<ago>ago)){E}")
         self.digit_start = {"year", "time", "duration", "date_num", "date_iso"}
         self.span_starts = {"month": ("mod", "mon"), "midnoon": ("mm", "mn"),
                             "duration_vague": ("num",)}
@@ -339,24 +352,33 @@ class TimexTagger:
         sdoc = getattr(doc, "spacy_doc", None)
         bounds = self._sentence_bounds(doc, text)
         out: list[Timex] = []
-        last_day: tuple[int, date] | None = None  # (sentence index, date) of the last day-precise timex
+        last_prec: str | None = None
+        last_day: tuple[int, date, bool] | None = None  # (sentence, date, is a night) of the last day timex
+        last_date: date | None = None  # the last resolved calendar date of any precision (offset reference)
         for m in matches:
             sent = self._sentence_index(bounds, m.start)
             if m.res is None:
                 m.direction = self._direction(m, text, sdoc)
                 ref = last_day[1] if last_day and (m.rule == "anaphoric" or last_day[0] == sent) else None
-                if m.rule == "anaphoric" and last_day:
-                    ref = last_day[1]
+                if ref is not None and m.rule == "time" and last_day[2]:
+                    m.extra["after_night"] = True
+                if m.rule == "offset":
+                    ref = last_date
+                    m.extra["ref_precision"] = last_prec
                 m.res = self._resolve_relative(m, anc, ref)
                 if m.res is not None:
                     m.res.relative = True
             if m.res is None:
                 continue
             r = m.res
-            if r.precision == "day" and r.date and r.type in ("DATE", "TIME"):
-                d = _safe_date(*map(int, r.date.split("-")))
-                if d:
-                    last_day = (sent, d)
+            if r.date and r.type in ("DATE", "TIME") and r.precision in ("day", "month", "year"):
+                parts = [int(x) for x in r.date.split("-")] + [1, 1]
+                d = _safe_date(*parts[:3])
+                if d and r.precision == "day":
+                    last_day = (sent, d, m.rule == "night_span")
+                if d and (m.start >= TOP_REGION or m.rule not in ("date_full", "date_num", "date_en")
+                          or r.date != anc.value):
+                    last_date, last_prec = d, r.precision
             out.append(Timex(m.start, m.end, text[m.start:m.end], r.type, r.value, r.date, r.precision,
                              r.end_date, anc.value if r.relative else None, m.rule, r.direction))
         doc.timexes = out
@@ -381,10 +403,16 @@ class TimexTagger:
                 if name in ("time", "duration", "duration_w"):
                     cue = self.cue_before.search(ftext, max(0, start - 24), start)
                     g["cue"] = cue.group("cue").strip() if cue else None
+                if name == "duration_w" and self.units.get(g["unit"]) == "H" and self.clock_before.search(
+                        ftext, max(0, start - 16), start):
+                    hour = self._num(g["num"])
+                    if hour and hour.isdigit() and int(hour) <= 24:
+                        rule, g = "time", {"h": hour, "m": None, "m2": None, "tz": None, "cue": None}
+                        name = "time"
                 if name in ("duration", "duration_w"):
                     rule = "duration"
                     tail = self.duration_tail.match(ftext, end)
-                    if tail:
+                    if tail and not (tail.group("dir") and g.get("cue") in ("pendant", "durant", "pour", "en")):
                         rule = "ago_en" if tail.group("ago") else "offset"
                         g["dir"] = tail.group("dir")
                         end = tail.end()
@@ -465,6 +493,8 @@ class TimexTagger:
         if name == "time":
             if int(g["h"]) > 24:
                 return False
+            if self.pm_after.match(ftext, m.end):
+                m.extra["pm"] = True
             if g.get("cue") and self._time_is_duration(g, ftext, m):
                 m.extra["duration"] = True
         if name == "month":
@@ -503,7 +533,7 @@ class TimexTagger:
                 y += 2000 if y < 50 else 1900
             mon = self.months[g["mon"]] if g["mon"] in self.months else int(g["mon"])
             d = _safe_date(y, mon, self._day_num(g["day"]) or 0)
-            return _day(d) if d else None
+            return _day(d, part=self.parts.get(g.get("part") or "")) if d else None
         if name == "range_day" and g.get("y2"):
             d2 = _safe_date(int(g["y2"]), self.months[g["m2"]], self._day_num(g["d2"]) or 0)
             y1 = int(g["y1"] or g["y2"])
@@ -526,6 +556,10 @@ class TimexTagger:
                 return None
             y = int(g["year"])
             return Res("DATE", f"{y}-Q{q}", f"{y}-{3 * q - 2:02d}", "quarter", f"{y}-{3 * q:02d}")
+        if name == "semester":
+            h = 1 if g["ord"] in ("premier", "1er") else 2
+            y = int(g["year"])
+            return Res("DATE", f"{y}-H{h}", f"{y}-{6 * h - 5:02d}", "month", f"{y}-{6 * h:02d}")
         if name == "season_year":
             y = int(g["year"])
             return self._season(y, self.seasons[g["season"]])
@@ -570,7 +604,19 @@ class TimexTagger:
             return None
         if s[:1].isdigit():
             return s.replace(",", ".")
-        return self.numbers.get(s)
+        if s in self.numbers:
+            return self.numbers[s]
+        total = 0  # compound number words: "quarante cinq", "vingt et un", "quatre-vingt-dix"
+        for part in re.split(r"[- ]", s.replace("quatre-vingt", "quatrevingt")):
+            if part in ("et", ""):
+                continue
+            if part in ("quatrevingt", "quatrevingts"):
+                total += 80
+            elif self.numbers.get(part, "").isdigit():
+                total += int(self.numbers[part])
+            else:
+                return None
+        return str(total) if total else None
 
     @staticmethod
     def _period(n: str, code: str) -> str:
@@ -612,7 +658,7 @@ class TimexTagger:
                 directional = [d for d in opts if (d < day if rmod < 0 else d > day)]
                 opts = directional or opts
             best = min(opts, key=lambda d: abs((d - base).days))
-            return _day(best, direction=direction)
+            return _day(best, part=self.parts.get(g.get("part") or ""), direction=direction)
         if name == "holiday":
             mo_, d_ = (int(x) for x in self.holidays[g["hol"]].split("-"))
             return self._resolve_relative(Match("date_full", 0, 0, {"day": str(d_), "mon": self._month_form(mo_)}),
@@ -705,7 +751,7 @@ class TimexTagger:
             base = ref or day
             off = -1 if g.get("veille") else 1
             part = self.parts.get(g.get("part") or "")
-            if not base:
+            if not base or g.get("of") is not None:  # "la veille du sommet": relative to an event
                 return Res("TIME" if part else "DATE", "XXXX-XX-XX", None, None, None, None)
             return _day(base + timedelta(days=off), part=part)
         if name in ("rel_unit", "rel_unit_en"):
@@ -717,6 +763,13 @@ class TimexTagger:
                 sign = -1 if g["dir"].replace(" ", "").startswith(("avant", "auparavant", "plustot")) else 1
                 base = ref or day
                 direction = None
+                prec = m.extra.get("ref_precision") if ref else "day"
+                if n == "X" or n is None:
+                    return Res("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", None, None, None, direction)
+                if ref and prec != "day" and code in ("D", "W", "H", "MIN", "S"):
+                    return Res("DATE", "XXXX-XX-XX", None, None, None, None)  # no day to count from
+                if ref and prec == "year" and code == "M":
+                    return Res("DATE", "XXXX-XX", None, None, None, None)
             else:
                 sign = -1 if name.startswith("ago") else 1
                 base = day
@@ -745,7 +798,11 @@ class TimexTagger:
                 hh, mm = (12, 0) if g.get("mm") == "midi" else (24, 0)
             else:
                 hh, mm = int(g["h"]), int(g.get("m") or g.get("m2") or 0)
+                if hh < 12 and m.extra.get("pm"):
+                    hh += 12
             base = ref or day
+            if base and ref and m.extra.get("after_night") and hh < 12:
+                base = base + timedelta(days=1)  # "la nuit de vendredi à samedi à trois heures": Saturday
             t = f"T{hh:02d}:{mm:02d}"
             if not base:
                 return Res("TIME", "XXXX-XX-XX" + t)
