@@ -44,16 +44,28 @@ def test_timeline_event_words():
 
 
 def test_timeline_table_rows_markers_and_contradictions(store):
-    text = render(timeline_table(store))
-    lines = [line for line in text.splitlines() if "20" in line[:12]]
-    assert lines[0].startswith("│ 2023-07-17")
-    assert "armée russe (RUS) attacks Ukraine (UKR) [drone] — Odessa" in lines[0]
-    assert "⚠ numbers.killed: 12 / 15" in lines[0]
-    summit = next(line for line in lines if "meets Vladimir Poutine (RUS) — cosmodrome de Vostochny" in line)
-    assert "✓ asserted" in summit and "3 (5)" in summit
-    assert "⚠ location: cosmodrome de Vostochny / Vladivostok" in summit
-    deal = next(line for line in lines if "agrees with" in line or "reaches an agreement" in line)
-    assert "⚠ factuality: asserted / negated" in deal
+    lines = render(timeline_table(store)).splitlines()
+    rows = [i for i, line in enumerate(lines) if line[2:4] == "20"]
+    first = lines[rows[0]]
+    assert first.startswith("│ 2023-07-17 │ armée russe (RUS) attacks Ukraine (UKR) [drone] — Odessa")
+    assert "✓ asserted" in first and first.rstrip().endswith("│     2 │")
+    assert "⚠ numbers.killed: 12 / 15" in lines[rows[0] + 1]
+    summit = next(i for i in rows if "meets Vladimir Poutine (RUS) — cosmodrome de Vostochny" in lines[i])
+    assert "✓ asserted" in lines[summit] and "3 (5)" in lines[summit]
+    assert "⚠ location: cosmodrome de Vostochny / Vladivostok" in lines[summit + 1]
+    deal = next(i for i in rows if "reaches an agreement" in lines[i] and lines[i].startswith("│ 2023"))
+    assert "⚠ factuality: asserted / negated" in lines[deal + 1]
+
+
+def test_timeline_date_words():
+    from veille.timeline import date_words
+
+    assert date_words(Event("e", "CONSULT", date=DateValue("2023-09-13", "day"))) == "2023-09-13"
+    assert date_words(Event("e", "CONSULT", date=DateValue("2023-09", "month"))) == "2023-09"
+    assert date_words(Event("e", "CONSULT", date=DateValue("2023-09-13", "week"))) == "≤ 2023-09-13"
+    assert date_words(Event("e", "CONSULT", date=DateValue("2023-09-11", "day", "2023-09-13"))) == \
+        "2023-09-11 → 2023-09-13"
+    assert date_words(Event("e", "CONSULT")) == "?"
 
 
 def test_timeline_filters(store):

@@ -1,8 +1,8 @@
 """A readable terminal timeline of the merged events (`veille timeline`, the demo summary).
 
-Each row: the date with its precision, the event in words ("Kim Jong-un (PRK) meets Vladimir
-Poutine (RUS) — cosmodrome de Vostochny"), a factuality marker, the number of independent
-sources (and reports), and the contradictions between sources.
+Each row: the date (its ISO form shows its precision), the event in words ("Kim Jong-un (PRK)
+meets Vladimir Poutine (RUS) — cosmodrome de Vostochny") with the contradictions between sources
+under it, a factuality marker, the number of independent sources (and reports).
 """
 
 from __future__ import annotations
@@ -77,20 +77,19 @@ def factuality_marker(e: Event) -> Text:
     symbol, colour = MARKERS.get(e.factuality, ("·", "white"))
     label = f"{symbol} {e.factuality}"
     if e.factuality == "claimed" and e.claimed_by is not None:
-        label = f"« » claimed by {e.claimed_by.name}"
+        label = f"« » {e.claimed_by.name}"
     return Text(label, style=colour)
 
 
 def date_words(e: Event) -> str:
+    """ISO values show their own precision (2023-09-13, 2023-09, 2023, 2023-W37); "≤ 2023-09-13" is an
+    event its reports do not date: it happened by the article's date, that week."""
     if e.date is None or not e.date.value:
         return "?"
     d = e.date
-    if d.precision in (None, "day"):
-        text = d.value
-    elif d.precision == "week" and not d.end:
-        text = f"week to {d.value}"  # the article date: the event happened that week
-    else:
-        text = f"{d.value} ({d.precision})"
+    if d.precision == "week" and not d.end:
+        return f"≤ {d.value}"
+    text = d.value
     if d.end and d.end != d.value:
         text += f" → {d.end}"
     return text
@@ -149,15 +148,17 @@ def timeline_table(store, story: str | None = None, actor: str | None = None, si
         if s.follows:
             prev = store.get_story(s.follows)
             title += f"\nfollows: {prev.title if prev else s.follows}"
-    table = Table(title=title, caption="✓ asserted  ✗ negated  ? hypothetical  → planned  « » claimed  "
-                  "⟲ historical   sources = independent outlets (reports)")
-    table.add_column("date", no_wrap=True)
-    table.add_column("event")
-    table.add_column("", no_wrap=True)
-    table.add_column("sources", justify="right", no_wrap=True)
-    table.add_column("contradictions")
+    table = Table(title=title, caption="✓ asserted  ✗ negated  ? hypothetical  → planned  « » claimed by  "
+                  "⟲ historical  ⚠ sources disagree  ≤ date: undated, reported by then  src: outlets (reports)")
+    table.add_column("date", min_width=10, max_width=12)
+    table.add_column("event", ratio=1, min_width=24)
+    table.add_column("", max_width=16, overflow="ellipsis", no_wrap=True)
+    table.add_column("src", justify="right", no_wrap=True)
     for e in select_events(store, story, actor, since):
         reports = f"{e.n_sources}" + (f" ({e.n_mentions})" if e.n_mentions != e.n_sources else "")
-        table.add_row(Text(date_words(e)), Text(event_words(e)), factuality_marker(e), reports,
-                      contradiction_words(e))
+        cell = Text(event_words(e))
+        if e.contradictions:
+            cell.append("\n")
+            cell.append_text(contradiction_words(e))
+        table.add_row(Text(date_words(e)), cell, factuality_marker(e), reports)
     return table

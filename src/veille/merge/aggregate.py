@@ -157,8 +157,11 @@ def build_event(views: Sequence[MentionView], articles: dict[str, ArticleInfo], 
     modes = Counter(v.m.mode for v in views if v.m.mode)
     mode = min(modes, key=lambda k: (-modes[k], k)) if modes else None
     contexts = sorted({c for v in views for c in v.m.contexts})
-    source, target = _actors(views)
     factuality = event_factuality(views, cfg)
+    # the participants are those of the reports that carry the event's factuality (a denial's
+    # speaker is not a party to the deal it denies); all reports when those name nobody
+    deciding = [v for v in views if v.m.factuality == factuality and (v.m.source or v.m.target)]
+    source, target = _actors(deciding or views)
     claimed = Counter(_actor_key(v.m.claimed_by) for v in views
                       if v.m.claimed_by is not None and v.m.factuality == factuality)
     claimed_by = None
