@@ -329,3 +329,8 @@ def test_offsets_from_the_previous_date(tagger):
                            "deux ans après": "2018"}
     doc = tag(tagger, "Quelques jours après la victoire, il a payé.", "2017-03-19")
     assert values(doc) == {"Quelques jours": "PXD"}
+
+
+def test_numeric_dates_day_first_then_us_order(tagger):
+    doc = tag(tagger, "Le 09/10/2023, puis le 09/13/2023.", "2023-09-19")
+    assert [t.value for t in doc.timexes] == ["2023-10-09", "2023-09-13"]

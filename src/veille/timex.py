@@ -28,6 +28,11 @@ How it works
 Monday, precision week, end_date = its Sunday), a month (`2023-08`), a quarter or season (first
 month, end_date last month), a year, a decade or century (first year, end_date last year).
 Durations and sets have date None: they never become event dates.
+
+dateparser is not called: every piece the patterns capture (day, month name FR/EN, year, number
+words, weekday) is parsed from the lexicon directly, which is faster (no per-token call, no import
+cost) and avoids dateparser's false hits on free text; numeric dates are read day-first (French),
+month-first only when the day-first reading is impossible ("09/13/2023").
 """
 
 from __future__ import annotations
@@ -461,7 +466,9 @@ class TimexTagger:
             day = self._day_num(g.get("day"))
             if not day or day > 31:
                 return False
-            if name in ("date_num", "date_iso") and not 1 <= int(g["mon"]) <= 12:
+            if name == "date_num" and int(g["mon"]) > 12 and 1 <= day <= 12 and int(g["mon"]) <= 31:
+                g["day"], g["mon"] = g["mon"], g["day"]  # US order "09/13/2023" in a quoted English text
+            elif name in ("date_num", "date_iso") and not 1 <= int(g["mon"]) <= 12:
                 return False
             if name == "date_full" and g.get("mon") in self.months and self._is_en_month(g["mon"]) and not g.get("year"):
                 return False  # "12 may" without a year: too ambiguous in French text
