@@ -148,6 +148,7 @@ class _Cluster:
     name_keys: set[str] = field(default_factory=set)
     tokens: list[str] = field(default_factory=list)  # name token keys of the full name
     aliases: list[str] = field(default_factory=list)
+    phrases: set[str] = field(default_factory=set)  # role phrases said of it ("ministre iranien des transports")
     last: int = -1  # char offset of the latest mention
 
 
@@ -167,6 +168,7 @@ class _RoleInfo:
     coll_role: str | None = None  # the collective of the complement ("la Cour") whose country we may find
     possessive: bool = False  # "son porte-parole": someone's, the actor named just before
     indefinite: bool = False  # "un dirigeant sud-coréen": no one in particular
+    phrase: str = ""  # the folded role phrase
 
 
 class ActorResolver:
@@ -596,16 +598,18 @@ class _DocReader:
                     local = True
                 if ctype in ("org", "group") and not ccountry and crole:
                     coll_role = crole
-            elif row["kind"] == "person":
-                # a complement we cannot read ("du Conseil de sécurité nationale de la Maison Blanche"): the
-                # phrase runs to the next comma; a country or seat inside it still gives the country
+            elif row["kind"] == "person" and u < self.n and self.toks[u].pos_ in ("NOUN", "PROPN", "ADJ", "X"):
+                # a complement we cannot read ("du conseil départemental des Landes", "du Conseil de sécurité
+                # nationale de la Maison Blanche"): the phrase runs to the end of the noun phrase; it names an
+                # office of its own (never a head of state); a country or seat inside still gives the country
                 v = u
-                while v < self.n and v - u < 12 and self.toks[v].text not in (",", ".", ";", ":", "(", "«", "»") \
-                        and self.toks[v].pos_ not in ("VERB", "AUX"):
+                while v < self.n and v - u < 12 and self.toks[v].text not in (",", ".", ";", ":", "(", ")", "«", "»") \
+                        and self.toks[v].pos_ not in ("VERB", "AUX", "CCONJ", "PRON", "SCONJ"):
                     v += 1
-                if v < self.n and self.toks[v].text == "," and v > u:
+                if v > u:
                     opaque = True
                     end = v
+                    role = row["org_role"] or role
                     for x in range(u, v):
                         for c in self.cands_at.get(x, []) + self.gaz_at.get(x, []):
                             if c.entry is None or country:
@@ -627,6 +631,7 @@ class _DocReader:
         row["_end"] = end  # type: ignore[assignment]
         info = _RoleInfo(row, row["kind"], role, sector, country, org, org_country, former, seat_state, local)
         info.opaque, info.coll_role = opaque, coll_role
+        info.phrase = _name_key(self._span_text(i, end))
         info.possessive = b >= 0 and self.keys[b] in ("son", "sa", "ses", "leur", "leurs")
         info.indefinite = b >= 0 and self.keys[b] in ("un", "une")
         return info
@@ -890,11 +895,11 @@ class _DocReader:
                 self._person(c, role_at_start, role_at_end, linked_roles)
 
         # role descriptions not joined to a name
+        self._predicates()
         for rc, info in roles:
             if rc.i in linked_roles or info.kind != "person":
                 continue
             self._unnamed_role(rc, info)
-        self._predicates()
         # surnames spaCy missed or mislabelled ("Kim" → LOC)
         self._surname_sweep()
 
@@ -1064,6 +1069,7 @@ class _DocReader:
         return None
 
     def _apply_role(self, cl: _Cluster, info: _RoleInfo, s: int) -> None:
+        cl.phrases.add(info.phrase)
         self._counterpart(info, s)
         self._fill_country(info, s)
         if cl.known and cl.role:
@@ -1117,9 +1123,11 @@ class _DocReader:
         country, role, org = info.country, info.role, info.org
         family = ROLE_FAMILY.get(role, (role,))
         best = None
-        for k, cl in ([] if info.opaque else self.clusters.items()):
+        for k, cl in self.clusters.items():
             if cl.kind != "person" or not cl.role or cl.former:
                 continue
+            if info.opaque and info.phrase not in cl.phrases:
+                continue  # an office of its own: only the same words name the same person
             if cl.role not in family and not (role == "leader" and cl.role in HEAD_ROLES) \
                     and not (role == "minister" and cl.role.endswith("minister")):
                 continue
@@ -1157,11 +1165,14 @@ class _DocReader:
                 return
         cname = self.res.countries.get(country or "", {}).get("name", country or "")
         label = role + (f" of {org}" if org else "") + (f" ({cname})" if cname and not org else "")
+        if info.opaque:
+            label = " ".join(self._span_text(rc.i, rc.j).split())
         key = "role:" + ("former " if info.former else "") + label
         if key not in self.clusters:
             sector = "IGO" if country in ("EU", "IGO") and info.sector == "GOV" else info.sector
             self.clusters[key] = _Cluster("person", ("former " if info.former else "") + label, country,
                                           sector, role, org, former=info.former)
+        self.clusters[key].phrases.add(info.phrase)
         self._mention(s, e, key, "role")
 
     def _dominant_country(self) -> str | None:
