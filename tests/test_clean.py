@@ -347,3 +347,10 @@ def test_clean_never_loses_a_line(cleaner, lines):
     kept = doc.text.split("\n")
     assert all(line.strip() for line in kept)
     assert len(kept) + len(doc.removed_lines) == len(cleaner.classify(text))
+
+
+@pytest.mark.parametrize("dateline", ["14 juin 2016 . –", "SÉOUL (AFP) -", "Mardi 12 septembre 2023, 8 h 30 —"])
+def test_clean_keeps_a_dateline_cut_from_its_paragraph(cleaner, dateline):
+    doc = clean(cleaner, "\n".join([dateline, BODY[0], BODY[1]]))
+    assert doc.text.split("\n")[0] == dateline
+    assert doc.removed_lines == []

@@ -289,6 +289,9 @@ class Cleaner:
                     continue
                 if rule.scope == "inline":
                     continue
+                if rule.weight < 0:  # a keep cue: counts in the score, never names a removal
+                    ln.contributions[rule.reason] = min(ln.contributions.get(rule.reason, 0.0), rule.weight)
+                    continue
                 if rule.kind in ("byline", "credit"):
                     if ln.role is None and ln.n_words <= 14:
                         ln.role = rule.kind
@@ -326,6 +329,7 @@ class Cleaner:
         if title_tokens is None and not html_extract:
             first, _ = self._body_span(lines)
             head = [ln for ln in lines[:first] if not ln.hits and ln.role is None and not ln.forced
+                    and not any(k.startswith("keep:") for k in ln.contributions)
                     and 3 <= ln.n_words <= 35 and not ln.text.endswith(".")
                     and not _LINKLIKE.search(ln.text) and not _SEPARATORS.search(_QUOTED.sub("", ln.text))]
             if head:
