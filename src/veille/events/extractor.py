@@ -239,8 +239,7 @@ class _Actors:
     def _place(self, lo: int, hi: int) -> ActorRef | None:
         for pm in self.doc.places:
             if pm.start < hi and lo < pm.end and pm.location is not None and pm.location.country:
-                if pm.start >= lo and pm.end <= hi:
-                    return ActorRef(name=pm.text, country=pm.location.country)
+                return ActorRef(name=pm.text, country=pm.location.country)
         return None
 
 
@@ -341,7 +340,7 @@ class EventExtractor:
         if kind == "ccomp":
             return any(c.dep_ == "ccomp" for c in tok.children), None
         if kind == "xcomp":
-            return any(c.dep_ == "xcomp" for c in tok.children), None
+            return any(c.dep_ == "xcomp" and (not values or lem(c) in values) for c in tok.children), None
         if kind == "prep":
             pool = _prep_dependents(tok)
             for o in _objects(tok):  # "tirer deux missiles sur Séoul": attached to the object
@@ -457,7 +456,7 @@ class EventExtractor:
 
         anchor, governor = cand.support or tok, None
         if not is_verb and cand.support is None and tok.dep_ in _INHERIT_DEPS \
-                and tok.head.pos_ in _VERBAL and not cand.head_is_trigger:
+                and (tok.head.pos_ in _VERBAL or _has_cop(tok.head)) and not cand.head_is_trigger:
             if lem(tok.head) in self.lexicon.gov or lem(tok.head) in self.lexicon.report:
                 governor = tok.head  # "a démenti toute négociation", "prépare une attaque"
             else:
@@ -474,7 +473,10 @@ class EventExtractor:
             return None
         target = [a for a in target if not any(_same(a, s) for s in source)]
         if "needs_target" in rule.flags and not any(a.country or a.actor_id for a in target):
-            return None
+            if location is None or not location.country:
+                return None
+            # "a visité l'usine Soukhoï de Komsomolsk-sur-l'Amour": the host is the place's country
+            target = [ActorRef(name=location.name, country=location.country)]
         if rule.type in SYMMETRIC_TYPES and not target and len(source) > 1:
             source, target = source[:1], source[1:]  # "la Corée du Nord et la Russie ont signé"
 
@@ -708,6 +710,8 @@ def _arguments(tok: Token) -> list[Token]:
     out = []
     for c in arg_children(tok):
         out.extend(conjuncts(c) if c.pos_ in _NOMINAL else [c])
+        # "une partie de leur aide", "des centaines de missiles": the head is a quantity
+        out.extend(d for d in c.children if d.dep_ == "nmod" and prep_of(d) == "de" and c.pos_ in _NOMINAL)
     if tok.dep_ in ("acl", "acl:relcl") and tok.head.pos_ in _NOMINAL:
         out.append(tok.head)
     return out
@@ -741,6 +745,11 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
     if rel == "acl" and head.pos_ in _NOMINAL and head.head.pos_ in _VERBAL and head.head.i != head.i:
         return _subjects(head.head, lex, depth + 1)  # "a accepté une invitation à se rendre"
     return []
+
+
+def _has_cop(tok: Token) -> bool:
+    """A nominal/adjectival predicate: "si ces frappes sont bien d'origine américaine"."""
+    return any(c.dep_ == "cop" for c in tok.children)
 
 
 def _mistagged_participle(tok: Token) -> bool:

@@ -42,6 +42,7 @@ class FactualityReading:
     claimant: Token | None = None  # head token of the claimant's noun phrase
     claim_verb: Token | None = None
     pluperfect: bool = False
+    mood_only: bool = False  # hypothetical only because of a conditional mood
 
     @property
     def cls(self) -> str:
@@ -71,6 +72,10 @@ class FactualityReader:
             self._clause(anchor, r, own=True)
         r.pluperfect = compound_past(anchor)[0]
         chain = self._walk(anchor, r)
+        if r.mood_only and "hypothetical" in r.classes and _future_in_past(chain, self.lex):
+            # "a précisé que les deux dirigeants tiendraient des négociations": futur du passé
+            r.classes.discard("hypothetical")
+            r.classes.add("planned")
         self._claim_markers(chain, sent, r)
         self._quotes(trigger, sent, r)
         return r
@@ -129,9 +134,10 @@ class FactualityReader:
             if cnd_past and not self._has_si(verb):
                 r.classes.add("claimed")  # conditionnel journalistique: "aurait tiré"
             elif cnd:
+                r.mood_only = "hypothetical" not in r.classes and not self._has_si(verb)
                 r.classes.add("hypothetical")
         for c in verb.children:
-            lc = lem(c)
+            lc = lem(c) if fold(c.text) not in ("s'", "s") else "si"  # "s'il refuse"
             if c.dep_ == "mark" and lc in self.lex.marks:
                 if lc in ("pour", "afin") and "Inf" not in verb.morph.get("VerbForm"):
                     continue
@@ -142,6 +148,7 @@ class FactualityReader:
     @staticmethod
     def _has_si(verb: Token) -> bool:
         return any(t.dep_ == "mark" and fold(t.text) in ("si", "s'") for t in verb.sent)
+
 
     def _governor(self, h: Token, r: FactualityReading, *, inherit_tense: bool) -> None:
         """A verb/noun governing the trigger's clause."""
@@ -207,6 +214,10 @@ class FactualityReader:
                     self._clause(h, r, own=False)  # "…, tuant 12 personnes"
                 else:
                     break
+            elif rel == "nmod" and h.pos_ in _NOMINAL and t.pos_ in _NOMINAL:
+                if lh in self.lex.gov:  # "les préparatifs d'un attentat", "la menace d'une attaque"
+                    self._governor(h, r, inherit_tense=False)
+                break
             elif rel == "acl" and h.pos_ in _NOMINAL:
                 if lh in self.lex.gov:
                     self._governor(h, r, inherit_tense=False)
@@ -255,8 +266,8 @@ class FactualityReader:
         if start is not None:
             inside.append((start, sent.end))
         quote = next(((a, b) for a, b in inside if a < trigger.i < b), None)
-        if quote is None:
-            return
+        if quote is None or quote[1] - quote[0] < 5:
+            return  # no quote, or a few words quoted inside narration (« soutien total »)
         for t in sent:
             if not (quote[0] <= t.i <= quote[1]) and lem(t) in self.lex.report and t.pos_ in ("VERB", "AUX"):
                 self._claim(t, r)
@@ -281,8 +292,17 @@ def _incise(verb: Token) -> bool:
         return False
     if any(d.dep_ == "nsubj" and d.i < verb.i for d in verb.children):
         return False
-    left = verb.left_edge
-    return left.i > 0 and verb.doc[left.i - 1].text in (",", "»", "”", '"', ":")
+    first = next((t for t in verb.subtree if not t.is_punct), verb)
+    return first.i > 0 and verb.doc[first.i - 1].text in (",", "»", "”", '"', ":")
+
+
+def _future_in_past(chain: list[Token], lex: EventLexicon) -> bool:
+    """The clause is the object of a reporting verb in a past tense ("a précisé que … tiendraient")."""
+    for t in chain:
+        h = t.head
+        if t.dep_ == "ccomp" and lem(h) in lex.report:
+            return any(c.dep_ == "aux:tense" for c in h.children) or "Imp" in h.morph.get("Tense")
+    return False
 
 
 def _passe_compose(verb: Token) -> bool:

@@ -51,22 +51,24 @@ def clause_numbers(clause: Token, quantities: dict[str, str]) -> dict[str, float
         if value is None:
             continue
         key = quantity_key(tok.head, quantities) if tok.head.i != tok.i else None
-        if key and key not in out:
-            out[key] = value
+        if key:  # "49 civils et 15 soldats ont été tués" -> killed 64
+            out[key] = out.get(key, 0) + value
     return out
 
 
 def quantity_key(noun: Token, quantities: dict[str, str]) -> str | None:
+    """The numbers key of a counted noun: what happened to them first ("15 soldats ont été tués" ->
+    killed), else what they are ("12 morts" -> killed, "10 000 soldats" -> troops)."""
     ln = lem(noun)
-    if ln in quantities and ln not in _GENERIC:
+    first = noun
+    while first.dep_ == "conj" and first.head.i != first.i:  # "49 civils et 15 soldats ont été tués"
+        first = first.head
+    for c in noun.children:  # "12 personnes tuées"
+        if c.dep_ in ("acl", "amod") and lem(c) in quantities and c.pos_ in ("VERB", "ADJ"):
+            return quantities[lem(c)]
+    head = first.head
+    if first.dep_ in ("obj", "nsubj:pass") and head.pos_ == "VERB" and lem(head) in quantities:
+        return quantities[lem(head)]  # "tuant 12 personnes", "12 civils ont été tués"
+    if ln in quantities and (ln not in _GENERIC or ln == "victime"):
         return quantities[ln]
-    if ln in _GENERIC or ln in quantities:
-        # "12 personnes tuées", "tuant 12 personnes", "12 civils ont été tués"
-        for c in noun.children:
-            if c.dep_ in ("acl", "amod") and lem(c) in quantities:
-                return quantities[lem(c)]
-        if noun.dep_ in ("obj", "nsubj:pass", "nsubj") and lem(noun.head) in quantities:
-            return quantities[lem(noun.head)]
-        if ln in quantities:
-            return quantities[ln]
     return None

@@ -91,7 +91,7 @@ def arg_children(tok: Token) -> list[Token]:
 def finite_of(verb: Token) -> Token:
     """The token carrying tense/mood for a verb: its first finite auxiliary, else itself."""
     for c in verb.children:
-        if c.dep_.startswith("aux") and c.i < verb.i and "Fin" in c.morph.get("VerbForm"):
+        if (c.dep_.startswith("aux") or c.dep_ == "cop") and c.i < verb.i and "Fin" in c.morph.get("VerbForm"):
             return c
     return verb
 
