@@ -1078,7 +1078,7 @@ class _DocReader:
             cl.role = info.role
             cl.sector = info.sector or cl.sector
             return
-        if not (info.country or info.org_country or info.org or cl.country) and info.sector in NATIONAL_SECTORS:
+        if not (info.country or info.org_country or info.org or cl.country) and self._national(info):
             info.country = self._dominant_country()
         cl.role = cl.role or info.role
         cl.country = cl.country or info.country or info.org_country
@@ -1160,7 +1160,7 @@ class _DocReader:
             self._mention(s, e, key, "role")
             return
         if not country and not org:
-            country = self._dominant_country()
+            country = self._dominant_country() if self._national(info) else None
             if not country:
                 return
         cname = self.res.countries.get(country or "", {}).get("name", country or "")
@@ -1174,6 +1174,12 @@ class _DocReader:
                                           sector, role, org, former=info.former)
         self.clusters[key].phrases.add(info.phrase)
         self._mention(s, e, key, "role")
+
+    @staticmethod
+    def _national(info: _RoleInfo) -> bool:
+        """A national office whose country, unsaid, is the article's ("le ministre", "le député"); not an
+        office defined by an unread complement ("le président du conseil du CERN")."""
+        return info.sector in NATIONAL_SECTORS and not (info.opaque and info.row.get("org_role"))
 
     def _dominant_country(self) -> str | None:
         counts: dict[str, int] = {}
