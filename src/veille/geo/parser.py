@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 
 from ..config import Settings
 from ..models import Document, Location, PlaceMention, fold
-from .gazetteer import Q_ALT, Q_NAME, Gazetteer, Place, norm
+from ..resources import read_tsv
+from .gazetteer import Q_ALT, Q_NAME, Gazetteer, Place, _inflect, norm
 
 _CONJUNCT = re.compile(r"([\w’']+)\s+[A-ZÉÈ][\w’'-]*(?:\s+[A-ZÉÈ][\w’'-]*)?\s+et\s*$")
 PLACE_LABELS = {"LOC", "GPE"}
@@ -65,6 +66,13 @@ class Geoparser:
         self.feature_nouns = cues.get("feature_noun", set())
         self.admin_nouns = {w.lower() for w in cues.get("admin_noun", set())}
         self.preps = cues.get("locative", set()) | cues.get("direction", set()) | {"pres de"}
+        self._adj_lower = dict(self.gaz.adjectives)  # folded forms, plus the accented ones as written
+        for row in read_tsv(self.settings.lang, "geo_adjectives.tsv"):
+            for f in [row["adjective"], *[x for x in row.get("forms", "").split("|") if x]]:
+                self._adj_lower[f.lower()] = row["country"]
+            if not row.get("forms"):
+                for f in _inflect(row["adjective"]):
+                    self._adj_lower[f.lower()] = row["country"]
 
     # ------------------------------------------------------------------ stage
 
@@ -228,10 +236,20 @@ class Geoparser:
             elif cands and self._other_ok(doc, start, end, e.label, cands):
                 ner_spans.append(_Span(start, end, "ner-other", e.label, cands))
         other_ents = [(e.start, e.end) for e in ents if e.label in OTHER_LABELS]
+        per_starts = {e.start for e in ents if e.label == "PER"}
         for sp in scan:
-            # inside a longer person/organisation name ("Université de Paris"): not a place
-            if any(s <= sp.start and sp.end <= e and (s, e) != (sp.start, sp.end) for s, e in other_ents):
-                if not any(n.start == sp.start and n.end == sp.end for n in ner_spans):
+            # inside a longer name: a person's ("George Washington") or one that does not name the place
+            # with "de" ("Projet Montréal") is no place mention; "l'attentat de Nice", "la police de
+            # l'État de Victoria", "l'Open d'Australie" do mention the place
+            inside = [(s, e) for s, e in other_ents if s <= sp.start and sp.end <= e and (s, e) != (sp.start, sp.end)]
+            if inside and not any(n.start == sp.start and n.end == sp.end for n in ner_spans):
+                prev_start = sp.start
+                if _prev_word(doc.text, prev_start) in ("l'", "la", "le", "les"):
+                    prev_start = doc.text.rfind(" ", 0, max(0, prev_start - 2)) + 1
+                    prev_start = min(prev_start, sp.start)
+                    prev_start = prev_start if doc.text[prev_start:sp.start].strip() else sp.start
+                if any(s in per_starts for s, _ in inside) or _prev_word(doc.text, prev_start) not in (
+                        "de", "d'", "du", "des"):
                     continue
             # a resolved NER entity strictly containing the match wins
             if any(n.start <= sp.start and sp.end <= n.end and (n.end - n.start) > (sp.end - sp.start)
@@ -347,8 +365,8 @@ class Geoparser:
                 ev[c] += 1.0
         sdoc = doc.spacy_doc
         if sdoc is not None:
-            adjs = Counter(self.gaz.adjectives[f] for f in (fold(t.text) for t in sdoc)
-                           if f in self.gaz.adjectives)
+            lower = self._adj_lower
+            adjs = Counter(lower[t.lower_] for t in sdoc if t.lower_ in lower)
             for c, k in adjs.items():
                 ev[c] += 0.5 * min(k, 4)
         # first pass: places readable without document context
