@@ -413,8 +413,7 @@ class TimexTagger:
                     hour = self._num(g["num"])
                     if hour and hour.isdigit() and int(hour) <= 24:
                         rule, g = "time", {"h": hour, "m": None, "m2": None, "tz": None, "cue": None}
-                        name = "time"
-                if name in ("duration", "duration_w"):
+                if name in ("duration", "duration_w") and rule != "time":
                     rule = "duration"
                     tail = self.duration_tail.match(ftext, end)
                     if tail and not (tail.group("dir") and g.get("cue") in ("pendant", "durant", "pour", "en")):
