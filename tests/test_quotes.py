@@ -201,3 +201,27 @@ def test_reporting_verbs_load_from_data(settings):
         assert lemma in ex.verbs
     assert ex.forms["dit"] == "dire"
     assert ex.forms["indique"] == "indiquer"
+
+
+def test_definite_description_is_the_preceding_actor_of_its_sector(parser, settings):
+    from veille.actors import actor_at
+
+    text = ("Le Figaro publie mardi une enquête sur la mort du journaliste. « Les analyses montrent "
+            "assez précisément la source du tir », indique le quotidien.")
+    figaro = Actor(actor_id="act_fig", name="Le Figaro", kind="organisation", country="FRA", sector="MED")
+    mention = ActorMention(0, 9, "Le Figaro", "act_fig", "name")
+    quotes = read(parser, QuoteExtractor(settings, actor_at=actor_at), text, actors=[figaro], mentions=[mention])
+    assert summary(quotes) == [("Les analyses montrent assez précisément la source du tir", True, "Le Figaro")]
+
+
+def test_role_phrase_named_earlier_in_apposition(parser, settings):
+    from veille.actors import actor_at
+
+    text = ("L'ancien porte-parole de la mission onusienne, Timor Goksel, a parlé hier. Mais l'ancien "
+            "porte-parole de la mission onusienne fait remarquer que les combattants peuvent agir de "
+            "manière débridée.")
+    goksel = Actor(actor_id="act_tg", name="Timor Goksel", kind="person")
+    g = text.index("Timor")
+    quotes = read(parser, QuoteExtractor(settings, actor_at=actor_at), text, actors=[goksel],
+                  mentions=[ActorMention(g, g + 12, "Timor Goksel", "act_tg", "name")])
+    assert summary(quotes) == [("les combattants peuvent agir de manière débridée", False, "Timor Goksel")]

@@ -140,8 +140,12 @@ class QuoteExtractor:
                 forms = [lemma[:-2] + end for end in _ER_ENDINGS]
             for form in forms:
                 self.forms.setdefault(fold(form), lemma)
-        self.speaker_nouns: dict[str, str] = {
-            fold(row["noun"]): row.get("kind") or "speaker" for row in read_tsv(self.lang, "speaker_nouns.tsv")}
+        self.speaker_nouns: dict[str, str] = {}
+        self.noun_sectors: dict[str, str] = {}
+        for row in read_tsv(self.lang, "speaker_nouns.tsv"):
+            self.speaker_nouns[fold(row["noun"])] = row.get("kind") or "speaker"
+            if row.get("sector"):
+                self.noun_sectors[fold(row["noun"])] = row["sector"]
         # the actor layer (veille.actors.actor_at) turns speaker phrases into actors; without it
         # (use_actors=False or not installed) spaCy PER/ORG entities and the phrases themselves do
         self._actor_at = actor_at if actor_at is not None else (_load_actor_at() if use_actors else None)
@@ -336,8 +340,9 @@ class _Reader:
         if prev.endswith(":") and before:
             root = _root_of(before)
             subj = _subject_of(root) if root is not None else None
-            if subj is not None:
-                return self.speaker_from_subject(subj), (root.idx, root.idx + len(root)), True
+            speaker = self.speaker_from_subject(subj, need_actor=True) if subj is not None else None
+            if speaker is not None:
+                return speaker, (root.idx, root.idx + len(root)), True
         return None, (sp.start, sp.end), False
 
     def after_clause(self, pos: int) -> tuple[ActorRef | None, tuple[int, int]] | None:
@@ -371,7 +376,7 @@ class _Reader:
             if verb is None and self.ex.verb_use(t, any_pos=True):
                 verb = t
                 continue
-            if verb is None and (t.pos_ == "AUX" or low in ("ne", "n'", "n’")):
+            if verb is None and (t.pos_ in ("AUX", "ADV") or low in ("ne", "n'", "n’")):
                 continue
             break
         if verb is None:
@@ -437,8 +442,9 @@ class _Reader:
         for idx, t in enumerate(toks):
             low = t.lower_
             is_intro = low == "selon" or (low in ("après",) and idx > 0 and toks[idx - 1].lower_ in ("d'", "d’"))
-            if allow_pour and low == "pour" and (idx == 0 or toks[idx - 1].is_punct):
-                is_intro = True
+            is_pour = allow_pour and low == "pour" and (
+                idx == 0 or toks[idx - 1].is_punct or toks[idx - 1].pos_ in ("CCONJ", "ADV"))
+            is_intro = is_intro or is_pour
             if not is_intro:
                 continue
             end = idx + 1
@@ -454,7 +460,11 @@ class _Reader:
                 appos = self.apposition_name(toks[end].i)
                 if appos:
                     spans.insert(0, appos)
-            return self.speaker_from_spans(spans), (t.idx, t.idx + len(t))
+            # "Pour X, « … »" quotes X only when X can speak (not "Et pour la dernière période, « … »")
+            speaker = self.speaker_from_spans(spans, need_actor=is_pour)
+            if speaker is None and is_pour:
+                continue
+            return speaker, (t.idx, t.idx + len(t))
         return None
 
     # ------------------------------------------------------------------ indirect speech
@@ -527,7 +537,8 @@ class _Reader:
     def _postposed(self, verb, sent) -> bool:
         """"…, a indiqué le Kremlin." / "…, dit-il.": the clause before the comma."""
         first = verb
-        while first.i > 0 and (first.nbor(-1).pos_ == "AUX" or first.nbor(-1).lower_ in ("-t", "-il", "-elle")):
+        while first.i > 0 and (first.nbor(-1).pos_ in ("AUX", "ADV")
+                               or first.nbor(-1).lower_ in ("-t", "-il", "-elle")):
             first = first.nbor(-1)
         if first.i == 0 or first.nbor(-1).text != ",":
             return False
@@ -672,12 +683,55 @@ class _Reader:
             for ent in self.doc.entities:
                 if ent.label == "ORG" and ent.start < e and s < ent.end:
                     return ActorRef(name=_untitled(ent.text))
+        for s, e in spans:
+            ref = self._coreferent(s, e)
+            if ref is not None:
+                return ref
         s, e = spans[-1]
         head = self._head_noun(s, e)
         if need_actor and self._head_kind(s, e) != "speaker" and (head is None or head.pos_ != "PROPN"):
             return None
         phrase = _untitled(self.text[s:e].strip(" ,.;:"))
         return ActorRef(name=phrase) if phrase else None
+
+    def _coreferent(self, s: int, e: int) -> ActorRef | None:
+        """A definite description with no actor of its own, read against what came before:
+        "l'ancien porte-parole de la mission onusienne" named earlier in apposition ("…, Timor
+        Goksel,") is that person; "le quotidien" / "l'ONG" is the nearest preceding actor of the
+        noun's sector (MED, NGO)."""
+        phrase = self.text[s:e]
+        m = re.match(r"(?i)(le|la|l['’]|les)\s*", phrase)
+        if not m:
+            return None
+        body = phrase[m.end():].strip()
+        key = " ".join(fold(body).replace("’", "'").split())
+        if not key:
+            return None
+        folded_before = fold(self.text[:s]).replace("’", "'")
+        at = folded_before.rfind(key) if len(key.split()) >= 2 else -1
+        if at >= 0:
+            end = at + len(key)
+            names = [(ent.start, ent.end) for ent in self.doc.entities if ent.label == "PER"]
+            for mention in self.doc.actor_mentions:
+                a = self.doc.actors.get(mention.actor_id)
+                if a is not None and a.kind == "person" and mention.how in ("name", "surname", "alias", "known"):
+                    names.append((mention.start, mention.end))
+            for n0, n1 in sorted(names):
+                gap_after = self.text[end:n0]
+                gap_before = self.text[n1:at]
+                if (n0 >= end and len(gap_after) <= 20 and re.fullmatch(r"[^,.;]*,\s*(?:\w+\.?\s+)?", gap_after)) \
+                        or (n1 <= at and re.fullmatch(r",\s*(?:le|la|l['’])?\s*", gap_before, re.I)):
+                    a = self.ex._actor_at(self.doc, n0, n1) if self.ex._actor_at else None
+                    return a.ref() if a is not None else ActorRef(name=_untitled(self.text[n0:n1]))
+        sector = self.ex.noun_sectors.get(key.split()[0])
+        if sector and self.doc.actor_mentions:
+            for mention in reversed(self.doc.actor_mentions):
+                if mention.end > s:
+                    continue
+                a = self.doc.actors.get(mention.actor_id)
+                if a is not None and a.kind != "person" and a.sector == sector:
+                    return a.ref()
+        return None
 
     def _head_noun(self, s: int, e: int):
         for t in self.tokens_between(s, e):
