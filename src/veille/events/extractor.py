@@ -61,6 +61,8 @@ TARGET_OBJ_SUPPORT = {"viser", "cibler", "frapper", "toucher"}  # "l'attaque vis
 _UNITS = {"heure", "jour", "an", "annee", "mois", "semaine", "minute", "fois", "kilometre", "km"}
 # symmetric events: with coordinated participants and no target, the first named is the source
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+# statements that are acts: quoting them reports the act, it does not make it a claim
+SPEECH_ACTS = {"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT"}
 MODE_CONTEXT = {"military": "military", "humanitarian": "humanitarian", "economic": "economic"}
 HISTORICAL_DAYS = 31  # an event dated (period end) more than this before the article is background
 PLUPERFECT_DAYS = 30  # a pluperfect event older than this (or undated) is background
@@ -462,6 +464,9 @@ class EventExtractor:
             else:
                 anchor = tok.head  # "un tel accord pourrait inclure…": the clause's modality
         reading = self.factuality.read(tok, anchor, span, governor=governor)
+        if rule.type in SPEECH_ACTS and reading.claim_how and reading.claim_how <= {"incise", "quote"}:
+            # « Nous demandons … », a déclaré X: the quoted request is the act itself
+            reading.classes.discard("claimed")
         claimed_by = self._claimant(reading, actors)
 
         actors.begin(location.country if location else None, claimed_by, {tok.i})
@@ -660,6 +665,7 @@ class EventExtractor:
         cls = reading.cls
         if cls not in ("asserted", "claimed"):
             return cls
+        # (historical ranks below claimed: only an asserted event becomes background)
         pub_value = doc.published.value if doc.published else None
         pub = _to_date(pub_value, end=False)
         if dv is not None and (dv.value == pub_value or _after_depuis(doc, dv)):
@@ -669,11 +675,15 @@ class EventExtractor:
         if pub is not None and when is not None and when_end is not None:
             if when > pub and dv.precision in ("day", "week", "month") and not _same_period(dv.value, pub):
                 return "planned"
+            if cls != "asserted":
+                return cls
             if (pub - when_end).days > HISTORICAL_DAYS:
                 return "historical"
+            if dv.precision not in ("day", "week") and when_end < pub.replace(day=1):
+                return "historical"  # "en juin dernier" in a July article
             if reading.pluperfect and (pub - when_end).days > PLUPERFECT_DAYS:
                 return "historical"
-        elif reading.pluperfect and when is None:
+        elif reading.pluperfect and when is None and cls == "asserted":
             return "historical"
         return cls
 

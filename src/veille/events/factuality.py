@@ -43,6 +43,7 @@ class FactualityReading:
     claim_verb: Token | None = None
     pluperfect: bool = False
     mood_only: bool = False  # hypothetical only because of a conditional mood
+    claim_how: set[str] = field(default_factory=set)  # embedded | incise | quote | selon
 
     @property
     def cls(self) -> str:
@@ -68,7 +69,7 @@ class FactualityReader:
         if governor is not None:
             self._governor(governor, r, inherit_tense=True)
             anchor = governor
-        elif anchor.pos_ in ("VERB", "AUX") or anchor.i == trigger.i:
+        else:
             self._clause(anchor, r, own=True)
         r.pluperfect = compound_past(anchor)[0]
         chain = self._walk(anchor, r)
@@ -116,6 +117,9 @@ class FactualityReader:
                 return True
         if has_word:
             return True
+        if has_ne and not restrictive:  # "n'ont été libérés qu'en janvier 1981": ne … que is "only"
+            restrictive = any(fold(t.text) in ("que", "qu'") and t.pos_ in ("ADV", "SCONJ") and t.i > verb.i
+                              and t.dep_ in ("advmod", "mark", "fixed") for t in verb.subtree)
         return has_ne and not restrictive
 
     def _clause(self, verb: Token, r: FactualityReading, *, own: bool, is_cue: bool = False) -> None:
@@ -176,8 +180,9 @@ class FactualityReader:
         if inherit_tense and h.pos_ in ("VERB", "AUX"):
             self._clause(h, r, own=False)
 
-    def _claim(self, verb: Token, r: FactualityReading) -> None:
+    def _claim(self, verb: Token, r: FactualityReading, how: str = "embedded") -> None:
         r.classes.add("claimed")
+        r.claim_how.add(how)
         if r.claim_verb is None:
             r.claim_verb = verb
             r.claimant = claimant_of(verb)
@@ -204,20 +209,25 @@ class FactualityReader:
                     self._governor(h, r, inherit_tense=False)
             elif rel == "parataxis":
                 if lh in self.lex.report:
-                    self._claim(h, r)
+                    self._claim(h, r, "incise")
                 break
             elif rel == "conj":
                 if not is_finite_or_has_aux(t) and h.pos_ in ("VERB", "AUX"):
                     self._clause(h, r, own=False)
             elif rel == "advcl":
-                if "Part" in t.morph.get("VerbForm") and "Pres" in t.morph.get("Tense"):
-                    self._clause(h, r, own=False)  # "…, tuant 12 personnes"
+                purpose = any(c.dep_ == "mark" and lem(c) in ("pour", "afin") for c in t.children)
+                if ("Part" in t.morph.get("VerbForm") and "Pres" in t.morph.get("Tense")) or purpose:
+                    # "…, tuant 12 personnes"; "se rendra en Guyane pour apporter son soutien"
+                    self._clause(h, r, own=False)
                 else:
                     break
             elif rel == "nmod" and h.pos_ in _NOMINAL and t.pos_ in _NOMINAL:
                 if lh in self.lex.gov:  # "les préparatifs d'un attentat", "la menace d'une attaque"
                     self._governor(h, r, inherit_tense=False)
-                break
+                via_acl = True  # go on: "elle dévoile que l'usage de la torture est systématique"
+            elif t.pos_ in _NOMINAL and rel in ("nsubj", "nsubj:pass", "obj", "obl:arg") and t.i != anchor.i:
+                if lh in self.lex.gov:
+                    self._governor(h, r, inherit_tense=False)
             elif rel == "acl" and h.pos_ in _NOMINAL:
                 if lh in self.lex.gov:
                     self._governor(h, r, inherit_tense=False)
@@ -247,12 +257,13 @@ class FactualityReader:
                 p = prep_of(c) if c.pos_ in ("NOUN", "PROPN", "PRON") else None
                 if p is not None and p in self.lex.claim_preps:
                     r.classes.add("claimed")
+                    r.claim_how.add("selon")
                     if r.claimant is None:
                         r.claimant = c
                 elif c.dep_ in ("parataxis", "dep", "conj") and lem(c) in self.lex.report:
                     if c.dep_ == "conj" and not _incise(c):
                         continue
-                    self._claim(c, r)
+                    self._claim(c, r, "incise")
 
     def _quotes(self, trigger: Token, sent: Span, r: FactualityReading) -> None:
         inside: list[tuple[int, int]] = []
@@ -270,7 +281,7 @@ class FactualityReader:
             return  # no quote, or a few words quoted inside narration (« soutien total »)
         for t in sent:
             if not (quote[0] <= t.i <= quote[1]) and lem(t) in self.lex.report and t.pos_ in ("VERB", "AUX"):
-                self._claim(t, r)
+                self._claim(t, r, "quote")
                 return
 
 
