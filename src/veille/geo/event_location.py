@@ -16,8 +16,9 @@ filled by the geo stage) and keeps those that
    "sur X" after a topic word ("un accord sur la Corée") is a topic, not a place. The direct object
    of a verb that acts on a place ("frappent Bruxelles", "a visité Pyongyang") is where it happened.
 
-Among the places kept, the closest attachment wins, then the most precise (site > city > admin1 >
-region > country), then the nearest to the trigger. None when the text does not say. A proper noun
+Among the places kept, the most precise wins (site > city > admin2 > admin1 > region > country: "au
+cosmodrome de Vostotchny, dans la région de l'Amour"), then the closest attachment, then the nearest
+to the trigger. None when the text does not say. A proper noun
 that is attached the same way but unknown to the gazetteer is returned with its name only.
 Cue words come from `data/<lang>/geo_cues.tsv`.
 """
@@ -29,7 +30,7 @@ from functools import lru_cache
 from ..models import Document, Location, PlaceMention, fold
 from ..resources import read_tsv
 
-PRECISION_RANK = {"site": 5, "city": 4, "admin1": 3, "region": 2, "country": 1}
+PRECISION_RANK = {"site": 6, "city": 5, "admin2": 4, "admin1": 3, "region": 2, "country": 1}
 VERBAL = {"VERB", "AUX"}
 # nouns after which "de X" still locates: "près de", "au nord de", "aux abords de", "à l'intérieur de"
 DE_LOCATIVE_HEADS = {"pres", "aupres", "proximite", "environs", "abords", "large", "nord", "sud", "est",
@@ -68,7 +69,7 @@ def locate_event(doc: Document, start: int, end: int, *, lang: str | None = None
         strength, _prep = ok
         loc = _location(pm)
         rank = PRECISION_RANK.get(loc.precision or "", 0)
-        candidates.append((strength, rank, -abs(pm.start - start), loc))
+        candidates.append((rank, strength, -abs(pm.start - start), loc))
     # unknown proper nouns attached as locatives
     covered = [(p.start, p.end) for p in doc.places]
     for tok in sdoc[sdoc[trigger.i].sent.start:sdoc[trigger.i].sent.end]:
@@ -81,7 +82,7 @@ def locate_event(doc: Document, start: int, end: int, *, lang: str | None = None
         if ok is None or ok[0] < 2:
             continue
         raw = doc.text[tok.idx:span_end]
-        candidates.append((ok[0] - 1, 0, -abs(tok.idx - start), Location(name=raw, raw=raw)))
+        candidates.append((0, ok[0] - 1, -abs(tok.idx - start), Location(name=raw, raw=raw)))
     if not candidates:
         return None
     candidates.sort(key=lambda c: (c[0], c[1], c[2]), reverse=True)
@@ -98,15 +99,13 @@ def _location(pm: PlaceMention) -> Location:
 
 def _targets(trigger, cues) -> set[int]:
     """Tokens whose locatives count for the trigger: itself, the verb it is the subject of (unless
-    a reporting verb), the verb it is the object of."""
+    a reporting verb), the light verb it is the object of."""
     out = {trigger.i}
     head = trigger.head
     if trigger.pos_ in ("NOUN", "PROPN") and head.i != trigger.i and head.pos_ in VERBAL:
         lemma = fold(head.lemma_)
-        if trigger.dep_ == "obj":
-            out.add(head.i)
-            if lemma == "avoir" and any(fold(c.text) == "lieu" for c in head.children):
-                out.add(head.i)
+        if trigger.dep_ == "obj" and lemma in cues.get("light_verb", frozenset()):
+            out.add(head.i)  # "a mené des frappes sur …", "ont signé un accord à …"
         elif trigger.dep_.startswith("nsubj"):
             # "la rencontre a eu lieu à …", "l'attentat a tué douze personnes dans …": the verb's
             # locative is the event's, unless the verb reports on it ("… a été revendiqué à Paris")
