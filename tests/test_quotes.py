@@ -225,3 +225,18 @@ def test_role_phrase_named_earlier_in_apposition(parser, settings):
     quotes = read(parser, QuoteExtractor(settings, actor_at=actor_at), text, actors=[goksel],
                   mentions=[ActorMention(g, g + 12, "Timor Goksel", "act_tg", "name")])
     assert summary(quotes) == [("les combattants peuvent agir de manière débridée", False, "Timor Goksel")]
+
+
+def test_quote_date_from_the_reporting_clause_only(parser, settings):
+    from veille.timex import TimexTagger
+
+    text = ("Vladimir Poutine a déclaré mercredi que la Russie aiderait la Corée du Nord. "
+            "Au moins dix soldats ont été tués jeudi dans le nord du pays, a annoncé le gouvernement.")
+    doc = parser(Document(article_id="art_1", source_path="t", text=text,
+                          published=Published("2023-09-15", "day", "metadata")))
+    doc = TimexTagger(settings)(doc)
+    quotes = QuoteExtractor(settings, use_actors=False)(doc).quotes
+    assert [(q.text, q.date) for q in quotes] == [
+        ("la Russie aiderait la Corée du Nord", "2023-09-13"),
+        ("Au moins dix soldats ont été tués jeudi dans le nord du pays", "2023-09-15"),
+    ]

@@ -166,7 +166,7 @@ class QuoteExtractor:
                     dv = self._attach_date(doc, *f.anchor)
                 except Exception:  # noqa: BLE001 - a date is a nicety; never lose the quote over it
                     dv = None
-                if dv is not None and dv.value and dv.precision == "day":
+                if dv is not None and dv.value and dv.precision == "day" and self._said_on(doc, f, dv.value):
                     date = dv.value
             quotes.append(Quote(
                 quote_id=stable_id("quo", doc.article_id, f.start), article_id=doc.article_id,
@@ -174,6 +174,17 @@ class QuoteExtractor:
                 speaker=f.speaker, date=date))
         doc.quotes = quotes
         return doc
+
+    @staticmethod
+    def _said_on(doc: Document, f: _Found, value: str) -> bool:
+        """The date comes from a temporal expression of the reporting clause: outside the quote
+        ("jeudi" in "… tués jeudi, a annoncé X" dates the killing) and near the verb."""
+        for t in doc.timexes:
+            if t.date != value or (f.start <= t.start < f.end):
+                continue
+            if min(abs(t.start - f.anchor[1]), abs(f.anchor[0] - t.end)) <= 60:
+                return True
+        return False
 
     def verb_use(self, tok, *, any_pos: bool = False) -> str | None:
         """'any' / 'quote' / 'faire' when the token is a reporting verb, else None.
