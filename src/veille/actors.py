@@ -86,7 +86,7 @@ ACTOR_VERBS = frozenset({"accuser", "soutenir", "sanctionner", "exhorter", "appe
                          "menacer", "avertir", "remercier", "feliciter", "blamer", "inviter", "presser",
                          "denoncer", "convaincre", "rassurer", "aider", "armer", "defier", "pousser", "sommer",
                          "mettre", "imiter", "suivre", "tenir", "juger", "rendre", "exclure", "isoler"})
-NATIONAL_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "COP"})
+NATIONAL_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "COP", "PTY", "OPP"})
 HEAD_ROLES = frozenset({"head of state", "leader", "supreme leader"})
 ROLE_FAMILY = {
     "leader": ("head of state", "supreme leader", "head of government", "leader"),
@@ -596,6 +596,8 @@ class _DocReader:
                         role = "head of state"
                 elif ctype == "local":
                     local = True
+                elif ctype == "person":
+                    country = country or ccountry
                 if ctype in ("org", "group") and not ccountry and crole:
                     coll_role = crole
             elif row["kind"] == "person" and u < self.n and self.toks[u].pos_ in ("NOUN", "PROPN", "ADJ", "X"):
@@ -604,7 +606,8 @@ class _DocReader:
                 # office of its own (never a head of state); a country or seat inside still gives the country
                 v = u
                 while v < self.n and v - u < 12 and self.toks[v].text not in (",", ".", ";", ":", "(", ")", "«", "»") \
-                        and self.toks[v].pos_ not in ("VERB", "AUX", "CCONJ", "PRON", "SCONJ"):
+                        and self.toks[v].pos_ not in ("VERB", "AUX", "CCONJ", "PRON", "SCONJ") \
+                        and not any(c.type == "person" for c in self.cands_at.get(v, [])):
                     v += 1
                 if v > u:
                     opaque = True
@@ -649,6 +652,10 @@ class _DocReader:
             if c.type == "org" and c.entry:
                 o = self.res.orgs[c.entry.ref]
                 return c.j, "org", o["name"], o["sector"], o["country"], None
+            if c.type == "person":
+                # "ministre de François Hollande": the person's country, if the table knows it
+                p = self.res.persons.get(c.entry.ref) if c.entry else None
+                return c.j, "person", None, None, (p["country"] or None) if p else None, None
             if c.type == "orgent":
                 sector, country = self._guess_org(c.i, c.j)
                 return c.j, "org", self._span_text(c.i, c.j), sector, country, None
@@ -877,6 +884,11 @@ class _DocReader:
                 self._mention(text_start, text_end, key, "name" if c.entry.canonical else "alias")
                 continue
             media = self._media_before(c.i, role_at_end) if c.entry is None else None
+            if c.type == "orgent" and media is None and self._person_name(c):
+                c.type = "person"  # "l'administration Obama": spaCy's ORG is a person's name
+            if c.type == "person" and media is None:
+                self._person(c, role_at_start, role_at_end, linked_roles)
+                continue
             if c.type == "orgent" or media is not None:
                 text = self._span_text(c.i, c.j)
                 if len(text) < 2:
@@ -891,8 +903,6 @@ class _DocReader:
                     cl.country = cl.country or media.country
                 self._mention(text_start, text_end, key, "name")
                 continue
-            if c.type == "person":
-                self._person(c, role_at_start, role_at_end, linked_roles)
 
         # role descriptions not joined to a name
         self._predicates()
@@ -902,6 +912,14 @@ class _DocReader:
             self._unnamed_role(rc, info)
         # surnames spaCy missed or mislabelled ("Kim" → LOC)
         self._surname_sweep()
+
+    def _person_name(self, c: _Cand) -> bool:
+        """An ORG span that is a person's name: a surname of a person already named, or a known name."""
+        nk = _name_key(self._span_text(c.i, c.j))
+        if nk in self.res.person_keys:
+            return True
+        return any(cl.kind == "person" and len(cl.tokens) > 1 and nk in (cl.tokens[-1], " ".join(cl.tokens))
+                   for cl in self.clusters.values())
 
     def _person(self, c: _Cand, role_at_start, role_at_end, linked_roles: set[int]) -> None:
         res = self.res
@@ -987,7 +1005,9 @@ class _DocReader:
         q = c.j
         if q < self.n and self.toks[q].text == ",":
             q += 1
-            while q < self.n and self.keys[q] in ARTICLES:
+            while q < self.n and (self.keys[q] in ARTICLES or self.keys[q] in SKIP_MODIFIERS
+                                  or self.keys[q] in FORMER_WORDS or self.toks[q].pos_ == "ADJ"
+                                  and q + 1 < self.n and self.keys[q + 1] in self.res.role_first):
                 q += 1
             after = role_at_start.get(q)
         for hit in (linked, after):
@@ -1123,6 +1143,7 @@ class _DocReader:
         country, role, org = info.country, info.role, info.org
         family = ROLE_FAMILY.get(role, (role,))
         best = None
+        dominant = self._dominant_country()
         for k, cl in self.clusters.items():
             if cl.kind != "person" or not cl.role or cl.former:
                 continue
@@ -1140,8 +1161,8 @@ class _DocReader:
             before = [ms for ms, _me, mk, _h in self.mentions if mk == k and ms < s]
             if not before and not (country or org):
                 continue  # a bare "le président" refers back, never forward
-            score = (bool(before), max(before) if before else -min(
-                ms for ms, _me, mk, _h in self.mentions if mk == k))
+            score = (bool(before), bool(country or org) or cl.country == dominant,
+                     max(before) if before else -min(ms for ms, _me, mk, _h in self.mentions if mk == k))
             if best is None or score > best[0]:
                 best = (score, k)
         if best is not None:
@@ -1179,7 +1200,7 @@ class _DocReader:
     def _national(info: _RoleInfo) -> bool:
         """A national office whose country, unsaid, is the article's ("le ministre", "le député"); not an
         office defined by an unread complement ("le président du conseil du CERN")."""
-        return info.sector in NATIONAL_SECTORS and not (info.opaque and info.row.get("org_role"))
+        return info.sector in NATIONAL_SECTORS and not info.local and not (info.opaque and info.row.get("org_role"))
 
     def _dominant_country(self) -> str | None:
         counts: dict[str, int] = {}
