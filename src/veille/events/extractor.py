@@ -259,7 +259,9 @@ class EventExtractor:
         self.lexicon = lexicon or EventLexicon.load(self.settings.lang)
         self.factuality = FactualityReader(self.lexicon)
         self.states = _States(self.settings.lang)
-        self.not_actors = frozenset().union(*self.lexicon.classes.values(), self.lexicon.nouns)
+        lex = self.lexicon
+        people = frozenset().union(*(lex.classes[c] for c in lex.people_classes))
+        self.not_actors = frozenset().union(*lex.classes.values(), lex.nouns) - people
         self.hooks = _Hooks()
 
     def __call__(self, doc: Document) -> Document:

@@ -20,7 +20,7 @@ FACTUALITY_FILE = "factuality.tsv"
 PREP_ALIASES = {"au": "a", "aux": "a", "du": "de", "des": "de", "d'": "de", "d": "de", "à": "a"}
 CONDITION_KINDS = {"arg", "obj", "subj", "prep", "refl", "ccomp", "amod", "xcomp"}
 SLOT_KINDS = {"subj", "obj", "iobj", "amod", "ctrl"}
-FLAGS = {"standalone", "support_only", "no_embedded", "absorbs", "needs_target", "subj", "obj"}
+FLAGS = {"standalone", "support_only", "no_embedded", "absorbs", "needs_target", "subj", "obj", "people"}
 
 
 def norm_prep(word: str) -> str:
@@ -70,6 +70,7 @@ class EventLexicon:
     nouns: dict[str, list[TriggerRule]] = field(default_factory=dict)
     support: dict[str, list[SupportVerb]] = field(default_factory=dict)
     classes: dict[str, frozenset[str]] = field(default_factory=dict)
+    people_classes: set[str] = field(default_factory=set)  # classes of people (participants)
     modifiers: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> lemma -> mode
     quantities: dict[str, str] = field(default_factory=dict)  # lemma -> numbers key
     # factuality cues
@@ -89,6 +90,8 @@ class EventLexicon:
             if row.get("kind") == "class":
                 members = frozenset(fold(m) for m in row.get("requires", "").split("|") if m.strip())
                 lex.classes[fold(row["lemma"])] = members
+                if "people" in row.get("flags", ""):
+                    lex.people_classes.add(fold(row["lemma"]))
         for n, row in enumerate(rows, 2):
             lex._add_trigger_row(row, n)
         lex._load_factuality(lang)
