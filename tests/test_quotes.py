@@ -240,3 +240,10 @@ def test_quote_date_from_the_reporting_clause_only(parser, settings):
         ("la Russie aiderait la Corée du Nord", "2023-09-13"),
         ("Au moins dix soldats ont été tués jeudi dans le nord du pays", "2023-09-15"),
     ]
+
+
+def test_without_a_parse_only_direct_quotes(settings):
+    doc = Document(article_id="art_1", source_path="t",
+                   text="Il a dit : « Nous ne céderons sur rien, jamais. » Selon Séoul, rien n'a changé.")
+    quotes = QuoteExtractor(settings, use_actors=False)(doc).quotes
+    assert summary(quotes) == [("Nous ne céderons sur rien, jamais.", True, None)]
