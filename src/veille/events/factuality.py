@@ -99,6 +99,8 @@ class FactualityReader:
         has_ne = has_word = restrictive = False
         for c in verb.children:
             lc = fold(c.text)
+            if c.i < verb.i and c.pos_ in ("ADV", "ADJ") and self._denial_form(lc):
+                return True  # "le gouvernement dément(ADV) avoir fait appel …": a mis-tagged denial verb
             if c.dep_ == "advmod" or c.pos_ == "ADV":
                 if lc in ("ne", "n'", "n"):
                     has_ne = True
@@ -148,6 +150,14 @@ class FactualityReader:
                 r.classes.add(self.lex.marks[lc])
             elif c.dep_ in ("advmod", "amod") and lc in self.lex.mods:
                 r.classes.add(self.lex.mods[lc])
+
+    def _denial_form(self, form: str) -> bool:
+        """A present-tense form of a denial/refusal cue verb ("dément", "nie", "refuse", "exclut")."""
+        for guess in (form + "ir", form + "r", form[:-1] + "re", form[:-1] + "ir"):
+            cue = self.lex.gov.get(guess)
+            if cue is not None and cue.cls == "negated" and len(form) > 2:
+                return True
+        return False
 
     @staticmethod
     def _has_si(verb: Token) -> bool:
