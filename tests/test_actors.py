@@ -135,6 +135,12 @@ def test_country_recipient_and_object_are_the_state(parser, resolver):
         ("Washington", "USA"), ("Corée du Nord", "PRK"), ("Russie", "RUS")]
 
 
+def test_demonym_nouns_and_country_aliases(parser, resolver):
+    doc = run(parser, resolver, "Les Américains ont protesté. La RPDC a tiré un missile.")
+    assert summary(doc, "Américains") == ("États-Unis", "state", "USA", "GOV", None, "demonym")
+    assert summary(doc, "RPDC") == ("Corée du Nord", "state", "PRK", "GOV", None, "alias")
+
+
 # ----------------------------------------------------------------------------- coreference
 
 
