@@ -233,7 +233,17 @@ class _Reader:
         self.sdoc = sdoc
         self.sent_starts = [s.start for s in doc.sentences]
         self.spans = find_direct_spans(doc.text)
+        self.span_opens = [sp.open_at for sp in self.spans]
+        self.spans_kept: list[_Span] = []
         self.found: list[_Found] = []
+        self._folded: str | None = None
+
+    @property
+    def folded(self) -> str:
+        """`fold(text)` one character at a time, so offsets stay those of the text."""
+        if self._folded is None:
+            self._folded = "".join((fold(c) or c)[:1] for c in self.text)
+        return self._folded
 
     # ------------------------------------------------------------------ helpers
 
@@ -247,7 +257,8 @@ class _Reader:
         return s.start, s.end
 
     def in_quote(self, pos: int) -> bool:
-        return any(sp.open_at <= pos <= sp.close_at for sp in self.spans)
+        k = bisect_right(self.span_opens, pos) - 1  # top-level spans do not overlap
+        return k >= 0 and pos <= self.spans[k].close_at
 
     def tok_at(self, pos: int):
         """The token starting at or covering char `pos` (None without a parse)."""
@@ -339,8 +350,7 @@ class _Reader:
         s0, _ = self.sent_bounds(sp.open_at)
         before = [t for t in self.tokens_between(s0, sp.open_at) if not self.in_quote(t.idx)]
         for tok in reversed(before):
-            if self.ex.verb_use(tok) and (self.ex.verb_use(tok) == "any" or "Inf" not in tok.morph.get("VerbForm")) \
-                    and "Inf" not in tok.morph.get("VerbForm"):
+            if self.ex.verb_use(tok) and "Inf" not in tok.morph.get("VerbForm"):
                 return self.subject_speaker(tok), (tok.idx, tok.idx + len(tok)), True
         # 4. "Selon X, « … »", "Pour X, « … »", "D'après X, « … »"
         intro = self.intro_phrase(before, allow_pour=True)
@@ -715,11 +725,10 @@ class _Reader:
         if not m:
             return None
         body = phrase[m.end():].strip()
-        key = " ".join(fold(body).replace("’", "'").split())
+        key = " ".join(fold(body).split())
         if not key:
             return None
-        folded_before = fold(self.text[:s]).replace("’", "'")
-        at = folded_before.rfind(key) if len(key.split()) >= 2 else -1
+        at = self.folded.rfind(key, 0, s) if len(key.split()) >= 2 else -1
         if at >= 0:
             end = at + len(key)
             names = [(ent.start, ent.end) for ent in self.doc.entities if ent.label == "PER"]
