@@ -125,7 +125,8 @@ def test_passive_agent_and_seats(parser, resolver):
 
 
 def test_country_as_place_is_no_mention(parser, resolver):
-    doc = run(parser, resolver, "Des soldats sont arrivés en Russie. Le nord de la Syrie est bombardé.")
+    doc = run(parser, resolver, "Des soldats sont arrivés en Russie. Le nord de la Syrie est bombardé. "
+                                "Les avions desserviront les États-Unis et le Canada.")
     assert [m.text for m in doc.actor_mentions] == []
 
 

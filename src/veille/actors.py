@@ -87,6 +87,9 @@ ACTOR_VERBS = frozenset({"accuser", "soutenir", "sanctionner", "exhorter", "appe
                          "denoncer", "convaincre", "rassurer", "aider", "armer", "defier", "pousser", "sommer",
                          "mettre", "imiter", "suivre", "tenir", "juger", "rendre", "exclure", "isoler"})
 NATIONAL_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "COP", "PTY", "OPP"})
+PLACE_VERBS = frozenset({"desservir", "visiter", "quitter", "rejoindre", "traverser", "survoler", "parcourir",
+                         "regagner", "gagner", "atteindre", "fuir", "habiter", "rallier", "sillonner", "relier",
+                         "decouvrir", "arpenter", "explorer", "rentrer", "peupler", "couvrir"})
 HEAD_ROLES = frozenset({"head of state", "leader", "supreme leader"})
 ROLE_FAMILY = {
     "leader": ("head of state", "supreme leader", "head of government", "leader"),
@@ -707,6 +710,8 @@ class _DocReader:
     def _state_key(self, iso: str) -> str:
         if iso == "EU":
             return self._org_key("Union européenne")
+        if iso == "IGO":
+            return self._org_key("Organisation des Nations unies")
         row = self.res.countries.get(iso)
         if iso not in self.clusters:
             if row is None:
@@ -828,7 +833,10 @@ class _DocReader:
             start = c.i == 0 or toks[c.i].is_sent_start or toks[c.i - 1].text in (",", ";", ":", "«", "\"")
             return bool(start and nxt is not None and nxt.text[:1].islower()
                         and nxt.pos_ not in ("ADP", "DET", "PUNCT", "CCONJ", "ADJ", "SCONJ", "PRON"))
-        # country names: without a preposition they are the state when they take an article or are objects
+        # country names: without a preposition they are the state when they take an article or are objects,
+        # except as the object of a verb of movement ("desservir les États-Unis", "quitter la Russie")
+        if dep in ("obj", "conj") and _key(h.head.lemma_ or "") in PLACE_VERBS:
+            return False
         if not prev_is_prep:
             return has_article or dep in ("obj", "iobj", "nsubj", "nsubj:pass")
         return False
