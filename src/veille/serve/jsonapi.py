@@ -181,6 +181,7 @@ def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=50
 
 @router.post("/ingest", response_model=IngestOut, status_code=201,
              responses={200: {"model": IngestOut, "description": "already in the store"},
+                        400: {"model": ErrorOut, "description": "the body is not JSON"},
                         401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 413: {"model": ErrorOut},
                         422: {"description": "nothing could be ingested"}})
 def ingest(request: Request, body: IngestIn) -> Any:
@@ -202,7 +203,9 @@ def ingest(request: Request, body: IngestIn) -> Any:
                                    or "nothing ingested"}, "report": out}, status_code=422)
 
 
-@router.post("/annotate", responses={422: {"description": "the text was rejected (e.g. nothing but boilerplate)"}})
+@router.post("/annotate", responses={400: {"model": ErrorOut, "description": "the body is not JSON"},
+                                     413: {"model": ErrorOut},
+                                     422: {"description": "the text was rejected (e.g. nothing but boilerplate)"}})
 def annotate(request: Request, body: AnnotateIn) -> dict[str, Any]:
     """Every per-document stage on one text (veille.api.annotate); nothing is stored.
     The answer is veille.render.annotation_dict: offsets index its `text`."""
