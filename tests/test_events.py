@@ -65,7 +65,7 @@ TYPE_CASES = [
     ("Moscou a livré des armes à Pyongyang.",
      [("AID", "military", "livré", "asserted", ["Russie"], ["Corée du Nord"])]),
     ("Pyongyang a libéré deux otages.",
-     [("RETREAT", "release", "libéré", "asserted", ["Corée du Nord"], [])]),
+     [("RETREAT", "release", "libéré", "asserted", ["Corée du Nord"], ["deux otages"])]),
     ("Séoul a exhorté Pyongyang à reprendre le dialogue.",
      [("REQUEST", None, "exhorté", "asserted", ["Corée du Sud"], ["Corée du Nord"])]),
     ("Pékin a critiqué Washington.",

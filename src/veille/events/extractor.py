@@ -55,9 +55,11 @@ _ENTITY_LABELS = {"PER", "ORG", "LOC"}
 _INHERIT_DEPS = {"nsubj", "nsubj:pass", "obj", "obl:arg"}
 FIRST_PERSON = {"nous", "je", "j'", "j"}
 # argument slots where an unresolved noun phrase still names a participant ("les manifestants")
-FALLBACK_SLOTS = {"subj", "p:de", "p:par", "p:entre"}
-FALLBACK_OBJ_TYPES = {"ASSAULT", "COERCE", "REQUEST"}  # their objects are people, not things
+FALLBACK_ANY = {"subj", "p:par", "p:entre"}  # agents: any noun phrase ("le mouvement de lutte")
+FALLBACK_PEOPLE = {"p:de", "obj", "iobj"}  # only people and forces ("la grève des travailleurs")
+FALLBACK_OBJ_TYPES = {"ASSAULT", "COERCE"}  # their objects are targets, people or things
 TARGET_OBJ_SUPPORT = {"viser", "cibler", "frapper", "toucher"}  # "l'attaque visait Kiev"
+TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de", "lors"}
 _UNITS = {"heure", "jour", "an", "annee", "mois", "semaine", "minute", "fois", "kilometre", "km"}
 # symmetric events: with coordinated participants and no target, the first named is the source
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
@@ -141,8 +143,9 @@ class _Actors:
     places and demonyms the actors stage leaves out stand for their state."""
 
     def __init__(self, doc: Document, actor_at: Callable | None, states: _States | None = None,
-                 not_actors: frozenset[str] = frozenset()):
+                 not_actors: frozenset[str] = frozenset(), people: frozenset[str] = frozenset()):
         self.doc = doc
+        self.people = people
         self.not_actors = not_actors  # lexicon lemmas (weapons, aid, trigger nouns): never participants
         self.actor_at = actor_at
         self.states = states
@@ -217,7 +220,7 @@ class _Actors:
     def end(self) -> None:
         self.ctx = None
 
-    def fallback(self, tok: Token) -> ActorRef | None:
+    def fallback(self, tok: Token, *, people_only: bool = False) -> ActorRef | None:
         if self.ctx is None:
             return None
         country, speaker, skip = self.ctx
@@ -228,15 +231,19 @@ class _Actors:
         if lem(tok) in self.not_actors or tok.like_num or any(c.dep_ == "nummod" and lem(tok) in _UNITS
                                                                for c in tok.children):
             return None
-        return self.unresolved(tok, country)
+        return self.unresolved(tok, country, people_only=people_only)
 
-    def unresolved(self, tok: Token, country: str | None) -> ActorRef | None:
+    def unresolved(self, tok: Token, country: str | None, *, people_only: bool = False) -> ActorRef | None:
         """A participant the actors stage does not know ("les manifestants", "un bateau de
-        passagers"): named as written, with the country of the event's place (dev-set guidelines)."""
+        passagers"): named as written; people and forces take the country of the event's place
+        (or the article's main country), as in the dev-set guidelines."""
         if tok.pos_ != "NOUN":
             return None
+        person = lem(tok) in self.people
+        if people_only and not person:
+            return None
         lo, hi = np_span(tok)
-        return ActorRef(name=self.doc.text[lo:hi], country=country or self.doc_country)
+        return ActorRef(name=self.doc.text[lo:hi], country=(country or self.doc_country))
 
     def _place(self, lo: int, hi: int) -> ActorRef | None:
         for pm in self.doc.places:
@@ -261,7 +268,9 @@ class EventExtractor:
         self.states = _States(self.settings.lang)
         lex = self.lexicon
         people = frozenset().union(*(lex.classes[c] for c in lex.people_classes))
-        self.not_actors = frozenset().union(*lex.classes.values(), lex.nouns) - people
+        self.not_actors = frozenset()
+        self.people = frozenset().union(*lex.classes.values(), lex.nouns) - people
+        self.people = people
         self.hooks = _Hooks()
 
     def __call__(self, doc: Document) -> Document:
@@ -269,7 +278,7 @@ class EventExtractor:
         sdoc = doc.spacy_doc
         if sdoc is None:
             return doc
-        actors = _Actors(doc, self.hooks.actor_at, self.states, self.not_actors)
+        actors = _Actors(doc, self.hooks.actor_at, self.states, self.not_actors, self.people)
         for sent in doc.sentences:
             span = sdoc.char_span(sent.start, sent.end, alignment_mode="expand")
             if span is None or not len(span):
@@ -479,11 +488,13 @@ class EventExtractor:
         if source is None:
             return None
         target = [a for a in target if not any(_same(a, s) for s in source)]
-        if "needs_target" in rule.flags and not any(a.country or a.actor_id for a in target):
-            if location is None or not location.country:
+        if ("needs_target" in rule.flags or rule.mode == "visit") \
+                and not any(a.country or a.actor_id for a in target):
+            if location is not None and location.country:
+                # "a visité l'usine Soukhoï de Komsomolsk-sur-l'Amour": the host is the place's country
+                target = [ActorRef(name=location.name, country=location.country)]
+            elif "needs_target" in rule.flags:
                 return None
-            # "a visité l'usine Soukhoï de Komsomolsk-sur-l'Amour": the host is the place's country
-            target = [ActorRef(name=location.name, country=location.country)]
         if rule.type in SYMMETRIC_TYPES and not target and len(source) > 1:
             source, target = source[:1], source[1:]  # "la Corée du Nord et la Russie ont signé"
 
@@ -541,12 +552,16 @@ class EventExtractor:
             source = self._resolve(_subjects(sv, self.lexicon), actors)  # "Moscou a lancé une offensive"
         if not source:
             source = self._possessive(tok, actors)
+        if not source and tok.dep_.startswith("obl") and tok.head.pos_ in _VERBAL \
+                and (prep_of(tok) or "") in TEMPORAL_PREPS:
+            # "Kim a quitté la Russie après une visite de six jours"
+            source = self._resolve(_subjects(tok.head, self.lexicon), actors, None)
         if not target and sv is not None:
             target = self._slots(sv, tuple(s for s in rule.target if s.startswith("p:")), None, actors,
                                  rule.type)
             if not target and (tok.dep_ not in ("nsubj", "obj") or lem(sv) in TARGET_OBJ_SUPPORT):
                 # "a assuré la Russie de son soutien", "l'attaque visait Kiev"
-                target = self._resolve([o for o in _objects(sv) if o.i != tok.i], actors, False)
+                target = self._resolve([o for o in _objects(sv) if o.i != tok.i], actors, None)
         eventive = "standalone" in rule.flags or sv is not None or self._cued(tok)
         if not source and not target and not eventive:
             return None, []
@@ -555,7 +570,7 @@ class EventExtractor:
     def _slots(self, tok: Token, slots: tuple[str, ...], theme: Token | None,
                actors: _Actors, etype: str = "") -> list[ActorRef]:
         for slot in slots:
-            fallback = slot in FALLBACK_SLOTS or (slot in ("obj", "iobj") and etype in FALLBACK_OBJ_TYPES)
+            fallback = _fallback_kind(slot, etype)
             found = self._resolve(self._slot_tokens(tok, slot, theme), actors, fallback)
             if found:
                 return found
@@ -605,7 +620,7 @@ class EventExtractor:
                     # "entre Kim et Poutine": the parser may hang the second one elsewhere
                     extra = [t for t in toks[0].head.children if t.dep_ == "conj"]
                     toks.extend(t for t in extra if t.pos_ in _NOMINAL)
-            found = self._resolve(toks, actors, slot in FALLBACK_SLOTS)
+            found = self._resolve(toks, actors, _fallback_kind(slot, ""))
             if found:
                 return found
         return []
@@ -618,7 +633,7 @@ class EventExtractor:
         return []
 
     @staticmethod
-    def _resolve(toks: list[Token], actors: _Actors, fallback: bool = True) -> list[ActorRef]:
+    def _resolve(toks: list[Token], actors: _Actors, fallback: str | None = "any") -> list[ActorRef]:
         out: list[ActorRef] = []
         seen: set[int] = set()
         for t in toks:
@@ -628,7 +643,7 @@ class EventExtractor:
                 seen.add(c.i)
                 ref = actors.token(c)
                 if ref is None and fallback:
-                    ref = actors.fallback(c)
+                    ref = actors.fallback(c, people_only=fallback == "people")
                 if ref is not None and not any(_same(ref, o) for o in out):
                     out.append(ref)
         return out
@@ -696,6 +711,7 @@ class _NoActors(_Actors):
         self.ctx = None
         self._doc_country = None
         self.not_actors = frozenset()
+        self.people = frozenset()
 
     def at(self, start: int, end: int) -> ActorRef | None:
         return None
@@ -757,6 +773,12 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
     if rel == "acl" and head.pos_ in _NOMINAL and head.head.pos_ in _VERBAL and head.head.i != head.i:
         return _subjects(head.head, lex, depth + 1)  # "a accepté une invitation à se rendre"
     return []
+
+
+def _fallback_kind(slot: str, etype: str) -> str | None:
+    if slot in FALLBACK_ANY or (slot in ("obj", "iobj") and etype in FALLBACK_OBJ_TYPES):
+        return "any"
+    return "people" if slot in FALLBACK_PEOPLE else None
 
 
 def _has_cop(tok: Token) -> bool:
