@@ -72,6 +72,13 @@ def test_unknown_person_takes_role_country_and_sector(parser, resolver):
     assert summary(doc, "Abbas Akhoundi") == ("Abbas Akhoundi", "person", "IRN", "GOV", "minister", "name")
 
 
+def test_nationality_beside_a_name(parser, resolver):
+    doc = run(parser, resolver, "L'ex-espion russe Alexandre Litvinenko est mort. Peter Higgs, un physicien "
+                                "britannique, a parlé.")
+    assert summary(doc, "Alexandre Litvinenko") == ("Alexandre Litvinenko", "person", "RUS", None, None, "name")
+    assert summary(doc, "Peter Higgs")[2] == "GBR"
+
+
 def test_junta_chief_is_military_and_resolves_to_the_holder(parser, resolver):
     doc = run(parser, resolver, "Le chef de la junte malienne a reçu une délégation.")
     assert summary(doc, "chef de la junte malienne") == (

@@ -1027,6 +1027,20 @@ class _DocReader:
                 rs, re_ = self._chars(rc.i, rc.j)
                 self._apply_role(cl, info, min(rs, s))
                 self._mention(rs, re_, key, "role")
+        if not cl.country and not cl.known:
+            cl.country = self._nationality_near(c)
+
+    def _nationality_near(self, c: _Cand) -> str | None:
+        """A nationality said of a name by a plain noun beside it: "l'ex-espion russe Alexandre Litvinenko",
+        "X, un physicien britannique"."""
+        b = c.i - 1
+        if b >= 1 and b in self.demonym and self.toks[b - 1].pos_ == "NOUN":
+            return self.demonym[b]
+        q = c.j
+        if q + 2 < self.n and self.toks[q].text == "," and self.keys[q + 1] in ("un", "une", "le", "la", "l"):
+            if self.toks[q + 2].pos_ == "NOUN" and q + 3 < self.n and (q + 3) in self.demonym:
+                return self.demonym[q + 3]
+        return None
 
     def _predicates(self) -> None:
         """"X a été élu président de l'Égypte", "X, qui fut premier ministre": the role is X's."""
