@@ -21,8 +21,17 @@ How a document is read (all tables load once, in the constructor):
    Country names stand for the state unless they are places ("en Russie", "de Russie", "le nord de la
    Russie").
 
+7. Roles used as predicates ("X a été élu président de l'Égypte", "X, qui fut Premier ministre") name no
+   one but give X the role. A national office with no country said ("le ministre", "le député") takes
+   the article's dominant country (more than half of the country-bearing mentions so far); an office
+   defined by a complement the tables do not know ("le président du conseil du CERN") does not.
+8. Well-known persons keep the table's role only when the article's date (`doc.published`) falls in
+   its validity; otherwise the article's own apposition gives the role.
+
 Actor ids are `stable_id("act", kind, country, folded canonical name)`: the same actor in two articles
-gets the same id.
+gets the same id (as long as both give it the same country). Data: countries.tsv (all UN member
+states, French names, demonyms, capitals), demonyms_extra.tsv, seats.tsv, regions.tsv, roles.tsv,
+organisations.tsv, known_actors.tsv, org_keywords.tsv under veille/data/fr/.
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ import logging
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from rapidfuzz import fuzz, process
 
@@ -91,12 +101,12 @@ PLACE_VERBS = frozenset({"desservir", "visiter", "quitter", "rejoindre", "traver
                          "regagner", "gagner", "atteindre", "fuir", "habiter", "rallier", "sillonner", "relier",
                          "decouvrir", "arpenter", "explorer", "rentrer", "peupler", "couvrir"})
 HEAD_ROLES = frozenset({"head of state", "leader", "supreme leader"})
-ROLE_FAMILY = {
+ROLE_FAMILY = MappingProxyType({
     "leader": ("head of state", "supreme leader", "head of government", "leader"),
     "head of state": ("head of state", "leader"),
     "head of government": ("head of government",),
     "secretary of state": ("foreign minister", "secretary of state"),
-}
+})
 
 
 def _key(text: str) -> str:
@@ -172,6 +182,7 @@ class _RoleInfo:
     possessive: bool = False  # "son porte-parole": someone's, the actor named just before
     indefinite: bool = False  # "un dirigeant sud-coréen": no one in particular
     phrase: str = ""  # the folded role phrase
+    end: int = 0  # token end of the whole phrase (complement included)
 
 
 class ActorResolver:
@@ -505,11 +516,11 @@ class _DocReader:
             if info is None:
                 i = end
                 continue
-            end = info.row.get("_end", end)  # type: ignore[assignment]
-            out.append((_Cand(i, int(end), "role", label=row["pattern"]), info))
-            for t in range(i, int(end)):
+            end = info.end
+            out.append((_Cand(i, end, "role", label=row["pattern"]), info))
+            for t in range(i, end):
                 blocked.add(t)
-            i = int(end)
+            i = end
         return out
 
     def _head_of(self, i: int, j: int):
@@ -633,10 +644,8 @@ class _DocReader:
         country = country or (row["country"] or None)
         if row["kind"] == "state" and not country:
             return None
-        row = dict(row)
-        row["_end"] = end  # type: ignore[assignment]
         info = _RoleInfo(row, row["kind"], role, sector, country, org, org_country, former, seat_state, local)
-        info.opaque, info.coll_role = opaque, coll_role
+        info.opaque, info.coll_role, info.end = opaque, coll_role, end
         info.phrase = _name_key(self._span_text(i, end))
         info.possessive = b >= 0 and self.keys[b] in ("son", "sa", "ses", "leur", "leurs")
         info.indefinite = b >= 0 and self.keys[b] in ("un", "une")
@@ -1045,7 +1054,7 @@ class _DocReader:
     def _predicates(self) -> None:
         """"X a été élu président de l'Égypte", "X, qui fut premier ministre": the role is X's."""
         for i, info in self.predicates:
-            tok = self._head_of(i, int(info.row.get("_end", i + 1)))
+            tok = self._head_of(i, info.end or i + 1)
             subj = [c for c in tok.children if c.dep_.startswith("nsubj")]
             if not subj and tok.dep_ in ("xcomp", "obj", "obl", "obl:arg", "attr"):
                 subj = [c for c in tok.head.children if c.dep_.startswith("nsubj")]
