@@ -78,6 +78,8 @@ class FactualityReader:
             r.classes.discard("hypothetical")
             r.classes.add("planned")
         self._claim_markers(chain, sent, r)
+        if "claimed" not in r.classes:
+            self._sentence_claims(sent, trigger, r)
         self._quotes(trigger, sent, r)
         return r
 
@@ -181,7 +183,7 @@ class FactualityReader:
             if h.pos_ in ("VERB", "AUX"):
                 self._clause(h, r, own=False, is_cue=True)
             return
-        rep = self.lex.report.get(lh)
+        rep = self.lex.cue(self.lex.report, lh)
         if rep is not None:
             self._claim(h, r)
             if neg:
@@ -211,14 +213,14 @@ class FactualityReader:
             if rel == "xcomp":
                 self._governor(h, r, inherit_tense=True)
             elif rel in ("ccomp", "csubj"):
-                if lh in self.lex.report:
+                if self.lex.cue(self.lex.report, lh) is not None:
                     self._claim(h, r)
                     if self.negated(h):
                         r.classes.add("hypothetical")
                 elif lh in self.lex.gov:
                     self._governor(h, r, inherit_tense=False)
             elif rel == "parataxis":
-                if lh in self.lex.report:
+                if self.lex.cue(self.lex.report, lh) is not None:
                     self._claim(h, r, "incise")
                 break
             elif rel == "conj":
@@ -255,6 +257,22 @@ class FactualityReader:
 
     # ------------------------------------------------------------------ claims
 
+    def _sentence_claims(self, sent: Span, trigger: Token, r: FactualityReading) -> None:
+        """"selon X" / "d'après X" anywhere in the sentence; a sentence-initial "Pour X, …"."""
+        for t in sent:
+            if t.dep_ != "case" or t.head.pos_ not in ("NOUN", "PROPN", "PRON") or t.head.i == trigger.i:
+                continue
+            noun = t.head
+            p = prep_of(noun)
+            initial_pour = p == "pour" and t.i == sent.start and any(
+                x.text == "," for x in sent[noun.i - sent.start:min(len(sent), noun.i - sent.start + 12)])
+            if (p in self.lex.claim_preps or initial_pour) and lem(noun) not in self.lex.documents:
+                r.classes.add("claimed")
+                r.claim_how.add("selon")
+                if r.claimant is None:
+                    r.claimant = noun
+                return
+
     def _claim_markers(self, chain: list[Token], sent: Span, r: FactualityReading) -> None:
         heads = list(chain)
         if sent.root not in heads:
@@ -270,7 +288,7 @@ class FactualityReader:
                     r.claim_how.add("selon")
                     if r.claimant is None:
                         r.claimant = c
-                elif c.dep_ in ("parataxis", "dep", "conj") and lem(c) in self.lex.report:
+                elif c.dep_ in ("parataxis", "dep", "conj") and self.lex.cue(self.lex.report, lem(c)) is not None:
                     if c.dep_ == "conj" and not _incise(c):
                         continue
                     self._claim(c, r, "incise")
@@ -290,7 +308,7 @@ class FactualityReader:
         if quote is None or quote[1] - quote[0] < 5:
             return  # no quote, or a few words quoted inside narration (« soutien total »)
         for t in sent:
-            if not (quote[0] <= t.i <= quote[1]) and lem(t) in self.lex.report and t.pos_ in ("VERB", "AUX"):
+            if not (quote[0] <= t.i <= quote[1]) and self.lex.cue(self.lex.report, lem(t)) is not None and t.pos_ in ("VERB", "AUX"):
                 self._claim(t, r, "quote")
                 return
 

@@ -81,6 +81,7 @@ class EventLexicon:
     mods: dict[str, str] = field(default_factory=dict)
     marks: dict[str, str] = field(default_factory=dict)
     dets: dict[str, str] = field(default_factory=dict)
+    documents: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, lang: str = "fr") -> EventLexicon:
@@ -156,9 +157,17 @@ class EventLexicon:
 
     # ------------------------------------------------------------------ factuality
 
+    def cue(self, table: dict[str, GovCue], lemma: str) -> GovCue | None:
+        """A cue by lemma, tolerating the lemmatiser leaving a conjugated form ("indique")."""
+        hit = table.get(lemma)
+        if hit is None and lemma.endswith("e"):
+            hit = table.get(lemma + "r")
+        return hit
+
     def _load_factuality(self, lang: str) -> None:
         negation: set[str] = set()
         preps: set[str] = set()
+        documents: set[str] = set()
         for n, row in enumerate(read_tsv(lang, FACTUALITY_FILE), 2):
             cue, scope, klass = fold(row.get("cue", "")), row.get("scope", ""), row.get("class", "")
             if klass not in FACTUALITIES:
@@ -178,10 +187,13 @@ class EventLexicon:
                 self.marks[cue] = klass
             elif scope == "det":
                 self.dets[cue] = klass
+            elif scope == "document":
+                documents.add(cue)
             else:
                 raise ConfigError(f"{FACTUALITY_FILE}: unknown scope {scope!r} (line {n})")
         self.negation = frozenset(negation)
         self.claim_preps = frozenset(preps)
+        self.documents = frozenset(documents)
 
 
 def _slots(text: str, where: str) -> tuple[str, ...]:
