@@ -23,7 +23,7 @@ def valid_date(value: str | None) -> str | None:
     return value if value and ISO_DATE.match(value) else None
 
 
-def evidence_html(text: str, m: EventMention, context: int = CONTEXT_CHARS) -> Markup:
+def evidence_html(text: str, m: EventMention, context: int = CONTEXT_CHARS, *, anchor: bool = True) -> Markup:
     """The mention's sentence marked inside some of its article's text, its trigger marked inside it.
 
     Every piece of text goes through `highlight_html` (which escapes) or `escape`.
@@ -50,7 +50,7 @@ def evidence_html(text: str, m: EventMention, context: int = CONTEXT_CHARS) -> M
     parts = [
         Markup("…") if before_from > 0 else Markup(""),
         Markup(highlight_html(text[before_from:start], [])),
-        Markup('<mark class="evidence" id="m-{}">').format(m.mention_id),
+        Markup('<mark class="evidence" id="m-{}">').format(m.mention_id) if anchor else Markup('<mark class="evidence">'),
         Markup(highlight_html(sentence, trig)),
         Markup("</mark>"),
         Markup(highlight_html(text[end:after_to], [])),
@@ -81,7 +81,8 @@ class MentionView:
 class ContradictionView:
     field: str
     values: list[Any]
-    sides: list[tuple[Any, MentionView | None]] = field(default_factory=list)
+    # (the value this mention gives, the mention, its evidence without the page anchor)
+    sides: list[tuple[Any, MentionView | None, Markup]] = field(default_factory=list)
 
 
 def _dig(data: Any, dotted: str) -> Any:
@@ -131,6 +132,9 @@ def event_details(store: SQLiteStore, ev: Event) -> tuple[list[MentionView], lis
         for mid in c.mention_ids:
             view = by_id.get(mid)
             value = _dig(view.mention.to_dict(), c.field) if view else None
-            cv.sides.append((show_value(value), view))
+            text = texts.get(view.mention.article_id, "") if view else ""
+            evidence = evidence_html(text, view.mention, anchor=False) if view and text else \
+                Markup(escape(view.mention.sentence if view else ""))
+            cv.sides.append((show_value(value), view, evidence))
         contradictions.append(cv)
     return views, contradictions
