@@ -19,7 +19,10 @@ def create_app(settings: Any = None, store: Any = None, **kw: Any) -> FastAPI:
     try:
         import fastapi  # noqa: F401
         import jinja2  # noqa: F401
-        import python_multipart  # noqa: F401
+        try:
+            import python_multipart  # noqa: F401
+        except ImportError:  # python-multipart before 0.0.13
+            import multipart  # noqa: F401
     except ImportError as err:
         raise MissingExtraError(f"the web app needs the 'web' extra: pip install 'veille[web]' ({err.name} is missing)",
                                 stage="serve") from err
