@@ -63,6 +63,8 @@ TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de
 _UNITS = {"heure", "jour", "an", "annee", "mois", "semaine", "minute", "fois", "kilometre", "km"}
 # symmetric events: with coordinated participants and no target, the first named is the source
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+# verbal events (statements and meetings)
+VERBAL_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"}
 # statements that are acts: quoting them reports the act, it does not make it a claim
 SPEECH_ACTS = {"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT"}
 MODE_CONTEXT = {"military": "military", "humanitarian": "humanitarian", "economic": "economic"}
@@ -487,6 +489,8 @@ class EventExtractor:
             actors.end()
         if source is None:
             return None
+        if is_verb and not source and rule.type in VERBAL_TYPES and tok.dep_ == "acl" and is_passive(tok):
+            return None  # "le nombre d'emplois menacés": an agentless participle describes, it reports nothing
         target = [a for a in target if not any(_same(a, s) for s in source)]
         if ("needs_target" in rule.flags or rule.mode == "visit") \
                 and not any(a.country or a.actor_id for a in target):
@@ -755,7 +759,8 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
     subs = [tok.head if (s.pos_ == "PRON" and fold(s.text) in RELATIVE_PRONOUNS and tok.dep_ == "acl:relcl")
             else s for s in subs]
     head, rel = tok.head, tok.dep_
-    if rel == "conj" and head.pos_ in _NOMINAL and head.i < tok.i:
+    if rel == "conj" and head.pos_ in ("PROPN", "PRON") and head.i < tok.i and head.dep_ == "ROOT" \
+            and not any(t.text in (",", ";", ":") for t in tok.doc[head.i:tok.i]):
         # parse error "Kim(ROOT) et Poutine se sont rencontrés(conj)": the head is a co-subject
         subs = [head] + subs
     if subs or depth > 4 or head.i == tok.i:
