@@ -304,7 +304,8 @@ class EventExtractor:
                         if ok:
                             verbs.append(_Candidate(tok, rule, theme))
                             break
-            elif tok.pos_ in _NOMINAL and (lem(tok) in lex.nouns or fold(tok.text) in lex.nouns):
+            elif tok.pos_ in _NOMINAL and (lem(tok) in lex.nouns or fold(tok.text) in lex.nouns) \
+                    and not _inside_name(doc, tok):
                 nouns.append(tok)
         taken = set()
         for c in verbs:
@@ -728,6 +729,8 @@ def _objects(tok: Token) -> list[Token]:
     """Direct objects (passive subjects; the head noun of a participle: 'les armes livrées')."""
     passive = is_passive(tok)
     out = [c for c in tok.children if c.dep_ == ("nsubj:pass" if passive else "obj")]
+    if tok.dep_ == "acl:relcl":  # "le président, qu'ils retiennent": the relative pronoun's antecedent
+        out = [tok.head if c.pos_ == "PRON" and fold(c.text) in RELATIVE_PRONOUNS else c for c in out]
     if tok.dep_ == "acl" and "Part" in tok.morph.get("VerbForm") and tok.head.pos_ in _NOMINAL:
         out.append(tok.head)
     if not out:  # "appelé Moscou à respecter…", "menace Séoul de…": the object parsed as xcomp / dep
@@ -784,6 +787,18 @@ def _fallback_kind(slot: str, etype: str) -> str | None:
     if slot in FALLBACK_ANY or (slot in ("obj", "iobj") and etype in FALLBACK_OBJ_TYPES):
         return "any"
     return "people" if slot in FALLBACK_PEOPLE else None
+
+
+def _inside_name(doc: Document, tok: Token) -> bool:
+    """A noun inside a multi-word name: "le Groupe de soutien à l'islam", "Opération Serval"."""
+    start, end = tok.idx, tok.idx + len(tok.text)
+    for e in doc.entities:
+        if e.start <= start and end <= e.end and e.end - e.start > end - start and e.label in ("ORG", "MISC"):
+            return not e.text.lower().startswith(tok.text.lower())
+    for m in doc.actor_mentions:
+        if m.start <= start and end <= m.end and m.end - m.start > end - start and m.start < start:
+            return True
+    return False
 
 
 def _has_cop(tok: Token) -> bool:
