@@ -476,3 +476,34 @@ def test_serve_documents_fixture_is_consistent():
             assert d.text[m.trigger_start:m.trigger_end] == m.trigger
             assert d.text[m.char_start:m.char_end] == m.sentence
     assert isinstance(open_store(":memory:"), SQLiteStore)
+
+
+# --------------------------------------------------------------------------- SVG helpers
+
+
+def test_serve_timeline_ticks_stay_few_and_round():
+    from datetime import date
+
+    from veille.serve.svg import _ticks
+
+    ticks, fmt = _ticks(date(2024, 6, 13), date(2024, 6, 20))
+    assert [t.strftime(fmt) for t in ticks] == ["2024-06-13", "2024-06-14", "2024-06-15", "2024-06-16",
+                                                 "2024-06-17", "2024-06-18", "2024-06-19", "2024-06-20"]
+    ticks, fmt = _ticks(date(2023, 9, 1), date(2024, 3, 1))
+    assert [t.strftime(fmt) for t in ticks] == ["2023-09", "2023-10", "2023-11", "2023-12", "2024-01", "2024-02",
+                                                 "2024-03"]
+    ticks, fmt = _ticks(date(2000, 7, 1), date(2024, 6, 20))
+    assert [t.strftime(fmt) for t in ticks] == ["2005", "2010", "2015", "2020"]
+
+
+def test_serve_timeline_puts_far_background_events_in_a_gutter():
+    from veille.models import DateValue, Event
+    from veille.serve.svg import timeline_svg
+
+    events = [Event(f"ev_{i}", "CONSULT", date=DateValue(f"2024-06-{d:02d}", "day")) for i, d in
+              enumerate((13, 18, 18, 19, 19, 19, 20))]
+    events.append(Event("ev_old", "AGREE", date=DateValue("2000-07", "month")))
+    svg = timeline_svg(events)
+    assert ">earlier</text>" in svg and ">later</text>" not in svg
+    assert re.search(r'<a href="/events/ev_old"[^>]*>.*?cx="178.0"', svg, re.S)  # centre of the left gutter
+    assert ">2024-06-13</text>" in svg and not re.search(r">20(00|05|10)(-07)?</text>", svg)

@@ -97,32 +97,59 @@ def event_label(ev: Event) -> str:
             f" · {ev.n_sources} source(s)")
 
 
-def _ticks(start: date, end: date) -> list[date]:
+MAX_TICKS = 9
+GUTTER = 56  # room for events far before or after the main period
+
+
+def _ticks(start: date, end: date) -> tuple[list[date], str]:
+    """At most MAX_TICKS dates on round days, weeks, months or years, and their label format."""
     span = (end - start).days
-    if span <= 14:
-        step = 1 if span <= 7 else 2
-        return [start + timedelta(days=i) for i in range(0, span + 1, step)]
     if span <= 120:
-        first = start + timedelta(days=(7 - start.weekday()) % 7)
-        return [first + timedelta(days=7 * i) for i in range(0, span // 7 + 1) if first + timedelta(days=7 * i) <= end]
-    months = []
+        step = max(1, math.ceil((span + 1) / MAX_TICKS))
+        if step > 3:
+            step = 7 * math.ceil(step / 7)
+            first = start + timedelta(days=(7 - start.weekday()) % 7)  # Mondays
+        else:
+            first = start
+        return [first + timedelta(days=i) for i in range(0, span + 1, step) if first + timedelta(days=i) <= end], \
+            "%Y-%m-%d"
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    step = next((s for s in (1, 2, 3, 6, 12, 24, 60, 120) if months / s <= MAX_TICKS), 240)
     y, m = start.year, start.month
-    step = 1 if span <= 730 else 3 if span <= 2200 else 12
+    if step >= 12:
+        y, m = start.year + (1 if start.month > 1 or start.day > 1 else 0), 1
+        y += (-y) % (step // 12)
+    elif (start.day > 1):
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    out = []
     while date(y, m, 1) <= end:
-        if date(y, m, 1) >= start:
-            months.append(date(y, m, 1))
+        out.append(date(y, m, 1))
         m += step
         while m > 12:
             m -= 12
             y += 1
-    return months
+    return out, ("%Y" if step >= 12 else "%Y-%m")
+
+
+def _main_period(days: list[date]) -> tuple[date, date]:
+    """The period the drawing focuses on: all dates, unless a few lie far from the rest (a 2000
+    background event in a 2024 story), which then go to the gutters."""
+    days = sorted(days)
+    if len(days) < 5:
+        return days[0], days[-1]
+    q1, q3 = days[len(days) // 4], days[(3 * len(days)) // 4]
+    reach = 3 * max((q3 - q1).days, 7)
+    low = next(d for d in days if (q1 - d).days <= reach)
+    high = next(d for d in reversed(days) if (d - q3).days <= reach)
+    return low, high
 
 
 def timeline_svg(events: list[Event], *, width: int = 960, lane_height: int = 70) -> str:
-    """Events by date, one lane per quad class; undated events are left out (listed by the page)."""
+    """Events by date, one lane per quad class; undated events are left out (listed by the page).
+    Events far from the main period are drawn in an 'earlier' / 'later' gutter at either end."""
     dated = [(parse_iso(ev.date.value if ev.date else None), ev) for ev in events]
     dated = [(d, ev) for d, ev in dated if d is not None]
-    left, right, top = 150, 30, 20
+    left, right, top = 150, 30, 22
     height = top + lane_height * len(QUAD_ORDER) + 40
     out = [f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
            f' width="100%" role="img" aria-label="Timeline of {len(dated)} dated events">']
@@ -136,24 +163,35 @@ def timeline_svg(events: list[Event], *, width: int = 960, lane_height: int = 70
         out.append(f'<text x="{width / 2}" y="{top + 2 * lane_height}" text-anchor="middle" font-size="14"'
                    f' fill="#555">no dated event</text></svg>')
         return "".join(out)
-    start = min(d for d, _ in dated)
-    end = max(d for d, _ in dated)
+    start, end = _main_period([d for d, _ in dated])
+    before = any(d < start for d, _ in dated)
+    after = any(d > end for d, _ in dated)
     if (end - start).days < 2:
         start, end = start - timedelta(days=1), end + timedelta(days=1)
     span = (end - start).days
-    plot_w = width - left - right - 40
+    axis_y = top + lane_height * len(QUAD_ORDER)
+    x0 = left + 20 + (GUTTER if before else 0)
+    x1 = width - right - 20 - (GUTTER if after else 0)
 
     def x_of(d: date) -> float:
-        return left + 20 + plot_w * (d - start).days / span
+        if d < start:
+            return left + GUTTER / 2
+        if d > end:
+            return width - right - GUTTER / 2
+        return x0 + (x1 - x0) * (d - start).days / span
 
-    axis_y = top + lane_height * len(QUAD_ORDER)
     out.append(f'<line x1="{left}" y1="{axis_y}" x2="{width - right}" y2="{axis_y}" stroke="#333"/>')
-    for t in _ticks(start, end):
+    for flag, gx, label in ((before, left + GUTTER, "earlier"), (after, width - right - GUTTER, "later")):
+        if flag:
+            out.append(f'<line x1="{gx}" y1="{top}" x2="{gx}" y2="{axis_y + 5}" stroke="#999"'
+                       f' stroke-dasharray="4,3"/><text x="{(gx + (left if label == "earlier" else width - right)) / 2}"'
+                       f' y="{top - 6}" text-anchor="middle" font-size="11" fill="#777">{label}</text>')
+    ticks, fmt = _ticks(start, end)
+    for t in ticks:
         x = round(x_of(t), 1)
-        label = t.isoformat() if span <= 120 else t.strftime("%Y-%m")
         out.append(f'<line x1="{x}" y1="{top}" x2="{x}" y2="{axis_y + 5}" stroke="#ddd"/>'
                    f'<text x="{x}" y="{axis_y + 20}" text-anchor="middle" font-size="11" fill="#333">'
-                   f'{escape(label)}</text>')
+                   f'{escape(t.strftime(fmt))}</text>')
     stacked: dict[tuple[int, int], int] = {}
     for d, ev in sorted(dated, key=lambda p: (p[0], -p[1].n_sources, p[1].event_id)):
         quad = quad_of(ev.type)
@@ -162,8 +200,11 @@ def timeline_svg(events: list[Event], *, width: int = 960, lane_height: int = 70
         slot = (lane, round(x / 12))
         k = stacked.get(slot, 0)
         stacked[slot] = k + 1
-        offset = ((k + 1) // 2) * (1 if k % 2 else -1) * 14
-        y = top + lane * lane_height + lane_height / 2 + max(-lane_height / 2 + 8, min(lane_height / 2 - 8, offset))
+        if k >= 5:  # a sixth marker on the same spot shifts sideways rather than leave the lane
+            x += 12 * ((k - 5) // 5 + 1) * (1 if x < width / 2 else -1)
+            k %= 5
+        offset = ((k + 1) // 2) * (1 if k % 2 else -1) * 13
+        y = top + lane * lane_height + lane_height / 2 + offset
         out.append(f'<a href="/events/{escape(ev.event_id, quote=True)}" class="ev" data-type="{escape(ev.type)}"'
                    f' data-factuality="{escape(ev.factuality)}"><title>{escape(event_label(ev))}</title>'
                    f'{marker(ev.factuality, x, y, radius_for(ev.n_sources), colour_of(ev.type))}</a>')
