@@ -50,6 +50,13 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
+def source_name(path: str | None) -> str:
+    """A source path shown short: its file name (the full path stays in the API and the tooltip)."""
+    if not path:
+        return ""
+    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
 def query_string(args: dict[str, Any], **changes: Any) -> str:
     """`?a=1&b=2` from the current arguments with some changed (None drops one)."""
     merged = {**args, **changes}
@@ -66,7 +73,7 @@ def _templates() -> Jinja2Templates:
         factualities=FACTUALITIES, event_types=tuple(QUAD_CLASS), layer_colours=LAYER_COLOURS,
         query_string=query_string,
     )
-    env.filters.update(safe_url=safe_url, quad=quad_of, colour=colour_of)
+    env.filters.update(safe_url=safe_url, source_name=source_name, quad=quad_of, colour=colour_of)
     return Jinja2Templates(env=env)
 
 

@@ -14,6 +14,7 @@ from ..errors import VeilleError
 from ..render import LAYER_COLOURS
 from ..store import SQLiteStore
 from . import queries
+from .app import source_name
 from .queries import EventFilter
 from .security import check_write_token
 from .svg import legend_svg, timeline_svg
@@ -140,7 +141,7 @@ def event_page(request: Request, event_id: str) -> HTMLResponse:
     if ev is None:
         raise HTTPException(404, f"no event {event_id}")
     mentions, contradictions = event_details(store, ev)
-    outlets = sorted({(v.article.get("outlet") or v.article.get("source_path") or "?") for v in mentions})
+    outlets = sorted({(v.article.get("outlet") or source_name(v.article.get("source_path")) or "?") for v in mentions})
     story = store.get_story(ev.story_id) if ev.story_id else None
     return _page(request, "event.html", {"event": ev, "mentions": mentions, "contradictions": contradictions,
                                          "outlets": outlets, "story": story, "nav": "events"})
