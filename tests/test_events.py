@@ -249,3 +249,80 @@ def test_events_lexicon_rejects_unknown_condition():
     lex = EventLexicon()
     with pytest.raises(ConfigError, match="E300"):
         lex._parse_conditions("colour=red", "test")
+
+
+# ---------------------------------------------------------------------- reported speech and context
+
+
+def test_events_quoted_speech_act_is_the_act(parser, extractor):
+    # a request in a quote is a request made, not a claim about one
+    doc = extractor(make_doc(parser, "« Nous demandons la libération des otages », a déclaré Poutine."))
+    assert [reading(m) for m in doc.mentions] == [
+        ("REQUEST", None, "demandons", "asserted", ["Vladimir Poutine"], [])]
+
+
+def test_events_reported_conditional_is_future_in_the_past(parser, extractor):
+    doc = extractor(make_doc(parser, "Le porte-parole a précisé que Kim et Poutine tiendraient des négociations."))
+    (m,) = doc.mentions
+    assert (m.type, m.factuality, m.claimed_by.name) == ("CONSULT", "planned", "Le porte-parole")
+
+
+def test_events_selon_anywhere_and_restrictive_ne_que(parser, extractor):
+    doc = extractor(make_doc(parser, "Ces otages n'ont été libérés qu'en janvier, selon Séoul."))
+    (m,) = doc.mentions
+    assert (m.type, m.factuality, m.claimed_by.name) == ("RETREAT", "claimed", "Corée du Sud")
+
+
+def test_events_sentence_initial_pour_is_a_claim(parser, extractor):
+    doc = extractor(make_doc(parser, "Pour Washington, Moscou a livré des armes à Pyongyang."))
+    (m,) = doc.mentions
+    assert (m.factuality, m.claimed_by.name) == ("claimed", "États-Unis")
+
+
+def test_events_incise_after_the_clause_is_a_claim(parser, extractor):
+    text = "Au moins 49 civils et 15 soldats ont été tués jeudi dans deux attaques, a annoncé Pékin."
+    (m,) = extractor(make_doc(parser, text)).mentions
+    assert (m.type, m.trigger, m.factuality, m.claimed_by.name) == ("ASSAULT", "tués", "claimed", "Chine")
+    assert m.numbers == {"killed": 64}  # one event (the attacks are the killing), casualties summed
+
+
+def test_events_negated_exclusion_is_hypothetical(parser, extractor):
+    assert run(parser, extractor, "Moscou n'exclut pas de livrer des armes à Pyongyang.") == [
+        ("AID", "military", "livrer", "hypothetical", ["Russie"], ["Corée du Nord"])]
+
+
+def test_events_threat_content_gives_the_target_and_no_event(parser, extractor):
+    assert run(parser, extractor, "Pyongyang menace de frapper Séoul.") == [
+        ("THREATEN", None, "menace", "asserted", ["Corée du Nord"], ["Corée du Sud"])]
+
+
+def test_events_arrest_counts_people_as_targets(parser, extractor):
+    doc = extractor(make_doc(parser, "La police a interpellé 12 manifestants et 3 journalistes à Paris."))
+    (m,) = doc.mentions
+    assert reading(m) == ("COERCE", "arrest", "interpellé", "asserted", ["police"],
+                          ["12 manifestants", "3 journalistes"])
+    assert m.numbers == {"arrested": 15}
+
+
+def test_events_background_month_before_the_article_is_historical(parser, extractor):
+    from veille.models import Timex
+
+    doc = make_doc(parser, "Moscou a lancé une offensive contre Kiev en juin.", published="2023-09-14")
+    start = doc.text.index("en juin")
+    doc.timexes = [Timex(start + 3, start + 7, "juin", value="2023-06", date="2023-06", precision="month")]
+    (m,) = extractor(doc).mentions
+    assert (m.type, m.factuality, reading(m)[4:]) == ("ASSAULT", "historical", (["Russie"], ["Ukraine"]))
+
+
+def test_events_noun_inside_an_organisation_name_is_no_trigger(parser, extractor):
+    doc = make_doc(parser, "Le Groupe de soutien aux familles a manifesté à Paris.")
+    start = doc.text.index("Groupe")
+    end = doc.text.index(" a manifesté")
+    doc.actors["act_g"] = Actor("act_g", "Groupe de soutien aux familles", kind="organisation", country="FRA")
+    doc.actor_mentions = [ActorMention(start, end, doc.text[start:end], "act_g")]
+    assert run_doc(extractor, doc) == [
+        ("PROTEST", "demonstrate", "manifesté", "asserted", ["Groupe de soutien aux familles"], [])]
+
+
+def run_doc(extractor, doc: Document) -> list[tuple]:
+    return [reading(m) for m in extractor(doc).mentions]

@@ -548,8 +548,16 @@ class EventExtractor:
                    actors: _Actors) -> tuple[list[ActorRef] | None, list[ActorRef]]:
         """(source, target); source None when a nominal trigger has no eventive reading."""
         if rule.kind == "verb":
-            return (self._slots(tok, rule.source, cand.theme, actors, rule.type),
-                    self._slots(tok, rule.target, cand.theme, actors, rule.type))
+            source = self._slots(tok, rule.source, cand.theme, actors, rule.type)
+            target = self._slots(tok, rule.target, cand.theme, actors, rule.type)
+            if not target and "absorbs" in rule.flags:
+                # "menace de frapper Séoul", "a refusé de rencontrer Poutine": the content's patient
+                for x in tok.children:
+                    if x.dep_ == "xcomp" and x.pos_ in _VERBAL:
+                        target = self._slots(x, ("obj", "p:contre", "p:sur", "p:a", "p:avec"), None, actors,
+                                             rule.type)
+                        break
+            return source, target
         sv = cand.support
         source = self._noun_slots(tok, rule.source, actors)
         target = self._noun_slots(tok, rule.target, actors)
