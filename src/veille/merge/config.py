@@ -21,7 +21,9 @@ class MergeConfig:
     # stories
     story_window_days: int = 14
     story_threshold: float = 0.25  # 0.6 * TF-IDF cosine + 0.4 * actor Jaccard
+    story_neighbours: int = 20  # per shared key, each article is compared with the next N in date order
     follow_threshold: float = 0.25
+    follow_candidates: int = 20  # earlier stories scored as what a story follows (most recent first)
     follow_max_gap_days: int = 730
     terms_per_article: int = 120
 

@@ -77,13 +77,23 @@ class Merger:
 
     # ------------------------------------------------------------------ the pass
 
+    @staticmethod
+    def read_mentions(store) -> list[EventMention]:
+        """All mentions, sorted, without their sentence text (the merge never reads it: less memory)."""
+        out = []
+        for m in store.iter_mentions():
+            m.sentence = ""
+            out.append(m)
+        out.sort(key=lambda m: m.mention_id)
+        return out
+
     def run(self, store) -> dict[str, int]:
         articles, profiles = self.read_articles(store)
-        mentions = sorted(store.iter_mentions(), key=lambda m: m.mention_id)
+        mentions = self.read_mentions(store)
         clusters = cluster(self.views(mentions, articles), self.cfg)
         redated = self.redate(store, clusters, articles)
         if redated:
-            mentions = sorted(store.iter_mentions(), key=lambda m: m.mention_id)
+            mentions = self.read_mentions(store)
             clusters = cluster(self.views(mentions, articles), self.cfg)
         events = [build_event(c, articles, self.cfg) for c in clusters]
         mention_article = {m.mention_id: m.article_id for m in mentions}

@@ -6,9 +6,9 @@ undated) and they report a shared event, or when `0.6 · cos(TF-IDF) + 0.4 · Ja
 (single link) are the stories. Candidate article pairs come from an inverted index over actor
 keys and each article's top terms, swept in date order, never from all pairs.
 
-A story that starts more than the window after an earlier one ends, with the same actors and
-vocabulary (`follow_threshold` on the same score over story centroids, ≥ 1 shared actor), gets
-`follows` = the most similar earlier story.
+A story that starts more than the window after an earlier one ends, with the same dominant
+actors (top 5 by mentions) and vocabulary (`follow_threshold` on the same score over story
+centroids, ≥ 1 shared dominant actor), gets `follows` = the most similar earlier story.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 from ..models import Event, Story, fold, stable_id
 from .config import MergeConfig
@@ -28,15 +29,29 @@ _WORD = re.compile(r"[^\W\d_][\w'-]*[^\W_]|[^\W\d_]", re.UNICODE)
 
 
 def stop_words(lang: str) -> frozenset[str]:
-    """spaCy's stop-word list for the language, folded (empty if spaCy has none)."""
-    try:
-        if lang == "fr":
-            from spacy.lang.fr.stop_words import STOP_WORDS
-        else:
-            from spacy.lang.en.stop_words import STOP_WORDS
-    except ImportError:
+    """spaCy's stop-word list for the language, folded (empty if spaCy has none).
+
+    Read from spaCy's `lang/<lang>/stop_words.py` source without importing `spacy.lang.<lang>`
+    (whose tokenizer exceptions take seconds to compile) when the pipeline has not loaded it yet.
+    """
+    import ast
+    import importlib.util
+    import sys
+
+    module = f"spacy.lang.{lang}.stop_words"
+    if module in sys.modules:
+        return frozenset(fold(w) for w in sys.modules[module].STOP_WORDS)
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.origin:
         return frozenset()
-    return frozenset(fold(w) for w in STOP_WORDS)
+    path = Path(spec.origin).parent / "lang" / lang / "stop_words.py"
+    if not path.is_file():
+        return frozenset()
+    words: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) > 200:
+            words |= set(node.value.split())
+    return frozenset(fold(w) for w in words)
 
 
 def terms(text: str, stops: frozenset[str], keep: int) -> Counter:
@@ -55,10 +70,12 @@ class ArticleProfile:
     actor_counts: Counter = field(default_factory=Counter)
 
 
-def _vector(tf: Counter, idf: dict[str, float]) -> dict[str, float]:
-    vec = {t: (1.0 + math.log(c)) * idf.get(t, 1.0) for t, c in tf.items()}
-    norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
-    return {t: x / norm for t, x in vec.items()}
+def _vector(tf: Counter, idf: dict[str, float], keep: int = 50) -> dict[str, float]:
+    """Normalised TF-IDF vector (sublinear tf) over the article's `keep` heaviest terms."""
+    weights = sorted(((t, (1.0 + math.log(c)) * idf.get(t, 1.0)) for t, c in tf.items()),
+                     key=lambda kv: (-kv[1], kv[0]))[:keep]
+    norm = math.sqrt(sum(x * x for _t, x in weights)) or 1.0
+    return {t: x / norm for t, x in weights}
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -72,13 +89,15 @@ def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _centroid(vecs: Sequence[dict[str, float]]) -> dict[str, float]:
+def _centroid(vecs: Sequence[dict[str, float]], keep: int = 200) -> dict[str, float]:
+    """Normalised sum of the vectors, cut to its `keep` heaviest terms (cheap comparisons)."""
     acc: dict[str, float] = defaultdict(float)
     for v in vecs:
         for t, x in v.items():
             acc[t] += x
-    norm = math.sqrt(sum(x * x for x in acc.values())) or 1.0
-    return {t: x / norm for t, x in acc.items()}
+    top = sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]
+    norm = math.sqrt(sum(x * x for _t, x in top)) or 1.0
+    return {t: x / norm for t, x in top}
 
 
 class StoryBuilder:
@@ -141,7 +160,7 @@ class StoryBuilder:
         for k in sorted(index):
             members = sorted(index[k], key=lambda a: (day[a] or far, a))
             for i, x in enumerate(members):
-                for y in members[i + 1:]:
+                for y in members[i + 1:i + 1 + cfg.story_neighbours]:
                     if day[x] is not None and day[y] is not None and (day[y] - day[x]).days > window:
                         break
                     pair = (x, y) if x < y else (y, x)
@@ -177,10 +196,13 @@ class StoryBuilder:
         for _root, members in sorted(groups.items(), key=lambda kv: article_story[kv[1][0]]):
             sid = article_story[members[0]]
             evs = [by_event[x] for x in sorted(story_events.get(sid, []))]
-            story = self._story(sid, members, evs, articles, profiles, vecs, day)
-            stories.append(story)
             centroids[sid] = _centroid([vecs[a] for a in members])
-            actor_sets[sid] = {k for a in members for k in profiles[a].actors}
+            story = self._story(sid, members, evs, articles, profiles, vecs, day, centroids[sid])
+            stories.append(story)
+            counts: Counter = Counter()
+            for a in members:
+                counts.update({k: profiles[a].actor_counts.get(k, 1) for k in profiles[a].actors})
+            actor_sets[sid] = {k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]}
         self._link_follow_ups(stories, centroids, actor_sets)
         return stories, article_story, event_story
 
@@ -194,16 +216,13 @@ class StoryBuilder:
         return info.day
 
     def _story(self, sid: str, members: list[str], evs: list[Event], articles: dict[str, ArticleInfo],
-               profiles: dict[str, ArticleProfile], vecs, day) -> Story:
+               profiles: dict[str, ArticleProfile], vecs, day, centroid: dict[str, float]) -> Story:
         members = sorted(members)
-        # the most central article (highest summed similarity to the others) lends its title
+        # the most central article (closest to the story's TF-IDF centroid) lends its title
         titled = [a for a in members if articles[a].title]
         title = None
         if titled:
-            def centrality(a: str) -> float:
-                return sum(self.similarity(vecs[a], vecs[b], profiles[a], profiles[b]) for b in members if b != a)
-
-            best = min(titled, key=lambda a: (-round(centrality(a), 9), day[a] or date.max, a))
+            best = min(titled, key=lambda a: (-round(cosine(vecs[a], centroid), 9), day[a] or date.max, a))
             title = articles[best].title
         names: Counter = Counter()
         for e in evs:
@@ -232,27 +251,35 @@ class StoryBuilder:
                      end=max(days).isoformat() if days else None, actors=actors)
 
     def _link_follow_ups(self, stories: list[Story], centroids, actor_sets) -> None:
+        """`follows` = the most similar earlier story sharing a dominant actor (ended > window before)."""
+        import bisect
+
         cfg = self.cfg
-        by_actor: dict[str, list[Story]] = defaultdict(list)
+        by_actor: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        by_id = {s.story_id: s for s in stories}
         for s in stories:
-            for k in actor_sets[s.story_id]:
-                by_actor[k].append(s)
+            if s.end:
+                for k in actor_sets[s.story_id]:
+                    by_actor[k].append((s.end, s.story_id))
+        for items in by_actor.values():
+            items.sort()
         for s in stories:
             if not s.start:
                 continue
             start = date.fromisoformat(s.start)
-            cands = {c.story_id: c for k in actor_sets[s.story_id] for c in by_actor[k]
-                     if c.story_id != s.story_id and c.end}
+            latest = (start - timedelta(days=cfg.story_window_days + 1)).isoformat()
+            earliest = (start - timedelta(days=cfg.follow_max_gap_days)).isoformat()
+            cands: set[str] = set()
+            for k in actor_sets[s.story_id]:
+                items = by_actor[k]
+                hi = bisect.bisect_right(items, (latest, "\uffff"))
+                lo = max(bisect.bisect_left(items, (earliest, "")), hi - cfg.follow_candidates)
+                cands.update(sid for _end, sid in items[lo:hi] if sid != s.story_id)
             best = None
-            for c in sorted(cands.values(), key=lambda c: c.story_id):
-                gap = (start - date.fromisoformat(c.end)).days
-                if gap <= cfg.story_window_days or gap > cfg.follow_max_gap_days:
-                    continue
-                shared = actor_sets[s.story_id] & actor_sets[c.story_id]
-                if not shared:
-                    continue
-                score = 0.6 * cosine(centroids[s.story_id], centroids[c.story_id]) + \
-                    0.4 * jaccard(actor_sets[s.story_id], actor_sets[c.story_id])
+            for sid in sorted(cands):
+                c = by_id[sid]
+                score = 0.6 * cosine(centroids[s.story_id], centroids[sid]) + \
+                    0.4 * jaccard(actor_sets[s.story_id], actor_sets[sid])
                 if score >= cfg.follow_threshold and (best is None or (score, c.end) > (best[0], best[1].end)):
                     best = (score, c)
             if best is not None:
