@@ -507,3 +507,25 @@ def test_serve_timeline_puts_far_background_events_in_a_gutter():
     assert ">earlier</text>" in svg and ">later</text>" not in svg
     assert re.search(r'<a href="/events/ev_old"[^>]*>.*?cx="178.0"', svg, re.S)  # centre of the left gutter
     assert ">2024-06-13</text>" in svg and not re.search(r">20(00|05|10)(-07)?</text>", svg)
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_serve_cli_command_starts_uvicorn_with_the_app(tmp_path, monkeypatch):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from veille.cli import app as cli_app
+
+    path = str(tmp_path / "cli.db")
+    build_store(path).close()
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    result = CliRunner().invoke(cli_app, ["serve", "--db", path, "--host", "0.0.0.0", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert f"serving {path} on http://0.0.0.0:8123/" in " ".join(result.output.split())
+    (web_app, kw), = calls
+    assert kw["host"] == "0.0.0.0" and kw["port"] == 8123
+    assert web_app.state.loopback is False and web_app.state.store.path == path
+    web_app.state.store.close()

@@ -35,6 +35,7 @@ def test_browser_timeline_filter_then_event_evidence(page, live_server, tmp_path
     page.screenshot(path=str(tmp_path / "event.png"), full_page=True)
     assert (tmp_path / "event.png").stat().st_size > 10_000
     assert all(u.startswith(live_server) for u in page.requests), page.requests  # nothing from the network
+    assert page.console_errors == []  # no CSP violation, no missing asset
 
 
 def test_browser_event_table_filters_paginates_and_rows_open_events(page, live_server):
