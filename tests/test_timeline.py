@@ -11,7 +11,7 @@ from veille.errors import ConfigError
 from veille.merge import Merger
 from veille.models import ActorRef, DateValue, Event, Location
 from veille.store import open_store
-from veille.timeline import event_words, timeline_table
+from veille.timeline import event_words, load_phrases, timeline_table
 
 from .test_merge import summit_corpus
 
@@ -41,6 +41,12 @@ def test_timeline_event_words():
     assert event_words(e) == "Kim Jong Un (PRK) talks by phone with Vladimir Putin (RUS)"
     assert event_words(Event("ev_2", "ASSAULT", mode="drone", target=[ActorRef("Ukraine", "UKR")])) == \
         "? attacks Ukraine (UKR) [drone]"
+    fr = load_phrases("fr")
+    e.mode = "visit"
+    assert event_words(e, fr) == "Kim Jong Un (PRK) se rend auprès de Vladimir Putin (RUS)"
+    assert event_words(Event("ev_3", "PROTEST", source=[ActorRef("manifestants", "FRA")]), fr) == \
+        "manifestants (FRA) manifeste"
+    assert set(load_phrases("xx")) == set(load_phrases("en"))  # unknown language: English
 
 
 def test_timeline_table_rows_markers_and_contradictions(store):
@@ -92,5 +98,7 @@ def test_timeline_cli(tmp_path):
     result = CliRunner().invoke(app, ["timeline", "--db", db, "--actor", "UKR"])
     assert result.exit_code == 0, result.output
     assert "Odessa" in result.output and "Pyongyang" not in result.output
+    result = CliRunner().invoke(app, ["timeline", "--db", db, "--actor", "UKR", "--lang", "fr"])
+    assert "attaque Ukraine (UKR)" in result.output
     bad = CliRunner().invoke(app, ["timeline", "--db", db, "--since", "nope"])
     assert bad.exit_code == 2

@@ -122,6 +122,7 @@ def timeline(story: Annotated[str | None, typer.Option("--story", help="Only thi
                                                                        "(name, id or ISO3 country).")] = None,
              since: Annotated[str | None, typer.Option("--since", help="Only events on or after this date "
                                                                        "(YYYY-MM-DD).")] = None,
+             lang: Annotated[str, typer.Option(help="Language of the event phrases: en or fr.")] = "en",
              db: DbOpt = None) -> None:
     """The merged events as a dated timeline: who did what, how certain, how many sources, contradictions."""
     from .store import open_store
@@ -130,7 +131,7 @@ def timeline(story: Annotated[str | None, typer.Option("--story", help="Only thi
     settings = make_settings(db)
     try:
         with open_store(settings.db) as store:
-            console.print(timeline_table(store, story=story, actor=actor, since=since))
+            console.print(timeline_table(store, story=story, actor=actor, since=since, lang=lang))
     except VeilleError as err:
         _fail(err)
 

@@ -19,31 +19,18 @@ from .errors import ConfigError
 from .merge.features import date_interval, first_day
 from .models import ActorRef, Event, fold
 
-# PLOVER type → (verb with a target, verb without one); short English phrases for display
-PHRASES = MappingProxyType({
-    "AGREE": ("agrees with", "reaches an agreement"),
-    "CONSULT": ("meets", "holds talks"),
-    "SUPPORT": ("supports", "expresses support"),
-    "CONCEDE": ("makes concessions to", "makes concessions"),
-    "COOPERATE": ("cooperates with", "cooperates"),
-    "AID": ("gives aid to", "gives aid"),
-    "RETREAT": ("withdraws from", "withdraws"),
-    "REQUEST": ("asks", "makes a request"),
-    "ACCUSE": ("accuses", "makes accusations"),
-    "REJECT": ("rejects", "refuses"),
-    "THREATEN": ("threatens", "issues threats"),
-    "PROTEST": ("protests against", "protests"),
-    "SANCTION": ("sanctions", "imposes sanctions"),
-    "MOBILIZE": ("mobilizes against", "mobilizes forces"),
-    "COERCE": ("coerces", "uses coercion"),
-    "ASSAULT": ("attacks", "carries out an attack"),
-})
-MODE_PHRASES = MappingProxyType({
-    ("CONSULT", "phone"): ("talks by phone with", "holds a phone call"),
-    ("CONSULT", "visit"): ("visits", "makes a visit"),
-    ("CONSULT", "multilateral"): ("meets", "attends a multilateral meeting"),
-    ("CONSULT", "third-party"): ("meets", "holds talks through a mediator"),
-})
+Phrases = dict[tuple[str, str], tuple[str, str]]
+
+
+def load_phrases(lang: str = "en") -> Phrases:
+    """(type, mode or "") → (verb with a target, verb without one), from data/common/plover_phrases.tsv."""
+    from .resources import read_tsv
+
+    rows = list(read_tsv("common", "plover_phrases.tsv"))
+    chosen = [r for r in rows if r["lang"] == lang] or [r for r in rows if r["lang"] == "en"]
+    return {(r["type"], r["mode"]): (r["with_target"], r["alone"]) for r in chosen}
+
+
 MARKERS = MappingProxyType({
     "asserted": ("✓", "green"),
     "negated": ("✗", "red"),
@@ -58,16 +45,15 @@ def actor_words(actors: Iterable[ActorRef]) -> str:
     return ", ".join(f"{a.name} ({a.country})" if a.country and a.country != a.name else a.name for a in actors)
 
 
-def event_words(e: Event) -> str:
+def event_words(e: Event, phrases: Phrases | None = None) -> str:
     """"Kim Jong-un (PRK) meets Vladimir Poutine (RUS) — cosmodrome de Vostochny"."""
-    with_target, alone = MODE_PHRASES.get((e.type, e.mode or "")) or PHRASES.get(e.type, (e.type.lower(),) * 2)
+    phrases = phrases if phrases is not None else load_phrases()
+    mode = e.mode or ""
+    with_target, alone = phrases.get((e.type, mode)) or phrases.get((e.type, ""), (e.type.lower(),) * 2)
     src, tgt = actor_words(e.source), actor_words(e.target)
-    if tgt:
-        words = f"{src or '?'} {with_target} {tgt}"
-    else:
-        words = f"{src or '?'} {alone}"
-    if e.mode and (e.type, e.mode) not in MODE_PHRASES:
-        words += f" [{e.mode}]"
+    words = f"{src or '?'} {with_target} {tgt}" if tgt else f"{src or '?'} {alone}"
+    if mode and (e.type, mode) not in phrases:
+        words += f" [{mode}]"
     if e.location is not None:
         words += f" — {e.location.name}"
     return words
@@ -137,8 +123,11 @@ def select_events(store, story: str | None = None, actor: str | None = None, sin
     return out
 
 
-def timeline_table(store, story: str | None = None, actor: str | None = None, since: str | None = None) -> Table:
-    """The events (optionally one story's, one actor's, or from a date on) as a rich table."""
+def timeline_table(store, story: str | None = None, actor: str | None = None, since: str | None = None,
+                   lang: str = "en") -> Table:
+    """The events (optionally one story's, one actor's, or from a date on) as a rich table;
+    `lang` picks the language of the event phrases (en, fr)."""
+    phrases = load_phrases(lang)
     title = "Timeline"
     if story:
         s = store.get_story(story)
@@ -156,7 +145,7 @@ def timeline_table(store, story: str | None = None, actor: str | None = None, si
     table.add_column("src", justify="right", no_wrap=True)
     for e in select_events(store, story, actor, since):
         reports = f"{e.n_sources}" + (f" ({e.n_mentions})" if e.n_mentions != e.n_sources else "")
-        cell = Text(event_words(e))
+        cell = Text(event_words(e, phrases))
         if e.contradictions:
             cell.append("\n")
             cell.append_text(contradiction_words(e))
