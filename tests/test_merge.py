@@ -302,3 +302,37 @@ def test_merge_keeps_apart_distant_days_and_phone_calls():
     store, events = _two_reports("2023-09-14", None)
     assert len(events) == 2  # a day apart without the same place: two meetings
     store.close()
+
+
+def test_merge_blocking_is_not_all_pairs():
+    """500 reports of the same two actors on 500 different days: only date neighbours are compared."""
+    from datetime import date, timedelta
+
+    from veille.merge.config import MergeConfig
+    from veille.merge.coref import candidate_pairs
+
+    info = ArticleInfo("a", "2023-01-01")
+    views = [view(EventMention(f"m{i:04d}", "a", "CONSULT", "rencontre", "", 0, 1, source=[KIM], target=[PUTIN],
+                               date=DateValue((date(2020, 1, 1) + timedelta(days=3 * i)).isoformat(), "day")),
+                  info, 10, 1, 90) for i in range(500)]
+    calls = []
+    import veille.merge.coref as coref
+
+    original = coref.link
+    coref.link = lambda a, b, cfg: calls.append(1) or original(a, b, cfg)
+    try:
+        pairs = candidate_pairs(views, MergeConfig())
+    finally:
+        coref.link = original
+    assert pairs == []  # three days apart: never the same meeting
+    assert len(calls) == 0  # the sweep stops before any pair (all-pairs would be 124,750)
+    assert len(cluster(views, MergeConfig())) == 500
+
+
+def test_merge_settings_override_and_unknown_key():
+    from veille.errors import ConfigError
+    from veille.merge.config import MergeConfig
+
+    assert MergeConfig.from_settings(Settings(extra={"merge": {"story_window_days": 7}})).story_window_days == 7
+    with pytest.raises(ConfigError):
+        MergeConfig.from_settings(Settings(extra={"merge": {"nope": 1}}))
