@@ -54,9 +54,10 @@ _PREP_DEPS = {"obl", "obl:arg", "obl:mod", "obl:agent", "nmod", "obj", "iobj", "
 _ENTITY_LABELS = {"PER", "ORG", "LOC"}
 _INHERIT_DEPS = {"nsubj", "nsubj:pass", "obj", "obl:arg"}
 FIRST_PERSON = {"nous", "je", "j'", "j"}
+THIRD_PERSON = {"il", "elle", "ils", "elles"}
 # argument slots where an unresolved noun phrase still names a participant ("les manifestants")
 FALLBACK_ANY = {"subj", "p:par", "p:entre"}  # agents: any noun phrase ("le mouvement de lutte")
-FALLBACK_PEOPLE = {"p:de", "obj", "iobj"}  # only people and forces ("la grève des travailleurs")
+FALLBACK_PEOPLE = {"p:de", "obj", "iobj", "p:avec", "p:contre"}  # only people and forces ("la grève des travailleurs")
 FALLBACK_OBJ_TYPES = {"ASSAULT", "COERCE"}  # their objects are targets, people or things
 TARGET_OBJ_SUPPORT = {"viser", "cibler", "frapper", "toucher"}  # "l'attaque visait Kiev"
 TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de", "lors"}
@@ -148,6 +149,7 @@ class _Actors:
                  not_actors: frozenset[str] = frozenset(), people: frozenset[str] = frozenset()):
         self.doc = doc
         self.people = people
+        self.nonlocal_words: frozenset[str] = frozenset()
         self.not_actors = not_actors  # lexicon lemmas (weapons, aid, trigger nouns): never participants
         self.actor_at = actor_at
         self.states = states
@@ -228,12 +230,31 @@ class _Actors:
         country, speaker, skip = self.ctx
         if tok.pos_ == "PRON" and fold(tok.text) in FIRST_PERSON:
             return speaker  # « Nous aiderons… », a déclaré Vladimir Poutine
+        if tok.pos_ == "PRON" and fold(tok.text) in THIRD_PERSON and tok.dep_.startswith("nsubj"):
+            antecedent = self._antecedent(tok)
+            if antecedent is not None:
+                return self.token(antecedent) or self.unresolved(antecedent, country)
         if tok.i in skip or any(t.start <= tok.idx < t.end for t in self.doc.timexes):
             return None
         if lem(tok) in self.not_actors or tok.like_num or any(c.dep_ == "nummod" and lem(tok) in _UNITS
                                                                for c in tok.children):
             return None
         return self.unresolved(tok, country, people_only=people_only)
+
+    def _antecedent(self, pron: Token) -> Token | None:
+        """The subject a 3rd-person subject pronoun refers to: the nearest earlier nominal subject
+        of the same number, in this sentence or the two before ("Les manifestants … Ils ont brûlé")."""
+        plural = fold(pron.text) in ("ils", "elles")
+        sents = 0
+        for t in reversed(pron.doc[:pron.i]):
+            if t.is_sent_start:
+                sents += 1
+                if sents > 2:
+                    break
+            if t.dep_.startswith("nsubj") and t.pos_ in _NOMINAL:
+                if ("Plur" in t.morph.get("Number")) == plural or (t.pos_ == "PROPN" and not plural):
+                    return t
+        return None
 
     def unresolved(self, tok: Token, country: str | None, *, people_only: bool = False) -> ActorRef | None:
         """A participant the actors stage does not know ("les manifestants", "un bateau de
@@ -245,6 +266,8 @@ class _Actors:
         if people_only and not person:
             return None
         lo, hi = np_span(tok)
+        if any(lo <= t.idx < hi and lem(t) in self.nonlocal_words for t in tok.subtree):
+            return ActorRef(name=self.doc.text[lo:hi])  # "les forces internationales": not local
         return ActorRef(name=self.doc.text[lo:hi], country=(country or self.doc_country))
 
     def _place(self, lo: int, hi: int) -> ActorRef | None:
@@ -281,6 +304,7 @@ class EventExtractor:
         if sdoc is None:
             return doc
         actors = _Actors(doc, self.hooks.actor_at, self.states, self.not_actors, self.people)
+        actors.nonlocal_words = self.lexicon.nonlocal_words
         for sent in doc.sentences:
             span = sdoc.char_span(sent.start, sent.end, alignment_mode="expand")
             if span is None or not len(span):
@@ -565,7 +589,8 @@ class EventExtractor:
             source = self._resolve(_subjects(sv, self.lexicon), actors)  # "Moscou a lancé une offensive"
         if not source:
             source = self._possessive(tok, actors)
-        if not source and tok.dep_.startswith("obl") and tok.head.pos_ in _VERBAL \
+        if not source and rule.type in ("CONSULT", "AGREE") and tok.dep_.startswith("obl") \
+                and tok.head.pos_ in _VERBAL \
                 and (prep_of(tok) or "") in TEMPORAL_PREPS:
             # "Kim a quitté la Russie après une visite de six jours"
             source = self._resolve(_subjects(tok.head, self.lexicon), actors, None)

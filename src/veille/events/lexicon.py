@@ -20,7 +20,7 @@ FACTUALITY_FILE = "factuality.tsv"
 PREP_ALIASES = {"au": "a", "aux": "a", "du": "de", "des": "de", "d'": "de", "d": "de", "à": "a"}
 CONDITION_KINDS = {"arg", "obj", "subj", "prep", "refl", "ccomp", "amod", "xcomp"}
 SLOT_KINDS = {"subj", "obj", "iobj", "amod", "ctrl"}
-FLAGS = {"standalone", "support_only", "no_embedded", "absorbs", "needs_target", "subj", "obj", "people"}
+FLAGS = {"standalone", "support_only", "no_embedded", "absorbs", "needs_target", "subj", "obj", "people", "nonlocal"}
 
 
 def norm_prep(word: str) -> str:
@@ -71,6 +71,7 @@ class EventLexicon:
     support: dict[str, list[SupportVerb]] = field(default_factory=dict)
     classes: dict[str, frozenset[str]] = field(default_factory=dict)
     people_classes: set[str] = field(default_factory=set)  # classes of people (participants)
+    nonlocal_words: frozenset[str] = frozenset()  # "forces internationales", "des ONG"
     modifiers: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> lemma -> mode
     quantities: dict[str, str] = field(default_factory=dict)  # lemma -> numbers key
     # factuality cues
@@ -93,6 +94,8 @@ class EventLexicon:
                 lex.classes[fold(row["lemma"])] = members
                 if "people" in row.get("flags", ""):
                     lex.people_classes.add(fold(row["lemma"]))
+                if "nonlocal" in row.get("flags", ""):
+                    lex.nonlocal_words |= members
         for n, row in enumerate(rows, 2):
             lex._add_trigger_row(row, n)
         lex._load_factuality(lang)
