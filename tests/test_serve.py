@@ -529,3 +529,33 @@ def test_serve_cli_command_starts_uvicorn_with_the_app(tmp_path, monkeypatch):
     assert kw["host"] == "0.0.0.0" and kw["port"] == 8123
     assert web_app.state.loopback is False and web_app.state.store.path == path
     web_app.state.store.close()
+
+
+def test_serve_demo_then_serve_shows_the_sample_timeline(tmp_path, monkeypatch):
+    """`veille demo --serve`: the bundled sample corpus through the real pipeline, then the web app."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from veille.cli import app as cli_app
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    db = str(tmp_path / "demo.db")
+    result = CliRunner().invoke(cli_app, ["demo", "--db", db, "--serve", "--port", "8124"])
+    assert result.exit_code == 0, result.output
+    (web_app, kw), = calls
+    assert (kw["host"], kw["port"]) == ("127.0.0.1", 8124)
+    with TestClient(web_app) as c:
+        items, total = [], None
+        while total is None or len(items) < total:
+            page = c.get(f"/api/events?limit=200&offset={len(items)}").json()
+            items, total = items + page["items"], page["total"]
+        assert total > 0
+        timeline = c.get("/timeline").text
+        markers = re.findall(r'<a href="/events/(ev_\w+)" class="ev"', timeline)
+        dated = [e for e in items if e["date"] and e["date"]["value"]]
+        assert len(markers) == len(dated) > 0
+        story = c.get("/api/stories").json()["items"][0]
+        assert c.get(f"/stories/{story['story_id']}").status_code == 200
+        for e in items[:10]:
+            assert c.get(f"/events/{e['event_id']}").status_code == 200
