@@ -109,8 +109,8 @@ def test_serve_timeline_colour_shape_and_size_encode_quad_factuality_and_sources
 
 def test_serve_timeline_lists_undated_events_apart(client):
     html = client.get("/timeline").text
-    assert "6 events, 1 undated" in html
-    assert 'href="/events/ev_aid"' in html.split("Undated events")[1]
+    assert "6 events, 1 without a calendar date" in html
+    assert 'href="/events/ev_aid"' in html.split("Events without a calendar date")[1]
 
 
 def test_serve_map_draws_the_world_outline_and_located_events(client):
@@ -481,6 +481,21 @@ def test_serve_documents_fixture_is_consistent():
 # --------------------------------------------------------------------------- SVG helpers
 
 
+def test_serve_parse_iso_gives_the_first_day_covered():
+    from datetime import date
+
+    from veille.serve.svg import parse_iso
+
+    assert parse_iso("2023-09-13") == date(2023, 9, 13)
+    assert parse_iso("2023-09-13T10:00") == date(2023, 9, 13)
+    assert parse_iso("2023-09") == date(2023, 9, 1)
+    assert parse_iso("2023") == date(2023, 1, 1)
+    assert parse_iso("2023-W37") == date(2023, 9, 11)
+    assert parse_iso("2023-Q4") == date(2023, 10, 1)
+    for bad in (None, "", "XXXX-WXX-2", "P6D", "2023-13-01", "2023-SU", "202X"):
+        assert parse_iso(bad) is None, bad
+
+
 def test_serve_timeline_ticks_stay_few_and_round():
     from datetime import date
 
@@ -537,6 +552,7 @@ def test_serve_demo_then_serve_shows_the_sample_timeline(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
     from veille.cli import app as cli_app
+    from veille.serve.svg import parse_iso
 
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
@@ -553,7 +569,7 @@ def test_serve_demo_then_serve_shows_the_sample_timeline(tmp_path, monkeypatch):
         assert total > 0
         timeline = c.get("/timeline").text
         markers = re.findall(r'<a href="/events/(ev_\w+)" class="ev"', timeline)
-        dated = [e for e in items if e["date"] and e["date"]["value"]]
+        dated = [e for e in items if parse_iso(e["date"]["value"] if e["date"] else None)]
         assert len(markers) == len(dated) > 0
         story = c.get("/api/stories").json()["items"][0]
         assert c.get(f"/stories/{story['story_id']}").status_code == 200

@@ -17,7 +17,7 @@ from . import queries
 from .app import source_name
 from .queries import EventFilter
 from .security import check_write_token
-from .svg import legend_svg, timeline_svg
+from .svg import legend_svg, parse_iso, timeline_svg
 from .views import article_html, event_details, valid_date
 
 router = APIRouter(include_in_schema=False)
@@ -114,7 +114,7 @@ def timeline_page(request: Request, actor: Text = None, country: Text = None, ty
     store = _store(request)
     f, notes = _filter(actor, country, type, factuality, date_from, date_to, q, story_id)
     events = queries.all_events(store, f)
-    undated = [e for e in events if not (e.date and e.date.value)]
+    undated = [e for e in events if parse_iso(e.date.value if e.date else None) is None]  # not drawn
     return _page(request, "timeline.html", {
         "filter": f, "notes": notes, "events": events, "undated": undated, "facets": queries.facet_values(store),
         "timeline": Markup(timeline_svg(events)), "legend": Markup(legend_svg()), "args": f.query_args()})

@@ -50,11 +50,15 @@ def radius_for(n_sources: int) -> float:
 
 
 def parse_iso(value: str | None) -> date | None:
-    """First day covered by an ISO date of day, month or year precision; None otherwise."""
+    """First day covered by an ISO date (day, ISO week, month, quarter or year); None otherwise."""
     if not value:
         return None
     parts = value.split("-")
     try:
+        if len(parts) == 2 and parts[1][:1] == "W" and parts[1][1:].isdigit():
+            return date.fromisocalendar(int(parts[0]), int(parts[1][1:]), 1)
+        if len(parts) == 2 and parts[1][:1] == "Q" and parts[1][1:].isdigit():
+            return date(int(parts[0]), 3 * int(parts[1][1:]) - 2, 1)
         if len(parts) >= 3:
             return date(int(parts[0]), int(parts[1]), int(parts[2][:2]))
         if len(parts) == 2:
