@@ -24,7 +24,7 @@ from spacy.tokens import Span, Token
 
 from ..models import fold
 from .lexicon import EventLexicon
-from .syntax import compound_past, is_finite_or_has_aux, lem, prep_of, tense_mood
+from .syntax import compound_past, finite_of, is_finite_or_has_aux, lem, prep_of, tense_mood
 
 PRECEDENCE = ("negated", "hypothetical", "planned", "claimed", "historical")
 _NEG_WORDS = {"pas", "jamais", "guere", "plus", "nullement", "aucunement", "point", "non"}
@@ -141,6 +141,8 @@ class FactualityReader:
                 r.classes.add("planned")
             if cnd_past and not self._has_si(verb):
                 r.classes.add("claimed")  # conditionnel journalistique: "aurait tiré"
+            elif cnd and finite_of(verb).dep_ == "cop" and not self._has_si(verb):
+                r.classes.add("claimed")  # "serait victime de tirs": conditionnel journalistique
             elif cnd:
                 r.mood_only = "hypothetical" not in r.classes and not self._has_si(verb)
                 r.classes.add("hypothetical")
@@ -240,6 +242,8 @@ class FactualityReader:
             elif t.pos_ in _NOMINAL and rel in ("nsubj", "nsubj:pass", "obj", "obl:arg") and t.i != anchor.i:
                 if lh in self.lex.gov:
                     self._governor(h, r, inherit_tense=False)
+                elif lem(t) in self.lex.gov and h.pos_ in ("VERB", "AUX") and self.negated(h):
+                    r.classes.add("negated")  # "n'a pas l'intention de se retirer"
             elif rel == "acl" and h.pos_ in _NOMINAL:
                 if lh in self.lex.gov:
                     self._governor(h, r, inherit_tense=False)
@@ -266,7 +270,8 @@ class FactualityReader:
             p = prep_of(noun)
             initial_pour = p == "pour" and t.i == sent.start and any(
                 x.text == "," for x in sent[noun.i - sent.start:min(len(sent), noun.i - sent.start + 12)])
-            if (p in self.lex.claim_preps or initial_pour) and lem(noun) not in self.lex.documents:
+            if (p in self.lex.claim_preps or initial_pour) and lem(noun) not in self.lex.documents \
+                    and not _in_other_clause(noun, trigger):
                 r.classes.add("claimed")
                 r.claim_how.add("selon")
                 if r.claimant is None:
@@ -341,6 +346,18 @@ def _future_in_past(chain: list[Token], lex: EventLexicon) -> bool:
         h = t.head
         if t.dep_ == "ccomp" and lem(h) in lex.report:
             return any(c.dep_ == "aux:tense" for c in h.children) or "Imp" in h.morph.get("Tense")
+    return False
+
+
+def _in_other_clause(tok: Token, trigger: Token) -> bool:
+    """Whether tok sits in a subordinate clause that does not contain the trigger ("car selon eux, …")."""
+    t = tok
+    for _ in range(20):
+        if t.dep_ in ("advcl", "ccomp", "acl", "acl:relcl", "csubj") and trigger not in t.subtree:
+            return True
+        if t.head.i == t.i:
+            return False
+        t = t.head
     return False
 
 
