@@ -7,7 +7,8 @@ compared, so the cost grows with the density of reports per actor and week, not 
 
 Pairs that pass `link` are merged best-first (highest score first) into clusters, refusing any
 merge that would put two mentions with a hard `conflict` in one event (different counterpart
-countries, day-precise dates too far apart, a phone call and a visit, reversed roles). Single
+countries or sectors, day-precise dates too far apart, a phone call and a visit, reversed roles),
+or a report naming only a place far (> `max_km`) from the event's other places. Single
 links therefore cannot chain two different meetings together through an undated mention.
 """
 
@@ -128,6 +129,13 @@ def link(a: MentionView, b: MentionView, cfg: MergeConfig) -> float | None:
     else:
         score = 1.0 * min(matched_actors(a, b), matched_actors(b, a)) + 0.3 * min(w, 2) + (0.1 if s else 0.0)
     strong = _strong_evidence(a, b)
+    denial = (a.m.factuality == "negated") != (b.m.factuality == "negated")
+    if not both_dated and a.groups and b.groups and a.m.article_id != b.m.article_id and not strong \
+            and rel not in ("same", "near") and not denial:
+        # a report without a date of its own joins another article's report only on two shared
+        # participants or the same place (one shared actor in a 10-day window is too little);
+        # a denial names its speaker rather than the parties, and is always flagged when merged
+        return None
     if both_dated:
         g = gap_days(a.interval, b.interval)
         if g == 0:
@@ -233,8 +241,13 @@ def cluster(views: Iterable[MentionView], cfg: MergeConfig) -> list[list[Mention
         ma, mb = members[ra], members[rb]
         if any(conflict(x, y, cfg) for x in ma[:n] for y in mb[:n]):
             continue
+        # a report that names no actor, only a place, never joins an event placed far from there
+        # (unless the linking pair names the same two participants)
+        if not _strong_evidence(by_id[a_id], by_id[b_id]) and any(
+                (not x.groups or not y.groups) and place_relation(x.m.location, y.m.location, cfg.max_km) == "far"
+                for x in ma[:n] for y in mb[:n]):
+            continue
         root, other = (ra, rb) if ra < rb else (rb, ra)
         parent[other] = root
         members[root] = sorted(members[root] + members.pop(other), key=lambda v: v.id)
-    del by_id
     return sorted(members.values(), key=lambda c: c[0].id)
