@@ -40,7 +40,7 @@ def client() -> TestClient:
 
 def fresh_client(**kw) -> TestClient:
     """Tests that write get their own store (an ingest re-runs the merge over the whole store)."""
-    return TestClient(create_app(CLEAN_ONLY, build_store(), **kw))
+    return TestClient(create_app(CLEAN_ONLY, build_store(), **kw), base_url="http://127.0.0.1")
 
 
 def ids_of(response) -> list[str]:
@@ -377,6 +377,17 @@ def test_serve_token_from_environment(monkeypatch):
     assert c.post("/api/ingest", json={"text": ARTICLE_TEXT}).status_code == 401
     r = c.post("/api/ingest", json={"text": ARTICLE_TEXT}, headers={"Authorization": "Bearer from-env"})
     assert r.status_code == 201
+
+
+def test_serve_loopback_writes_need_a_loopback_host_header():
+    app = create_app(CLEAN_ONLY, build_store())
+    rebound = TestClient(app, base_url="http://evil.example:8000")  # DNS rebinding: same origin, wrong host
+    r = rebound.post("/api/ingest", json={"text": ARTICLE_TEXT}, headers={"Origin": "http://evil.example:8000"})
+    assert r.status_code == 403 and "loopback Host" in r.json()["error"]["message"]
+    assert rebound.get("/api/events").status_code == 200  # reads are not writes
+    for base, city in (("http://localhost:8000", "Vienne"), ("http://[::1]:8000", "Prague")):
+        r = TestClient(app, base_url=base).post("/api/ingest", json={"text": ARTICLE_TEXT.replace("Berlin", city)})
+        assert r.status_code == 201, base
 
 
 def test_serve_cross_origin_writes_are_refused(client):

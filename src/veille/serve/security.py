@@ -8,7 +8,8 @@
   but loopback (header `Authorization: Bearer …` or form field `token`); with no token
   configured they are then refused. On loopback a configured token is required too.
 - A POST whose Origin header names another site is refused (a page elsewhere cannot make
-  the browser post articles into a local store).
+  the browser post articles into a local store), and so is a write to a loopback server whose
+  Host header is not a loopback name (DNS rebinding).
 """
 
 from __future__ import annotations
@@ -128,6 +129,10 @@ def check_write_token(request: Request, form_token: str | None = None) -> None:
     check_origin(request)
     expected: str | None = request.app.state.token
     loopback: bool = request.app.state.loopback
+    if loopback and not is_loopback(request.url.hostname or ""):
+        # a page elsewhere whose name was re-pointed at 127.0.0.1 (DNS rebinding) is same-origin
+        # with itself: the Host it sends is its own name, never a loopback one
+        raise HTTPException(403, "writes to a loopback server need a loopback Host (localhost, 127.0.0.1, [::1])")
     if not expected:
         if loopback:
             return
