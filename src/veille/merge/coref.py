@@ -117,7 +117,9 @@ def link(a: MentionView, b: MentionView, cfg: MergeConfig) -> float | None:
                 and not (a.m.article_id == b.m.article_id and rel != "far"):
             return None
         undated_article = a.window is None or b.window is None  # the cross-document dating case
-        if not both_dated and a.m.article_id != b.m.article_id and not undated_article:
+        same_place_and_mode = rel == "same" and same_mode  # "killing" in Tillabéri, both reports
+        if not both_dated and a.m.article_id != b.m.article_id and not undated_article \
+                and not same_place_and_mode:
             return None
         score = 0.6
     elif s == 0 and w == 0:

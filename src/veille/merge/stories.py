@@ -70,10 +70,9 @@ class ArticleProfile:
     actor_counts: Counter = field(default_factory=Counter)
 
 
-def _vector(tf: Counter, idf: dict[str, float], keep: int = 50) -> dict[str, float]:
-    """Normalised TF-IDF vector (sublinear tf) over the article's `keep` heaviest terms."""
-    weights = sorted(((t, (1.0 + math.log(c)) * idf.get(t, 1.0)) for t, c in tf.items()),
-                     key=lambda kv: (-kv[1], kv[0]))[:keep]
+def _vector(tf: Counter, idf: dict[str, float]) -> dict[str, float]:
+    """Normalised TF-IDF vector (sublinear tf) over the article's most frequent terms (see `terms`)."""
+    weights = [(t, (1.0 + math.log(c)) * idf.get(t, 1.0)) for t, c in tf.items()]
     norm = math.sqrt(sum(x * x for _t, x in weights)) or 1.0
     return {t: x / norm for t, x in weights}
 
