@@ -120,7 +120,14 @@ def summit_corpus() -> dict[str, Document]:
     add_actors(c1, KIM, PUTIN)
     mention(c1, "rencontré", "CONSULT", source=[PUTIN], target=[KIM], date="2024-06-19", location=PYONGYANG)
     mention(c1, "signé", "AGREE", source=[PUTIN, KIM], date="2024-06-19")
-    return {d.article_id: d for d in (a1, a2, a3, a1_copy, x1, b1, b2, c1)}
+    # an English report of the summit: no shared vocabulary, the same actors
+    e1 = make_doc("e1", "Russian President Vladimir Putin hosted North Korean leader Kim Jong Un at the remote "
+                  "Vostochny spaceport on Wednesday.", "2023-09-13", "Pacific Ledger", "Putin hosts Kim")
+    e1.language = "en"
+    add_actors(e1, KIM, PUTIN)
+    for d in (a1, a2, a3, a1_copy, x1, b1, b2, c1):
+        d.language = "fr"
+    return {d.article_id: d for d in (a1, a2, a3, a1_copy, x1, b1, b2, c1, e1)}
 
 
 @pytest.fixture()
@@ -222,7 +229,8 @@ def test_merge_stories_and_follow_up(merged):
     stories = {s.story_id: s for s in store.iter_stories()}
     by_article = {a["article_id"]: a["story_id"] for a in store.list_articles(limit=50)}
     summit = by_article["art_a1"]
-    assert {a for a, s in by_article.items() if s == summit} == {"art_a1", "art_a2", "art_a3", "art_a1copy"}
+    assert {a for a, s in by_article.items() if s == summit} == {"art_a1", "art_a2", "art_a3", "art_a1copy",
+                                                                 "art_e1"}
     assert by_article["art_x1"] != summit  # Xi meeting Kim: shares one actor, not the story
     assert by_article["art_b1"] == by_article["art_b2"] != summit
     follow = stories[by_article["art_c1"]]

@@ -68,7 +68,7 @@ class Merger:
                     actors[key] = a.name
                     counts[key] += 1
         return ArticleProfile(doc.article_id, terms(text, stops, self.cfg.terms_per_article), actors,
-                              Counter({k: counts.get(k, 1) for k in actors}))
+                              Counter({k: counts.get(k, 1) for k in actors}), doc.language)
 
     def views(self, mentions: list[EventMention], articles: dict[str, ArticleInfo]) -> list[MentionView]:
         cfg = self.cfg

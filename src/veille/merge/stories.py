@@ -2,9 +2,10 @@
 
 Two articles belong to one story when their dates are within `story_window_days` (or one is
 undated) and they report a shared event, or when `0.6 · cos(TF-IDF) + 0.4 · Jaccard(actors)`
-(cosine alone when one has no actors) reaches `story_threshold`. Components of that graph
-(single link) are the stories. Candidate article pairs come from an inverted index over actor
-keys and each article's top terms, swept in date order, never from all pairs.
+(cosine alone when one has no actors; across languages, 0.6 · overlap of the main actors)
+reaches `story_threshold`. Components of that graph (single link) are the stories. Candidate
+article pairs come from an inverted index over actor keys and each article's top terms, swept in
+date order, never from all pairs.
 
 A story that starts more than the window after an earlier one ends, with the same dominant
 actors (top 5 by mentions) and vocabulary (`follow_threshold` on the same score over story
@@ -68,6 +69,7 @@ class ArticleProfile:
     terms: Counter
     actors: dict[str, str] = field(default_factory=dict)  # actor key → display name
     actor_counts: Counter = field(default_factory=Counter)
+    language: str | None = None
 
 
 def _vector(tf: Counter, idf: dict[str, float]) -> dict[str, float]:
@@ -207,9 +209,22 @@ class StoryBuilder:
 
     def similarity(self, va: dict[str, float], vb: dict[str, float], pa: ArticleProfile,
                    pb: ArticleProfile) -> float:
+        if pa.language and pb.language and pa.language != pb.language:
+            return self._cross_language(pa, pb)
         if not pa.actors or not pb.actors:  # no actor layer to compare: vocabulary alone
             return cosine(va, vb)
         return 0.6 * cosine(va, vb) + 0.4 * jaccard(pa.actors, pb.actors)
+
+    @staticmethod
+    def _cross_language(pa: ArticleProfile, pb: ArticleProfile, top: int = 5) -> float:
+        """No shared vocabulary across languages: 0.6 × overlap of the two articles' main actors
+        (top 5 by mentions), and only when at least two of them are shared."""
+        def main(p: ArticleProfile) -> set[str]:
+            return {k for k, _ in sorted(p.actor_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]}
+
+        ma, mb = main(pa), main(pb)
+        shared = len(ma & mb)
+        return 0.6 * shared / min(len(ma), len(mb)) if shared >= 2 else 0.0
 
     def _article_day(self, info: ArticleInfo, events: Sequence[Event], event_articles) -> date | None:
         return info.day
