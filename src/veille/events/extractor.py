@@ -202,7 +202,8 @@ class _Actors:
                         if lo <= c.idx < hi and c.pos_ == "ADJ":
                             state = self.states.demonym(c.text)
                             if state is not None:
-                                ref = ActorRef(name=self.doc.text[lo:hi], country=state.country)
+                                blo, bhi = self.np_bounds(tok)
+                                ref = ActorRef(name=self.doc.text[blo:bhi], country=state.country)
                                 break
         return ref
 
@@ -241,6 +242,26 @@ class _Actors:
             return None
         return self.unresolved(tok, country, people_only=people_only)
 
+    def np_bounds(self, tok: Token) -> tuple[int, int]:
+        """np_span without a trailing time expression ("quatre otages israéliens samedi")."""
+        lo, hi = np_span(tok)
+        for t in self.doc.timexes:
+            if lo < t.start < hi:
+                kept = [x for x in tok.subtree if lo <= x.idx < t.start and x.idx >= tok.idx]
+                while kept and kept[-1].pos_ in ("ADP", "DET", "PUNCT", "CCONJ"):
+                    kept.pop()
+                hi = kept[-1].idx + len(kept[-1].text) if kept else tok.idx + len(tok.text)
+        return lo, hi
+
+    def strict(self, tok: Token) -> ActorRef | None:
+        """The actor a token itself names (no actor merely mentioned inside its phrase)."""
+        ref = self.at(tok.idx, tok.idx + len(tok.text))
+        if ref is None and self.states is not None and tok.pos_ == "PROPN":
+            ref = self.states.name(tok.text)
+        if ref is None and tok.ent_type_ in ("PER", "ORG"):
+            ref = ActorRef(name=tok.text)  # a named person or organisation the actors stage missed
+        return ref
+
     def _antecedent(self, pron: Token) -> Token | None:
         """The subject a 3rd-person subject pronoun refers to: the nearest earlier nominal subject
         of the same number, in this sentence or the two before ("Les manifestants … Ils ont brûlé")."""
@@ -265,7 +286,7 @@ class _Actors:
         person = lem(tok) in self.people
         if people_only and not person:
             return None
-        lo, hi = np_span(tok)
+        lo, hi = self.np_bounds(tok)
         if any(lo <= t.idx < hi and lem(t) in self.nonlocal_words for t in tok.subtree):
             return ActorRef(name=self.doc.text[lo:hi])  # "les forces internationales": not local
         return ActorRef(name=self.doc.text[lo:hi], country=(country or self.doc_country))
@@ -403,7 +424,7 @@ class EventExtractor:
             for o in objs:
                 if "*" in values or lem(o) in values or fold(o.text) in values:
                     return True, o
-                if "@actor" in values and o.pos_ != "PRON" and actors.token(o) is not None:
+                if "@actor" in values and o.pos_ != "PRON" and actors.strict(o) is not None:
                     return True, o
             return False, None
         if kind == "subj":
@@ -411,6 +432,8 @@ class EventExtractor:
                 c for c in tok.children if c.dep_ == "obl:agent"]
             for o in subs:
                 if lem(o) in values or fold(o.text) in values:
+                    return True, None
+                if "@actor" in values and o.pos_ != "PRON" and actors.strict(o) is not None:
                     return True, None
             return False, None
         if kind == "arg":
@@ -532,7 +555,8 @@ class EventExtractor:
             reading.classes.discard("claimed")  # an actor speaking of its own act: the act itself
             claimed_by = None
         dv = self.hooks.attach_date(doc, ts, te) if self.hooks.attach_date else None
-        factuality = self._dated(reading, dv, doc)
+        # the date of a request/threat may be its content's ("appellent à une grève le 5 décembre")
+        factuality = self._dated(reading, dv, doc, future="absorbs" not in rule.flags)
 
         mode = self._mode(tok, rule, cand.theme)
         contexts = list(rule.contexts)
@@ -714,7 +738,7 @@ class EventExtractor:
         return rule.mode
 
     @staticmethod
-    def _dated(reading: FactualityReading, dv: DateValue | None, doc: Document) -> str:
+    def _dated(reading: FactualityReading, dv: DateValue | None, doc: Document, *, future: bool = True) -> str:
         """Planned when dated after the article, historical when dated well before it (or a
         pluperfect with no date of its own); dates after "depuis" say nothing about the event."""
         cls = reading.cls
@@ -728,7 +752,8 @@ class EventExtractor:
         when = _to_date(dv.value, end=False) if dv and dv.value else None
         when_end = _to_date(dv.end or dv.value, end=True) if dv and dv.value else None
         if pub is not None and when is not None and when_end is not None:
-            if when > pub and dv.precision in ("day", "week", "month") and not _same_period(dv.value, pub):
+            if when > pub and future and dv.precision in ("day", "week", "month") \
+                    and not _same_period(dv.value, pub):
                 return "planned"
             if cls != "asserted":
                 return cls
@@ -745,6 +770,7 @@ class EventExtractor:
 
 class _NoActors(_Actors):
     def __init__(self) -> None:  # noqa: D107 - a stub for conditions that never look up actors
+        self.states = None
         self.cache = {}
         self.ctx = None
         self._doc_country = None
@@ -778,8 +804,10 @@ def _arguments(tok: Token) -> list[Token]:
     out = []
     for c in arg_children(tok):
         out.extend(conjuncts(c) if c.pos_ in _NOMINAL else [c])
-        # "une partie de leur aide", "des centaines de missiles": the head is a quantity
-        out.extend(d for d in c.children if d.dep_ == "nmod" and prep_of(d) == "de" and c.pos_ in _NOMINAL)
+        # "une partie de leur aide", "des centaines de missiles": the head is a quantity;
+        # "condamné l'ancien maire à deux ans de prison": the oblique parsed under the object
+        out.extend(d for d in c.children if d.dep_ == "nmod" and c.pos_ in _NOMINAL
+                   and (prep_of(d) == "de" or c.dep_ == "obj"))
     if tok.dep_ in ("acl", "acl:relcl") and tok.head.pos_ in _NOMINAL:
         out.append(tok.head)
     return out
