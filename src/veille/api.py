@@ -108,14 +108,14 @@ def ingest(inputs: Iterable[str | Path], settings: Settings | None = None, *,
 
 
 def ingest_text(text: str, store: SQLiteStore, settings: Settings | None = None, *,
-                source_path: str = "<upload>", **meta) -> IngestReport:
-    """Ingest one pasted or uploaded text (the web app's upload)."""
+                source_path: str = "<upload>", pipeline: Pipeline | None = None, **meta) -> IngestReport:
+    """Ingest one pasted or uploaded text (the web app's upload; it passes its long-lived pipeline)."""
     report = IngestReport(read=1)
     raw = RawDocument(source_path=source_path, text=text, **meta)
     if not text.strip():
         report.skip(source_path, InputError("the text is empty", stage="ingest", document=source_path))
         return report
-    ingest_raw([raw], store, settings, report=report)
+    ingest_raw([raw], store, settings, report=report, pipeline=pipeline)
     if report.added:
         merge(store, settings)
     return report
@@ -158,9 +158,10 @@ def export(out_dir: str | Path, fmt: str = "jsonl", settings: Settings | None = 
 
 
 def annotate(text: str, *, dct: str | None = None, settings: Settings | None = None,
-             source_path: str = "<text>", **meta) -> Document:
+             source_path: str = "<text>", pipeline: Pipeline | None = None, **meta) -> Document:
     """Every per-document stage on one text; nothing is stored."""
-    return Pipeline(settings or Settings()).run_text(text, dct=dct, source_path=source_path, **meta)
+    pipeline = pipeline or Pipeline(settings or Settings())
+    return pipeline.run_text(text, dct=dct, source_path=source_path, **meta)
 
 
 def annotate_path(path: str | Path, *, dct: str | None = None, settings: Settings | None = None) -> Document:

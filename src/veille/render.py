@@ -101,7 +101,7 @@ def render_text(doc: Document) -> str:
     return "\n".join(lines)
 
 
-def _spans(doc: Document) -> list[tuple[int, int, str, str]]:
+def annotation_spans(doc: Document) -> list[tuple[int, int, str, str]]:
     spans: list[tuple[int, int, str, str]] = []
     for m in doc.actor_mentions:
         a = doc.actors.get(m.actor_id)
@@ -159,7 +159,7 @@ mark{{padding:0 .1em;border-radius:.2em}}{css}table{{border-collapse:collapse}}t
 ({e(doc.published.precision or '-')}, {e(doc.published.method or '-')}) · {e(doc.language or '-')}
 · <code>{e(doc.article_id)}</code></small></p>
 <p>{legend}</p>
-<article class="text">{highlight_html(doc.text, _spans(doc))}</article>
+<article class="text">{highlight_html(doc.text, annotation_spans(doc))}</article>
 <h2>Events</h2><table><tr><th>type</th><th>mode</th><th>factuality</th><th>source</th><th>target</th>
 <th>date</th><th>place</th><th>trigger</th></tr>{events}</table>
 <details><summary>Removed lines ({len(doc.removed_lines)})</summary><ul>{removed}</ul></details>

@@ -190,8 +190,9 @@ def ingest(request: Request, body: IngestIn) -> Any:
     meta = {k: v for k, v in (("title", body.title), ("url", body.url), ("outlet", body.outlet),
                               ("published", body.published)) if v}
     try:
-        report = api.ingest_text(body.text, _store(request), request.app.state.settings,
-                                 source_path="upload:api", **meta)
+        with request.app.state.pipeline as pipeline:
+            report = api.ingest_text(body.text, _store(request), request.app.state.settings,
+                                     source_path="upload:api", pipeline=pipeline, **meta)
     except VeilleError as err:
         raise HTTPException(422, str(err)) from err
     out = report.to_dict()
@@ -210,7 +211,8 @@ def annotate(request: Request, body: AnnotateIn) -> dict[str, Any]:
     """Every per-document stage on one text (veille.api.annotate); nothing is stored.
     The answer is veille.render.annotation_dict: offsets index its `text`."""
     try:
-        doc = api.annotate(body.text, dct=body.dct, settings=request.app.state.settings)
+        with request.app.state.pipeline as pipeline:
+            doc = api.annotate(body.text, dct=body.dct, pipeline=pipeline)
     except InputError as err:
         raise HTTPException(422, str(err)) from err
     return annotation_dict(doc)

@@ -240,7 +240,9 @@ def ingest_submit(
     meta = {k: v.strip() for k, v in (("title", title), ("url", url), ("outlet", outlet),
                                       ("published", published)) if v.strip()}
     try:
-        report = api.ingest_text(text, _store(request), request.app.state.settings, source_path=source, **meta)
+        with request.app.state.pipeline as pipeline:
+            report = api.ingest_text(text, _store(request), request.app.state.settings, source_path=source,
+                                     pipeline=pipeline, **meta)
     except VeilleError as err:
         return _page(request, "ingest.html", {"errors": [str(err)], "form": form},
                      status_code=422)

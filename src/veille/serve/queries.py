@@ -21,7 +21,7 @@ SEARCH_CAP = 10_000  # articles matched by a text filter on events
 
 def rows(store: SQLiteStore, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[sqlite3.Row]:
     """Run a read query through the store's lock and busy-retry (safe while `veille ingest` writes)."""
-    return store._query(sql, params)  # noqa: SLF001 - the store's one locked entry point
+    return store.query(sql, params)
 
 
 @dataclass
@@ -219,3 +219,29 @@ def article_meta(store: SQLiteStore, article_ids: list[str]) -> dict[str, dict[s
 def events_of_article(store: SQLiteStore, article_id: str) -> list[str]:
     return [r["event_id"] for r in rows(
         store, "SELECT DISTINCT event_id FROM mentions WHERE article_id = ? AND event_id IS NOT NULL", (article_id,))]
+
+
+class PipelineHolder:
+    """One pipeline for the server's lifetime (models load once), used by one request at a time."""
+
+    def __init__(self, settings) -> None:
+        import threading
+
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._pipeline = None
+
+    def __enter__(self):
+        from ..pipeline import Pipeline
+
+        self._lock.acquire()
+        if self._pipeline is None:
+            try:
+                self._pipeline = Pipeline(self.settings)
+            except BaseException:
+                self._lock.release()
+                raise
+        return self._pipeline
+
+    def __exit__(self, *exc) -> None:
+        self._lock.release()

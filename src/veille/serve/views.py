@@ -10,7 +10,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from ..models import Document, Event, EventMention
-from ..render import _spans as layer_spans  # the article layers as render.render_html draws them
+from ..render import annotation_spans as layer_spans  # the layers as render.render_html draws them
 from ..render import highlight_html
 from ..store import SQLiteStore
 from . import queries

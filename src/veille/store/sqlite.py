@@ -128,7 +128,11 @@ class SQLiteStore:
             else:
                 self._retry(lambda: self.conn.execute("COMMIT"))
 
-    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Run one SQL statement under the store's lock, retrying while a writer holds the file.
+
+        For read-only views (the web app's filtered lists); writes go through the methods above.
+        """
         with self._lock:
             return self._retry(lambda: self.conn.execute(sql, tuple(params)).fetchall())
 
@@ -145,7 +149,7 @@ class SQLiteStore:
     # ------------------------------------------------------------------ articles
 
     def has_article(self, article_id: str) -> bool:
-        return bool(self._query("SELECT 1 FROM articles WHERE article_id = ?", (article_id,)))
+        return bool(self.query("SELECT 1 FROM articles WHERE article_id = ?", (article_id,)))
 
     def add_source(self, article_id: str, source_path: str) -> None:
         with self.transaction() as c:
@@ -232,7 +236,7 @@ class SQLiteStore:
                   (data["n_mentions"], data.get("country"), data.get("sector"), _dumps(data), actor.actor_id))
 
     def get_document(self, article_id: str) -> Document | None:
-        rows = self._query("SELECT story_id, doc_json FROM articles WHERE article_id = ?", (article_id,))
+        rows = self.query("SELECT story_id, doc_json FROM articles WHERE article_id = ?", (article_id,))
         if not rows:
             return None
         doc = Document.from_dict(json.loads(rows[0]["doc_json"]))
@@ -243,7 +247,7 @@ class SQLiteStore:
         """All documents in ingest order, read in pages (memory stays flat)."""
         last = 0
         while True:
-            rows = self._query("SELECT seq, story_id, doc_json FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
+            rows = self.query("SELECT seq, story_id, doc_json FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
                                (last, batch))
             if not rows:
                 return
@@ -260,7 +264,7 @@ class SQLiteStore:
     def list_articles(self, *, limit: int = 50, offset: int = 0, story_id: str | None = None
                       ) -> list[dict[str, Any]]:
         where, params = ("WHERE story_id = ?", [story_id]) if story_id else ("", [])
-        rows = self._query(
+        rows = self.query(
             f"SELECT article_id, title, outlet, url, published, published_precision, published_method,"
             f" language, duplicate_of, story_id, source_path FROM articles {where}"
             f" ORDER BY published DESC, seq LIMIT ? OFFSET ?", (*params, limit, offset))
@@ -269,18 +273,18 @@ class SQLiteStore:
     def count(self, table: str) -> int:
         if table not in {"articles", "mentions", "quotes", "actors", "events", "stories", "sources"}:
             raise StoreError(f"unknown table {table}", stage="store")
-        return self._query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"]
+        return self.query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"]
 
     def stats(self) -> dict[str, int]:
         return {t: self.count(t) for t in ("articles", "sources", "mentions", "events", "actors", "quotes", "stories")}
 
     def signatures(self) -> Iterator[tuple[str, bytes]]:
-        for r in self._query("SELECT s.article_id, s.minhash FROM signatures s JOIN articles a"
+        for r in self.query("SELECT s.article_id, s.minhash FROM signatures s JOIN articles a"
                              " ON a.article_id = s.article_id ORDER BY a.seq"):
             yield r["article_id"], bytes(r["minhash"])
 
     def article_order(self) -> dict[str, int]:
-        return {r["article_id"]: r["seq"] for r in self._query("SELECT article_id, seq FROM articles")}
+        return {r["article_id"]: r["seq"] for r in self.query("SELECT article_id, seq FROM articles")}
 
     # ------------------------------------------------------------------ search
 
@@ -291,12 +295,12 @@ class SQLiteStore:
                " FROM articles_fts f JOIN articles a ON a.article_id = f.article_id"
                " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?")
         try:
-            rows = self._query(sql, (query, limit, offset))
+            rows = self.query(sql, (query, limit, offset))
         except sqlite3.OperationalError:
             terms = [t.replace('"', '""') for t in query.split() if t.strip()]
             if not terms:
                 return []
-            rows = self._query(sql, (" ".join(f'"{t}"' for t in terms), limit, offset))
+            rows = self.query(sql, (" ".join(f'"{t}"' for t in terms), limit, offset))
         return [dict(r) for r in rows]
 
     def search_ids(self, query: str, limit: int = 10_000) -> list[str]:
@@ -306,46 +310,46 @@ class SQLiteStore:
 
     def iter_mentions(self, article_id: str | None = None) -> Iterator[EventMention]:
         if article_id:
-            rows = self._query("SELECT json FROM mentions WHERE article_id = ? ORDER BY mention_id", (article_id,))
+            rows = self.query("SELECT json FROM mentions WHERE article_id = ? ORDER BY mention_id", (article_id,))
         else:
-            rows = self._query("SELECT json FROM mentions ORDER BY mention_id")
+            rows = self.query("SELECT json FROM mentions ORDER BY mention_id")
         for r in rows:
             yield EventMention.from_dict(json.loads(r["json"]))
 
     def iter_quotes(self, article_id: str | None = None) -> Iterator[Quote]:
         if article_id:
-            rows = self._query("SELECT json FROM quotes WHERE article_id = ? ORDER BY quote_id", (article_id,))
+            rows = self.query("SELECT json FROM quotes WHERE article_id = ? ORDER BY quote_id", (article_id,))
         else:
-            rows = self._query("SELECT json FROM quotes ORDER BY quote_id")
+            rows = self.query("SELECT json FROM quotes ORDER BY quote_id")
         for r in rows:
             yield Quote.from_dict(json.loads(r["json"]))
 
     def iter_actors(self) -> Iterator[Actor]:
-        for r in self._query("SELECT json FROM actors ORDER BY actor_id"):
+        for r in self.query("SELECT json FROM actors ORDER BY actor_id"):
             yield Actor.from_dict(json.loads(r["json"]))
 
     def get_actor(self, actor_id: str) -> Actor | None:
-        rows = self._query("SELECT json FROM actors WHERE actor_id = ?", (actor_id,))
+        rows = self.query("SELECT json FROM actors WHERE actor_id = ?", (actor_id,))
         return Actor.from_dict(json.loads(rows[0]["json"])) if rows else None
 
     def iter_events(self) -> Iterator[Event]:
-        for r in self._query("SELECT json FROM events ORDER BY date, event_id"):
+        for r in self.query("SELECT json FROM events ORDER BY date, event_id"):
             yield Event.from_dict(json.loads(r["json"]))
 
     def get_event(self, event_id: str) -> Event | None:
-        rows = self._query("SELECT json FROM events WHERE event_id = ?", (event_id,))
+        rows = self.query("SELECT json FROM events WHERE event_id = ?", (event_id,))
         return Event.from_dict(json.loads(rows[0]["json"])) if rows else None
 
     def mentions_of_event(self, event_id: str) -> list[EventMention]:
-        rows = self._query("SELECT json FROM mentions WHERE event_id = ? ORDER BY mention_id", (event_id,))
+        rows = self.query("SELECT json FROM mentions WHERE event_id = ? ORDER BY mention_id", (event_id,))
         return [EventMention.from_dict(json.loads(r["json"])) for r in rows]
 
     def iter_stories(self) -> Iterator[Story]:
-        for r in self._query("SELECT json FROM stories ORDER BY story_id"):
+        for r in self.query("SELECT json FROM stories ORDER BY story_id"):
             yield Story.from_dict(json.loads(r["json"]))
 
     def get_story(self, story_id: str) -> Story | None:
-        rows = self._query("SELECT json FROM stories WHERE story_id = ?", (story_id,))
+        rows = self.query("SELECT json FROM stories WHERE story_id = ?", (story_id,))
         return Story.from_dict(json.loads(rows[0]["json"])) if rows else None
 
     def replace_merge_output(self, events: list[Event], stories: list[Story],
@@ -379,4 +383,4 @@ class SQLiteStore:
                 c.execute("UPDATE articles SET story_id = ? WHERE article_id = ?", (story_id, article_id))
 
     def integrity_check(self) -> str:
-        return self._query("PRAGMA integrity_check")[0][0]
+        return self.query("PRAGMA integrity_check")[0][0]
