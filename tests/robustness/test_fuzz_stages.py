@@ -38,7 +38,8 @@ def _check(pipeline: Pipeline, text: str) -> None:
         assert err.code.startswith("E1")
         return
     assert isinstance(doc, Document)
-    assert not doc.stage_errors, doc.stage_errors
+    # the only acceptable stage failure is the time budget cutting a pathological page
+    assert all(e.startswith("[E201]") for e in doc.stage_errors), doc.stage_errors
     for layer in (doc.sentences, doc.entities, doc.actor_mentions, doc.timexes, doc.places):
         for item in layer:
             assert doc.text[item.start:item.end] == item.text
