@@ -18,10 +18,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
+from ..models import QUAD_CLASS
 from .config import MergeConfig
 from .features import MentionView, gap_days, place_key, place_relation
 
 SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+# conflict types that recur day after day between the same parties at the same place (strikes on a
+# city, daily accusations): their day-precise dates must agree exactly, no one-day tolerance
+RECURRING = frozenset(t for t, quad in QUAD_CLASS.items() if quad.endswith("conflict"))
 IN_PERSON_EXCLUSIVE = {"CONSULT": frozenset({"phone"})}
 
 _FAR_PAST = date(1, 1, 1)
@@ -97,6 +101,7 @@ def conflict(a: MentionView, b: MentionView, cfg: MergeConfig) -> bool:
         if g > cfg.date_tolerance_days:
             return True
         if g > 0 and not (a.precision == b.precision == "day" and _strong_evidence(a, b)
+                          and a.m.type not in RECURRING
                           and place_relation(a.m.location, b.m.location, cfg.max_km) in ("same", "near")):
             return True
     return False
