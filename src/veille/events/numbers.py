@@ -43,9 +43,9 @@ def clause_numbers(clause: Token, quantities: dict[str, str]) -> dict[str, float
     """Counts found in the subtree of `clause`, keyed by the lexicon's quantity keys."""
     out: dict[str, float] = {}
     for tok in clause.subtree:
-        if tok.dep_ != "nummod" and tok.pos_ != "NUM":
-            continue
-        if tok.i > 0 and tok.nbor(-1).pos_ == "NUM" and len(tok.text) == 3 and tok.nbor(-1).whitespace_:
+        if tok.pos_ != "NUM" and not (tok.like_num and tok.dep_ in ("nummod", "det")):
+            continue  # "300 000 réservistes" may come out as determiners
+        if tok.i > 0 and tok.nbor(-1).like_num and len(tok.text) == 3 and tok.nbor(-1).whitespace_:
             continue  # second half of "10 000"
         value = parse_number(tok)
         if value is None:
