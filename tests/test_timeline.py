@@ -100,5 +100,10 @@ def test_timeline_cli(tmp_path):
     assert "Odessa" in result.output and "Pyongyang" not in result.output
     result = CliRunner().invoke(app, ["timeline", "--db", db, "--actor", "UKR", "--lang", "fr"])
     assert "attaque Ukraine (UKR)" in result.output
+    assert "Stories" not in result.output
+    result = CliRunner(env={"COLUMNS": "120"}).invoke(app, ["timeline", "--db", db])
+    stories = result.output[result.output.index("Stories"):]
+    assert "Frappe meurtrière sur le port d'Odessa" in stories
+    assert "↳ follows: Sommet Kim-Poutine au cosmodrome de Vostochny" in stories
     bad = CliRunner().invoke(app, ["timeline", "--db", db, "--since", "nope"])
     assert bad.exit_code == 2

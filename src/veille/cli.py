@@ -126,12 +126,14 @@ def timeline(story: Annotated[str | None, typer.Option("--story", help="Only thi
              db: DbOpt = None) -> None:
     """The merged events as a dated timeline: who did what, how certain, how many sources, contradictions."""
     from .store import open_store
-    from .timeline import timeline_table
+    from .timeline import stories_table, timeline_table
 
     settings = make_settings(db)
     try:
         with open_store(settings.db) as store:
             console.print(timeline_table(store, story=story, actor=actor, since=since, lang=lang))
+            if not (story or actor or since):
+                console.print(stories_table(store))
     except VeilleError as err:
         _fail(err)
 

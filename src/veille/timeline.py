@@ -151,3 +151,22 @@ def timeline_table(store, story: str | None = None, actor: str | None = None, si
             cell.append_text(contradiction_words(e))
         table.add_row(Text(date_words(e)), cell, factuality_marker(e), reports)
     return table
+
+
+def stories_table(store) -> Table:
+    """The stories (span, title and id, size, what they follow): where `--story` ids come from."""
+    table = Table(title="Stories")
+    table.add_column("span", min_width=10, max_width=12)
+    table.add_column("story", ratio=1)
+    table.add_column("articles", justify="right", no_wrap=True)
+    table.add_column("events", justify="right", no_wrap=True)
+    stories = sorted(store.iter_stories(), key=lambda st: (st.start or "9999", st.story_id))
+    titles = {st.story_id: st.title for st in stories}
+    for st in stories:
+        cell = Text(st.title)
+        cell.append(f"\n{st.story_id}", style="dim")
+        if st.follows:
+            cell.append(f"\n↳ follows: {titles.get(st.follows, st.follows)}", style="dim")
+        span = f"{st.start or '?'} → {st.end or '?'}" if st.end != st.start else (st.start or "?")
+        table.add_row(span, cell, str(len(st.article_ids)), str(len(st.event_ids)))
+    return table

@@ -254,7 +254,8 @@ class StoryBuilder:
         days = [d for a in members if (d := day[a]) is not None]
         lo_pub, hi_pub = (min(days), max(days)) if days else (None, None)
         for e in evs:
-            iv = date_interval(e.date)
+            # events dated to the day (a report's "that week" fallback would stretch the span)
+            iv = date_interval(e.date) if e.date is not None and e.date.precision == "day" else None
             if iv is None or e.factuality not in ("asserted", "claimed", "negated"):
                 continue
             if lo_pub is not None and not (lo_pub - timedelta(days=30) <= iv[0] <= hi_pub + timedelta(days=30)):
