@@ -326,3 +326,27 @@ def test_events_noun_inside_an_organisation_name_is_no_trigger(parser, extractor
 
 def run_doc(extractor, doc: Document) -> list[tuple]:
     return [reading(m) for m in extractor(doc).mentions]
+
+
+@pytest.mark.parametrize("text", [
+    "Le PSG a battu Marseille 3-0 dimanche soir au Parc des Princes.",
+    "Les prix de l'énergie ont frappé de plein fouet les ménages.",
+    "Le film a reçu un accueil chaleureux à Cannes.",
+    "Apple a lancé un nouveau téléphone mardi.",
+    "Le ministre a présenté son budget devant l'Assemblée nationale.",
+])
+def test_events_no_false_alarm_on_everyday_sentences(parser, extractor, text):
+    assert run(parser, extractor, text) == []
+
+
+def test_events_numbers_with_thousands_and_determiner_numerals(parser, extractor):
+    doc = extractor(make_doc(parser, "Moscou a mobilisé 300 000 réservistes."))
+    (m,) = doc.mentions
+    assert (m.type, m.numbers) == ("MOBILIZE", {"troops": 300000})
+
+
+def test_events_sentence_gives_court_sentence_not_condemnation(parser, extractor):
+    assert [r[:2] for r in run(parser, extractor, "Le tribunal a condamné l'ancien maire à deux ans de prison.")] == [
+        ("COERCE", "convict")]
+    assert [r[:2] for r in run(parser, extractor, "Pékin a condamné l'attaque contre Kiev.")][0] == (
+        "ACCUSE", "disapprove")
