@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from types import MappingProxyType
 
 from ..models import ActorRef, Contradiction, DateValue, Event, Location, fold, stable_id
 from .config import MergeConfig
@@ -24,9 +25,9 @@ from .features import ArticleInfo, MentionView, first_day, gap_days, place_key, 
 
 FACTUALITY_ORDER = ("asserted", "historical", "claimed", "negated", "planned", "hypothetical")
 AFFIRMATIVE = frozenset({"asserted", "historical", "claimed", "planned"})
-PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "year": 4, "decade": 5,
-                  "century": 6}
-PLACE_RANK = {"site": 0, "city": 1, "admin1": 2, "country": 3}
+PRECISION_RANK = MappingProxyType({"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "year": 4, "decade": 5,
+                                   "century": 6})
+PLACE_RANK = MappingProxyType({"site": 0, "city": 1, "admin1": 2, "country": 3})
 
 
 def source_key(article: ArticleInfo | None, articles: dict[str, ArticleInfo], article_id: str) -> str:

@@ -7,7 +7,9 @@ compared, so the cost grows with the density of reports per actor and week, not 
 
 Pairs that pass `link` are merged best-first (highest score first) into clusters, refusing any
 merge that would put two mentions with a hard `conflict` in one event (different counterpart
-countries or sectors, day-precise dates too far apart, a phone call and a visit, reversed roles),
+countries or sectors, day-precise dates apart — by one day at most for a cooperation event whose
+reports name the same two participants at the same place —, a phone call and a visit, reversed
+roles, different counts or a background event next to the news in one article),
 or a report naming only a place far (> `max_km`) from the event's other places. Single
 links therefore cannot chain two different meetings together through an undated mention.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from types import MappingProxyType
 
 from ..models import QUAD_CLASS
 from .config import MergeConfig
@@ -26,9 +28,7 @@ SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 # conflict types that recur day after day between the same parties at the same place (strikes on a
 # city, daily accusations): their day-precise dates must agree exactly, no one-day tolerance
 RECURRING = frozenset(t for t, quad in QUAD_CLASS.items() if quad.endswith("conflict"))
-IN_PERSON_EXCLUSIVE = {"CONSULT": frozenset({"phone"})}
-
-_FAR_PAST = date(1, 1, 1)
+IN_PERSON_EXCLUSIVE = MappingProxyType({"CONSULT": frozenset({"phone"})})
 
 
 def _mode_clash(a: MentionView, b: MentionView) -> bool:

@@ -29,6 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
+from types import MappingProxyType
 
 from ..models import DateValue, Document, EventMention, Published, Timex, fold
 from .features import ArticleInfo, Interval, MentionView, intersect
@@ -39,8 +40,8 @@ _WEEKDAY_VALUE = re.compile(r"^XXXX-WXX-([1-7])")
 _AGO = re.compile(r"il\s+y\s+a\s+(\d+)\s+jours?|(\d+)\s+days?\s+ago")
 _PAST_MOD = ("dernier", "derniere", "passe", "passee", "precedent", "precedente", "last")
 _FUTURE_MOD = ("prochain", "prochaine", "suivant", "suivante", "next")
-DEFAULT_RELDAYS = {"avant-hier": -2, "hier": -1, "aujourd'hui": 0, "apres-demain": 2, "demain": 1,
-                   "yesterday": -1, "today": 0, "tomorrow": 1}
+DEFAULT_RELDAYS = MappingProxyType({"avant-hier": -2, "hier": -1, "aujourd'hui": 0, "apres-demain": 2, "demain": 1,
+                                    "yesterday": -1, "today": 0, "tomorrow": 1})
 
 
 def load_reldays(lang: str) -> dict[str, int]:

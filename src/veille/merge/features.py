@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import MappingProxyType
 
 from ..dates import normalise_iso_date
 from ..models import ActorRef, DateValue, EventMention, Location, fold
@@ -137,7 +138,7 @@ def actor_group(a: ActorRef) -> str:
 
 # --------------------------------------------------------------------------- places
 
-COARSE = {"country": 3, "admin1": 2, "city": 1, "site": 0}
+COARSE = MappingProxyType({"country": 3, "admin1": 2, "city": 1, "site": 0})
 
 
 def km(a: Location, b: Location) -> float | None:
