@@ -73,6 +73,7 @@ class FactualityReader:
             self._clause(anchor, r, own=True)
         r.pluperfect = compound_past(anchor)[0]
         chain = self._walk(anchor, r)
+        self._ancestor_scope(chain, r)
         if r.mood_only and "hypothetical" in r.classes and _future_in_past(chain, self.lex):
             # "a précisé que les deux dirigeants tiendraient des négociations": futur du passé
             r.classes.discard("hypothetical")
@@ -258,6 +259,20 @@ class FactualityReader:
             chain.append(h)
             t = h
         return chain
+
+    def _ancestor_scope(self, chain: list[Token], r: FactualityReading) -> None:
+        """Robustness to parse errors: a fear/denial/hypothesis verb whose that-clause contains the
+        trigger ("craignent que cet amendement … et créent une censure") still scopes over it, unless
+        the path goes through a relative or adjectival clause."""
+        top = chain[-1]
+        for a in top.ancestors:
+            if a.dep_ in ("acl", "acl:relcl"):
+                return
+            if a.dep_ == "ccomp" and a.head not in chain:
+                cue = self.lex.gov.get(lem(a.head))
+                if cue is not None and cue.cls in ("hypothetical", "negated"):
+                    self._governor(a.head, r, inherit_tense=False)
+                return
 
     # ------------------------------------------------------------------ claims
 
