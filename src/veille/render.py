@@ -29,17 +29,11 @@ LAYER_COLOURS = {
 
 
 def annotation_dict(doc: Document) -> dict[str, Any]:
-    """Everything the pipeline read in one document, offsets into `text`."""
-    d = doc.article_dict()
-    d["sentences"] = [s.to_dict() for s in doc.sentences]
-    d["entities"] = [e.to_dict() for e in doc.entities]
-    d["actors"] = [a.to_dict() for a in doc.actors.values()]
-    d["actor_mentions"] = [m.to_dict() for m in doc.actor_mentions]
-    d["timexes"] = [t.to_dict() for t in doc.timexes]
-    d["places"] = [p.to_dict() for p in doc.places]
-    d["mentions"] = [m.to_dict() for m in doc.mentions]
-    d["quotes"] = [q.to_dict() for q in doc.quotes]
-    d["stage_errors"] = list(doc.stage_errors)
+    """Everything the pipeline read in one document, offsets into `text` (actors as a list)."""
+    d = doc.to_dict()
+    for internal in ("raw_text", "html_extract"):
+        d.pop(internal, None)
+    d["actors"] = list(d["actors"].values())
     return d
 
 
