@@ -518,12 +518,16 @@ class EventExtractor:
         location = self.hooks.locate_event(doc, ts, te) if self.hooks.locate_event else None
 
         anchor, governor = cand.support or tok, None
-        if not is_verb and cand.support is None and tok.dep_ in _INHERIT_DEPS \
-                and (tok.head.pos_ in _VERBAL or _has_cop(tok.head)) and not cand.head_is_trigger:
-            if lem(tok.head) in self.lexicon.gov or lem(tok.head) in self.lexicon.report:
-                governor = tok.head  # "a démenti toute négociation", "prépare une attaque"
+        base = tok
+        while base.dep_ == "conj" and base.head.i != base.i and base.head.pos_ in _NOMINAL:
+            base = base.head  # "dénonce le recours à l'électricité et les agressions"
+        if not is_verb and cand.support is None and base.dep_ in _INHERIT_DEPS \
+                and (base.head.pos_ in _VERBAL or _has_cop(base.head)) and not cand.head_is_trigger:
+            head = base.head
+            if lem(head) in self.lexicon.gov or self.lexicon.cue(self.lexicon.report, lem(head)):
+                governor = head  # "a démenti toute négociation", "prépare une attaque"
             else:
-                anchor = tok.head  # "un tel accord pourrait inclure…": the clause's modality
+                anchor = head  # "un tel accord pourrait inclure…": the clause's modality
         reading = self.factuality.read(tok, anchor, span, governor=governor)
         if rule.type in SPEECH_ACTS and reading.claim_how and reading.claim_how <= {"incise", "quote"}:
             # « Nous demandons … », a déclaré X: the quoted request is the act itself

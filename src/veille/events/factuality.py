@@ -294,6 +294,12 @@ class FactualityReader:
                 return
 
     def _claim_markers(self, chain: list[Token], sent: Span, r: FactualityReading) -> None:
+        root = sent.root
+        top = chain[-1]
+        if root not in chain and top.head.i == root.i and root.i > top.i \
+                and self.lex.cue(self.lex.report, lem(root)) is not None and _comma_before(root) \
+                and not any(d.dep_ == "nsubj" and d.i < root.i for d in root.children):
+            self._claim(root, r, "incise")  # "…, indique aujourd'hui le ministère" parsed as the root
         heads = list(chain)
         if sent.root not in heads:
             heads.append(sent.root)
@@ -338,7 +344,7 @@ def claimant_of(verb: Token) -> Token | None:
     subj = [s for s in subj if fold(s.text) not in ("-t", "t", "-t-")]
     if subj:
         return subj[-1] if subj[0].pos_ == "PRON" and len(subj) > 1 else subj[0]
-    if _incise(verb):  # "…, a annoncé le gouvernement": the inverted subject parsed as an object
+    if _incise(verb) or _comma_before(verb):  # "…, a annoncé le gouvernement": inverted subject as object
         objs = [c for c in verb.children if c.dep_ == "obj" and c.i > verb.i]
         if objs:
             return objs[0]
@@ -368,12 +374,18 @@ def _in_other_clause(tok: Token, trigger: Token) -> bool:
     """Whether tok sits in a subordinate clause that does not contain the trigger ("car selon eux, …")."""
     t = tok
     for _ in range(20):
-        if t.dep_ in ("advcl", "ccomp", "acl", "acl:relcl", "csubj") and trigger not in t.subtree:
+        if t.dep_ in ("advcl", "ccomp", "csubj") and trigger not in t.subtree:
             return True
         if t.head.i == t.i:
             return False
         t = t.head
     return False
+
+
+def _comma_before(verb: Token) -> bool:
+    """The verb (with its auxiliaries) directly follows a comma or a closing quote."""
+    first = min([c.i for c in verb.children if c.dep_.startswith("aux") and c.i < verb.i] + [verb.i])
+    return first > 0 and verb.doc[first - 1].text in (",", "»", "”", '"')
 
 
 def _passe_compose(verb: Token) -> bool:
