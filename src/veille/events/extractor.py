@@ -31,10 +31,10 @@ from spacy.tokens import Span, Token
 
 from ..config import Settings
 from ..models import ActorRef, DateValue, Document, EventMention, Sentence, fold, stable_id
-from ..resources import read_tsv
 from .factuality import FactualityReader, FactualityReading
 from .lexicon import Condition, EventLexicon, SupportVerb, TriggerRule
 from .numbers import clause_numbers
+from .participants import Actors, NoActors, States, same
 from .syntax import (
     RELATIVE_PRONOUNS,
     arg_children,
@@ -51,17 +51,13 @@ log = logging.getLogger("veille.events")
 _VERBAL = {"VERB", "AUX"}
 _NOMINAL = {"NOUN", "PROPN"}
 _PREP_DEPS = {"obl", "obl:arg", "obl:mod", "obl:agent", "nmod", "obj", "iobj", "advmod", "acl"}
-_ENTITY_LABELS = {"PER", "ORG", "LOC"}
 _INHERIT_DEPS = {"nsubj", "nsubj:pass", "obj", "obl:arg"}
-FIRST_PERSON = {"nous", "je", "j'", "j"}
-THIRD_PERSON = {"il", "elle", "ils", "elles"}
 # argument slots where an unresolved noun phrase still names a participant ("les manifestants")
 FALLBACK_ANY = {"subj", "p:par", "p:entre"}  # agents: any noun phrase ("le mouvement de lutte")
 FALLBACK_PEOPLE = {"p:de", "obj", "iobj", "p:avec", "p:contre"}  # only people and forces ("la grève des travailleurs")
 FALLBACK_OBJ_TYPES = {"ASSAULT", "COERCE"}  # their objects are targets, people or things
 TARGET_OBJ_SUPPORT = {"viser", "cibler", "frapper", "toucher"}  # "l'attaque visait Kiev"
 TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de", "lors"}
-_UNITS = {"heure", "jour", "an", "annee", "mois", "semaine", "minute", "fois", "kilometre", "km"}
 # symmetric events: with coordinated participants and no target, the first named is the source
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 # verbal events (statements and meetings)
@@ -99,205 +95,6 @@ class _Hooks:
             return None
 
 
-class _States:
-    """Country names, capitals and demonyms -> the state (from data/<lang>/countries.tsv).
-
-    Used when an argument is a place or a demonym adjective that the actors stage does not treat as an
-    actor: the recipient of aid "à la Corée du Nord", the host of a visit "à Pyongyang", the source of
-    "les frappes russes".
-    """
-
-    def __init__(self, lang: str):
-        self.names: dict[str, tuple[str, str]] = {}
-        self.demonyms: dict[str, tuple[str, str]] = {}
-        try:
-            rows = list(read_tsv(lang, "countries.tsv"))
-        except FileNotFoundError:
-            rows = []
-        for row in rows:
-            iso, name = row.get("iso3", ""), row.get("name", "")
-            if not iso or not name:
-                continue
-            for n in [name, *row.get("aliases", "").split("|"), *row.get("capitals", "").split("|")]:
-                if n.strip():
-                    self.names.setdefault(_place_key(n), (iso, name))
-            for col in ("dem_m", "dem_f", "dem_mpl", "dem_fpl"):
-                if row.get(col):
-                    self.demonyms.setdefault(fold(row[col]), (iso, name))
-
-    def name(self, text: str) -> ActorRef | None:
-        hit = self.names.get(_place_key(text))
-        return ActorRef(name=hit[1], country=hit[0]) if hit else None
-
-    def demonym(self, text: str) -> ActorRef | None:
-        hit = self.demonyms.get(fold(text))
-        return ActorRef(name=hit[1], country=hit[0]) if hit else None
-
-
-def _place_key(text: str) -> str:
-    words = fold(text).replace("'", "' ").split()
-    while words and words[0] in ("le", "la", "les", "l'", "au", "aux", "en", "a", "de", "du", "des", "d'"):
-        words = words[1:]
-    return " ".join(words).replace("' ", "'")
-
-
-class _Actors:
-    """Actor lookup for one document: veille.actors when present, else hand-filled mentions, else NER;
-    places and demonyms the actors stage leaves out stand for their state."""
-
-    def __init__(self, doc: Document, actor_at: Callable | None, states: _States | None = None,
-                 not_actors: frozenset[str] = frozenset(), people: frozenset[str] = frozenset()):
-        self.doc = doc
-        self.people = people
-        self.nonlocal_words: frozenset[str] = frozenset()
-        self.not_actors = not_actors  # lexicon lemmas (weapons, aid, trigger nouns): never participants
-        self.actor_at = actor_at
-        self.states = states
-        self.cache: dict[tuple[int, int], ActorRef | None] = {}
-        self.ctx: tuple[str | None, ActorRef | None, set[int]] | None = None
-        self._doc_country: str | None | bool = False
-
-    def at(self, start: int, end: int) -> ActorRef | None:
-        key = (start, end)
-        if key not in self.cache:
-            self.cache[key] = self._lookup(start, end)
-        return self.cache[key]
-
-    def _lookup(self, start: int, end: int) -> ActorRef | None:
-        doc = self.doc
-        if self.actor_at is not None:
-            actor = self.actor_at(doc, start, end)
-            return actor.ref() if actor is not None else None
-        if doc.actor_mentions:
-            best = None
-            for m in doc.actor_mentions:
-                if m.start < end and start < m.end and m.actor_id in doc.actors:
-                    if best is None or (m.end - m.start) > (best.end - best.start):
-                        best = m
-            return doc.actors[best.actor_id].ref() if best is not None else None
-        for e in doc.entities:
-            if e.start < end and start < e.end and e.label in _ENTITY_LABELS:
-                return ActorRef(name=e.text)
-        return None
-
-    def token(self, tok: Token) -> ActorRef | None:
-        if tok.pos_ == "PRON" and fold(tok.text) in RELATIVE_PRONOUNS | {"se", "s'", "en", "y"}:
-            return None
-        lo, hi = np_span(tok)
-        ref = self.at(tok.idx, tok.idx + len(tok.text)) or self.at(lo, hi)
-        if ref is None:  # "Son père, Kim Jong Il, …"
-            for c in tok.children:
-                if c.dep_ == "appos" and c.pos_ in _NOMINAL:
-                    ref = self.at(c.idx, c.idx + len(c.text))
-                    if ref is not None:
-                        break
-        if ref is None and self.states is not None:
-            if tok.pos_ == "ADJ":
-                ref = self.states.demonym(tok.text)
-            elif tok.pos_ in _NOMINAL:
-                ref = self.states.name(self.doc.text[lo:hi]) or self.states.demonym(tok.text) \
-                    or self._place(lo, hi)
-                if ref is None:  # "des entités nord-coréennes", "le département d'État américain"
-                    for c in tok.subtree:
-                        if lo <= c.idx < hi and c.pos_ == "ADJ":
-                            state = self.states.demonym(c.text)
-                            if state is not None:
-                                blo, bhi = self.np_bounds(tok)
-                                ref = ActorRef(name=self.doc.text[blo:bhi], country=state.country)
-                                break
-        return ref
-
-    @property
-    def doc_country(self) -> str | None:
-        """The country most places of the article belong to (the story's country)."""
-        if self._doc_country is False:
-            counts: dict[str, int] = {}
-            for pm in self.doc.places:
-                if pm.location is not None and pm.location.country:
-                    counts[pm.location.country] = counts.get(pm.location.country, 0) + 1
-            self._doc_country = max(counts, key=lambda k: (counts[k], k)) if counts else None
-        return self._doc_country
-
-    def begin(self, country: str | None, speaker: ActorRef | None, skip: set[int]) -> None:
-        """Context of one mention: the event place's country, the quote's speaker, its trigger."""
-        self.ctx = (country, speaker, skip)
-
-    def end(self) -> None:
-        self.ctx = None
-
-    def fallback(self, tok: Token, *, people_only: bool = False) -> ActorRef | None:
-        if self.ctx is None:
-            return None
-        country, speaker, skip = self.ctx
-        if tok.pos_ == "PRON" and fold(tok.text) in FIRST_PERSON:
-            return speaker  # « Nous aiderons… », a déclaré Vladimir Poutine
-        if tok.pos_ == "PRON" and fold(tok.text) in THIRD_PERSON and tok.dep_.startswith("nsubj"):
-            antecedent = self._antecedent(tok)
-            if antecedent is not None:
-                return self.token(antecedent) or self.unresolved(antecedent, country)
-        if tok.i in skip or any(t.start <= tok.idx < t.end for t in self.doc.timexes):
-            return None
-        if lem(tok) in self.not_actors or tok.like_num or any(c.dep_ == "nummod" and lem(tok) in _UNITS
-                                                               for c in tok.children):
-            return None
-        return self.unresolved(tok, country, people_only=people_only)
-
-    def np_bounds(self, tok: Token) -> tuple[int, int]:
-        """np_span without a trailing time expression ("quatre otages israéliens samedi")."""
-        lo, hi = np_span(tok)
-        for t in self.doc.timexes:
-            if lo < t.start < hi:
-                kept = [x for x in tok.subtree if lo <= x.idx < t.start and x.idx >= tok.idx]
-                while kept and kept[-1].pos_ in ("ADP", "DET", "PUNCT", "CCONJ"):
-                    kept.pop()
-                hi = kept[-1].idx + len(kept[-1].text) if kept else tok.idx + len(tok.text)
-        return lo, hi
-
-    def strict(self, tok: Token) -> ActorRef | None:
-        """The actor a token itself names (no actor merely mentioned inside its phrase)."""
-        ref = self.at(tok.idx, tok.idx + len(tok.text))
-        if ref is None and self.states is not None and tok.pos_ == "PROPN":
-            ref = self.states.name(tok.text)
-        if ref is None and tok.ent_type_ in ("PER", "ORG"):
-            ref = ActorRef(name=tok.text)  # a named person or organisation the actors stage missed
-        return ref
-
-    def _antecedent(self, pron: Token) -> Token | None:
-        """The subject a 3rd-person subject pronoun refers to: the nearest earlier nominal subject
-        of the same number, in this sentence or the two before ("Les manifestants … Ils ont brûlé")."""
-        plural = fold(pron.text) in ("ils", "elles")
-        sents = 0
-        for t in reversed(pron.doc[:pron.i]):
-            if t.is_sent_start:
-                sents += 1
-                if sents > 2:
-                    break
-            if t.dep_.startswith("nsubj") and t.pos_ in _NOMINAL:
-                if ("Plur" in t.morph.get("Number")) == plural or (t.pos_ == "PROPN" and not plural):
-                    return t
-        return None
-
-    def unresolved(self, tok: Token, country: str | None, *, people_only: bool = False) -> ActorRef | None:
-        """A participant the actors stage does not know ("les manifestants", "un bateau de
-        passagers"): named as written; people and forces take the country of the event's place
-        (or the article's main country), as in the dev-set guidelines."""
-        if tok.pos_ != "NOUN":
-            return None
-        person = lem(tok) in self.people
-        if people_only and not person:
-            return None
-        lo, hi = self.np_bounds(tok)
-        if any(lo <= t.idx < hi and lem(t) in self.nonlocal_words for t in tok.subtree):
-            return ActorRef(name=self.doc.text[lo:hi])  # "les forces internationales": not local
-        return ActorRef(name=self.doc.text[lo:hi], country=(country or self.doc_country))
-
-    def _place(self, lo: int, hi: int) -> ActorRef | None:
-        for pm in self.doc.places:
-            if pm.start < hi and lo < pm.end and pm.location is not None and pm.location.country:
-                return ActorRef(name=pm.text, country=pm.location.country)
-        return None
-
-
 class EventExtractor:
     """The `events` stage: fills `Document.mentions` with EventMention records."""
 
@@ -311,7 +108,7 @@ class EventExtractor:
         self.self_reports_as_claims = self_reports_as_claims
         self.lexicon = lexicon or EventLexicon.load(self.settings.lang)
         self.factuality = FactualityReader(self.lexicon)
-        self.states = _States(self.settings.lang)
+        self.states = States(self.settings.lang)
         lex = self.lexicon
         people = frozenset().union(*(lex.classes[c] for c in lex.people_classes))
         self.not_actors = frozenset()
@@ -324,7 +121,7 @@ class EventExtractor:
         sdoc = doc.spacy_doc
         if sdoc is None:
             return doc
-        actors = _Actors(doc, self.hooks.actor_at, self.states, self.not_actors, self.people)
+        actors = Actors(doc, self.hooks.actor_at, self.states, self.not_actors, self.people)
         actors.nonlocal_words = self.lexicon.nonlocal_words
         for sent in doc.sentences:
             span = sdoc.char_span(sent.start, sent.end, alignment_mode="expand")
@@ -335,7 +132,7 @@ class EventExtractor:
 
     # ------------------------------------------------------------------ candidates
 
-    def _sentence(self, doc: Document, sent: Sentence, span: Span, actors: _Actors) -> list[EventMention]:
+    def _sentence(self, doc: Document, sent: Sentence, span: Span, actors: Actors) -> list[EventMention]:
         lex = self.lexicon
         verbs: list[_Candidate] = []
         nouns: list[Token] = []
@@ -384,7 +181,7 @@ class EventExtractor:
                 out.append(mention)
         return out
 
-    def _conditions(self, tok: Token, conds: tuple[Condition, ...], actors: _Actors) -> tuple[bool, Token | None]:
+    def _conditions(self, tok: Token, conds: tuple[Condition, ...], actors: Actors) -> tuple[bool, Token | None]:
         theme = None
         for cond in conds:
             ok, found = self._condition(tok, cond, actors)
@@ -394,7 +191,7 @@ class EventExtractor:
                 theme = found
         return True, theme
 
-    def _condition(self, tok: Token, cond: Condition, actors: _Actors) -> tuple[bool, Token | None]:
+    def _condition(self, tok: Token, cond: Condition, actors: Actors) -> tuple[bool, Token | None]:
         kind, values = cond.kind, cond.values
         if kind == "refl":
             return is_reflexive(tok), None
@@ -453,7 +250,7 @@ class EventExtractor:
         role_subj = noun.dep_ == "nsubj"
         for sv in rules:
             if (role_obj and sv.as_object) or (role_subj and sv.as_subject):
-                ok, _ = self._conditions(head, sv.requires, _NoActors())
+                ok, _ = self._conditions(head, sv.requires, NoActors())
                 if ok:
                     return head
         return None
@@ -509,7 +306,7 @@ class EventExtractor:
     # ------------------------------------------------------------------ the mention
 
     def _mention(self, doc: Document, sent: Sentence, span: Span, cand: _Candidate,
-                 actors: _Actors) -> EventMention | None:
+                 actors: Actors) -> EventMention | None:
         tok, rule = cand.tok, cand.rule
         is_verb = rule.kind == "verb"
         if not is_verb and "support_only" in rule.flags and cand.support is None:
@@ -543,7 +340,7 @@ class EventExtractor:
             return None
         if is_verb and not source and rule.type in VERBAL_TYPES and tok.dep_ == "acl" and is_passive(tok):
             return None  # "le nombre d'emplois menacés": an agentless participle describes, it reports nothing
-        target = [a for a in target if not any(_same(a, s) for s in source)]
+        target = [a for a in target if not any(same(a, s) for s in source)]
         if ("needs_target" in rule.flags or rule.mode == "visit") \
                 and not any(a.country or a.actor_id for a in target):
             if location is not None and location.country:
@@ -555,7 +352,7 @@ class EventExtractor:
             source, target = source[:1], source[1:]  # "la Corée du Nord et la Russie ont signé"
 
         if (claimed_by is not None and not self.self_reports_as_claims
-                and any(_same(claimed_by, s) for s in source)):
+                and any(same(claimed_by, s) for s in source)):
             reading.classes.discard("claimed")  # an actor speaking of its own act: the act itself
             claimed_by = None
         dv = self.hooks.attach_date(doc, ts, te) if self.hooks.attach_date else None
@@ -597,7 +394,7 @@ class EventExtractor:
     # ------------------------------------------------------------------ arguments
 
     def _arguments(self, tok: Token, rule: TriggerRule, cand: _Candidate,
-                   actors: _Actors) -> tuple[list[ActorRef] | None, list[ActorRef]]:
+                   actors: Actors) -> tuple[list[ActorRef] | None, list[ActorRef]]:
         """(source, target); source None when a nominal trigger has no eventive reading."""
         if rule.kind == "verb":
             source = self._slots(tok, rule.source, cand.theme, actors, rule.type)
@@ -634,7 +431,7 @@ class EventExtractor:
         return source, target
 
     def _slots(self, tok: Token, slots: tuple[str, ...], theme: Token | None,
-               actors: _Actors, etype: str = "") -> list[ActorRef]:
+               actors: Actors, etype: str = "") -> list[ActorRef]:
         for slot in slots:
             fallback = _fallback_kind(slot, etype)
             found = self._resolve(self._slot_tokens(tok, slot, theme), actors, fallback)
@@ -670,7 +467,7 @@ class EventExtractor:
             return out
         return []
 
-    def _noun_slots(self, noun: Token, slots: tuple[str, ...], actors: _Actors) -> list[ActorRef]:
+    def _noun_slots(self, noun: Token, slots: tuple[str, ...], actors: Actors) -> list[ActorRef]:
         for slot in slots:
             toks: list[Token] = []
             if slot == "amod":
@@ -691,7 +488,7 @@ class EventExtractor:
                 return found
         return []
 
-    def _possessive(self, noun: Token, actors: _Actors) -> list[ActorRef]:
+    def _possessive(self, noun: Token, actors: Actors) -> list[ActorRef]:
         for c in noun.children:
             if c.dep_ == "det" and "Yes" in c.morph.get("Poss"):
                 ref = actors.at(c.idx, c.idx + len(c.text))
@@ -699,7 +496,7 @@ class EventExtractor:
         return []
 
     @staticmethod
-    def _resolve(toks: list[Token], actors: _Actors, fallback: str | None = "any") -> list[ActorRef]:
+    def _resolve(toks: list[Token], actors: Actors, fallback: str | None = "any") -> list[ActorRef]:
         out: list[ActorRef] = []
         seen: set[int] = set()
         for t in toks:
@@ -710,11 +507,11 @@ class EventExtractor:
                 ref = actors.token(c)
                 if ref is None and fallback:
                     ref = actors.fallback(c, people_only=fallback == "people")
-                if ref is not None and not any(_same(ref, o) for o in out):
+                if ref is not None and not any(same(ref, o) for o in out):
                     out.append(ref)
         return out
 
-    def _claimant(self, reading: FactualityReading, actors: _Actors) -> ActorRef | None:
+    def _claimant(self, reading: FactualityReading, actors: Actors) -> ActorRef | None:
         tok = reading.claimant
         if tok is None:
             return None
@@ -770,19 +567,6 @@ class EventExtractor:
         elif reading.pluperfect and when is None and cls == "asserted":
             return "historical"
         return cls
-
-
-class _NoActors(_Actors):
-    def __init__(self) -> None:  # noqa: D107 - a stub for conditions that never look up actors
-        self.states = None
-        self.cache = {}
-        self.ctx = None
-        self._doc_country = None
-        self.not_actors = frozenset()
-        self.people = frozenset()
-
-    def at(self, start: int, end: int) -> ActorRef | None:
-        return None
 
 
 # ---------------------------------------------------------------------- parse helpers
@@ -896,12 +680,6 @@ def _inverted_subject(tok: Token) -> bool:
 
 def _has_obj(tok: Token) -> bool:
     return any(c.dep_ in ("obj", "ccomp", "xcomp") for c in tok.children)
-
-
-def _same(a: ActorRef, b: ActorRef) -> bool:
-    if a.actor_id and b.actor_id:
-        return a.actor_id == b.actor_id
-    return fold(a.name) == fold(b.name)
 
 
 def _to_date(value: str | None, *, end: bool) -> date | None:
