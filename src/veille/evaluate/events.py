@@ -10,6 +10,11 @@ overlap and their speakers compared by name.
 events, quotes; the texts are already clean) on each gold article with its creation date and
 returns a flat `{metric: value}`; `score_predictions(gold, predictions)` does the matching alone
 (tests feed it hand-made predictions).
+
+Splits: the folder's README.md may list a held-out split ("Held-out split:" followed by
+"- `article_id`" lines). The whole-set keys are then joined by the same metrics on each split,
+prefixed `dev_` and `heldout_`; `score(folder, settings, split="dev" | "heldout")` scores one split
+alone (unprefixed keys).
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from . import prf
 log = logging.getLogger("veille.evaluate.events")
 
 EVAL_STAGES = ("nlp", "timex", "actors", "geo", "events", "quotes")
+SPLITS = ("dev", "heldout")
+_HELDOUT_HEADER = "held-out split:"
 NON_ASSERTED = ("negated", "hypothetical")
 _FAR = 10**9  # trigger distance when a prediction has no trigger offset
 
@@ -77,6 +84,34 @@ def _check_article(art: dict[str, Any]) -> None:
     for q in art.get("quotes", []):
         if text[q["start"]:q["end"]] != q["text"]:
             raise EvalError(f"gold article {aid}: quote text does not match its span at {q['start']}")
+
+
+def heldout_ids(folder: str | Path) -> frozenset[str]:
+    """Article ids of the held-out split listed in the folder's README.md (empty when none)."""
+    readme = Path(folder) / "README.md"
+    if not readme.is_file():
+        return frozenset()
+    ids: set[str] = set()
+    listing = False
+    for line in readme.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if stripped.lower() == _HELDOUT_HEADER:
+            listing = True
+            continue
+        if listing:
+            m = re.fullmatch(r"[-*]\s+`([^`]+)`.*", stripped)
+            if m:
+                ids.add(m.group(1))
+            elif stripped or ids:
+                listing = False
+    return frozenset(ids)
+
+
+def split_gold(gold: Sequence[dict[str, Any]], heldout: frozenset[str], split: str) -> list[dict[str, Any]]:
+    """The gold articles of one split: "heldout" (listed ids) or "dev" (the others)."""
+    if split not in SPLITS:
+        raise EvalError(f"unknown events split {split!r}; expected one of: {', '.join(SPLITS)}")
+    return [a for a in gold if (a["article_id"] in heldout) == (split == "heldout")]
 
 
 # --------------------------------------------------------------------------- matching helpers
@@ -387,8 +422,15 @@ def report(metrics: dict[str, float], tally: _Tally, missing: Sequence[str], str
         w(f"  {tally.dropped} predicted mentions outside every gold sentence were ignored\n")
 
 
-def score(folder: Path, settings: Settings) -> dict[str, float]:
+def score(folder: Path, settings: Settings, split: str | None = None) -> dict[str, float]:
+    """Scores on every gold article, plus `dev_*` / `heldout_*` keys when the folder lists a
+    held-out split; with `split`, the scores of that split alone."""
     gold = load_gold(folder)
+    heldout = heldout_ids(folder)
+    if split is not None:
+        gold = split_gold(gold, heldout, split)
+        if not gold:
+            raise EvalError(f"events split {split!r} has no articles under {folder}")
     stages, missing = installed_stages()
     if "nlp" not in stages:
         raise EvalError("the events scorer needs the nlp stage (spaCy)")
@@ -396,4 +438,16 @@ def score(folder: Path, settings: Settings) -> dict[str, float]:
     metrics, tally = score_predictions(gold, predictions)
     metrics["stages_missing"] = float(len(missing))
     report(metrics, tally, missing)
+    if split is None and heldout:
+        for name in SPLITS:
+            part = split_gold(gold, heldout, name)
+            if not part:
+                continue
+            sub, _ = score_predictions(part, predictions)
+            metrics.update({f"{name}_{k}": v for k, v in sub.items()})
+            sys.stderr.write(
+                f"  {name} split ({len(part)} articles): type F1 {sub['type_f1']:.3f}  type+actors F1 "
+                f"{sub['actors_f1']:.3f}  factuality {sub['factuality_accuracy']:.3f}  "
+                f"non_asserted_as_asserted {int(sub['non_asserted_as_asserted'])}  "
+                f"location {sub['location_accuracy']:.3f}\n")
     return metrics
