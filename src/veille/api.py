@@ -100,7 +100,7 @@ def ingest(inputs: Iterable[str | Path], settings: Settings | None = None, *,
         raws = read_inputs(inputs, settings, report)
         ingest_raw(raws, store, settings, report=report, dct=dct, on_document=on_document)
         if run_merge and report.added:
-            merge(store, settings)
+            merge(store, settings, new_article_ids=report.article_ids)
         return report
     finally:
         if own:
@@ -117,7 +117,7 @@ def ingest_text(text: str, store: SQLiteStore, settings: Settings | None = None,
         return report
     ingest_raw([raw], store, settings, report=report, pipeline=pipeline)
     if report.added:
-        merge(store, settings)
+        merge(store, settings, new_article_ids=report.article_ids)
     return report
 
 
@@ -132,14 +132,21 @@ def events_from_mentions(store: SQLiteStore) -> list[Event]:
     return events
 
 
-def merge(store: SQLiteStore, settings: Settings | None = None) -> dict[str, int]:
-    """Cross-document pass: events from mentions, stories, contradictions, cross-document dates."""
+def merge(store: SQLiteStore, settings: Settings | None = None, new_article_ids: Iterable[str] | None = None
+          ) -> dict[str, int]:
+    """Cross-document pass: events from mentions, stories, contradictions, cross-document dates.
+
+    With `new_article_ids` (what an ingest just added) the pass is incremental: it folds every
+    article stored since the last merge into the stored output (`veille.merge.incremental`; a full
+    pass when the store has no merge index yet). Without, it re-merges the whole store."""
     try:
-        from .merge import Merger
+        from .merge import IncrementalMerger, Merger
     except ImportError:
         events = events_from_mentions(store)
         store.replace_merge_output(events, [], {e.mention_ids[0]: e.event_id for e in events}, {})
         return {"events": len(events), "stories": 0}
+    if new_article_ids is not None:
+        return IncrementalMerger(settings or Settings()).run(store)
     return Merger(settings or Settings()).run(store)
 
 

@@ -227,8 +227,31 @@ def candidate_pairs(views: list[MentionView], cfg: MergeConfig) -> list[tuple[fl
     return out
 
 
-def cluster(views: Iterable[MentionView], cfg: MergeConfig) -> list[list[MentionView]]:
-    """Best-first constrained clustering; clusters and their members are sorted by mention id."""
+def components(views: Iterable[MentionView], pairs: Iterable[tuple[float, str, str]]) -> dict[str, str]:
+    """mention id → its connected component in the graph of linkable pairs (named by its smallest id).
+
+    Clustering never crosses these components, so each can be clustered on its own (the
+    incremental merge re-clusters only the components that new reports touch)."""
+    parent = {v.id: v.id for v in views}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for _score, a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in parent}
+
+
+def cluster(views: Iterable[MentionView], cfg: MergeConfig,
+            pairs: list[tuple[float, str, str]] | None = None) -> list[list[MentionView]]:
+    """Best-first constrained clustering; clusters and their members are sorted by mention id.
+
+    `pairs`: the views' `candidate_pairs`, when the caller has them already."""
     views = sorted(views, key=lambda v: v.id)
     by_id = {v.id: v for v in views}
     parent = {v.id: v.id for v in views}
@@ -241,7 +264,7 @@ def cluster(views: Iterable[MentionView], cfg: MergeConfig) -> list[list[Mention
         return x
 
     n = cfg.conflict_sample
-    for _score, a_id, b_id in candidate_pairs(views, cfg):
+    for _score, a_id, b_id in (candidate_pairs(views, cfg) if pairs is None else pairs):
         ra, rb = find(a_id), find(b_id)
         if ra == rb:
             continue

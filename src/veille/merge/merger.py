@@ -21,9 +21,10 @@ from ..config import Settings
 from ..models import Document, Event, EventMention
 from .aggregate import build_event
 from .config import MergeConfig
-from .coref import cluster
+from .coref import candidate_pairs, cluster
 from .dating import CrossDocDater
 from .features import ArticleInfo, MentionView, date_interval, view
+from .index import write_full
 from .stories import ArticleProfile, StoryBuilder, stop_words, terms
 
 log = logging.getLogger("veille.merge")
@@ -90,11 +91,15 @@ class Merger:
     def run(self, store) -> dict[str, int]:
         articles, profiles = self.read_articles(store)
         mentions = self.read_mentions(store)
-        clusters = cluster(self.views(mentions, articles), self.cfg)
+        views = self.views(mentions, articles)
+        pairs = candidate_pairs(views, self.cfg)
+        clusters = cluster(views, self.cfg, pairs)
         redated = self.redate(store, clusters, articles)
         if redated:
             mentions = self.read_mentions(store)
-            clusters = cluster(self.views(mentions, articles), self.cfg)
+            views = self.views(mentions, articles)
+            pairs = candidate_pairs(views, self.cfg)
+            clusters = cluster(views, self.cfg, pairs)
         events = [build_event(c, articles, self.cfg) for c in clusters]
         mention_article = {m.mention_id: m.article_id for m in mentions}
         stories, article_story, event_story = StoryBuilder(self.cfg).build(articles, profiles, events,
@@ -104,6 +109,8 @@ class Merger:
         events.sort(key=_event_order)
         mention_events = {mid: e.event_id for e in events for mid in e.mention_ids}
         store.replace_merge_output(events, stories, mention_events, article_story)
+        if hasattr(store, "write_merge_index"):  # the incremental merge's index (veille.merge.index)
+            write_full(store, views, pairs, articles, profiles)
         return {
             "events": len(events),
             "mentions": len(mentions),

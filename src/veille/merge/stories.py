@@ -72,6 +72,18 @@ class ArticleProfile:
     language: str | None = None
 
 
+def corpus_idf(df: Counter | dict[str, int], n: int) -> dict[str, float]:
+    """Smoothed idf from document frequencies over `n` articles."""
+    return {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
+
+
+def index_keys(profile: ArticleProfile, vec: dict[str, float]) -> set[str]:
+    """The inverted-index keys of an article: its actor keys and its 10 heaviest terms."""
+    keys = {"a:" + k for k in profile.actors}
+    top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    return keys | {"t:" + t for t, _ in top}
+
+
 def _vector(tf: Counter, idf: dict[str, float]) -> dict[str, float]:
     """Normalised TF-IDF vector (sublinear tf) over the article's most frequent terms (see `terms`)."""
     weights = [(t, (1.0 + math.log(c)) * idf.get(t, 1.0)) for t, c in tf.items()]
@@ -106,14 +118,13 @@ class StoryBuilder:
         self.cfg = cfg
 
     def build(self, articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile],
-              events: Sequence[Event], mention_article: dict[str, str]
+              events: Sequence[Event], mention_article: dict[str, str], idf: dict[str, float] | None = None
               ) -> tuple[list[Story], dict[str, str], dict[str, str]]:
-        """(stories, article → story, event → story)."""
+        """(stories, article → story, event → story); `idf`: the corpus's (default: these articles')."""
         cfg = self.cfg
         ids = sorted(articles)
-        n = len(ids)
-        df = Counter(t for a in ids for t in profiles[a].terms)
-        idf = {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
+        if idf is None:
+            idf = corpus_idf(Counter(t for a in ids for t in profiles[a].terms), len(ids))
         vecs = {a: _vector(profiles[a].terms, idf) for a in ids}
         event_articles = {e.event_id: sorted({mention_article[m] for m in e.mention_ids if m in mention_article})
                           for e in events}
@@ -151,10 +162,7 @@ class StoryBuilder:
         # similarity links, candidates from an inverted index swept in date order
         index: dict[str, list[str]] = defaultdict(list)
         for a in ids:
-            keys = {"a:" + k for k in profiles[a].actors}
-            top = sorted(vecs[a].items(), key=lambda kv: (-kv[1], kv[0]))[:10]
-            keys |= {"t:" + t for t, _ in top}
-            for k in keys:
+            for k in index_keys(profiles[a], vecs[a]):
                 index[k].append(a)
         far = date.max
         seen: set[tuple[str, str]] = set()

@@ -67,12 +67,28 @@ CREATE TABLE IF NOT EXISTS events (
     date TEXT, story_id TEXT, n_sources INTEGER NOT NULL DEFAULT 1, json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_date ON events(date);
+CREATE INDEX IF NOT EXISTS events_story ON events(story_id);
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
 CREATE TABLE IF NOT EXISTS event_actors (
     event_id TEXT NOT NULL, actor_id TEXT, name TEXT, country TEXT, side TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS event_actors_event ON event_actors(event_id);
 CREATE INDEX IF NOT EXISTS event_actors_actor ON event_actors(actor_id);
 CREATE TABLE IF NOT EXISTS stories (story_id TEXT PRIMARY KEY, json TEXT NOT NULL);
+-- incremental merge index (veille.merge.incremental): block keys with date windows (day ordinals,
+-- NULL = undated), the link-graph component of each merged mention, cached story profiles
+CREATE TABLE IF NOT EXISTS merge_blocks (
+    key TEXT NOT NULL, lo INTEGER, hi INTEGER, mention_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS merge_blocks_key ON merge_blocks(key, lo);
+CREATE INDEX IF NOT EXISTS merge_blocks_mention ON merge_blocks(mention_id);
+CREATE TABLE IF NOT EXISTS merge_components (mention_id TEXT PRIMARY KEY, component TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS merge_components_component ON merge_components(component);
+CREATE TABLE IF NOT EXISTS story_profiles (article_id TEXT PRIMARY KEY, day TEXT, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS story_keys (key TEXT NOT NULL, day TEXT, article_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS story_keys_key ON story_keys(key, day);
+CREATE INDEX IF NOT EXISTS story_keys_article ON story_keys(article_id);
+CREATE TABLE IF NOT EXISTS story_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
 """
 
 
@@ -381,6 +397,222 @@ class SQLiteStore:
             c.execute("UPDATE articles SET story_id = NULL")
             for article_id, story_id in article_stories.items():
                 c.execute("UPDATE articles SET story_id = ? WHERE article_id = ?", (story_id, article_id))
+
+    # ------------------------------------------------------------------ incremental merge
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0]["value"] if rows else None
+
+    def max_article_seq(self) -> int:
+        return self.query("SELECT COALESCE(MAX(seq), 0) AS n FROM articles")[0]["n"]
+
+    def articles_after(self, seq: int) -> list[str]:
+        """Ids of the articles stored after `seq` (ingest order)."""
+        return [r["article_id"] for r in self.query("SELECT article_id FROM articles WHERE seq > ? ORDER BY seq",
+                                                    (seq,))]
+
+    def _chunked(self, sql: str, ids: Iterable[str], extra: tuple = ()) -> list[sqlite3.Row]:
+        """Run `sql` (with one `{ids}` placeholder list) over `ids` in chunks below SQLite's limit."""
+        ids = sorted(set(ids))
+        out: list[sqlite3.Row] = []
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            out.extend(self.query(sql.format(ids=",".join("?" * len(part))), (*extra, *part)))
+        return out
+
+    def article_rows(self, article_ids: Iterable[str]) -> dict[str, sqlite3.Row]:
+        """The merge's article fields (no text) for the given ids."""
+        rows = self._chunked("SELECT article_id, seq, published, published_precision, published_method,"
+                             " duplicate_of, outlet, title, language, story_id FROM articles"
+                             " WHERE article_id IN ({ids})", article_ids)
+        return {r["article_id"]: r for r in rows}
+
+    def undated_articles(self) -> list[str]:
+        return [r["article_id"] for r in self.query(
+            "SELECT article_id FROM articles WHERE published IS NULL OR published = '' ORDER BY article_id")]
+
+    def mentions_by_id(self, mention_ids: Iterable[str]) -> list[EventMention]:
+        rows = self._chunked("SELECT json FROM mentions WHERE mention_id IN ({ids})", mention_ids)
+        return sorted((EventMention.from_dict(json.loads(r["json"])) for r in rows), key=lambda m: m.mention_id)
+
+    def mentions_of_articles(self, article_ids: Iterable[str]) -> list[EventMention]:
+        rows = self._chunked("SELECT json FROM mentions WHERE article_id IN ({ids})", article_ids)
+        return sorted((EventMention.from_dict(json.loads(r["json"])) for r in rows), key=lambda m: m.mention_id)
+
+    def mention_events(self, mention_ids: Iterable[str]) -> dict[str, str | None]:
+        rows = self._chunked("SELECT mention_id, event_id FROM mentions WHERE mention_id IN ({ids})", mention_ids)
+        return {r["mention_id"]: r["event_id"] for r in rows}
+
+    def event_members(self, event_ids: Iterable[str]) -> dict[str, list[str]]:
+        rows = self._chunked("SELECT event_id, mention_id FROM mentions WHERE event_id IN ({ids})", event_ids)
+        out: dict[str, list[str]] = {}
+        for r in rows:
+            out.setdefault(r["event_id"], []).append(r["mention_id"])
+        return {k: sorted(v) for k, v in out.items()}
+
+    def events_by_id(self, event_ids: Iterable[str]) -> list[Event]:
+        rows = self._chunked("SELECT json FROM events WHERE event_id IN ({ids})", event_ids)
+        return sorted((Event.from_dict(json.loads(r["json"])) for r in rows), key=lambda e: e.event_id)
+
+    def events_of_stories(self, story_ids: Iterable[str]) -> list[Event]:
+        rows = self._chunked("SELECT json FROM events WHERE story_id IN ({ids})", story_ids)
+        return sorted((Event.from_dict(json.loads(r["json"])) for r in rows), key=lambda e: e.event_id)
+
+    def block_candidates(self, key: str, lo: int | None, hi: int | None, tol: int) -> list[str]:
+        """Mentions filed under `key` whose window comes within `tol` days of [lo, hi] (all for lo None)."""
+        if lo is None or hi is None:
+            rows = self.query("SELECT mention_id FROM merge_blocks WHERE key = ?", (key,))
+        else:
+            rows = self.query("SELECT mention_id FROM merge_blocks WHERE key = ? AND (lo IS NULL OR"
+                              " (lo <= ? AND hi >= ?))", (key, hi + tol, lo - tol))
+        return [r["mention_id"] for r in rows]
+
+    def components_of(self, mention_ids: Iterable[str]) -> dict[str, str]:
+        rows = self._chunked("SELECT mention_id, component FROM merge_components WHERE mention_id IN ({ids})",
+                             mention_ids)
+        return {r["mention_id"]: r["component"] for r in rows}
+
+    def component_members(self, components: Iterable[str]) -> list[str]:
+        rows = self._chunked("SELECT mention_id FROM merge_components WHERE component IN ({ids})", components)
+        return sorted(r["mention_id"] for r in rows)
+
+    def story_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
+        rows = self._chunked("SELECT article_id, story_id FROM articles WHERE story_id IN ({ids})", story_ids)
+        out: dict[str, list[str]] = {}
+        for r in rows:
+            out.setdefault(r["story_id"], []).append(r["article_id"])
+        return {k: sorted(v) for k, v in out.items()}
+
+    def stories_by_id(self, story_ids: Iterable[str]) -> list[Story]:
+        rows = self._chunked("SELECT json FROM stories WHERE story_id IN ({ids})", story_ids)
+        return sorted((Story.from_dict(json.loads(r["json"])) for r in rows), key=lambda s: s.story_id)
+
+    def stories_following(self, story_ids: Iterable[str]) -> list[Story]:
+        """Stories whose `follows` names one of `story_ids` (a scan of the small stories table)."""
+        wanted = set(story_ids)
+        out = []
+        for r in self.query("SELECT json FROM stories WHERE json LIKE '%\"follows\": \"st_%'"):
+            s = Story.from_dict(json.loads(r["json"]))
+            if s.follows in wanted:
+                out.append(s)
+        return out
+
+    def story_profiles(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        rows = self._chunked("SELECT article_id, json FROM story_profiles WHERE article_id IN ({ids})", article_ids)
+        return {r["article_id"]: json.loads(r["json"]) for r in rows}
+
+    def story_key_neighbours(self, key: str, day: str | None, window_days: int, limit: int) -> list[str]:
+        """Articles indexed under `key`: the `limit` nearest on each side of `day` within the window
+        (undated articles and an undated `day`: the first `limit` by id)."""
+        if day is None:
+            rows = self.query("SELECT article_id FROM story_keys WHERE key = ? ORDER BY day, article_id LIMIT ?",
+                              (key, limit))
+            return [r["article_id"] for r in rows]
+        from datetime import date, timedelta
+
+        d = date.fromisoformat(day)
+        lo, hi = (d - timedelta(days=window_days)).isoformat(), (d + timedelta(days=window_days)).isoformat()
+        before = self.query("SELECT article_id FROM story_keys WHERE key = ? AND day >= ? AND day <= ?"
+                            " ORDER BY day DESC, article_id DESC LIMIT ?", (key, lo, day, limit))
+        after = self.query("SELECT article_id FROM story_keys WHERE key = ? AND day > ? AND day <= ?"
+                           " ORDER BY day, article_id LIMIT ?", (key, day, hi, limit))
+        undated = self.query("SELECT article_id FROM story_keys WHERE key = ? AND day IS NULL"
+                             " ORDER BY article_id LIMIT ?", (key, limit))
+        return [r["article_id"] for r in (*before, *after, *undated)]
+
+    def story_key_between(self, key: str, lo: str, hi: str, limit: int) -> list[str]:
+        """The latest `limit` articles indexed under `key` with a day in [lo, hi]."""
+        rows = self.query("SELECT article_id FROM story_keys WHERE key = ? AND day >= ? AND day <= ?"
+                          " ORDER BY day DESC, article_id LIMIT ?", (key, lo, hi, limit))
+        return [r["article_id"] for r in rows]
+
+    def story_key_after(self, key: str, lo: str, hi: str, limit: int) -> list[str]:
+        """The earliest `limit` articles indexed under `key` with a day in [lo, hi]."""
+        rows = self.query("SELECT article_id FROM story_keys WHERE key = ? AND day >= ? AND day <= ?"
+                          " ORDER BY day, article_id LIMIT ?", (key, lo, hi, limit))
+        return [r["article_id"] for r in rows]
+
+    def story_df(self, terms: Iterable[str]) -> dict[str, int]:
+        rows = self._chunked("SELECT term, n FROM story_df WHERE term IN ({ids})", terms)
+        return {r["term"]: r["n"] for r in rows}
+
+    def write_merge_index(self, *, full: bool, blocks: Iterable[tuple[str, int | None, int | None, str]],
+                          block_mentions: Iterable[str], components: dict[str, str],
+                          profiles: dict[str, tuple[str | None, dict[str, Any], list[str]]],
+                          df_delta: dict[str, int], meta: dict[str, str]) -> None:
+        """Write (full: replace) the incremental-merge index in one transaction.
+
+        blocks: (key, lo, hi, mention_id) rows replacing those of `block_mentions`; components:
+        mention → component; profiles: article → (day, profile json, story keys); df_delta: term →
+        increment of its document frequency (full: the frequencies)."""
+        with self.transaction() as c:
+            if full:
+                for table in ("merge_blocks", "merge_components", "story_profiles", "story_keys", "story_df"):
+                    c.execute(f"DELETE FROM {table}")
+            else:
+                for mid in sorted(set(block_mentions)):
+                    c.execute("DELETE FROM merge_blocks WHERE mention_id = ?", (mid,))
+                for aid in sorted(profiles):
+                    c.execute("DELETE FROM story_keys WHERE article_id = ?", (aid,))
+            c.executemany("INSERT INTO merge_blocks(key, lo, hi, mention_id) VALUES (?,?,?,?)", blocks)
+            c.executemany("INSERT OR REPLACE INTO merge_components(mention_id, component) VALUES (?,?)",
+                          sorted(components.items()))
+            for aid, (day, prof, keys) in sorted(profiles.items()):
+                c.execute("INSERT OR REPLACE INTO story_profiles(article_id, day, json) VALUES (?,?,?)",
+                          (aid, day, _dumps(prof)))
+                c.executemany("INSERT INTO story_keys(key, day, article_id) VALUES (?,?,?)",
+                              [(k, day, aid) for k in keys])
+            c.executemany("INSERT INTO story_df(term, n) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET n = n + ?",
+                          [(t, n, n) for t, n in sorted(df_delta.items())])
+            for k, v in sorted(meta.items()):
+                c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (k, v))
+
+    def replace_merge_part(self, *, old_events: Iterable[str], events: list[Event], mention_events: dict[str, str],
+                           old_stories: Iterable[str], stories: list[Story], article_stories: dict[str, str],
+                           event_stories: dict[str, str | None]) -> None:
+        """Replace some events and stories in one transaction (the incremental merge's output).
+
+        old_events / old_stories are deleted, `events` / `stories` written; mention → event and
+        article → story links are set for the given ids; `event_stories` re-points kept events."""
+        with self.transaction() as c:
+            for eid in sorted(set(old_events)):
+                c.execute("DELETE FROM events WHERE event_id = ?", (eid,))
+                c.execute("DELETE FROM event_actors WHERE event_id = ?", (eid,))
+            for sid in sorted(set(old_stories)):
+                c.execute("DELETE FROM stories WHERE story_id = ?", (sid,))
+            for e in events:
+                c.execute("INSERT OR REPLACE INTO events(event_id, type, factuality, date, story_id, n_sources, json)"
+                          " VALUES (?,?,?,?,?,?,?)",
+                          (e.event_id, e.type, e.factuality, e.date.value if e.date else None, e.story_id,
+                           e.n_sources, _dumps(e.to_dict())))
+                c.execute("DELETE FROM event_actors WHERE event_id = ?", (e.event_id,))
+                for side, refs in (("source", e.source), ("target", e.target)):
+                    for a in refs:
+                        c.execute("INSERT INTO event_actors(event_id, actor_id, name, country, side)"
+                                  " VALUES (?,?,?,?,?)", (e.event_id, a.actor_id, a.name, a.country, side))
+            for eid, sid in sorted(event_stories.items()):
+                row = c.execute("SELECT json FROM events WHERE event_id = ?", (eid,)).fetchone()
+                if row is None:
+                    continue
+                data = json.loads(row["json"])
+                if data.get("story_id") != sid:
+                    data["story_id"] = sid
+                    c.execute("UPDATE events SET story_id = ?, json = ? WHERE event_id = ?", (sid, _dumps(data), eid))
+            for s in stories:
+                c.execute("INSERT OR REPLACE INTO stories(story_id, json) VALUES (?, ?)",
+                          (s.story_id, _dumps(s.to_dict())))
+            for mid, eid in sorted(mention_events.items()):
+                row = c.execute("SELECT json FROM mentions WHERE mention_id = ?", (mid,)).fetchone()
+                if row is None:
+                    continue
+                data = json.loads(row["json"])
+                if data.get("event_id") != eid:
+                    data["event_id"] = eid
+                    c.execute("UPDATE mentions SET event_id = ?, json = ? WHERE mention_id = ?",
+                              (eid, _dumps(data), mid))
+            for aid, sid in sorted(article_stories.items()):
+                c.execute("UPDATE articles SET story_id = ? WHERE article_id = ?", (sid, aid))
 
     def integrity_check(self) -> str:
         return self.query("PRAGMA integrity_check")[0][0]

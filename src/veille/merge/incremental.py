@@ -1,0 +1,382 @@
+"""Incremental merge: fold newly ingested articles into a merged store without re-merging it all.
+
+    counts = IncrementalMerger(settings).run(store)
+
+Reads only what the new articles can affect, through the index a full merge leaves in the store
+(`veille.merge.index`); without that index (an older store, or one never merged) it runs the full
+`Merger`. The articles to fold in are those stored after meta `merge_seq` (ingest order), so
+articles ingested with `--no-merge` are picked up by the next incremental run.
+
+Events — exact by design. Coreference links (`coref.link`) are pairwise, and best-first clustering
+never crosses a connected component of the graph of linkable pairs, so clustering a union of whole
+components gives the same clusters as clustering the whole store. The index keeps each mention's
+component. For the new mentions:
+
+1. candidate partners come from the block index (same type × actor/place key, date windows
+   within the tolerance: a superset of the sweep's pairs); the components of those that `link`
+   are loaded whole, with the new mentions;
+2. cross-document dating (`dating`) sees the same clusters as in a full merge: the first-pass
+   clusters of those components, plus the stored events of every other undated article (for
+   components nothing touched, the stored events *are* the first-pass clusters); the articles it
+   dates are rewritten and their mentions' components loaded too, and linked again with their new
+   dates;
+3. the loaded mentions are clustered once more (`coref.cluster`), events built (`aggregate`), the
+   old events of those mentions replaced and their components re-labelled.
+
+So events, their ids, members, dates, places, contradictions and article dates equal those of a
+full `Merger.run` on the same store (tests/test_merge_incremental.py checks it). Cost: the size of
+the touched components, not of the store (a dense block — one actor attacked daily for months —
+makes a large component).
+
+Stories — local, not exact. A story's similarity links weigh terms by idf over the whole corpus,
+which every new article changes a little, so exact stories need a global pass. The incremental
+pass rebuilds only the stories the new articles reach: their event links and similarity links to
+the nearest articles under each index key (the global idf, from `story_df`), the stories of those
+articles taken whole, rebuilt with `StoryBuilder` (same ids: the earliest article's). Stories
+elsewhere keep the links the last pass computed. Differences from a full merge are therefore
+possible for article pairs whose similarity sits at the threshold, or sees a different idf, and
+for `follows` links (recomputed for the rebuilt stories only, against earlier stories found by
+actor through the index). `veille merge` recomputes everything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, timedelta
+
+from ..config import Settings
+from ..models import Event, EventMention, Story
+from .aggregate import build_event
+from .coref import block_keys, candidate_pairs, cluster, components, link
+from .features import ArticleInfo, MentionView
+from .index import INDEX_VERSION, block_rows, profile_from_json, profile_rows
+from .merger import Merger, _event_order
+from .stories import ArticleProfile, StoryBuilder, _centroid, _vector, corpus_idf, stop_words
+
+log = logging.getLogger("veille.merge")
+
+
+class StoredArticles(Mapping[str, ArticleInfo]):
+    """The merge's article fields, read from the store on first use (only the articles it needs)."""
+
+    def __init__(self, store):
+        self.store = store
+        self.cache: dict[str, ArticleInfo] = {}
+        self.absent: set[str] = set()
+
+    def load(self, article_ids: Iterable[str]) -> None:
+        want = {a for a in article_ids if a not in self.cache and a not in self.absent}
+        if not want:
+            return
+        rows = self.store.article_rows(want)
+        for a in want:
+            r = rows.get(a)
+            if r is None:
+                self.absent.add(a)
+            else:
+                self.cache[a] = ArticleInfo(a, r["published"], r["published_precision"], r["published_method"],
+                                            r["duplicate_of"], r["outlet"], r["title"], r["seq"])
+
+    def __getitem__(self, key: str) -> ArticleInfo:
+        self.load([key])
+        return self.cache[key]
+
+    def __setitem__(self, key: str, value: ArticleInfo) -> None:
+        self.cache[key] = value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.cache)
+
+    def __len__(self) -> int:
+        return len(self.cache)
+
+
+class IncrementalMerger:
+    """Folds the articles stored since the last merge into the merge output (see the module doc)."""
+
+    def __init__(self, settings: Settings | None = None, *, full_ratio: float = 0.25, **overrides):
+        self.merger = Merger(settings, **overrides)
+        self.settings = self.merger.settings
+        self.cfg = self.merger.cfg
+        self.full_ratio = full_ratio  # more new articles than this share of the store: a full merge is faster
+
+    def run(self, store) -> dict[str, int]:
+        if store.get_meta("merge_index") != INDEX_VERSION:
+            log.info("no incremental merge index in the store: full merge")
+            return self.merger.run(store)
+        fresh = store.articles_after(int(store.get_meta("merge_seq") or 0))
+        if not fresh:
+            return {"events": 0, "mentions": 0, "stories": 0, "contradictions": 0, "redated": 0, "incremental": 1}
+        if len(fresh) > self.full_ratio * store.count("articles"):
+            return self.merger.run(store)
+        arts = StoredArticles(store)
+        arts.load(fresh)
+        loaded: dict[str, EventMention] = {}  # mention id → mention: the affected set
+        old_event: dict[str, str] = {}  # mention id → its stored event
+
+        def add_components(comps: set[str]) -> None:
+            ids = [m for m in store.component_members(comps) if m not in loaded]
+            for m in store.mentions_by_id(ids):
+                m.sentence = ""
+                loaded[m.mention_id] = m
+                if m.event_id:
+                    old_event[m.mention_id] = m.event_id
+
+        new_mentions = store.mentions_of_articles(fresh)
+        for m in new_mentions:
+            m.sentence = ""
+            loaded[m.mention_id] = m
+        add_components(self.linked_components(store, self.merger.views(new_mentions, arts), arts, set(loaded)))
+
+        # first pass and cross-document dating, over the same clusters as a full merge
+        mentions = sorted(loaded.values(), key=lambda m: m.mention_id)
+        arts.load({m.article_id for m in mentions})
+        first = cluster(self.merger.views(mentions, arts), self.cfg)
+        undated = self.undated_mentions(store, set(loaded))
+        old_event.update(undated)
+        others = self.stored_clusters(store, set(undated.values()), arts)
+        before = {a: info.published for a, info in arts.cache.items()}
+        redated_n = self.merger.redate(store, first + others, arts)
+        redated = sorted(a for a, info in arts.cache.items() if a in before and info.published != before[a])
+        if redated:
+            changed = store.mentions_of_articles(redated)
+            for m in changed:
+                m.sentence = ""
+            comps = set(store.components_of(m.mention_id for m in changed).values())
+            for m in changed:
+                loaded[m.mention_id] = m
+            comps |= self.linked_components(store, self.merger.views(changed, arts), arts, set(loaded))
+            add_components(comps)
+
+        # final clusters of the affected components
+        mentions = sorted(loaded.values(), key=lambda m: m.mention_id)
+        arts.load({m.article_id for m in mentions})
+        views = self.merger.views(mentions, arts)
+        pairs = candidate_pairs(views, self.cfg)
+        clusters = cluster(views, self.cfg, pairs)
+        events = [build_event(c, arts, self.cfg) for c in clusters]
+        new_event = {mid: e.event_id for e in events for mid in e.mention_ids}
+        removed = {old_event[mid] for mid in loaded if mid in old_event} - set(new_event.values())
+        # articles whose events changed (their story links may change)
+        touched = set(fresh) | set(redated) | {
+            m.article_id for mid, m in loaded.items() if old_event.get(mid) != new_event.get(mid)}
+        stories = self.update_stories(store, arts, fresh, redated, sorted(touched), events, loaded, removed)
+
+        changed = set(fresh) | set(redated)
+        changed_views = [v for v in views if v.m.article_id in changed]
+        store.write_merge_index(
+            full=False, blocks=block_rows(changed_views), block_mentions=[v.id for v in changed_views],
+            components=components(views, pairs), profiles=stories["profile_rows"],
+            df_delta=stories["df_delta"], meta={"merge_seq": str(max(arts[a].seq for a in fresh))})
+        return {
+            "events": len(events),
+            "mentions": len(mentions),
+            "new_articles": len(fresh),
+            "stories": len(stories["stories"]),
+            "contradictions": sum(len(e.contradictions) for e in events),
+            "redated": redated_n,
+            "incremental": 1,
+        }
+
+    # ------------------------------------------------------------------ events
+
+    def linked_components(self, store, views: list[MentionView], arts: StoredArticles, skip: set[str]) -> set[str]:
+        """The stored components holding a mention that one of `views` links with."""
+        tol = self.cfg.date_tolerance_days
+        cands: dict[str, set[str]] = {}
+        for v in views:
+            lo, hi = (v.window[0].toordinal(), v.window[1].toordinal()) if v.window is not None else (None, None)
+            for t, k in block_keys(v):
+                for mid in store.block_candidates(f"{t}|{k}", lo, hi, tol):
+                    if mid not in skip:
+                        cands.setdefault(mid, set()).add(v.id)
+        if not cands:
+            return set()
+        by_id = {v.id: v for v in views}
+        others = store.mentions_by_id(cands)
+        arts.load({m.article_id for m in others})
+        linked = set()
+        for u in self.merger.views(others, arts):
+            if any(link(by_id[vid], u, self.cfg) is not None for vid in sorted(cands[u.id])):
+                linked.add(u.id)
+        return set(store.components_of(linked).values())
+
+    @staticmethod
+    def undated_mentions(store, skip: set[str]) -> dict[str, str]:
+        """mention → stored event, for the reports of undated articles outside `skip`."""
+        undated = store.undated_articles()
+        if not undated:
+            return {}
+        rows = store._chunked("SELECT mention_id, event_id FROM mentions WHERE article_id IN ({ids})", undated)
+        return {r["mention_id"]: r["event_id"] for r in rows if r["event_id"] and r["mention_id"] not in skip}
+
+    def stored_clusters(self, store, event_ids: set[str], arts: StoredArticles) -> list[list[MentionView]]:
+        members = store.event_members(event_ids)
+        multi = {e: ids for e, ids in members.items() if len(ids) > 1}
+        if not multi:
+            return []
+        mentions = {m.mention_id: m for m in store.mentions_by_id(i for ids in multi.values() for i in ids)}
+        arts.load({m.article_id for m in mentions.values()})
+        views = {v.id: v for v in self.merger.views(list(mentions.values()), arts)}
+        return [[views[i] for i in ids if i in views] for _e, ids in sorted(multi.items())]
+
+    # ------------------------------------------------------------------ stories
+
+    def update_stories(self, store, arts: StoredArticles, fresh: list[str], redated: list[str],
+                       touched: list[str], events: list[Event], loaded: dict, removed: set[str]) -> dict:
+        """Rebuild the stories the touched articles reach and store them with the new events."""
+        cfg = self.cfg
+        stops = stop_words(self.settings.lang)
+        profiles: dict[str, ArticleProfile] = {}
+        for a in fresh:
+            doc = store.get_document(a)
+            if doc is not None:
+                profiles[a] = self.merger.profile(doc, stops)
+        df_delta = Counter(t for p in profiles.values() for t in p.terms)
+        n = store.count("articles")
+        idf: dict[str, float] = {}
+
+        def load(ids: Iterable[str]) -> None:
+            ids = set(ids)
+            arts.load(ids)
+            for a, data in store.story_profiles([a for a in ids if a not in profiles]).items():
+                profiles[a] = profile_from_json(a, data)
+            terms = {t for a in ids if a in profiles for t in profiles[a].terms if t not in idf}
+            df = Counter(store.story_df(terms))
+            df.update({t: c for t, c in df_delta.items() if t in terms})
+            idf.update(corpus_idf(df, n))
+
+        sources = sorted(set(fresh) | set(redated))  # articles whose terms or day are new to the index
+        load([*touched, *sources])
+        builder = StoryBuilder(cfg)
+        linked: set[str] = set()
+        for a in sources:
+            p = profiles.get(a)
+            if p is None:
+                continue
+            day = arts[a].day
+            cands: set[str] = set()
+            for k in profile_rows({a: p}, arts, idf)[a][2]:
+                cands.update(store.story_key_neighbours(k, day.isoformat() if day else None,
+                                                        cfg.story_window_days, cfg.story_neighbours))
+            cands.discard(a)
+            load(cands)
+            va = _vector(p.terms, idf)
+            for c in sorted(cands):
+                if c not in profiles or c not in arts:
+                    continue
+                dc = arts[c].day
+                if day is not None and dc is not None and abs((day - dc).days) > cfg.story_window_days:
+                    continue
+                if builder.similarity(va, _vector(profiles[c].terms, idf), p, profiles[c]) >= cfg.story_threshold:
+                    linked.add(c)
+        reach = set(touched) | set(sources) | linked
+        old_story = {a: r["story_id"] for a, r in store.article_rows(reach).items()}
+        affected = {s for s in old_story.values() if s}
+        members = store.story_members(affected)
+        subset_all = reach | {a for ids in members.values() for a in ids}
+        load(subset_all)
+        subset = sorted(a for a in subset_all if a in arts and a in profiles)
+        in_subset = set(subset)
+
+        # the events these articles report: those just built, and the stored ones of their stories
+        new_ids = {e.event_id for e in events}
+        kept = [e for e in store.events_of_stories(affected) if e.event_id not in new_ids and e.event_id not in removed]
+        mention_article = {mid: m.article_id for mid, m in loaded.items() if m.article_id in in_subset}
+        rows = store._chunked("SELECT mention_id, article_id FROM mentions WHERE event_id IN ({ids})",
+                              [e.event_id for e in kept])
+        mention_article.update({r["mention_id"]: r["article_id"] for r in rows if r["article_id"] in in_subset})
+        evs = [e for e in sorted([*events, *kept], key=lambda e: e.event_id)
+               if any(mid in mention_article for mid in e.mention_ids)]
+        sub_arts = {a: arts[a] for a in subset}
+        stories, article_story, event_story = builder.build(sub_arts, {a: profiles[a] for a in subset}, evs,
+                                                            mention_article, idf=idf)
+        later = self.link_follow_ups(store, stories, profiles, idf, affected, load)
+        outside = [e.event_id for e in events if e.event_id not in event_story]
+        stored_story = {e.event_id: e.story_id for e in store.events_by_id(outside)}
+        for e in events:
+            e.story_id = event_story[e.event_id] if e.event_id in event_story else stored_story.get(e.event_id)
+        event_stories = {e.event_id: event_story.get(e.event_id) for e in kept}
+        store.replace_merge_part(
+            old_events=removed, events=sorted(events, key=_event_order),
+            mention_events={mid: e.event_id for e in events for mid in e.mention_ids},
+            old_stories=affected, stories=[*stories, *later], article_stories=article_story,
+            event_stories=event_stories)
+        return {"stories": stories, "df_delta": dict(df_delta),
+                "profile_rows": profile_rows({a: profiles[a] for a in sources if a in profiles}, arts, idf)}
+
+    def link_follow_ups(self, store, stories: list[Story], profiles: dict[str, ArticleProfile],
+                        idf: dict[str, float], replaced: set[str], load) -> list[Story]:
+        """`follows` of the rebuilt stories, against the other rebuilt stories and the earlier stories
+        that the index finds by the rebuilt story's dominant actors, and of the later stories found
+        the same way (approximates the full pass). Returns the later stories whose link changed."""
+        cfg = self.cfg
+        centroids: dict[str, dict[str, float]] = {}
+        actor_sets: dict[str, set[str]] = {}
+
+        def describe(sid: str, ids: list[str]) -> None:
+            centroids[sid] = _centroid([_vector(profiles[a].terms, idf) for a in ids if a in profiles])
+            counts: Counter = Counter()
+            for a in ids:
+                if a in profiles:
+                    counts.update({k: profiles[a].actor_counts.get(k, 1) for k in profiles[a].actors})
+            actor_sets[sid] = {k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]}
+
+        for s in stories:
+            describe(s.story_id, s.article_ids)
+        rebuilt = {s.story_id for s in stories}
+        wanted: set[str] = set()
+        for s in stories:
+            if not s.start:
+                continue
+            start = date.fromisoformat(s.start)
+            hi = (start - timedelta(days=cfg.story_window_days + 1)).isoformat()
+            lo = (start - timedelta(days=cfg.follow_max_gap_days)).isoformat()
+            for k in sorted(actor_sets[s.story_id]):
+                ids = store.story_key_between("a:" + k, lo, hi, cfg.follow_candidates)
+                wanted |= {r["story_id"] for r in store.article_rows(ids).values() if r["story_id"]}
+        context = [st for st in store.stories_by_id(wanted - rebuilt - replaced)]
+        members = store.story_members(st.story_id for st in context)
+        load({a for ids in members.values() for a in ids})
+        for st in context:
+            describe(st.story_id, members.get(st.story_id, st.article_ids))
+        keep = {st.story_id: st.follows for st in context}
+        for s in stories:
+            s.follows = None
+        builder = StoryBuilder(cfg)
+        builder._link_follow_ups([*stories, *context], centroids, actor_sets)
+        for st in context:  # only the rebuilt stories' links change here
+            st.follows = keep[st.story_id]
+
+        # later stories that may now follow a rebuilt story (or followed a story that is gone):
+        # their link is re-chosen among the rebuilt stories and the story they followed
+        wanted = {st.story_id for st in store.stories_following(replaced - rebuilt)}
+        for s in stories:
+            if not s.end:
+                continue
+            end = date.fromisoformat(s.end)
+            lo = (end + timedelta(days=cfg.story_window_days + 1)).isoformat()
+            hi = (end + timedelta(days=cfg.follow_max_gap_days)).isoformat()
+            for k in sorted(actor_sets[s.story_id]):
+                ids = store.story_key_after("a:" + k, lo, hi, cfg.follow_candidates)
+                wanted |= {r["story_id"] for r in store.article_rows(ids).values() if r["story_id"]}
+        later = store.stories_by_id(wanted - rebuilt - replaced)
+        followed = {st.follows for st in later if st.follows} - rebuilt - replaced - set(centroids)
+        extra = store.stories_by_id(followed)
+        members = store.story_members([*(st.story_id for st in later), *followed])
+        load({a for ids in members.values() for a in ids})
+        for st in (*later, *extra):
+            describe(st.story_id, members.get(st.story_id, st.article_ids))
+        by_id = {st.story_id: st for st in (*stories, *context, *extra)}
+        changed = []
+        for st in later:
+            cands = [*stories, *([by_id[st.follows]] if st.follows in by_id and st.follows not in rebuilt else [])]
+            before = st.follows
+            st.follows = None
+            probe = [st, *(Story(**{**c.to_dict(), "follows": None}) for c in cands)]
+            builder._link_follow_ups(probe, centroids, actor_sets)
+            if st.follows != before:
+                changed.append(st)
+        return changed

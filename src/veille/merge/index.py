@@ -1,0 +1,64 @@
+"""The incremental merge's index in the store: block keys, link components, story profiles.
+
+A full merge (`Merger.run`) rewrites it (`write_full`); the incremental merge
+(`veille.merge.incremental`) extends it for the new articles. What is kept:
+
+- `merge_blocks(key, lo, hi, mention_id)`: every coref block key of every mention with its date
+  window as day ordinals (NULL: undated), so that the mentions a new report is compared with are
+  found by an indexed range query instead of a pass over the store;
+- `merge_components(mention_id, component)`: the connected component of the mention in the graph of
+  linkable pairs (`coref.components`), the unit the incremental merge re-clusters;
+- `story_profiles`, `story_keys`, `story_df`: each article's top terms and actors, its story index
+  keys (actors, heaviest terms) by day, and the document frequency of every term;
+- meta `merge_index` (format version) and `merge_seq` (the last article merged, in ingest order).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from .coref import block_keys, components
+from .features import ArticleInfo, MentionView
+from .stories import ArticleProfile, _vector, corpus_idf, index_keys
+
+INDEX_VERSION = "1"
+
+
+def block_rows(views: Iterable[MentionView]) -> list[tuple[str, int | None, int | None, str]]:
+    rows = []
+    for v in views:
+        lo, hi = (v.window[0].toordinal(), v.window[1].toordinal()) if v.window is not None else (None, None)
+        for t, k in block_keys(v):
+            rows.append((f"{t}|{k}", lo, hi, v.id))
+    return rows
+
+
+def profile_json(p: ArticleProfile) -> dict[str, Any]:
+    return {"terms": dict(p.terms), "actors": p.actors, "counts": dict(p.actor_counts), "language": p.language}
+
+
+def profile_from_json(article_id: str, data: dict[str, Any]) -> ArticleProfile:
+    return ArticleProfile(article_id, Counter(data.get("terms") or {}), dict(data.get("actors") or {}),
+                          Counter(data.get("counts") or {}), data.get("language"))
+
+
+def profile_rows(profiles: dict[str, ArticleProfile], articles: dict[str, ArticleInfo] | Any,
+                 idf: dict[str, float]) -> dict[str, tuple[str | None, dict[str, Any], list[str]]]:
+    out = {}
+    for a, p in profiles.items():
+        day = articles[a].day
+        out[a] = (day.isoformat() if day else None, profile_json(p), sorted(index_keys(p, _vector(p.terms, idf))))
+    return out
+
+
+def write_full(store, views: list[MentionView], pairs: list[tuple[float, str, str]],
+               articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile]) -> None:
+    """Rewrite the whole index after a full merge."""
+    df = Counter(t for p in profiles.values() for t in p.terms)
+    idf = corpus_idf(df, len(profiles))
+    store.write_merge_index(full=True, blocks=block_rows(views), block_mentions=(),
+                            components=components(views, pairs),
+                            profiles=profile_rows(profiles, articles, idf), df_delta=dict(df),
+                            meta={"merge_index": INDEX_VERSION, "merge_seq": str(store.max_article_seq())})

@@ -1,0 +1,176 @@
+"""The incremental merge gives what a full merge gives on the same store (veille.merge.incremental)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from veille.config import Settings
+from veille.merge import IncrementalMerger, Merger
+from veille.models import Document
+from veille.store import open_store
+
+from .test_merge import summit_corpus
+
+
+def snapshot(store) -> dict:
+    return {
+        "events": sorted((e.to_dict() for e in store.iter_events()), key=lambda e: e["event_id"]),
+        "mentions": sorted((m.mention_id, m.event_id) for m in store.iter_mentions()),
+        "stories": [s.to_dict() for s in store.iter_stories()],
+        "articles": sorted((d.article_id, d.published.value, d.published.precision, d.published.method, d.story_id)
+                           for d in store.iter_documents()),
+    }
+
+
+def copy(doc: Document) -> Document:
+    return Document.from_dict(doc.to_dict())
+
+
+def run_batches(batches: list[list[Document]], incremental: bool) -> tuple[dict, list[dict]]:
+    counts = []
+    with open_store(":memory:") as store:
+        for batch in batches:
+            for doc in batch:
+                store.add_document(copy(doc))
+            merger = IncrementalMerger(Settings(), full_ratio=100.0) if incremental else Merger(Settings())
+            counts.append(merger.run(store))
+        return snapshot(store), counts
+
+
+def split(docs: list[Document], cuts: list[int]) -> list[list[Document]]:
+    return [docs[i:j] for i, j in zip([0, *cuts], [*cuts, len(docs)], strict=True)]
+
+
+def test_incremental_equals_full_after_each_batch():
+    docs = list(summit_corpus().values())
+    for cuts in ([3, 6], [1, 2, 3, 4, 5, 6, 7, 8], [8]):
+        inc, counts = run_batches(split(docs, cuts), incremental=True)
+        full, _ = run_batches(split(docs, cuts), incremental=False)
+        assert inc == full
+        assert "incremental" not in counts[0]  # no index yet: the first merge is a full one
+        assert all(c["incremental"] == 1 for c in counts[1:])
+
+
+def test_incremental_equals_full_in_any_order_and_batching():
+    docs = list(summit_corpus().values())
+    rng = random.Random(7)
+    for _ in range(12):
+        order = docs[:]
+        rng.shuffle(order)
+        cuts = sorted(rng.sample(range(1, len(order)), rng.randint(1, 5)))
+        inc, _ = run_batches(split(order, cuts), incremental=True)
+        full, _ = run_batches(split(order, cuts), incremental=False)
+        assert inc == full
+
+
+def test_incremental_in_batches_equals_one_full_merge():
+    """On this corpus cross-document dating needs no later article, so batches change nothing."""
+    docs = list(summit_corpus().values())
+    inc, _ = run_batches(split(docs, [2, 5, 7]), incremental=True)
+    once, _ = run_batches([docs], incremental=False)
+    assert inc == once
+    undated = next(a for a in inc["articles"] if a[0] == "art_a3")
+    assert undated[3] == "cross-document"
+
+
+def test_undated_article_waits_for_its_partners():
+    """An undated article merged alone keeps its events through unrelated batches, then is dated
+    by the batch that brings the reports it shares."""
+    docs = summit_corpus()
+    first = [docs["art_a3"]]
+    unrelated = [docs["art_b1"], docs["art_b2"]]
+    rest = [d for n, d in docs.items() if n not in ("art_a3", "art_b1", "art_b2")]
+    inc, _ = run_batches([first, unrelated, rest], incremental=True)
+    full, _ = run_batches([first, unrelated, rest], incremental=False)
+    assert inc == full
+    partial, _ = run_batches([first, unrelated], incremental=True)
+    assert {m for m, e in partial["mentions"] if e is None} == set()
+    assert len(partial["events"]) == len({e for _m, e in partial["mentions"]})
+
+
+def test_incremental_nothing_new_is_a_no_op():
+    docs = list(summit_corpus().values())
+    with open_store(":memory:") as store:
+        for doc in docs:
+            store.add_document(copy(doc))
+        Merger(Settings()).run(store)
+        before = snapshot(store)
+        counts = IncrementalMerger(Settings()).run(store)
+        assert counts["incremental"] == 1 and counts["events"] == 0
+        assert snapshot(store) == before
+
+
+def test_incremental_reads_only_touched_components():
+    """A new report of the Odessa strike loads that event's component, not the summit's mentions."""
+    docs = summit_corpus()
+    with open_store(":memory:") as store:
+        for name, doc in docs.items():
+            if name != "art_b2":
+                store.add_document(copy(doc))
+        Merger(Settings()).run(store)
+        store.add_document(copy(docs["art_b2"]))
+        counts = IncrementalMerger(Settings(), full_ratio=100.0).run(store)
+        total = store.count("mentions")
+        assert counts["incremental"] == 1
+        assert counts["mentions"] < total / 2
+        b2_events = {m.event_id for m in store.iter_mentions("art_b2")}
+        b1_events = {m.event_id for m in store.iter_mentions("art_b1")}
+        assert b2_events & b1_events
+
+
+def test_store_without_index_falls_back_to_full_merge():
+    docs = list(summit_corpus().values())
+    with open_store(":memory:") as store:
+        for doc in docs:
+            store.add_document(copy(doc))
+        counts = IncrementalMerger(Settings()).run(store)
+        assert "incremental" not in counts
+        assert store.get_meta("merge_index") == "1"
+
+
+def test_many_new_articles_run_the_full_merge():
+    docs = list(summit_corpus().values())
+    with open_store(":memory:") as store:
+        store.add_document(copy(docs[0]))
+        Merger(Settings()).run(store)
+        for doc in docs[1:]:
+            store.add_document(copy(doc))
+        counts = IncrementalMerger(Settings(), full_ratio=0.25).run(store)
+        assert "incremental" not in counts
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    from veille.pipeline import Pipeline
+
+    return Pipeline(Settings())
+
+
+@pytest.mark.parametrize("where", ["sample", "eval_merge"])
+def test_incremental_on_real_articles(where, pipeline):
+    """Articles through the whole pipeline, stored in three batches: incremental merges after each
+    batch give what full merges after each batch give."""
+    from pathlib import Path
+
+    from veille.api import ingest_raw, sample_inputs
+    from veille.ingest import IngestReport, read_inputs
+
+    if where == "sample":
+        inputs = sample_inputs()
+    else:
+        inputs = sorted((Path(__file__).resolve().parents[1] / "eval" / "merge" / "articles").glob("*.txt"))
+    assert len(inputs) >= 3
+    settings = Settings()
+    with open_store(":memory:") as inc, open_store(":memory:") as full:
+        for i in range(3):
+            docs: list[Document] = []
+            raws = read_inputs(inputs[i::3], settings, IngestReport())
+            ingest_raw(raws, inc, settings, pipeline=pipeline, on_document=docs.append)
+            for doc in docs:
+                full.add_document(copy(doc))
+            counts = IncrementalMerger(settings, full_ratio=100.0).run(inc)
+            assert i == 0 or counts["incremental"] == 1
+            Merger(settings).run(full)
+        assert snapshot(inc) == snapshot(full)
