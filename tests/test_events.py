@@ -350,3 +350,101 @@ def test_events_sentence_gives_court_sentence_not_condemnation(parser, extractor
         ("COERCE", "convict")]
     assert [r[:2] for r in run(parser, extractor, "Pékin a condamné l'attaque contre Kiev.")][0] == (
         "ACCUSE", "disapprove")
+
+
+# ---------------------------------------------------------------------- participants: coreference,
+# pairs, countries of actors the actors stage leaves without one
+
+
+PEOPLE = {"Kim Jong Un": ("Kim Jong Un", "PRK", "person"), "Vladimir Poutine": ("Vladimir Poutine", "RUS", "person"),
+          "Dmitri Peskov": ("Dmitri Peskov", "RUS", "person"), "la Russie": ("Russie", "RUS", "state"),
+          "La Russie": ("Russie", "RUS", "state"), "Pyongyang": ("Corée du Nord", "PRK", "state"),
+          "Mohamed Merah": ("Mohamed Merah", None, "person"), "Front Nusrat": ("Front Nusrat", None, "group")}
+
+
+def people_doc(parser, text: str, places: tuple[tuple[str, str], ...] = ()) -> Document:
+    from veille.models import Location, PlaceMention
+
+    doc = parser(Document("art_test", "test", text))
+    doc.published.value, doc.published.precision = "2023-09-14", "day"
+    for surface, (name, country, kind) in PEOPLE.items():
+        actor_id = "act_" + re.sub(r"\W", "", name.lower())
+        for m in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text):
+            doc.actors[actor_id] = Actor(actor_id, name, kind=kind, country=country)
+            doc.actor_mentions.append(ActorMention(m.start(), m.end(), surface, actor_id))
+    doc.actor_mentions.sort(key=lambda m: m.start)
+    for surface, country in places:
+        for m in re.finditer(re.escape(surface), text):
+            doc.places.append(PlaceMention(m.start(), m.end(), surface, Location(surface, country)))
+    return doc
+
+
+def countries(m: EventMention) -> tuple:
+    return (m.type, m.trigger, m.factuality, [(a.name, a.country) for a in m.source],
+            [(a.name, a.country) for a in m.target])
+
+
+def test_events_subject_pronoun_takes_the_nearest_actor_of_its_gender(parser, extractor):
+    # "il" skips "la Russie" (feminine) for Kim Jong Un
+    doc = people_doc(parser, "Il s'agit de la première visite de Kim Jong Un en Russie depuis 2019, lorsqu'il "
+                             "avait rencontré Vladimir Poutine à Vladivostok.")
+    got = [countries(m) for m in extractor(doc).mentions if m.trigger == "rencontré"]
+    assert got == [("CONSULT", "rencontré", "historical", [("Kim Jong Un", "PRK")],
+                    [("Vladimir Poutine", "RUS")])]
+    doc = people_doc(parser, "Vladimir Poutine a reçu Kim Jong Un. Elle a livré des armes à Pyongyang.")
+    assert [countries(m) for m in extractor(doc).mentions if m.type == "AID"] == [
+        ("AID", "livré", "asserted", [], [("Corée du Nord", "PRK")])]  # no feminine antecedent
+    doc = people_doc(parser, "La Russie a reçu Kim Jong Un. Elle a livré des armes à Pyongyang.")
+    assert [countries(m) for m in extractor(doc).mentions if m.type == "AID"] == [
+        ("AID", "livré", "asserted", [("Russie", "RUS")], [("Corée du Nord", "PRK")])]
+
+
+def test_events_unresolved_plural_pronoun_is_a_group_of_the_place(parser, extractor):
+    doc = people_doc(parser, "Ils ont incendié des voitures à Rouen.", places=(("Rouen", "FRA"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("COERCE", "incendié", "asserted", [("Ils", "FRA")], [("des voitures", "FRA")])]
+
+
+def test_events_les_deux_pays_are_the_two_main_parties(parser, extractor):
+    text = ("Vladimir Poutine a reçu Kim Jong Un. Dmitri Peskov a indiqué que Vladimir Poutine et Kim Jong Un "
+            "avaient parlé d'armes. Les deux dirigeants ont signé un accord. Les deux pays vont renforcer leur "
+            "coopération.")
+    got = [countries(m) for m in extractor(people_doc(parser, text)).mentions if m.type in ("AGREE", "COOPERATE")]
+    assert got == [
+        ("AGREE", "signé", "asserted", [("Vladimir Poutine", "RUS"), ("Kim Jong Un", "PRK")], []),
+        ("COOPERATE", "coopération", "planned", [("Russie", "RUS"), ("Corée du Nord", "PRK")], []),
+    ]
+
+
+def test_events_fear_verbs_make_their_content_hypothetical(parser, extractor):
+    text = ("Les habitants craignent que cet amendement, comme les lois tel que le Patriot Act, empêche "
+            "l'accès à des pages telles que « suicide » et créent une censure d'Internet.")
+    assert [(m.type, m.trigger, m.factuality) for m in extractor(make_doc(parser, text)).mentions] == [
+        ("COERCE", "censure", "hypothetical")]
+    text = "Séoul redoute que Pyongyang tire des missiles sur Tokyo."
+    assert [(m.type, m.trigger, m.factuality) for m in extractor(make_doc(parser, text)).mentions] == [
+        ("ASSAULT", "tire", "hypothetical")]
+
+
+def test_events_actor_without_country_takes_the_place_or_article_country(parser, extractor):
+    doc = people_doc(parser, "Mohamed Merah a tué trois enfants à Toulouse.", places=(("Toulouse", "FRA"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("ASSAULT", "tué", "asserted", [("Mohamed Merah", "FRA")], [("trois enfants", "FRA")])]
+    doc = people_doc(parser, "Les forces internationales et des ONG ont condamné le Front Nusrat à Alep.",
+                     places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("ACCUSE", "condamné", "asserted", [("Les forces internationales", "IGO"), ("ONG", "NGO")],
+         [("Front Nusrat", "SYR")])]
+
+
+def test_events_scorer_splits_read_from_the_readme(tmp_path):
+    from veille.evaluate.events import heldout_ids, split_gold
+
+    (tmp_path / "README.md").write_text("# gold\n\nHeld-out split:\n- `a2`\n- `a3` (short)\n\n- `a9`\n",
+                                        encoding="utf-8")
+    assert heldout_ids(tmp_path) == frozenset({"a2", "a3"})
+    gold = [{"article_id": a} for a in ("a1", "a2", "a3", "a4")]
+    assert [a["article_id"] for a in split_gold(gold, heldout_ids(tmp_path), "dev")] == ["a1", "a4"]
+    assert [a["article_id"] for a in split_gold(gold, heldout_ids(tmp_path), "heldout")] == ["a2", "a3"]
+    with pytest.raises(Exception, match="unknown events split"):
+        split_gold(gold, frozenset(), "test")

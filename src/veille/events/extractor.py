@@ -123,6 +123,8 @@ class EventExtractor:
             return doc
         actors = Actors(doc, self.hooks.actor_at, self.states, self.not_actors, self.people)
         actors.nonlocal_words = self.lexicon.nonlocal_words
+        actors.group_codes = self.lexicon.group_codes
+        actors.pair_nouns = self.lexicon.pair_nouns
         for sent in doc.sentences:
             span = sdoc.char_span(sent.start, sent.end, alignment_mode="expand")
             if span is None or not len(span):
@@ -348,8 +350,10 @@ class EventExtractor:
                 target = [ActorRef(name=location.name, country=location.country)]
             elif "needs_target" in rule.flags:
                 return None
-        if rule.type in SYMMETRIC_TYPES and not target and len(source) > 1:
-            source, target = source[:1], source[1:]  # "la Corée du Nord et la Russie ont signé"
+        if rule.type in SYMMETRIC_TYPES and not target and len(source) > 1 \
+                and not all(id(s) in actors.paired for s in source):
+            # "la Corée du Nord et la Russie ont signé" (but "les deux pays ont signé": both sources)
+            source, target = source[:1], source[1:]
 
         if (claimed_by is not None and not self.self_reports_as_claims
                 and any(same(claimed_by, s) for s in source)):
@@ -504,8 +508,14 @@ class EventExtractor:
                 if c.i in seen:
                     continue
                 seen.add(c.i)
+                pair = actors.pair(c)  # "les deux pays"
+                if pair:
+                    out.extend(r for r in pair if not any(same(r, o) for o in out))
+                    continue
                 ref = actors.token(c)
-                if ref is None and fallback:
+                if ref is not None:
+                    ref = actors.localise(ref)
+                elif fallback:
                     ref = actors.fallback(c, people_only=fallback == "people")
                 if ref is not None and not any(same(ref, o) for o in out):
                     out.append(ref)

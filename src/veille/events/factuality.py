@@ -74,6 +74,7 @@ class FactualityReader:
         r.pluperfect = compound_past(anchor)[0]
         chain = self._walk(anchor, r)
         self._ancestor_scope(chain, r)
+        self._that_scope(trigger, sent, r)
         if r.mood_only and "hypothetical" in r.classes and _future_in_past(chain, self.lex):
             # "a précisé que les deux dirigeants tiendraient des négociations": futur du passé
             r.classes.discard("hypothetical")
@@ -273,6 +274,23 @@ class FactualityReader:
                 if cue is not None and cue.cls in ("hypothetical", "negated"):
                     self._governor(a.head, r, inherit_tense=False)
                 return
+
+    def _that_scope(self, trigger: Token, sent: Span, r: FactualityReading) -> None:
+        """A fear verb or noun followed by "que" ("craignent que", "redoutent qu'", "de peur que")
+        makes what follows, to the end of the clause (";", ":", the sentence end), hypothetical, even
+        where the parse hangs that content elsewhere."""
+        if not self.lex.that_scope:
+            return
+        for t in sent[:max(0, trigger.i - sent.start)]:
+            cls = self.lex.cue(self.lex.that_scope, lem(t)) if t.pos_ in ("VERB", "NOUN", "ADJ") else None
+            if cls is None:
+                continue
+            nxt = t.doc[t.i + 1:min(t.i + 4, trigger.i)]  # "s'inquiètent de ce que"
+            que = next((x for x in nxt if fold(x.text) in ("que", "qu'", "qu’")), None)
+            if que is None or any(x.text in (";", ":") for x in t.doc[que.i:trigger.i]):
+                continue
+            r.classes.add(cls)
+            return
 
     # ------------------------------------------------------------------ claims
 

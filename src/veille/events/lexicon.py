@@ -72,6 +72,11 @@ class EventLexicon:
     classes: dict[str, frozenset[str]] = field(default_factory=dict)
     people_classes: set[str] = field(default_factory=set)  # classes of people (participants)
     nonlocal_words: frozenset[str] = frozenset()  # "forces internationales", "des ONG"
+    # words giving a group with no state its code ("les forces internationales" -> IGO, "des ONG" -> NGO)
+    group_codes: dict[str, str] = field(default_factory=dict)
+    # plural descriptions of two parties ("les deux pays", "les deux dirigeants"): head lemma -> what
+    # they stand for: "state" (countries) or "person"
+    pair_nouns: dict[str, str] = field(default_factory=dict)
     modifiers: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> lemma -> mode
     quantities: dict[str, str] = field(default_factory=dict)  # lemma -> numbers key
     # factuality cues
@@ -82,6 +87,7 @@ class EventLexicon:
     mods: dict[str, str] = field(default_factory=dict)
     marks: dict[str, str] = field(default_factory=dict)
     dets: dict[str, str] = field(default_factory=dict)
+    that_scope: dict[str, str] = field(default_factory=dict)  # "craindre que": to the clause's end
     documents: frozenset[str] = frozenset()
 
     @classmethod
@@ -94,8 +100,14 @@ class EventLexicon:
                 lex.classes[fold(row["lemma"])] = members
                 if "people" in row.get("flags", ""):
                     lex.people_classes.add(fold(row["lemma"]))
-                if "nonlocal" in row.get("flags", ""):
+                flags = {f.strip() for f in row.get("flags", "").split(",")}
+                if "nonlocal" in flags:
                     lex.nonlocal_words |= members
+                for flag in flags:
+                    if flag.startswith("code="):  # the group's country code (IGO, NGO)
+                        lex.group_codes.update(dict.fromkeys(members, flag[5:]))
+                    elif flag.startswith("pair="):  # "les deux pays": state | person
+                        lex.pair_nouns.update(dict.fromkeys(members, flag[5:]))
         for n, row in enumerate(rows, 2):
             lex._add_trigger_row(row, n)
         lex._load_factuality(lang)
@@ -160,7 +172,7 @@ class EventLexicon:
 
     # ------------------------------------------------------------------ factuality
 
-    def cue(self, table: dict[str, GovCue], lemma: str) -> GovCue | None:
+    def cue(self, table: dict[str, GovCue] | dict[str, str], lemma: str) -> GovCue | str | None:
         """A cue by lemma, tolerating the lemmatiser leaving a conjugated form ("indique")."""
         hit = table.get(lemma)
         if hit is None and lemma.endswith("e"):
@@ -190,6 +202,8 @@ class EventLexicon:
                 self.marks[cue] = klass
             elif scope == "det":
                 self.dets[cue] = klass
+            elif scope == "that":
+                self.that_scope[cue] = klass
             elif scope == "document":
                 documents.add(cue)
             else:

@@ -4,12 +4,16 @@
 hand-filled `doc.actor_mentions`, else spaCy PER/ORG/LOC entities; places and demonyms the actors stage
 leaves out stand for their state (`States`, from `data/<lang>/countries.tsv`); people it does not know
 ("les manifestants") are kept by name with the country of the event's place; a first-person subject in
-a quote is the speaker; a 3rd-person subject pronoun takes its antecedent.
+a quote is the speaker; a 3rd-person subject pronoun takes the nearest earlier actor or subject of the
+same gender and number (else it is a group of the event's place); "les deux pays" / "les deux
+dirigeants" are the two states / persons the article has named most so far; an actor the actors stage
+knows without a country takes the country of the event's place (or the article's main country).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from spacy.tokens import Token
 
@@ -75,6 +79,9 @@ class Actors:
         self.doc = doc
         self.people = people
         self.nonlocal_words: frozenset[str] = frozenset()
+        self.group_codes: dict[str, str] = {}  # "forces internationales" -> IGO, "ONG" -> NGO
+        self.pair_nouns: dict[str, str] = {}  # "les deux pays" -> state, "les deux dirigeants" -> person
+        self.paired: set[int] = set()  # ids of refs standing for a plural pair, in the current mention
         self.not_actors = not_actors  # lexicon lemmas (weapons, aid, trigger nouns): never participants
         self.actor_at = actor_at
         self.states = states
@@ -146,6 +153,61 @@ class Actors:
     def begin(self, country: str | None, speaker: ActorRef | None, skip: set[int]) -> None:
         """Context of one mention: the event place's country, the quote's speaker, its trigger."""
         self.ctx = (country, speaker, skip)
+        self.paired = set()
+
+    def localise(self, ref: ActorRef) -> ActorRef:
+        """A person, organisation or group the actors stage knows with no country: the country of the
+        event's place, else the article's main country ("Mohamed Merah a tué … à Toulouse")."""
+        if ref.country or not ref.actor_id or self.ctx is None:
+            return ref
+        actor = self.doc.actors.get(ref.actor_id)
+        if actor is None or actor.kind == "state":
+            return ref
+        country = self.ctx[0] or self.doc_country
+        return replace(ref, country=country) if country else ref
+
+    def pair(self, tok: Token) -> list[ActorRef] | None:
+        """"les deux pays", "les deux dirigeants": the two states (persons) the article has named most
+        up to here (ties: the latest named), or None when tok is no such phrase."""
+        kind = self.pair_nouns.get(lem(tok))
+        if kind is None or tok.pos_ != "NOUN" or "Plur" not in tok.morph.get("Number") \
+                or not any(lem(c) == "deux" and c.dep_ in ("nummod", "det") for c in tok.children):
+            return None
+        counts: dict[str, int] = {}
+        last: dict[str, int] = {}
+        refs: dict[str, ActorRef] = {}
+        for m in self.doc.actor_mentions:
+            if m.start >= tok.idx:
+                break
+            actor = self.doc.actors.get(m.actor_id)
+            if actor is None:
+                continue
+            if kind == "person":
+                if actor.kind != "person":
+                    continue
+                key, ref = actor.actor_id, actor.ref()
+            else:
+                if not actor.country or len(actor.country) != 3 or not actor.country.isupper():
+                    continue
+                key = actor.country
+                ref = actor.ref() if actor.kind == "state" else refs.get(key) or self._state_ref(actor.country)
+            counts[key] = counts.get(key, 0) + 1
+            last[key] = m.start
+            if kind == "person" or actor.kind == "state" or key not in refs:
+                refs[key] = ref
+        if len(counts) < 2:
+            return None
+        best = sorted(counts, key=lambda k: (counts[k], last[k]), reverse=True)[:2]
+        best.sort(key=lambda k: last[k])
+        out = [refs[k] for k in best]
+        self.paired.update(id(r) for r in out)
+        return out
+
+    def _state_ref(self, iso: str) -> ActorRef:
+        name = iso
+        if self.states is not None:
+            name = next((n for i, n in self.states.names.values() if i == iso), iso)
+        return ActorRef(name=name, country=iso)
 
     def end(self) -> None:
         self.ctx = None
@@ -157,9 +219,12 @@ class Actors:
         if tok.pos_ == "PRON" and fold(tok.text) in FIRST_PERSON:
             return speaker  # « Nous aiderons… », a déclaré Vladimir Poutine
         if tok.pos_ == "PRON" and fold(tok.text) in THIRD_PERSON and tok.dep_.startswith("nsubj"):
-            antecedent = self._antecedent(tok)
-            if antecedent is not None:
-                return self.token(antecedent) or self.unresolved(antecedent, country)
+            ref = self.antecedent(tok, country)
+            if ref is not None:
+                return self.localise(ref)
+            # no antecedent in reach: people of the event's place ("Ils ont cassé la porte")
+            home = country or self.doc_country
+            return ActorRef(name=tok.text, country=home) if home else None
         if tok.i in skip or any(t.start <= tok.idx < t.end for t in self.doc.timexes):
             return None
         if lem(tok) in self.not_actors or tok.like_num or any(c.dep_ == "nummod" and lem(tok) in _UNITS
@@ -187,19 +252,61 @@ class Actors:
             ref = ActorRef(name=tok.text)  # a named person or organisation the actors stage missed
         return ref
 
-    def _antecedent(self, pron: Token) -> Token | None:
-        """The subject a 3rd-person subject pronoun refers to: the nearest earlier nominal subject
-        of the same number, in this sentence or the two before ("Les manifestants … Ils ont brûlé")."""
-        plural = fold(pron.text) in ("ils", "elles")
-        sents = 0
-        for t in reversed(pron.doc[:pron.i]):
-            if t.is_sent_start:
-                sents += 1
-                if sents > 2:
-                    break
-            if t.dep_.startswith("nsubj") and t.pos_ in _NOMINAL:
-                if ("Plur" in t.morph.get("Number")) == plural or (t.pos_ == "PROPN" and not plural):
-                    return t
+    def antecedent(self, pron: Token, country: str | None) -> ActorRef | None:
+        """What a 3rd-person subject pronoun refers to: the nearest earlier actor mention or nominal
+        subject of the pronoun's gender and number, in its sentence (nearest first) or the two before
+        (subjects first, then the nearest): "lorsqu'il avait rencontré" after "la visite de Kim Jong Un
+        en Russie" is Kim; "Les manifestants … Ils ont brûlé" are the demonstrators."""
+        form = fold(pron.text)
+        plural = form in ("ils", "elles")
+        fem = form in ("elle", "elles")
+        sdoc = pron.doc
+        sents: list[tuple[int, int]] = []
+        start = pron.sent.start
+        sents.append((start, pron.i))
+        for _ in range(2):
+            if start == 0:
+                break
+            prev = sdoc[start - 1].sent
+            sents.append((prev.start, prev.end))
+            start = prev.start
+        lo_char, hi_char = sdoc[sents[-1][0]].idx, pron.idx
+        # tokens inside actor mentions -> (mention index, its actor, its gender, its number)
+        in_mention: dict[int, tuple[int, ActorRef, set[str], set[str], bool]] = {}
+        for k, m in enumerate(self.doc.actor_mentions):
+            if m.start < lo_char or m.end > hi_char or m.actor_id not in self.doc.actors:
+                continue
+            span = sdoc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            gender = next((set(t.morph.get("Gender")) for t in span if t.morph.get("Gender")
+                           and t.pos_ in _NOMINAL), set())
+            number = next((set(t.morph.get("Number")) for t in span if t.morph.get("Number")
+                           and t.pos_ in _NOMINAL), set())
+            ref = self.doc.actors[m.actor_id].ref()
+            subject = any(t.dep_.startswith("nsubj") for t in span)
+            for t in span:
+                in_mention.setdefault(t.i, (k, ref, gender, number, subject))
+        for n, (a, b) in enumerate(sents):
+            cands = []
+            seen: set[int] = set()
+            for t in reversed(sdoc[a:b]):
+                subject = t.dep_.startswith("nsubj")
+                hit = in_mention.get(t.i)
+                if hit is not None:
+                    if hit[0] in seen:
+                        continue
+                    seen.add(hit[0])
+                    if _agrees(hit[3], hit[2], plural, fem, True):
+                        cands.append((0 if (n and hit[4]) else 1, -t.i, hit[1], t))
+                elif subject and t.pos_ in _NOMINAL \
+                        and _agrees(set(t.morph.get("Number")), set(t.morph.get("Gender")), plural, fem,
+                                    t.pos_ == "PROPN"):
+                    cands.append((0 if n else 1, -t.i, None, t))
+            for _, _, ref, t in sorted(cands, key=lambda c: (c[0], c[1])):
+                ref = ref or self.token(t) or self.unresolved(t, country)
+                if ref is not None:
+                    return ref
         return None
 
     def unresolved(self, tok: Token, country: str | None, *, people_only: bool = False) -> ActorRef | None:
@@ -212,8 +319,17 @@ class Actors:
         if people_only and not person:
             return None
         lo, hi = self.np_bounds(tok)
-        if any(lo <= t.idx < hi and lem(t) in self.nonlocal_words for t in tok.subtree):
-            return ActorRef(name=self.doc.text[lo:hi])  # "les forces internationales": not local
+        words = [t for t in tok.subtree if lo <= t.idx < hi]
+        phrase = " ".join(lem(t) for t in words)
+        for t in words:  # "les forces internationales" (IGO), "des ONG" (NGO)
+            code = self.group_codes.get(lem(t)) or self.group_codes.get(fold(t.text))
+            if code:
+                return ActorRef(name=self.doc.text[lo:hi], country=code)
+        code = next((c for w, c in self.group_codes.items() if " " in w and w in phrase), None)
+        if code:  # "les casques bleus"
+            return ActorRef(name=self.doc.text[lo:hi], country=code)
+        if any(lem(t) in self.nonlocal_words for t in words):
+            return ActorRef(name=self.doc.text[lo:hi])  # "des forces occidentales": not local
         return ActorRef(name=self.doc.text[lo:hi], country=(country or self.doc_country))
 
     def _place(self, lo: int, hi: int) -> ActorRef | None:
@@ -235,6 +351,16 @@ class NoActors(Actors):
     def at(self, start: int, end: int) -> ActorRef | None:
         return None
 
+
+
+def _agrees(number: set[str], gender: set[str], plural: bool, fem: bool, named: bool) -> bool:
+    """Whether a pronoun of this number and gender can take a phrase of this number and gender as
+    its antecedent (an unknown gender agrees with a name; a name with no number is singular)."""
+    if plural != ("Plur" in number):
+        return False
+    if not gender:
+        return named or plural
+    return ("Fem" in gender) == fem
 
 
 def same(a: ActorRef, b: ActorRef) -> bool:
