@@ -57,7 +57,8 @@ def _snapshot(db: Path) -> dict:
         conn.close()
 
 
-def test_crash_safety_sigkill_then_rerun_equals_clean_run(corpus: Path, tmp_path: Path, long_mode: bool):
+def test_crash_safety_sigkill_then_rerun_equals_clean_run(corpus: Path, tmp_path: Path, long_mode: bool,
+                                                           robustness_record: dict):
     reference = tmp_path / "ref.db"
     assert _ingest(corpus, reference).wait(timeout=600) == 0
     expected = _snapshot(reference)
@@ -76,4 +77,9 @@ def test_crash_safety_sigkill_then_rerun_equals_clean_run(corpus: Path, tmp_path
             partial = _snapshot(db)
             assert set(partial["articles"]) <= set(expected["articles"])
     assert _ingest(corpus, db).wait(timeout=600) == 0
-    assert _snapshot(db) == expected
+    final = _snapshot(db)
+    robustness_record.update(
+        kills=kills, lost=len(set(expected["articles"]) - set(final["articles"]))
+        + len(set(expected["mentions"]) - set(final["mentions"])),
+        duplicates=len(final["articles"]) - len(set(final["articles"])), integrity="ok")
+    assert final == expected
