@@ -448,3 +448,23 @@ def test_events_scorer_splits_read_from_the_readme(tmp_path):
     assert [a["article_id"] for a in split_gold(gold, heldout_ids(tmp_path), "heldout")] == ["a2", "a3"]
     with pytest.raises(Exception, match="unknown events split"):
         split_gold(gold, frozenset(), "test")
+
+
+def test_events_pronominal_verbs_parsed_as_passives_keep_their_subject(parser, extractor):
+    doc = people_doc(parser, "Des milliers de personnes se sont rassemblées à Rouen contre la loi.",
+                     places=(("Rouen", "FRA"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("PROTEST", "rassemblées", "asserted", [("Des milliers de personnes", "FRA")], [])]
+
+
+def test_events_definite_descriptions_and_instruments(parser, extractor):
+    # "le pays" is the latest state named; projectiles are no agents; overseas territories act as France
+    doc = people_doc(parser, "La Russie a reçu Kim Jong Un. Le pays lui a livré des armes.")
+    assert [countries(m) for m in extractor(doc).mentions if m.type == "AID"] == [
+        ("AID", "livré", "asserted", [("Russie", "RUS")], [])]
+    doc = people_doc(parser, "Mohamed Merah a été abattu par trois balles à Toulouse.", places=(("Toulouse", "FRA"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("ASSAULT", "abattu", "asserted", [], [("Mohamed Merah", "FRA")])]
+    doc = people_doc(parser, "Les manifestants ont incendié des voitures à Cayenne.", places=(("Cayenne", "GUF"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("COERCE", "incendié", "asserted", [("Les manifestants", "FRA")], [("des voitures", "FRA")])]

@@ -34,7 +34,7 @@ from ..models import ActorRef, DateValue, Document, EventMention, Sentence, fold
 from .factuality import FactualityReader, FactualityReading
 from .lexicon import Condition, EventLexicon, SupportVerb, TriggerRule
 from .numbers import clause_numbers
-from .participants import Actors, NoActors, States, same
+from .participants import Actors, NoActors, States, same, sovereign
 from .syntax import (
     RELATIVE_PRONOUNS,
     arg_children,
@@ -44,6 +44,7 @@ from .syntax import (
     lem,
     np_span,
     prep_of,
+    pronominal,
 )
 
 log = logging.getLogger("veille.events")
@@ -54,7 +55,7 @@ _PREP_DEPS = {"obl", "obl:arg", "obl:mod", "obl:agent", "nmod", "obj", "iobj", "
 _INHERIT_DEPS = {"nsubj", "nsubj:pass", "obj", "obl:arg"}
 # argument slots where an unresolved noun phrase still names a participant ("les manifestants")
 FALLBACK_ANY = {"subj", "p:par", "p:entre"}  # agents: any noun phrase ("le mouvement de lutte")
-FALLBACK_PEOPLE = {"p:de", "obj", "iobj", "p:avec", "p:contre"}  # only people and forces ("la grève des travailleurs")
+FALLBACK_PEOPLE = {"p:de", "obj", "iobj", "p:avec", "p:contre", "p:a"}  # only people and forces ("la grève des travailleurs")
 FALLBACK_OBJ_TYPES = {"ASSAULT", "COERCE"}  # their objects are targets, people or things
 TARGET_OBJ_SUPPORT = {"viser", "cibler", "frapper", "toucher"}  # "l'attaque visait Kiev"
 TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de", "lors"}
@@ -111,8 +112,7 @@ class EventExtractor:
         self.states = States(self.settings.lang)
         lex = self.lexicon
         people = frozenset().union(*(lex.classes[c] for c in lex.people_classes))
-        self.not_actors = frozenset()
-        self.people = frozenset().union(*lex.classes.values(), lex.nouns) - people
+        self.not_actors = lex.things - people
         self.people = people
         self.hooks = _Hooks()
 
@@ -125,6 +125,7 @@ class EventExtractor:
         actors.nonlocal_words = self.lexicon.nonlocal_words
         actors.group_codes = self.lexicon.group_codes
         actors.pair_nouns = self.lexicon.pair_nouns
+        actors.anaphors = self.lexicon.anaphors
         for sent in doc.sentences:
             span = sdoc.char_span(sent.start, sent.end, alignment_mode="expand")
             if span is None or not len(span):
@@ -347,7 +348,7 @@ class EventExtractor:
                 and not any(a.country or a.actor_id for a in target):
             if location is not None and location.country:
                 # "a visité l'usine Soukhoï de Komsomolsk-sur-l'Amour": the host is the place's country
-                target = [ActorRef(name=location.name, country=location.country)]
+                target = [sovereign(ActorRef(name=location.name, country=location.country))]
             elif "needs_target" in rule.flags:
                 return None
         if rule.type in SYMMETRIC_TYPES and not target and len(source) > 1 \
@@ -508,6 +509,8 @@ class EventExtractor:
                 if c.i in seen:
                     continue
                 seen.add(c.i)
+                if c.pos_ == "NOUN" and lem(c) in actors.not_actors:
+                    continue  # "abattu par trois balles"
                 pair = actors.pair(c)  # "les deux pays"
                 if pair:
                     out.extend(r for r in pair if not any(same(r, o) for o in out))
@@ -517,8 +520,10 @@ class EventExtractor:
                     ref = actors.localise(ref)
                 elif fallback:
                     ref = actors.fallback(c, people_only=fallback == "people")
-                if ref is not None and not any(same(ref, o) for o in out):
-                    out.append(ref)
+                if ref is not None:
+                    ref = sovereign(ref)
+                    if not any(same(ref, o) for o in out):
+                        out.append(ref)
         return out
 
     def _claimant(self, reading: FactualityReading, actors: Actors) -> ActorRef | None:
@@ -617,7 +622,8 @@ def _prep_dependents(tok: Token) -> list[Token]:
 
 def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
     """Grammatical subjects of a verb, following control, relatives and elided coordination."""
-    subs = [c for c in tok.children if c.dep_ == "nsubj" and fold(c.text) not in ("-t", "t")]
+    subj_deps = ("nsubj", "nsubj:pass") if pronominal(tok) else ("nsubj",)  # "se sont rassemblées"
+    subs = [c for c in tok.children if c.dep_ in subj_deps and fold(c.text) not in ("-t", "t")]
     subs = [tok.head if (s.pos_ == "PRON" and fold(s.text) in RELATIVE_PRONOUNS and tok.dep_ == "acl:relcl")
             else s for s in subs]
     head, rel = tok.head, tok.dep_

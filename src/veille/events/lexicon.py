@@ -77,6 +77,9 @@ class EventLexicon:
     # plural descriptions of two parties ("les deux pays", "les deux dirigeants"): head lemma -> what
     # they stand for: "state" (countries) or "person"
     pair_nouns: dict[str, str] = field(default_factory=dict)
+    # definite descriptions standing for the latest actor of a kind ("le pays", "l'organisation")
+    anaphors: dict[str, str] = field(default_factory=dict)
+    things: frozenset[str] = frozenset()  # never participants: projectiles, agreements, funds
     modifiers: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> lemma -> mode
     quantities: dict[str, str] = field(default_factory=dict)  # lemma -> numbers key
     # factuality cues
@@ -108,6 +111,10 @@ class EventLexicon:
                         lex.group_codes.update(dict.fromkeys(members, flag[5:]))
                     elif flag.startswith("pair="):  # "les deux pays": state | person
                         lex.pair_nouns.update(dict.fromkeys(members, flag[5:]))
+                    elif flag.startswith("anaphor="):  # "le pays", "l'organisation"
+                        lex.anaphors.update(dict.fromkeys(members, flag[8:]))
+                    elif flag == "thing":
+                        lex.things |= members
         for n, row in enumerate(rows, 2):
             lex._add_trigger_row(row, n)
         lex._load_factuality(lang)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from types import MappingProxyType
 
 from spacy.tokens import Token
 
@@ -25,6 +26,24 @@ _NOMINAL = {"NOUN", "PROPN"}
 _ENTITY_LABELS = {"PER", "ORG", "LOC"}
 FIRST_PERSON = {"nous", "je", "j'", "j"}
 THIRD_PERSON = {"il", "elle", "ils", "elles"}
+# territories whose acts and people are coded as their sovereign state's (actor codes, not places)
+SOVEREIGN = MappingProxyType({
+    "GLP": "FRA", "GUF": "FRA", "MTQ": "FRA", "REU": "FRA", "MYT": "FRA", "SPM": "FRA", "BLM": "FRA",
+    "MAF": "FRA", "WLF": "FRA", "PYF": "FRA", "NCL": "FRA", "ATF": "FRA", "PRI": "USA", "GUM": "USA",
+    "VIR": "USA", "ASM": "USA", "MNP": "USA", "GRL": "DNK", "FRO": "DNK", "BMU": "GBR", "GIB": "GBR",
+    "FLK": "GBR", "CYM": "GBR", "VGB": "GBR", "MSR": "GBR", "TCA": "GBR", "AIA": "GBR", "SHN": "GBR",
+    "PCN": "GBR", "IOT": "GBR", "IMN": "GBR", "JEY": "GBR", "GGY": "GBR", "ABW": "NLD", "CUW": "NLD",
+    "SXM": "NLD", "BES": "NLD", "NFK": "AUS", "CXR": "AUS", "CCK": "AUS", "COK": "NZL", "NIU": "NZL",
+    "TKL": "NZL", "ALA": "FIN", "SJM": "NOR", "BVT": "NOR",
+})
+
+
+def sovereign(ref: ActorRef) -> ActorRef:
+    """The actor with its territory's state as country ("les habitants de la Guyane" -> FRA)."""
+    state = SOVEREIGN.get(ref.country or "")
+    return replace(ref, country=state) if state else ref
+
+
 _UNITS = {"heure", "jour", "an", "annee", "mois", "semaine", "minute", "fois", "kilometre", "km"}
 
 
@@ -82,6 +101,7 @@ class Actors:
         self.group_codes: dict[str, str] = {}  # "forces internationales" -> IGO, "ONG" -> NGO
         self.pair_nouns: dict[str, str] = {}  # "les deux pays" -> state, "les deux dirigeants" -> person
         self.paired: set[int] = set()  # ids of refs standing for a plural pair, in the current mention
+        self.anaphors: dict[str, str] = {}  # "le pays" -> state, "l'organisation" -> organisation
         self.not_actors = not_actors  # lexicon lemmas (weapons, aid, trigger nouns): never participants
         self.actor_at = actor_at
         self.states = states
@@ -227,6 +247,9 @@ class Actors:
             return ActorRef(name=tok.text, country=home) if home else None
         if tok.i in skip or any(t.start <= tok.idx < t.end for t in self.doc.timexes):
             return None
+        ref = self.definite(tok)
+        if ref is not None:
+            return self.localise(ref)
         if lem(tok) in self.not_actors or tok.like_num or any(c.dep_ == "nummod" and lem(tok) in _UNITS
                                                                for c in tok.children):
             return None
@@ -251,6 +274,34 @@ class Actors:
         if ref is None and tok.ent_type_ in ("PER", "ORG"):
             ref = ActorRef(name=tok.text)  # a named person or organisation the actors stage missed
         return ref
+
+    def definite(self, tok: Token) -> ActorRef | None:
+        """"le pays", "l'organisation", "cette ONG" with no complement: the latest state (organisation
+        or armed group) the article named before."""
+        kind = self.anaphors.get(lem(tok)) or self.anaphors.get(fold(tok.text))
+        if kind is None or tok.pos_ != "NOUN" or "Plur" in tok.morph.get("Number"):
+            return None
+        dets = [c for c in tok.children if c.dep_ == "det" or (c.dep_ == "case" and c.morph.get("Definite"))]
+        if not dets or not all(lem(d) in ("le", "ce", "cet") or "Dem" in d.morph.get("PronType")
+                               or "Def" in d.morph.get("Definite") for d in dets):
+            return None
+        if any(c.dep_ in ("nmod", "amod", "appos", "acl", "acl:relcl", "flat:name") for c in tok.children):
+            return None  # "le pays voisin", "l'organisation de l'État islamique"
+        kinds = ("state",) if kind == "state" else ("organisation", "group")
+        best, best_start = None, -1
+        for m in reversed(self.doc.actor_mentions):
+            if m.start >= tok.idx:
+                continue
+            actor = self.doc.actors.get(m.actor_id)
+            if actor is not None and actor.kind in kinds:
+                best, best_start = actor.ref(), m.start
+                break
+        if kind == "state":  # or the latest country named as a place ("le nord du Mali")
+            for pm in self.doc.places:
+                if best_start < pm.start < tok.idx and pm.location is not None and pm.location.country \
+                        and (pm.location.precision == "country" or pm.location.feature_class == "A"):
+                    best, best_start = self._state_ref(pm.location.country), pm.start
+        return best
 
     def antecedent(self, pron: Token, country: str | None) -> ActorRef | None:
         """What a 3rd-person subject pronoun refers to: the nearest earlier actor mention or nominal

@@ -45,9 +45,22 @@ def has_child(tok: Token, deps: tuple[str, ...] | set[str]) -> bool:
 
 
 def is_passive(tok: Token) -> bool:
+    """A passive verb ("ont été arrêtés"), not a pronominal one the parser calls passive ("des
+    milliers de personnes se sont rassemblées", "elles s'étaient rassemblées": the subject acts)."""
+    if any(c.dep_ == "obl:agent" for c in tok.children):
+        return True
+    if pronominal(tok):
+        return False
     if "Pass" in tok.morph.get("Voice"):
         return True
-    return any(c.dep_ in ("aux:pass", "nsubj:pass", "obl:agent") for c in tok.children)
+    return any(c.dep_ in ("aux:pass", "nsubj:pass") for c in tok.children)
+
+
+def pronominal(tok: Token) -> bool:
+    """A verb with a reflexive clitic ("se", "s'") parsed as an expletive (a passive never has one)."""
+    return any(c.dep_.startswith("expl") and c.i < tok.i
+               and ("Yes" in c.morph.get("Reflex") or fold(c.text) in ("se", "s'", "s", "s\u2019"))
+               for c in tok.children)
 
 
 def is_reflexive(tok: Token) -> bool:
