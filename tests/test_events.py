@@ -468,3 +468,27 @@ def test_events_definite_descriptions_and_instruments(parser, extractor):
     doc = people_doc(parser, "Les manifestants ont incendié des voitures à Cayenne.", places=(("Cayenne", "GUF"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("COERCE", "incendié", "asserted", [("Les manifestants", "FRA")], [("des voitures", "FRA")])]
+
+
+FACT_CASES = [
+    # an incise parsed as an adverbial clause still makes a claim
+    ("Kim a quitté Moscou dimanche après une visite de six jours, a rapporté l'agence TASS.",
+     [("CONSULT", "visite", "claimed", "l'agence TASS")]),
+    # a quote over two sentences is the speaker's claim in both
+    ("Le général a déclaré : « Les rebelles ont attaqué la ville. Ils ont tué trois soldats. » Il a ajouté "
+     "que l'armée était prête.",
+     [("ASSAULT", "attaqué", "claimed", "Le général"), ("ASSAULT", "tué", "claimed", "Le général")]),
+    # a reporting main verb and its "que" scope over the clause even through a garbled parse
+    ("Le syndicat a déclaré dans un communiqué radio que des négociations étaient en cours.",
+     [("CONSULT", "négociations", "claimed", "Le syndicat")]),
+    # a denunciation of an event noun nested in its object is a claim
+    ("L'ONG dénonce le recours à la force et les agressions sexuelles contre les détenus.",
+     [("ACCUSE", "dénonce", "asserted", None), ("ASSAULT", "agressions", "claimed", "L'ONG")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FACT_CASES)
+def test_events_claims_through_incises_long_quotes_and_garbled_clauses(parser, extractor, text, expected):
+    got = [(m.type, m.trigger, m.factuality, m.claimed_by.name if m.claimed_by else None)
+           for m in extractor(make_doc(parser, text)).mentions]
+    assert got == expected

@@ -31,7 +31,7 @@ from spacy.tokens import Span, Token
 
 from ..config import Settings
 from ..models import ActorRef, DateValue, Document, EventMention, Sentence, fold, stable_id
-from .factuality import FactualityReader, FactualityReading
+from .factuality import FactualityReader, FactualityReading, quote_spans
 from .lexicon import Condition, EventLexicon, SupportVerb, TriggerRule
 from .numbers import clause_numbers
 from .participants import Actors, NoActors, States, same, sovereign
@@ -126,6 +126,7 @@ class EventExtractor:
         actors.group_codes = self.lexicon.group_codes
         actors.pair_nouns = self.lexicon.pair_nouns
         actors.anaphors = self.lexicon.anaphors
+        actors.long_quotes = quote_spans(sdoc)
         for sent in doc.sentences:
             span = sdoc.char_span(sent.start, sent.end, alignment_mode="expand")
             if span is None or not len(span):
@@ -328,7 +329,7 @@ class EventExtractor:
                 governor = head  # "a démenti toute négociation", "prépare une attaque"
             else:
                 anchor = head  # "un tel accord pourrait inclure…": the clause's modality
-        reading = self.factuality.read(tok, anchor, span, governor=governor)
+        reading = self.factuality.read(tok, anchor, span, governor=governor, long_quotes=actors.long_quotes)
         if rule.type in SPEECH_ACTS and reading.claim_how and reading.claim_how <= {"incise", "quote"}:
             # « Nous demandons … », a déclaré X: the quoted request is the act itself
             reading.classes.discard("claimed")

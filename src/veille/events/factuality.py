@@ -60,9 +60,11 @@ class FactualityReader:
     # ------------------------------------------------------------------ public
 
     def read(self, trigger: Token, anchor: Token, sent: Span, *,
-             governor: Token | None = None) -> FactualityReading:
+             governor: Token | None = None,
+             long_quotes: list[tuple[int, int]] | None = None) -> FactualityReading:
         """`anchor`: the clause verb whose tense, mood and negation apply; `governor`: a cue verb
-        taking the nominal trigger as its object ("a démenti toute négociation")."""
+        taking the nominal trigger as its object ("a démenti toute négociation"); `long_quotes`: the
+        document's quotes running over several sentences (`quote_spans`)."""
         r = FactualityReading()
         if trigger.i != anchor.i or trigger.pos_ in _NOMINAL:
             self._noun_local(trigger, r)
@@ -82,7 +84,11 @@ class FactualityReader:
         self._claim_markers(chain, sent, r)
         if "claimed" not in r.classes:
             self._sentence_claims(sent, trigger, r)
+        if "claimed" not in r.classes:
+            self._that_claim(trigger, sent, r)
         self._quotes(trigger, sent, r)
+        if "claimed" not in r.classes and long_quotes:
+            self._long_quotes(trigger, long_quotes, r)
         return r
 
     # ------------------------------------------------------------------ local cues
@@ -244,6 +250,9 @@ class FactualityReader:
             elif t.pos_ in _NOMINAL and rel in ("nsubj", "nsubj:pass", "obj", "obl:arg") and t.i != anchor.i:
                 if lh in self.lex.gov:
                     self._governor(h, r, inherit_tense=False)
+                elif via_acl and rel == "obj" and h.pos_ in ("VERB", "AUX") \
+                        and self.lex.cue(self.lex.report, lh) is not None:
+                    self._claim(h, r)  # "dénonce le recours à l'électricité et les agressions sexuelles"
                 elif lem(t) in self.lex.gov and h.pos_ in ("VERB", "AUX") and self.negated(h):
                     r.classes.add("negated")  # "n'a pas l'intention de se retirer"
             elif rel == "acl" and h.pos_ in _NOMINAL:
@@ -253,6 +262,8 @@ class FactualityReader:
             elif via_acl and rel in ("obj", "obl:arg", "nsubj:pass") and t.pos_ in _NOMINAL:
                 if lh in self.lex.gov:
                     self._governor(h, r, inherit_tense=False)
+                elif rel == "obj" and h.pos_ in ("VERB", "AUX") and self.lex.cue(self.lex.report, lh) is not None:
+                    self._claim(h, r)
                 elif h.pos_ in ("VERB", "AUX") and self.negated(h):
                     r.classes.add("negated")  # "n'a pas l'intention de se retirer"
             else:
@@ -294,6 +305,22 @@ class FactualityReader:
 
     # ------------------------------------------------------------------ claims
 
+    def _that_claim(self, trigger: Token, sent: Span, r: FactualityReading) -> None:
+        """Robustness to parse errors: the sentence's main verb is a reporting verb and the trigger
+        follows its "que" ("X a déclaré dans un communiqué que des négociations étaient en cours")."""
+        root = sent.root
+        if root.i >= trigger.i or self.lex.cue(self.lex.report, lem(root)) is None \
+                or root.pos_ not in ("VERB", "AUX") or self.negated(root):
+            return
+        for t in trigger.doc[root.i + 1:min(root.i + 9, trigger.i)]:
+            if t.text in (";", ":", ".", "«", "»") or (t.pos_ in ("VERB", "AUX") and t.dep_ != "aux:tense"):
+                return
+            if fold(t.text) in ("que", "qu'", "qu\u2019") and t.pos_ == "SCONJ":
+                if any(x.text in (";", ":") for x in trigger.doc[t.i:trigger.i]):
+                    return
+                self._claim(root, r)
+                return
+
     def _sentence_claims(self, sent: Span, trigger: Token, r: FactualityReading) -> None:
         """"selon X" / "d'après X" anywhere in the sentence; a sentence-initial "Pour X, …"."""
         for t in sent:
@@ -332,10 +359,26 @@ class FactualityReader:
                     r.claim_how.add("selon")
                     if r.claimant is None:
                         r.claimant = c
-                elif c.dep_ in ("parataxis", "dep", "conj") and self.lex.cue(self.lex.report, lem(c)) is not None:
-                    if c.dep_ == "conj" and not _incise(c):
-                        continue
+                elif c.dep_ in ("parataxis", "dep", "conj", "advcl") \
+                        and self.lex.cue(self.lex.report, lem(c)) is not None:
+                    if c.dep_ in ("conj", "advcl") and not _incise(c):
+                        continue  # "…, a rapporté l'agence" parsed as an adverbial clause is an incise
                     self._claim(c, r, "incise")
+
+    def _long_quotes(self, trigger: Token, spans: list[tuple[int, int]], r: FactualityReading) -> None:
+        """A trigger inside a quote that runs over several sentences is the speaker's claim; the
+        speaker is the reporting verb outside the quote in its first or last sentence."""
+        span = next(((a, b) for a, b in spans if a < trigger.i < b), None)
+        if span is None:
+            return
+        doc = trigger.doc
+        for t in list(doc[span[0]].sent) + list(doc[span[1]].sent):
+            if not (span[0] <= t.i <= span[1]) and t.pos_ in ("VERB", "AUX") \
+                    and self.lex.cue(self.lex.report, lem(t)) is not None:
+                self._claim(t, r, "quote")
+                return
+        r.classes.add("claimed")
+        r.claim_how.add("quote")
 
     def _quotes(self, trigger: Token, sent: Span, r: FactualityReading) -> None:
         inside: list[tuple[int, int]] = []
@@ -355,6 +398,23 @@ class FactualityReader:
             if not (quote[0] <= t.i <= quote[1]) and self.lex.cue(self.lex.report, lem(t)) is not None and t.pos_ in ("VERB", "AUX"):
                 self._claim(t, r, "quote")
                 return
+
+
+def quote_spans(doc) -> list[tuple[int, int]]:
+    """(open, close) token indices of the quotes of a spaCy Doc that run over several sentences
+    (« … » and “ … ”; a quote left open runs to the end of the paragraph's text)."""
+    out: list[tuple[int, int]] = []
+    start = None
+    for t in doc:
+        if t.text in _QUOTE_OPEN:
+            start = t.i
+        elif t.text in _QUOTE_CLOSE and start is not None:
+            if doc[start].sent.start != t.sent.start:
+                out.append((start, t.i))
+            start = None
+        elif "\n" in t.text and start is not None:
+            start = None  # a paragraph break closes a quote left open
+    return out
 
 
 def claimant_of(verb: Token) -> Token | None:

@@ -102,6 +102,7 @@ class Actors:
         self.pair_nouns: dict[str, str] = {}  # "les deux pays" -> state, "les deux dirigeants" -> person
         self.paired: set[int] = set()  # ids of refs standing for a plural pair, in the current mention
         self.anaphors: dict[str, str] = {}  # "le pays" -> state, "l'organisation" -> organisation
+        self.long_quotes: list[tuple[int, int]] = []  # quotes over several sentences (token indices)
         self.not_actors = not_actors  # lexicon lemmas (weapons, aid, trigger nouns): never participants
         self.actor_at = actor_at
         self.states = states
