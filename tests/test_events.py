@@ -492,3 +492,18 @@ def test_events_claims_through_incises_long_quotes_and_garbled_clauses(parser, e
     got = [(m.type, m.trigger, m.factuality, m.claimed_by.name if m.claimed_by else None)
            for m in extractor(make_doc(parser, text)).mentions]
     assert got == expected
+
+
+def test_events_victims_request_addressees_and_plural_possessors(parser, extractor):
+    def got(text, places=(("Alep", "SYR"), ("Toulouse", "FRA"))):
+        return [countries(m) for m in extractor(people_doc(parser, text, places=places)).mentions]
+
+    assert got("Trois soldats ont péri lors de l'assaut des rebelles à Alep.") == [
+        ("ASSAULT", "assaut", "asserted", [("rebelles", "SYR")], [("Trois soldats", "SYR")])]
+    assert got("Mohamed Merah a été victime d'une agression à Toulouse.") == [
+        ("ASSAULT", "agression", "asserted", [], [("Mohamed Merah", "FRA")])]
+    assert got("Les manifestants exigent que l'armée quitte le pouvoir à Alep.") == [
+        ("REQUEST", "exigent", "asserted", [("Les manifestants", "SYR")], [("l'armée", "SYR")])]
+    assert got("Vladimir Poutine a reçu Kim Jong Un. Vladimir Poutine et Kim Jong Un ont rencontré Dmitri Peskov. "
+               "Les deux hommes n'avaient pas conclu d'accord lors de leur premier sommet.")[-1] == (
+        "CONSULT", "sommet", "asserted", [("Vladimir Poutine", "RUS"), ("Kim Jong Un", "PRK")], [])

@@ -61,6 +61,8 @@ TARGET_OBJ_SUPPORT = {"viser", "cibler", "frapper", "toucher"}  # "l'attaque vis
 TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de", "lors"}
 # symmetric events: with coordinated participants and no target, the first named is the source
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+# nominal attacks whose victims may be the subject of "être victime de" / "périr lors de"
+VICTIM_TYPES = {"ASSAULT"}
 # verbal events (statements and meetings)
 VERBAL_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"}
 # statements that are acts: quoting them reports the act, it does not make it a claim
@@ -412,6 +414,17 @@ class EventExtractor:
                         target = self._slots(x, ("obj", "p:contre", "p:sur", "p:a", "p:avec"), None, actors,
                                              rule.type)
                         break
+            if not target and rule.type == "REQUEST":
+                # "exiger que l'armée quitte le pouvoir": who is asked to act is the content's subject;
+                # "exigent la publication des résultats par la commission": the content noun's agent
+                for x in tok.children:
+                    if x.dep_ == "ccomp" and x.pos_ in _VERBAL:
+                        target = self._resolve(_subjects(x, self.lexicon), actors, "people")
+                    elif x.dep_ == "obj" and x.pos_ == "NOUN":
+                        target = self._resolve([c for c in x.children if c.dep_ in ("nmod", "obl:agent")
+                                                and prep_of(c) == "par"], actors, "people")
+                    if target:
+                        break
             return source, target
         sv = cand.support
         source = self._noun_slots(tok, rule.source, actors)
@@ -431,10 +444,34 @@ class EventExtractor:
             if not target and (tok.dep_ not in ("nsubj", "obj") or lem(sv) in TARGET_OBJ_SUPPORT):
                 # "a assuré la Russie de son soutien", "l'attaque visait Kiev"
                 target = self._resolve([o for o in _objects(sv) if o.i != tok.i], actors, None)
+        if not target and rule.type in VICTIM_TYPES:
+            target = self._victims(tok, actors)
         eventive = "standalone" in rule.flags or sv is not None or self._cued(tok)
         if not source and not target and not eventive:
             return None, []
         return source, target
+
+    def _victims(self, noun: Token, actors: Actors) -> list[ActorRef]:
+        """Who suffers a nominal attack: "X a été victime d'une agression", "9 civils ont péri lors de
+        l'assaut", "deux soldats ont été tués dans l'attaque"."""
+        head = noun.head
+        if head.i == noun.i:
+            return []
+        prep = prep_of(noun) or ""
+        if lem(head) == "lors" and head.head.i != head.i:  # "lors(ADV) de(case) l'assaut(obl:arg)"
+            head, prep = head.head, "lors de"
+        if lem(head) == "victime" and prep == "de":
+            subs = [c for c in head.children if c.dep_ in ("nsubj", "nsubj:pass")] or [
+                c for c in head.children if c.i < head.i and c.pos_ in _NOMINAL and prep_of(c) is None
+                and c.dep_ not in ("det", "amod")]  # "Un lycéen(obl:mod) a été victime d'une agression"
+            return self._resolve(subs, actors, "people")
+        if head.pos_ in _VERBAL and lem(head) in self.lexicon.classes.get("@victimes", ()) \
+                and (prep in TEMPORAL_PREPS or prep in ("dans", "sous", "lors de")):
+            if lem(head) in ("tuer", "blesser", "toucher", "viser") and not is_passive(head):
+                return []  # "l'armée a tué … lors de l'assaut": the subject is the attacker
+            subs = [c for c in head.children if c.dep_ in ("nsubj", "nsubj:pass")]
+            return self._resolve(subs, actors, "people")
+        return []
 
     def _slots(self, tok: Token, slots: tuple[str, ...], theme: Token | None,
                actors: Actors, etype: str = "") -> list[ActorRef]:
@@ -495,10 +532,26 @@ class EventExtractor:
         return []
 
     def _possessive(self, noun: Token, actors: Actors) -> list[ActorRef]:
+        """"son soutien", "leur premier sommet": the possessor, as the actors stage resolved it, else
+        the subject of the clause the noun sits in ("les deux hommes n'avaient pas conclu d'accord
+        lors de leur premier sommet")."""
         for c in noun.children:
             if c.dep_ == "det" and "Yes" in c.morph.get("Poss"):
                 ref = actors.at(c.idx, c.idx + len(c.text))
-                return [ref] if ref is not None else []
+                if ref is not None:
+                    return [ref]
+                if "Person" in c.morph and "3" not in c.morph.get("Person"):
+                    return []  # "notre", "votre": the speaker's side, not a subject
+                head = noun.head
+                if lem(head) == "lors" and head.head.i != head.i:
+                    head = head.head
+                if head.pos_ in _VERBAL and noun.dep_.startswith("obl") and head.i != noun.i:
+                    plural = "Plur" in c.morph.get("Number[psor]") or fold(c.text) in ("leur", "leurs")
+                    subs = _subjects(head, self.lexicon)
+                    if subs and plural == any("Plur" in s.morph.get("Number") or len(conjuncts(s)) > 1
+                                              for s in subs):
+                        return self._resolve(subs, actors)
+                return []
         return []
 
     @staticmethod
