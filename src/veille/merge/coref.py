@@ -247,11 +247,26 @@ def components(views: Iterable[MentionView], pairs: Iterable[tuple[float, str, s
     return {x: find(x) for x in parent}
 
 
+def can_merge(ma: list[MentionView], mb: list[MentionView], a: MentionView, b: MentionView,
+              cfg: MergeConfig) -> bool:
+    """May the clusters `ma` and `mb` (sorted by id) become one, linked by the pair (a, b)?"""
+    n = cfg.conflict_sample
+    if any(conflict(x, y, cfg) for x in ma[:n] for y in mb[:n]):
+        return False
+    # a report that names no actor, only a place, never joins an event placed far from there
+    # (unless the linking pair names the same two participants)
+    return _strong_evidence(a, b) or not any(
+        (not x.groups or not y.groups) and place_relation(x.m.location, y.m.location, cfg.max_km) == "far"
+        for x in ma[:n] for y in mb[:n])
+
+
 def cluster(views: Iterable[MentionView], cfg: MergeConfig,
-            pairs: list[tuple[float, str, str]] | None = None) -> list[list[MentionView]]:
+            pairs: list[tuple[float, str, str]] | None = None,
+            merged: set[tuple[str, str]] | None = None) -> list[list[MentionView]]:
     """Best-first constrained clustering; clusters and their members are sorted by mention id.
 
-    `pairs`: the views' `candidate_pairs`, when the caller has them already."""
+    `pairs`: the views' `candidate_pairs`, when the caller has them already; `merged` collects the
+    pairs that joined two clusters (the incremental merge replays the others' decisions)."""
     views = sorted(views, key=lambda v: v.id)
     by_id = {v.id: v for v in views}
     parent = {v.id: v.id for v in views}
@@ -263,20 +278,14 @@ def cluster(views: Iterable[MentionView], cfg: MergeConfig,
             x = parent[x]
         return x
 
-    n = cfg.conflict_sample
     for _score, a_id, b_id in (candidate_pairs(views, cfg) if pairs is None else pairs):
         ra, rb = find(a_id), find(b_id)
         if ra == rb:
             continue
-        ma, mb = members[ra], members[rb]
-        if any(conflict(x, y, cfg) for x in ma[:n] for y in mb[:n]):
+        if not can_merge(members[ra], members[rb], by_id[a_id], by_id[b_id], cfg):
             continue
-        # a report that names no actor, only a place, never joins an event placed far from there
-        # (unless the linking pair names the same two participants)
-        if not _strong_evidence(by_id[a_id], by_id[b_id]) and any(
-                (not x.groups or not y.groups) and place_relation(x.m.location, y.m.location, cfg.max_km) == "far"
-                for x in ma[:n] for y in mb[:n]):
-            continue
+        if merged is not None:
+            merged.add((a_id, b_id))
         root, other = (ra, rb) if ra < rb else (rb, ra)
         parent[other] = root
         members[root] = sorted(members[root] + members.pop(other), key=lambda v: v.id)

@@ -49,7 +49,7 @@ from datetime import date, timedelta
 from ..config import Settings
 from ..models import Event, EventMention, Story
 from .aggregate import build_event
-from .coref import block_keys, candidate_pairs, cluster, components, link
+from .coref import block_keys, can_merge, candidate_pairs, components, link
 from .features import ArticleInfo, MentionView
 from .index import INDEX_VERSION, block_rows, profile_from_json, profile_rows
 from .merger import Merger, _event_order
@@ -93,6 +93,98 @@ class StoredArticles(Mapping[str, ArticleInfo]):
         return len(self.cache)
 
 
+class Views:
+    """Mention views read from the store on demand (an incremental run reads few of them)."""
+
+    def __init__(self, store, merger: Merger, arts: StoredArticles):
+        self.store = store
+        self.merger = merger
+        self.arts = arts
+        self.views: dict[str, MentionView] = {}
+
+    def add(self, mentions: list[EventMention], replace: bool = False) -> None:
+        for m in mentions:
+            m.sentence = ""
+        self.arts.load({m.article_id for m in mentions})
+        for v in self.merger.views(mentions, self.arts):
+            if replace or v.id not in self.views:
+                self.views[v.id] = v
+
+    def load(self, ids: Iterable[str]) -> None:
+        want = [i for i in ids if i not in self.views]
+        if want:
+            self.add(self.store.mentions_by_id(want))
+
+    def __getitem__(self, mention_id: str) -> MentionView:
+        if mention_id not in self.views:
+            self.load([mention_id])
+        return self.views[mention_id]
+
+    def __contains__(self, mention_id: str) -> bool:
+        return mention_id in self.views
+
+    def stub(self, mention_id: str) -> MentionView:
+        """A view that only carries its id (for `coref.components`)."""
+        return _Stub(mention_id)  # type: ignore[return-value]
+
+
+class _Stub:
+    __slots__ = ("id",)
+
+    def __init__(self, mention_id: str):
+        self.id = mention_id
+
+
+def replay(ids: list[str], old_pairs: list[tuple[float, str, str, bool]], new_pairs: list[tuple[float, str, str]],
+           dirty_start: set[str], views: Views, cfg) -> tuple[dict[str, list[str]], set[str], dict]:
+    """Best-first clustering of `ids` (as `coref.cluster`), re-deciding only where something changed.
+
+    The stored pairs carry the decision the last pass took on them. A cluster is *clean* while it
+    is exactly the cluster the last pass had at the same point of the (score-ordered) pair list:
+    a pair between two clean clusters gets its stored decision without any test; a pair that
+    touches a dirty cluster (one holding a changed report, or shaped by a decision that differs)
+    is tested as `coref.cluster` tests it, and a stored merge refused there makes both sides
+    dirty. New reports start dirty. Returns (root → sorted member ids, dirty roots, decisions).
+    """
+    old = {(a, b): m for _s, a, b, m in old_pairs}
+    pairs = sorted([(s_, a, b) for s_, a, b, _m in old_pairs] + list(new_pairs), key=lambda x: (-x[0], x[1], x[2]))
+    parent = {i: i for i in ids}
+    members: dict[str, list[str]] = {i: [i] for i in ids}
+    dirty = {i for i in dirty_start if i in parent}
+    decisions: dict[tuple[str, str], bool] = {}
+    n = cfg.conflict_sample
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for _score, a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        before = old.get((a, b))
+        if before is not None and ra not in dirty and rb not in dirty:
+            ok = before
+        else:
+            ma, mb = members[ra], members[rb]
+            views.load([*ma[:n], *mb[:n], a, b])
+            ok = can_merge([views[x] for x in ma[:n]], [views[y] for y in mb[:n]], views[a], views[b], cfg)
+            if before and not ok:
+                dirty.update((ra, rb))
+        if not ok:
+            continue
+        decisions[(a, b)] = True
+        root, other = (ra, rb) if ra < rb else (rb, ra)
+        parent[other] = root
+        members[root] = sorted(members[root] + members.pop(other))
+        if ra in dirty or rb in dirty:
+            dirty.discard(other)
+            dirty.add(root)
+    return members, {r for r in dirty if r in members}, decisions
+
+
 class IncrementalMerger:
     """Folds the articles stored since the last merge into the merge output (see the module doc)."""
 
@@ -111,68 +203,74 @@ class IncrementalMerger:
             return {"events": 0, "mentions": 0, "stories": 0, "contradictions": 0, "redated": 0, "incremental": 1}
         if len(fresh) > self.full_ratio * store.count("articles"):
             return self.merger.run(store)
+        cfg = self.cfg
         arts = StoredArticles(store)
         arts.load(fresh)
-        loaded: dict[str, EventMention] = {}  # mention id → mention: the affected set
-        old_event: dict[str, str] = {}  # mention id → its stored event
-
-        def add_components(comps: set[str]) -> None:
-            ids = [m for m in store.component_members(comps) if m not in loaded]
-            for m in store.mentions_by_id(ids):
-                m.sentence = ""
-                loaded[m.mention_id] = m
-                if m.event_id:
-                    old_event[m.mention_id] = m.event_id
-
+        views = Views(store, self.merger, arts)
         new_mentions = store.mentions_of_articles(fresh)
-        for m in new_mentions:
-            m.sentence = ""
-            loaded[m.mention_id] = m
-        add_components(self.linked_components(store, self.merger.views(new_mentions, arts), arts, set(loaded)))
+        views.add(new_mentions)
+        changed = {m.mention_id for m in new_mentions}  # mentions whose pairs are (re)computed
+        new_pairs, comps = self.discover(store, views, changed)
+        members = store.component_members(comps)
+        old_event = {k: v for k, v in store.mention_events(members).items() if v}
+        old_pairs = store.merge_pairs(members)
+        roots, dirty, decisions = replay(sorted(set(members) | changed), old_pairs, new_pairs, changed, views, cfg)
 
-        # first pass and cross-document dating, over the same clusters as a full merge
-        mentions = sorted(loaded.values(), key=lambda m: m.mention_id)
-        arts.load({m.article_id for m in mentions})
-        first = cluster(self.merger.views(mentions, arts), self.cfg)
-        undated = self.undated_mentions(store, set(loaded))
-        old_event.update(undated)
-        others = self.stored_clusters(store, set(undated.values()), arts)
+        # cross-document dating sees what a full merge sees: the re-clustered clusters, and the
+        # stored events (= this pass's clusters) of the other undated articles' reports
+        dirty_ids = {i for r in dirty for i in roots[r]}
+        undated = self.undated_mentions(store, dirty_ids)
+        others = self.stored_clusters(store, set(undated.values()), views)
+        first = [[views[i] for i in roots[r]] for r in sorted(dirty)]
         before = {a: info.published for a, info in arts.cache.items()}
         redated_n = self.merger.redate(store, first + others, arts)
         redated = sorted(a for a, info in arts.cache.items() if a in before and info.published != before[a])
         if redated:
-            changed = store.mentions_of_articles(redated)
-            for m in changed:
-                m.sentence = ""
-            comps = set(store.components_of(m.mention_id for m in changed).values())
-            for m in changed:
-                loaded[m.mention_id] = m
-            comps |= self.linked_components(store, self.merger.views(changed, arts), arts, set(loaded))
-            add_components(comps)
+            again = store.mentions_of_articles(redated)
+            old_event.update({m: e for m, e in undated.items() if m not in old_event})
+            old_event.update({m: e for m, e in store.mention_events(m.mention_id for m in again).items()
+                              if e and m not in old_event})
+            views.add(again, replace=True)
+            changed |= {m.mention_id for m in again}
+            new_pairs, comps = self.discover(store, views, changed)
+            comps |= set(store.components_of(changed).values())
+            members = store.component_members(comps)
+            old_event.update({k: v for k, v in store.mention_events(members).items() if v and k not in old_event})
+            old_pairs = [p for p in store.merge_pairs(members) if p[1] not in changed and p[2] not in changed]
+            # an old event that held a re-dated report is re-evaluated whole
+            hit = {old_event[m] for m in changed if m in old_event}
+            start = changed | {m for m, e in old_event.items() if e in hit}
+            roots, dirty, decisions = replay(sorted(set(members) | changed), old_pairs, new_pairs, start, views,
+                                             cfg)
+            dirty_ids = {i for r in dirty for i in roots[r]}
 
-        # final clusters of the affected components
-        mentions = sorted(loaded.values(), key=lambda m: m.mention_id)
-        arts.load({m.article_id for m in mentions})
-        views = self.merger.views(mentions, arts)
-        pairs = candidate_pairs(views, self.cfg)
-        clusters = cluster(views, self.cfg, pairs)
-        events = [build_event(c, arts, self.cfg) for c in clusters]
+        clusters = [[views[i] for i in roots[r]] for r in sorted(dirty)]
+        events = [build_event(c, arts, cfg) for c in clusters]
         new_event = {mid: e.event_id for e in events for mid in e.mention_ids}
-        removed = {old_event[mid] for mid in loaded if mid in old_event} - set(new_event.values())
-        # articles whose events changed (their story links may change)
-        touched = set(fresh) | set(redated) | {
-            m.article_id for mid, m in loaded.items() if old_event.get(mid) != new_event.get(mid)}
+        removed = {old_event[m] for m in dirty_ids if m in old_event} - set(new_event.values())
+        touched = set(fresh) | set(redated) | {views[m].m.article_id for m in dirty_ids
+                                               if old_event.get(m) != new_event.get(m)}
+        loaded = {m: views[m].m for m in dirty_ids}
         stories = self.update_stories(store, arts, fresh, redated, sorted(touched), events, loaded, removed)
 
-        changed = set(fresh) | set(redated)
-        changed_views = [v for v in views if v.m.article_id in changed]
+        # the index: blocks of the new and re-dated reports, pairs and components of the affected set
+        all_ids = set(members) | changed
+        old_labels = store.components_of(all_ids)
+        pair_list = [(s_, a, b) for s_, a, b, _m in old_pairs] + new_pairs
+        labels = components([views.stub(i) for i in sorted(all_ids)], pair_list)
+        old_decision = {(a, b): m for _s, a, b, m in old_pairs}
+        pair_rows = [(s_, a, b, decisions.get((a, b), False)) for s_, a, b in pair_list
+                     if old_decision.get((a, b)) != decisions.get((a, b), False)]
+        redated_ids = {m for m in changed if views[m].m.article_id in set(redated)}
         store.write_merge_index(
-            full=False, blocks=block_rows(changed_views), block_mentions=[v.id for v in changed_views],
-            components=components(views, pairs), profiles=stories["profile_rows"],
-            df_delta=stories["df_delta"], meta={"merge_seq": str(max(arts[a].seq for a in fresh))})
+            full=False, blocks=block_rows([views[m] for m in sorted(changed)]), block_mentions=redated_ids,
+            components={m: c for m, c in labels.items() if old_labels.get(m) != c}, profiles=stories["profile_rows"],
+            df_delta=stories["df_delta"], meta={"merge_seq": str(max(arts[a].seq for a in fresh))},
+            pairs=pair_rows, pair_mentions=redated_ids)
         return {
             "events": len(events),
-            "mentions": len(mentions),
+            "mentions": len(dirty_ids),
+            "component_mentions": len(all_ids),
             "new_articles": len(fresh),
             "stories": len(stories["stories"]),
             "contradictions": sum(len(e.contradictions) for e in events),
@@ -182,26 +280,33 @@ class IncrementalMerger:
 
     # ------------------------------------------------------------------ events
 
-    def linked_components(self, store, views: list[MentionView], arts: StoredArticles, skip: set[str]) -> set[str]:
-        """The stored components holding a mention that one of `views` links with."""
-        tol = self.cfg.date_tolerance_days
+    def discover(self, store, views: Views, changed: set[str]) -> tuple[list[tuple[float, str, str]], set[str]]:
+        """The linkable pairs that involve a changed mention, and the stored components they reach.
+
+        A pair is considered when the two share a block key and their date windows come within the
+        tolerance (or one is undated): exactly the pairs of `coref.candidate_pairs`'s sweep."""
+        cfg = self.cfg
+        tol = cfg.date_tolerance_days
+        mine = [views[i] for i in sorted(changed)]
+        pairs = {(a, b): s_ for s_, a, b in candidate_pairs(mine, cfg)}
         cands: dict[str, set[str]] = {}
-        for v in views:
+        for v in mine:
             lo, hi = (v.window[0].toordinal(), v.window[1].toordinal()) if v.window is not None else (None, None)
             for t, k in block_keys(v):
                 for mid in store.block_candidates(f"{t}|{k}", lo, hi, tol):
-                    if mid not in skip:
+                    if mid not in changed:
                         cands.setdefault(mid, set()).add(v.id)
-        if not cands:
-            return set()
-        by_id = {v.id: v for v in views}
-        others = store.mentions_by_id(cands)
-        arts.load({m.article_id for m in others})
+        views.load(cands)
         linked = set()
-        for u in self.merger.views(others, arts):
-            if any(link(by_id[vid], u, self.cfg) is not None for vid in sorted(cands[u.id])):
-                linked.add(u.id)
-        return set(store.components_of(linked).values())
+        for uid in sorted(cands):
+            u = views[uid]
+            for vid in sorted(cands[uid]):
+                score = link(views[vid], u, cfg)
+                if score is not None:
+                    pairs[(vid, uid) if vid < uid else (uid, vid)] = score
+                    linked.add(uid)
+        comps = set(store.components_of(linked).values())
+        return [(s_, a, b) for (a, b), s_ in pairs.items()], comps
 
     @staticmethod
     def undated_mentions(store, skip: set[str]) -> dict[str, str]:
@@ -212,14 +317,10 @@ class IncrementalMerger:
         rows = store._chunked("SELECT mention_id, event_id FROM mentions WHERE article_id IN ({ids})", undated)
         return {r["mention_id"]: r["event_id"] for r in rows if r["event_id"] and r["mention_id"] not in skip}
 
-    def stored_clusters(self, store, event_ids: set[str], arts: StoredArticles) -> list[list[MentionView]]:
+    def stored_clusters(self, store, event_ids: set[str], views: Views) -> list[list[MentionView]]:
         members = store.event_members(event_ids)
         multi = {e: ids for e, ids in members.items() if len(ids) > 1}
-        if not multi:
-            return []
-        mentions = {m.mention_id: m for m in store.mentions_by_id(i for ids in multi.values() for i in ids)}
-        arts.load({m.article_id for m in mentions.values()})
-        views = {v.id: v for v in self.merger.views(list(mentions.values()), arts)}
+        views.load(i for ids in multi.values() for i in ids)
         return [[views[i] for i in ids if i in views] for _e, ids in sorted(multi.items())]
 
     # ------------------------------------------------------------------ stories

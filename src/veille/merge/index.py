@@ -8,6 +8,8 @@ A full merge (`Merger.run`) rewrites it (`write_full`); the incremental merge
   found by an indexed range query instead of a pass over the store;
 - `merge_components(mention_id, component)`: the connected component of the mention in the graph of
   linkable pairs (`coref.components`), the unit the incremental merge re-clusters;
+- `merge_pairs(a, b, score, merged)`: the linkable pairs and whether best-first clustering joined
+  two clusters on them (the incremental merge replays these decisions where nothing changed);
 - `story_profiles`, `story_keys`, `story_df`: each article's top terms and actors, its story index
   keys (actors, heaviest terms) by day, and the document frequency of every term;
 - meta `merge_index` (format version) and `merge_seq` (the last article merged, in ingest order).
@@ -23,7 +25,7 @@ from .coref import block_keys, components
 from .features import ArticleInfo, MentionView
 from .stories import ArticleProfile, _vector, corpus_idf, index_keys
 
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 
 
 def block_rows(views: Iterable[MentionView]) -> list[tuple[str, int | None, int | None, str]]:
@@ -53,12 +55,13 @@ def profile_rows(profiles: dict[str, ArticleProfile], articles: dict[str, Articl
     return out
 
 
-def write_full(store, views: list[MentionView], pairs: list[tuple[float, str, str]],
+def write_full(store, views: list[MentionView], pairs: list[tuple[float, str, str]], merged: set[tuple[str, str]],
                articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile]) -> None:
     """Rewrite the whole index after a full merge."""
     df = Counter(t for p in profiles.values() for t in p.terms)
     idf = corpus_idf(df, len(profiles))
     store.write_merge_index(full=True, blocks=block_rows(views), block_mentions=(),
                             components=components(views, pairs),
+                            pairs=[(score, a, b, (a, b) in merged) for score, a, b in pairs],
                             profiles=profile_rows(profiles, articles, idf), df_delta=dict(df),
                             meta={"merge_index": INDEX_VERSION, "merge_seq": str(store.max_article_seq())})

@@ -93,13 +93,15 @@ class Merger:
         mentions = self.read_mentions(store)
         views = self.views(mentions, articles)
         pairs = candidate_pairs(views, self.cfg)
-        clusters = cluster(views, self.cfg, pairs)
+        merged: set[tuple[str, str]] = set()
+        clusters = cluster(views, self.cfg, pairs, merged)
         redated = self.redate(store, clusters, articles)
         if redated:
             mentions = self.read_mentions(store)
             views = self.views(mentions, articles)
             pairs = candidate_pairs(views, self.cfg)
-            clusters = cluster(views, self.cfg, pairs)
+            merged = set()
+            clusters = cluster(views, self.cfg, pairs, merged)
         events = [build_event(c, articles, self.cfg) for c in clusters]
         mention_article = {m.mention_id: m.article_id for m in mentions}
         stories, article_story, event_story = StoryBuilder(self.cfg).build(articles, profiles, events,
@@ -110,7 +112,7 @@ class Merger:
         mention_events = {mid: e.event_id for e in events for mid in e.mention_ids}
         store.replace_merge_output(events, stories, mention_events, article_story)
         if hasattr(store, "write_merge_index"):  # the incremental merge's index (veille.merge.index)
-            write_full(store, views, pairs, articles, profiles)
+            write_full(store, views, pairs, merged, articles, profiles)
         return {
             "events": len(events),
             "mentions": len(mentions),

@@ -83,6 +83,10 @@ CREATE TABLE IF NOT EXISTS merge_blocks (
 CREATE INDEX IF NOT EXISTS merge_blocks_key ON merge_blocks(key, lo);
 CREATE INDEX IF NOT EXISTS merge_blocks_mention ON merge_blocks(mention_id);
 CREATE TABLE IF NOT EXISTS merge_components (mention_id TEXT PRIMARY KEY, component TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS merge_pairs (
+    a TEXT NOT NULL, b TEXT NOT NULL, score REAL NOT NULL, merged INTEGER NOT NULL, PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS merge_pairs_b ON merge_pairs(b);
 CREATE INDEX IF NOT EXISTS merge_components_component ON merge_components(component);
 CREATE TABLE IF NOT EXISTS story_profiles (article_id TEXT PRIMARY KEY, day TEXT, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS story_keys (key TEXT NOT NULL, day TEXT, article_id TEXT NOT NULL);
@@ -175,27 +179,35 @@ class SQLiteStore:
     def add_document(self, doc: Document, signature: bytes | None = None) -> bool:
         """Write a processed document and everything derived from it; False if it was there already."""
         with self.transaction() as c:
-            if c.execute("SELECT 1 FROM articles WHERE article_id = ?", (doc.article_id,)).fetchone():
-                c.execute("INSERT OR IGNORE INTO sources(source_path, article_id) VALUES (?, ?)",
-                          (doc.source_path, doc.article_id))
-                return False
-            self._write_article(c, doc, insert=True)
+            return self._insert_document(c, doc, signature)
+
+    def add_documents(self, docs: Iterable[Document]) -> int:
+        """Write many processed documents in one transaction (bulk loads, benchmarks); how many were new."""
+        with self.transaction() as c:
+            return sum(self._insert_document(c, doc, None) for doc in docs)
+
+    def _insert_document(self, c: sqlite3.Connection, doc: Document, signature: bytes | None) -> bool:
+        if c.execute("SELECT 1 FROM articles WHERE article_id = ?", (doc.article_id,)).fetchone():
             c.execute("INSERT OR IGNORE INTO sources(source_path, article_id) VALUES (?, ?)",
                       (doc.source_path, doc.article_id))
-            if signature is not None:
-                c.execute("INSERT OR REPLACE INTO signatures(article_id, minhash) VALUES (?, ?)",
-                          (doc.article_id, signature))
-            c.execute("INSERT INTO articles_fts(article_id, title, text) VALUES (?, ?, ?)",
-                      (doc.article_id, doc.title or "", doc.text))
-            self._write_layers(c, doc)
-            counts: dict[str, int] = {}
-            for m in doc.actor_mentions:
-                counts[m.actor_id] = counts.get(m.actor_id, 0) + 1
-            for actor_id, actor in doc.actors.items():
-                n = counts.get(actor_id, actor.n_mentions or 0)
-                self._upsert_actor(c, actor, n)
-                c.execute("INSERT OR REPLACE INTO article_actors(article_id, actor_id, n) VALUES (?, ?, ?)",
-                          (doc.article_id, actor_id, n))
+            return False
+        self._write_article(c, doc, insert=True)
+        c.execute("INSERT OR IGNORE INTO sources(source_path, article_id) VALUES (?, ?)",
+                  (doc.source_path, doc.article_id))
+        if signature is not None:
+            c.execute("INSERT OR REPLACE INTO signatures(article_id, minhash) VALUES (?, ?)",
+                      (doc.article_id, signature))
+        c.execute("INSERT INTO articles_fts(article_id, title, text) VALUES (?, ?, ?)",
+                  (doc.article_id, doc.title or "", doc.text))
+        self._write_layers(c, doc)
+        counts: dict[str, int] = {}
+        for m in doc.actor_mentions:
+            counts[m.actor_id] = counts.get(m.actor_id, 0) + 1
+        for actor_id, actor in doc.actors.items():
+            n = counts.get(actor_id, actor.n_mentions or 0)
+            self._upsert_actor(c, actor, n)
+            c.execute("INSERT OR REPLACE INTO article_actors(article_id, actor_id, n) VALUES (?, ?, ?)",
+                      (doc.article_id, actor_id, n))
         return True
 
     def update_document(self, doc: Document) -> None:
@@ -473,6 +485,11 @@ class SQLiteStore:
                              mention_ids)
         return {r["mention_id"]: r["component"] for r in rows}
 
+    def merge_pairs(self, mention_ids: Iterable[str]) -> list[tuple[float, str, str, bool]]:
+        """Stored linkable pairs (score, a, b, merged) with `a` among the given mentions."""
+        rows = self._chunked("SELECT a, b, score, merged FROM merge_pairs WHERE a IN ({ids})", mention_ids)
+        return [(r["score"], r["a"], r["b"], bool(r["merged"])) for r in rows]
+
     def component_members(self, components: Iterable[str]) -> list[str]:
         rows = self._chunked("SELECT mention_id FROM merge_components WHERE component IN ({ids})", components)
         return sorted(r["mention_id"] for r in rows)
@@ -540,21 +557,29 @@ class SQLiteStore:
     def write_merge_index(self, *, full: bool, blocks: Iterable[tuple[str, int | None, int | None, str]],
                           block_mentions: Iterable[str], components: dict[str, str],
                           profiles: dict[str, tuple[str | None, dict[str, Any], list[str]]],
-                          df_delta: dict[str, int], meta: dict[str, str]) -> None:
+                          df_delta: dict[str, int], meta: dict[str, str],
+                          pairs: Iterable[tuple[float, str, str, bool]] = (), pair_mentions: Iterable[str] = ()
+                          ) -> None:
         """Write (full: replace) the incremental-merge index in one transaction.
 
         blocks: (key, lo, hi, mention_id) rows replacing those of `block_mentions`; components:
         mention → component; profiles: article → (day, profile json, story keys); df_delta: term →
-        increment of its document frequency (full: the frequencies)."""
+        increment of its document frequency (full: the frequencies); pairs: linkable pairs
+        (score, a, b, merged) written over those stored, after the pairs of `pair_mentions` are dropped."""
         with self.transaction() as c:
             if full:
-                for table in ("merge_blocks", "merge_components", "story_profiles", "story_keys", "story_df"):
+                for table in ("merge_blocks", "merge_components", "merge_pairs", "story_profiles", "story_keys",
+                              "story_df"):
                     c.execute(f"DELETE FROM {table}")
             else:
                 for mid in sorted(set(block_mentions)):
                     c.execute("DELETE FROM merge_blocks WHERE mention_id = ?", (mid,))
+                for mid in sorted(set(pair_mentions)):
+                    c.execute("DELETE FROM merge_pairs WHERE a = ? OR b = ?", (mid, mid))
                 for aid in sorted(profiles):
                     c.execute("DELETE FROM story_keys WHERE article_id = ?", (aid,))
+            c.executemany("INSERT OR REPLACE INTO merge_pairs(a, b, score, merged) VALUES (?,?,?,?)",
+                          ((a, b, score, int(m)) for score, a, b, m in pairs))
             c.executemany("INSERT INTO merge_blocks(key, lo, hi, mention_id) VALUES (?,?,?,?)", blocks)
             c.executemany("INSERT OR REPLACE INTO merge_components(mention_id, component) VALUES (?,?)",
                           sorted(components.items()))
