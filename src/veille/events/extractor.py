@@ -57,6 +57,7 @@ _INHERIT_DEPS = {"nsubj", "nsubj:pass", "obj", "obl:arg"}
 FALLBACK_ANY = {"subj", "p:par", "p:entre"}  # agents: any noun phrase ("le mouvement de lutte")
 FALLBACK_PEOPLE = {"p:de", "obj", "iobj", "p:avec", "p:contre", "p:a"}  # only people and forces ("la grève des travailleurs")
 FALLBACK_OBJ_TYPES = {"ASSAULT", "COERCE"}  # their objects are targets, people or things
+SPECIFIC_OBJ_TYPES = {"COERCE"}  # … but destroyed or seized things only when definite
 TARGET_OBJ_SUPPORT = {"viser", "cibler", "frapper", "toucher"}  # "l'attaque visait Kiev"
 TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de", "lors"}
 # symmetric events: with coordinated participants and no target, the first named is the source
@@ -431,6 +432,11 @@ class EventExtractor:
         target = self._noun_slots(tok, rule.target, actors)
         if not source and sv is not None and tok.dep_ != "nsubj":
             source = self._resolve(_subjects(sv, self.lexicon), actors)  # "Moscou a lancé une offensive"
+        if not source and any(c.dep_ == "cop" for c in tok.children):
+            # a predicate noun: "les deux pays sont en guerre"
+            source = self._resolve([c for c in tok.children if c.dep_ == "nsubj"], actors)
+        elif not source and lem(tok.head) == "etre" and prep_of(tok) == "en" and tok.head.i != tok.i:
+            source = self._resolve(_subjects(tok.head, self.lexicon), actors)  # "X est en grève"
         if not source:
             source = self._possessive(tok, actors)
         if not source and rule.type in ("CONSULT", "AGREE") and tok.dep_.startswith("obl") \
@@ -522,6 +528,14 @@ class EventExtractor:
                         p = prep_of(c)
                         if p is not None and (p == want or p.split()[0] == want):
                             toks.append(c)
+                if not toks:  # "les négociations qui se déroulent entre Washington et Téhéran"
+                    rels = [c for c in noun.children if c.dep_ == "acl:relcl"] + [
+                        r for c in noun.children if c.dep_ == "nmod" for r in c.children if r.dep_ == "acl:relcl"]
+                    for rel in rels:
+                        if any(
+                                r.dep_.startswith("nsubj") and fold(r.text) == "qui" for r in rel.children):
+                            toks.extend(c for c in rel.children if c.dep_ in ("obl", "obl:arg", "obl:mod")
+                                        and (prep_of(c) or "") .split(" ")[0] == want)
                 if want == "entre" and toks:
                     # "entre Kim et Poutine": the parser may hang the second one elsewhere
                     extra = [t for t in toks[0].head.children if t.dep_ == "conj"]
@@ -573,7 +587,7 @@ class EventExtractor:
                 if ref is not None:
                     ref = actors.localise(ref)
                 elif fallback:
-                    ref = actors.fallback(c, people_only=fallback == "people")
+                    ref = actors.fallback(c, people_only=fallback == "people", specific=fallback == "specific")
                 if ref is not None:
                     ref = sovereign(ref)
                     if not any(same(ref, o) for o in out):
@@ -703,6 +717,8 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
 
 
 def _fallback_kind(slot: str, etype: str) -> str | None:
+    if slot in ("obj", "iobj") and etype in SPECIFIC_OBJ_TYPES:
+        return "specific"  # "ont brûlé plusieurs voitures": unspecified property is no participant
     if slot in FALLBACK_ANY or (slot in ("obj", "iobj") and etype in FALLBACK_OBJ_TYPES):
         return "any"
     return "people" if slot in FALLBACK_PEOPLE else None

@@ -233,7 +233,7 @@ class Actors:
     def end(self) -> None:
         self.ctx = None
 
-    def fallback(self, tok: Token, *, people_only: bool = False) -> ActorRef | None:
+    def fallback(self, tok: Token, *, people_only: bool = False, specific: bool = False) -> ActorRef | None:
         if self.ctx is None:
             return None
         country, speaker, skip = self.ctx
@@ -254,7 +254,7 @@ class Actors:
         if lem(tok) in self.not_actors or tok.like_num or any(c.dep_ == "nummod" and lem(tok) in _UNITS
                                                                for c in tok.children):
             return None
-        return self.unresolved(tok, country, people_only=people_only)
+        return self.unresolved(tok, country, people_only=people_only, specific=specific)
 
     def np_bounds(self, tok: Token) -> tuple[int, int]:
         """np_span without a trailing time expression ("quatre otages israéliens samedi")."""
@@ -361,14 +361,24 @@ class Actors:
                     return ref
         return None
 
-    def unresolved(self, tok: Token, country: str | None, *, people_only: bool = False) -> ActorRef | None:
+    def unresolved(self, tok: Token, country: str | None, *, people_only: bool = False,
+                   specific: bool = False) -> ActorRef | None:
         """A participant the actors stage does not know ("les manifestants", "un bateau de
         passagers"): named as written; people and forces take the country of the event's place
-        (or the article's main country), as in the dev-set guidelines."""
+        (or the article's main country), as in the dev-set guidelines. With `specific`, things
+        count only when definite ("la porte de la mosquée", not "des vitrines", "plusieurs voitures")."""
+        if tok.pos_ == "PROPN" and tok.ent_type_ in ("PER", "ORG") and not people_only:
+            # a person or organisation the actors stage missed: of the event's place, like known
+            # actors without a country (`localise`)
+            lo, hi = self.np_bounds(tok)
+            home = country or self.doc_country
+            return ActorRef(name=self.doc.text[lo:hi], country=home) if home else None
         if tok.pos_ != "NOUN":
             return None
         person = lem(tok) in self.people
         if people_only and not person:
+            return None
+        if specific and not person and _indefinite(tok):
             return None
         lo, hi = self.np_bounds(tok)
         words = [t for t in tok.subtree if lo <= t.idx < hi]
@@ -403,6 +413,15 @@ class NoActors(Actors):
     def at(self, start: int, end: int) -> ActorRef | None:
         return None
 
+
+
+def _indefinite(tok: Token) -> bool:
+    """An indefinite noun phrase: "des vitrines", "plusieurs voitures", "trois camions", a bare plural."""
+    dets = [c for c in tok.children if c.dep_ in ("det", "nummod")]
+    if not dets:
+        return "Plur" in tok.morph.get("Number") and not any(c.dep_ == "case" for c in tok.children)
+    return all("Ind" in d.morph.get("Definite") or lem(d) in ("plusieurs", "quelque", "certain", "divers")
+               or d.dep_ == "nummod" or d.pos_ == "NUM" for d in dets)
 
 
 def _agrees(number: set[str], gender: set[str], plural: bool, fem: bool, named: bool) -> bool:
