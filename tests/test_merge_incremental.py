@@ -141,7 +141,8 @@ def test_many_new_articles_run_the_full_merge():
         assert "incremental" not in counts
 
 
-def test_incremental_events_exact_on_a_dense_synthetic_store():
+@pytest.mark.parametrize("story_rebuild_max", [300, 4])
+def test_incremental_events_exact_on_a_dense_synthetic_store(story_rebuild_max):
     """Hundreds of articles cloned from the summit corpus (bench/incremental.py's generator), one in
     13 undated: after each incremental batch, events, their members, contradictions and article
     dates equal a full merge's; stories are rebuilt locally (documented approximation)."""
@@ -160,7 +161,7 @@ def test_incremental_events_exact_on_a_dense_synthetic_store():
         for start in range(180, 260, 20):
             for store in (inc, full):
                 store.add_documents([copy(d) for d in docs[start:start + 20]])
-            counts = IncrementalMerger(Settings(), full_ratio=100.0).run(inc)
+            counts = IncrementalMerger(Settings(), full_ratio=100.0, story_rebuild_max=story_rebuild_max).run(inc)
             Merger(Settings()).run(full)
             assert counts["incremental"] == 1
             redated += counts["redated"]
@@ -174,6 +175,11 @@ def test_incremental_events_exact_on_a_dense_synthetic_store():
             stories = {s["story_id"]: s for s in a["stories"]}
             assert all(x[4] in stories and x[0] in stories[x[4]]["article_ids"] for x in a["articles"])
             assert all(sid in {stable_id("st", x) for x in s["article_ids"]} for sid, s in stories.items())
+            # every article in one story, every event in a story that lists it
+            assert sorted(a for s in stories.values() for a in s["article_ids"]) == sorted(x[0] for x in a["articles"])
+            listed = {e: sid for sid, s in stories.items() for e in s["event_ids"]}
+            assert all(listed.get(e.event_id) == e.story_id for e in inc.iter_events())
+            assert all(s["follows"] is None or s["follows"] in stories for s in stories.values())
         assert redated > 0
 
 

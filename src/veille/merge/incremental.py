@@ -47,10 +47,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 
 from ..config import Settings
-from ..models import Event, EventMention, Story
+from ..models import Event, EventMention, Story, stable_id
 from .aggregate import build_event
 from .coref import block_keys, can_merge, candidate_pairs, components, link
-from .features import ArticleInfo, MentionView
+from .features import ArticleInfo, MentionView, first_day
 from .index import INDEX_VERSION, block_rows, profile_from_json, profile_rows
 from .merger import Merger, _event_order
 from .stories import ArticleProfile, StoryBuilder, _centroid, _vector, corpus_idf, stop_words
@@ -188,11 +188,13 @@ def replay(ids: list[str], old_pairs: list[tuple[float, str, str, bool]], new_pa
 class IncrementalMerger:
     """Folds the articles stored since the last merge into the merge output (see the module doc)."""
 
-    def __init__(self, settings: Settings | None = None, *, full_ratio: float = 0.25, **overrides):
+    def __init__(self, settings: Settings | None = None, *, full_ratio: float = 0.25, story_rebuild_max: int = 300,
+                 **overrides):
         self.merger = Merger(settings, **overrides)
         self.settings = self.merger.settings
         self.cfg = self.merger.cfg
         self.full_ratio = full_ratio  # more new articles than this share of the store: a full merge is faster
+        self.story_rebuild_max = story_rebuild_max  # larger stories are appended to, not rebuilt
 
     def run(self, store) -> dict[str, int]:
         if store.get_meta("merge_index") != INDEX_VERSION:
@@ -377,14 +379,17 @@ class IncrementalMerger:
         old_story = {a: r["story_id"] for a, r in store.article_rows(reach).items()}
         affected = {s for s in old_story.values() if s}
         members = store.story_members(affected)
-        subset_all = reach | {a for ids in members.values() for a in ids}
+        # large stories are not rebuilt: what joins them is appended (see `append_to_large`)
+        large = {sid for sid, ids in members.items() if len(ids) > self.story_rebuild_max}
+        small = affected - large
+        subset_all = reach | {a for sid in small for a in members.get(sid, [])}
         load(subset_all)
         subset = sorted(a for a in subset_all if a in arts and a in profiles)
         in_subset = set(subset)
 
         # the events these articles report: those just built, and the stored ones of their stories
         new_ids = {e.event_id for e in events}
-        kept = [e for e in store.events_of_stories(affected) if e.event_id not in new_ids and e.event_id not in removed]
+        kept = [e for e in store.events_of_stories(small) if e.event_id not in new_ids and e.event_id not in removed]
         mention_article = {mid: m.article_id for mid, m in loaded.items() if m.article_id in in_subset}
         rows = store._chunked("SELECT mention_id, article_id FROM mentions WHERE event_id IN ({ids})",
                               [e.event_id for e in kept])
@@ -394,7 +399,15 @@ class IncrementalMerger:
         sub_arts = {a: arts[a] for a in subset}
         stories, article_story, event_story = builder.build(sub_arts, {a: profiles[a] for a in subset}, evs,
                                                             mention_article, idf=idf)
+        gone = set(small)
+        if large:
+            stories, grown, gone_large = self.append_to_large(store, stories, article_story, event_story, large,
+                                                              members, old_story, arts, removed | set(event_story))
+            gone |= gone_large
+        else:
+            grown = []
         later = self.link_follow_ups(store, stories, profiles, idf, affected, load)
+        stories = [*stories, *grown]
         outside = [e.event_id for e in events if e.event_id not in event_story]
         stored_story = {e.event_id: e.story_id for e in store.events_by_id(outside)}
         for e in events:
@@ -403,10 +416,76 @@ class IncrementalMerger:
         store.replace_merge_part(
             old_events=removed, events=sorted(events, key=_event_order),
             mention_events={mid: e.event_id for e in events for mid in e.mention_ids},
-            old_stories=affected, stories=[*stories, *later], article_stories=article_story,
+            old_stories=gone, stories=[*stories, *later], article_stories=article_story,
             event_stories=event_stories)
         return {"stories": stories, "df_delta": dict(df_delta),
                 "profile_rows": profile_rows({a: profiles[a] for a in sources if a in profiles}, arts, idf)}
+
+    @staticmethod
+    def append_to_large(store, stories: list[Story], article_story: dict[str, str], event_story: dict[str, str],
+                        large: set[str], members: dict[str, list[str]], old_story: dict[str, str | None], arts,
+                        stale_events: set[str]) -> tuple[list[Story], list[Story], set[str]]:
+        """Rebuilt stories that hold an article of a large story join it (large stories they join
+        together become one): the large story keeps its title, actors and `follows`, gains the
+        articles and events, widens its span, and is renamed only when an earlier article joins.
+        Updates `article_story` / `event_story`; returns (rebuilt stories left, grown large
+        stories, story ids to delete)."""
+        parent = {sid: sid for sid in large}
+
+        def find(x: str) -> str:
+            while parent[x] != x:
+                x = parent[x]
+            return x
+
+        absorbed: dict[str, str] = {}  # rebuilt story → a large story it joins
+        for st in stories:
+            hits = sorted({old_story.get(a) for a in st.article_ids} & large)
+            for h in hits[1:]:
+                ra, rb = find(hits[0]), find(h)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+            if hits:
+                absorbed[st.story_id] = hits[0]
+        if not absorbed:
+            return stories, [], set()
+        groups: dict[str, list[str]] = {}
+        for sid in sorted(large):
+            groups.setdefault(find(sid), []).append(sid)
+        olds = {st.story_id: st for st in store.stories_by_id(large)}
+        by_built = {st.story_id: st for st in stories}
+        grown: list[Story] = []
+        gone: set[str] = set()
+        rename: dict[str, str] = {}
+        for root, sids in sorted(groups.items()):
+            joined = [by_built[b] for b, g in sorted(absorbed.items()) if find(g) == root]
+            if not joined and len(sids) == 1:
+                continue
+            arts_all = {a for sid in sids for a in members.get(sid, [])} | {a for st in joined for a in st.article_ids}
+            rows = store._chunked("SELECT article_id, published FROM articles WHERE article_id IN ({ids})", arts_all)
+            key = min((first_day(r["published"]) or date.max, r["article_id"]) for r in rows)[1]
+            new_sid = stable_id("st", key)
+            base = max((olds[sid] for sid in sids if sid in olds), key=lambda st: (len(st.article_ids), st.story_id))
+            event_ids = {e for sid in sids if sid in olds for e in olds[sid].event_ids if e not in stale_events}
+            event_ids |= {e for e, sid in event_story.items() if sid in {st.story_id for st in joined}}
+            bounds = [x for st in (*[olds[sid] for sid in sids if sid in olds], *joined) for x in (st.start, st.end)
+                      if x]
+            grown.append(Story(story_id=new_sid, title=base.title, article_ids=sorted(arts_all),
+                               event_ids=sorted(event_ids), start=min(bounds) if bounds else None,
+                               end=max(bounds) if bounds else None, actors=base.actors, follows=base.follows))
+            for st in joined:
+                rename[st.story_id] = new_sid
+            for sid in sids:
+                if sid != new_sid:
+                    gone.add(sid)
+                    rename[sid] = new_sid
+                    article_story.update({a: new_sid for a in members.get(sid, [])})
+                    if sid in olds:
+                        event_story.update({e: new_sid for e in olds[sid].event_ids if e not in stale_events})
+        for a, sid in list(article_story.items()):
+            article_story[a] = rename.get(sid, sid)
+        for e, sid in list(event_story.items()):
+            event_story[e] = rename.get(sid, sid)
+        return [st for st in stories if st.story_id not in absorbed], grown, gone
 
     def link_follow_ups(self, store, stories: list[Story], profiles: dict[str, ArticleProfile],
                         idf: dict[str, float], replaced: set[str], load) -> list[Story]:
