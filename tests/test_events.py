@@ -517,3 +517,12 @@ def test_events_predicate_nouns_and_relative_clauses_give_participants(parser, e
                              "entre Vladimir Poutine et Kim Jong Un.")
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("CONSULT", "négociations", "asserted", [("Vladimir Poutine", "RUS")], [("Kim Jong Un", "PRK")])]
+
+
+def test_events_igo_codes_only_for_forces_and_named_groups(parser, extractor):
+    doc = people_doc(parser, "La presse internationale a critiqué Vladimir Poutine à Alep.", places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("ACCUSE", "critiqué", "asserted", [("La presse internationale", None)], [("Vladimir Poutine", "RUS")])]
+    doc = people_doc(parser, "Les casques bleus ont quitté Alep.", places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("RETREAT", "quitté", "asserted", [("Les casques bleus", "IGO")], [("Alep", "SYR")])]

@@ -383,12 +383,13 @@ class Actors:
         lo, hi = self.np_bounds(tok)
         words = [t for t in tok.subtree if lo <= t.idx < hi]
         phrase = " ".join(lem(t) for t in words)
-        for t in words:  # "les forces internationales" (IGO), "des ONG" (NGO)
-            code = self.group_codes.get(lem(t)) or self.group_codes.get(fold(t.text))
-            if code:
-                return ActorRef(name=self.doc.text[lo:hi], country=code)
+        # "les forces internationales" (IGO), "des ONG" (NGO), "les casques bleus": the code words name
+        # the group itself or qualify people and forces ("la presse internationale" is no IGO)
         code = next((c for w, c in self.group_codes.items() if " " in w and w in phrase), None)
-        if code:  # "les casques bleus"
+        if code is None and (person or lem(tok) in self.group_codes or fold(tok.text) in self.group_codes):
+            code = next((self.group_codes.get(lem(t)) or self.group_codes.get(fold(t.text)) for t in words
+                         if lem(t) in self.group_codes or fold(t.text) in self.group_codes), None)
+        if code:
             return ActorRef(name=self.doc.text[lo:hi], country=code)
         if any(lem(t) in self.nonlocal_words for t in words):
             return ActorRef(name=self.doc.text[lo:hi])  # "des forces occidentales": not local
