@@ -6,7 +6,7 @@ Reports, in one run, on the generated corpus (bench/corpus.py):
 - bare spaCy `nlp.pipe` on the same cleaned texts with the same model and components, and
   the ratio end-to-end / bare (the parser is the limit);
 - scaling: the sharded runner with 1 and 2 processes;
-- memory across corpus sizes (streaming: RSS must not grow with the number of articles).
+- memory while the corpus streams through (RSS must not grow with the number of articles).
 Writes the figures and the machine into bench/RESULTS.md (`--no-write` to skip).
 """
 
@@ -22,7 +22,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from veille.api import ingest_raw
+from veille.api import ingest_raw, merge
 from veille.config import MODELS, Settings
 from veille.pipeline import Pipeline
 from veille.store import open_store
@@ -47,7 +47,8 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench_end_to_end(n: int, settings: Settings) -> dict:
+def bench_end_to_end(n: int, settings: Settings, memory_at: list[int]) -> dict:
+    """One streaming ingest of n articles; RSS sampled when each size in `memory_at` is reached."""
     raws = list(generate(n))
     words = sum(len(r.text.split()) for r in raws)
     tmp = Path(tempfile.mkdtemp(prefix="veille-bench-"))
@@ -55,10 +56,28 @@ def bench_end_to_end(n: int, settings: Settings) -> dict:
     pipeline.get_stage("nlp")  # load the model before timing, as a long run amortises it
     for name in pipeline.stage_names:
         pipeline.get_stage(name)
+    # warm up every stage on other articles, so neither measurement pays first-call costs
+    pipeline.run_stages([pipeline.start(r, None) for r in generate(20, seed=99)])
+    for name in pipeline.timings:
+        pipeline.timings[name] = 0.0
     store = open_store(str(tmp / "b.db"))
+    samples: list[tuple[int, float]] = []
+    wanted = sorted(memory_at)
+    count = 0
+
+    def on_document(_doc) -> None:
+        nonlocal count
+        count += 1
+        if wanted and count == wanted[0]:
+            samples.append((count, rss_mb()))
+            wanted.pop(0)
+
     t0 = time.perf_counter()
-    report = ingest_raw(iter(raws), store, settings, pipeline=pipeline)
+    report = ingest_raw(iter(raws), store, settings, pipeline=pipeline, on_document=on_document)
     elapsed = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    merged = merge(store, settings)
+    merge_seconds = time.perf_counter() - t1
     store.close()
     # the cleaned texts, for the bare spaCy comparison
     cleaner = pipeline.get_stage("clean") if "clean" in pipeline.stage_names else None
@@ -68,7 +87,8 @@ def bench_end_to_end(n: int, settings: Settings) -> dict:
         texts.append(cleaner(doc).text if cleaner else doc.text)
     shutil.rmtree(tmp, ignore_errors=True)
     return {"articles": report.added, "words": words, "seconds": elapsed, "timings": dict(pipeline.timings),
-            "texts": texts, "nlp": pipeline.get_stage("nlp").nlp}
+            "texts": texts, "nlp": pipeline.get_stage("nlp").nlp, "memory": samples,
+            "merge_seconds": merge_seconds, "merged": merged}
 
 
 def bench_bare_spacy(nlp, texts: list[str], batch_size: int) -> float:
@@ -95,42 +115,22 @@ def bench_scaling(n: int, settings: Settings) -> dict[int, float]:
     return out
 
 
-def bench_memory(sizes: list[int], settings: Settings) -> list[tuple[int, float]]:
-    """One streaming ingest of max(sizes) articles; RSS sampled when each size is reached."""
-    tmp = Path(tempfile.mkdtemp(prefix="veille-bench-mem-"))
-    store = open_store(str(tmp / "m.db"))
-    pipeline = Pipeline(settings)
-    samples: list[tuple[int, float]] = []
-    wanted = sorted(sizes)
-    count = 0
-
-    def on_document(_doc) -> None:
-        nonlocal count
-        count += 1
-        if wanted and count == wanted[0]:
-            samples.append((count, rss_mb()))
-            wanted.pop(0)
-
-    ingest_raw(generate(max(sizes), seed=7), store, settings, pipeline=pipeline, on_document=on_document)
-    store.close()
-    shutil.rmtree(tmp, ignore_errors=True)
-    return samples
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m bench")
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--model", default="sm")
     ap.add_argument("--scaling-articles", type=int, default=400)
-    ap.add_argument("--memory-sizes", default="1000,2000")
+    ap.add_argument("--memory-sizes", default="250,500,1000,2000",
+                    help="RSS is sampled when the streaming ingest reaches each of these counts")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     settings = Settings(model=MODELS.get(args.model, args.model))
-    e2e = bench_end_to_end(args.articles, settings)
+    sizes = [int(x) for x in args.memory_sizes.split(",") if int(x) <= args.articles]
+    e2e = bench_end_to_end(args.articles, settings, sizes)
     bare = bench_bare_spacy(e2e["nlp"], e2e["texts"], settings.batch_size)
     n, secs = e2e["articles"], e2e["seconds"]
     scaling = bench_scaling(args.scaling_articles, settings)
-    memory = bench_memory([int(x) for x in args.memory_sizes.split(",")], settings)
+    memory = e2e["memory"]
     lines = [
         "# Benchmark results",
         "",
@@ -148,6 +148,8 @@ def main() -> None:
         f"| ratio end-to-end / bare spaCy | {bare / secs:.2f} |",
         f"| sharded runner, 1 process ({args.scaling_articles} articles) | {scaling[1]:.2f} articles/s |",
         f"| sharded runner, 2 processes | {scaling[2]:.2f} articles/s (×{scaling[2] / scaling[1]:.2f}) |",
+        f"| cross-document merge, full pass over the {n} articles | {e2e['merge_seconds']:.1f} s "
+        f"({', '.join(f'{k} {v}' for k, v in e2e['merged'].items())}) |",
         f"| peak memory (RSS) | {peak_mb():.0f} MiB |",
         "",
         "Time per stage (1 process):",
