@@ -526,3 +526,20 @@ def test_events_igo_codes_only_for_forces_and_named_groups(parser, extractor):
     doc = people_doc(parser, "Les casques bleus ont quitté Alep.", places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("RETREAT", "quitté", "asserted", [("Les casques bleus", "IGO")], [("Alep", "SYR")])]
+
+
+PLAN_CASES = [
+    # the consequent of a si-clause is hypothetical
+    ("S'il refuse, Moscou devra retirer ses troupes.",
+     [("REJECT", "refuse", "hypothetical"), ("RETREAT", "retirer", "hypothetical")]),
+    # an infinitive misparsed as the conjunct of a participle still follows its purpose clause
+    ("Kim se rendra à Moscou pour rendre hommage aux soldats décédés et apporter son soutien aux blessés.",
+     [("CONSULT", "rendra", "planned"), ("SUPPORT", "rendre", "planned"), ("SUPPORT", "soutien", "planned")]),
+    # what is ordered is planned
+    ("Le président a ordonné le retrait de deux mille soldats.", [("RETREAT", "retrait", "planned")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PLAN_CASES)
+def test_events_conditionals_purposes_and_orders(parser, extractor, text, expected):
+    assert [(m.type, m.trigger, m.factuality) for m in extractor(make_doc(parser, text)).mentions] == expected

@@ -39,6 +39,7 @@ from .syntax import (
     RELATIVE_PRONOUNS,
     arg_children,
     conjuncts,
+    coordination_head,
     is_passive,
     is_reflexive,
     lem,
@@ -694,7 +695,7 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
     subs = [c for c in tok.children if c.dep_ in subj_deps and fold(c.text) not in ("-t", "t")]
     subs = [tok.head if (s.pos_ == "PRON" and fold(s.text) in RELATIVE_PRONOUNS and tok.dep_ == "acl:relcl")
             else s for s in subs]
-    head, rel = tok.head, tok.dep_
+    head, rel = coordination_head(tok), tok.dep_
     if rel == "conj" and head.pos_ in ("PROPN", "PRON") and head.i < tok.i and head.dep_ == "ROOT" \
             and not any(t.text in (",", ";", ":") for t in tok.doc[head.i:tok.i]):
         # parse error "Kim(ROOT) et Poutine se sont rencontrés(conj)": the head is a co-subject

@@ -24,7 +24,15 @@ from spacy.tokens import Span, Token
 
 from ..models import fold
 from .lexicon import EventLexicon
-from .syntax import compound_past, finite_of, is_finite_or_has_aux, lem, prep_of, tense_mood
+from .syntax import (
+    compound_past,
+    coordination_head,
+    finite_of,
+    is_finite_or_has_aux,
+    lem,
+    prep_of,
+    tense_mood,
+)
 
 PRECEDENCE = ("negated", "hypothetical", "planned", "claimed", "historical")
 _NEG_WORDS = {"pas", "jamais", "guere", "plus", "nullement", "aucunement", "point", "non"}
@@ -155,6 +163,9 @@ class FactualityReader:
                 r.mood_only = "hypothetical" not in r.classes and not self._has_si(verb)
                 r.classes.add("hypothetical")
         for c in verb.children:
+            if c.dep_ == "advcl" and c.i < verb.i and any(
+                    m.dep_ == "mark" and fold(m.text) in ("si", "s'", "s\u2019") for m in c.children):
+                r.classes.add("hypothetical")  # "s'il refuse, l'hébergeur devra retirer la page"
             lc = lem(c) if fold(c.text) not in ("s'", "s") else "si"  # "s'il refuse"
             if c.dep_ == "mark" and lc in self.lex.marks:
                 if lc in ("pour", "afin") and "Inf" not in verb.morph.get("VerbForm"):
@@ -216,7 +227,7 @@ class FactualityReader:
         t = anchor
         via_acl = False
         for _ in range(12):
-            h, rel = t.head, t.dep_
+            h, rel = coordination_head(t), t.dep_
             if h.i == t.i:
                 break
             lh = lem(h)
@@ -242,6 +253,9 @@ class FactualityReader:
                     # "…, tuant 12 personnes"; "se rendra en Guyane pour apporter son soutien"
                     self._clause(h, r, own=False)
                 else:
+                    if any(m.dep_ == "mark" and fold(m.text) in ("si", "s'", "s\u2019") for m in h.children) \
+                            and h.i < t.i:
+                        r.classes.add("hypothetical")  # "si ce dernier refuse, les FAI devront couper" misparsed
                     break
             elif rel == "nmod" and h.pos_ in _NOMINAL and t.pos_ in _NOMINAL:
                 if lh in self.lex.gov:  # "les préparatifs d'un attentat", "la menace d'une attaque"
