@@ -543,3 +543,12 @@ PLAN_CASES = [
 @pytest.mark.parametrize(("text", "expected"), PLAN_CASES)
 def test_events_conditionals_purposes_and_orders(parser, extractor, text, expected):
     assert [(m.type, m.trigger, m.factuality) for m in extractor(make_doc(parser, text)).mentions] == expected
+
+
+def test_events_agents_of_passive_support_verbs_and_participles(parser, extractor):
+    doc = people_doc(parser, "À Alep, les attaques ont été revendiquées par les rebelles.", places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("ASSAULT", "attaques", "asserted", [("les rebelles", "SYR")], [])]
+    doc = people_doc(parser, "Alep est soumis à un blocus imposé par les rebelles.", places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("COERCE", "blocus", "asserted", [("les rebelles", "SYR")], [])]

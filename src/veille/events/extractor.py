@@ -432,7 +432,16 @@ class EventExtractor:
         source = self._noun_slots(tok, rule.source, actors)
         target = self._noun_slots(tok, rule.target, actors)
         if not source and sv is not None and tok.dep_ != "nsubj":
-            source = self._resolve(_subjects(sv, self.lexicon), actors)  # "Moscou a lancé une offensive"
+            if is_passive(sv):  # "les attaques ont été revendiquées par le GSIM"
+                source = self._slots(sv, ("subj",), None, actors, rule.type)
+            else:
+                source = self._resolve(_subjects(sv, self.lexicon), actors)  # "Moscou a lancé une offensive"
+        if not source:  # "un blocus imposé par les jihadistes", "les frappes menées par l'armée"
+            for c in tok.children:
+                if c.dep_ == "acl" and "Part" in c.morph.get("VerbForm") and is_passive(c):
+                    source = self._slots(c, ("subj",), None, actors, rule.type)
+                    if source:
+                        break
         if not source and any(c.dep_ == "cop" for c in tok.children):
             # a predicate noun: "les deux pays sont en guerre"
             source = self._resolve([c for c in tok.children if c.dep_ == "nsubj"], actors)
