@@ -548,7 +548,7 @@ def test_events_conditionals_purposes_and_orders(parser, extractor, text, expect
 def test_events_agents_of_passive_support_verbs_and_participles(parser, extractor):
     doc = people_doc(parser, "À Alep, les attaques ont été revendiquées par les rebelles.", places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
-        ("ASSAULT", "attaques", "asserted", [("les rebelles", "SYR")], [])]
+        ("ASSAULT", "attaques", "asserted", [("les rebelles", "SYR")], [("Alep", "SYR")])]
     doc = people_doc(parser, "Alep est soumis à un blocus imposé par les rebelles.", places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("COERCE", "blocus", "asserted", [("les rebelles", "SYR")], [])]
