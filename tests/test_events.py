@@ -552,3 +552,13 @@ def test_events_agents_of_passive_support_verbs_and_participles(parser, extracto
     doc = people_doc(parser, "Alep est soumis à un blocus imposé par les rebelles.", places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("COERCE", "blocus", "asserted", [("les rebelles", "SYR")], [])]
+
+
+def test_events_controlled_passive_patients_and_agentless_mobilisations(parser, extractor):
+    places = (("Toulouse", "FRA"), ("Alep", "SYR"))
+    doc = people_doc(parser, "Mohamed Merah affirme avoir été agressé à Toulouse.", places=places)
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("ASSAULT", "agressé", "claimed", [], [("Mohamed Merah", "FRA")])]
+    doc = people_doc(parser, "L'armée a été mise en état d'alerte à Alep.", places=places)
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("MOBILIZE", "mise", "asserted", [("L'armée", "SYR")], [])]

@@ -63,6 +63,8 @@ TARGET_OBJ_SUPPORT = {"viser", "cibler", "frapper", "toucher"}  # "l'attaque vis
 TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de", "lors"}
 # symmetric events: with coordinated participants and no target, the first named is the source
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+# agentless passives whose subject (the forces moved) stands for the actor
+FORCE_TYPES = {"MOBILIZE"}
 # nominal attacks whose victims may be the subject of "être victime de" / "périr lors de"
 VICTIM_TYPES = {"ASSAULT"}
 # verbal events (statements and meetings)
@@ -427,6 +429,8 @@ class EventExtractor:
                                                 and prep_of(c) == "par"], actors, "people")
                     if target:
                         break
+            if rule.type in FORCE_TYPES and not source and is_passive(tok) and target:
+                source, target = target, []  # "l'armée a été mise en état d'alerte": the forces act
             return source, target
         sv = cand.support
         source = self._noun_slots(tok, rule.source, actors)
@@ -507,7 +511,10 @@ class EventExtractor:
                 return agents
             return _subjects(tok, self.lexicon)
         if slot == "obj":
-            return [o for o in _objects(tok) if o.pos_ != "PRON" or fold(o.text) not in ("se", "s'")]
+            objs = [o for o in _objects(tok) if o.pos_ != "PRON" or fold(o.text) not in ("se", "s'")]
+            if not objs and passive and tok.dep_ == "xcomp" and tok.head.i != tok.i:
+                objs = _subjects(tok, self.lexicon)  # "Sonia Dridi affirme avoir été agressée": controlled
+            return objs
         if slot == "iobj":
             return [c for c in tok.children if c.dep_ == "iobj" and fold(c.text) not in ("se", "s'")]
         if slot == "amod":
