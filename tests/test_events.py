@@ -562,3 +562,15 @@ def test_events_controlled_passive_patients_and_agentless_mobilisations(parser, 
     doc = people_doc(parser, "L'armée a été mise en état d'alerte à Alep.", places=places)
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("MOBILIZE", "mise", "asserted", [("L'armée", "SYR")], [])]
+
+
+def test_events_protest_targets_participants_and_reciprocal_fights(parser, extractor):
+    def got(text):
+        return [countries(m) for m in extractor(people_doc(parser, text, places=(("Alep", "SYR"),))).mentions]
+
+    assert got("Les manifestants ont scandé des slogans anti-américains à Alep.") == [
+        ("PROTEST", "scandé", "asserted", [("Les manifestants", "SYR")], [("États-Unis", "USA")])]
+    assert got("La manifestation a réuni des étudiants à Alep.") == [
+        ("PROTEST", "manifestation", "asserted", [("des étudiants", "SYR")], [])]
+    assert got("L'armée et les rebelles s'affrontent à Alep.") == [
+        ("ASSAULT", "affrontent", "asserted", [("L'armée", "SYR")], [("les rebelles", "SYR")])]

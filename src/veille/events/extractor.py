@@ -358,7 +358,10 @@ class EventExtractor:
                 target = [sovereign(ActorRef(name=location.name, country=location.country))]
             elif "needs_target" in rule.flags:
                 return None
-        if rule.type in SYMMETRIC_TYPES and not target and len(source) > 1 \
+        if not target and rule.type == "PROTEST":
+            target = self._anti_target(tok, cand.theme)  # "une manifestation anti-américaine"
+        reciprocal = is_verb and is_reflexive(tok) and rule.type not in SYMMETRIC_TYPES  # "s'affrontent"
+        if (rule.type in SYMMETRIC_TYPES or reciprocal) and not target and len(source) > 1 \
                 and not all(id(s) in actors.paired for s in source):
             # "la Corée du Nord et la Russie ont signé" (but "les deux pays ont signé": both sources)
             source, target = source[:1], source[1:]
@@ -451,6 +454,13 @@ class EventExtractor:
             source = self._resolve([c for c in tok.children if c.dep_ == "nsubj"], actors)
         elif not source and lem(tok.head) == "etre" and prep_of(tok) == "en" and tok.head.i != tok.i:
             source = self._resolve(_subjects(tok.head, self.lexicon), actors)  # "X est en grève"
+        if not source and tok.head.pos_ in _VERBAL and tok.head.i != tok.i \
+                and lem(tok.head) in self.lexicon.classes.get("@participation", ()):
+            if tok.dep_.startswith("obl"):
+                # "des milliers de personnes se sont rassemblées pour une manifestation"
+                source = self._resolve(_subjects(tok.head, self.lexicon), actors)
+            elif tok.dep_ == "nsubj":  # "la manifestation a réuni des lycéens et des étudiants"
+                source = self._resolve(_objects(tok.head), actors, "people")
         if not source:
             source = self._possessive(tok, actors)
         if not source and rule.type in ("CONSULT", "AGREE") and tok.dep_.startswith("obl") \
@@ -470,6 +480,19 @@ class EventExtractor:
         if not source and not target and not eventive:
             return None, []
         return source, target
+
+    def _anti_target(self, tok: Token, theme: Token | None) -> list[ActorRef]:
+        """What a protest is against, from an "anti-" demonym on the trigger or its object
+        ("manifestation anti-américaine", "ont scandé des slogans anti-américains")."""
+        pool = list(tok.children) + [c for o in _objects(tok) + ([theme] if theme is not None else [])
+                                     for c in o.children]
+        for c in pool:
+            form = fold(c.text)
+            if c.dep_ in ("amod", "nmod") and form.startswith("anti") and len(form) > 6:
+                state = self.states.demonym(form[4:].lstrip("-"))
+                if state is not None:
+                    return [state]
+        return []
 
     def _victims(self, noun: Token, actors: Actors) -> list[ActorRef]:
         """Who suffers a nominal attack: "X a été victime d'une agression", "9 civils ont péri lors de
