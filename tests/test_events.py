@@ -574,3 +574,15 @@ def test_events_protest_targets_participants_and_reciprocal_fights(parser, extra
         ("PROTEST", "manifestation", "asserted", [("des étudiants", "SYR")], [])]
     assert got("L'armée et les rebelles s'affrontent à Alep.") == [
         ("ASSAULT", "affrontent", "asserted", [("L'armée", "SYR")], [("les rebelles", "SYR")])]
+
+
+LEXICON_CASES = [
+    ("Des étudiants ont envahi l'ambassade des États-Unis.", [("COERCE", "seize", "envahi")]),
+    ("La Russie a envahi l'Ukraine.", [("ASSAULT", "invade", "envahi")]),
+    ("Kim a été empoisonné par des espions.", [("ASSAULT", None, "empoisonné")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LEXICON_CASES)
+def test_events_seizures_of_buildings_and_poisonings(parser, extractor, text, expected):
+    assert [(m.type, m.mode, m.trigger) for m in extractor(make_doc(parser, text)).mentions] == expected

@@ -699,6 +699,8 @@ def _objects(tok: Token) -> list[Token]:
     """Direct objects (passive subjects; the head noun of a participle: 'les armes livrées')."""
     passive = is_passive(tok)
     out = [c for c in tok.children if c.dep_ == ("nsubj:pass" if passive else "obj")]
+    if passive and not out and any(c.dep_ == "aux:pass" for c in tok.children):
+        out = [c for c in tok.children if c.dep_ == "nsubj"]  # "Kim(nsubj) a été empoisonné"
     if tok.dep_ == "acl:relcl":  # "le président, qu'ils retiennent": the relative pronoun's antecedent
         out = [tok.head if c.pos_ == "PRON" and fold(c.text) in RELATIVE_PRONOUNS else c for c in out]
     if tok.dep_ == "acl" and "Part" in tok.morph.get("VerbForm") and tok.head.pos_ in _NOMINAL:
