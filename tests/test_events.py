@@ -580,6 +580,8 @@ LEXICON_CASES = [
     ("Des étudiants ont envahi l'ambassade des États-Unis.", [("COERCE", "seize", "envahi")]),
     ("La Russie a envahi l'Ukraine.", [("ASSAULT", "invade", "envahi")]),
     ("Kim a été empoisonné par des espions.", [("ASSAULT", None, "empoisonné")]),
+    ("Quand on affronte une situation limite, il faut savoir quoi faire.", []),
+    ("L'armée a affronté les rebelles.", [("ASSAULT", None, "affronté")]),
 ]
 
 
