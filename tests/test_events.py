@@ -582,6 +582,11 @@ LEXICON_CASES = [
     ("Kim a été empoisonné par des espions.", [("ASSAULT", None, "empoisonné")]),
     ("Quand on affronte une situation limite, il faut savoir quoi faire.", []),
     ("L'armée a affronté les rebelles.", [("ASSAULT", None, "affronté")]),
+    # "se rendre" is a surrender only for forces and people, never "se rendre compte" or "sur les lieux"
+    ("Les soldats qui s'étaient rendus ont été exécutés.",
+     [("RETREAT", "surrender", "rendus"), ("ASSAULT", "killing", "exécutés")]),
+    ("Il s'est rendu compte de son erreur.", []),
+    ("Le ministre s'est rendu sur les lieux.", []),
 ]
 
 
