@@ -593,3 +593,16 @@ LEXICON_CASES = [
 @pytest.mark.parametrize(("text", "expected"), LEXICON_CASES)
 def test_events_seizures_of_buildings_and_poisonings(parser, extractor, text, expected):
     assert [(m.type, m.mode, m.trigger) for m in extractor(make_doc(parser, text)).mentions] == expected
+
+
+def test_events_organisation_spelt_like_an_acronym_keeps_its_code(parser, extractor):
+    # "Cédéao" shares its lookup key with the case-sensitive acronym "CEDEAO": both resolve (IGO)
+    from veille.actors import ActorResolver
+
+    resolver = ActorResolver()
+    for text in ("La Cédéao a imposé des sanctions au Niger.", "La CEDEAO a imposé des sanctions au Niger."):
+        doc = resolver(parser(Document("art_test", "test", text)))
+        doc.published.value, doc.published.precision = "2023-07-30", "day"
+        assert [countries(m) for m in extractor(doc).mentions] == [
+            ("SANCTION", "sanctions", "asserted",
+             [("Communauté économique des États de l'Afrique de l'Ouest", "IGO")], [("Niger", "NER")])]

@@ -119,6 +119,12 @@ def _name_key(text: str) -> str:
     return " ".join(_NON_ALNUM.sub(" ", fold(text)).split())
 
 
+def _acronym(form: str) -> bool:
+    """An all-capitals short form, matched case-sensitively ("UE", "CEDEAO")."""
+    letters = [c for c in form if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 6
+
+
 def _split_alts(value: str) -> list[str]:
     return [v.strip() for v in value.split("|") if v.strip()]
 
@@ -222,7 +228,10 @@ class ActorResolver:
         if not k:
             return
         lst = self.gaz.setdefault(k, [])
-        if not any(e.type == entry.type and e.ref == entry.ref for e in lst):
+        # one entry per (type, ref) and case class: "CEDEAO" (matched case-sensitively) must not hide
+        # "Cédéao" (same key)
+        if not any(e.type == entry.type and e.ref == entry.ref and _acronym(e.form) == _acronym(entry.form)
+                   for e in lst):
             lst.append(entry)
 
     def _load(self, lang: str) -> None:
