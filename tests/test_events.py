@@ -606,3 +606,10 @@ def test_events_organisation_spelt_like_an_acronym_keeps_its_code(parser, extrac
         assert [countries(m) for m in extractor(doc).mentions] == [
             ("SANCTION", "sanctions", "asserted",
              [("Communauté économique des États de l'Afrique de l'Ouest", "IGO")], [("Niger", "NER")])]
+
+
+def test_events_participle_misparsed_under_its_auxiliary_keeps_the_subject(parser, extractor):
+    doc = people_doc(parser, "À Alep, un ancien guide touristique a indiqué : « Ils sont venus avec des pioches, ils "
+                             "ont commencé par crier 'Allah' et ils ont cassé la porte.", places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("COERCE", "cassé", "claimed", [("ils", "SYR")], [("la porte", "SYR")])]

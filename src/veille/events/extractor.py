@@ -741,6 +741,9 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
             and not any(t.text in (",", ";", ":") for t in tok.doc[head.i:tok.i]):
         # parse error "Kim(ROOT) et Poutine se sont rencontrés(conj)": the head is a co-subject
         subs = [head] + subs
+    if not subs and head.pos_ == "AUX" and lem(head) in ("avoir", "etre") and head.i < tok.i \
+            and "Part" in tok.morph.get("VerbForm"):
+        subs = [c for c in head.children if c.dep_ == "nsubj"]  # "ils ont(AUX, head) cassé(advmod)"
     if subs or depth > 4 or head.i == tok.i:
         return subs
     if rel == "xcomp":
