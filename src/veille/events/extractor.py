@@ -63,6 +63,8 @@ TARGET_OBJ_SUPPORT = {"viser", "cibler", "frapper", "toucher"}  # "l'attaque vis
 TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de", "lors"}
 # symmetric events: with coordinated participants and no target, the first named is the source
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+# nouns linking a nominal trigger to the verb it explains: "tué à la suite des tirs"
+CONNECTIVE_NOUNS = {"suite", "cours", "lors", "moment", "occasion", "cadre", "issue"}
 # agentless passives whose subject (the forces moved) stands for the actor
 FORCE_TYPES = {"MOBILIZE"}
 # nominal attacks whose victims may be the subject of "être victime de" / "périr lors de"
@@ -273,6 +275,9 @@ class EventExtractor:
         out = []
         for c in cands:
             head = by_i.get(c.tok.head.i)
+            via = c.tok.head
+            if head is None and c.rule.kind == "noun" and lem(via) in CONNECTIVE_NOUNS and via.head.i != via.i:
+                head = by_i.get(via.head.i)  # "tué à la suite des tirs", "blessés au cours des combats"
             if head is not None and head is not c and head.rule.type == c.rule.type \
                     and c.tok.dep_ not in ("conj", "xcomp", "ccomp", "advcl", "parataxis"):
                 continue
