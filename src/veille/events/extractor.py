@@ -167,9 +167,13 @@ class EventExtractor:
                 taken.add(c.theme.i)
                 taken.update(t.i for t in c.theme.children if t.dep_ in ("appos", "conj"))
         cands = list(verbs)
+        kinds = lex.classes.get("@genres", frozenset())
         for tok in nouns:
             if tok.i in taken:
                 continue
+            if tok.dep_ == "nmod" and lem(tok.head) in kinds and prep_of(tok) == "de" \
+                    and not any(c.dep_ == "det" for c in tok.children):
+                continue  # a kind, not an event: "les centres de torture", "les méthodes de torture"
             rules = lex.nouns.get(lem(tok)) or lex.nouns.get(fold(tok.text), [])
             for rule in rules:
                 ok, theme = self._conditions(tok, rule.requires, actors)
