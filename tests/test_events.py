@@ -481,6 +481,9 @@ FACT_CASES = [
     # a reporting main verb and its "que" scope over the clause even through a garbled parse
     ("Le syndicat a déclaré dans un communiqué radio que des négociations étaient en cours.",
      [("CONSULT", "négociations", "claimed", "Le syndicat")]),
+    # what someone is accused of is the accuser's claim, even as a noun under the accusation
+    ("Les policiers ont été accusés de torture.",
+     [("ACCUSE", "accusés", "asserted", None), ("ASSAULT", "torture", "claimed", None)]),
     # a denunciation of an event noun nested in its object is a claim
     ("L'ONG dénonce le recours à la force et les agressions sexuelles contre les détenus.",
      [("ACCUSE", "dénonce", "asserted", None), ("ASSAULT", "agressions", "claimed", "L'ONG")]),

@@ -338,7 +338,9 @@ class EventExtractor:
         while base.dep_ == "conj" and base.head.i != base.i and base.head.pos_ in _NOMINAL:
             base = base.head  # "dénonce le recours à l'électricité et les agressions"
         if not is_verb and cand.support is None and base.dep_ in _INHERIT_DEPS \
-                and (base.head.pos_ in _VERBAL or _has_cop(base.head)) and not cand.head_is_trigger:
+                and (base.head.pos_ in _VERBAL or _has_cop(base.head)) \
+                and (not cand.head_is_trigger or self.lexicon.cue(self.lexicon.report, lem(base.head))):
+            # (an accusation's content is the accuser's claim: "accusés de torture")
             head = base.head
             if lem(head) in self.lexicon.gov or self.lexicon.cue(self.lexicon.report, lem(head)):
                 governor = head  # "a démenti toute négociation", "prépare une attaque"
