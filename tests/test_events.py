@@ -526,6 +526,14 @@ def test_events_igo_codes_only_for_forces_and_named_groups(parser, extractor):
     doc = people_doc(parser, "La presse internationale a critiqué Vladimir Poutine à Alep.", places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("ACCUSE", "critiqué", "asserted", [("La presse internationale", None)], [("Vladimir Poutine", "RUS")])]
+    doc = people_doc(parser, "Les groupes de défense des droits humains ont condamné les rebelles à Alep.",
+                     places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("ACCUSE", "condamné", "asserted", [("Les groupes de défense des droits humains", "NGO")],
+         [("les rebelles", "SYR")])]
+    doc = people_doc(parser, "Le ministre des droits de l'homme a condamné les rebelles à Alep.",
+                     places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions][0][3] == [("Le ministre des droits de l'homme", "SYR")]
     doc = people_doc(parser, "Les casques bleus ont quitté Alep.", places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("RETREAT", "quitté", "asserted", [("Les casques bleus", "IGO")], [("Alep", "SYR")])]

@@ -385,7 +385,7 @@ class Actors:
         phrase = " ".join(lem(t) for t in words)
         # "les forces internationales" (IGO), "des ONG" (NGO), "les casques bleus": the code words name
         # the group itself or qualify people and forces ("la presse internationale" is no IGO)
-        code = next((c for w, c in self.group_codes.items() if " " in w and w in phrase), None)
+        code = None if person else next((c for w, c in self.group_codes.items() if " " in w and w in phrase), None)
         if code is None and (person or lem(tok) in self.group_codes or fold(tok.text) in self.group_codes):
             code = next((self.group_codes.get(lem(t)) or self.group_codes.get(fold(t.text)) for t in words
                          if lem(t) in self.group_codes or fold(t.text) in self.group_codes), None)
