@@ -598,6 +598,8 @@ LEXICON_CASES = [
      [("RETREAT", "surrender", "rendus"), ("ASSAULT", "killing", "exécutés")]),
     ("Il s'est rendu compte de son erreur.", []),
     ("Les services dirigent ces centres de torture.", []),  # a kind of place, not an event
+    ("Paris a confié le contrôle de la province aux forces afghanes.", [("RETREAT", "hand-over", "confié")]),
+    ("Il a confié ses craintes à un ami.", []),
     # one event: the shots the killing follows
     ("Le journaliste a été tué à la suite des tirs de mortier de l'opposition.", [("ASSAULT", "killing", "tué")]),
     ("Deux soldats ont été tués au cours des combats.", [("ASSAULT", "killing", "tués")]),
