@@ -4,39 +4,43 @@
 
 Reads only what the new articles can affect, through the index a full merge leaves in the store
 (`veille.merge.index`); without that index (an older store, or one never merged) it runs the full
-`Merger`. The articles to fold in are those stored after meta `merge_seq` (ingest order), so
-articles ingested with `--no-merge` are picked up by the next incremental run.
+`Merger`, and so it does when the new articles are more than `full_ratio` of the store. The
+articles to fold in are those stored after meta `merge_seq` (ingest order), so articles ingested
+with `--no-merge` are picked up by the next incremental run.
 
 Events — exact by design. Coreference links (`coref.link`) are pairwise, and best-first clustering
 never crosses a connected component of the graph of linkable pairs, so clustering a union of whole
-components gives the same clusters as clustering the whole store. The index keeps each mention's
-component. For the new mentions:
+components gives the same clusters as clustering the whole store. For the new mentions:
 
-1. candidate partners come from the block index (same type × actor/place key, date windows
-   within the tolerance: a superset of the sweep's pairs); the components of those that `link`
-   are loaded whole, with the new mentions;
-2. cross-document dating (`dating`) sees the same clusters as in a full merge: the first-pass
-   clusters of those components, plus the stored events of every other undated article (for
-   components nothing touched, the stored events *are* the first-pass clusters); the articles it
-   dates are rewritten and their mentions' components loaded too, and linked again with their new
-   dates;
-3. the loaded mentions are clustered once more (`coref.cluster`), events built (`aggregate`), the
-   old events of those mentions replaced and their components re-labelled.
+1. the pairs they form are found through the block index (same type × actor/place key, date
+   windows within the tolerance — exactly the pairs of the full pass's sorted sweep) and scored
+   with `link`; the stored components they reach are the affected set;
+2. the affected set is clustered by `replay`: the stored pairs carry the decision the last pass
+   took on them, so only clusters that a new report (or a decision that came out differently)
+   touches are tested again — the rest of a large component costs a union-find step per pair;
+3. cross-document dating (`dating`) sees the same clusters as in a full merge: the re-clustered
+   clusters, plus the stored events of every other undated article (the clusters nothing touched
+   *are* the stored events); the articles it dates are rewritten, their reports' pairs recomputed
+   with the new dates, and the affected set (with their old events) replayed again;
+4. events are built (`aggregate`) for the re-tested clusters only; they replace the old events of
+   those mentions; pairs, decisions, components and block keys are updated in the index.
 
 So events, their ids, members, dates, places, contradictions and article dates equal those of a
-full `Merger.run` on the same store (tests/test_merge_incremental.py checks it). Cost: the size of
-the touched components, not of the store (a dense block — one actor attacked daily for months —
-makes a large component).
+full `Merger.run` on the same store (tests/test_merge_incremental.py checks it, on hand-built,
+dense synthetic and pipeline-processed articles, in many batchings).
 
 Stories — local, not exact. A story's similarity links weigh terms by idf over the whole corpus,
 which every new article changes a little, so exact stories need a global pass. The incremental
 pass rebuilds only the stories the new articles reach: their event links and similarity links to
-the nearest articles under each index key (the global idf, from `story_df`), the stories of those
-articles taken whole, rebuilt with `StoryBuilder` (same ids: the earliest article's). Stories
-elsewhere keep the links the last pass computed. Differences from a full merge are therefore
-possible for article pairs whose similarity sits at the threshold, or sees a different idf, and
-for `follows` links (recomputed for the rebuilt stories only, against earlier stories found by
-actor through the index). `veille merge` recomputes everything.
+the nearest articles under each index key (global idf from `story_df`), the stories of those
+articles taken whole and rebuilt with `StoryBuilder` (same ids: the earliest article's). Stories
+larger than `story_rebuild_max` articles are not rebuilt: what links to them is appended (they keep
+their title, actors and `follows`, gain articles and events, widen their span, change id only when
+an earlier article joins). Stories elsewhere keep the links the last pass computed. Differences
+from a full merge are therefore possible for article pairs whose similarity sits at the threshold
+or sees a different idf, for titles and actors of large stories, and for `follows` (recomputed for
+the rebuilt stories and for later stories found by actor through the index). `veille merge`
+recomputes everything.
 """
 
 from __future__ import annotations
@@ -185,6 +189,20 @@ def replay(ids: list[str], old_pairs: list[tuple[float, str, str, bool]], new_pa
     return members, {r for r in dirty if r in members}, decisions
 
 
+def first_article(store, story_id: str) -> tuple[date, str]:
+    """(day, id) of a stored story's earliest article — its key (`StoryBuilder`: earliest by date, then id)."""
+    rows = store.query("SELECT article_id, published FROM articles WHERE story_id = ? AND published IS NOT NULL"
+                       " AND published != '' ORDER BY published, article_id LIMIT 50", (story_id,))
+    cands = [(first_day(r["published"]) or date.max, r["article_id"]) for r in rows]
+    cands += [(date.max, r["article_id"]) for r in store.query(
+        "SELECT MIN(article_id) AS article_id FROM articles WHERE story_id = ?", (story_id,)) if r["article_id"]]
+    best = min(cands) if cands else (date.max, "")
+    if stable_id("st", best[1]) != story_id:  # dates of mixed precisions sort apart: read them all
+        rows = store.query("SELECT article_id, published FROM articles WHERE story_id = ?", (story_id,))
+        best = min(((first_day(r["published"]) or date.max, r["article_id"]) for r in rows), default=best)
+    return best
+
+
 class IncrementalMerger:
     """Folds the articles stored since the last merge into the merge output (see the module doc)."""
 
@@ -214,13 +232,13 @@ class IncrementalMerger:
         changed = {m.mention_id for m in new_mentions}  # mentions whose pairs are (re)computed
         new_pairs, comps = self.discover(store, views, changed)
         members = store.component_members(comps)
-        old_event = {k: v for k, v in store.mention_events(members).items() if v}
         old_pairs = store.merge_pairs(members)
         roots, dirty, decisions = replay(sorted(set(members) | changed), old_pairs, new_pairs, changed, views, cfg)
+        dirty_ids = {i for r in dirty for i in roots[r]}
+        old_event = {k: v for k, v in store.mention_events(dirty_ids).items() if v}  # clean clusters keep theirs
 
         # cross-document dating sees what a full merge sees: the re-clustered clusters, and the
         # stored events (= this pass's clusters) of the other undated articles' reports
-        dirty_ids = {i for r in dirty for i in roots[r]}
         undated = self.undated_mentions(store, dirty_ids)
         others = self.stored_clusters(store, set(undated.values()), views)
         first = [[views[i] for i in roots[r]] for r in sorted(dirty)]
@@ -378,10 +396,10 @@ class IncrementalMerger:
         reach = set(touched) | set(sources) | linked
         old_story = {a: r["story_id"] for a, r in store.article_rows(reach).items()}
         affected = {s for s in old_story.values() if s}
-        members = store.story_members(affected)
         # large stories are not rebuilt: what joins them is appended (see `append_to_large`)
-        large = {sid for sid, ids in members.items() if len(ids) > self.story_rebuild_max}
+        large = {sid for sid, size in store.story_sizes(affected).items() if size > self.story_rebuild_max}
         small = affected - large
+        members = store.story_members(small)
         subset_all = reach | {a for sid in small for a in members.get(sid, [])}
         load(subset_all)
         subset = sorted(a for a in subset_all if a in arts and a in profiles)
@@ -406,7 +424,8 @@ class IncrementalMerger:
             gone |= gone_large
         else:
             grown = []
-        later = self.link_follow_ups(store, stories, profiles, idf, affected, load)
+        vanished = gone - {st.story_id for st in (*stories, *grown)}
+        later = self.link_follow_ups(store, stories, profiles, idf, affected, load, vanished)
         stories = [*stories, *grown]
         outside = [e.event_id for e in events if e.event_id not in event_story]
         stored_story = {e.event_id: e.story_id for e in store.events_by_id(outside)}
@@ -460,10 +479,11 @@ class IncrementalMerger:
             joined = [by_built[b] for b, g in sorted(absorbed.items()) if find(g) == root]
             if not joined and len(sids) == 1:
                 continue
-            arts_all = {a for sid in sids for a in members.get(sid, [])} | {a for st in joined for a in st.article_ids}
-            rows = store._chunked("SELECT article_id, published FROM articles WHERE article_id IN ({ids})", arts_all)
-            key = min((first_day(r["published"]) or date.max, r["article_id"]) for r in rows)[1]
-            new_sid = stable_id("st", key)
+            arts_all = {a for sid in sids if sid in olds for a in olds[sid].article_ids}
+            arts_all |= {a for st in joined for a in st.article_ids}
+            firsts = [first_article(store, sid) for sid in sids]
+            firsts += [(arts[a].day or date.max, a) for st in joined for a in st.article_ids if a in arts]
+            new_sid = stable_id("st", min(firsts)[1])
             base = max((olds[sid] for sid in sids if sid in olds), key=lambda st: (len(st.article_ids), st.story_id))
             event_ids = {e for sid in sids if sid in olds for e in olds[sid].event_ids if e not in stale_events}
             event_ids |= {e for e, sid in event_story.items() if sid in {st.story_id for st in joined}}
@@ -478,7 +498,7 @@ class IncrementalMerger:
                 if sid != new_sid:
                     gone.add(sid)
                     rename[sid] = new_sid
-                    article_story.update({a: new_sid for a in members.get(sid, [])})
+                    article_story.update({a: new_sid for a in (olds[sid].article_ids if sid in olds else [])})
                     if sid in olds:
                         event_story.update({e: new_sid for e in olds[sid].event_ids if e not in stale_events})
         for a, sid in list(article_story.items()):
@@ -487,8 +507,20 @@ class IncrementalMerger:
             event_story[e] = rename.get(sid, sid)
         return [st for st in stories if st.story_id not in absorbed], grown, gone
 
+    def sampled_members(self, store, story_ids: list[str]) -> dict[str, list[str]]:
+        """Story members for centroids and dominant actors; a large story is described by its
+        `story_rebuild_max` first articles by id (a deterministic sample: bounded work per ingest)."""
+        sizes = store.story_sizes(story_ids)
+        small = [sid for sid in story_ids if sizes.get(sid, 0) <= self.story_rebuild_max]
+        out = store.story_members(small)
+        for sid in sorted(set(story_ids) - set(small)):
+            rows = store.query("SELECT article_id FROM articles WHERE story_id = ? ORDER BY article_id LIMIT ?",
+                               (sid, self.story_rebuild_max))
+            out[sid] = [r["article_id"] for r in rows]
+        return out
+
     def link_follow_ups(self, store, stories: list[Story], profiles: dict[str, ArticleProfile],
-                        idf: dict[str, float], replaced: set[str], load) -> list[Story]:
+                        idf: dict[str, float], replaced: set[str], load, vanished: set[str]) -> list[Story]:
         """`follows` of the rebuilt stories, against the other rebuilt stories and the earlier stories
         that the index finds by the rebuilt story's dominant actors, and of the later stories found
         the same way (approximates the full pass). Returns the later stories whose link changed."""
@@ -518,7 +550,7 @@ class IncrementalMerger:
                 ids = store.story_key_between("a:" + k, lo, hi, cfg.follow_candidates)
                 wanted |= {r["story_id"] for r in store.article_rows(ids).values() if r["story_id"]}
         context = [st for st in store.stories_by_id(wanted - rebuilt - replaced)]
-        members = store.story_members(st.story_id for st in context)
+        members = self.sampled_members(store, [st.story_id for st in context])
         load({a for ids in members.values() for a in ids})
         for st in context:
             describe(st.story_id, members.get(st.story_id, st.article_ids))
@@ -532,7 +564,7 @@ class IncrementalMerger:
 
         # later stories that may now follow a rebuilt story (or followed a story that is gone):
         # their link is re-chosen among the rebuilt stories and the story they followed
-        wanted = {st.story_id for st in store.stories_following(replaced - rebuilt)}
+        wanted = {st.story_id for st in store.stories_following(vanished)}
         for s in stories:
             if not s.end:
                 continue
@@ -545,7 +577,7 @@ class IncrementalMerger:
         later = store.stories_by_id(wanted - rebuilt - replaced)
         followed = {st.follows for st in later if st.follows} - rebuilt - replaced - set(centroids)
         extra = store.stories_by_id(followed)
-        members = store.story_members([*(st.story_id for st in later), *followed])
+        members = self.sampled_members(store, [*(st.story_id for st in later), *followed])
         load({a for ids in members.values() for a in ids})
         for st in (*later, *extra):
             describe(st.story_id, members.get(st.story_id, st.article_ids))

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,7 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_date ON events(date);
 CREATE INDEX IF NOT EXISTS events_story ON events(story_id);
-CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
+CREATE INDEX IF NOT EXISTS articles_story_published ON articles(story_id, published);
 CREATE TABLE IF NOT EXISTS event_actors (
     event_id TEXT NOT NULL, actor_id TEXT, name TEXT, country TEXT, side TEXT NOT NULL
 );
@@ -81,6 +82,7 @@ CREATE TABLE IF NOT EXISTS merge_blocks (
     key TEXT NOT NULL, lo INTEGER, hi INTEGER, mention_id TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS merge_blocks_key ON merge_blocks(key, lo);
+CREATE INDEX IF NOT EXISTS merge_blocks_key_hi ON merge_blocks(key, hi);
 CREATE INDEX IF NOT EXISTS merge_blocks_mention ON merge_blocks(mention_id);
 CREATE TABLE IF NOT EXISTS merge_components (mention_id TEXT PRIMARY KEY, component TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS merge_pairs (
@@ -475,10 +477,13 @@ class SQLiteStore:
         """Mentions filed under `key` whose window comes within `tol` days of [lo, hi] (all for lo None)."""
         if lo is None or hi is None:
             rows = self.query("SELECT mention_id FROM merge_blocks WHERE key = ?", (key,))
-        else:
-            rows = self.query("SELECT mention_id FROM merge_blocks WHERE key = ? AND (lo IS NULL OR"
-                              " (lo <= ? AND hi >= ?))", (key, hi + tol, lo - tol))
-        return [r["mention_id"] for r in rows]
+            return [r["mention_id"] for r in rows]
+        # new reports are mostly recent: `hi >= …` on (key, hi) reads few rows
+        rows = self.query("SELECT mention_id FROM merge_blocks INDEXED BY merge_blocks_key_hi"
+                          " WHERE key = ? AND hi >= ? AND lo <= ?", (key, lo - tol, hi + tol))
+        wild = self.query("SELECT mention_id FROM merge_blocks INDEXED BY merge_blocks_key_hi"
+                          " WHERE key = ? AND hi IS NULL", (key,))
+        return [r["mention_id"] for r in (*rows, *wild)]
 
     def components_of(self, mention_ids: Iterable[str]) -> dict[str, str]:
         rows = self._chunked("SELECT mention_id, component FROM merge_components WHERE mention_id IN ({ids})",
@@ -501,6 +506,11 @@ class SQLiteStore:
             out.setdefault(r["story_id"], []).append(r["article_id"])
         return {k: sorted(v) for k, v in out.items()}
 
+    def story_sizes(self, story_ids: Iterable[str]) -> dict[str, int]:
+        rows = self._chunked("SELECT story_id, COUNT(*) AS n FROM articles WHERE story_id IN ({ids})"
+                             " GROUP BY story_id", story_ids)
+        return {r["story_id"]: r["n"] for r in rows}
+
     def stories_by_id(self, story_ids: Iterable[str]) -> list[Story]:
         rows = self._chunked("SELECT json FROM stories WHERE story_id IN ({ids})", story_ids)
         return sorted((Story.from_dict(json.loads(r["json"])) for r in rows), key=lambda s: s.story_id)
@@ -508,6 +518,8 @@ class SQLiteStore:
     def stories_following(self, story_ids: Iterable[str]) -> list[Story]:
         """Stories whose `follows` names one of `story_ids` (a scan of the small stories table)."""
         wanted = set(story_ids)
+        if not wanted:
+            return []
         out = []
         for r in self.query("SELECT json FROM stories WHERE json LIKE '%\"follows\": \"st_%'"):
             s = Story.from_dict(json.loads(r["json"]))
@@ -625,8 +637,10 @@ class SQLiteStore:
                     data["story_id"] = sid
                     c.execute("UPDATE events SET story_id = ?, json = ? WHERE event_id = ?", (sid, _dumps(data), eid))
             for s in stories:
-                c.execute("INSERT OR REPLACE INTO stories(story_id, json) VALUES (?, ?)",
-                          (s.story_id, _dumps(s.to_dict())))
+                # a shallow dict (Story holds only strings and lists of strings): large stories
+                # list many events, and `to_dict` deep-copies them
+                data = {f.name: getattr(s, f.name) for f in fields(s)}
+                c.execute("INSERT OR REPLACE INTO stories(story_id, json) VALUES (?, ?)", (s.story_id, _dumps(data)))
             for mid, eid in sorted(mention_events.items()):
                 row = c.execute("SELECT json FROM mentions WHERE mention_id = ?", (mid,)).fetchone()
                 if row is None:
