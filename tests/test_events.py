@@ -546,6 +546,10 @@ PLAN_CASES = [
     # an infinitive misparsed as the conjunct of a participle still follows its purpose clause
     ("Kim se rendra à Moscou pour rendre hommage aux soldats décédés et apporter son soutien aux blessés.",
      [("CONSULT", "rendra", "planned"), ("SUPPORT", "rendre", "planned"), ("SUPPORT", "soutien", "planned")]),
+    # "ne pas hésiter à" commits to its content
+    ("« Nous n'hésiterons pas à imposer de nouvelles sanctions », a déclaré Kim.", [("SANCTION", "sanctions", "planned")]),
+    ("Séoul hésite à imposer des sanctions.", [("SANCTION", "sanctions", "hypothetical")]),
+    ("Séoul n'a pas hésité à imposer des sanctions.", [("SANCTION", "sanctions", "asserted")]),
     # what is ordered is planned
     ("Le président a ordonné le retrait de deux mille soldats.", [("RETREAT", "retrait", "planned")]),
 ]

@@ -42,6 +42,7 @@ _QUOTE_OPEN = {"«", "“", "‹"}
 _QUOTE_CLOSE = {"»", "”", "›"}
 _NOMINAL = {"NOUN", "PROPN"}
 _MODALS = {"devoir", "pouvoir"}
+_LITOTES = {"hesiter"}  # negated, the cue commits to its content: "n'hésiterons pas à"
 
 
 @dataclass
@@ -194,6 +195,12 @@ class FactualityReader:
         if cue is not None and lh in _MODALS and _passe_compose(h):
             cue = None  # "a dû se retirer", "a pu les neutraliser": it happened
         neg = self.negated(h) if h.pos_ in ("VERB", "AUX") else False
+        if cue is not None and neg and lh in _LITOTES:
+            # "Nous n'hésiterons pas à imposer des sanctions": a commitment, read off the verb's tense
+            fut, cnd = tense_mood(h)
+            if cnd or fut:
+                r.classes.add("hypothetical" if cnd else "planned")
+            return
         if cue is not None:
             if cue.cls == "negated":
                 r.classes.add("hypothetical" if neg else "negated")  # "n'exclut pas de …"
