@@ -634,3 +634,13 @@ def test_events_participle_misparsed_under_its_auxiliary_keeps_the_subject(parse
                              "ont commencé par crier 'Allah' et ils ont cassé la porte.", places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("COERCE", "cassé", "claimed", [("ils", "SYR")], [("la porte", "SYR")])]
+
+
+def test_events_de_complement_of_patient_nouns_is_the_victim(parser, extractor):
+    def got(text):
+        return [countries(m) for m in extractor(people_doc(parser, text, places=(("Alep", "SYR"),))).mentions]
+
+    assert got("Les rebelles ont procédé à l'exécution des soldats à Alep.") == [
+        ("ASSAULT", "exécution", "asserted", [("Les rebelles", "SYR")], [("soldats", "SYR")])]
+    assert got("Le harcèlement des femmes est courant à Alep.") == [
+        ("ASSAULT", "harcèlement", "asserted", [], [("femmes", "SYR")])]
