@@ -120,6 +120,27 @@ def test_incremental_reads_only_touched_components():
         assert b2_events & b1_events
 
 
+def test_api_merge_is_incremental_after_an_ingest():
+    """`api.merge` with the ingest's new ids folds them in; without, it re-merges everything."""
+    from veille import api
+
+    docs = list(summit_corpus().values())
+    settings = Settings(extra={"merge": {"story_rebuild_max": 2, "incremental_full_ratio": 1.0}})
+    with open_store(":memory:") as store, open_store(":memory:") as ref:
+        for s in (store, ref):
+            s.add_documents([copy(d) for d in docs[:5]])
+        assert "incremental" not in api.merge(store, settings, new_article_ids=[d.article_id for d in docs[:5]])
+        api.merge(ref, settings)
+        for s in (store, ref):
+            s.add_documents([copy(d) for d in docs[5:]])
+        counts = api.merge(store, settings, new_article_ids=[d.article_id for d in docs[5:]])
+        assert counts["incremental"] == 1 and counts["new_articles"] == 4
+        assert store.get_meta("merge_seq") == str(store.max_article_seq())
+        assert "incremental" not in api.merge(ref, settings)
+        a, b = snapshot(store), snapshot(ref)
+        assert a["events"] == b["events"] and a["mentions"] == b["mentions"]
+
+
 def test_store_without_index_falls_back_to_full_merge():
     docs = list(summit_corpus().values())
     with open_store(":memory:") as store:

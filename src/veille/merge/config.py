@@ -26,6 +26,9 @@ class MergeConfig:
     follow_candidates: int = 20  # earlier stories scored as what a story follows (most recent first)
     follow_max_gap_days: int = 730
     terms_per_article: int = 120
+    # incremental merge (veille.merge.incremental)
+    incremental_full_ratio: float = 0.25  # more new articles than this share of the store: full merge
+    story_rebuild_max: int = 300  # larger stories are appended to, not rebuilt
 
     @classmethod
     def from_settings(cls, settings: Settings | None) -> MergeConfig:

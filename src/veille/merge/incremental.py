@@ -206,15 +206,24 @@ def first_article(store, story_id: str) -> tuple[date, str]:
 class IncrementalMerger:
     """Folds the articles stored since the last merge into the merge output (see the module doc)."""
 
-    def __init__(self, settings: Settings | None = None, *, full_ratio: float = 0.25, story_rebuild_max: int = 300,
-                 **overrides):
+    def __init__(self, settings: Settings | None = None, *, full_ratio: float | None = None,
+                 story_rebuild_max: int | None = None, **overrides):
         self.merger = Merger(settings, **overrides)
         self.settings = self.merger.settings
         self.cfg = self.merger.cfg
-        self.full_ratio = full_ratio  # more new articles than this share of the store: a full merge is faster
-        self.story_rebuild_max = story_rebuild_max  # larger stories are appended to, not rebuilt
+        # more new articles than this share of the store: a full merge is faster
+        self.full_ratio = self.cfg.incremental_full_ratio if full_ratio is None else full_ratio
+        # larger stories are appended to, not rebuilt
+        self.story_rebuild_max = self.cfg.story_rebuild_max if story_rebuild_max is None else story_rebuild_max
 
     def run(self, store) -> dict[str, int]:
+        """Fold the new articles in; one run at a time per store object (the web app's upload threads)."""
+        if not hasattr(store, "exclusive"):
+            return self.merger.run(store)
+        with store.exclusive():
+            return self._run(store)
+
+    def _run(self, store) -> dict[str, int]:
         if store.get_meta("merge_index") != INDEX_VERSION:
             log.info("no incremental merge index in the store: full merge")
             return self.merger.run(store)
@@ -420,7 +429,7 @@ class IncrementalMerger:
         gone = set(small)
         if large:
             stories, grown, gone_large = self.append_to_large(store, stories, article_story, event_story, large,
-                                                              members, old_story, arts, removed | set(event_story))
+                                                              old_story, arts, removed | set(event_story))
             gone |= gone_large
         else:
             grown = []
@@ -442,7 +451,7 @@ class IncrementalMerger:
 
     @staticmethod
     def append_to_large(store, stories: list[Story], article_story: dict[str, str], event_story: dict[str, str],
-                        large: set[str], members: dict[str, list[str]], old_story: dict[str, str | None], arts,
+                        large: set[str], old_story: dict[str, str | None], arts,
                         stale_events: set[str]) -> tuple[list[Story], list[Story], set[str]]:
         """Rebuilt stories that hold an article of a large story join it (large stories they join
         together become one): the large story keeps its title, actors and `follows`, gains the

@@ -150,6 +150,12 @@ class SQLiteStore:
             else:
                 self._retry(lambda: self.conn.execute("COMMIT"))
 
+    @contextmanager
+    def exclusive(self):
+        """Hold the store's lock across several calls (other threads of this process wait)."""
+        with self._lock:
+            yield self
+
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run one SQL statement under the store's lock, retrying while a writer holds the file.
 
