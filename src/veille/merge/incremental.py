@@ -241,7 +241,7 @@ class IncrementalMerger:
         changed = {m.mention_id for m in new_mentions}  # mentions whose pairs are (re)computed
         new_pairs, comps = self.discover(store, views, changed)
         members = store.component_members(comps)
-        old_pairs = store.merge_pairs(members)
+        old_pairs = store.component_pairs(comps)
         roots, dirty, decisions = replay(sorted(set(members) | changed), old_pairs, new_pairs, changed, views, cfg)
         dirty_ids = {i for r in dirty for i in roots[r]}
         old_event = {k: v for k, v in store.mention_events(dirty_ids).items() if v}  # clean clusters keep theirs
@@ -265,7 +265,7 @@ class IncrementalMerger:
             comps |= set(store.components_of(changed).values())
             members = store.component_members(comps)
             old_event.update({k: v for k, v in store.mention_events(members).items() if v and k not in old_event})
-            old_pairs = [p for p in store.merge_pairs(members) if p[1] not in changed and p[2] not in changed]
+            old_pairs = [p for p in store.component_pairs(comps) if p[1] not in changed and p[2] not in changed]
             # an old event that held a re-dated report is re-evaluated whole
             hit = {old_event[m] for m in changed if m in old_event}
             start = changed | {m for m, e in old_event.items() if e in hit}

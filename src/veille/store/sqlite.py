@@ -501,6 +501,19 @@ class SQLiteStore:
         rows = self._chunked("SELECT a, b, score, merged FROM merge_pairs WHERE a IN ({ids})", mention_ids)
         return [(r["score"], r["a"], r["b"], bool(r["merged"])) for r in rows]
 
+    def component_pairs(self, components: Iterable[str]) -> list[tuple[float, str, str, bool]]:
+        """Stored linkable pairs (score, a, b, merged) inside the given components (one indexed join)."""
+        comps = sorted(set(components))
+        out: list[tuple[float, str, str, bool]] = []
+        with self._lock:
+            for i in range(0, len(comps), 500):
+                part = comps[i:i + 500]
+                cur = self.conn.execute(
+                    "SELECT p.score, p.a, p.b, p.merged FROM merge_components c JOIN merge_pairs p"
+                    f" ON p.a = c.mention_id WHERE c.component IN ({','.join('?' * len(part))})", part)
+                out.extend((score, a, b, bool(m)) for score, a, b, m in cur.fetchall())
+        return out
+
     def component_members(self, components: Iterable[str]) -> list[str]:
         rows = self._chunked("SELECT mention_id FROM merge_components WHERE component IN ({ids})", components)
         return sorted(r["mention_id"] for r in rows)
