@@ -35,3 +35,35 @@ def test_dedup_keeps_different_articles_apart_and_survives_reload():
     again = doc(WIRE + " Mise à jour.")
     reloaded(again)
     assert again.duplicate_of == a.article_id
+
+
+def test_dedup_through_the_store_band_index_across_ingests_and_after_a_rebuild():
+    from veille.api import ingest_raw
+    from veille.models import RawDocument
+    from veille.pipeline import Pipeline
+    from veille.store import open_store
+
+    settings = Settings()
+    pipe = Pipeline(settings, stages=["clean"])
+    store = open_store(":memory:")
+    ingest_raw([RawDocument("a.txt", WIRE)], store, settings, pipeline=pipe)
+    report = ingest_raw([RawDocument("b.txt", WIRE.replace("a annoncé", "a rapporté") + " (Avec AFP)"),
+                         RawDocument("c.txt", WIRE + " Dernière mise à jour du récit."),
+                         RawDocument("d.txt", "La junte a dissous les partis politiques à Bamako, ce que "
+                                              "la Cédéao a condamné en menaçant de nouvelles sanctions.")],
+                        store, settings, pipeline=pipe)
+    first = store.list_articles(limit=10)
+    by_source = {a["source_path"]: a for a in first}
+    original = by_source["a.txt"]["article_id"]
+    assert report.near_duplicates == 2
+    assert by_source["b.txt"]["duplicate_of"] == original
+    assert by_source["c.txt"]["duplicate_of"] == original
+    assert by_source["d.txt"]["duplicate_of"] is None
+    # a store whose band index was built under another layout is rebuilt once, same answers
+    store.query("UPDATE meta SET value = 'old' WHERE key = 'lsh_bands'")
+    store.query("DELETE FROM lsh_bands")
+    dd = Deduplicator(settings)
+    store.ensure_band_index(dd.band_layout, lambda sig: dd.band_keys(dd.from_bytes(sig)))
+    m = dd.signature(WIRE + " Encore une version.")
+    candidates = [(aid, seq, dd.from_bytes(sig)) for aid, seq, sig in store.band_candidates(dd.band_keys(m))]
+    assert dd.choose_original(m, candidates) == original

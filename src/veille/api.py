@@ -12,6 +12,8 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from datasketch import MinHash
+
 from .config import Settings, load_settings
 from .dedup import Deduplicator
 from .errors import InputError
@@ -49,8 +51,7 @@ def ingest_raw(raws: Iterable[RawDocument], store: SQLiteStore, settings: Settin
     pipeline = pipeline or Pipeline(settings)
     report = report if report is not None else IngestReport()
     dedup = Deduplicator(settings)
-    dedup.load(store.signatures())
-    order = store.article_order()
+    store.ensure_band_index(dedup.band_layout, lambda sig: dedup.band_keys(dedup.from_bytes(sig)))
     first = [n for n in pipeline.stage_names if n == "clean"]
     rest = [n for n in pipeline.stage_names if n != "clean"]
     for batch in _batched(raws, settings.batch_size):
@@ -67,18 +68,28 @@ def ingest_raw(raws: Iterable[RawDocument], store: SQLiteStore, settings: Settin
                 continue
             seen_in_batch.add(doc.article_id)
             fresh.append(doc)
-        signatures = {}
+        # near duplicates: candidates from the store's band index (one indexed lookup per document,
+        # never the whole corpus in memory) and from earlier documents of this batch
+        signatures: dict[str, tuple[bytes, list[tuple[int, int]]]] = {}
+        in_batch: list[tuple[str, MinHash, set[tuple[int, int]]]] = []
         for doc in fresh:
-            order.setdefault(doc.article_id, len(order) + 1)
-            signatures[doc.article_id] = dedup.signature_bytes(dedup(doc, order))
+            m = dedup.signature(doc.text)
+            bands = dedup.band_keys(m)
+            candidates = [(aid, seq, dedup.from_bytes(sig)) for aid, seq, sig in store.band_candidates(bands)]
+            candidates += [(aid, (1 << 62) + i, other) for i, (aid, other, keys) in enumerate(in_batch)
+                           if keys.intersection(bands)]
+            doc.duplicate_of = dedup.choose_original(m, (c for c in candidates if c[0] != doc.article_id))
             if doc.duplicate_of:
                 report.near_duplicates += 1
+            in_batch.append((doc.article_id, m, set(bands)))
+            signatures[doc.article_id] = (dedup.signature_bytes(m), bands)
         pipeline.rejected.clear()
         processed = pipeline.run_stages(fresh, rest)
         for source, err in pipeline.rejected:
             report.skip(source, err)
         for doc in processed:
-            if store.add_document(doc, signatures.get(doc.article_id)):
+            signature, bands = signatures.get(doc.article_id, (None, None))
+            if store.add_document(doc, signature, bands):
                 report.added += 1
                 report.article_ids.append(doc.article_id)
             else:

@@ -8,6 +8,7 @@ dropped, so source counts stay honest.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 
@@ -66,6 +67,30 @@ class Deduplicator:
         if order:
             return min(close, key=lambda c: (order.get(c, 1 << 62), c))
         return min(close)
+
+    @property
+    def band_layout(self) -> str:
+        """`<bands>x<rows>`: band keys computed under another layout are not comparable."""
+        return f"{self.lsh.b}x{self.lsh.r}"
+
+    def band_keys(self, m: MinHash) -> list[tuple[int, int]]:
+        """The LSH band keys of a signature, (band, 63-bit hash): what a store indexes so that
+        candidates are found with one indexed lookup instead of loading every signature."""
+        values = np.asarray(m.hashvalues, dtype=np.uint64)
+        keys = []
+        for band, (start, end) in enumerate(self.lsh.hashranges):
+            digest = hashlib.blake2b(values[start:end].tobytes(), digest_size=8).digest()
+            keys.append((band, int.from_bytes(digest, "big") >> 1))
+        return keys
+
+    def choose_original(self, m: MinHash, candidates: Iterable[tuple[str, int, MinHash]]) -> str | None:
+        """Among (article_id, order, signature) candidates, the earliest whose Jaccard estimate with
+        `m` reaches the threshold."""
+        best: tuple[int, str] | None = None
+        for article_id, order, other in candidates:
+            if other.jaccard(m) >= self.settings.dedup_threshold and (best is None or (order, article_id) < best):
+                best = (order, article_id)
+        return best[1] if best else None
 
     def __call__(self, doc: Document, order: dict[str, int] | None = None) -> MinHash:
         """Set `doc.duplicate_of` and index the doc; returns its signature (the store keeps it)."""

@@ -42,6 +42,8 @@ CREATE TABLE IF NOT EXISTS sources (
     source_path TEXT NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (source_path, article_id)
 );
 CREATE TABLE IF NOT EXISTS signatures (article_id TEXT PRIMARY KEY, minhash BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS lsh_bands (band INTEGER NOT NULL, key INTEGER NOT NULL, article_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS lsh_bands_key ON lsh_bands(band, key);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     article_id UNINDEXED, title, text, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -184,17 +186,22 @@ class SQLiteStore:
             c.execute("INSERT OR IGNORE INTO sources(source_path, article_id) VALUES (?, ?)",
                       (source_path, article_id))
 
-    def add_document(self, doc: Document, signature: bytes | None = None) -> bool:
-        """Write a processed document and everything derived from it; False if it was there already."""
+    def add_document(self, doc: Document, signature: bytes | None = None,
+                     bands: list[tuple[int, int]] | None = None) -> bool:
+        """Write a processed document and everything derived from it; False if it was there already.
+
+        `signature` is its MinHash (bytes) and `bands` its LSH band keys (see `Deduplicator.band_keys`).
+        """
         with self.transaction() as c:
-            return self._insert_document(c, doc, signature)
+            return self._insert_document(c, doc, signature, bands)
 
     def add_documents(self, docs: Iterable[Document]) -> int:
         """Write many processed documents in one transaction (bulk loads, benchmarks); how many were new."""
         with self.transaction() as c:
             return sum(self._insert_document(c, doc, None) for doc in docs)
 
-    def _insert_document(self, c: sqlite3.Connection, doc: Document, signature: bytes | None) -> bool:
+    def _insert_document(self, c: sqlite3.Connection, doc: Document, signature: bytes | None,
+                         bands: list[tuple[int, int]] | None = None) -> bool:
         if c.execute("SELECT 1 FROM articles WHERE article_id = ?", (doc.article_id,)).fetchone():
             c.execute("INSERT OR IGNORE INTO sources(source_path, article_id) VALUES (?, ?)",
                       (doc.source_path, doc.article_id))
@@ -205,6 +212,9 @@ class SQLiteStore:
         if signature is not None:
             c.execute("INSERT OR REPLACE INTO signatures(article_id, minhash) VALUES (?, ?)",
                       (doc.article_id, signature))
+        if bands:
+            c.executemany("INSERT INTO lsh_bands(band, key, article_id) VALUES (?, ?, ?)",
+                          [(b, k, doc.article_id) for b, k in bands])
         c.execute("INSERT INTO articles_fts(article_id, title, text) VALUES (?, ?, ?)",
                   (doc.article_id, doc.title or "", doc.text))
         self._write_layers(c, doc)
@@ -314,13 +324,30 @@ class SQLiteStore:
     def stats(self) -> dict[str, int]:
         return {t: self.count(t) for t in ("articles", "sources", "mentions", "events", "actors", "quotes", "stories")}
 
-    def signatures(self) -> Iterator[tuple[str, bytes]]:
-        for r in self.query("SELECT s.article_id, s.minhash FROM signatures s JOIN articles a"
-                             " ON a.article_id = s.article_id ORDER BY a.seq"):
-            yield r["article_id"], bytes(r["minhash"])
+    def band_candidates(self, bands: list[tuple[int, int]]) -> list[tuple[str, int, bytes]]:
+        """Stored articles sharing at least one LSH band key: (article_id, ingest order, MinHash bytes)."""
+        if not bands:
+            return []
+        values = ",".join("(?, ?)" for _ in bands)
+        rows = self.query(
+            f"WITH q(band, key) AS (VALUES {values}) SELECT DISTINCT l.article_id, a.seq, s.minhash"
+            " FROM q JOIN lsh_bands l ON l.band = q.band AND l.key = q.key"
+            " JOIN articles a ON a.article_id = l.article_id JOIN signatures s ON s.article_id = l.article_id",
+            [x for pair in bands for x in pair])
+        return [(r["article_id"], r["seq"], bytes(r["minhash"])) for r in rows]
 
-    def article_order(self) -> dict[str, int]:
-        return {r["article_id"]: r["seq"] for r in self.query("SELECT article_id, seq FROM articles")}
+    def ensure_band_index(self, layout: str, band_keys) -> None:
+        """(Re)build the LSH band index when it was made under another band layout (or by an older
+        version); `band_keys(signature_bytes)` computes a signature's keys. Runs once per layout."""
+        row = self.query("SELECT value FROM meta WHERE key = 'lsh_bands'")
+        if row and row[0]["value"] == layout:
+            return
+        with self.transaction() as c:
+            c.execute("DELETE FROM lsh_bands")
+            for r in c.execute("SELECT article_id, minhash FROM signatures").fetchall():
+                c.executemany("INSERT INTO lsh_bands(band, key, article_id) VALUES (?, ?, ?)",
+                              [(b, k, r["article_id"]) for b, k in band_keys(bytes(r["minhash"]))])
+            c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('lsh_bands', ?)", (layout,))
 
     # ------------------------------------------------------------------ search
 
