@@ -46,6 +46,8 @@ def normalise_for_hash(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, accent-free, apostrophe-normalised form used for lexicon lookups."""
+    if text.isascii():  # the common case (most tokens): no accents, no typographic apostrophes
+        return text.lower().replace("`", "'")
     text = text.replace("\u2019", "'").replace("\u02bc", "'").replace("`", "'")
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))

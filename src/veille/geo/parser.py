@@ -303,22 +303,26 @@ class Geoparser:
         sdoc = doc.spacy_doc
         if sdoc is None:
             return []
-        toks = [t for t in sdoc]
+        toks = list(sdoc)
         n = len(toks)
+        # token attributes read once: the n-gram loop below looks at each token up to MAX_NGRAM times
+        texts = [t.text for t in toks]
+        starts = [t.idx for t in toks]
+        skip = [t.is_space or t.is_punct or not x[:1].isalpha() for t, x in zip(toks, texts, strict=True)]
+        capital = [x[:1].isupper() or x[:1].isdigit() for x in texts]
         out: list[_Span] = []
         i = 0
         text = doc.text
         while i < n:
-            t = toks[i]
-            if t.is_space or t.is_punct or not t.text[:1].isalpha():
+            if skip[i]:
                 i += 1
                 continue
             matched = 0
             for k in range(min(MAX_NGRAM, n - i), 0, -1):
-                last = toks[i + k - 1]
-                if not last.text[:1].isupper() and not last.text[:1].isdigit():
+                j = i + k - 1
+                if not capital[j]:
                     continue
-                s, e = t.idx, last.idx + len(last.text)
+                s, e = starts[i], starts[j] + len(texts[j])
                 chunk = text[s:e]
                 if "\n" in chunk:
                     continue
@@ -366,7 +370,7 @@ class Geoparser:
         sdoc = doc.spacy_doc
         if sdoc is not None:
             lower = self._adj_lower
-            adjs = Counter(lower[t.lower_] for t in sdoc if t.lower_ in lower)
+            adjs = Counter(lower[w] for w in (t.lower_ for t in sdoc) if w in lower)
             for c, k in adjs.items():
                 ev[c] += 0.5 * min(k, 4)
         # first pass: places readable without document context
