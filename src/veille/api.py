@@ -12,10 +12,8 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from datasketch import MinHash
-
 from .config import Settings, load_settings
-from .dedup import Deduplicator
+from .dedup import BandIndex, Deduplicator
 from .errors import InputError
 from .ingest import IngestReport, read_inputs
 from .models import Document, Event, RawDocument, stable_id
@@ -68,21 +66,8 @@ def ingest_raw(raws: Iterable[RawDocument], store: SQLiteStore, settings: Settin
                 continue
             seen_in_batch.add(doc.article_id)
             fresh.append(doc)
-        # near duplicates: candidates from the store's band index (one indexed lookup per document,
-        # never the whole corpus in memory) and from earlier documents of this batch
-        signatures: dict[str, tuple[bytes, list[tuple[int, int]]]] = {}
-        in_batch: list[tuple[str, MinHash, set[tuple[int, int]]]] = []
-        for doc in fresh:
-            m = dedup.signature(doc.text)
-            bands = dedup.band_keys(m)
-            candidates = [(aid, seq, dedup.from_bytes(sig)) for aid, seq, sig in store.band_candidates(bands)]
-            candidates += [(aid, (1 << 62) + i, other) for i, (aid, other, keys) in enumerate(in_batch)
-                           if keys.intersection(bands)]
-            doc.duplicate_of = dedup.choose_original(m, (c for c in candidates if c[0] != doc.article_id))
-            if doc.duplicate_of:
-                report.near_duplicates += 1
-            in_batch.append((doc.article_id, m, set(bands)))
-            signatures[doc.article_id] = (dedup.signature_bytes(m), bands)
+        signatures = link_near_duplicates(fresh, store, dedup)
+        report.near_duplicates += sum(1 for doc in fresh if doc.duplicate_of)
         pipeline.rejected.clear()
         processed = pipeline.run_stages(fresh, rest)
         for source, err in pipeline.rejected:
@@ -97,6 +82,24 @@ def ingest_raw(raws: Iterable[RawDocument], store: SQLiteStore, settings: Settin
             if on_document:
                 on_document(doc)
     return report
+
+
+def link_near_duplicates(docs: list[Document], store: SQLiteStore, dedup: Deduplicator
+                         ) -> dict[str, tuple[bytes, list[tuple[int, int]]]]:
+    """Set `duplicate_of` on each new document: the earliest near duplicate among the stored
+    articles (one indexed lookup of its band keys, never the whole corpus in memory) and the
+    earlier documents of `docs`. Returns each document's signature and band keys for the store."""
+    batch = BandIndex()
+    out: dict[str, tuple[bytes, list[tuple[int, int]]]] = {}
+    for doc in docs:
+        m = dedup.signature(doc.text)
+        keys = dedup.band_keys(m)
+        candidates = [(aid, seq, dedup.from_bytes(sig)) for aid, seq, sig in store.band_candidates(keys)]
+        candidates += [(aid, (1 << 62) + order, other) for aid, order, other in batch.candidates(keys)]
+        doc.duplicate_of = dedup.choose_original(m, (c for c in candidates if c[0] != doc.article_id))
+        batch.add(doc.article_id, m, keys)
+        out[doc.article_id] = (dedup.signature_bytes(m), keys)
+    return out
 
 
 def ingest(inputs: Iterable[str | Path], settings: Settings | None = None, *,

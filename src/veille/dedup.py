@@ -28,14 +28,40 @@ def shingles(text: str, size: int) -> set[bytes]:
     return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
 
 
+class BandIndex:
+    """In-memory index of signatures by LSH band key (the store's `lsh_bands` table, in memory)."""
+
+    def __init__(self) -> None:
+        self.signatures: dict[str, tuple[int, MinHash]] = {}  # article id → (order seen, signature)
+        self._bands: dict[tuple[int, int], list[str]] = {}
+
+    def add(self, article_id: str, m: MinHash, keys: list[tuple[int, int]]) -> None:
+        """First sight wins: an id already indexed keeps its order."""
+        if article_id in self.signatures:
+            return
+        self.signatures[article_id] = (len(self.signatures), m)
+        for key in keys:
+            self._bands.setdefault(key, []).append(article_id)
+
+    def candidates(self, keys: list[tuple[int, int]]) -> list[tuple[str, int, MinHash]]:
+        """Indexed signatures sharing a band key: (article_id, order seen, signature)."""
+        ids = dict.fromkeys(aid for key in keys for aid in self._bands.get(key, ()))
+        return [(aid, *self.signatures[aid]) for aid in ids]
+
+
 class Deduplicator:
-    """Holds the LSH index of the articles seen so far (loaded from the store at start)."""
+    """MinHash signatures and LSH band keys, with an in-memory index of the articles seen so far.
+
+    The same band keys serve the in-memory `BandIndex` (a batch being ingested, tests) and the
+    store's `lsh_bands` table, so candidates are found the same way in both.
+    """
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings()
         self.num_perm = self.settings.dedup_num_perm
+        # only its band layout (b bands of r rows, optimal for the threshold) is used
         self.lsh = MinHashLSH(threshold=self.settings.dedup_threshold, num_perm=self.num_perm)
-        self.signatures: dict[str, MinHash] = {}
+        self.index = BandIndex()
 
     def signature(self, text: str) -> MinHash:
         m = MinHash(num_perm=self.num_perm, seed=1, scheme="affine32")
@@ -47,26 +73,6 @@ class Deduplicator:
 
     def from_bytes(self, data: bytes) -> MinHash:
         return MinHash(num_perm=self.num_perm, seed=1, scheme="affine32", hashvalues=np.frombuffer(data, dtype=np.uint64))
-
-    def load(self, rows: Iterable[tuple[str, bytes]]) -> None:
-        for article_id, data in rows:
-            self.add(article_id, self.from_bytes(data))
-
-    def add(self, article_id: str, m: MinHash) -> None:
-        if article_id in self.signatures:
-            return
-        self.signatures[article_id] = m
-        self.lsh.insert(article_id, m)
-
-    def find_original(self, doc: Document, m: MinHash, order: dict[str, int] | None = None) -> str | None:
-        """The earliest-seen near duplicate of `doc` (Jaccard estimate ≥ threshold), or None."""
-        candidates = [c for c in self.lsh.query(m) if c != doc.article_id]
-        close = [c for c in candidates if self.signatures[c].jaccard(m) >= self.settings.dedup_threshold]
-        if not close:
-            return None
-        if order:
-            return min(close, key=lambda c: (order.get(c, 1 << 62), c))
-        return min(close)
 
     @property
     def band_layout(self) -> str:
@@ -83,6 +89,12 @@ class Deduplicator:
             keys.append((band, int.from_bytes(digest, "big") >> 1))
         return keys
 
+    def load(self, rows: Iterable[tuple[str, bytes]]) -> None:
+        """Index stored (article_id, signature bytes) pairs in memory, in the order given."""
+        for article_id, data in rows:
+            m = self.from_bytes(data)
+            self.index.add(article_id, m, self.band_keys(m))
+
     def choose_original(self, m: MinHash, candidates: Iterable[tuple[str, int, MinHash]]) -> str | None:
         """Among (article_id, order, signature) candidates, the earliest whose Jaccard estimate with
         `m` reaches the threshold."""
@@ -92,11 +104,13 @@ class Deduplicator:
                 best = (order, article_id)
         return best[1] if best else None
 
-    def __call__(self, doc: Document, order: dict[str, int] | None = None) -> MinHash:
-        """Set `doc.duplicate_of` and index the doc; returns its signature (the store keeps it)."""
+    def __call__(self, doc: Document) -> MinHash:
+        """Set `doc.duplicate_of` to the first-seen near duplicate in memory, index the doc, and
+        return its signature."""
         m = self.signature(doc.text)
-        original = self.find_original(doc, m, order)
-        if original is not None:
-            doc.duplicate_of = original
-        self.add(doc.article_id, m)
+        keys = self.band_keys(m)
+        found = self.choose_original(m, (c for c in self.index.candidates(keys) if c[0] != doc.article_id))
+        if found is not None:
+            doc.duplicate_of = found
+        self.index.add(doc.article_id, m, keys)
         return m

@@ -335,7 +335,7 @@ def iter_shard_documents(out_dir: Path, shards: list[Shard]) -> Iterator[Documen
 
 def merge_shards(out_dir: Path, shards: list[Shard], settings: Settings, fmt: str = "jsonl") -> dict[str, int]:
     """Load finished shards in order into a fresh store, link duplicates, merge, export."""
-    from .api import merge
+    from .api import link_near_duplicates, merge
     from .dedup import Deduplicator
     from .export import export_store
     from .store import open_store
@@ -346,14 +346,13 @@ def merge_shards(out_dir: Path, shards: list[Shard], settings: Settings, fmt: st
     store = open_store(str(db))
     try:
         dedup = Deduplicator(settings)
-        order: dict[str, int] = {}
+        store.ensure_band_index(dedup.band_layout, lambda sig: dedup.band_keys(dedup.from_bytes(sig)))
         for doc in iter_shard_documents(out_dir, shards):
             if store.has_article(doc.article_id):
                 store.add_source(doc.article_id, doc.source_path)
                 continue
-            order[doc.article_id] = len(order)
-            signature = dedup.signature_bytes(dedup(doc, order))
-            store.add_document(doc, signature)
+            signature, keys = link_near_duplicates([doc], store, dedup)[doc.article_id]
+            store.add_document(doc, signature, keys)
         merge(store, settings)
         return export_store(store, out_dir, fmt)
     finally:
