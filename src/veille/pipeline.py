@@ -116,15 +116,15 @@ class Pipeline:
         for raw in raws:
             batch.append(self.start(raw, dct))
             if len(batch) >= self.settings.batch_size:
-                yield from self._run_batch(batch)
+                yield from self.run_stages(batch)
                 batch = []
         if batch:
-            yield from self._run_batch(batch)
+            yield from self.run_stages(batch)
 
     def run_document(self, raw: RawDocument, *, dct: str | None = None) -> Document:
         """Process one document; an input the stages reject raises its `InputError`."""
         self.rejected.clear()
-        docs = self._run_batch([self.start(raw, dct)])
+        docs = self.run_stages([self.start(raw, dct)])
         if not docs:
             raise self.rejected[-1][1]
         return docs[0]
@@ -139,9 +139,6 @@ class Pipeline:
             # an explicit creation date overrides whatever the page says
             doc.published = Published(dct, precision_of_iso(dct), "metadata")
         return doc
-
-    def _run_batch(self, docs: list[Document]) -> list[Document]:
-        return self.run_stages(docs)
 
     def run_stages(self, docs: list[Document], names: Sequence[str] | None = None) -> list[Document]:
         """Run the named stages (default: all) over a batch; rejected documents are dropped.
