@@ -16,3 +16,13 @@ def test_nlp_keeps_multiword_names_in_one_sentence(parser):
     doc = parser(Document("a", "x", "Kim Jong Un est arrivé à Vladivostok. Il a été accueilli."))
     assert len(doc.sentences) == 2
     assert any(e.text == "Kim Jong Un" for e in doc.entities)
+
+
+def test_sentence_boundaries_component_marks_every_token(spacy_nlp):
+    from veille.nlp import sentence_boundaries
+
+    sdoc = sentence_boundaries(spacy_nlp.make_doc("Il a dit « non. » Puis 12 morts. ok.\n\n  (AFP) Fin"))
+    starts = [t.text for t in sdoc if t.is_sent_start]
+    # "Puis" after a closed quote, "(" after a line break; never "ok" (lower case) nor "Fin"
+    assert starts == ["Il", "Puis", "("]
+    assert all(t.is_sent_start is not None for t in sdoc)  # no token left to the parser
