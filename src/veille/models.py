@@ -12,6 +12,7 @@ and `from_dict()` for the way back (store, shards, tests).
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
@@ -49,9 +50,23 @@ def fold(text: str) -> str:
     """Lower-case, accent-free, apostrophe-normalised form used for lexicon lookups."""
     if text.isascii():  # the common case (most tokens): no accents, no typographic apostrophes
         return text.lower().replace("`", "'")
+    # European text: one table lookup per character, exact because lower() and NFKD work
+    # character by character below U+3000 — except the Greek capital sigma (final form)
+    if max(text) < "\u3000" and "\u03a3" not in text:
+        return text.translate(_fold_table())
+    return _fold_slow(text)
+
+
+def _fold_slow(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u02bc", "'").replace("`", "'")
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    """`_fold_slow` of every character below U+3000 (a constant, built on first use)."""
+    return {i: _fold_slow(chr(i)) for i in range(0x3000)}
 
 
 def _plain(value: Any) -> Any:
