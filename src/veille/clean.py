@@ -58,6 +58,7 @@ _MONTHS = {m: i for i, m in enumerate(
 _DATE_NUM = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _DATE_FR = re.compile(r"\b(\d{1,2})(?:er)? ([a-z]{3,9}) (\d{4})\b")
 _DATE_EN = re.compile(r"\b([a-z]{3,9}) (\d{1,2}),? (\d{4})\b")
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
@@ -90,6 +91,9 @@ class Lexicon:
     rules: list[Rule] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
     stopwords: frozenset[str] = frozenset()
+    #: per target ("fold" | "text"): one regex matching wherever any pattern rule on it matches,
+    #: so a line that no rule matches (most body lines) costs one search, not one per rule
+    screens: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, lang: str = "fr", filename: str = "boilerplate.tsv") -> Lexicon:
@@ -117,6 +121,11 @@ class Lexicon:
                 lex.rules.append(rule)
             else:
                 raise ConfigError(f"unknown row kind {kind!r} in {filename} row {n}")
+        for on in ("fold", "text"):
+            patterns = [_NAMED_GROUP.sub("(?:", r.regex.pattern) for r in lex.rules
+                        if r.regex is not None and r.on == on]
+            if patterns:
+                lex.screens[on] = re.compile("|".join(f"(?:{p})" for p in patterns))
         return lex
 
 
@@ -231,7 +240,7 @@ class Cleaner:
 
     def identify_language(self, text: str, fallback: str | None = None) -> str | None:
         """ISO 639-1 code of a document's body (decided on the whole body, never per line)."""
-        sample = text[:5000]
+        sample = text[:2500]  # ~400 words decide as well as 5,000 characters, at half the cost
         if sum(c.isalpha() for c in sample) < 30:
             return fallback or self.settings.lang
         lang, prob = self._langid.classify(sample)
@@ -279,10 +288,15 @@ class Cleaner:
 
     def _match_rules(self, lines: list[Line], html_extract: bool) -> None:
         rest_from: Line | None = None
+        screens = self.lexicon.screens
         for ln in lines:
             norm = ln.text.replace("’", "'")
+            possible = {on: rx.search((ln.folded if on == "fold" else norm)[:MAX_MATCH_CHARS]) is not None
+                        for on, rx in screens.items()}
             for rule in self.lexicon.rules:
                 if html_extract and rule.precision != "high":
+                    continue
+                if rule.regex is not None and not possible.get(rule.on, True):
                     continue
                 m = rule.search(norm, ln.folded, ln.tokens)
                 if not m:
