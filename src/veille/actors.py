@@ -336,7 +336,12 @@ class _DocReader:
         self.doc = doc
         self.sdoc = sdoc
         self.toks = list(sdoc)
-        self.keys = [_key(t.text) for t in self.toks]
+        texts = [t.text for t in self.toks]
+        distinct = set(texts)  # a page repeats its words: key each form once
+        key_of = {x: _key(x) for x in distinct}
+        name_key_of = {x: _name_key(x) for x in distinct}
+        self.keys = [key_of[x] for x in texts]
+        self.name_keys = [name_key_of[x] for x in texts]
         self.n = len(self.toks)
         self.date = (doc.published.value or None) if doc.published else None
         self.clusters: dict[str, _Cluster] = {}
@@ -376,7 +381,7 @@ class _DocReader:
 
     def _gazetteer(self) -> list[_Cand]:
         res, n = self.res, self.n
-        skeys = [_name_key(t.text) for t in self.toks]
+        skeys = self.name_keys
         out: list[_Cand] = []
         i = 0
         while i < n:
@@ -408,7 +413,7 @@ class _DocReader:
             entries.sort(key=lambda e: order.index(e.type))
             e = entries[0]
             if e.type == "org" and j < n and self.toks[j].pos_ == "ADJ" and self.toks[j].text[:1].islower() \
-                    and j not in self.demonym and _name_key(self.toks[j].text) not in res.gaz:
+                    and j not in self.demonym and self.name_keys[j] not in res.gaz:
                 i = j  # the name goes on ("Conseil de sécurité nationale"): not this organisation
                 continue
             if e.type == "demonym":
@@ -439,7 +444,7 @@ class _DocReader:
             if i >= j:
                 continue
             if j - i == 1 and not self.toks[i].is_upper and not (i > 0 and self.keys[i - 1] in TITLE_WORDS) \
-                    and _name_key(self.toks[i].text) not in self.res.short_keys:
+                    and self.name_keys[i] not in self.res.short_keys:
                 # a lone capitalised word spaCy calls PER/ORG is more often a place or a sentence-initial word
                 # ("Tahrir", "Intervenue"); a lone surname of a person named in full is found later
                 continue

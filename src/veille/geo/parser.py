@@ -25,6 +25,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER
+from spacy.strings import get_string_id
+
 from ..config import Settings
 from ..models import Document, Location, PlaceMention, fold
 from ..resources import read_tsv
@@ -73,6 +76,8 @@ class Geoparser:
             if not row.get("forms"):
                 for f in _inflect(row["adjective"]):
                     self._adj_lower[f.lower()] = row["country"]
+        # the same, keyed by spaCy's string hash: a document's LOWER column is read as one array
+        self._adj_lower_ids = {get_string_id(w): c for w, c in self._adj_lower.items()}
 
     # ------------------------------------------------------------------ stage
 
@@ -303,16 +308,17 @@ class Geoparser:
         sdoc = doc.spacy_doc
         if sdoc is None:
             return []
-        toks = list(sdoc)
-        n = len(toks)
-        # token attributes read once: the n-gram loop below looks at each token up to MAX_NGRAM times
-        texts = [t.text for t in toks]
-        starts = [t.idx for t in toks]
-        skip = [t.is_space or t.is_punct or not x[:1].isalpha() for t, x in zip(toks, texts, strict=True)]
+        # token attributes read once, as arrays (no spaCy Token objects): the n-gram loop below
+        # looks at each token up to MAX_NGRAM times
+        text = doc.text
+        rows = sdoc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist()
+        n = len(rows)
+        starts = [r[0] for r in rows]
+        texts = [text[r[0]:r[0] + r[1]] for r in rows]
+        skip = [bool(r[2] or r[3]) or not x[:1].isalpha() for r, x in zip(rows, texts, strict=True)]
         capital = [x[:1].isupper() or x[:1].isdigit() for x in texts]
         out: list[_Span] = []
         i = 0
-        text = doc.text
         while i < n:
             if skip[i]:
                 i += 1
@@ -330,7 +336,7 @@ class Geoparser:
                 if not self.gaz.has_key(key):
                     continue
                 cands = self.gaz.lookup_key(key)
-                if self._scan_ok(toks[i:i + k], cands):
+                if self._scan_ok(sdoc[i:i + k], cands):
                     out.append(_Span(s, e, "scan", None, cands))
                     matched = k
                     break
@@ -369,8 +375,8 @@ class Geoparser:
                 ev[c] += 1.0
         sdoc = doc.spacy_doc
         if sdoc is not None:
-            lower = self._adj_lower
-            adjs = Counter(lower[w] for w in (t.lower_ for t in sdoc) if w in lower)
+            lower = self._adj_lower_ids
+            adjs = Counter(lower[h] for h in sdoc.to_array([LOWER]).tolist() if h in lower)
             for c, k in adjs.items():
                 ev[c] += 0.5 * min(k, 4)
         # first pass: places readable without document context
