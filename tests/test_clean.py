@@ -354,3 +354,11 @@ def test_clean_keeps_a_dateline_cut_from_its_paragraph(cleaner, dateline):
     doc = clean(cleaner, "\n".join([dateline, BODY[0], BODY[1]]))
     assert doc.text.split("\n")[0] == dateline
     assert doc.removed_lines == []
+
+
+def test_anchored_patterns_are_screened_together_only_when_every_branch_is_anchored():
+    from veille.clean import _anchored
+
+    assert [_anchored(p) for p in ("^abc", "^a|b", "a^", "^(?:a|b)c", r"^[|]x", r"^[]|]x", r"^\|x|y",
+                                   r"^[^]|]x", r"^[^a]|x")] == [
+        True, False, False, True, True, True, False, True, False]

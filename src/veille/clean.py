@@ -84,6 +84,33 @@ class Rule:
         return self.regex.search(target[:MAX_MATCH_CHARS])
 
 
+def _anchored(pattern: str) -> bool:
+    """True when the whole pattern is anchored at the start ("^a|b" is not: only its first branch)."""
+    if not pattern.startswith("^"):
+        return False
+    depth, i, in_class = 0, 1, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            i += 1 + (pattern[i + 1:i + 2] == "^")
+            i += pattern[i:i + 1] == "]"  # a "]" first in a class is literal
+            continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return False
+        i += 1
+    return True
+
+
 @dataclass
 class Lexicon:
     """The parsed boilerplate data file: rules, model weights and function words."""
@@ -122,10 +149,19 @@ class Lexicon:
             else:
                 raise ConfigError(f"unknown row kind {kind!r} in {filename} row {n}")
         for on in ("fold", "text"):
-            patterns = [_NAMED_GROUP.sub("(?:", r.regex.pattern) for r in lex.rules
-                        if r.regex is not None and r.on == on]
-            if patterns:
-                lex.screens[on] = re.compile("|".join(f"(?:{p})" for p in patterns))
+            anchored, floating = [], []
+            for r in lex.rules:
+                if r.regex is not None and r.on == on:
+                    pattern = _NAMED_GROUP.sub("(?:", r.regex.pattern)
+                    if _anchored(pattern):
+                        anchored.append(pattern[1:])
+                    else:
+                        floating.append(pattern)
+            # anchored ones stay anchored together (one try at the line start, not at every position)
+            alternatives = ([f"^(?:{'|'.join(f'(?:{p})' for p in anchored)})"] if anchored else []) \
+                + [f"(?:{p})" for p in floating]
+            if alternatives:
+                lex.screens[on] = re.compile("|".join(alternatives))
         return lex
 
 
