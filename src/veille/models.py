@@ -422,6 +422,8 @@ class Document(Record):
     quotes: list[Quote] = field(default_factory=list)
     # non-serialised scratch space: spaCy Doc, per-stage notes
     spacy_doc: Any = field(default=None, repr=False, compare=False)
+    #: the parse's token attributes as plain lists (veille.nlp.TokenColumns), set with spacy_doc
+    token_columns: Any = field(default=None, repr=False, compare=False)
     stage_errors: list[str] = field(default_factory=list)
 
     def article_dict(self) -> dict[str, Any]:

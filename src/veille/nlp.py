@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable, Iterator
 
 import numpy
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import DEP, IDX, LEMMA, LENGTH, POS, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc as SpacyDoc
 
@@ -98,8 +98,47 @@ def load_model(name: str) -> Language:
     return nlp
 
 
+class TokenColumns:
+    """A parse's token attributes as plain Python lists, read once per document.
+
+    Every `Token` attribute access creates a Python object and looks its string up in the vocab;
+    loops over a sentence's tokens (event locations, quote marks, trigger candidates) read these
+    lists instead. Index `i` is the token `sdoc[i]`.
+    """
+
+    __slots__ = ("text", "idx", "pos", "dep", "lemma", "sent_start", "sent_end", "doc_text")
+
+    def __init__(self, sdoc: SpacyDoc):
+        self.doc_text: str = sdoc.text
+        rows = sdoc.to_array([IDX, LENGTH, POS, DEP, LEMMA]).tolist()
+        strings = sdoc.vocab.strings
+        names: dict[int, str] = {}  # hash -> string, one lookup per distinct value
+
+        def name(h: int) -> str:
+            s = names.get(h)
+            if s is None:
+                s = names[h] = strings[h] if h else ""
+            return s
+
+        text = self.doc_text
+        self.idx: list[int] = [r[0] for r in rows]
+        self.text: list[str] = [text[r[0]:r[0] + r[1]] for r in rows]
+        self.pos: list[str] = [name(r[2]) for r in rows]
+        self.dep: list[str] = [name(r[3]) for r in rows]
+        self.lemma: list[str] = [name(r[4]) for r in rows]
+        n = len(rows)
+        self.sent_start: list[int] = [0] * n
+        self.sent_end: list[int] = [n] * n
+        if n and sdoc.has_annotation("SENT_START"):
+            for sent in sdoc.sents:
+                a, b = sent.start, sent.end
+                self.sent_start[a:b] = [a] * (b - a)
+                self.sent_end[a:b] = [b] * (b - a)
+
+
 def fill_from_spacy(doc: Document, sdoc: SpacyDoc) -> None:
     doc.spacy_doc = sdoc
+    doc.token_columns = TokenColumns(sdoc)
     doc.sentences = []
     for sent in sdoc.sents:
         # trim whitespace so offsets cover the sentence text only

@@ -28,6 +28,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..models import Document, Location, PlaceMention, fold
+from ..nlp import TokenColumns
 from ..resources import data_path, read_tsv
 
 PRECISION_RANK = {"site": 6, "city": 5, "admin2": 4, "admin1": 3, "region": 2, "country": 1}
@@ -63,9 +64,10 @@ def locate_event(doc: Document, start: int, end: int, *, lang: str | None = None
         return None
     trigger = trig_span.root
     targets = _targets(trigger, cues)
+    cols = doc.token_columns or TokenColumns(sdoc)
     candidates: list[tuple[int, int, int, Location]] = []
     for pm in places:
-        ok = _attached(sdoc, pm.start, pm.end, trigger, targets, cues)
+        ok = _attached(sdoc, pm.start, pm.end, trigger, targets, cues, cols)
         if ok is None:
             continue
         strength, _prep = ok
@@ -74,13 +76,13 @@ def locate_event(doc: Document, start: int, end: int, *, lang: str | None = None
         candidates.append((rank, strength, -abs(pm.start - start), loc))
     # unknown proper nouns attached as locatives
     covered = [(p.start, p.end) for p in doc.places]
-    for tok in sdoc[sdoc[trigger.i].sent.start:sdoc[trigger.i].sent.end]:
-        if tok.pos_ != "PROPN" or tok.i == trigger.i or any(a <= tok.idx < b for a, b in covered):
+    for i in range(cols.sent_start[trigger.i], cols.sent_end[trigger.i]):
+        if cols.pos[i] != "PROPN" or i == trigger.i or cols.dep[i].startswith("flat") \
+                or not cols.text[i][:1].isupper() or any(a <= cols.idx[i] < b for a, b in covered):
             continue
-        if tok.dep_.startswith("flat") or not tok.text[:1].isupper():
-            continue
+        tok = sdoc[i]
         span_end = max(t.idx + len(t.text) for t in [tok, *[c for c in tok.children if c.dep_.startswith("flat")]])
-        ok = _attached(sdoc, tok.idx, span_end, trigger, targets, cues)
+        ok = _attached(sdoc, tok.idx, span_end, trigger, targets, cues, cols)
         if ok is None or ok[0] < 2:
             continue
         raw = doc.text[tok.idx:span_end]
@@ -148,7 +150,8 @@ def _prep_of(tok, cues) -> str | None:
     return None
 
 
-def _attached(sdoc, start: int, end: int, trigger, targets: set[int], cues) -> tuple[int, str] | None:
+def _attached(sdoc, start: int, end: int, trigger, targets: set[int], cues,
+              cols: TokenColumns | None = None) -> tuple[int, str] | None:
     """(strength, preposition) when the place at [start, end) locates the trigger, else None."""
     a = _anchor(sdoc, start, end)
     if a is None:
@@ -169,7 +172,7 @@ def _attached(sdoc, start: int, end: int, trigger, targets: set[int], cues) -> t
             fold(a.head.lemma_) in cues.get("object_place_verb", frozenset())):
         return 2, ""
     # relative "où": "à Vladivostok, où il a rencontré Poutine"
-    if _relative_where(sdoc, end, trigger):
+    if _relative_where(sdoc, end, trigger, cols or TokenColumns(sdoc)):
         if prep is None or prep.split()[0] in locative:
             return 3, prep or ""
     if prep is None:
@@ -198,12 +201,13 @@ def _attached(sdoc, start: int, end: int, trigger, targets: set[int], cues) -> t
     return None
 
 
-def _relative_where(sdoc, place_end: int, trigger) -> bool:
+def _relative_where(sdoc, place_end: int, trigger, cols: TokenColumns) -> bool:
     """True when 'où' follows the place (", où …") and heads the clause of the trigger."""
-    for tok in sdoc[trigger.sent.start:trigger.i]:
-        if fold(tok.text) != "ou" or tok.text.lower() != "où":
+    for i in range(cols.sent_start[trigger.i], trigger.i):
+        if cols.text[i].lower() != "où":
             continue
-        gap = sdoc.text[place_end:tok.idx]
+        tok = sdoc[i]
+        gap = cols.doc_text[place_end:tok.idx]
         if len(gap) <= 3 and gap.strip() in ("", ","):
             # the trigger must be in the clause the relative introduces
             clause = tok.head
