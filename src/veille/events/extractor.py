@@ -52,6 +52,7 @@ log = logging.getLogger("veille.events")
 
 _VERBAL = {"VERB", "AUX"}
 _NOMINAL = {"NOUN", "PROPN"}
+_CANDIDATE_POS = _VERBAL | _NOMINAL | {"ADJ"}  # trigger candidates (participles may be tagged ADJ/NOUN)
 _PREP_DEPS = {"obl", "obl:arg", "obl:mod", "obl:agent", "nmod", "obj", "iobj", "advmod", "acl"}
 _INHERIT_DEPS = {"nsubj", "nsubj:pass", "obj", "obl:arg"}
 # argument slots where an unresolved noun phrase still names a participant ("les manifestants")
@@ -134,7 +135,7 @@ class EventExtractor:
         actors.group_codes = self.lexicon.group_codes
         actors.pair_nouns = self.lexicon.pair_nouns
         actors.anaphors = self.lexicon.anaphors
-        actors.long_quotes = quote_spans(sdoc)
+        actors.long_quotes = quote_spans(sdoc, doc.token_columns)
         for sent in doc.sentences:
             span = sdoc.char_span(sent.start, sent.end, alignment_mode="expand")
             if span is None or not len(span):
@@ -148,7 +149,12 @@ class EventExtractor:
         lex = self.lexicon
         verbs: list[_Candidate] = []
         nouns: list[Token] = []
-        for tok in span:
+        cols = doc.token_columns
+        sdoc = span.doc
+        for i in range(span.start, span.end):
+            if cols is not None and cols.pos[i] not in _CANDIDATE_POS:
+                continue  # neither branch below can take it: no Token built
+            tok = sdoc[i]
             if tok.pos_ in _VERBAL or (tok.pos_ == "ADJ" and "Part" in tok.morph.get("VerbForm")) \
                     or _mistagged_participle(tok):
                 rules = lex.verbs.get(lem(tok)) or lex.verbs.get(_verb_lemma_guess(tok))
@@ -346,7 +352,8 @@ class EventExtractor:
                 governor = head  # "a démenti toute négociation", "prépare une attaque"
             else:
                 anchor = head  # "un tel accord pourrait inclure…": the clause's modality
-        reading = self.factuality.read(tok, anchor, span, governor=governor, long_quotes=actors.long_quotes)
+        reading = self.factuality.read(tok, anchor, span, governor=governor, long_quotes=actors.long_quotes,
+                                       columns=doc.token_columns)
         if rule.type in SPEECH_ACTS and reading.claim_how and reading.claim_how <= {"incise", "quote"}:
             # « Nous demandons … », a déclaré X: the quoted request is the act itself
             reading.classes.discard("claimed")
@@ -652,7 +659,7 @@ class EventExtractor:
         ref = actors.token(tok)
         if ref is None and tok.pos_ in _NOMINAL:
             lo, hi = np_span(tok)
-            ref = ActorRef(name=tok.doc.text[lo:hi])
+            ref = ActorRef(name=actors.doc.text[lo:hi])
         return ref
 
     # ------------------------------------------------------------------ mode & time

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from ..models import fold
+from ..nlp import TokenColumns
 from .lexicon import EventLexicon
 from .syntax import (
     compound_past,
@@ -70,10 +71,12 @@ class FactualityReader:
 
     def read(self, trigger: Token, anchor: Token, sent: Span, *,
              governor: Token | None = None,
-             long_quotes: list[tuple[int, int]] | None = None) -> FactualityReading:
+             long_quotes: list[tuple[int, int]] | None = None,
+             columns: TokenColumns | None = None) -> FactualityReading:
         """`anchor`: the clause verb whose tense, mood and negation apply; `governor`: a cue verb
         taking the nominal trigger as its object ("a démenti toute négociation"); `long_quotes`: the
-        document's quotes running over several sentences (`quote_spans`)."""
+        document's quotes running over several sentences (`quote_spans`); `columns`: the document's
+        token attributes, when the caller has them (`veille.nlp.TokenColumns`)."""
         r = FactualityReading()
         if trigger.i != anchor.i or trigger.pos_ in _NOMINAL:
             self._noun_local(trigger, r)
@@ -95,7 +98,7 @@ class FactualityReader:
             self._sentence_claims(sent, trigger, r)
         if "claimed" not in r.classes:
             self._that_claim(trigger, sent, r)
-        self._quotes(trigger, sent, r)
+        self._quotes(trigger, sent, r, columns)
         if "claimed" not in r.classes and long_quotes:
             self._long_quotes(trigger, long_quotes, r)
         return r
@@ -401,14 +404,16 @@ class FactualityReader:
         r.classes.add("claimed")
         r.claim_how.add("quote")
 
-    def _quotes(self, trigger: Token, sent: Span, r: FactualityReading) -> None:
+    def _quotes(self, trigger: Token, sent: Span, r: FactualityReading,
+                columns: TokenColumns | None = None) -> None:
         inside: list[tuple[int, int]] = []
         start = None
-        for t in sent:
-            if t.text in _QUOTE_OPEN:
-                start = t.i
-            elif t.text in _QUOTE_CLOSE and start is not None:
-                inside.append((start, t.i))
+        texts = (columns or TokenColumns(sent.doc)).text
+        for i in range(sent.start, sent.end):
+            if texts[i] in _QUOTE_OPEN:
+                start = i
+            elif texts[i] in _QUOTE_CLOSE and start is not None:
+                inside.append((start, i))
                 start = None
         if start is not None:
             inside.append((start, sent.end))
@@ -421,19 +426,20 @@ class FactualityReader:
                 return
 
 
-def quote_spans(doc) -> list[tuple[int, int]]:
+def quote_spans(doc, columns: TokenColumns | None = None) -> list[tuple[int, int]]:
     """(open, close) token indices of the quotes of a spaCy Doc that run over several sentences
     (« … » and “ … ”; a quote left open runs to the end of the paragraph's text)."""
+    cols = columns or TokenColumns(doc)
     out: list[tuple[int, int]] = []
     start = None
-    for t in doc:
-        if t.text in _QUOTE_OPEN:
-            start = t.i
-        elif t.text in _QUOTE_CLOSE and start is not None:
-            if doc[start].sent.start != t.sent.start:
-                out.append((start, t.i))
+    for i, text in enumerate(cols.text):
+        if text in _QUOTE_OPEN:
+            start = i
+        elif text in _QUOTE_CLOSE and start is not None:
+            if cols.sent_start[start] != cols.sent_start[i]:
+                out.append((start, i))
             start = None
-        elif "\n" in t.text and start is not None:
+        elif "\n" in text and start is not None:
             start = None  # a paragraph break closes a quote left open
     return out
 
