@@ -334,3 +334,21 @@ def test_offsets_from_the_previous_date(tagger):
 def test_numeric_dates_day_first_then_us_order(tagger):
     doc = tag(tagger, "Le 09/10/2023, puis le 09/13/2023.", "2023-09-19")
     assert [t.value for t in doc.timexes] == ["2023-10-09", "2023-09-13"]
+
+
+def test_word_start_pattern_matches_exactly_what_the_lookbehind_regex_matches():
+    import re
+
+    from veille.timex import WordStartPattern, _required_start
+
+    lb = r"(?<![\w-])"
+    pattern = lb + r"(?:ce|cette)\s{1,3}(?P<part>matin|soir)"
+    fast = WordStartPattern(pattern, lb)
+    assert fast.body is not None  # scanned by its literal body
+    text = "glace matin, ce matin, x-ce soir, _ce soir, cette   soir, ce ce matin"
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(pattern, text)] == [
+        (13, 21), (44, 56), (61, 69)]
+    assert [m.group("part") for m in fast.finditer(text)] == ["matin", "soir", "matin"]
+    assert [_required_start(b) for b in ("abc", "a?b", "(?:x|y)z", "(?:x|y)?z", "(?:x){0,2}", "a|b", "(?:a)|b",
+                                         r"\d+", "[ab]c")] == [
+        True, False, True, False, False, False, False, False, False]

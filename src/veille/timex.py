@@ -38,6 +38,7 @@ month-first only when the day-first reading is impossible ("09/13/2023").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -56,6 +57,67 @@ ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+class WordStartPattern:
+    """A compiled rule whose pattern opens with a start-of-word lookbehind, matched faster.
+
+    Python's `re` finds a pattern's literal first characters (and jumps between their occurrences)
+    only when the pattern begins with them; a leading lookbehind hides them, so the engine tries
+    the whole pattern at every position. When the rest of the pattern begins with a required
+    literal or group, it is compiled without the lookbehind and the word-start test is made on
+    each hit instead: same matches (the lookbehind consumes nothing), ten times fewer tries.
+    """
+
+    def __init__(self, pattern: str, lookbehind: str | None):
+        self.pattern = pattern
+        self.regex = re.compile(pattern)
+        body = pattern[len(lookbehind):] if lookbehind and pattern.startswith(lookbehind) else None
+        self.body = re.compile(body) if body and _required_start(body) else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self.body is None:
+            yield from self.regex.finditer(text)
+            return
+        search, pos = self.body.search, 0
+        while (mo := search(text, pos)) is not None:
+            start = mo.start()
+            if start and (text[start - 1].isalnum() or text[start - 1] in "_-"):  # [\w-] before
+                pos = start + 1
+                continue
+            yield mo
+            pos = mo.end() if mo.end() > start else start + 1
+
+
+def _required_start(body: str) -> bool:
+    """True when the pattern's first element must match (a literal, or a group not made optional)
+    and the pattern has no top-level alternative (the lookbehind must cover the whole of it)."""
+    if not body or body[0] in "|)?*+{^$.[" or (body[0] == "\\" and body[1:2] in "dDsSwWbBAZ"):
+        return False
+    depth, i, first_end = 0, 0, None
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # skip a class (a "]" right after "[" or "[^" is literal)
+            i += 1 + (body[i + 1:i + 2] == "^")
+            i += body[i:i + 1] == "]"
+            while i < len(body) and body[i] != "]":
+                i += 2 if body[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0 and first_end is None:
+                first_end = i + 1
+        elif c == "|" and depth == 0:
+            return False
+        i += 1
+    if body[0] != "(":
+        return body[1:2] not in ("?", "*") and not body[1:3].startswith("{")  # "a?b" starts optional
+    after = body[first_end:first_end + 2] if first_end is not None else "?"
+    return not (after[:1] in ("?", "*") or after.startswith("{"))
 
 
 def fold_same_length(text: str) -> str:
@@ -289,8 +351,12 @@ class TimexTagger:
                            rf"premieres){S})?(?P<unit>{UNIT}){E}"),
             ("duration_vague", rf"{B}(?:pendant|durant|depuis|pour|en){S}(?P<num>des|plusieurs|quelques){S}(?P<unit>jours|semaines|mois|annees|heures|decennies|siecles){E}"),
         ]
-        self.rules: list[tuple[str, re.Pattern[str], int]] = [
-            (name, re.compile(rx), i) for i, (name, rx) in enumerate(rules)]
+        # rules whose body, without the lookbehind, also matches inside many words ("mai" in
+        # "domaine", "un" in "aucun"): each such hit would cost a Python-level test (measured slower)
+        in_word_hits = {"month", "duration_w", "midnoon"}
+        self.rules: list[tuple[str, WordStartPattern, int]] = [
+            (name, WordStartPattern(rx, B if name not in in_word_hits else None), i)
+            for i, (name, rx) in enumerate(rules)]
         # span group for rules whose span is narrower than the match (context words excluded)
         self.list_item = re.compile(
             rf"(?P<d1>{DAY})(?:{S}(?P<m1>{MON}))?(?:{S}(?P<y1>{YEAR}))?\s{{0,2}}(?P<sep>,|-|–|et{S}le|et|ou|au|a)\s{{0,3}}")
