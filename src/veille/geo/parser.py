@@ -78,6 +78,7 @@ class Geoparser:
                     self._adj_lower[f.lower()] = row["country"]
         # the same, keyed by spaCy's string hash: a document's LOWER column is read as one array
         self._adj_lower_ids = {get_string_id(w): c for w, c in self._adj_lower.items()}
+        self._first_word_set: frozenset[str] | None = None
 
     # ------------------------------------------------------------------ stage
 
@@ -315,13 +316,15 @@ class Geoparser:
         n = len(rows)
         starts = [r[0] for r in rows]
         texts = [text[r[0]:r[0] + r[1]] for r in rows]
+        punct = [bool(r[3]) for r in rows]
         skip = [bool(r[2] or r[3]) or not x[:1].isalpha() for r, x in zip(rows, texts, strict=True)]
         capital = [x[:1].isupper() or x[:1].isdigit() for x in texts]
+        first_words = self._first_words()
         out: list[_Span] = []
         i = 0
         while i < n:
-            if skip[i]:
-                i += 1
+            if skip[i] or norm(texts[i]).split(" ", 1)[0] not in first_words:
+                i += 1  # no gazetteer name starts with this word
                 continue
             matched = 0
             for k in range(min(MAX_NGRAM, n - i), 0, -1):
@@ -336,19 +339,26 @@ class Geoparser:
                 if not self.gaz.has_key(key):
                     continue
                 cands = self.gaz.lookup_key(key)
-                if self._scan_ok(sdoc[i:i + k], cands):
+                if self._scan_ok(sdoc, i, texts[i:i + k], punct[i:i + k], cands):
                     out.append(_Span(s, e, "scan", None, cands))
                     matched = k
                     break
             i += matched or 1
         return out
 
-    def _scan_ok(self, toks, cands: list[tuple[Place, int]]) -> bool:
-        words = [t.text for t in toks if not t.is_punct]
+    def _first_words(self) -> frozenset[str]:
+        """The first word of every gazetteer key (built on first use)."""
+        if self._first_word_set is None:
+            self._first_word_set = frozenset(k.split(" ", 1)[0] for k in self.gaz.index)
+        return self._first_word_set
+
+    def _scan_ok(self, sdoc, i: int, texts: list[str], punct: list[bool], cands: list[tuple[Place, int]]) -> bool:
+        """Whether the n-gram of tokens i… (`texts`, `punct`) found in the gazetteer names a place."""
+        words = [w for w, p in zip(texts, punct, strict=True) if not p]
         content = [w for w in words if fold(w) not in CONNECTORS]
         if not content or not any(w[:1].isupper() for w in content):
             return False
-        first = toks[0]
+        first = sdoc[i]
         good = [(p, q) for p, q in cands if q >= Q_NAME and (p.kind != "city" or p.population >= 15_000)]
         if not good:
             return False
