@@ -80,3 +80,22 @@ def test_store_replace_merge_output_links_mentions_and_stories(tmp_path):
     # a second connection (another process, e.g. the web server) sees the same data
     reader = open_store(str(tmp_path / "s.db"), read_only=True)
     assert reader.get_story("sto_1").title == "Kim en Russie"
+
+
+def test_nested_transactions_join_the_outer_one_and_roll_back_together(tmp_path):
+    from veille.store import open_store
+
+    store = open_store(str(tmp_path / "t.db"))
+    try:
+        with store.transaction():
+            with store.transaction() as c:  # joins: no second BEGIN
+                c.execute("INSERT INTO sources(source_path, article_id) VALUES ('a', 'x')")
+            raise RuntimeError("abort the batch")
+    except RuntimeError:
+        pass
+    assert store.query("SELECT COUNT(*) AS n FROM sources")[0]["n"] == 0
+    with store.transaction():
+        with store.transaction() as c:
+            c.execute("INSERT INTO sources(source_path, article_id) VALUES ('a', 'x')")
+    assert store.query("SELECT COUNT(*) AS n FROM sources")[0]["n"] == 1
+    store.close()

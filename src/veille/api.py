@@ -72,14 +72,16 @@ def ingest_raw(raws: Iterable[RawDocument], store: SQLiteStore, settings: Settin
         processed = pipeline.run_stages(fresh, rest)
         for source, err in pipeline.rejected:
             report.skip(source, err)
-        for doc in processed:
-            signature, bands = signatures.get(doc.article_id, (None, None))
-            if store.add_document(doc, signature, bands):
-                report.added += 1
-                report.article_ids.append(doc.article_id)
-            else:
-                report.unchanged += 1
-            if on_document:
+        with store.transaction():  # one commit per batch: a killed run loses at most this batch
+            for doc in processed:
+                signature, bands = signatures.get(doc.article_id, (None, None))
+                if store.add_document(doc, signature, bands):
+                    report.added += 1
+                    report.article_ids.append(doc.article_id)
+                else:
+                    report.unchanged += 1
+        if on_document:
+            for doc in processed:
                 on_document(doc)
     return report
 

@@ -111,6 +111,7 @@ class SQLiteStore:
         self.path = str(path)
         self.read_only = read_only
         self._lock = threading.RLock()
+        self._in_transaction = False
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -142,8 +143,14 @@ class SQLiteStore:
 
     @contextmanager
     def transaction(self):
+        """One write transaction; a transaction opened inside another joins it (a batch of
+        documents is committed once, and either all of it or none of it lands)."""
         with self._lock:
+            if self._in_transaction:
+                yield self.conn
+                return
             self._retry(lambda: self.conn.execute("BEGIN IMMEDIATE"))
+            self._in_transaction = True
             try:
                 yield self.conn
             except BaseException:
@@ -151,6 +158,8 @@ class SQLiteStore:
                 raise
             else:
                 self._retry(lambda: self.conn.execute("COMMIT"))
+            finally:
+                self._in_transaction = False
 
     @contextmanager
     def exclusive(self):
