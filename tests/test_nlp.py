@@ -26,3 +26,14 @@ def test_sentence_boundaries_component_marks_every_token(spacy_nlp):
     # "Puis" after a closed quote, "(" after a line break; never "ok" (lower case) nor "Fin"
     assert starts == ["Il", "Puis", "("]
     assert all(t.is_sent_start is not None for t in sdoc)  # no token left to the parser
+
+
+def test_token_columns_hold_each_token_attribute(parser):
+    doc = parser(Document("a", "x", "Poutine a reçu Kim. « Non », a-t-il dit."))
+    cols = doc.token_columns
+    sdoc = doc.spacy_doc
+    assert cols.text == [t.text for t in sdoc]
+    assert cols.idx == [t.idx for t in sdoc]
+    assert (cols.pos, cols.dep, cols.lemma) == ([t.pos_ for t in sdoc], [t.dep_ for t in sdoc], [t.lemma_ for t in sdoc])
+    assert cols.sent_start == [0, 0, 0, 0, 0, 5, 5, 5, 5, 5, 5, 5, 5, 5]
+    assert cols.sent_end == [5] * 5 + [14] * 9

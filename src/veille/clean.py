@@ -276,7 +276,7 @@ class Cleaner:
 
     def identify_language(self, text: str, fallback: str | None = None) -> str | None:
         """ISO 639-1 code of a document's body (decided on the whole body, never per line)."""
-        sample = text[:2500]  # ~400 words decide as well as 5,000 characters, at half the cost
+        sample = text[:1500]  # ~250 words decide as well as 5,000 characters, at a third of the cost
         if sum(c.isalpha() for c in sample) < 30:
             return fallback or self.settings.lang
         lang, prob = self._langid.classify(sample)

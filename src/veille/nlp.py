@@ -110,23 +110,19 @@ class TokenColumns:
 
     def __init__(self, sdoc: SpacyDoc):
         self.doc_text: str = sdoc.text
-        rows = sdoc.to_array([IDX, LENGTH, POS, DEP, LEMMA]).tolist()
+        columns = sdoc.to_array([IDX, LENGTH, POS, DEP, LEMMA]).T.tolist() if len(sdoc) else [[]] * 5
+        idx, length, pos, dep, lemma = columns
         strings = sdoc.vocab.strings
-        names: dict[int, str] = {}  # hash -> string, one lookup per distinct value
-
-        def name(h: int) -> str:
-            s = names.get(h)
-            if s is None:
-                s = names[h] = strings[h] if h else ""
-            return s
-
+        # hash -> string, one vocab lookup per distinct value
+        names = {h: strings[h] for h in {*pos, *dep, *lemma} if h}
+        names[0] = ""
         text = self.doc_text
-        self.idx: list[int] = [r[0] for r in rows]
-        self.text: list[str] = [text[r[0]:r[0] + r[1]] for r in rows]
-        self.pos: list[str] = [name(r[2]) for r in rows]
-        self.dep: list[str] = [name(r[3]) for r in rows]
-        self.lemma: list[str] = [name(r[4]) for r in rows]
-        n = len(rows)
+        self.idx: list[int] = idx
+        self.text: list[str] = [text[i:i + k] for i, k in zip(idx, length, strict=True)]
+        self.pos: list[str] = [names[h] for h in pos]
+        self.dep: list[str] = [names[h] for h in dep]
+        self.lemma: list[str] = [names[h] for h in lemma]
+        n = len(idx)
         self.sent_start: list[int] = [0] * n
         self.sent_end: list[int] = [n] * n
         if n and sdoc.has_annotation("SENT_START"):
