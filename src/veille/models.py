@@ -57,6 +57,19 @@ def fold(text: str) -> str:
     return _fold_slow(text)
 
 
+def fold_each_char(text: str) -> str:
+    """`fold` of each character cut to one character (one that folds to nothing stays as it is),
+    so that offsets into the result are offsets into `text`."""
+    if max(text, default=" ") < "\u3000":
+        return text.translate(_fold_char_table())
+    return "".join((fold(c) or c)[:1] for c in text)
+
+
+@functools.cache
+def _fold_char_table() -> dict[int, str]:
+    return {i: (_fold_slow(chr(i)) or chr(i))[:1] for i in range(0x3000)}
+
+
 def _fold_slow(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u02bc", "'").replace("`", "'")
     decomposed = unicodedata.normalize("NFKD", text.lower())

@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .config import Settings
-from .models import Actor, ActorRef, Document, Quote, fold, stable_id
+from .models import Actor, ActorRef, Document, Quote, fold, fold_each_char, stable_id
 from .resources import read_tsv
 
 log = logging.getLogger("veille.quotes")
@@ -242,7 +242,7 @@ class _Reader:
     def folded(self) -> str:
         """`fold(text)` one character at a time, so offsets stay those of the text."""
         if self._folded is None:
-            self._folded = "".join((fold(c) or c)[:1] for c in self.text)
+            self._folded = fold_each_char(self.text)
         return self._folded
 
     # ------------------------------------------------------------------ helpers
