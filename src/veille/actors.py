@@ -336,7 +336,11 @@ class _DocReader:
         self.doc = doc
         self.sdoc = sdoc
         self.toks = list(sdoc)
-        texts = [t.text for t in self.toks]
+        cols = doc.token_columns
+        # token text and tag as plain lists (the reader looks at them many times per token)
+        texts = cols.text if cols is not None else [t.text for t in self.toks]
+        self.texts: list[str] = texts
+        self.pos: list[str] = cols.pos if cols is not None else [t.pos_ for t in self.toks]
         distinct = set(texts)  # a page repeats its words: key each form once
         key_of = {x: _key(x) for x in distinct}
         name_key_of = {x: _name_key(x) for x in distinct}
@@ -368,7 +372,7 @@ class _DocReader:
     # ------------------------------------------------------------------ 1. gazetteer
 
     def _case_ok(self, i: int, j: int, entry: _Entry) -> bool:
-        text = self.doc.text[self.toks[i].idx:self.toks[j - 1].idx + len(self.toks[j - 1].text)]
+        text = self.doc.text[self.toks[i].idx:self.toks[j - 1].idx + len(self.texts[j - 1])]
         form = entry.form
         letters = [c for c in form if c.isalpha()]
         if entry.type in ("demonym",):
@@ -391,10 +395,10 @@ class _DocReader:
             acc = ""
             best: tuple[int, list[_Entry]] | None = None
             for j in range(i, min(n, i + res.max_tokens)):
-                if j > i and "\n" in self.toks[j - 1].whitespace_ + self.toks[j].text:
+                if j > i and "\n" in self.toks[j - 1].whitespace_ + self.texts[j]:
                     break
                 if not skeys[j]:
-                    if self.toks[j].text in ("-", "'", "\u2019", "."):
+                    if self.texts[j] in ("-", "'", "\u2019", "."):
                         continue
                     break
                 acc = f"{acc} {skeys[j]}" if acc else skeys[j]
@@ -412,7 +416,7 @@ class _DocReader:
             order = ("person", "org", "seat", "country", "capital", "region", "demonym")
             entries.sort(key=lambda e: order.index(e.type))
             e = entries[0]
-            if e.type == "org" and j < n and self.toks[j].pos_ == "ADJ" and self.toks[j].text[:1].islower() \
+            if e.type == "org" and j < n and self.pos[j] == "ADJ" and self.texts[j][:1].islower() \
                     and j not in self.demonym and self.name_keys[j] not in res.gaz:
                 i = j  # the name goes on ("Conseil de sécurité nationale"): not this organisation
                 continue
@@ -436,10 +440,10 @@ class _DocReader:
                 continue
             i, j = ent.start, ent.end
             # strip titles, determiners, punctuation at the edges
-            while i < j and (self.keys[i] in TITLE_WORDS or not self.toks[i].text[:1].isalnum()
-                             or self.toks[i].text[:1].islower()):
+            while i < j and (self.keys[i] in TITLE_WORDS or not self.texts[i][:1].isalnum()
+                             or self.texts[i][:1].islower()):
                 i += 1
-            while j > i and not self.toks[j - 1].text[:1].isalnum():
+            while j > i and not self.texts[j - 1][:1].isalnum():
                 j -= 1
             if i >= j:
                 continue
@@ -487,7 +491,7 @@ class _DocReader:
             if t != i and t in self.demonym:
                 t += 1
                 continue
-            if self.keys[t] or self.toks[t].text in ("'", "’"):
+            if self.keys[t] or self.texts[t] in ("'", "’"):
                 if self.keys[t]:
                     seq.append(t)
             t += 1
@@ -514,12 +518,12 @@ class _DocReader:
         out: list[tuple[_Cand, _RoleInfo]] = []
         i = 0
         while i < self.n:
-            if i in blocked or self.toks[i].pos_ in ("PROPN",) and self.toks[i].text[:1].isupper() \
+            if i in blocked or self.pos[i] in ("PROPN",) and self.texts[i][:1].isupper() \
                     and self.keys[i] not in ("president", "premier", "general"):
                 i += 1
                 continue
             m = self._match_role(i, blocked)
-            if m is None or (self.toks[i].pos_ == "ADJ" and i > 0 and self.toks[i - 1].pos_ == "NOUN"):
+            if m is None or (self.pos[i] == "ADJ" and i > 0 and self.pos[i - 1] == "NOUN"):
                 i += 1  # "l'intérêt général" is no general
                 continue
             end, row, dems = m
@@ -575,7 +579,7 @@ class _DocReader:
         while b >= 0 and (self.keys[b] in SKIP_MODIFIERS or self.keys[b] in FORMER_WORDS or self.keys[b] == ""):
             if self.keys[b] in FORMER_WORDS:
                 former = True
-            if self.toks[b].text in (",", ".", ";", ":", "(", "«", "»"):
+            if self.texts[b] in (",", ".", ";", ":", "(", "«", "»"):
                 break
             b -= 1
         country = dems[0] if dems else None
@@ -628,13 +632,13 @@ class _DocReader:
                     country = country or ccountry
                 if ctype in ("org", "group") and not ccountry and crole:
                     coll_role = crole
-            elif row["kind"] == "person" and u < self.n and self.toks[u].pos_ in ("NOUN", "PROPN", "ADJ", "X"):
+            elif row["kind"] == "person" and u < self.n and self.pos[u] in ("NOUN", "PROPN", "ADJ", "X"):
                 # a complement we cannot read ("du conseil départemental des Landes", "du Conseil de sécurité
                 # nationale de la Maison Blanche"): the phrase runs to the end of the noun phrase; it names an
                 # office of its own (never a head of state); a country or seat inside still gives the country
                 v = u
-                while v < self.n and v - u < 12 and self.toks[v].text not in (",", ".", ";", ":", "(", ")", "«", "»") \
-                        and self.toks[v].pos_ not in ("VERB", "AUX", "CCONJ", "PRON", "SCONJ") \
+                while v < self.n and v - u < 12 and self.texts[v] not in (",", ".", ";", ":", "(", ")", "«", "»") \
+                        and self.pos[v] not in ("VERB", "AUX", "CCONJ", "PRON", "SCONJ") \
                         and not any(c.type == "person" for c in self.cands_at.get(v, [])):
                     v += 1
                 if v > u:
@@ -706,7 +710,7 @@ class _DocReader:
                 while t < self.n and self.keys[t] in ARTICLES:
                     t += 1
                 s = t
-                while t < self.n and self.toks[t].text[:1].isupper() or (t > s and self.toks[t].text == "-"):
+                while t < self.n and self.texts[t][:1].isupper() or (t > s and self.texts[t] == "-"):
                     t += 1
                 if t > s:
                     return t, "local", None, "GOV", None, None
@@ -716,10 +720,10 @@ class _DocReader:
     # ------------------------------------------------------------------ 4-6. resolution
 
     def _span_text(self, i: int, j: int) -> str:
-        return self.doc.text[self.toks[i].idx:self.toks[j - 1].idx + len(self.toks[j - 1].text)]
+        return self.doc.text[self.toks[i].idx:self.toks[j - 1].idx + len(self.texts[j - 1])]
 
     def _chars(self, i: int, j: int) -> tuple[int, int]:
-        return self.toks[i].idx, self.toks[j - 1].idx + len(self.toks[j - 1].text)
+        return self.toks[i].idx, self.toks[j - 1].idx + len(self.texts[j - 1])
 
     def _guess_org(self, i: int, j: int) -> tuple[str | None, str | None]:
         sector = self.res.org_keywords.get(self.keys[i])
@@ -782,7 +786,7 @@ class _DocReader:
         p = c.i - 1
         while p >= 0 and self.keys[p] in ARTICLES:
             p -= 1
-        if p > 0 and self.toks[p].text in (",", "et", "ou") and c.type != "seat" \
+        if p > 0 and self.texts[p] in (",", "et", "ou") and c.type != "seat" \
                 and not any(self.toks[t].dep_.startswith("nsubj") for t in range(c.i, c.j)):
             q = p - 1
             prev_item = next((x for x in self.cands_at_end.get(q + 1, []) if x.type in ("country", "capital")), None)
@@ -808,7 +812,7 @@ class _DocReader:
         prev = self.keys[p] if p >= 0 else ""
         prev_is_prep = p >= 0 and (toks[p].pos_ == "ADP" or prev in LOC_PREPS or prev in DE_WORDS
                                    or prev in ACTOR_PREPS or prev == "par")
-        if c.j < self.n and self.toks[c.j].text == ":" and (c.i == 0 or "\n" in toks[c.i - 1].text_with_ws):
+        if c.j < self.n and self.texts[c.j] == ":" and (c.i == 0 or "\n" in toks[c.i - 1].text_with_ws):
             return False  # a headline label: "Ukraine : Kiev revendique …"
         if head.dep_ == "conj":
             # "entre l'Iran, l'Irak, la Syrie et le Liban": the first conjunct's preposition decides
@@ -1022,22 +1026,22 @@ class _DocReader:
         # apposition with a role phrase: "le président russe Vladimir Poutine", "Peskov, porte-parole de …"
         ri = c.i
         p = ri - 1
-        if p >= 0 and self.toks[p].text == ",":
+        if p >= 0 and self.texts[p] == ",":
             p -= 1
         linked = role_at_end.get(p + 1)
-        if linked is None and c.i > 0 and self.toks[c.i - 1].text == ",":
+        if linked is None and c.i > 0 and self.texts[c.i - 1] == ",":
             # "l'ambassadeur de France en Afghanistan, Bernard Bajolet": skip a short place tail
             q = p
-            while q >= 0 and q > c.i - 6 and (self.toks[q].text[:1].isupper() or self.keys[q] in ARTICLES):
+            while q >= 0 and q > c.i - 6 and (self.texts[q][:1].isupper() or self.keys[q] in ARTICLES):
                 q -= 1
             if q >= 0 and q < p and self.keys[q] in ("en", "a", "au", "aux"):
                 linked = role_at_end.get(q)
         after = None
         q = c.j
-        if q < self.n and self.toks[q].text == ",":
+        if q < self.n and self.texts[q] == ",":
             q += 1
             while q < self.n and (self.keys[q] in ARTICLES or self.keys[q] in SKIP_MODIFIERS
-                                  or self.keys[q] in FORMER_WORDS or self.toks[q].pos_ == "ADJ"
+                                  or self.keys[q] in FORMER_WORDS or self.pos[q] == "ADJ"
                                   and q + 1 < self.n and self.keys[q + 1] in self.res.role_first):
                 q += 1
             after = role_at_start.get(q)
@@ -1057,11 +1061,11 @@ class _DocReader:
         """A nationality said of a name by a plain noun beside it: "l'ex-espion russe Alexandre Litvinenko",
         "X, un physicien britannique"."""
         b = c.i - 1
-        if b >= 1 and b in self.demonym and self.toks[b - 1].pos_ == "NOUN":
+        if b >= 1 and b in self.demonym and self.pos[b - 1] == "NOUN":
             return self.demonym[b]
         q = c.j
-        if q + 2 < self.n and self.toks[q].text == "," and self.keys[q + 1] in ("un", "une", "le", "la", "l"):
-            if self.toks[q + 2].pos_ == "NOUN" and q + 3 < self.n and (q + 3) in self.demonym:
+        if q + 2 < self.n and self.texts[q] == "," and self.keys[q + 1] in ("un", "une", "le", "la", "l"):
+            if self.pos[q + 2] == "NOUN" and q + 3 < self.n and (q + 3) in self.demonym:
                 return self.demonym[q + 3]
         return None
 
@@ -1271,9 +1275,9 @@ class _DocReader:
         if not surnames:
             return
         for i, tok in enumerate(self.toks):
-            if not tok.text[:1].isupper() or self.keys[i] not in surnames:
+            if self.keys[i] not in surnames or not self.texts[i][:1].isupper():
                 continue
-            if i + 1 < self.n and self.toks[i + 1].text[:1].isupper() and self.toks[i + 1].pos_ == "PROPN":
+            if i + 1 < self.n and self.texts[i + 1][:1].isupper() and self.pos[i + 1] == "PROPN":
                 continue
             s, e = tok.idx, tok.idx + len(tok.text)
             p = bisect_left(starts, e)
