@@ -74,6 +74,8 @@ class Rule:
     on: str  # fold | text
     regex: re.Pattern[str] | None = None
     words: frozenset[str] = frozenset()
+    anchored: bool = False  # the whole pattern starts with "^"
+    screen: re.Pattern[str] | None = None  # a looser pattern tried first (see Lexicon.load)
 
     def search(self, text: str, folded: str, tokens: list[str]) -> re.Match[str] | bool | None:
         if self.kind == "vocab":
@@ -118,8 +120,8 @@ class Lexicon:
     rules: list[Rule] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
     stopwords: frozenset[str] = frozenset()
-    #: per target ("fold" | "text"): one regex matching wherever any pattern rule on it matches,
-    #: so a line that no rule matches (most body lines) costs one search, not one per rule
+    #: per target ("fold" | "text"): the rules anchored at the line start as one alternation, so
+    #: a line that none of them matches (most body lines) costs one regex call, not one per rule
     screens: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
@@ -149,19 +151,19 @@ class Lexicon:
             else:
                 raise ConfigError(f"unknown row kind {kind!r} in {filename} row {n}")
         for on in ("fold", "text"):
-            anchored, floating = [], []
+            anchored = []
             for r in lex.rules:
                 if r.regex is not None and r.on == on:
                     pattern = _NAMED_GROUP.sub("(?:", r.regex.pattern)
                     if _anchored(pattern):
+                        r.anchored = True
                         anchored.append(pattern[1:])
-                    else:
-                        floating.append(pattern)
-            # anchored ones stay anchored together (one try at the line start, not at every position)
-            alternatives = ([f"^(?:{'|'.join(f'(?:{p})' for p in anchored)})"] if anchored else []) \
-                + [f"(?:{p})" for p in floating]
-            if alternatives:
-                lex.screens[on] = re.compile("|".join(alternatives))
+                    elif pattern.startswith("\\b"):
+                        # a screen may match more than its rule, never less: without the leading
+                        # word boundary the engine jumps between the first letters' occurrences
+                        r.screen = re.compile(pattern[2:])
+            if anchored:
+                lex.screens[on] = re.compile("|".join(f"(?:{p})" for p in anchored))
         return lex
 
 
@@ -327,12 +329,13 @@ class Cleaner:
         screens = self.lexicon.screens
         for ln in lines:
             norm = ln.text.replace("’", "'")
-            possible = {on: rx.search((ln.folded if on == "fold" else norm)[:MAX_MATCH_CHARS]) is not None
-                        for on, rx in screens.items()}
+            targets = {"fold": ln.folded[:MAX_MATCH_CHARS], "text": norm[:MAX_MATCH_CHARS]}
+            anchored_possible = {on: rx.match(targets[on]) is not None for on, rx in screens.items()}
             for rule in self.lexicon.rules:
                 if html_extract and rule.precision != "high":
                     continue
-                if rule.regex is not None and not possible.get(rule.on, True):
+                if rule.anchored and not anchored_possible.get(rule.on, True) or (
+                        rule.screen is not None and rule.screen.search(targets[rule.on]) is None):
                     continue
                 m = rule.search(norm, ln.folded, ln.tokens)
                 if not m:
@@ -464,8 +467,8 @@ class Cleaner:
         n = ln.n_words
         words = _WORD.findall(ln.text[:2000])
         caps = [w for w in words if w[0].isupper()]
-        letters = sum(c.isalpha() for c in ln.text)
-        digits = sum(c.isdigit() for c in ln.text)
+        letters = sum(map(str.isalpha, ln.text))
+        digits = sum(map(str.isdigit, ln.text))
         f: dict[str, float] = {"bias": 1.0}
         f["short"] = float(n <= 3)
         f["medium_short"] = float(4 <= n <= 7)
