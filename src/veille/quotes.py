@@ -496,7 +496,10 @@ class _Reader:
             if not toks:
                 continue
             done = False
+            pos = self.doc.token_columns.pos if self.doc.token_columns is not None else None
             for t in toks:
+                if pos is not None and pos[t.i] not in ("VERB", "AUX"):
+                    continue  # verb_use would say None
                 if self.in_quote(t.idx) or self.ex.verb_use(t) != "any":
                     continue
                 if self._que_clause(t, sent) or self._postposed(t, sent):
@@ -576,6 +579,9 @@ class _Reader:
         return self._emit(sent.start, comma.idx, res[0], res[1])
 
     def _selon(self, toks, sent) -> bool:
+        lowered = sent.text.lower()
+        if "selon" not in lowered and "après" not in lowered:
+            return False  # neither introducer in the sentence: no token to look at
         for idx, t in enumerate(toks):
             low = t.lower_
             if not (low == "selon" or (low == "après" and idx > 0 and toks[idx - 1].lower_ in ("d'", "d’"))):
