@@ -52,7 +52,7 @@ def bench_end_to_end(n: int, settings: Settings, memory_at: list[int]) -> dict:
     raws = list(generate(n))
     words = sum(len(r.text.split()) for r in raws)
     tmp = Path(tempfile.mkdtemp(prefix="veille-bench-"))
-    pipeline = Pipeline(settings)
+    pipeline = Pipeline(settings, freeze_when_loaded=True)  # as the CLI and the workers do
     pipeline.get_stage("nlp")  # load the model before timing, as a long run amortises it
     for name in pipeline.stage_names:
         pipeline.get_stage(name)

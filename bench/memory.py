@@ -49,7 +49,7 @@ def main() -> None:
 
     store = open_store(str(tmp / "m.db"))
     try:
-        report = ingest_raw(generate(args.articles), store, settings, pipeline=Pipeline(settings),
+        report = ingest_raw(generate(args.articles), store, settings, pipeline=Pipeline(settings, freeze_when_loaded=True),
                             on_document=on_document)
     finally:
         store.close()

@@ -79,3 +79,19 @@ def test_pipeline_dct_overrides_the_page_date():
         "Publié le 2 janvier 2020.\nLe Mali a annoncé hier son retrait de la Cédéao.", dct="2024-01-29")
     assert (doc.published.value, doc.published.method) == ("2024-01-29", "metadata")
     assert any(t.date == "2024-01-28" for t in doc.timexes)
+
+
+def test_freeze_when_loaded_freezes_once_every_stage_exists():
+    import gc
+
+    from veille.pipeline import Pipeline
+
+    gc.unfreeze()
+    pipe = Pipeline(stages=["clean"], freeze_when_loaded=True)
+    assert gc.get_freeze_count() == 0  # stages load lazily: nothing yet
+    pipe.get_stage("clean")
+    try:
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    assert Pipeline(stages=["clean"]).get_stage("clean") is not None and gc.get_freeze_count() == 0

@@ -106,7 +106,8 @@ def link_near_duplicates(docs: list[Document], store: SQLiteStore, dedup: Dedupl
 
 def ingest(inputs: Iterable[str | Path], settings: Settings | None = None, *,
            store: SQLiteStore | None = None, dct: str | None = None,
-           on_document: Callable[[Document], None] | None = None, run_merge: bool = True) -> IngestReport:
+           on_document: Callable[[Document], None] | None = None, run_merge: bool = True,
+           pipeline: Pipeline | None = None) -> IngestReport:
     """Ingest files, directories or globs into the store named by `settings.db`."""
     settings = settings or load_settings()
     own = store is None
@@ -114,7 +115,7 @@ def ingest(inputs: Iterable[str | Path], settings: Settings | None = None, *,
     try:
         report = IngestReport()
         raws = read_inputs(inputs, settings, report)
-        ingest_raw(raws, store, settings, report=report, dct=dct, on_document=on_document)
+        ingest_raw(raws, store, settings, report=report, dct=dct, on_document=on_document, pipeline=pipeline)
         if run_merge and report.added:
             merge(store, settings, new_article_ids=report.article_ids)
         return report

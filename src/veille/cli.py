@@ -16,6 +16,7 @@ from rich.table import Table
 from . import api
 from .config import Settings, load_settings
 from .errors import VeilleError
+from .pipeline import Pipeline
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="veille: French news pages → actors, events, cross-source timelines.")
@@ -61,7 +62,8 @@ def ingest(
     try:
         settings = make_settings(db, model, config, batch_size=batch_size)
         with console.status("ingesting…"):
-            report = api.ingest(paths, settings, dct=dct, run_merge=not no_merge)
+            report = api.ingest(paths, settings, dct=dct, run_merge=not no_merge,
+                                pipeline=Pipeline(settings, freeze_when_loaded=True))
     except VeilleError as err:
         _fail(err)
     _print_report(report, settings.db)
@@ -261,7 +263,7 @@ def demo(db: DbOpt = None, model: ModelOpt = None,
     if not inputs:
         _fail(VeilleError("the sample corpus is missing from the installed package"))
     with console.status(f"ingesting {len(inputs)} sample files…"):
-        report = api.ingest([str(p) for p in inputs], settings)
+        report = api.ingest([str(p) for p in inputs], settings, pipeline=Pipeline(settings, freeze_when_loaded=True))
     _print_report(report, settings.db)
     with open_store(settings.db) as store:
         console.print(render.store_summary(store))

@@ -160,7 +160,7 @@ class InProcessExecutor:
         self.settings = settings
 
     def map(self, shards: list[Shard], out_dir: Path) -> Iterator[str]:
-        pipeline = Pipeline(self.settings)
+        pipeline = Pipeline(self.settings, freeze_when_loaded=True)
         for shard in shards:
             yield process_shard(shard, pipeline, out_dir)
 
@@ -172,7 +172,7 @@ class _Worker:
 
 
 def _init_worker(settings: Settings) -> None:
-    _Worker.pipeline = Pipeline(settings)
+    _Worker.pipeline = Pipeline(settings, freeze_when_loaded=True)
 
 
 def _run_in_worker(shard: Shard, out_dir: str) -> str:
@@ -219,7 +219,7 @@ def _spark_remote_partition(settings_dict: dict, out_dir: str,
         if is_done(Path(out_dir), shard_id):
             yield shard_id
             continue
-        pipeline = pipeline or Pipeline(settings)
+        pipeline = pipeline or Pipeline(settings, freeze_when_loaded=True)
         with tempfile.TemporaryDirectory(prefix="veille-shard-") as tmp:
             paths, names = [], {}
             for i, (uri, content) in enumerate(sorted(files)):
@@ -238,7 +238,7 @@ def _spark_partition(settings_dict: dict, out_dir: str, items: Iterable[tuple[st
         if is_done(Path(out_dir), shard_id):
             yield shard_id
             continue
-        pipeline = pipeline or Pipeline(settings)
+        pipeline = pipeline or Pipeline(settings, freeze_when_loaded=True)
         yield process_shard(Shard(shard_id, paths), pipeline, Path(out_dir))
 
 

@@ -237,7 +237,7 @@ class PipelineHolder:
         self._lock.acquire()
         if self._pipeline is None:
             try:
-                self._pipeline = Pipeline(self.settings)
+                self._pipeline = Pipeline(self.settings, freeze_when_loaded=True)
             except BaseException:
                 self._lock.release()
                 raise
