@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable, Iterator
 
 import numpy
-from spacy.attrs import DEP, IDX, LEMMA, LENGTH, POS, SENT_START
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, LIKE_NUM, POS, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc as SpacyDoc
 
@@ -106,12 +106,13 @@ class TokenColumns:
     lists instead. Index `i` is the token `sdoc[i]`.
     """
 
-    __slots__ = ("text", "idx", "pos", "dep", "lemma", "sent_start", "sent_end", "doc_text")
+    __slots__ = ("text", "idx", "pos", "dep", "lemma", "head", "like_num", "sent_start", "sent_end", "doc_text")
 
     def __init__(self, sdoc: SpacyDoc):
         self.doc_text: str = sdoc.text
-        columns = sdoc.to_array([IDX, LENGTH, POS, DEP, LEMMA]).T.tolist() if len(sdoc) else [[]] * 5
-        idx, length, pos, dep, lemma = columns
+        n = len(sdoc)
+        columns = sdoc.to_array([IDX, LENGTH, POS, DEP, LEMMA, HEAD, LIKE_NUM]).T.tolist() if n else [[]] * 7
+        idx, length, pos, dep, lemma, head, like_num = columns
         strings = sdoc.vocab.strings
         # hash -> string, one vocab lookup per distinct value
         names = {h: strings[h] for h in {*pos, *dep, *lemma} if h}
@@ -122,7 +123,9 @@ class TokenColumns:
         self.pos: list[str] = [names[h] for h in pos]
         self.dep: list[str] = [names[h] for h in dep]
         self.lemma: list[str] = [names[h] for h in lemma]
-        n = len(idx)
+        # HEAD is stored relative and unsigned: back to the head's own index
+        self.head: list[int] = [i + h - (1 << 64) if h >= 1 << 63 else i + h for i, h in enumerate(head)]
+        self.like_num: list[bool] = [bool(x) for x in like_num]
         self.sent_start: list[int] = [0] * n
         self.sent_end: list[int] = [n] * n
         if n and sdoc.has_annotation("SENT_START"):

@@ -31,6 +31,7 @@ from spacy.tokens import Span, Token
 
 from ..config import Settings
 from ..models import ActorRef, DateValue, Document, EventMention, Sentence, fold, stable_id
+from ..nlp import TokenColumns
 from .factuality import FactualityReader, FactualityReading, quote_spans
 from .lexicon import Condition, EventLexicon, SupportVerb, TriggerRule
 from .numbers import clause_numbers
@@ -136,37 +137,53 @@ class EventExtractor:
         actors.pair_nouns = self.lexicon.pair_nouns
         actors.anaphors = self.lexicon.anaphors
         actors.long_quotes = quote_spans(sdoc, doc.token_columns)
+        if doc.token_columns is None:
+            doc.token_columns = TokenColumns(sdoc)
+        aux_heads = _aux_heads(doc.token_columns)
         for sent in doc.sentences:
             span = sdoc.char_span(sent.start, sent.end, alignment_mode="expand")
             if span is None or not len(span):
                 continue
-            doc.mentions.extend(self._sentence(doc, sent, span, actors))
+            doc.mentions.extend(self._sentence(doc, sent, span, actors, aux_heads))
         return doc
 
     # ------------------------------------------------------------------ candidates
 
-    def _sentence(self, doc: Document, sent: Sentence, span: Span, actors: Actors) -> list[EventMention]:
+    def _sentence(self, doc: Document, sent: Sentence, span: Span, actors: Actors,
+                  aux_heads: set[int] | None = None) -> list[EventMention]:
         lex = self.lexicon
         verbs: list[_Candidate] = []
         nouns: list[Token] = []
         cols = doc.token_columns
         sdoc = span.doc
+        if cols is None:
+            cols = doc.token_columns = TokenColumns(sdoc)
+        if aux_heads is None:
+            aux_heads = _aux_heads(cols)
+        # the token attributes come from the columns; a spaCy Token is built only for candidates
         for i in range(span.start, span.end):
-            if cols is not None and cols.pos[i] not in _CANDIDATE_POS:
-                continue  # neither branch below can take it: no Token built
-            tok = sdoc[i]
-            if tok.pos_ in _VERBAL or (tok.pos_ == "ADJ" and "Part" in tok.morph.get("VerbForm")) \
-                    or _mistagged_participle(tok):
-                rules = lex.verbs.get(lem(tok)) or lex.verbs.get(_verb_lemma_guess(tok))
+            pos = cols.pos[i]
+            if pos not in _CANDIDATE_POS:
+                continue
+            tok = None
+            # a verb, or a participle tagged ADJ (VerbForm=Part) or NOUN/ADJ with an auxiliary
+            verbal = pos in _VERBAL or (pos in ("NOUN", "ADJ") and i in aux_heads)
+            if not verbal and pos == "ADJ":
+                tok = sdoc[i]
+                verbal = "Part" in tok.morph.get("VerbForm")
+            if verbal:
+                tok = tok or sdoc[i]
+                rules = lex.verbs.get(fold(cols.lemma[i])) or lex.verbs.get(_verb_lemma_guess(tok))
                 if rules:
                     for rule in rules:
                         ok, theme = self._conditions(tok, rule.requires, actors)
                         if ok:
                             verbs.append(_Candidate(tok, rule, theme))
                             break
-            elif tok.pos_ in _NOMINAL and (lem(tok) in lex.nouns or fold(tok.text) in lex.nouns) \
-                    and not _inside_name(doc, tok):
-                nouns.append(tok)
+            elif pos in _NOMINAL and (fold(cols.lemma[i]) in lex.nouns or fold(cols.text[i]) in lex.nouns):
+                tok = tok or sdoc[i]
+                if not _inside_name(doc, tok):
+                    nouns.append(tok)
         taken = set()
         for c in verbs:
             if c.theme is not None:
@@ -397,7 +414,7 @@ class EventExtractor:
         if rule.type == "AID" and mode in MODE_CONTEXT:
             contexts = [MODE_CONTEXT[mode]]
         clause = anchor if anchor.pos_ in _VERBAL else (tok.head if tok.dep_ in ("nsubj", "obj") else tok)
-        numbers = clause_numbers(clause, self.lexicon.quantities)
+        numbers = clause_numbers(clause, self.lexicon.quantities, doc.token_columns)
 
         confidence = (0.6 if is_verb else 0.5) + (0.15 if source else 0.0) + (0.1 if target else 0.0)
         if factuality != "asserted":
@@ -804,9 +821,10 @@ def _has_cop(tok: Token) -> bool:
     return any(c.dep_ == "cop" for c in tok.children)
 
 
-def _mistagged_participle(tok: Token) -> bool:
-    """A participle tagged as a noun/adjective: "Poutine a téléphoné(NOUN) à Kim"."""
-    return tok.pos_ in ("NOUN", "ADJ") and any(c.dep_.startswith("aux") for c in tok.children)
+def _aux_heads(cols: TokenColumns) -> set[int]:
+    """Indices of the tokens that have an auxiliary among their dependents (a NOUN/ADJ among them
+    is a mistagged participle: "Poutine a téléphoné(NOUN) à Kim")."""
+    return {cols.head[j] for j, dep in enumerate(cols.dep) if dep.startswith("aux") and cols.head[j] != j}
 
 
 def _verb_lemma_guess(tok: Token) -> str:

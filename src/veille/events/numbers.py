@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from ..models import fold
+from ..nlp import TokenColumns
 from .syntax import lem
 
 WORD_NUMBERS = {
@@ -39,10 +40,20 @@ def parse_number(tok: Token) -> float | None:
     return int(value) if value == int(value) else value
 
 
-def clause_numbers(clause: Token, quantities: dict[str, str]) -> dict[str, float]:
-    """Counts found in the subtree of `clause`, keyed by the lexicon's quantity keys."""
+def clause_numbers(clause: Token, quantities: dict[str, str], columns: TokenColumns | None = None
+                   ) -> dict[str, float]:
+    """Counts found in the subtree of `clause`, keyed by the lexicon's quantity keys.
+
+    With the document's `columns`, only the numerals between the subtree's edges become Tokens."""
     out: dict[str, float] = {}
-    for tok in clause.subtree:
+    if columns is None:
+        toks = clause.subtree
+    else:
+        sdoc, pos, like, dep = clause.doc, columns.pos, columns.like_num, columns.dep
+        toks = [sdoc[i] for i in range(clause.left_edge.i, clause.right_edge.i + 1)
+                if pos[i] == "NUM" or like[i] and dep[i] in ("nummod", "det")]
+        toks = [t for t in toks if t.i == clause.i or clause.is_ancestor(t)]
+    for tok in toks:
         if tok.pos_ != "NUM" and not (tok.like_num and tok.dep_ in ("nummod", "det")):
             continue  # "300 000 réservistes" may come out as determiners
         if tok.i > 0 and tok.nbor(-1).like_num and len(tok.text) == 3 and tok.nbor(-1).whitespace_:
