@@ -108,8 +108,9 @@ class TokenColumns:
 
     __slots__ = ("text", "idx", "pos", "dep", "lemma", "head", "like_num", "sent_start", "sent_end", "doc_text")
 
-    def __init__(self, sdoc: SpacyDoc):
-        self.doc_text: str = sdoc.text
+    def __init__(self, sdoc: SpacyDoc, text: str | None = None):
+        """`text`: the document's text when the caller has it (spaCy joins its tokens to make one)."""
+        self.doc_text: str = sdoc.text if text is None else text
         n = len(sdoc)
         columns = sdoc.to_array([IDX, LENGTH, POS, DEP, LEMMA, HEAD, LIKE_NUM]).T.tolist() if n else [[]] * 7
         idx, length, pos, dep, lemma, head, like_num = columns
@@ -137,7 +138,7 @@ class TokenColumns:
 
 def fill_from_spacy(doc: Document, sdoc: SpacyDoc) -> None:
     doc.spacy_doc = sdoc
-    doc.token_columns = TokenColumns(sdoc)
+    doc.token_columns = TokenColumns(sdoc, doc.text)
     doc.sentences = []
     for sent in sdoc.sents:
         # trim whitespace so offsets cover the sentence text only
