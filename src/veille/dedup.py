@@ -62,9 +62,11 @@ class Deduplicator:
         # only its band layout (b bands of r rows, optimal for the threshold) is used
         self.lsh = MinHashLSH(threshold=self.settings.dedup_threshold, num_perm=self.num_perm)
         self.index = BandIndex()
+        # the seeded permutations, drawn once (MinHash would draw them again for each signature)
+        self._permutations = MinHash(num_perm=self.num_perm, seed=1, scheme="affine32").permutations
 
     def signature(self, text: str) -> MinHash:
-        m = MinHash(num_perm=self.num_perm, seed=1, scheme="affine32")
+        m = MinHash(num_perm=self.num_perm, seed=1, scheme="affine32", permutations=self._permutations)
         m.update_batch(list(shingles(text, self.settings.dedup_shingle)))
         return m
 
@@ -72,7 +74,8 @@ class Deduplicator:
         return np.asarray(m.hashvalues, dtype=np.uint64).tobytes()
 
     def from_bytes(self, data: bytes) -> MinHash:
-        return MinHash(num_perm=self.num_perm, seed=1, scheme="affine32", hashvalues=np.frombuffer(data, dtype=np.uint64))
+        return MinHash(num_perm=self.num_perm, seed=1, scheme="affine32", hashvalues=np.frombuffer(data, dtype=np.uint64),
+                       permutations=self._permutations)
 
     @property
     def band_layout(self) -> str:
