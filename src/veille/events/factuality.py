@@ -88,14 +88,14 @@ class FactualityReader:
         r.pluperfect = compound_past(anchor)[0]
         chain = self._walk(anchor, r)
         self._ancestor_scope(chain, r)
-        self._that_scope(trigger, sent, r)
+        self._that_scope(trigger, sent, r, columns)
         if r.mood_only and "hypothetical" in r.classes and _future_in_past(chain, self.lex):
             # "a précisé que les deux dirigeants tiendraient des négociations": futur du passé
             r.classes.discard("hypothetical")
             r.classes.add("planned")
         self._claim_markers(chain, sent, r)
         if "claimed" not in r.classes:
-            self._sentence_claims(sent, trigger, r)
+            self._sentence_claims(sent, trigger, r, columns)
         if "claimed" not in r.classes:
             self._that_claim(trigger, sent, r)
         self._quotes(trigger, sent, r, columns)
@@ -310,13 +310,14 @@ class FactualityReader:
                     self._governor(a.head, r, inherit_tense=False)
                 return
 
-    def _that_scope(self, trigger: Token, sent: Span, r: FactualityReading) -> None:
+    def _that_scope(self, trigger: Token, sent: Span, r: FactualityReading,
+                    columns: TokenColumns | None = None) -> None:
         """A fear verb or noun followed by "que" ("craignent que", "redoutent qu'", "de peur que")
         makes what follows, to the end of the clause (";", ":", the sentence end), hypothetical, even
         where the parse hangs that content elsewhere."""
         if not self.lex.that_scope:
             return
-        for t in sent[:max(0, trigger.i - sent.start)]:
+        for t in _tokens(sent, sent.start, min(sent.end, max(sent.start, trigger.i)), columns, ("VERB", "NOUN", "ADJ")):
             cls = self.lex.cue(self.lex.that_scope, lem(t)) if t.pos_ in ("VERB", "NOUN", "ADJ") else None
             if cls is None:
                 continue
@@ -345,9 +346,10 @@ class FactualityReader:
                 self._claim(root, r)
                 return
 
-    def _sentence_claims(self, sent: Span, trigger: Token, r: FactualityReading) -> None:
+    def _sentence_claims(self, sent: Span, trigger: Token, r: FactualityReading,
+                         columns: TokenColumns | None = None) -> None:
         """"selon X" / "d'après X" anywhere in the sentence; a sentence-initial "Pour X, …"."""
-        for t in sent:
+        for t in _tokens(sent, sent.start, sent.end, columns, deps=("case",)):
             if t.dep_ != "case" or t.head.pos_ not in ("NOUN", "PROPN", "PRON") or t.head.i == trigger.i:
                 continue
             noun = t.head
@@ -424,6 +426,19 @@ class FactualityReader:
             if not (quote[0] <= t.i <= quote[1]) and self.lex.cue(self.lex.report, lem(t)) is not None and t.pos_ in ("VERB", "AUX"):
                 self._claim(t, r, "quote")
                 return
+
+
+def _tokens(sent: Span, start: int, end: int, columns: TokenColumns | None,
+            tags: tuple[str, ...] = (), deps: tuple[str, ...] = ()):
+    """The tokens start…end-1 of the sentence's document; with the document's columns, only
+    those whose tag is in `tags` / dependency in `deps` (the others are not built at all)."""
+    doc = sent.doc
+    if columns is None:
+        yield from doc[start:end]
+        return
+    for i in range(start, end):
+        if (not tags or columns.pos[i] in tags) and (not deps or columns.dep[i] in deps):
+            yield doc[i]
 
 
 def quote_spans(doc, columns: TokenColumns | None = None) -> list[tuple[int, int]]:
