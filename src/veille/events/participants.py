@@ -89,6 +89,21 @@ def _place_key(text: str) -> str:
     return " ".join(words).replace("' ", "'")
 
 
+def _mention_grammar(sdoc, start: int, end: int
+                     ) -> tuple[tuple[int, int], frozenset[str], frozenset[str], bool] | None:
+    """An actor mention's token range, gender and number (its first nominal token that has them),
+    and whether one of its tokens is a subject; None when no token covers it."""
+    span = sdoc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    gender = next((frozenset(t.morph.get("Gender")) for t in span if t.morph.get("Gender")
+                   and t.pos_ in _NOMINAL), frozenset())
+    number = next((frozenset(t.morph.get("Number")) for t in span if t.morph.get("Number")
+                   and t.pos_ in _NOMINAL), frozenset())
+    subject = any(t.dep_.startswith("nsubj") for t in span)
+    return (span.start, span.end), gender, number, subject
+
+
 class Actors:
     """Actor lookup for one document: veille.actors when present, else hand-filled mentions, else NER;
     places and demonyms the actors stage leaves out stand for their state."""
@@ -109,6 +124,8 @@ class Actors:
         self.cache: dict[tuple[int, int], ActorRef | None] = {}
         self.ctx: tuple[str | None, ActorRef | None, set[int]] | None = None
         self._doc_country: str | None | bool = False
+        # actor mention index -> (token range, gender, number, is a subject), or None without tokens
+        self._mention_grammar: dict[int, tuple[tuple[int, int], frozenset[str], frozenset[str], bool] | None] = {}
 
     def at(self, start: int, end: int) -> ActorRef | None:
         key = (start, end)
@@ -328,17 +345,15 @@ class Actors:
         for k, m in enumerate(self.doc.actor_mentions):
             if m.start < lo_char or m.end > hi_char or m.actor_id not in self.doc.actors:
                 continue
-            span = sdoc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is None or not len(span):
+            if k not in self._mention_grammar:  # read once per document, not once per pronoun
+                self._mention_grammar[k] = _mention_grammar(sdoc, m.start, m.end)
+            grammar = self._mention_grammar[k]
+            if grammar is None:
                 continue
-            gender = next((set(t.morph.get("Gender")) for t in span if t.morph.get("Gender")
-                           and t.pos_ in _NOMINAL), set())
-            number = next((set(t.morph.get("Number")) for t in span if t.morph.get("Number")
-                           and t.pos_ in _NOMINAL), set())
-            ref = self.doc.actors[m.actor_id].ref()
-            subject = any(t.dep_.startswith("nsubj") for t in span)
-            for t in span:
-                in_mention.setdefault(t.i, (k, ref, gender, number, subject))
+            (lo, hi), gender, number, subject = grammar
+            entry = (k, self.doc.actors[m.actor_id].ref(), set(gender), set(number), subject)
+            for i in range(lo, hi):
+                in_mention.setdefault(i, entry)
         for n, (a, b) in enumerate(sents):
             cands = []
             seen: set[int] = set()
