@@ -644,3 +644,41 @@ def test_events_de_complement_of_patient_nouns_is_the_victim(parser, extractor):
         ("ASSAULT", "exécution", "asserted", [("Les rebelles", "SYR")], [("soldats", "SYR")])]
     assert got("Le harcèlement des femmes est courant à Alep.") == [
         ("ASSAULT", "harcèlement", "asserted", [], [("femmes", "SYR")])]
+
+
+ARGUMENT_PATTERN_CASES = [
+    # an intransitive verb with "être" is no passive: its subject acts
+    ("Les citoyens sont sortis dans les rues à Alep.",
+     [("PROTEST", "sortis", "asserted", [("Les citoyens", "SYR")], [])]),
+    # "les combats entre X et Y": the first named acts on the others
+    ("Les combats entre l'armée et les rebelles se poursuivent à Alep.",
+     [("ASSAULT", "combats", "asserted", [("l'armée", "SYR")], [("les rebelles", "SYR")])]),
+    # an agentless passive takes the agent of the attack noun that caused it
+    ("Trois civils ont été tués dans une frappe russe à Alep.",
+     [("ASSAULT", "tués", "asserted", [("Russie", "RUS")], [("Trois civils", "SYR")])]),
+    ("À Alep, le journaliste a été tué à la suite des tirs de mortier par l'opposition.",
+     [("ASSAULT", "tué", "asserted", [("l'opposition", "SYR")], [("le journaliste", "SYR")])]),
+    # equipment stands for its owner; agentless mobilisations: the forces act
+    ("Des chars de l'armée ont été dépêchés à Alep.",
+     [("MOBILIZE", "dépêchés", "asserted", [("l'armée", "SYR")], [("Alep", "SYR")])]),
+    # an adjective naming people or forces is the agent of a nominal event
+    ("Un homme est mort lors d'une arrestation policière à Alep.",
+     [("COERCE", "arrestation", "asserted", [("policière", "SYR")], [])]),
+    # "à l'encontre de X", read by the parser as a noun with a complement, is "contre X"
+    ("La torture à l'encontre des opposants continue à Alep.",
+     [("ASSAULT", "torture", "asserted", [], [("opposants", "SYR")])]),
+    # control through a passive ("être chargé de") and through object-control verbs
+    ("Les soldats sont chargés de former des policiers à Alep.",
+     [("AID", "former", "asserted", [("Les soldats", "SYR")], [("des policiers", "SYR")])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ARGUMENT_PATTERN_CASES)
+def test_events_argument_patterns(parser, extractor, text, expected):
+    doc = people_doc(parser, text, places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == expected
+
+
+def test_events_object_control_verbs_give_the_subject_of_their_infinitive(parser, extractor):
+    assert run(parser, extractor, "Moscou a convaincu Kim de signer un accord avec Poutine.") == [
+        ("AGREE", None, "signer", "asserted", ["Kim Jong Un"], ["Vladimir Poutine"])]

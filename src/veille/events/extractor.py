@@ -46,7 +46,7 @@ from .syntax import (
     lem,
     np_span,
     prep_of,
-    pronominal,
+    unfold_prep,
 )
 
 log = logging.getLogger("veille.events")
@@ -67,6 +67,8 @@ TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 # nouns linking a nominal trigger to the verb it explains: "tué à la suite des tirs"
 CONNECTIVE_NOUNS = {"suite", "cours", "lors", "moment", "occasion", "cadre", "issue"}
+# agentless passives of these types take the agent of an attack noun that caused them
+CAUSE_TYPES = {"ASSAULT", "COERCE"}
 # agentless passives whose subject (the forces moved) stands for the actor
 FORCE_TYPES = {"MOBILIZE"}
 # nominal attacks whose victims may be the subject of "être victime de" / "périr lors de"
@@ -136,6 +138,7 @@ class EventExtractor:
         actors.group_codes = self.lexicon.group_codes
         actors.pair_nouns = self.lexicon.pair_nouns
         actors.anaphors = self.lexicon.anaphors
+        actors.equipment = self.lexicon.classes.get("@armes", frozenset())
         actors.long_quotes = quote_spans(sdoc, doc.token_columns)
         if doc.token_columns is None:
             doc.token_columns = TokenColumns(sdoc)
@@ -395,7 +398,9 @@ class EventExtractor:
                 return None
         if not target and rule.type == "PROTEST":
             target = self._anti_target(tok, cand.theme)  # "une manifestation anti-américaine"
-        reciprocal = is_verb and is_reflexive(tok) and rule.type not in SYMMETRIC_TYPES  # "s'affrontent"
+        # "s'affrontent", "les combats entre l'armée et les groupes armés": the first named acts on the others
+        reciprocal = rule.type not in SYMMETRIC_TYPES and (
+            is_reflexive(tok) if is_verb else any(prep_of(c) == "entre" for c in tok.children))
         if (rule.type in SYMMETRIC_TYPES or reciprocal) and not target and len(source) > 1 \
                 and not all(id(s) in actors.paired for s in source):
             # "la Corée du Nord et la Russie ont signé" (but "les deux pays ont signé": both sources)
@@ -467,8 +472,13 @@ class EventExtractor:
                                                 and prep_of(c) == "par"], actors, "people")
                     if target:
                         break
-            if rule.type in FORCE_TYPES and not source and is_passive(tok) and target:
-                source, target = target, []  # "l'armée a été mise en état d'alerte": the forces act
+            if not source and rule.type in CAUSE_TYPES and is_passive(tok):
+                source = self._cause_agent(tok, actors)  # "tués dans une frappe israélienne"
+            if rule.type in FORCE_TYPES and not source and is_passive(tok):
+                # "l'armée a été mise en état d'alerte", "des chars de l'armée ont été dépêchés": the forces act
+                forces = self._slots(tok, ("obj",), None, actors, rule.type)
+                if forces:
+                    source, target = forces, [t for t in target if not any(same(t, f) for f in forces)]
             return source, target
         sv = cand.support
         source = self._noun_slots(tok, rule.source, actors)
@@ -515,6 +525,24 @@ class EventExtractor:
         if not source and not target and not eventive:
             return None, []
         return source, target
+
+    def _cause_agent(self, verb: Token, actors: Actors) -> list[ActorRef]:
+        """The agent of an agentless passive from the attack noun that caused it: "trois civils ont été
+        tués dans une frappe israélienne", "tué à la suite des tirs de l'opposition"."""
+        pool: list[Token] = []
+        for c in verb.children:
+            if c.dep_.startswith("obl") and c.pos_ == "NOUN":
+                if lem(c) in CONNECTIVE_NOUNS:
+                    pool.extend(d for d in c.children if d.dep_ == "nmod" and d.pos_ == "NOUN")
+                else:
+                    pool.append(c)
+        for n in pool:
+            for rule in self.lexicon.nouns.get(lem(n), ()):
+                if rule.type in CAUSE_TYPES:
+                    found = self._noun_slots(n, rule.source, actors)
+                    if found:
+                        return found
+        return []
 
     def _anti_target(self, tok: Token, theme: Token | None) -> list[ActorRef]:
         """What a protest is against, from an "anti-" demonym on the trigger or its object
@@ -585,7 +613,7 @@ class EventExtractor:
                 pool.extend(c for c in o.children if c.dep_ in ("nmod", "obl", "obl:arg") and prep_of(c) != "de")
             out = []
             for c in pool:
-                p = prep_of(c)
+                p, c = unfold_prep(c, prep_of(c))  # "à l'encontre des opposants": contre
                 if p is not None and (p == want or p.split()[0] == want) and c not in out:
                     out.append(c)
             return out
@@ -596,11 +624,17 @@ class EventExtractor:
             toks: list[Token] = []
             if slot == "amod":
                 toks = [c for c in noun.children if c.dep_ == "amod"]
-            elif slot.startswith("p:"):
+                # demonyms first ("l'opération militaire française"), else a people adjective
+                # ("une arrestation policière": the police of the event's place)
+                found = self._resolve(toks, actors, None) or self._resolve(toks, actors, "people")
+                if found:
+                    return found
+                continue
+            if slot.startswith("p:"):
                 want = slot[2:]
                 for c in noun.children:
                     if c.dep_ in ("nmod", "obl", "obl:arg", "obl:mod", "acl") or c.pos_ in _NOMINAL:
-                        p = prep_of(c)
+                        p, c = unfold_prep(c, prep_of(c))
                         if p is not None and (p == want or p.split()[0] == want):
                             toks.append(c)
                 if not toks:  # "les négociations qui se déroulent entre Washington et Téhéran"
@@ -663,6 +697,8 @@ class EventExtractor:
                     ref = actors.localise(ref)
                 elif fallback:
                     ref = actors.fallback(c, people_only=fallback == "people", specific=fallback == "specific")
+                    if ref is None and lem(c) in actors.equipment:
+                        ref = actors.owner(c)  # "des chars de l'armée"
                 if ref is not None:
                     ref = sovereign(ref)
                     if not any(same(ref, o) for o in out):
@@ -767,7 +803,8 @@ def _prep_dependents(tok: Token) -> list[Token]:
 
 def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
     """Grammatical subjects of a verb, following control, relatives and elided coordination."""
-    subj_deps = ("nsubj", "nsubj:pass") if pronominal(tok) else ("nsubj",)  # "se sont rassemblées"
+    # "se sont rassemblées", "sont descendus dans la rue": the parser's nsubj:pass is the subject
+    subj_deps = ("nsubj",) if is_passive(tok) else ("nsubj", "nsubj:pass")
     subs = [c for c in tok.children if c.dep_ in subj_deps and fold(c.text) not in ("-t", "t")]
     subs = [tok.head if (s.pos_ == "PRON" and fold(s.text) in RELATIVE_PRONOUNS and tok.dep_ == "acl:relcl")
             else s for s in subs]
@@ -782,8 +819,13 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
     if subs or depth > 4 or head.i == tok.i:
         return subs
     if rel == "xcomp":
+        if is_passive(head):  # "les soldats sont chargés d'organiser", "X a été contraint de partir"
+            passive_subs = [c for c in head.children if c.dep_ in ("nsubj:pass", "nsubj")]
+            if passive_subs:
+                return [head.head if (s.pos_ == "PRON" and fold(s.text) in RELATIVE_PRONOUNS
+                                      and head.dep_ == "acl:relcl") else s for s in passive_subs]
         cue = lex.gov.get(lem(head)) or lex.report.get(lem(head))
-        if cue is not None and cue.control == "obj":
+        if (cue is not None and cue.control == "obj") or lex.control.get(lem(head)) == "obj":
             objs = [c for c in head.children if c.dep_ in ("obj", "iobj")]
             objs += [c for c in head.children if c.dep_.startswith("obl") and prep_of(c) == "a"]
             if objs:

@@ -86,6 +86,9 @@ class EventLexicon:
     negation: frozenset[str] = frozenset()
     gov: dict[str, GovCue] = field(default_factory=dict)
     report: dict[str, GovCue] = field(default_factory=dict)
+    # verbs with no factuality of their own whose object is the subject of their infinitive
+    # ("convaincre X de demander", "contraindre X à quitter"): lemma -> "obj"
+    control: dict[str, str] = field(default_factory=dict)
     claim_preps: frozenset[str] = frozenset()
     mods: dict[str, str] = field(default_factory=dict)
     marks: dict[str, str] = field(default_factory=dict)
@@ -201,6 +204,8 @@ class EventLexicon:
                 self.gov[cue] = GovCue(klass, control)
             elif scope == "report":
                 self.report[cue] = GovCue(klass, control)
+            elif scope == "control":
+                self.control[cue] = control
             elif scope == "prep":
                 preps.add(cue)
             elif scope == "mod":

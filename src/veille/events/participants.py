@@ -20,7 +20,7 @@ from spacy.tokens import Token
 
 from ..models import ActorRef, Document, fold
 from ..resources import read_tsv
-from .syntax import RELATIVE_PRONOUNS, lem, np_span
+from .syntax import RELATIVE_PRONOUNS, lem, np_span, prep_of
 
 _NOMINAL = {"NOUN", "PROPN"}
 _ENTITY_LABELS = {"PER", "ORG", "LOC"}
@@ -117,6 +117,7 @@ class Actors:
         self.pair_nouns: dict[str, str] = {}  # "les deux pays" -> state, "les deux dirigeants" -> person
         self.paired: set[int] = set()  # ids of refs standing for a plural pair, in the current mention
         self.anaphors: dict[str, str] = {}  # "le pays" -> state, "l'organisation" -> organisation
+        self.equipment: frozenset[str] = frozenset()  # weapons and vehicles: "les chars de l'armée" -> l'armée
         self.long_quotes: list[tuple[int, int]] = []  # quotes over several sentences (token indices)
         self.not_actors = not_actors  # lexicon lemmas (weapons, aid, trigger nouns): never participants
         self.actor_at = actor_at
@@ -273,6 +274,17 @@ class Actors:
             return None
         return self.unresolved(tok, country, people_only=people_only, specific=specific)
 
+    def owner(self, tok: Token) -> ActorRef | None:
+        """Who equipment belongs to ("des chars de l'armée", "les avions de la coalition"): its "de"
+        complement when that is an actor or people."""
+        for c in tok.children:
+            if c.dep_ == "nmod" and c.pos_ in _NOMINAL and prep_of(c) == "de":
+                ref = self.token(c)
+                if ref is not None:
+                    return self.localise(ref)
+                return self.fallback(c, people_only=True)
+        return None
+
     def np_bounds(self, tok: Token) -> tuple[int, int]:
         """np_span without a trailing time expression ("quatre otages israéliens samedi")."""
         lo, hi = np_span(tok)
@@ -388,8 +400,8 @@ class Actors:
             lo, hi = self.np_bounds(tok)
             home = country or self.doc_country
             return ActorRef(name=self.doc.text[lo:hi], country=home) if home else None
-        if tok.pos_ != "NOUN":
-            return None
+        if tok.pos_ != "NOUN" and not (tok.pos_ == "ADJ" and people_only):
+            return None  # (an adjective only as people: "une arrestation policière")
         person = lem(tok) in self.people
         if people_only and not person:
             return None
@@ -425,6 +437,7 @@ class NoActors(Actors):
         self._doc_country = None
         self.not_actors = frozenset()
         self.people = frozenset()
+        self.equipment = frozenset()
 
     def at(self, start: int, end: int) -> ActorRef | None:
         return None

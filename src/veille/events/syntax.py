@@ -20,6 +20,15 @@ _IRREGULAR_FUTURE = {
     "recevoir": "recevr", "mourir": "mourr", "courir": "courr", "accueillir": "accueiller",
     "appeler": "appeller", "jeter": "jetter", "renvoyer": "renverr",
 }
+# intransitive verbs conjugated with "être" in compound tenses: "sont sortis" is no passive (the
+# parser often calls its subject nsubj:pass); a true passive of the transitive uses ("ont été
+# descendus", "sorti par la police") has "été" or an agent
+ETRE_VERBS = frozenset({
+    "aller", "venir", "revenir", "parvenir", "intervenir", "survenir", "devenir", "arriver", "partir",
+    "repartir", "entrer", "rentrer", "sortir", "ressortir", "monter", "remonter", "descendre",
+    "redescendre", "naitre", "mourir", "deceder", "rester", "tomber", "retomber", "retourner",
+    "accourir", "perir",
+})
 FUT_ENDINGS = ("ai", "as", "a", "ons", "ez", "ont")
 CND_ENDINGS = ("ais", "ait", "ions", "iez", "aient")
 
@@ -40,17 +49,37 @@ def prep_of(tok: Token) -> str | None:
     return None
 
 
+# nouns of complex prepositions the parser reads as a noun with a "de" complement: "à l'encontre des
+# opposants" = contre les opposants, "à l'égard de Moscou" = envers Moscou, "au sein de la population"
+COMPLEX_PREP_NOUNS = {"encontre": "contre", "egard": "envers", "endroit": "envers", "sein": "parmi"}
+
+
+def unfold_prep(tok: Token, prep: str | None) -> tuple[str | None, Token]:
+    """(preposition, argument) of a dependent, reading a complex preposition the parser split into a
+    noun and its complement: "à l'encontre des opposants" -> ("contre", opposants)."""
+    if prep == "a" and tok.pos_ == "NOUN":
+        simple = COMPLEX_PREP_NOUNS.get(lem(tok))
+        if simple is not None:
+            for c in tok.children:
+                if c.dep_ == "nmod" and prep_of(c) == "de":
+                    return simple, c
+    return prep, tok
+
+
 def has_child(tok: Token, deps: tuple[str, ...] | set[str]) -> bool:
     return any(c.dep_ in deps for c in tok.children)
 
 
 def is_passive(tok: Token) -> bool:
     """A passive verb ("ont été arrêtés"), not a pronominal one the parser calls passive ("des
-    milliers de personnes se sont rassemblées", "elles s'étaient rassemblées": the subject acts)."""
+    milliers de personnes se sont rassemblées", "elles s'étaient rassemblées": the subject acts) nor
+    an intransitive verb with "être" ("ils sont descendus dans la rue")."""
     if any(c.dep_ == "obl:agent" for c in tok.children):
         return True
     if pronominal(tok):
         return False
+    if lem(tok) in ETRE_VERBS and not any(fold(c.text) == "ete" for c in tok.children if c.dep_.startswith("aux")):
+        return False  # "les citoyens sont sortis dans les rues"
     if "Pass" in tok.morph.get("Voice"):
         return True
     return any(c.dep_ in ("aux:pass", "nsubj:pass") for c in tok.children)
