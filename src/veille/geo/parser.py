@@ -320,10 +320,11 @@ class Geoparser:
         skip = [bool(r[2] or r[3]) or not x[:1].isalpha() for r, x in zip(rows, texts, strict=True)]
         capital = [x[:1].isupper() or x[:1].isdigit() for x in texts]
         first_words = self._first_words()
+        starts_name = {x: norm(x).split(" ", 1)[0] in first_words for x in set(texts)}
         out: list[_Span] = []
         i = 0
         while i < n:
-            if skip[i] or norm(texts[i]).split(" ", 1)[0] not in first_words:
+            if skip[i] or not starts_name[texts[i]]:
                 i += 1  # no gazetteer name starts with this word
                 continue
             matched = 0
