@@ -231,3 +231,9 @@ def test_document_without_parse_gets_empty_layers(resolver):
     doc = Document(article_id="x", source_path="x", text="Moscou a déclaré.")
     resolver(doc)
     assert (doc.actors, doc.actor_mentions) == ({}, [])
+
+
+def test_role_of_a_broadcaster_gives_its_country_to_the_name(parser, resolver):
+    doc = run(parser, resolver, "Le journaliste de France 2 Gilles Jacquier a été tué à Homs.")
+    assert summary(doc, "Gilles Jacquier") == ("Gilles Jacquier", "person", "FRA", "MED", "journalist", "name")
+    assert summary(doc, "France 2") == ("France 2", "organisation", "FRA", "MED", None, "name")

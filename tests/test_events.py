@@ -682,3 +682,12 @@ def test_events_argument_patterns(parser, extractor, text, expected):
 def test_events_object_control_verbs_give_the_subject_of_their_infinitive(parser, extractor):
     assert run(parser, extractor, "Moscou a convaincu Kim de signer un accord avec Poutine.") == [
         ("AGREE", None, "signer", "asserted", ["Kim Jong Un"], ["Vladimir Poutine"])]
+
+
+def test_events_between_two_parties_of_a_one_sided_event(parser, extractor):
+    # "la rupture des relations entre X et Y": the first named acts on the other; a cooperation's
+    # domain adjective ("militaire") is no participant
+    assert run(parser, extractor, "La rupture des relations diplomatiques entre Moscou et Kiev date de 2022.") == [
+        ("SANCTION", "break-relations", "rupture", "asserted", ["Russie"], ["Ukraine"])]
+    assert run(parser, extractor, "Pékin craint une coopération militaire.") == [
+        ("COOPERATE", None, "coopération", "hypothetical", [], [])]

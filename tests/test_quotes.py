@@ -214,6 +214,19 @@ def test_definite_description_is_the_preceding_actor_of_its_sector(parser, setti
     assert summary(quotes) == [("Les analyses montrent assez précisément la source du tir", True, "Le Figaro")]
 
 
+def test_definite_description_prefers_the_actor_it_introduced(parser, settings):
+    from veille.actors import actor_at
+
+    text = ("Le quotidien Le Figaro affirme que le journaliste de France 2 a été tué. « Les analyses "
+            "montrent la source du tir », indique le quotidien.")
+    figaro = Actor(actor_id="act_fig", name="Le Figaro", kind="organisation", country="FRA", sector="MED")
+    f2 = Actor(actor_id="act_f2", name="France 2", kind="organisation", country="FRA", sector="MED")
+    mentions = [ActorMention(12, 21, "Le Figaro", "act_fig", "name"),
+                ActorMention(text.index("France 2"), text.index("France 2") + 8, "France 2", "act_f2", "name")]
+    quotes = read(parser, QuoteExtractor(settings, actor_at=actor_at), text, actors=[figaro, f2], mentions=mentions)
+    assert summary(quotes)[-1] == ("Les analyses montrent la source du tir", True, "Le Figaro")
+
+
 def test_role_phrase_named_earlier_in_apposition(parser, settings):
     from veille.actors import actor_at
 

@@ -751,12 +751,18 @@ class _Reader:
                     return a.ref() if a is not None else ActorRef(name=_untitled(self.text[n0:n1]))
         sector = self.ex.noun_sectors.get(key.split()[0])
         if sector and self.doc.actor_mentions:
+            nearest = None
             for mention in reversed(self.doc.actor_mentions):
                 if mention.end > s:
                     continue
                 a = self.doc.actors.get(mention.actor_id)
                 if a is not None and a.kind != "person" and a.sector == sector:
-                    return a.ref()
+                    # the actor the article introduced with this very noun ("le quotidien français Le
+                    # Figaro … indique le quotidien"), else the nearest of the sector
+                    if key.split()[0] in self.folded[max(0, mention.start - 30):mention.start]:
+                        return a.ref()
+                    nearest = nearest or a.ref()
+            return nearest
         return None
 
     def _head_noun(self, s: int, e: int):

@@ -399,12 +399,14 @@ class EventExtractor:
         if not target and rule.type == "PROTEST":
             target = self._anti_target(tok, cand.theme)  # "une manifestation anti-américaine"
         # "s'affrontent", "les combats entre l'armée et les groupes armés": the first named acts on the others
-        reciprocal = rule.type not in SYMMETRIC_TYPES and (
-            is_reflexive(tok) if is_verb else any(prep_of(c) == "entre" for c in tok.children))
+        between = not is_verb and rule.type not in SYMMETRIC_TYPES and any(prep_of(c) == "entre" for c in tok.children)
+        reciprocal = rule.type not in SYMMETRIC_TYPES and (is_reflexive(tok) if is_verb else between)
         if (rule.type in SYMMETRIC_TYPES or reciprocal) and not target and len(source) > 1 \
                 and not all(id(s) in actors.paired for s in source):
             # "la Corée du Nord et la Russie ont signé" (but "les deux pays ont signé": both sources)
             source, target = source[:1], source[1:]
+        elif between and not source and len(target) > 1:
+            source, target = target[:1], target[1:]  # "la rupture des relations entre les deux pays"
 
         if (claimed_by is not None and not self.self_reports_as_claims
                 and any(same(claimed_by, s) for s in source)):
@@ -481,8 +483,8 @@ class EventExtractor:
                     source, target = forces, [t for t in target if not any(same(t, f) for f in forces)]
             return source, target
         sv = cand.support
-        source = self._noun_slots(tok, rule.source, actors)
-        target = self._noun_slots(tok, rule.target, actors)
+        source = self._noun_slots(tok, rule.source, actors, rule.type)
+        target = self._noun_slots(tok, rule.target, actors, rule.type)
         if not source and sv is not None and tok.dep_ != "nsubj":
             if is_passive(sv):  # "les attaques ont été revendiquées par le GSIM"
                 source = self._slots(sv, ("subj",), None, actors, rule.type)
@@ -619,14 +621,15 @@ class EventExtractor:
             return out
         return []
 
-    def _noun_slots(self, noun: Token, slots: tuple[str, ...], actors: Actors) -> list[ActorRef]:
+    def _noun_slots(self, noun: Token, slots: tuple[str, ...], actors: Actors, etype: str = "") -> list[ActorRef]:
         for slot in slots:
             toks: list[Token] = []
             if slot == "amod":
                 toks = [c for c in noun.children if c.dep_ == "amod"]
                 # demonyms first ("l'opération militaire française"), else a people adjective
                 # ("une arrestation policière": the police of the event's place)
-                found = self._resolve(toks, actors, None) or self._resolve(toks, actors, "people")
+                found = self._resolve(toks, actors, None) or (
+                    self._resolve(toks, actors, "people") if etype in CAUSE_TYPES else [])
                 if found:
                     return found
                 continue
