@@ -691,3 +691,11 @@ def test_events_between_two_parties_of_a_one_sided_event(parser, extractor):
         ("SANCTION", "break-relations", "rupture", "asserted", ["Russie"], ["Ukraine"])]
     assert run(parser, extractor, "Pékin craint une coopération militaire.") == [
         ("COOPERATE", None, "coopération", "hypothetical", [], [])]
+
+
+def test_events_story_country_ignores_countries_named_as_actors(parser, extractor):
+    # "la Russie" is an actor, not a place of the story: the demonstrators are of Alep's country
+    doc = people_doc(parser, "À Alep, la Russie a été critiquée. La Russie a répondu. Des étudiants ont "
+                             "manifesté.", places=(("Alep", "SYR"), ("la Russie", "RUS"), ("La Russie", "RUS")))
+    assert [countries(m) for m in extractor(doc).mentions][-1] == (
+        "PROTEST", "manifesté", "asserted", [("Des étudiants", "SYR")], [])

@@ -180,10 +180,14 @@ class Actors:
 
     @property
     def doc_country(self) -> str | None:
-        """The country most places of the article belong to (the story's country)."""
+        """The country most places of the article belong to (the story's country); a country named as
+        an actor ("ont accusé la France") is no place of the story."""
         if self._doc_country is False:
             counts: dict[str, int] = {}
+            acting = [(m.start, m.end) for m in self.doc.actor_mentions]
             for pm in self.doc.places:
+                if any(s <= pm.start and pm.end <= e for s, e in acting):
+                    continue
                 if pm.location is not None and pm.location.country:
                     counts[pm.location.country] = counts.get(pm.location.country, 0) + 1
             self._doc_country = max(counts, key=lambda k: (counts[k], k)) if counts else None
