@@ -699,3 +699,28 @@ def test_events_story_country_ignores_countries_named_as_actors(parser, extracto
                              "manifesté.", places=(("Alep", "SYR"), ("la Russie", "RUS"), ("La Russie", "RUS")))
     assert [countries(m) for m in extractor(doc).mentions][-1] == (
         "PROTEST", "manifesté", "asserted", [("Des étudiants", "SYR")], [])
+
+
+REQUEST_AND_TIME_CASES = [
+    # a bare weekday the parser takes for an object is no object ("!obj=*" still holds)
+    ("Des étudiants ont manifesté lundi à Séoul.",
+     [("PROTEST", "demonstrate", "manifesté", "asserted", ["Des étudiants"], [])]),
+    # "appeler X à + infinitive" with the infinitive parsed under the object is a request
+    ("Poutine a appelé les autorités à dialoguer avec Kiev.",
+     [("REQUEST", None, "appelé", "asserted", ["Vladimir Poutine"], ["les autorités"])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REQUEST_AND_TIME_CASES)
+def test_events_requests_and_bare_time_nouns(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected
+
+
+def test_events_request_addressee_is_the_agent_of_the_demanded_act(parser, extractor):
+    doc = people_doc(parser, "Pyongyang a exigé le retrait des troupes de la Russie.")
+    assert [countries(m) for m in extractor(doc).mentions][0] == (
+        "REQUEST", "exigé", "asserted", [("Corée du Nord", "PRK")], [("Russie", "RUS")])
+    # an adjective of people by its form ("jihadiste": the lemmatiser gives "jihadist")
+    doc = people_doc(parser, "Douze soldats ont été tués dans une attaque jihadiste à Alep.", places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("ASSAULT", "tués", "asserted", [("jihadiste", "SYR")], [("Douze soldats", "SYR")])]

@@ -67,6 +67,8 @@ TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 # nouns linking a nominal trigger to the verb it explains: "tué à la suite des tirs"
 CONNECTIVE_NOUNS = {"suite", "cours", "lors", "moment", "occasion", "cadre", "issue"}
+# bare time nouns the parser takes for objects ("ont manifesté lundi")
+BARE_TIME_NOUNS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "hier", "matin", "soir"}
 # agentless passives of these types take the agent of an attack noun that caused them
 CAUSE_TYPES = {"ASSAULT", "COERCE"}
 # agentless passives whose subject (the forces moved) stands for the actor
@@ -249,8 +251,12 @@ class EventExtractor:
                 p = prep_of(c)
                 if p is not None and (p in values or p.split()[0] in values):
                     return True, None
-            for c in tok.children:  # "appeler à cesser": the preposition marks an infinitive
-                if c.dep_ == "xcomp" and any(m.dep_ == "mark" and fold(m.text) in values for m in c.children):
+            # "appeler à cesser", "appelé les autorités à dialoguer" (the infinitive parsed under the
+            # object): the preposition marks an infinitive
+            infinitives = [c for c in tok.children if c.dep_ == "xcomp"] + [
+                c for o in _objects(tok) for c in o.children if c.dep_ == "acl" and "Inf" in c.morph.get("VerbForm")]
+            for c in infinitives:
+                if any(m.dep_ == "mark" and fold(m.text) in values for m in c.children):
                     return True, None
             return False, None
         if kind == "amod":
@@ -472,6 +478,11 @@ class EventExtractor:
                     elif x.dep_ == "obj" and x.pos_ == "NOUN":
                         target = self._resolve([c for c in x.children if c.dep_ in ("nmod", "obl:agent")
                                                 and prep_of(c) == "par"], actors, "people")
+                        for content in self.lexicon.nouns.get(lem(x), ()) if not target else ():
+                            # "exigé le départ des soldats français": who is to act
+                            target = self._noun_slots(x, content.source, actors, content.type)
+                            if target:
+                                break
                     if target:
                         break
             if not source and rule.type in CAUSE_TYPES and is_passive(tok):
@@ -541,7 +552,7 @@ class EventExtractor:
         for n in pool:
             for rule in self.lexicon.nouns.get(lem(n), ()):
                 if rule.type in CAUSE_TYPES:
-                    found = self._noun_slots(n, rule.source, actors)
+                    found = self._noun_slots(n, rule.source, actors, rule.type)
                     if found:
                         return found
         return []
@@ -772,7 +783,7 @@ class EventExtractor:
 def _objects(tok: Token) -> list[Token]:
     """Direct objects (passive subjects; the head noun of a participle: 'les armes livrées')."""
     passive = is_passive(tok)
-    out = [c for c in tok.children if c.dep_ == ("nsubj:pass" if passive else "obj")]
+    out = [c for c in tok.children if c.dep_ == ("nsubj:pass" if passive else "obj") and not _bare_time(c)]
     if passive and not out and any(c.dep_ == "aux:pass" for c in tok.children):
         out = [c for c in tok.children if c.dep_ == "nsubj"]  # "Kim(nsubj) a été empoisonné"
     if tok.dep_ == "acl:relcl":  # "le président, qu'ils retiennent": the relative pronoun's antecedent
@@ -781,10 +792,15 @@ def _objects(tok: Token) -> list[Token]:
         out.append(tok.head)
     if not out:  # "appelé Moscou à respecter…", "menace Séoul de…": the object parsed as xcomp / dep
         out = [c for c in tok.children if c.dep_ in ("xcomp", "dep") and c.pos_ in _NOMINAL and c.i > tok.i
-               and prep_of(c) is None]
+               and prep_of(c) is None and not _bare_time(c)]
     if not passive and not out:  # "ne livrerons jamais d'armes": partitive object parsed as de-oblique
         out = [c for c in tok.children if c.dep_ == "obl:arg" and prep_of(c) == "de" and c.i > tok.i]
     return out
+
+
+def _bare_time(tok: Token) -> bool:
+    """A bare time noun the parser takes for an object ("ont manifesté lundi")."""
+    return lem(tok) in BARE_TIME_NOUNS and not any(d.dep_ == "det" for d in tok.children)
 
 
 def _arguments(tok: Token) -> list[Token]:

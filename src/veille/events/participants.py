@@ -406,7 +406,8 @@ class Actors:
             return ActorRef(name=self.doc.text[lo:hi], country=home) if home else None
         if tok.pos_ != "NOUN" and not (tok.pos_ == "ADJ" and people_only):
             return None  # (an adjective only as people: "une arrestation policière")
-        person = lem(tok) in self.people
+        # (adjectives by their form too: the lemmatiser leaves "jihadiste" as "jihadist")
+        person = lem(tok) in self.people or (tok.pos_ == "ADJ" and fold(tok.text).rstrip("s") in self.people)
         if people_only and not person:
             return None
         if specific and not person and _indefinite(tok):
