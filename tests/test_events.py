@@ -724,3 +724,9 @@ def test_events_request_addressee_is_the_agent_of_the_demanded_act(parser, extra
     doc = people_doc(parser, "Douze soldats ont été tués dans une attaque jihadiste à Alep.", places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("ASSAULT", "tués", "asserted", [("jihadiste", "SYR")], [("Douze soldats", "SYR")])]
+
+
+def test_events_nominalised_adjective_is_a_participant(parser, extractor):
+    doc = people_doc(parser, "À Alep, le jeune, qui a déposé plainte, souffre.", places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions if m.type == "ACCUSE"] == [
+        ("ACCUSE", "plainte", "asserted", [("le jeune", "SYR")], [])]

@@ -404,8 +404,9 @@ class Actors:
             lo, hi = self.np_bounds(tok)
             home = country or self.doc_country
             return ActorRef(name=self.doc.text[lo:hi], country=home) if home else None
-        if tok.pos_ != "NOUN" and not (tok.pos_ == "ADJ" and people_only):
-            return None  # (an adjective only as people: "une arrestation policière")
+        if tok.pos_ != "NOUN" and not (tok.pos_ == "ADJ" and (people_only or any(
+                c.dep_ == "det" for c in tok.children))):
+            return None  # (an adjective as people, "une arrestation policière", or nominalised, "le jeune")
         # (adjectives by their form too: the lemmatiser leaves "jihadiste" as "jihadist")
         person = lem(tok) in self.people or (tok.pos_ == "ADJ" and fold(tok.text).rstrip("s") in self.people)
         if people_only and not person:
