@@ -35,6 +35,7 @@ from .config import Settings
 from .errors import ConfigError, EmptyInputError
 from .models import Document, Published, RemovedLine, fold
 from .pipeline import article_id_for
+from .regex_source import top_level_alternatives
 from .resources import read_tsv
 
 #: Languages `langid` may answer (ISO 639-1); override with settings.extra["languages"].
@@ -88,29 +89,7 @@ class Rule:
 
 def _anchored(pattern: str) -> bool:
     """True when the whole pattern is anchored at the start ("^a|b" is not: only its first branch)."""
-    if not pattern.startswith("^"):
-        return False
-    depth, i, in_class = 0, 1, False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            i += 1 + (pattern[i + 1:i + 2] == "^")
-            i += pattern[i:i + 1] == "]"  # a "]" first in a class is literal
-            continue
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            return False
-        i += 1
-    return True
+    return pattern.startswith("^") and len(top_level_alternatives(pattern)) == 1
 
 
 @dataclass

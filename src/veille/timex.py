@@ -45,6 +45,7 @@ from datetime import date, timedelta
 from .config import Settings
 from .dates import precision_of_iso
 from .models import DateValue, Document, Published, Timex, fold
+from .regex_source import first_group_end, top_level_alternatives
 from .resources import read_tsv
 
 LEXICON = ("fr", "timex_lexicon.tsv")
@@ -94,28 +95,11 @@ def _required_start(body: str) -> bool:
     and the pattern has no top-level alternative (the lookbehind must cover the whole of it)."""
     if not body or body[0] in "|)?*+{^$.[" or (body[0] == "\\" and body[1:2] in "dDsSwWbBAZ"):
         return False
-    depth, i, first_end = 0, 0, None
-    while i < len(body):
-        c = body[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":  # skip a class (a "]" right after "[" or "[^" is literal)
-            i += 1 + (body[i + 1:i + 2] == "^")
-            i += body[i:i + 1] == "]"
-            while i < len(body) and body[i] != "]":
-                i += 2 if body[i] == "\\" else 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0 and first_end is None:
-                first_end = i + 1
-        elif c == "|" and depth == 0:
-            return False
-        i += 1
+    if len(top_level_alternatives(body)) > 1:
+        return False
     if body[0] != "(":
         return body[1:2] not in ("?", "*") and not body[1:3].startswith("{")  # "a?b" starts optional
+    first_end = first_group_end(body)
     after = body[first_end:first_end + 2] if first_end is not None else "?"
     return not (after[:1] in ("?", "*") or after.startswith("{"))
 
