@@ -143,7 +143,7 @@ class EventExtractor:
         actors.equipment = self.lexicon.classes.get("@armes", frozenset())
         actors.long_quotes = quote_spans(sdoc, doc.token_columns)
         if doc.token_columns is None:
-            doc.token_columns = TokenColumns(sdoc)
+            doc.token_columns = TokenColumns(sdoc, doc.text)
         aux_heads = _aux_heads(doc.token_columns)
         for sent in doc.sentences:
             span = sdoc.char_span(sent.start, sent.end, alignment_mode="expand")
@@ -155,16 +155,12 @@ class EventExtractor:
     # ------------------------------------------------------------------ candidates
 
     def _sentence(self, doc: Document, sent: Sentence, span: Span, actors: Actors,
-                  aux_heads: set[int] | None = None) -> list[EventMention]:
+                  aux_heads: set[int]) -> list[EventMention]:
         lex = self.lexicon
         verbs: list[_Candidate] = []
         nouns: list[Token] = []
-        cols = doc.token_columns
+        cols = doc.token_columns  # set by __call__
         sdoc = span.doc
-        if cols is None:
-            cols = doc.token_columns = TokenColumns(sdoc)
-        if aux_heads is None:
-            aux_heads = _aux_heads(cols)
         # the token attributes come from the columns; a spaCy Token is built only for candidates
         for i in range(span.start, span.end):
             pos = cols.pos[i]

@@ -410,11 +410,12 @@ class FactualityReader:
                 columns: TokenColumns | None = None) -> None:
         inside: list[tuple[int, int]] = []
         start = None
-        texts = (columns or TokenColumns(sent.doc)).text
-        for i in range(sent.start, sent.end):
-            if texts[i] in _QUOTE_OPEN:
+        # without the document's columns, the sentence's own tokens (never a whole-document read)
+        texts = columns.text[sent.start:sent.end] if columns is not None else [t.text for t in sent]
+        for i, text in enumerate(texts, start=sent.start):
+            if text in _QUOTE_OPEN:
                 start = i
-            elif texts[i] in _QUOTE_CLOSE and start is not None:
+            elif text in _QUOTE_CLOSE and start is not None:
                 inside.append((start, i))
                 start = None
         if start is not None:

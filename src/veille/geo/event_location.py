@@ -64,7 +64,9 @@ def locate_event(doc: Document, start: int, end: int, *, lang: str | None = None
         return None
     trigger = trig_span.root
     targets = _targets(trigger, cues)
-    cols = doc.token_columns or TokenColumns(sdoc)
+    if doc.token_columns is None:  # a parse not made by the nlp stage: read it once, keep it
+        doc.token_columns = TokenColumns(sdoc, doc.text)
+    cols = doc.token_columns
     candidates: list[tuple[int, int, int, Location]] = []
     for pm in places:
         ok = _attached(sdoc, pm.start, pm.end, trigger, targets, cues, cols)
@@ -151,7 +153,7 @@ def _prep_of(tok, cues) -> str | None:
 
 
 def _attached(sdoc, start: int, end: int, trigger, targets: set[int], cues,
-              cols: TokenColumns | None = None) -> tuple[int, str] | None:
+              cols: TokenColumns) -> tuple[int, str] | None:
     """(strength, preposition) when the place at [start, end) locates the trigger, else None."""
     a = _anchor(sdoc, start, end)
     if a is None:
@@ -172,7 +174,7 @@ def _attached(sdoc, start: int, end: int, trigger, targets: set[int], cues,
             fold(a.head.lemma_) in cues.get("object_place_verb", frozenset())):
         return 2, ""
     # relative "où": "à Vladivostok, où il a rencontré Poutine"
-    if _relative_where(sdoc, end, trigger, cols or TokenColumns(sdoc)):
+    if _relative_where(sdoc, end, trigger, cols):
         if prep is None or prep.split()[0] in locative:
             return 3, prep or ""
     if prep is None:

@@ -25,11 +25,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER
+from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
 from spacy.strings import get_string_id
 
 from ..config import Settings
 from ..models import Document, Location, PlaceMention, fold
+from ..nlp import TokenColumns
 from ..resources import read_tsv
 from .gazetteer import Q_ALT, Q_NAME, Gazetteer, Place, _inflect, norm
 
@@ -309,15 +310,17 @@ class Geoparser:
         sdoc = doc.spacy_doc
         if sdoc is None:
             return []
-        # token attributes read once, as arrays (no spaCy Token objects): the n-gram loop below
+        # token attributes read once, as lists (no spaCy Token objects): the n-gram loop below
         # looks at each token up to MAX_NGRAM times
         text = doc.text
-        rows = sdoc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist()
-        n = len(rows)
-        starts = [r[0] for r in rows]
-        texts = [text[r[0]:r[0] + r[1]] for r in rows]
-        punct = [bool(r[3]) for r in rows]
-        skip = [bool(r[2] or r[3]) or not x[:1].isalpha() for r, x in zip(rows, texts, strict=True)]
+        if doc.token_columns is None:  # a parse not made by the nlp stage: read it once, keep it
+            doc.token_columns = TokenColumns(sdoc, text)
+        cols = doc.token_columns
+        starts, texts = cols.idx, cols.text
+        n = len(texts)
+        rows = sdoc.to_array([IS_SPACE, IS_PUNCT]).tolist() if n else []
+        punct = [bool(r[1]) for r in rows]
+        skip = [bool(r[0] or r[1]) or not x[:1].isalpha() for r, x in zip(rows, texts, strict=True)]
         capital = [x[:1].isupper() or x[:1].isdigit() for x in texts]
         first_words = self._first_words()
         starts_name = {x: norm(x).split(" ", 1)[0] in first_words for x in set(texts)}
