@@ -23,6 +23,7 @@ from types import MappingProxyType
 from ..models import QUAD_CLASS
 from .config import MergeConfig
 from .features import MentionView, gap_days, place_key, place_relation
+from .unionfind import find_root
 
 SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 # conflict types that recur day after day between the same parties at the same place (strikes on a
@@ -235,10 +236,7 @@ def components(views: Iterable[MentionView], pairs: Iterable[tuple[float, str, s
     parent = {v.id: v.id for v in views}
 
     def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+        return find_root(parent, x)
 
     for _score, a, b in pairs:
         ra, rb = find(a), find(b)
@@ -273,10 +271,7 @@ def cluster(views: Iterable[MentionView], cfg: MergeConfig,
     members: dict[str, list[MentionView]] = {v.id: [v] for v in views}
 
     def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+        return find_root(parent, x)
 
     for _score, a_id, b_id in (candidate_pairs(views, cfg) if pairs is None else pairs):
         ra, rb = find(a_id), find(b_id)

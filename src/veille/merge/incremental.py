@@ -58,6 +58,7 @@ from .features import ArticleInfo, MentionView, first_day
 from .index import INDEX_VERSION, block_rows, profile_from_json, profile_rows
 from .merger import Merger, _event_order
 from .stories import ArticleProfile, StoryBuilder, _centroid, _vector, corpus_idf, stop_words
+from .unionfind import find_root
 
 log = logging.getLogger("veille.merge")
 
@@ -159,10 +160,7 @@ def replay(ids: list[str], old_pairs: list[tuple[float, str, str, bool]], new_pa
     n = cfg.conflict_sample
 
     def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+        return find_root(parent, x)
 
     for _score, a, b in pairs:
         ra, rb = find(a), find(b)
@@ -461,9 +459,7 @@ class IncrementalMerger:
         parent = {sid: sid for sid in large}
 
         def find(x: str) -> str:
-            while parent[x] != x:
-                x = parent[x]
-            return x
+            return find_root(parent, x)
 
         absorbed: dict[str, str] = {}  # rebuilt story → a large story it joins
         for st in stories:

@@ -25,6 +25,7 @@ from pathlib import Path
 from ..models import Event, Story, fold, stable_id
 from .config import MergeConfig
 from .features import ArticleInfo, date_interval
+from .unionfind import find_root
 
 _WORD = re.compile(r"[^\W\d_][\w'-]*[^\W_]|[^\W\d_]", re.UNICODE)
 
@@ -134,10 +135,7 @@ class StoryBuilder:
         parent = {a: a for a in ids}
 
         def find(x: str) -> str:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
+            return find_root(parent, x)
 
         def union(x: str, y: str) -> None:
             rx, ry = find(x), find(y)
