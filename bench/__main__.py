@@ -47,6 +47,42 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class RssSampler:
+    """An ingest `on_document` callback: records (articles so far, RSS MiB, seconds since creation)
+    when the count reaches each of `at`."""
+
+    def __init__(self, at: list[int], *, echo: bool = False):
+        self.wanted = sorted(at)
+        self.samples: list[tuple[int, float, float]] = []
+        self.count = 0
+        self.echo = echo
+        self.t0 = time.perf_counter()
+
+    def __call__(self, _doc) -> None:
+        self.count += 1
+        if self.wanted and self.count == self.wanted[0]:
+            self.samples.append((self.count, rss_mb(), time.perf_counter() - self.t0))
+            self.wanted.pop(0)
+            if self.echo:
+                print(f"{self.count} articles: RSS {self.samples[-1][1]:.0f} MiB after "
+                      f"{self.samples[-1][2]:.0f} s", flush=True)
+
+
+def run_header() -> list[str]:
+    """The date and machine lines every bench report starts with."""
+    return [f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+            f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}"]
+
+
+def publish(lines: list[str], filename: str, write: bool) -> None:
+    """Print a report and, if `write`, store it as bench/<filename>."""
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if write:
+        (HERE / filename).write_text(text, encoding="utf-8")
+
+
 def bench_end_to_end(n: int, settings: Settings, memory_at: list[int]) -> dict:
     """One streaming ingest of n articles; RSS sampled when each size in `memory_at` is reached."""
     raws = list(generate(n))
@@ -65,19 +101,9 @@ def bench_end_to_end(n: int, settings: Settings, memory_at: list[int]) -> dict:
     for name in pipeline.timings:
         pipeline.timings[name] = 0.0
     store = open_store(str(tmp / "b.db"))
-    samples: list[tuple[int, float]] = []
-    wanted = sorted(memory_at)
-    count = 0
-
-    def on_document(_doc) -> None:
-        nonlocal count
-        count += 1
-        if wanted and count == wanted[0]:
-            samples.append((count, rss_mb()))
-            wanted.pop(0)
-
+    sampler = RssSampler(memory_at)
     t0 = time.perf_counter()
-    report = ingest_raw(iter(raws), store, settings, pipeline=pipeline, on_document=on_document)
+    report = ingest_raw(iter(raws), store, settings, pipeline=pipeline, on_document=sampler)
     elapsed = time.perf_counter() - t0
     t1 = time.perf_counter()
     merged = merge(store, settings)
@@ -91,7 +117,8 @@ def bench_end_to_end(n: int, settings: Settings, memory_at: list[int]) -> dict:
         texts.append(cleaner(doc).text if cleaner else doc.text)
     shutil.rmtree(tmp, ignore_errors=True)
     return {"articles": report.added, "words": words, "seconds": elapsed, "timings": dict(pipeline.timings),
-            "texts": texts, "nlp": pipeline.get_stage("nlp").nlp, "memory": samples,
+            "texts": texts, "nlp": pipeline.get_stage("nlp").nlp,
+            "memory": [(k, rss) for k, rss, _secs in sampler.samples],
             "merge_seconds": merge_seconds, "merged": merged}
 
 
@@ -138,9 +165,7 @@ def main() -> None:
     lines = [
         "# Benchmark results",
         "",
-        f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}",
+        *run_header(),
         f"- model: {settings.model}; stages: {', '.join(settings.stages)}; batch size {settings.batch_size}",
         f"- corpus: {n} generated articles, {e2e['words']:,} words (~{e2e['words'] // max(n, 1)} words each)",
         "",
@@ -166,10 +191,7 @@ def main() -> None:
         lines.append(f"| {stage} | {t:.1f} | {100 * t / total:.1f}% |")
     lines += ["", "Memory while streaming (RSS after N articles):", "", "| articles | RSS MiB |", "|---|---|"]
     lines += [f"| {k} | {v:.0f} |" for k, v in memory]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.no_write:
-        (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+    publish(lines, "RESULTS.md", not args.no_write)
 
 
 if __name__ == "__main__":

@@ -9,12 +9,8 @@ leave memory once written, the store holds the rest. Writes bench/MEMORY.md (`--
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import shutil
 import tempfile
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from veille.api import ingest_raw
@@ -22,7 +18,7 @@ from veille.config import MODELS, Settings
 from veille.pipeline import Pipeline
 from veille.store import open_store
 
-from .__main__ import HERE, peak_mb, rss_mb
+from .__main__ import RssSampler, peak_mb, publish, run_header
 from .corpus import generate
 
 
@@ -35,22 +31,11 @@ def main() -> None:
     settings = Settings(model=MODELS.get(args.model, args.model))
     wanted = sorted({n for n in (1_000, 2_000, 5_000, 10_000, args.articles) if n <= args.articles})
     tmp = Path(tempfile.mkdtemp(prefix="veille-bench-mem-"))
-    samples: list[tuple[int, float, float]] = []
-    count = 0
-    t0 = time.perf_counter()
-
-    def on_document(_doc) -> None:
-        nonlocal count
-        count += 1
-        if wanted and count == wanted[0]:
-            samples.append((count, rss_mb(), time.perf_counter() - t0))
-            print(f"{count} articles: RSS {samples[-1][1]:.0f} MiB after {samples[-1][2]:.0f} s", flush=True)
-            wanted.pop(0)
-
+    sampler = RssSampler(wanted, echo=True)
     store = open_store(str(tmp / "m.db"))
     try:
         report = ingest_raw(generate(args.articles), store, settings, pipeline=Pipeline(settings, freeze_when_loaded=True),
-                            on_document=on_document)
+                            on_document=sampler)
     finally:
         store.close()
     db_mb = sum(f.stat().st_size for f in tmp.glob("m.db*")) / 2**20
@@ -58,20 +43,16 @@ def main() -> None:
     lines = [
         "# Memory while a long corpus streams in",
         "",
-        f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        *run_header(),
         f"- model: {settings.model}; {report.added} generated articles ingested into one SQLite store "
         f"({db_mb:,.0f} MiB on disk at the end); `python -m bench.memory --articles {args.articles}`",
         f"- peak RSS {peak_mb():.0f} MiB",
         "",
         "| articles | RSS MiB | elapsed s |",
         "|---|---|---|",
-        *[f"| {n:,} | {rss:.0f} | {secs:.0f} |" for n, rss, secs in samples],
+        *[f"| {n:,} | {rss:.0f} | {secs:.0f} |" for n, rss, secs in sampler.samples],
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.no_write:
-        (HERE / "MEMORY.md").write_text(text, encoding="utf-8")
+    publish(lines, "MEMORY.md", not args.no_write)
 
 
 if __name__ == "__main__":
