@@ -48,7 +48,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, timedelta
+from datetime import date
 
 from ..config import Settings
 from ..models import Event, EventMention, Story, stable_id
@@ -57,7 +57,16 @@ from .coref import block_keys, can_merge, candidate_pairs, components, link
 from .features import ArticleInfo, MentionView, first_day
 from .index import INDEX_VERSION, block_rows, profile_from_json, profile_rows
 from .merger import Merger, _event_order
-from .stories import ArticleProfile, StoryBuilder, _centroid, _vector, corpus_idf, stop_words
+from .stories import (
+    ArticleProfile,
+    StoryBuilder,
+    _centroid,
+    _vector,
+    corpus_idf,
+    follow_window,
+    followers_window,
+    stop_words,
+)
 from .unionfind import find_root
 
 log = logging.getLogger("veille.merge")
@@ -548,9 +557,7 @@ class IncrementalMerger:
         for s in stories:
             if not s.start:
                 continue
-            start = date.fromisoformat(s.start)
-            hi = (start - timedelta(days=cfg.story_window_days + 1)).isoformat()
-            lo = (start - timedelta(days=cfg.follow_max_gap_days)).isoformat()
+            lo, hi = follow_window(s.start, cfg)
             for k in sorted(actor_sets[s.story_id]):
                 ids = store.story_key_between("a:" + k, lo, hi, cfg.follow_candidates)
                 wanted |= {r["story_id"] for r in store.article_rows(ids).values() if r["story_id"]}
@@ -573,9 +580,7 @@ class IncrementalMerger:
         for s in stories:
             if not s.end:
                 continue
-            end = date.fromisoformat(s.end)
-            lo = (end + timedelta(days=cfg.story_window_days + 1)).isoformat()
-            hi = (end + timedelta(days=cfg.follow_max_gap_days)).isoformat()
+            lo, hi = followers_window(s.end, cfg)
             for k in sorted(actor_sets[s.story_id]):
                 ids = store.story_key_after("a:" + k, lo, hi, cfg.follow_candidates)
                 wanted |= {r["story_id"] for r in store.article_rows(ids).values() if r["story_id"]}

@@ -114,6 +114,21 @@ def _centroid(vecs: Sequence[dict[str, float]], keep: int = 200) -> dict[str, fl
     return {t: x / norm for t, x in top}
 
 
+def follow_window(start: str, cfg: MergeConfig) -> tuple[str, str]:
+    """(earliest, latest) end date, ISO, of a story that a story starting on `start` may follow:
+    ended more than the story window before it, less than the follow-up gap before it."""
+    day = date.fromisoformat(start)
+    return ((day - timedelta(days=cfg.follow_max_gap_days)).isoformat(),
+            (day - timedelta(days=cfg.story_window_days + 1)).isoformat())
+
+
+def followers_window(end: str, cfg: MergeConfig) -> tuple[str, str]:
+    """(earliest, latest) start date, ISO, of a story that may follow one ending on `end`."""
+    day = date.fromisoformat(end)
+    return ((day + timedelta(days=cfg.story_window_days + 1)).isoformat(),
+            (day + timedelta(days=cfg.follow_max_gap_days)).isoformat())
+
+
 class StoryBuilder:
     def __init__(self, cfg: MergeConfig):
         self.cfg = cfg
@@ -287,9 +302,7 @@ class StoryBuilder:
         for s in stories:
             if not s.start:
                 continue
-            start = date.fromisoformat(s.start)
-            latest = (start - timedelta(days=cfg.story_window_days + 1)).isoformat()
-            earliest = (start - timedelta(days=cfg.follow_max_gap_days)).isoformat()
+            earliest, latest = follow_window(s.start, cfg)
             cands: set[str] = set()
             for k in actor_sets[s.story_id]:
                 items = by_actor[k]
