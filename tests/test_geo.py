@@ -42,6 +42,23 @@ def test_norm_folds_case_accents_apostrophes_and_hyphens():
     assert norm("Tall ‘Afar") == "tall afar"
 
 
+def test_norm_text_keys_equal_norm_of_every_slice():
+    from veille.geo.gazetteer import NormText, norm_table
+
+    table = norm_table()
+    texts = ["L’Ukraine et Saint-Denis-sur-Sarthon", "İstanbul  à\tSão Paulo", "ΟΔΟΣ Σίσυφος",
+             "œuvre ﬁn x² ½", "e\u0301te\u0301 Ça\u0483\u0316b", ""]
+    for text in texts:
+        keys = NormText(text, table)
+        for start in range(len(text) + 1):
+            for end in range(start, len(text) + 1):
+                assert keys.key(start, end) == norm(text[start:end]), (text, start, end)
+    # a text of exactly-mapped characters is mapped once; a ligature or Σ sends it slice by slice
+    assert NormText("L’Île-de-France", table).mapped == "l ile de france"
+    assert NormText("œuvre ﬁn", table).mapped is None
+    assert NormText("ΟΔΟΣ", table).mapped is None
+
+
 def test_distance_km_paris_london():
     assert round(distance_km(48.85341, 2.3488, 51.50853, -0.12574)) == 344
 

@@ -67,6 +67,47 @@ def norm(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", text).split())
 
 
+class NormText:
+    """`norm`'s character mapping applied once to a whole text, so that the key of any slice is
+    `key(start, end)` == `norm(text[start:end])` without re-normalising it (a geoparser scan tries
+    several hundred n-grams per article).
+
+    The mapping is exact character by character (lower case, accent stripping and punctuation to
+    space are all per character) for characters whose image is a single non-combining character;
+    a text holding any other character (a ligature, the Greek capital sigma whose lower case depends
+    on its neighbours, a stray combining mark) is normalised slice by slice with `norm` instead.
+    """
+
+    __slots__ = ("text", "mapped")
+
+    def __init__(self, text: str, table: dict[int, str]):
+        self.text = text
+        self.mapped: str | None = None
+        if not text:
+            self.mapped = ""
+        elif max(text) < "\u3000":
+            mapped = text.translate(table)
+            if len(mapped) == len(text):  # every character mapped to exactly one
+                self.mapped = mapped
+
+    def key(self, start: int, end: int) -> str:
+        if self.mapped is None:
+            return norm(self.text[start:end])
+        return " ".join(self.mapped[start:end].split())
+
+
+def norm_table() -> dict[int, str]:
+    """The per-character table of `NormText` (characters below U+3000): a character maps to one
+    character, or to two (a marker that makes the mapped text longer) when it has no exact image."""
+    table: dict[int, str] = {}
+    for i in range(0x3000):
+        c = chr(i)
+        image = _PUNCT.sub(" ", _COMBINING.sub("", unicodedata.normalize("NFKD", c.lower())))
+        exact = len(image) == 1 and not unicodedata.combining(image) and c != "\u03a3"
+        table[i] = image if exact else "\x00\x00"
+    return table
+
+
 @dataclass(slots=True)
 class Place:
     """One gazetteer record."""

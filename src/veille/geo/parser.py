@@ -32,7 +32,7 @@ from ..config import Settings
 from ..models import Document, Location, PlaceMention, fold
 from ..nlp import TokenColumns
 from ..resources import read_tsv
-from .gazetteer import Q_ALT, Q_NAME, Gazetteer, Place, _inflect, norm
+from .gazetteer import Q_ALT, Q_NAME, Gazetteer, NormText, Place, _inflect, norm, norm_table
 
 _CONJUNCT = re.compile(r"([\w’']+)\s+[A-ZÉÈ][\w’'-]*(?:\s+[A-ZÉÈ][\w’'-]*)?\s+et\s*$")
 PLACE_LABELS = {"LOC", "GPE"}
@@ -80,6 +80,7 @@ class Geoparser:
         # the same, keyed by spaCy's string hash: a document's LOWER column is read as one array
         self._adj_lower_ids = {get_string_id(w): c for w, c in self._adj_lower.items()}
         self._first_word_set: frozenset[str] | None = None
+        self._norm_table = norm_table()
 
     # ------------------------------------------------------------------ stage
 
@@ -323,7 +324,13 @@ class Geoparser:
         skip = [bool(r[0] or r[1]) or not x[:1].isalpha() for r, x in zip(rows, texts, strict=True)]
         capital = [x[:1].isupper() or x[:1].isdigit() for x in texts]
         first_words = self._first_words()
-        starts_name = {x: norm(x).split(" ", 1)[0] in first_words for x in set(texts)}
+        keys = NormText(text, self._norm_table)
+        # the mapping is context-free: a word's key is the same at every occurrence
+        starts_name: dict[str, bool] = {}
+        for t, x in enumerate(texts):
+            if x not in starts_name:
+                s = starts[t]
+                starts_name[x] = keys.key(s, s + len(x)).split(" ", 1)[0] in first_words
         out: list[_Span] = []
         i = 0
         while i < n:
@@ -339,7 +346,7 @@ class Geoparser:
                 chunk = text[s:e]
                 if "\n" in chunk:
                     continue
-                key = norm(chunk)
+                key = keys.key(s, e)
                 if not self.gaz.has_key(key):
                     continue
                 cands = self.gaz.lookup_key(key)
