@@ -237,3 +237,21 @@ def test_role_of_a_broadcaster_gives_its_country_to_the_name(parser, resolver):
     doc = run(parser, resolver, "Le journaliste de France 2 Gilles Jacquier a été tué à Homs.")
     assert summary(doc, "Gilles Jacquier") == ("Gilles Jacquier", "person", "FRA", "MED", "journalist", "name")
     assert summary(doc, "France 2") == ("France 2", "organisation", "FRA", "MED", None, "name")
+
+
+def test_quoted_demonym_does_not_make_the_article_country(parser, resolver):
+    # the speaker's figure of speech inside « … » says nothing of the story's country: "le ministre"
+    # gets no country from it
+    doc = run(parser, resolver, "L'avocat a lancé au juge : « Nous sommes devant une junte birmane ! » "
+                                "Le ministre a répondu.")
+    assert [(m.text, doc.actors[m.actor_id].country) for m in doc.actor_mentions] == [("junte birmane", "MMR")]
+
+
+def test_name_after_a_role_chain_is_the_inner_role(parser, resolver):
+    # "l'avocat de l'assassin du préfet … Claude Érignac": Érignac is the prefect, not the lawyer
+    doc = run(parser, resolver, "Il était l'avocat de l'assassin du préfet de Corse Claude Érignac, tué en 1998.")
+    assert summary(doc, "Claude Érignac") == ("Claude Érignac", "person", None, "GOV", "prefect", "name")
+    assert summary(doc, "préfet de Corse") == ("Claude Érignac", "person", None, "GOV", "prefect", "role")
+    # after a comma the name is the head's: "l'avocat de la veuve du président, Marina Litvinenko"
+    doc = run(parser, resolver, "Le président russe a reçu l'avocat de la veuve du président, Marina Litvinenko.")
+    assert summary(doc, "Marina Litvinenko")[4] == "lawyer"

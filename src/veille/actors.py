@@ -188,6 +188,9 @@ class _RoleInfo:
     possessive: bool = False  # "son porte-parole": someone's, the actor named just before
     indefinite: bool = False  # "un dirigeant sud-coréen": no one in particular
     phrase: str = ""  # the folded role phrase
+    # a person role inside an unread complement ("l'avocat de l'assassin du préfet de Corse"): its
+    # token; a name right after the phrase is that inner role's holder, not the head's
+    inner: int | None = None
     end: int = 0  # token end of the whole phrase (complement included)
 
 
@@ -356,6 +359,7 @@ class _DocReader:
         self.predicates: list[tuple[int, _RoleInfo]] = []  # roles used as predicates ("élu président")
         self.acting_cache: dict[int, bool] = {}
         self.cands_at_end: dict[int, list[_Cand]] = {}
+        self._quoted: list[tuple[int, int]] | None = None  # char spans of « … » / “ … ” (read lazily)
 
     # ------------------------------------------------------------------ main
 
@@ -593,6 +597,7 @@ class _DocReader:
         sector = row["sector"] or None
         role = row["role"]
         seat_state = local = opaque = False
+        inner = None
         coll_role = None
         # "de/du/des/d'" complement
         t = end
@@ -645,6 +650,10 @@ class _DocReader:
                     opaque = True
                     end = v
                     role = row["org_role"] or role
+                    for x in range(u, v):  # "l'avocat de l'assassin du préfet de Corse": the last role inside
+                        m = self._match_role(x, set()) if self.keys[x] in res.role_first else None
+                        if m is not None and m[1]["kind"] == "person":
+                            inner = x
                     for x in range(u, v):
                         for c in self.cands_at.get(x, []) + self.gaz_at.get(x, []):
                             if c.entry is None or country:
@@ -663,7 +672,7 @@ class _DocReader:
         if row["kind"] == "state" and not country:
             return None
         info = _RoleInfo(row, row["kind"], role, sector, country, org, org_country, former, seat_state, local)
-        info.opaque, info.coll_role, info.end = opaque, coll_role, end
+        info.opaque, info.coll_role, info.end, info.inner = opaque, coll_role, end, inner
         info.phrase = _name_key(self._span_text(i, end))
         info.possessive = b >= 0 and self.keys[b] in ("son", "sa", "ses", "leur", "leurs")
         info.indefinite = b >= 0 and self.keys[b] in ("un", "une")
@@ -1029,6 +1038,10 @@ class _DocReader:
         if p >= 0 and self.texts[p] == ",":
             p -= 1
         linked = role_at_end.get(p + 1)
+        if linked is not None and p + 1 == c.i and linked[1].inner is not None:
+            # "l'avocat de l'assassin du préfet de Corse Claude Érignac": Érignac is the prefect
+            self._inner_role(cl, key, linked[1].inner)
+            linked = None
         if linked is None and c.i > 0 and self.texts[c.i - 1] == ",":
             # "l'ambassadeur de France en Afghanistan, Bernard Bajolet": skip a short place tail
             q = p
@@ -1056,6 +1069,18 @@ class _DocReader:
                 self._mention(rs, re_, key, "role")
         if not cl.country and not cl.known:
             cl.country = self._nationality_near(c)
+
+    def _inner_role(self, cl: _Cluster, key: str, i: int) -> None:
+        """Give a name the role said just before it inside another role's complement (token i)."""
+        m = self._match_role(i, set())
+        if m is None:
+            return
+        info = self._role_info(i, *m)
+        if info is None or info.kind != "person":
+            return
+        rs, re_ = self._chars(i, info.end)
+        self._apply_role(cl, info, rs)
+        self._mention(rs, re_, key, "role")
 
     def _nationality_near(self, c: _Cand) -> str | None:
         """A nationality said of a name by a plain noun beside it: "l'ex-espion russe Alexandre Litvinenko",
@@ -1251,9 +1276,35 @@ class _DocReader:
         office defined by an unread complement ("le président du conseil du CERN")."""
         return info.sector in NATIONAL_SECTORS and not info.local and not (info.opaque and info.row.get("org_role"))
 
+    def _quote_spans(self) -> list[tuple[int, int]]:
+        """Char spans of the text inside « … » and “ … ” (a quote left open ends at the paragraph)."""
+        if self._quoted is None:
+            text, out, pos = self.doc.text, [], 0
+            while True:
+                o = min((x for x in (text.find("\u00ab", pos), text.find("\u201c", pos)) if x >= 0), default=-1)
+                if o < 0:
+                    break
+                close = "\u00bb" if text[o] == "\u00ab" else "\u201d"
+                c, nl = text.find(close, o + 1), text.find("\n", o + 1)
+                end = min(x for x in (c, nl, len(text)) if x >= 0)
+                out.append((o, end))
+                pos = end + 1
+            self._quoted = out
+        return self._quoted
+
+    def _quoted_at(self, s: int) -> bool:
+        spans = self._quote_spans()
+        k = bisect_left(spans, (s + 1,)) - 1
+        return k >= 0 and spans[k][0] < s < spans[k][1]
+
     def _dominant_country(self) -> str | None:
+        """The article's main country: more than half of the country-bearing mentions, those inside
+        quotations left out (a speaker's figure of speech, "une junte birmane", says nothing of where
+        the story is)."""
         counts: dict[str, int] = {}
         for _s, _e, k, _h in self.mentions:
+            if self._quoted_at(_s):
+                continue
             cl = self.clusters.get(k)
             if cl and cl.country and len(cl.country) == 3 and cl.country not in ("IGO", "NGO", "MNC", "IMG"):
                 counts[cl.country] = counts.get(cl.country, 0) + 1
