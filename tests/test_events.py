@@ -730,3 +730,17 @@ def test_events_nominalised_adjective_is_a_participant(parser, extractor):
     doc = people_doc(parser, "À Alep, le jeune, qui a déposé plainte, souffre.", places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions if m.type == "ACCUSE"] == [
         ("ACCUSE", "plainte", "asserted", [("le jeune", "SYR")], [])]
+
+
+def test_events_soldiers_acting_abroad_keep_the_country_of_their_forces(parser, extractor):
+    text = ("Les forces françaises quittent la Kapisa. Hollande a ordonné le retrait de 2 000 soldats. "
+            "Douze soldats ont été tués en Kapisa.")
+    doc = people_doc(parser, text, places=(("Kapisa", "AFG"),))
+    s = text.index("forces françaises")
+    doc.actors["act_armee"] = Actor("act_armee", "armée (France)", kind="organisation", country="FRA", sector="MIL")
+    doc.actor_mentions = sorted(doc.actor_mentions + [ActorMention(s, s + 17, "forces françaises", "act_armee")],
+                                key=lambda m: m.start)
+    got = [countries(m) for m in extractor(doc).mentions]
+    # the soldiers withdrawn are the French forces named before, not Afghans; victims keep the place's country
+    assert got[1:] == [("RETREAT", "retrait", "planned", [("2 000 soldats", "FRA")], []),
+                       ("ASSAULT", "tués", "asserted", [], [("Douze soldats", "AFG")])]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from spacy.tokens import Span, Token
@@ -141,6 +141,7 @@ class EventExtractor:
         actors.pair_nouns = self.lexicon.pair_nouns
         actors.anaphors = self.lexicon.anaphors
         actors.equipment = self.lexicon.classes.get("@armes", frozenset())
+        actors.soldiers = self.lexicon.soldiers
         actors.long_quotes = quote_spans(sdoc, doc.token_columns)
         if doc.token_columns is None:
             doc.token_columns = TokenColumns(sdoc, doc.text)
@@ -388,6 +389,12 @@ class EventExtractor:
             actors.end()
         if source is None:
             return None
+        if any(s.sector == "MIL" and not s.actor_id for s in source):
+            # soldiers with no nationality said who act: the forces just named ("le retrait de 2 000
+            # soldats" after "les forces françaises"), not the people of the place they are in
+            home = actors.own_forces(tok)
+            if home:
+                source = [replace(s, country=home) if s.sector == "MIL" and not s.actor_id else s for s in source]
         if is_verb and not source and rule.type in VERBAL_TYPES and tok.dep_ == "acl" and is_passive(tok):
             return None  # "le nombre d'emplois menacés": an agentless participle describes, it reports nothing
         target = [a for a in target if not any(same(a, s) for s in source)]

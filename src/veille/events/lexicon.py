@@ -80,6 +80,9 @@ class EventLexicon:
     # definite descriptions standing for the latest actor of a kind ("le pays", "l'organisation")
     anaphors: dict[str, str] = field(default_factory=dict)
     things: frozenset[str] = frozenset()  # never participants: projectiles, agreements, funds
+    # a state's soldiers ("les soldats", "le contingent"): with no nationality said, as agents they are
+    # the forces the text has just named ("le retrait des forces françaises … des 2 000 soldats")
+    soldiers: frozenset[str] = frozenset()
     modifiers: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> lemma -> mode
     quantities: dict[str, str] = field(default_factory=dict)  # lemma -> numbers key
     # factuality cues
@@ -118,6 +121,8 @@ class EventLexicon:
                         lex.anaphors.update(dict.fromkeys(members, flag[8:]))
                     elif flag == "thing":
                         lex.things |= members
+                    elif flag == "soldiers":
+                        lex.soldiers |= members
         for n, row in enumerate(rows, 2):
             lex._add_trigger_row(row, n)
         lex._load_factuality(lang)

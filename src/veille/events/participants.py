@@ -118,6 +118,7 @@ class Actors:
         self.paired: set[int] = set()  # ids of refs standing for a plural pair, in the current mention
         self.anaphors: dict[str, str] = {}  # "le pays" -> state, "l'organisation" -> organisation
         self.equipment: frozenset[str] = frozenset()  # weapons and vehicles: "les chars de l'armée" -> l'armée
+        self.soldiers: frozenset[str] = frozenset()  # "les soldats": sector MIL, see `own_forces`
         self.long_quotes: list[tuple[int, int]] = []  # quotes over several sentences (token indices)
         self.not_actors = not_actors  # lexicon lemmas (weapons, aid, trigger nouns): never participants
         self.actor_at = actor_at
@@ -426,7 +427,28 @@ class Actors:
             return ActorRef(name=self.doc.text[lo:hi], country=code)
         if any(lem(t) in self.nonlocal_words for t in words):
             return ActorRef(name=self.doc.text[lo:hi])  # "des forces occidentales": not local
-        return ActorRef(name=self.doc.text[lo:hi], country=(country or self.doc_country))
+        sector = "MIL" if lem(tok) in self.soldiers else None
+        return ActorRef(name=self.doc.text[lo:hi], country=(country or self.doc_country), sector=sector)
+
+    def own_forces(self, tok: Token) -> str | None:
+        """The country of the armed forces the text names last in tok's sentence or the two before
+        ("le retrait des forces françaises …, en ordonnant le retrait de 2 000 soldats": French
+        soldiers, wherever they are); None when it names none."""
+        sdoc = tok.doc
+        start = tok.sent.start
+        for _ in range(2):
+            if start == 0:
+                break
+            start = sdoc[start - 1].sent.start
+        lo, hi = sdoc[start].idx, tok.sent.end_char
+        for m in reversed(self.doc.actor_mentions):
+            if m.start >= hi or m.start < lo:
+                continue
+            actor = self.doc.actors.get(m.actor_id)
+            if actor is not None and actor.sector == "MIL" and actor.country and len(actor.country) == 3 \
+                    and actor.country.isupper() and actor.country not in ("IGO", "NGO", "IMG"):
+                return actor.country
+        return None
 
     def _place(self, lo: int, hi: int) -> ActorRef | None:
         for pm in self.doc.places:
