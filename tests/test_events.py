@@ -682,6 +682,10 @@ def test_events_argument_patterns(parser, extractor, text, expected):
 def test_events_object_control_verbs_give_the_subject_of_their_infinitive(parser, extractor):
     assert run(parser, extractor, "Moscou a convaincu Kim de signer un accord avec Poutine.") == [
         ("AGREE", None, "signer", "asserted", ["Kim Jong Un"], ["Vladimir Poutine"])]
+    # the infinitive parsed under the object ("demander" as acl of "délégation")
+    doc = people_doc(parser, "Le reportage a suffi pour convaincre la délégation de Pyongyang de demander une enquête.")
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("REQUEST", "demander", "asserted", [("Corée du Nord", "PRK")], [])]
 
 
 def test_events_between_two_parties_of_a_one_sided_event(parser, extractor):

@@ -856,7 +856,12 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
     if rel in ("conj", "advcl") and head.pos_ in _VERBAL:
         return _subjects(head, lex, depth + 1)
     if rel == "acl" and head.pos_ in _NOMINAL and head.head.pos_ in _VERBAL and head.head.i != head.i:
-        return _subjects(head.head, lex, depth + 1)  # "a accepté une invitation à se rendre"
+        gov = head.head
+        cue = lex.gov.get(lem(gov)) or lex.report.get(lem(gov))
+        if head.dep_ in ("obj", "iobj") and "Inf" in tok.morph.get("VerbForm") and (
+                lex.control.get(lem(gov)) == "obj" or (cue is not None and cue.control == "obj")):
+            return [head]  # "convaincre la veuve de demander" (the infinitive parsed under the object)
+        return _subjects(gov, lex, depth + 1)  # "a accepté une invitation à se rendre"
     return []
 
 
