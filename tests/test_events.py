@@ -748,3 +748,13 @@ def test_events_soldiers_acting_abroad_keep_the_country_of_their_forces(parser, 
     # the soldiers withdrawn are the French forces named before, not Afghans; victims keep the place's country
     assert got[1:] == [("RETREAT", "retrait", "planned", [("2 000 soldats", "FRA")], []),
                        ("ASSAULT", "tués", "asserted", [], [("Douze soldats", "AFG")])]
+
+
+def test_events_wounded_and_parties_are_people(parser, extractor):
+    doc = people_doc(parser, "À Rouen, Vladimir Poutine a apporté son soutien aux blessés.", places=(("Rouen", "FRA"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("SUPPORT", "soutien", "asserted", [("Vladimir Poutine", "RUS")], [("blessés", "FRA")])]
+    doc = people_doc(parser, "Pendant la campagne d'Alep, Vladimir Poutine a soutenu les partis nationalistes.",
+                     places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("SUPPORT", "soutenu", "asserted", [("Vladimir Poutine", "RUS")], [("les partis nationalistes", "SYR")])]
