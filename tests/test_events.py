@@ -758,3 +758,20 @@ def test_events_wounded_and_parties_are_people(parser, extractor):
                      places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("SUPPORT", "soutenu", "asserted", [("Vladimir Poutine", "RUS")], [("les partis nationalistes", "SYR")])]
+
+
+UNDERGO_CASES = [
+    # the subject of a verb of undergoing suffers the nominal event; the agent comes from the noun
+    ("À Alep, un hélicoptère de l'armée a essuyé des tirs des rebelles.",
+     [("ASSAULT", "tirs", "asserted", [("rebelles", "SYR")], [("un hélicoptère de l'armée", "SYR")])]),
+    ("À Alep, les journalistes ont subi des agressions.",
+     [("ASSAULT", "agressions", "asserted", [], [("les journalistes", "SYR")])]),
+    ("Le convoi de Pyongyang a été la cible de frappes de la Russie.",
+     [("ASSAULT", "frappes", "asserted", [("Russie", "RUS")], [("Corée du Nord", "PRK")])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), UNDERGO_CASES)
+def test_events_subject_of_a_verb_of_undergoing_is_the_target(parser, extractor, text, expected):
+    doc = people_doc(parser, text, places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == expected

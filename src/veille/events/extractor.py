@@ -499,6 +499,13 @@ class EventExtractor:
         sv = cand.support
         source = self._noun_slots(tok, rule.source, actors, rule.type)
         target = self._noun_slots(tok, rule.target, actors, rule.type)
+        undergoer = self._undergoer(tok)
+        if undergoer is not None:
+            # "l'hélicoptère a essuyé des tirs", "le convoi a fait l'objet d'une attaque": the subject
+            # suffers the event; its agent can only come from the noun itself
+            if not target:
+                target = self._resolve(_subjects(undergoer, self.lexicon), actors)
+            sv = None
         if not source and sv is not None and tok.dep_ != "nsubj":
             if is_passive(sv):  # "les attaques ont été revendiquées par le GSIM"
                 source = self._slots(sv, ("subj",), None, actors, rule.type)
@@ -572,6 +579,28 @@ class EventExtractor:
                 if state is not None:
                     return [state]
         return []
+
+    def _undergoer(self, noun: Token) -> Token | None:
+        """The clause whose subject suffers a nominal event: "a essuyé des tirs", "a subi des
+        agressions" (the object of a verb of undergoing), "a fait l'objet d'une attaque", "a été la cible
+        de frappes" (the "de" complement of objet/cible)."""
+        head = noun.head
+        if head.i == noun.i:
+            return None
+        classes = self.lexicon.classes
+        if head.pos_ in _VERBAL and noun.dep_ in ("obj", "obl:arg") and lem(head) in classes.get("@subir", ()):
+            return head
+        if prep_of(noun) != "de":
+            return None
+        if lem(head) in classes.get("@cible_de", ()):
+            if any(c.dep_ in ("nsubj", "nsubj:pass") for c in head.children):
+                return head  # "le convoi était la cible d'une attaque"
+            if head.head.i != head.i and head.head.pos_ in _VERBAL:
+                return head.head  # "a fait l'objet d'une attaque"
+        if head.pos_ in _VERBAL and lem(head) == "faire" and any(
+                c.dep_ == "obj" and lem(c) in classes.get("@cible_de", ()) for c in head.children):
+            return head  # "objet" and "attaque" both parsed under "faire"
+        return None
 
     def _victims(self, noun: Token, actors: Actors) -> list[ActorRef]:
         """Who suffers a nominal attack: "X a été victime d'une agression", "9 civils ont péri lors de
