@@ -775,3 +775,14 @@ UNDERGO_CASES = [
 def test_events_subject_of_a_verb_of_undergoing_is_the_target(parser, extractor, text, expected):
     doc = people_doc(parser, text, places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions] == expected
+
+
+def test_events_protest_provoked_by_an_act_is_against_its_author(parser, extractor):
+    # "au sein de" parsed under the verb still gives the protesters; the act's agent is the target
+    doc = people_doc(parser, "La suppression des aides par la Russie a suscité une révolte au sein de la "
+                             "population d'Alep.", places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("PROTEST", "révolte", "asserted", [("Alep", "SYR")], [("Russie", "RUS")])]
+    doc = people_doc(parser, "Pyongyang a provoqué des manifestations.")
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("PROTEST", "manifestations", "asserted", [], [("Corée du Nord", "PRK")])]

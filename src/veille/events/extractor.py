@@ -58,13 +58,15 @@ _PREP_DEPS = {"obl", "obl:arg", "obl:mod", "obl:agent", "nmod", "obj", "iobj", "
 _INHERIT_DEPS = {"nsubj", "nsubj:pass", "obj", "obl:arg"}
 # argument slots where an unresolved noun phrase still names a participant ("les manifestants")
 FALLBACK_ANY = {"subj", "p:par", "p:entre"}  # agents: any noun phrase ("le mouvement de lutte")
-FALLBACK_PEOPLE = {"p:de", "obj", "iobj", "p:avec", "p:contre", "p:a"}  # only people and forces ("la grève des travailleurs")
+FALLBACK_PEOPLE = {"p:de", "obj", "iobj", "p:avec", "p:contre", "p:a", "p:parmi"}  # only people and forces ("la grève des travailleurs")
 FALLBACK_OBJ_TYPES = {"ASSAULT", "COERCE"}  # their objects are targets, people or things
 SPECIFIC_OBJ_TYPES = {"COERCE"}  # … but destroyed or seized things only when definite
 TARGET_OBJ_SUPPORT = {"viser", "cibler", "frapper", "toucher"}  # "l'attaque visait Kiev"
 TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de", "lors"}
 # symmetric events: with coordinated participants and no target, the first named is the source
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+# prepositions of a nominal trigger's participants that the parser may hang on the verb governing it
+SHARED_PREPS = {"parmi", "contre", "entre", "avec", "envers"}
 # nouns linking a nominal trigger to the verb it explains: "tué à la suite des tirs"
 CONNECTIVE_NOUNS = {"suite", "cours", "lors", "moment", "occasion", "cadre", "issue"}
 # bare time nouns the parser takes for objects ("ont manifesté lundi")
@@ -407,6 +409,8 @@ class EventExtractor:
                 return None
         if not target and rule.type == "PROTEST":
             target = self._anti_target(tok, cand.theme)  # "une manifestation anti-américaine"
+            if not target and not is_verb:
+                target = self._provoker(tok, actors)  # "la suppression des aides par X a suscité une révolte"
         # "s'affrontent", "les combats entre l'armée et les groupes armés": the first named acts on the others
         between = not is_verb and rule.type not in SYMMETRIC_TYPES and any(prep_of(c) == "entre" for c in tok.children)
         reciprocal = rule.type not in SYMMETRIC_TYPES and (is_reflexive(tok) if is_verb else between)
@@ -580,6 +584,27 @@ class EventExtractor:
                     return [state]
         return []
 
+    def _provoker(self, noun: Token, actors: Actors) -> list[ActorRef]:
+        """Whom a protest provoked by an act is against: the subject of "susciter/provoquer…" when it
+        is an actor ("Moscou a provoqué des manifestations"), else the agent or author of the act it
+        names ("la suppression des aides par le gouvernement", "la décision de Moscou")."""
+        head = noun.head
+        if noun.dep_ != "obj" or head.pos_ not in _VERBAL or lem(head) not in self.lexicon.classes.get("@provoquer", ()):
+            return []
+        for subj in _subjects(head, self.lexicon):
+            ref = actors.strict(subj)
+            if ref is not None:
+                return [actors.localise(ref)]
+            if subj.pos_ != "NOUN":
+                continue
+            for prep in ("par", "de"):
+                for c in subj.children:
+                    if c.dep_ in ("nmod", "obl:agent") and c.pos_ in _NOMINAL and prep_of(c) == prep:
+                        ref = actors.strict(c)
+                        if ref is not None:
+                            return [actors.localise(ref)]
+        return []
+
     def _undergoer(self, noun: Token) -> Token | None:
         """The clause whose subject suffers a nominal event: "a essuyé des tirs", "a subi des
         agressions" (the object of a verb of undergoing), "a fait l'objet d'une attaque", "a été la cible
@@ -691,6 +716,13 @@ class EventExtractor:
                                 r.dep_.startswith("nsubj") and fold(r.text) == "qui" for r in rel.children):
                             toks.extend(c for c in rel.children if c.dep_ in ("obl", "obl:arg", "obl:mod")
                                         and (prep_of(c) or "") .split(" ")[0] == want)
+                if not toks and want in SHARED_PREPS and noun.dep_ == "obj" and noun.head.pos_ in _VERBAL:
+                    # "a suscité une révolte au sein de la population": the phrase parsed under the verb
+                    for c in noun.head.children:
+                        if c.i > noun.i and c.dep_.startswith("obl"):
+                            p, c = unfold_prep(c, prep_of(c))
+                            if p == want:
+                                toks.append(c)
                 if want == "entre" and toks:
                     # "entre Kim et Poutine": the parser may hang the second one elsewhere
                     extra = [t for t in toks[0].head.children if t.dep_ == "conj"]
