@@ -786,3 +786,12 @@ def test_events_protest_provoked_by_an_act_is_against_its_author(parser, extract
     doc = people_doc(parser, "Pyongyang a provoqué des manifestations.")
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("PROTEST", "manifestations", "asserted", [], [("Corée du Nord", "PRK")])]
+
+
+def test_events_subject_of_a_numeral_predicate_acts(parser, extractor):
+    # "Ils étaient des centaines à + infinitive": the pronoun (expl:subj) is the agent, resolved back
+    doc = people_doc(parser, "À Rouen, les étudiants ont manifesté. Ils étaient des centaines à être descendus "
+                             "dans les rues pour manifester leur colère.", places=(("Rouen", "FRA"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("PROTEST", "manifesté", "asserted", [("les étudiants", "FRA")], []),
+        ("PROTEST", "descendus", "asserted", [("les étudiants", "FRA")], [])]

@@ -916,6 +916,9 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
         return _subjects(head, lex, depth + 1)
     if rel in ("conj", "advcl") and head.pos_ in _VERBAL:
         return _subjects(head, lex, depth + 1)
+    if rel == "acl" and head.pos_ in _NOMINAL and any(c.dep_ == "cop" for c in head.children):
+        # "Ils étaient des centaines à manifester": the subject of the numeral predicate
+        return [c for c in head.children if c.dep_ in ("nsubj", "expl:subj")] or [head]
     if rel == "acl" and head.pos_ in _NOMINAL and head.head.pos_ in _VERBAL and head.head.i != head.i:
         gov = head.head
         cue = lex.gov.get(lem(gov)) or lex.report.get(lem(gov))

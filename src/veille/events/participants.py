@@ -262,7 +262,7 @@ class Actors:
         country, speaker, skip = self.ctx
         if tok.pos_ == "PRON" and fold(tok.text) in FIRST_PERSON:
             return speaker  # « Nous aiderons… », a déclaré Vladimir Poutine
-        if tok.pos_ == "PRON" and fold(tok.text) in THIRD_PERSON and tok.dep_.startswith("nsubj"):
+        if tok.pos_ == "PRON" and fold(tok.text) in THIRD_PERSON and tok.dep_.startswith(("nsubj", "expl:subj")):
             ref = self.antecedent(tok, country)
             if ref is not None:
                 return self.localise(ref)
