@@ -45,7 +45,7 @@ from datetime import date, timedelta
 from .config import Settings
 from .dates import precision_of_iso
 from .models import DateValue, Document, Published, Timex, fold
-from .regex_source import first_group_end, top_level_alternatives
+from .regex_source import first_group_end, required_literals, top_level_alternatives
 from .resources import read_tsv
 
 LEXICON = ("fr", "timex_lexicon.tsv")
@@ -75,8 +75,13 @@ class WordStartPattern:
         self.regex = re.compile(pattern)
         body = pattern[len(lookbehind):] if lookbehind and pattern.startswith(lookbehind) else None
         self.body = re.compile(body) if body and _required_start(body) else None
+        # a text holding none of the words every match contains ("siecle", "trimestre") is
+        # skipped with a few substring tests instead of a try at every position
+        self.required = required_literals(pattern)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self.required is not None and not any(s in text for s in self.required):
+            return
         if self.body is None:
             yield from self.regex.finditer(text)
             return
