@@ -101,7 +101,9 @@ CREATE TABLE IF NOT EXISTS story_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
 
 
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+    # keys in record-field order: every reader rebuilds records with `from_dict`, and exports
+    # sort keys themselves (sorting here doubled the cost of writing an article)
+    return json.dumps(obj, ensure_ascii=False)
 
 
 class SQLiteStore:
