@@ -782,7 +782,7 @@ def test_events_protest_provoked_by_an_act_is_against_its_author(parser, extract
     doc = people_doc(parser, "La suppression des aides par la Russie a suscité une révolte au sein de la "
                              "population d'Alep.", places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
-        ("PROTEST", "révolte", "asserted", [("Alep", "SYR")], [("Russie", "RUS")])]
+        ("PROTEST", "révolte", "asserted", [("la population d'Alep", "SYR")], [("Russie", "RUS")])]
     doc = people_doc(parser, "Pyongyang a provoqué des manifestations.")
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("PROTEST", "manifestations", "asserted", [], [("Corée du Nord", "PRK")])]
@@ -795,3 +795,14 @@ def test_events_subject_of_a_numeral_predicate_acts(parser, extractor):
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("PROTEST", "manifesté", "asserted", [("les étudiants", "FRA")], []),
         ("PROTEST", "descendus", "asserted", [("les étudiants", "FRA")], [])]
+
+
+def test_events_garbled_conjunction_takes_the_sentence_subject(parser, extractor):
+    # the parser hangs "et a menacé" on a word of the quote: the clause's subject is the sentence's;
+    # "les auteurs … au Mali" is a group of the place, named as written (not the state "Mali")
+    doc = people_doc(parser, "Le gouvernement malien, impuissant, a de son côté dénoncé « la furie destructrice "
+                             "assimilable à des crimes de guerre » et a menacé les auteurs de ces exactions de "
+                             "poursuites au Mali.", places=(("Mali", "MLI"),))
+    assert [countries(m) for m in extractor(doc).mentions][-1] == (
+        "THREATEN", "menacé", "asserted", [("Le gouvernement malien, impuissant", "MLI")],
+        [("les auteurs de ces exactions de poursuites au Mali", "MLI")])

@@ -916,6 +916,15 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
         return _subjects(head, lex, depth + 1)
     if rel in ("conj", "advcl") and head.pos_ in _VERBAL:
         return _subjects(head, lex, depth + 1)
+    if rel == "conj" and head.pos_ not in _VERBAL and head.i < tok.i and any(
+            c.dep_.startswith("aux") for c in tok.children):
+        # a garbled parse ("X a dénoncé « … » et a menacé", the conjunction hung on a word of the
+        # quote): the clause's subject is the sentence's first subject before it
+        for t in tok.sent:
+            if t.i >= tok.i:
+                break
+            if t.dep_ == "nsubj" and t.pos_ in _NOMINAL and t.head.i < tok.i:
+                return [t]
     if rel == "acl" and head.pos_ in _NOMINAL and any(c.dep_ == "cop" for c in head.children):
         # "Ils étaient des centaines à manifester": the subject of the numeral predicate
         return [c for c in head.children if c.dep_ in ("nsubj", "expl:subj")] or [head]

@@ -168,7 +168,7 @@ class Actors:
                 ref = self.states.demonym(tok.text)
             elif tok.pos_ in _NOMINAL:
                 ref = self.states.name(self.doc.text[lo:hi]) or self.states.demonym(tok.text) \
-                    or self._place(lo, hi)
+                    or self._place(lo, hi, tok)
                 if ref is None:  # "des entités nord-coréennes", "le département d'État américain"
                     for c in tok.subtree:
                         if lo <= c.idx < hi and c.pos_ == "ADJ":
@@ -450,9 +450,13 @@ class Actors:
                 return actor.country
         return None
 
-    def _place(self, lo: int, hi: int) -> ActorRef | None:
+    def _place(self, lo: int, hi: int, tok: Token | None = None) -> ActorRef | None:
+        """A phrase naming a place: the place's state; a common noun heading it ("les auteurs des
+        exactions au Mali") keeps its own name (it is not the state itself)."""
         for pm in self.doc.places:
             if pm.start < hi and lo < pm.end and pm.location is not None and pm.location.country:
+                if tok is not None and tok.pos_ == "NOUN" and not (pm.start <= tok.idx < pm.end):
+                    return ActorRef(name=self.doc.text[lo:hi], country=pm.location.country)
                 return ActorRef(name=pm.text, country=pm.location.country)
         return None
 
