@@ -806,3 +806,22 @@ def test_events_garbled_conjunction_takes_the_sentence_subject(parser, extractor
     assert [countries(m) for m in extractor(doc).mentions][-1] == (
         "THREATEN", "menacé", "asserted", [("Le gouvernement malien, impuissant", "MLI")],
         [("les auteurs de ces exactions de poursuites au Mali", "MLI")])
+
+
+GERUND_AND_LORS_CASES = [
+    # a gerund the tagger calls a noun is still a verb: its subject is the clause's, its object a bare
+    # (or partitive) dependent
+    ("Moscou a riposté en bombardant Kiev.", [("ASSAULT", "aerial", "bombardant", "asserted", ["Russie"], ["Ukraine"])]),
+    ("Moscou a riposté en bombardant des positions de Kiev.",
+     [("ASSAULT", "aerial", "bombardant", "asserted", ["Russie"], ["Ukraine"])]),
+    ("Séoul a répondu en fournissant des armes à Kiev.",
+     [("AID", "military", "fournissant", "asserted", ["Corée du Sud"], ["Ukraine"])]),
+    # "tués lors(ADV) d'une attaque de X": the attack's agent is the killer
+    ("Deux soldats ont été tués lors d'une attaque de Moscou.",
+     [("ASSAULT", "killing", "tués", "asserted", ["Russie"], ["Deux soldats"])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GERUND_AND_LORS_CASES)
+def test_events_gerunds_tagged_as_nouns_and_causes_after_lors(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected

@@ -171,7 +171,7 @@ class EventExtractor:
                 continue
             tok = None
             # a verb, or a participle tagged ADJ (VerbForm=Part) or NOUN/ADJ with an auxiliary
-            verbal = pos in _VERBAL or (pos in ("NOUN", "ADJ") and i in aux_heads)
+            verbal = pos in _VERBAL or (pos in ("NOUN", "ADJ") and (i in aux_heads or _gerund_at(cols, i)))
             if not verbal and pos == "ADJ":
                 tok = sdoc[i]
                 verbal = "Part" in tok.morph.get("VerbForm")
@@ -558,6 +558,8 @@ class EventExtractor:
         tués dans une frappe israélienne", "tué à la suite des tirs de l'opposition"."""
         pool: list[Token] = []
         for c in verb.children:
+            if c.dep_ == "advmod" and lem(c) == "lors":  # "tués lors(ADV) d'une attaque(obl:arg)"
+                pool.extend(d for d in c.children if d.dep_.startswith("obl") and d.pos_ == "NOUN")
             if c.dep_.startswith("obl") and c.pos_ == "NOUN":
                 if lem(c) in CONNECTIVE_NOUNS:
                     pool.extend(d for d in c.children if d.dep_ == "nmod" and d.pos_ == "NOUN")
@@ -857,6 +859,11 @@ def _objects(tok: Token) -> list[Token]:
     if not out:  # "appelé Moscou à respecter…", "menace Séoul de…": the object parsed as xcomp / dep
         out = [c for c in tok.children if c.dep_ in ("xcomp", "dep") and c.pos_ in _NOMINAL and c.i > tok.i
                and prep_of(c) is None and not _bare_time(c)]
+    if not out and tok.pos_ in _NOMINAL and _gerund_at(tok.doc, tok.i):
+        # a gerund tagged as a noun: its object is a bare nominal dependent ("en bombardant Kiev")
+        out = [c for c in tok.children if c.dep_ in ("nmod", "appos", "obj") and c.i > tok.i
+               and c.pos_ in _NOMINAL and (prep_of(c) is None or c.left_edge.i == tok.i + 1
+                                           and fold(c.left_edge.text) in ("des", "du"))]  # partitive
     if not passive and not out:  # "ne livrerons jamais d'armes": partitive object parsed as de-oblique
         out = [c for c in tok.children if c.dep_ == "obl:arg" and prep_of(c) == "de" and c.i > tok.i]
     return out
@@ -914,8 +921,8 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
             if objs:
                 return objs[:1]
         return _subjects(head, lex, depth + 1)
-    if rel in ("conj", "advcl") and head.pos_ in _VERBAL:
-        return _subjects(head, lex, depth + 1)
+    if (rel in ("conj", "advcl") or rel.startswith("obl") and _gerund_at(tok.doc, tok.i)) and head.pos_ in _VERBAL:
+        return _subjects(head, lex, depth + 1)  # (a gerund parsed as a noun: "a riposté en bombardant")
     if rel == "conj" and head.pos_ not in _VERBAL and head.i < tok.i and any(
             c.dep_.startswith("aux") for c in tok.children):
         # a garbled parse ("X a dénoncé « … » et a menacé", the conjunction hung on a word of the
@@ -969,10 +976,22 @@ def _aux_heads(cols: TokenColumns) -> set[int]:
     return {cols.head[j] for j, dep in enumerate(cols.dep) if dep.startswith("aux") and cols.head[j] != j}
 
 
+def _gerund_at(cols, i: int) -> bool:
+    """A gerund, whatever its tag: "en bombardant" (`cols` is a TokenColumns or a spaCy Doc)."""
+    if i == 0:
+        return False
+    texts = cols.text if isinstance(cols, TokenColumns) else None
+    word = texts[i] if texts is not None else cols[i].text
+    prev = texts[i - 1] if texts is not None else cols[i - 1].text
+    return prev.lower() == "en" and len(word) > 5 and word.endswith("ant")
+
+
 def _verb_lemma_guess(tok: Token) -> str:
     """The infinitive when the lemmatiser left a conjugated form ("reproche" -> "reprocher",
-    "téléphoné" -> "téléphoner")."""
+    "téléphoné" -> "téléphoner", "bombardant" -> "bombarder")."""
     form = fold(tok.text)
+    if tok.pos_ in ("NOUN", "ADJ") and form.endswith("ant") and _gerund_at(tok.doc, tok.i):
+        return form[:-4] + "ir" if form.endswith("issant") else form[:-3] + "er"
     for end, inf in (("ees", "er"), ("ee", "er"), ("es", "er"), ("e", "er")):
         if tok.pos_ in ("NOUN", "ADJ") and form.endswith(end) and len(form) > len(end) + 2:
             if form[-len(end) - 1:].startswith("e") or end.startswith("e"):
