@@ -37,3 +37,25 @@ def test_token_columns_hold_each_token_attribute(parser):
     assert (cols.pos, cols.dep, cols.lemma) == ([t.pos_ for t in sdoc], [t.dep_ for t in sdoc], [t.lemma_ for t in sdoc])
     assert cols.sent_start == [0, 0, 0, 0, 0, 5, 5, 5, 5, 5, 5, 5, 5, 5]
     assert cols.sent_end == [5] * 5 + [14] * 9
+    assert cols.sentences == [(0, 5), (5, 14)]
+
+
+def test_sentences_and_entities_keep_spacys_character_offsets(parser):
+    text = "  Vladimir Poutine a reçu Kim Jong Un à Vostotchny.\n\n« Nous sommes prêts », a dit M. Kim.  "
+    doc = parser(Document("a", "x", text))
+    sdoc = doc.spacy_doc
+    assert [(e.start, e.end, e.text, e.label) for e in doc.entities] == [
+        (e.start_char, e.end_char, e.text, e.label_) for e in sdoc.ents]
+    assert [(s.start, s.end) for s in doc.sentences] == [(2, 51), (53, 89)]
+    assert all(doc.text[s.start:s.end] == s.text == s.text.strip() for s in doc.sentences)
+
+
+def test_token_columns_share_a_string_cache_across_documents(parser):
+    from veille.nlp import TokenColumns
+
+    names: dict[int, str] = {}
+    first = TokenColumns(parser(Document("a", "x", "Poutine a reçu Kim.")).spacy_doc, names=names)
+    assert names and all(isinstance(v, str) for v in names.values())
+    second = TokenColumns(parser(Document("b", "x", "Kim a reçu Poutine.")).spacy_doc, names=names)
+    assert (first.lemma, second.lemma) == (["Poutine", "avoir", "recevoir", "Kim", "."],
+                                           ["Kim", "avoir", "recevoir", "Poutine", "."])

@@ -69,6 +69,9 @@ class SpacyParser:
     def __init__(self, settings: Settings | None = None, *, nlp: Language | None = None):
         self.settings = settings or Settings()
         self.nlp = nlp or load_model(self.settings.model)
+        # string hash -> string for the token columns: tags and lemmas recur from one article to
+        # the next (bounded by the vocabulary; reset past a size a long stream never needs)
+        self._names: dict[int, str] = {}
 
     def __call__(self, doc: Document) -> Document:
         return next(iter(self.pipe([doc])))
@@ -77,7 +80,9 @@ class SpacyParser:
         docs = list(docs)
         for doc, sdoc in zip(docs, self.nlp.pipe((d.text for d in docs), batch_size=self.settings.batch_size),
                              strict=True):
-            fill_from_spacy(doc, sdoc)
+            if len(self._names) > 1_000_000:
+                self._names.clear()
+            fill_from_spacy(doc, sdoc, self._names)
             yield doc
 
 
@@ -106,18 +111,21 @@ class TokenColumns:
     lists instead. Index `i` is the token `sdoc[i]`.
     """
 
-    __slots__ = ("text", "idx", "pos", "dep", "lemma", "head", "like_num", "sent_start", "sent_end", "doc_text")
+    __slots__ = ("text", "idx", "pos", "dep", "lemma", "head", "like_num", "sent_start", "sent_end", "sentences",
+                 "doc_text")
 
-    def __init__(self, sdoc: SpacyDoc, text: str | None = None):
-        """`text`: the document's text when the caller has it (spaCy joins its tokens to make one)."""
+    def __init__(self, sdoc: SpacyDoc, text: str | None = None, names: dict[int, str] | None = None):
+        """`text`: the document's text when the caller has it (spaCy joins its tokens to make one).
+        `names`: a hash -> string cache kept across documents by the caller (filled here)."""
         self.doc_text: str = sdoc.text if text is None else text
         n = len(sdoc)
         columns = sdoc.to_array([IDX, LENGTH, POS, DEP, LEMMA, HEAD, LIKE_NUM]).T.tolist() if n else [[]] * 7
         idx, length, pos, dep, lemma, head, like_num = columns
         strings = sdoc.vocab.strings
-        # hash -> string, one vocab lookup per distinct value
-        names = {h: strings[h] for h in {*pos, *dep, *lemma} if h}
-        names[0] = ""
+        # hash -> string, one vocab lookup per value not seen before
+        names = {} if names is None else names
+        for h in {*pos, *dep, *lemma}.difference(names):
+            names[h] = strings[h] if h else ""
         text = self.doc_text
         self.idx: list[int] = idx
         self.text: list[str] = [text[i:i + k] for i, k in zip(idx, length, strict=True)]
@@ -129,25 +137,35 @@ class TokenColumns:
         self.like_num: list[bool] = [bool(x) for x in like_num]
         self.sent_start: list[int] = [0] * n
         self.sent_end: list[int] = [n] * n
+        #: (first token, end token) of each sentence
+        self.sentences: list[tuple[int, int]] = [(0, n)] if n else []
         if n and sdoc.has_annotation("SENT_START"):
-            for sent in sdoc.sents:
-                a, b = sent.start, sent.end
+            self.sentences = [(sent.start, sent.end) for sent in sdoc.sents]
+            for a, b in self.sentences:
                 self.sent_start[a:b] = [a] * (b - a)
                 self.sent_end[a:b] = [b] * (b - a)
 
 
-def fill_from_spacy(doc: Document, sdoc: SpacyDoc) -> None:
+def fill_from_spacy(doc: Document, sdoc: SpacyDoc, names: dict[int, str] | None = None) -> None:
+    """Set the parse and its sentence and entity layers on `doc` (whose text was parsed).
+
+    Character offsets come from the token columns: a Span's `start_char`, `end_char` and `text`
+    each build spaCy Tokens (several hundred per article)."""
     doc.spacy_doc = sdoc
-    doc.token_columns = TokenColumns(sdoc, doc.text)
+    cols = doc.token_columns = TokenColumns(sdoc, doc.text, names)
+    text, idx, words = doc.text, cols.idx, cols.text
     doc.sentences = []
-    for sent in sdoc.sents:
+    for a, b in cols.sentences:
         # trim whitespace so offsets cover the sentence text only
-        start, end = sent.start_char, sent.end_char
-        text = doc.text[start:end]
-        stripped = text.strip()
+        start, end = idx[a], idx[b - 1] + len(words[b - 1])
+        chunk = text[start:end]
+        stripped = chunk.strip()
         if not stripped:
             continue
-        start += len(text) - len(text.lstrip())
+        start += len(chunk) - len(chunk.lstrip())
         end = start + len(stripped)
-        doc.sentences.append(Sentence(start, end, doc.text[start:end]))
-    doc.entities = [Entity(e.start_char, e.end_char, e.text, e.label_) for e in sdoc.ents]
+        doc.sentences.append(Sentence(start, end, text[start:end]))
+    doc.entities = []
+    for e in sdoc.ents:
+        start, end = idx[e.start], idx[e.end - 1] + len(words[e.end - 1])
+        doc.entities.append(Entity(start, end, text[start:end], e.label_))
