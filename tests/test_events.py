@@ -819,6 +819,8 @@ GERUND_AND_LORS_CASES = [
     # "tués lors(ADV) d'une attaque de X": the attack's agent is the killer
     ("Deux soldats ont été tués lors d'une attaque de Moscou.",
      [("ASSAULT", "killing", "tués", "asserted", ["Russie"], ["Deux soldats"])]),
+    # "les frappes ont touché X": what the strikes hit is their target
+    ("Des frappes de Moscou ont touché Kiev.", [("ASSAULT", None, "frappes", "asserted", ["Russie"], ["Ukraine"])]),
 ]
 
 
