@@ -54,8 +54,9 @@ def test_token_columns_share_a_string_cache_across_documents(parser):
     from veille.nlp import TokenColumns
 
     names: dict[int, str] = {}
-    first = TokenColumns(parser(Document("a", "x", "Poutine a reçu Kim.")).spacy_doc, names=names)
-    assert names and all(isinstance(v, str) for v in names.values())
-    second = TokenColumns(parser(Document("b", "x", "Kim a reçu Poutine.")).spacy_doc, names=names)
-    assert (first.lemma, second.lemma) == (["Poutine", "avoir", "recevoir", "Kim", "."],
-                                           ["Kim", "avoir", "recevoir", "Poutine", "."])
+    one, two = (parser(Document("a", "x", t)).spacy_doc for t in ("Poutine a reçu Kim.", "Kim a reçu Poutine."))
+    first = TokenColumns(one, names=names)
+    assert "recevoir" in names.values() and "nsubj" in names.values()
+    second = TokenColumns(two, names=names)  # reads the strings the first one cached
+    assert second.lemma == [t.lemma_ for t in two] and second.dep == [t.dep_ for t in two]
+    assert first.pos == [t.pos_ for t in one]
