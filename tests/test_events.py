@@ -827,3 +827,16 @@ GERUND_AND_LORS_CASES = [
 @pytest.mark.parametrize(("text", "expected"), GERUND_AND_LORS_CASES)
 def test_events_gerunds_tagged_as_nouns_and_causes_after_lors(parser, extractor, text, expected):
     assert run(parser, extractor, text) == expected
+
+
+def test_events_clashes_opposing_two_sides(parser, extractor):
+    # "X ont opposé A à B": A acts on B (the parser may hang "à B" under A, and take a weekday for the object)
+    doc = people_doc(parser, "À Alep, de violents combats opposent depuis lundi l'armée aux rebelles.",
+                     places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("ASSAULT", "combats", "asserted", [("l'armée aux rebelles", "SYR")], [("rebelles", "SYR")])]
+    doc = people_doc(parser, "Des affrontements ont opposé samedi des manifestants aux forces de l'ordre à Alep.",
+                     places=(("Alep", "SYR"),))
+    got = extractor(doc).mentions
+    assert [(m.type, [a.country for a in m.source], [a.country for a in m.target]) for m in got] == [
+        ("ASSAULT", ["SYR"], ["SYR"])]

@@ -503,6 +503,8 @@ class EventExtractor:
         sv = cand.support
         source = self._noun_slots(tok, rule.source, actors, rule.type)
         target = self._noun_slots(tok, rule.target, actors, rule.type)
+        if not source and not target:
+            source, target = self._opposed(tok, actors)  # "des heurts ont opposé X à Y"
         undergoer = self._undergoer(tok)
         if undergoer is not None:
             # "l'hélicoptère a essuyé des tirs", "le convoi a fait l'objet d'une attaque": the subject
@@ -606,6 +608,27 @@ class EventExtractor:
                         if ref is not None:
                             return [actors.localise(ref)]
         return []
+
+    def _opposed(self, noun: Token, actors: Actors) -> tuple[list[ActorRef], list[ActorRef]]:
+        """"Des affrontements ont opposé des manifestants aux forces de l'ordre": the object is the
+        source, its "à" counterpart the target (the parser may hang it under the object)."""
+        head = noun.head
+        if noun.dep_ != "nsubj" or head.pos_ not in _VERBAL or lem(head) not in self.lexicon.classes.get(
+                "@opposer", ()):
+            return [], []
+        sides: list[Token] = []
+        for o in (c for c in head.children if c.dep_ == "obj"):
+            if _bare_time(o):  # "ont opposé samedi(obj) des manifestants(nmod)"
+                sides.extend(d for d in o.children if d.dep_ == "nmod" and d.pos_ in _NOMINAL)
+            else:
+                sides.append(o)
+        if not sides:
+            return [], []
+        first = min(t.i for t in sides)
+        others = [c for c in list(head.children) + [d for t in sides for d in t.children]
+                  if c.i > first and c.pos_ in _NOMINAL and c.dep_ in ("obl", "obl:arg", "obl:mod", "nmod", "iobj")
+                  and prep_of(c) == "a"]
+        return self._resolve(sides, actors), self._resolve(others, actors)
 
     def _undergoer(self, noun: Token) -> Token | None:
         """The clause whose subject suffers a nominal event: "a essuyé des tirs", "a subi des
