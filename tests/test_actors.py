@@ -255,3 +255,12 @@ def test_name_after_a_role_chain_is_the_inner_role(parser, resolver):
     # after a comma the name is the head's: "l'avocat de la veuve du président, Marina Litvinenko"
     doc = run(parser, resolver, "Le président russe a reçu l'avocat de la veuve du président, Marina Litvinenko.")
     assert summary(doc, "Marina Litvinenko")[4] == "lawyer"
+
+
+def test_role_of_a_state_seat_is_the_table_holder_at_that_seat(parser, resolver):
+    # the Kremlin's spokesman, not the foreign ministry's (both RUS spokespersons in the table)
+    doc = run(parser, resolver, "Le porte-parole du Kremlin a démenti.")
+    assert summary(doc, "porte-parole du Kremlin") == (
+        "Dmitri Peskov", "person", "RUS", "GOV", "spokesperson", "known")
+    doc = run(parser, resolver, "Le porte-parole de la diplomatie russe a démenti.")
+    assert summary(doc, "porte-parole de la diplomatie russe")[0] == "Maria Zakharova"

@@ -191,6 +191,7 @@ class _RoleInfo:
     # a person role inside an unread complement ("l'avocat de l'assassin du préfet de Corse"): its
     # token; a name right after the phrase is that inner role's holder, not the head's
     inner: int | None = None
+    seat_term: str | None = None  # the state seat of the complement ("du Kremlin"): table roles held there
     end: int = 0  # token end of the whole phrase (complement included)
 
 
@@ -597,7 +598,7 @@ class _DocReader:
         sector = row["sector"] or None
         role = row["role"]
         seat_state = local = opaque = False
-        inner = None
+        inner = seat_term = None
         coll_role = None
         # "de/du/des/d'" complement
         t = end
@@ -616,6 +617,7 @@ class _DocReader:
                     country = country or seat["country"]
                     if seat["kind"] == "state":
                         seat_state = True
+                        seat_term = cref  # "porte-parole du Kremlin": the Kremlin's, not the ministry's
                         if row["kind"] == "person" and role in ("leader",) and seat["leader_role"]:
                             role = seat["leader_role"]
                     else:
@@ -673,6 +675,7 @@ class _DocReader:
             return None
         info = _RoleInfo(row, row["kind"], role, sector, country, org, org_country, former, seat_state, local)
         info.opaque, info.coll_role, info.end, info.inner = opaque, coll_role, end, inner
+        info.seat_term = seat_term
         info.phrase = _name_key(self._span_text(i, end))
         info.possessive = b >= 0 and self.keys[b] in ("son", "sa", "ses", "leur", "leurs")
         info.indefinite = b >= 0 and self.keys[b] in ("un", "une")
@@ -1243,7 +1246,7 @@ class _DocReader:
             self._mention(s, e, best[1], "role")
             return
         if not info.former and not info.opaque and (country or org):
-            row = self.res.known_for_role(role, country, org, self.date)
+            row = self.res.known_for_role(role, country, org or info.seat_term, self.date)
             if row is not None:
                 self._mention(s, e, self._known_key(row["name"]), "known")
                 return
