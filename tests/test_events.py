@@ -840,3 +840,11 @@ def test_events_clashes_opposing_two_sides(parser, extractor):
     got = extractor(doc).mentions
     assert [(m.type, [a.country for a in m.source], [a.country for a in m.target]) for m in got] == [
         ("ASSAULT", ["SYR"], ["SYR"])]
+
+
+def test_events_executions_of_counted_people_and_international_coalitions(parser, extractor):
+    doc = people_doc(parser, "À Alep, les jihadistes ont exécuté des dizaines de civils.", places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("ASSAULT", "exécuté", "asserted", [("les jihadistes", "SYR")], [("des dizaines de civils", "SYR")])]
+    doc = people_doc(parser, "La coalition internationale menée par Washington a mené des frappes aériennes.")
+    assert [countries(m)[3] for m in extractor(doc).mentions] == [[("La coalition internationale", "IGO")]]
