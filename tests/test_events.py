@@ -848,3 +848,20 @@ def test_events_executions_of_counted_people_and_international_coalitions(parser
         ("ASSAULT", "exécuté", "asserted", [("les jihadistes", "SYR")], [("des dizaines de civils", "SYR")])]
     doc = people_doc(parser, "La coalition internationale menée par Washington a mené des frappes aériennes.")
     assert [countries(m)[3] for m in extractor(doc).mentions] == [[("La coalition internationale", "IGO")]]
+
+
+CLASH_CASES = [
+    ("À Alep, des jeunes ont lancé des pierres sur les policiers.",
+     [("ASSAULT", "lancé", "asserted", [("des jeunes", "SYR")], [("les policiers", "SYR")])]),
+    ("À Alep, les soldats ont tiré sur la foule.",
+     [("ASSAULT", "tiré", "asserted", [("les soldats", "SYR")], [("la foule", "SYR")])]),
+    ("À Alep, la police a interpellé une trentaine de manifestants.",
+     [("COERCE", "interpellé", "asserted", [("la police", "SYR")], [("une trentaine de manifestants", "SYR")])]),
+    ("À Alep, des heurts ont éclaté.", [("ASSAULT", "heurts", "asserted", [], [])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CLASH_CASES)
+def test_events_stone_throwing_shooting_at_people_and_counted_groups(parser, extractor, text, expected):
+    doc = people_doc(parser, text, places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == expected

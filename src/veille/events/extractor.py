@@ -58,7 +58,7 @@ _PREP_DEPS = {"obl", "obl:arg", "obl:mod", "obl:agent", "nmod", "obj", "iobj", "
 _INHERIT_DEPS = {"nsubj", "nsubj:pass", "obj", "obl:arg"}
 # argument slots where an unresolved noun phrase still names a participant ("les manifestants")
 FALLBACK_ANY = {"subj", "p:par", "p:entre"}  # agents: any noun phrase ("le mouvement de lutte")
-FALLBACK_PEOPLE = {"p:de", "obj", "iobj", "p:avec", "p:contre", "p:a", "p:parmi"}  # only people and forces ("la grève des travailleurs")
+FALLBACK_PEOPLE = {"p:de", "obj", "iobj", "p:avec", "p:contre", "p:a", "p:parmi", "p:sur"}  # only people and forces ("la grève des travailleurs")
 FALLBACK_OBJ_TYPES = {"ASSAULT", "COERCE"}  # their objects are targets, people or things
 SPECIFIC_OBJ_TYPES = {"COERCE"}  # … but destroyed or seized things only when definite
 TARGET_OBJ_SUPPORT = {"viser", "cibler", "frapper", "toucher"}  # "l'attaque visait Kiev"
