@@ -60,3 +60,9 @@ def test_token_columns_share_a_string_cache_across_documents(parser):
     second = TokenColumns(two, names=names)  # reads the strings the first one cached
     assert second.lemma == [t.lemma_ for t in two] and second.dep == [t.dep_ for t in two]
     assert first.pos == [t.pos_ for t in one]
+
+
+def test_token_columns_children_are_spacys_children_in_text_order(parser):
+    doc = parser(Document("a", "x", "Les soldats russes ont bombardé la ville de Kharkiv hier."))
+    cols, sdoc = doc.token_columns, doc.spacy_doc
+    assert [cols.children(t.i) for t in sdoc] == [[c.i for c in t.children] for t in sdoc]

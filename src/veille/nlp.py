@@ -112,7 +112,7 @@ class TokenColumns:
     """
 
     __slots__ = ("text", "idx", "pos", "dep", "lemma", "head", "like_num", "sent_start", "sent_end", "sentences",
-                 "doc_text")
+                 "doc_text", "_children")
 
     def __init__(self, sdoc: SpacyDoc, text: str | None = None, names: dict[int, str] | None = None):
         """`text`: the document's text when the caller has it (spaCy joins its tokens to make one).
@@ -135,6 +135,7 @@ class TokenColumns:
         # HEAD is stored relative and unsigned: back to the head's own index
         self.head: list[int] = [i + h - (1 << 64) if h >= 1 << 63 else i + h for i, h in enumerate(head)]
         self.like_num: list[bool] = [bool(x) for x in like_num]
+        self._children: list[list[int]] | None = None
         self.sent_start: list[int] = [0] * n
         self.sent_end: list[int] = [n] * n
         #: (first token, end token) of each sentence
@@ -144,6 +145,18 @@ class TokenColumns:
             for a, b in self.sentences:
                 self.sent_start[a:b] = [a] * (b - a)
                 self.sent_end[a:b] = [b] * (b - a)
+
+
+    def children(self, i: int) -> list[int]:
+        """Indices of token i's syntactic children in text order (as `Token.children`); the index is
+        built on first use, in one pass over the heads."""
+        if self._children is None:
+            kids: list[list[int]] = [[] for _ in self.head]
+            for j, h in enumerate(self.head):
+                if h != j:
+                    kids[h].append(j)
+            self._children = kids
+        return self._children[i]
 
 
 def fill_from_spacy(doc: Document, sdoc: SpacyDoc, names: dict[int, str] | None = None) -> None:

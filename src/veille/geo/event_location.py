@@ -127,27 +127,27 @@ def _anchor(sdoc, start: int, end: int):
     return span.root
 
 
-def _prep_of(tok, cues) -> str | None:
+def _prep_of(tok, cues, cols: TokenColumns) -> str | None:
     """The preposition introducing tok's phrase ('a', 'dans', 'pres de', 'de'…), folded."""
-    case = [c for c in tok.children if c.dep_ in ("case", "mark") and c.i < tok.i]
+    i, texts, pos = tok.i, cols.text, cols.pos
+    sent_start = cols.sent_start[i]
+    case = [c for c in cols.children(i) if c < i and cols.dep[c] in ("case", "mark")]
     if case:
-        words = [fold(c.text) for c in sorted(case, key=lambda c: c.i)]
+        words = [fold(texts[c]) for c in case]
         first = case[0]
-        prev = first.nbor(-1) if first.i > first.sent.start else None
-        if words[0] in ("de", "d'", "du", "des") and prev is not None and fold(prev.text) in DE_LOCATIVE_HEADS:
+        if words[0] in ("de", "d'", "du", "des") and first > sent_start and fold(texts[first - 1]) in DE_LOCATIVE_HEADS:
             return "pres de"
         return " ".join(words)
     # no case dependent: the word before the phrase, skipping determiners and adjectives
     i = tok.left_edge.i - 1
-    while i >= tok.sent.start and (tok.doc[i].pos_ in ("DET", "ADJ", "NUM") or tok.doc[i].is_punct
-                                   and tok.doc[i].text in "«\""):
+    while i >= sent_start and (pos[i] in ("DET", "ADJ", "NUM") or texts[i] in "«\"" and tok.doc[i].is_punct):
         i -= 1
-    if i < tok.sent.start:
+    if i < sent_start:
         return None
-    w = fold(tok.doc[i].text)
-    if w in ("de", "d'", "du", "des") and i - 1 >= tok.sent.start and fold(tok.doc[i - 1].text) in DE_LOCATIVE_HEADS:
+    w = fold(texts[i])
+    if w in ("de", "d'", "du", "des") and i - 1 >= sent_start and fold(texts[i - 1]) in DE_LOCATIVE_HEADS:
         return "pres de"
-    if tok.doc[i].pos_ == "ADP":
+    if pos[i] == "ADP":
         return w
     return None
 
@@ -162,12 +162,12 @@ def _attached(sdoc, start: int, end: int, trigger, targets: set[int], cues,
     place_nouns = cues.get("place_noun", frozenset()) | cues.get("site_noun", frozenset())
     topic = cues.get("topic_trigger", frozenset())
     # climb through generic place nouns: "la ville russe de X" -> "ville"
-    prep = _prep_of(a, cues)
+    prep = _prep_of(a, cues, cols)
     steps = 0
     while prep in ("de", "d'", "du", "des") and a.head.i != a.i and steps < 3 and (
             fold(a.head.lemma_) in place_nouns or fold(a.head.text) in place_nouns):
         a = a.head
-        prep = _prep_of(a, cues)
+        prep = _prep_of(a, cues, cols)
         steps += 1
     # direct object of a verb that acts on a place: "des attentats frappent Bruxelles", "a visité Pyongyang"
     if a.dep_ == "obj" and a.head.i in targets and (
