@@ -865,3 +865,117 @@ CLASH_CASES = [
 def test_events_stone_throwing_shooting_at_people_and_counted_groups(parser, extractor, text, expected):
     doc = people_doc(parser, text, places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions] == expected
+
+
+# ---------------------------------------------------------------------- lexicon coverage (general French)
+
+COVERAGE_CASES = [
+    # ASSAULT: killing, beating, bombing, hijacking verbs and fixed expressions
+    ("Moscou a pilonné Kiev.", [("ASSAULT", "explosives", "pilonné", "asserted", ["Russie"], ["Ukraine"])]),
+    # COERCE: sieges and annexations; the seizure of control taken back
+    ("Moscou a assiégé Kiev.", [("COERCE", "blockade", "assiégé", "asserted", ["Russie"], ["Ukraine"])]),
+    ("Pékin a annexé une partie du territoire.", [("COERCE", "seize", "annexé", "asserted", ["Chine"], [])]),
+    ("Washington a expulsé trois diplomates de Pékin.",
+     [("COERCE", "expel", "expulsé", "asserted", ["États-Unis"], ["Chine"])]),
+    # CONSULT: concertation, dialogue, a meeting noun under a support verb
+    ("Séoul s'est concerté avec Washington.",
+     [("CONSULT", None, "concerté", "asserted", ["Corée du Sud"], ["États-Unis"])]),
+    ("Poutine a dialogué avec Kim.", [("CONSULT", None, "dialogué", "asserted", ["Vladimir Poutine"], ["Kim Jong Un"])]),
+    ("Poutine a présidé une réunion avec Kim.",
+     [("CONSULT", None, "réunion", "asserted", ["Vladimir Poutine"], ["Kim Jong Un"])]),
+    # AGREE: an agreement found (support verb "trouver")
+    ("Moscou et Kiev ont trouvé un accord.", [("AGREE", None, "accord", "asserted", ["Russie"], ["Ukraine"])]),
+    # SUPPORT, CONCEDE, COOPERATE
+    ("Moscou a remercié Pékin.", [("SUPPORT", "praise", "remercié", "asserted", ["Russie"], ["Chine"])]),
+    ("Séoul s'est rallié à Washington.", [("SUPPORT", None, "rallié", "asserted", ["Corée du Sud"], ["États-Unis"])]),
+    ("Kiev a demandé pardon à Varsovie.", [("CONCEDE", "apologize", "demandé", "asserted", ["Ukraine"], ["Pologne"])]),
+    ("Pékin s'est allié avec Moscou.", [("COOPERATE", None, "allié", "asserted", ["Chine"], ["Russie"])]),
+    ("Washington a rétabli ses relations diplomatiques avec Pékin.",
+     [("COOPERATE", None, "rétabli", "asserted", ["États-Unis"], ["Chine"])]),
+    # AID: funding, delivering humanitarian aid, taking in refugees
+    ("Washington a financé Kiev.", [("AID", "economic", "financé", "asserted", ["États-Unis"], ["Ukraine"])]),
+    ("Washington a acheminé de l'aide humanitaire à Kiev.",
+     [("AID", "humanitarian", "acheminé", "asserted", ["États-Unis"], ["Ukraine"])]),
+    ("Pékin a accueilli des réfugiés.", [("AID", "asylum", "accueilli", "asserted", ["Chine"], ["des réfugiés"])]),
+    # RETREAT: falling back, pardons, prisoner swaps, easing sanctions
+    ("Moscou s'est replié de Kiev.", [("RETREAT", "withdraw", "replié", "asserted", ["Russie"], ["Ukraine"])]),
+    ("Pyongyang a gracié deux prisonniers de Séoul.",
+     [("RETREAT", "release", "gracié", "asserted", ["Corée du Nord"], ["Corée du Sud"])]),
+    ("Moscou et Kiev ont échangé des prisonniers.",
+     [("RETREAT", "release", "échangé", "asserted", ["Russie", "Ukraine"], [])]),
+    ("Washington a allégé les sanctions contre Pékin.",
+     [("RETREAT", "ease", "allégé", "asserted", ["États-Unis"], ["Chine"])]),
+    # REQUEST: "sommer X de" (the content is not an event of its own)
+    ("Washington a sommé Moscou de retirer ses troupes.",
+     [("REQUEST", None, "sommé", "asserted", ["États-Unis"], ["Russie"])]),
+    # ACCUSE: indignation, lawsuits ("attaquer en justice" is no attack)
+    ("Séoul s'est indigné des propos de Pyongyang.",
+     [("ACCUSE", "disapprove", "indigné", "asserted", ["Corée du Sud"], ["Corée du Nord"])]),
+    ("Kiev a attaqué Moscou en justice.", [("ACCUSE", "sue", "attaqué", "asserted", ["Ukraine"], ["Russie"])]),
+    # REJECT: brushing accusations aside, challenging criticism
+    ("Pyongyang a balayé les accusations de Séoul.",
+     [("REJECT", "deny", "balayé", "asserted", ["Corée du Nord"], ["Corée du Sud"])]),
+    ("Pékin a récusé les critiques de Washington.",
+     [("REJECT", None, "récusé", "asserted", ["Chine"], ["États-Unis"])]),
+    # MOBILIZE: weapons tests, alerts, positioning forces
+    ("Pyongyang a procédé à un essai nucléaire.",
+     [("MOBILIZE", "missile-test", "essai", "asserted", ["Corée du Nord"], [])]),
+    ("Pyongyang a testé un missile balistique.",
+     [("MOBILIZE", "missile-test", "testé", "asserted", ["Corée du Nord"], [])]),
+    ("Moscou a placé ses forces en état d'alerte.", [("MOBILIZE", "alert", "placé", "asserted", ["Russie"], [])]),
+    ("Moscou a positionné des chars près de Kiev.", [("MOBILIZE", "troops", "positionné", "asserted", ["Russie"], [])]),
+    # a foiled attack did not happen
+    ("Un attentat contre Kiev a été déjoué.", [("ASSAULT", "explosives", "attentat", "negated", [], ["Ukraine"])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), COVERAGE_CASES)
+def test_events_lexicon_coverage_of_common_news_verbs(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected
+
+
+GROUP_COVERAGE_CASES = [
+    ("À Alep, des jihadistes ont égorgé un prêtre.",
+     [("ASSAULT", "égorgé", "asserted", [("des jihadistes", "SYR")], [("un prêtre", "SYR")])]),
+    ("À Alep, les soldats ont fusillé trois prisonniers.",
+     [("ASSAULT", "fusillé", "asserted", [("les soldats", "SYR")], [("trois prisonniers", "SYR")])]),
+    ("À Alep, un kamikaze s'est fait exploser devant une mosquée.",
+     [("ASSAULT", "exploser", "asserted", [("un kamikaze", "SYR")], [])]),
+    # "prendre d'assaut": the locution's noun is no participant
+    ("À Alep, des rebelles ont pris d'assaut la caserne.",
+     [("ASSAULT", "pris", "asserted", [("des rebelles", "SYR")], [])]),
+    ("À Alep, les policiers ont tabassé un jeune homme.",
+     [("ASSAULT", "tabassé", "asserted", [("les policiers", "SYR")], [("un jeune homme", "SYR")])]),
+    ("À Alep, des pirates ont détourné un navire.",
+     [("ASSAULT", "détourné", "asserted", [("des pirates", "SYR")], [("un navire", "SYR")])]),
+    ("Près d'Alep, les insurgés ont tendu une embuscade aux soldats.",
+     [("ASSAULT", "tendu", "asserted", [("les insurgés", "SYR")], [("soldats", "SYR")])]),
+    # "coûter la vie à": the victims of the attack noun
+    ("Près d'Alep, une embuscade a coûté la vie à dix soldats.",
+     [("ASSAULT", "embuscade", "asserted", [], [("dix soldats", "SYR")])]),
+    ("À Alep, le suspect a été écroué.", [("COERCE", "écroué", "asserted", [], [("le suspect", "SYR")])]),
+    ("À Alep, l'opposant a été assigné à résidence.",
+     [("COERCE", "assigné", "asserted", [], [("l'opposant", "SYR")])]),
+    ("À Alep, la police a évacué les manifestants.",
+     [("COERCE", "évacué", "asserted", [("la police", "SYR")], [("les manifestants", "SYR")])]),
+    ("À Alep, les étudiants ont organisé un sit-in devant le ministère.",
+     [("PROTEST", "sit", "asserted", [("les étudiants", "SYR")], [])]),
+    ("À Alep, les syndicats se sont mobilisés contre la réforme.",
+     [("PROTEST", "mobilisés", "asserted", [("les syndicats", "SYR")], [])]),
+    ("À Alep, les cheminots ont débrayé.", [("PROTEST", "débrayé", "asserted", [("les cheminots", "SYR")], [])]),
+    ("À Alep, des milliers d'habitants se sont soulevés contre le régime.",
+     [("PROTEST", "soulevés", "asserted", [("des milliers d'habitants", "SYR")], [("le régime", "SYR")])]),
+    ("À Alep, les rebelles ont déposé les armes.",
+     [("RETREAT", "déposé", "asserted", [("les rebelles", "SYR")], [])]),
+    ("À Alep, les insurgés ont annoncé leur reddition.",
+     [("RETREAT", "reddition", "asserted", [("les insurgés", "SYR")], [])]),
+    # rescuers, priests, pilgrims… are people
+    ("À Alep, le président a remercié les secouristes.",
+     [("SUPPORT", "remercié", "asserted", [("le président", "SYR")], [("les secouristes", "SYR")])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GROUP_COVERAGE_CASES)
+def test_events_lexicon_coverage_with_unnamed_groups(parser, extractor, text, expected):
+    doc = people_doc(parser, text, places=(("Alep", "SYR"),))
+    assert [countries(m) for m in extractor(doc).mentions] == expected
