@@ -264,3 +264,14 @@ def test_role_of_a_state_seat_is_the_table_holder_at_that_seat(parser, resolver)
         "Dmitri Peskov", "person", "RUS", "GOV", "spokesperson", "known")
     doc = run(parser, resolver, "Le porte-parole de la diplomatie russe a démenti.")
     assert summary(doc, "porte-parole de la diplomatie russe")[0] == "Maria Zakharova"
+
+
+def test_word_keys_are_kept_across_documents_and_give_the_same_actors(parser, resolver):
+    text = "Le président Emmanuel Macron a reçu Olaf Scholz à Paris."
+    first = resolver(parser(Document("a", "x", text)))
+    assert resolver.word_keys["Emmanuel"] == ("emmanuel", "emmanuel")
+    assert resolver.word_keys["président"] == ("president", "president")
+    again = resolver(parser(Document("b", "x", text)))  # every form keyed already
+    assert [(m.start, m.end, m.actor_id) for m in again.actor_mentions] == [
+        (m.start, m.end, m.actor_id) for m in first.actor_mentions]
+    assert {a.name for a in again.actors.values()} >= {"Emmanuel Macron", "Olaf Scholz"}

@@ -213,6 +213,9 @@ class ActorResolver:
         self.by_role: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.roles: dict[tuple[str, ...], dict[str, str]] = {}
         self.role_first: set[str] = set()
+        # word form -> (_key, _name_key): pages share most of their words, so each form is keyed
+        # once per stream rather than once per page (bounded: reset past a size no vocabulary reaches)
+        self.word_keys: dict[str, tuple[str, str]] = {}
         self.role_max = 1
         self.role_label: dict[str, str] = {}  # role → the first pattern naming it (label of collectives)
         self.org_keywords: dict[str, str] = {}
@@ -295,6 +298,8 @@ class ActorResolver:
         sdoc = doc.spacy_doc
         if sdoc is None or len(sdoc) == 0:
             return doc
+        if len(self.word_keys) > 500_000:
+            self.word_keys.clear()
         _DocReader(self, doc, sdoc).run()
         return doc
 
@@ -345,11 +350,11 @@ class _DocReader:
         texts = cols.text if cols is not None else [t.text for t in self.toks]
         self.texts: list[str] = texts
         self.pos: list[str] = cols.pos if cols is not None else [t.pos_ for t in self.toks]
-        distinct = set(texts)  # a page repeats its words: key each form once
-        key_of = {x: _key(x) for x in distinct}
-        name_key_of = {x: _name_key(x) for x in distinct}
-        self.keys = [key_of[x] for x in texts]
-        self.name_keys = [name_key_of[x] for x in texts]
+        word_keys = res.word_keys
+        for x in set(texts).difference(word_keys):
+            word_keys[x] = (_key(x), _name_key(x))
+        self.keys = [word_keys[x][0] for x in texts]
+        self.name_keys = [word_keys[x][1] for x in texts]
         self.n = len(self.toks)
         self.date = (doc.published.value or None) if doc.published else None
         self.clusters: dict[str, _Cluster] = {}
