@@ -924,6 +924,13 @@ COVERAGE_CASES = [
      [("MOBILIZE", "missile-test", "testé", "asserted", ["Corée du Nord"], [])]),
     ("Moscou a placé ses forces en état d'alerte.", [("MOBILIZE", "alert", "placé", "asserted", ["Russie"], [])]),
     ("Moscou a positionné des chars près de Kiev.", [("MOBILIZE", "troops", "positionné", "asserted", ["Russie"], [])]),
+    # THREATEN: promised reprisals; SANCTION: an import ban
+    ("Moscou a promis des représailles.", [("THREATEN", None, "promis", "asserted", ["Russie"], [])]),
+    ("Pékin a interdit les importations de produits japonais.",
+     [("SANCTION", "embargo", "interdit", "asserted", ["Chine"], [])]),
+    ("La Russie a massé des troupes à la frontière.", [("MOBILIZE", "troops", "massé", "asserted", ["Russie"], [])]),
+    # forming a government is no training
+    ("Le Premier ministre a formé un nouveau gouvernement.", []),
     # a foiled attack did not happen
     ("Un attentat contre Kiev a été déjoué.", [("ASSAULT", "explosives", "attentat", "negated", [], ["Ukraine"])]),
 ]
@@ -969,6 +976,16 @@ GROUP_COVERAGE_CASES = [
      [("RETREAT", "déposé", "asserted", [("les rebelles", "SYR")], [])]),
     ("À Alep, les insurgés ont annoncé leur reddition.",
      [("RETREAT", "reddition", "asserted", [("les insurgés", "SYR")], [])]),
+    # "interpeller X sur Y" is a question to X; agentless "ont été interpellés" an arrest
+    ("À Alep, le député a interpellé le gouvernement sur la hausse des prix.",
+     [("REQUEST", "interpellé", "asserted", [("le député", "SYR")], [("le gouvernement", "SYR")])]),
+    ("À Alep, deux militants ont été interpellés sur la place.",
+     [("COERCE", "interpellés", "asserted", [], [("deux militants", "SYR")])]),
+    ("À Alep, les autorités ont fermé la frontière.",
+     [("COERCE", "fermé", "asserted", [("les autorités", "SYR")], [("la frontière", "SYR")])]),
+    ("À Alep, le régime a suspendu la chaîne de télévision.",
+     [("COERCE", "suspendu", "asserted", [("le régime", "SYR")], [("la chaîne de télévision", "SYR")])]),
+    ("À Alep, l'opposition a saisi la justice.", [("ACCUSE", "saisi", "asserted", [("l'opposition", "SYR")], [])]),
     # rescuers, priests, pilgrims… are people
     ("À Alep, le président a remercié les secouristes.",
      [("SUPPORT", "remercié", "asserted", [("le président", "SYR")], [("les secouristes", "SYR")])]),
