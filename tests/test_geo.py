@@ -256,3 +256,11 @@ def test_stage_adds_little_time(parser, geo):
     t0 = time.process_time()
     geo(doc)
     assert time.process_time() - t0 < 0.1 * t_nlp
+
+
+def test_scan_remembers_which_words_start_a_gazetteer_name_across_documents(parser, geo):
+    first = read(parser, geo, "Des frappes ont touché Kharkiv et Odessa mardi.")
+    assert geo._starts_name["Kharkiv"] is True and geo._starts_name["frappes"] is False
+    again = read(parser, geo, "Des frappes ont touché Kharkiv et Odessa mardi.")
+    assert [(p.text, p.location.country) for p in again.places] == [
+        (p.text, p.location.country) for p in first.places] == [("Kharkiv", "UKR"), ("Odessa", "UKR")]

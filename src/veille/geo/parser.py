@@ -81,6 +81,8 @@ class Geoparser:
         self._adj_lower_ids = {get_string_id(w): c for w, c in self._adj_lower.items()}
         self._first_word_set: frozenset[str] | None = None
         self._norm_table = norm_table()
+        # word form -> whether some gazetteer name starts with it (kept across documents)
+        self._starts_name: dict[str, bool] = {}
 
     # ------------------------------------------------------------------ stage
 
@@ -325,8 +327,10 @@ class Geoparser:
         capital = [x[:1].isupper() or x[:1].isdigit() for x in texts]
         first_words = self._first_words()
         keys = NormText(text, self._norm_table)
-        # the mapping is context-free: a word's key is the same at every occurrence
-        starts_name: dict[str, bool] = {}
+        # the mapping is context-free: a word's key is the same at every occurrence, in every page
+        starts_name = self._starts_name
+        if len(starts_name) > 500_000:
+            starts_name.clear()
         for t, x in enumerate(texts):
             if x not in starts_name:
                 s = starts[t]
