@@ -983,8 +983,8 @@ GROUP_COVERAGE_CASES = [
      [("COERCE", "interpellés", "asserted", [], [("deux militants", "SYR")])]),
     ("À Alep, les autorités ont fermé la frontière.",
      [("COERCE", "fermé", "asserted", [("les autorités", "SYR")], [("la frontière", "SYR")])]),
-    ("À Alep, le régime a suspendu la chaîne de télévision.",
-     [("COERCE", "suspendu", "asserted", [("le régime", "SYR")], [("la chaîne de télévision", "SYR")])]),
+    ("À Alep, le régime a suspendu le quotidien de l'opposition.",
+     [("COERCE", "suspendu", "asserted", [("le régime", "SYR")], [("le quotidien de l'opposition", "SYR")])]),
     ("À Alep, l'opposition a saisi la justice.", [("ACCUSE", "saisi", "asserted", [("l'opposition", "SYR")], [])]),
     # rescuers, priests, pilgrims… are people
     ("À Alep, le président a remercié les secouristes.",
@@ -996,3 +996,16 @@ GROUP_COVERAGE_CASES = [
 def test_events_lexicon_coverage_with_unnamed_groups(parser, extractor, text, expected):
     doc = people_doc(parser, text, places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Le candidat a été éliminé au premier tour.",
+    "L'équipe de France a été éliminée par l'Argentine.",
+    "Le conducteur a débrayé sa voiture.",
+    "La chaîne de montage a été suspendue.",
+    "Les prix ont explosé cette année.",
+    "Le président a prêté serment lundi.",
+    "Le festival a accueilli des milliers de visiteurs.",
+])
+def test_events_new_triggers_keep_quiet_in_their_everyday_senses(parser, extractor, text):
+    assert run(parser, extractor, text) == []
