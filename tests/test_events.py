@@ -872,6 +872,11 @@ def test_events_stone_throwing_shooting_at_people_and_counted_groups(parser, ext
 COVERAGE_CASES = [
     # ASSAULT: killing, beating, bombing, hijacking verbs and fixed expressions
     ("Moscou a pilonné Kiev.", [("ASSAULT", "explosives", "pilonné", "asserted", ["Russie"], ["Ukraine"])]),
+    # "cibler" is a verb of attack (the strikes' agent acts); a bomb's explosion is an attack, a plant's is not
+    ("Des frappes de Moscou ont ciblé Kiev.", [("ASSAULT", None, "ciblé", "asserted", ["Russie"], ["Ukraine"])]),
+    ("L'explosion d'une bombe a fait dix morts à Kiev.",
+     [("ASSAULT", "explosives", "explosion", "asserted", [], [])]),
+    ("L'explosion d'une usine chimique a fait dix morts.", []),
     # COERCE: sieges and annexations; the seizure of control taken back
     ("Moscou a assiégé Kiev.", [("COERCE", "blockade", "assiégé", "asserted", ["Russie"], ["Ukraine"])]),
     ("Pékin a annexé une partie du territoire.", [("COERCE", "seize", "annexé", "asserted", ["Chine"], [])]),
