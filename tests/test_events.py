@@ -563,7 +563,7 @@ def test_events_conditionals_purposes_and_orders(parser, extractor, text, expect
 def test_events_agents_of_passive_support_verbs_and_participles(parser, extractor):
     doc = people_doc(parser, "À Alep, les attaques ont été revendiquées par les rebelles.", places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
-        ("ASSAULT", "attaques", "asserted", [("les rebelles", "SYR")], [("Alep", "SYR")])]
+        ("ASSAULT", "attaques", "asserted", [("les rebelles", "SYR")], [])]  # "À Alep, …" only sets the scene
     doc = people_doc(parser, "Alep est soumis à un blocus imposé par les rebelles.", places=(("Alep", "SYR"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("COERCE", "blocus", "asserted", [("les rebelles", "SYR")], [])]
@@ -1014,3 +1014,13 @@ def test_events_lexicon_coverage_with_unnamed_groups(parser, extractor, text, ex
 ])
 def test_events_new_triggers_keep_quiet_in_their_everyday_senses(parser, extractor, text):
     assert run(parser, extractor, text) == []
+
+
+def test_events_scene_setting_a_phrase_fills_no_target(parser, extractor):
+    # a fronted place phrase sets the scene; a trailing place modifier yields to the "à" argument
+    assert run(parser, extractor, "À Pékin, Poutine a téléphoné à Kim.") == [
+        ("CONSULT", "phone", "téléphoné", "asserted", ["Vladimir Poutine"], ["Kim Jong Un"])]
+    assert run(parser, extractor, "Poutine a téléphoné à Kim à Pékin.") == [
+        ("CONSULT", "phone", "téléphoné", "asserted", ["Vladimir Poutine"], ["Kim Jong Un"])]
+    assert run(parser, extractor, "Moscou a livré des armes à Pyongyang à Vladivostok.") == [
+        ("AID", "military", "livré", "asserted", ["Russie"], ["Corée du Nord"])]

@@ -62,6 +62,8 @@ FALLBACK_PEOPLE = {"p:de", "obj", "iobj", "p:avec", "p:contre", "p:a", "p:parmi"
 FALLBACK_OBJ_TYPES = {"ASSAULT", "COERCE"}  # their objects are targets, people or things
 SPECIFIC_OBJ_TYPES = {"COERCE"}  # … but destroyed or seized things only when definite
 TARGET_OBJ_SUPPORT = {"viser", "cibler", "frapper", "toucher"}  # "l'attaque visait Kiev"
+# prepositions of a fronted scene-setting phrase ("À Alep, …", "En Syrie, …") that never fill a slot
+FRAME_PREPS = {"a", "en", "dans"}
 TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de", "lors"}
 # symmetric events: with coordinated participants and no target, the first named is the source
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
@@ -708,9 +710,14 @@ class EventExtractor:
                 pool.extend(c for c in o.children if c.dep_ in ("nmod", "obl", "obl:arg") and prep_of(c) != "de")
             out = []
             for c in pool:
+                if want in FRAME_PREPS and _fronted(c, tok):
+                    continue  # "À Alep, des hommes armés ont tendu une embuscade": the scene, no target
                 p, c = unfold_prep(c, prep_of(c))  # "à l'encontre des opposants": contre
                 if p is not None and (p == want or p.split()[0] == want) and c not in out:
                     out.append(c)
+            if want in FRAME_PREPS and len(out) > 1 and any(c.dep_ != "obl:mod" for c in out):
+                # "a téléphoné à Kim à Pékin": the modifier phrase is the place, the argument the target
+                out = [c for c in out if c.dep_ != "obl:mod"]
             return out
         return []
 
@@ -908,6 +915,17 @@ def _arguments(tok: Token) -> list[Token]:
     if tok.dep_ in ("acl", "acl:relcl") and tok.head.pos_ in _NOMINAL:
         out.append(tok.head)
     return out
+
+
+def _fronted(dep: Token, verb: Token) -> bool:
+    """A place or time phrase fronted before its clause ("À Alep, des hommes armés ont …", "En
+    Syrie, l'armée a …"): it sets the scene and fills no argument slot."""
+    if dep.i > verb.i or dep.dep_ not in ("obl", "obl:mod", "nmod", "advmod"):
+        return False
+    nxt = dep.right_edge.i + 1
+    if nxt < verb.i and dep.doc[nxt].text == ",":
+        return True
+    return any(c.dep_.startswith("nsubj") and c.i > dep.i for c in verb.children)
 
 
 def _prep_dependents(tok: Token) -> list[Token]:
