@@ -55,6 +55,15 @@ def test_store_roundtrips_documents_with_all_layers():
     assert [m.to_dict() for m in store.iter_mentions()] == [m.to_dict() for m in doc.mentions]
 
 
+def test_store_writes_compact_utf8_json_that_sqlite_json_functions_read():
+    store = open_store(":memory:")
+    doc = make_doc("Kim Jong Un a rencontré Vladimir Poutine à l'Élysée.")
+    store.add_document(doc)
+    raw = store.query("SELECT json FROM mentions")[0]["json"]
+    assert raw.startswith('{"mention_id":"men_') and "rencontré" in raw  # not \u-escaped
+    assert store.query("SELECT json_extract(json, '$.trigger') AS t FROM mentions")[0]["t"] == "rencontré"
+
+
 def test_store_full_text_search_accents_insensitive_and_bad_syntax_safe():
     store = open_store(":memory:")
     store.add_document(make_doc("Kim Jong Un est arrivé à Vladivostok mardi soir."))
