@@ -1024,3 +1024,9 @@ def test_events_scene_setting_a_phrase_fills_no_target(parser, extractor):
         ("CONSULT", "phone", "téléphoné", "asserted", ["Vladimir Poutine"], ["Kim Jong Un"])]
     assert run(parser, extractor, "Moscou a livré des armes à Pyongyang à Vladivostok.") == [
         ("AID", "military", "livré", "asserted", ["Russie"], ["Corée du Nord"])]
+
+
+def test_events_participle_tagged_adverb_after_an_auxiliary_is_a_trigger(parser, extractor):
+    # the parser tags "violé" ADV and hangs it, subject and auxiliary under its object
+    assert run(parser, extractor, "Les soldats ont violé trois femmes.") == [
+        ("ASSAULT", "sexual", "violé", "asserted", ["Les soldats"], ["trois femmes"])]

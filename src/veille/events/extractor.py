@@ -169,11 +169,12 @@ class EventExtractor:
         # the token attributes come from the columns; a spaCy Token is built only for candidates
         for i in range(span.start, span.end):
             pos = cols.pos[i]
-            if pos not in _CANDIDATE_POS:
+            if pos not in _CANDIDATE_POS and (pos != "ADV" or i not in aux_heads):
                 continue
             tok = None
-            # a verb, or a participle tagged ADJ (VerbForm=Part) or NOUN/ADJ with an auxiliary
-            verbal = pos in _VERBAL or (pos in ("NOUN", "ADJ") and (i in aux_heads or _gerund_at(cols, i)))
+            # a verb, or a participle tagged ADJ (VerbForm=Part) or NOUN/ADJ/ADV with an auxiliary
+            # ("les rebelles ont violé(ADV) …")
+            verbal = pos in _VERBAL or (pos in ("NOUN", "ADJ", "ADV") and (i in aux_heads or _gerund_at(cols, i)))
             if not verbal and pos == "ADJ":
                 tok = sdoc[i]
                 verbal = "Part" in tok.morph.get("VerbForm")
@@ -889,6 +890,9 @@ def _objects(tok: Token) -> list[Token]:
     if not out:  # "appelé Moscou à respecter…", "menace Séoul de…": the object parsed as xcomp / dep
         out = [c for c in tok.children if c.dep_ in ("xcomp", "dep") and c.pos_ in _NOMINAL and c.i > tok.i
                and prep_of(c) is None and not _bare_time(c)]
+    if not out and tok.pos_ == "ADV" and tok.dep_ == "advmod" and tok.head.pos_ in _NOMINAL \
+            and tok.head.i > tok.i and prep_of(tok.head) is None:
+        out = [tok.head]  # a participle tagged ADV under its object: "ont violé(ADV) trois femmes(ROOT)"
     if not out and tok.pos_ in _NOMINAL and _gerund_at(tok.doc, tok.i):
         # a gerund tagged as a noun: its object is a bare nominal dependent ("en bombardant Kiev")
         out = [c for c in tok.children if c.dep_ in ("nmod", "appos", "obj") and c.i > tok.i

@@ -130,7 +130,10 @@ def conjuncts(tok: Token) -> list[Token]:
 def np_span(tok: Token) -> tuple[int, int]:
     """Character span of tok's noun phrase: its subtree minus clauses, conjuncts and its own case."""
     lo, hi = tok.idx, tok.idx + len(tok.text)
-    stack = [c for c in tok.children if c.dep_ not in _NP_EXCLUDE]
+    # (a dependent with its own auxiliary is a clause the parser hung under the noun: "ont violé(ADV)
+    # trois femmes(ROOT)")
+    stack = [c for c in tok.children if c.dep_ not in _NP_EXCLUDE
+             and not (c.dep_ == "advmod" and any(g.dep_.startswith("aux") for g in c.children))]
     while stack:
         t = stack.pop()
         lo = min(lo, t.idx)
