@@ -108,3 +108,12 @@ def test_nested_transactions_join_the_outer_one_and_roll_back_together(tmp_path)
             c.execute("INSERT INTO sources(source_path, article_id) VALUES ('a', 'x')")
     assert store.query("SELECT COUNT(*) AS n FROM sources")[0]["n"] == 1
     store.close()
+
+
+def test_record_fields_encode_to_the_same_json_as_to_dict():
+    import orjson
+
+    doc = make_doc("Kim Jong Un a rencontré Vladimir Poutine à l'Élysée.")
+    assert list(doc.record_fields()) == list(doc.to_dict())
+    assert orjson.dumps(doc.record_fields()) == orjson.dumps(doc.to_dict())
+    assert orjson.dumps(doc.mentions[0]) == orjson.dumps(doc.mentions[0].to_dict())

@@ -441,6 +441,31 @@ class Document(Record):
 
     def article_dict(self) -> dict[str, Any]:
         """The articles.jsonl record of the contract."""
+        return {k: _plain(v) for k, v in self._article_fields().items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: _plain(v) for k, v in self.record_fields().items()}
+
+    def record_fields(self) -> dict[str, Any]:
+        """`to_dict`'s keys, in its order, with nested records left as dataclass objects: an encoder
+        that reads dataclasses itself (orjson, for the store) writes the same JSON without the
+        intermediate dicts."""
+        return {
+            **self._article_fields(),
+            "raw_text": self.raw_text,
+            "html_extract": self.html_extract,
+            "sentences": self.sentences,
+            "entities": self.entities,
+            "actors": self.actors,
+            "actor_mentions": self.actor_mentions,
+            "timexes": self.timexes,
+            "places": self.places,
+            "mentions": self.mentions,
+            "quotes": self.quotes,
+            "stage_errors": self.stage_errors,
+        }
+
+    def _article_fields(self) -> dict[str, Any]:
         return {
             "article_id": self.article_id,
             "source_path": self.source_path,
@@ -449,29 +474,14 @@ class Document(Record):
             "title": self.title,
             "byline": self.byline,
             "language": self.language,
-            "published": self.published.to_dict(),
+            "published": self.published,
             "text": self.text,
-            "removed_lines": [r.to_dict() for r in self.removed_lines],
+            "removed_lines": self.removed_lines,
             "duplicate_of": self.duplicate_of,
             "story_id": self.story_id,
             "credit": self.credit,
             "fetched": self.fetched,
         }
-
-    def to_dict(self) -> dict[str, Any]:
-        d = self.article_dict()
-        d["raw_text"] = self.raw_text
-        d["html_extract"] = self.html_extract
-        d["sentences"] = [s.to_dict() for s in self.sentences]
-        d["entities"] = [e.to_dict() for e in self.entities]
-        d["actors"] = {k: a.to_dict() for k, a in self.actors.items()}
-        d["actor_mentions"] = [m.to_dict() for m in self.actor_mentions]
-        d["timexes"] = [t.to_dict() for t in self.timexes]
-        d["places"] = [p.to_dict() for p in self.places]
-        d["mentions"] = [m.to_dict() for m in self.mentions]
-        d["quotes"] = [q.to_dict() for q in self.quotes]
-        d["stage_errors"] = list(self.stage_errors)
-        return d
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:

@@ -103,7 +103,9 @@ CREATE TABLE IF NOT EXISTS story_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
 
 def _dumps(obj: Any) -> str:
     """Record JSON as stored: orjson (a quarter of the stdlib encoder's time on an article), keys in
-    record-field order (every reader rebuilds records with `from_dict`; exports sort keys themselves)."""
+    record-field order (every reader rebuilds records with `from_dict`; exports sort keys themselves).
+    A record (dataclass) is encoded from its fields: the JSON of its `to_dict()` (every record but
+    `Document` keeps `Record.to_dict`), without building the dict."""
     return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
 
 
@@ -222,7 +224,7 @@ class SQLiteStore:
             c.execute("INSERT OR IGNORE INTO sources(source_path, article_id) VALUES (?, ?)",
                       (doc.source_path, doc.article_id))
             return False
-        data = self._write_article(c, doc, insert=True)
+        self._write_article(c, doc, insert=True)
         c.execute("INSERT OR IGNORE INTO sources(source_path, article_id) VALUES (?, ?)",
                   (doc.source_path, doc.article_id))
         if signature is not None:
@@ -233,7 +235,7 @@ class SQLiteStore:
                           [(b, k, doc.article_id) for b, k in bands])
         c.execute("INSERT INTO articles_fts(article_id, title, text) VALUES (?, ?, ?)",
                   (doc.article_id, doc.title or "", doc.text))
-        self._write_layers(c, doc, data)
+        self._write_layers(c, doc)
         counts: dict[str, int] = {}
         for m in doc.actor_mentions:
             counts[m.actor_id] = counts.get(m.actor_id, 0) + 1
@@ -247,17 +249,16 @@ class SQLiteStore:
     def update_document(self, doc: Document) -> None:
         """Rewrite a document's fields and layers (merge re-dates undated articles)."""
         with self.transaction() as c:
-            data = self._write_article(c, doc, insert=False)
+            self._write_article(c, doc, insert=False)
             c.execute("DELETE FROM mentions WHERE article_id = ?", (doc.article_id,))
             c.execute("DELETE FROM quotes WHERE article_id = ?", (doc.article_id,))
-            self._write_layers(c, doc, data)
+            self._write_layers(c, doc)
 
-    def _write_article(self, c: sqlite3.Connection, doc: Document, insert: bool) -> dict[str, Any]:
-        """Write the article row; returns `doc.to_dict()` so the layers reuse its records."""
-        data = doc.to_dict()
+    def _write_article(self, c: sqlite3.Connection, doc: Document, insert: bool) -> None:
+        """Write the article row; its JSON is `doc.to_dict()`'s, encoded from the records themselves."""
         values = (doc.source_path, doc.url, doc.outlet, doc.title, doc.byline, doc.language,
                   doc.published.value, doc.published.precision, doc.published.method,
-                  doc.duplicate_of, doc.story_id, doc.text, _dumps(data))
+                  doc.duplicate_of, doc.story_id, doc.text, _dumps(doc.record_fields()))
         if insert:
             c.execute(
                 "INSERT INTO articles(source_path, url, outlet, title, byline, language, published,"
@@ -269,17 +270,16 @@ class SQLiteStore:
                 "UPDATE articles SET source_path=?, url=?, outlet=?, title=?, byline=?, language=?,"
                 " published=?, published_precision=?, published_method=?, duplicate_of=?, story_id=?,"
                 " text=?, doc_json=? WHERE article_id=?", (*values, doc.article_id))
-        return data
 
-    def _write_layers(self, c: sqlite3.Connection, doc: Document, data: dict[str, Any]) -> None:
-        """Mention and quote rows; `data` is `doc.to_dict()`, whose records they store."""
+    def _write_layers(self, c: sqlite3.Connection, doc: Document) -> None:
+        """Mention and quote rows (each record's `to_dict()` JSON)."""
         c.executemany(
             "INSERT OR REPLACE INTO mentions(mention_id, article_id, event_id, type, factuality, date, json)"
             " VALUES (?,?,?,?,?,?,?)",
             [(m.mention_id, doc.article_id, m.event_id, m.type, m.factuality,
-              m.date.value if m.date else None, _dumps(md)) for m, md in zip(doc.mentions, data["mentions"], strict=True)])
+              m.date.value if m.date else None, _dumps(m)) for m in doc.mentions])
         c.executemany("INSERT OR REPLACE INTO quotes(quote_id, article_id, json) VALUES (?,?,?)",
-                      [(q.quote_id, doc.article_id, _dumps(qd)) for q, qd in zip(doc.quotes, data["quotes"], strict=True)])
+                      [(q.quote_id, doc.article_id, _dumps(q)) for q in doc.quotes])
 
     def _upsert_actor(self, c: sqlite3.Connection, actor: Actor, n: int) -> None:
         row = c.execute("SELECT json, n_mentions FROM actors WHERE actor_id = ?", (actor.actor_id,)).fetchone()
