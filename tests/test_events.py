@@ -971,7 +971,7 @@ GROUP_COVERAGE_CASES = [
     ("À Alep, la police a évacué les manifestants.",
      [("COERCE", "évacué", "asserted", [("la police", "SYR")], [("les manifestants", "SYR")])]),
     ("À Alep, les étudiants ont organisé un sit-in devant le ministère.",
-     [("PROTEST", "sit", "asserted", [("les étudiants", "SYR")], [])]),
+     [("PROTEST", "sit-in", "asserted", [("les étudiants", "SYR")], [])]),
     ("À Alep, les syndicats se sont mobilisés contre la réforme.",
      [("PROTEST", "mobilisés", "asserted", [("les syndicats", "SYR")], [])]),
     ("À Alep, les cheminots ont débrayé.", [("PROTEST", "débrayé", "asserted", [("les cheminots", "SYR")], [])]),
@@ -1030,3 +1030,32 @@ def test_events_participle_tagged_adverb_after_an_auxiliary_is_a_trigger(parser,
     # the parser tags "violé" ADV and hangs it, subject and auxiliary under its object
     assert run(parser, extractor, "Les soldats ont violé trois femmes.") == [
         ("ASSAULT", "sexual", "violé", "asserted", ["Les soldats"], ["trois femmes"])]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # multiword nominal triggers keyed on their head word, the complement read from the last word
+    ("La garde à vue des militants a été prolongée.",
+     [("COERCE", "arrest", "garde à vue", "asserted", [], ["militants"])]),
+    ("Les gardes à vue de trois militants ont été levées.",
+     [("COERCE", "arrest", "gardes à vue", "asserted", [], ["trois militants"])]),
+    ("Des étudiants ont organisé un sit-in devant le ministère.",
+     [("PROTEST", "demonstrate", "sit-in", "asserted", ["Des étudiants"], [])]),
+    ("La mise en examen du ministre a surpris.",
+     [("ACCUSE", "accuse", "mise en examen", "asserted", [], ["ministre"])]),
+    ("La prise d'otages a fait trois morts.",
+     [("ASSAULT", "abduct", "prise d'otages", "asserted", [], [])]),
+    # the object of a locution verb hung under the locution's noun
+    ("La police a placé en garde à vue trois militants.",
+     [("COERCE", "arrest", "placé", "asserted", ["police"], ["trois militants"])]),
+    ("Le juge a mis en examen deux anciens ministres.",
+     [("ACCUSE", "accuse", "mis", "asserted", ["Le juge"], ["deux anciens ministres"])]),
+])
+def test_events_multiword_triggers_and_objects_under_locutions(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected
+
+
+def test_events_lexicon_keys_multiword_nouns_on_their_head_word():
+    lex = EventLexicon.load("fr")
+    assert (" a vue", "garde a vue") in lex.multiword["garde"]
+    assert (" in", "sit-in") in lex.multiword["sit"]
+    assert lex.nouns["garde a vue"][0].type == "COERCE"

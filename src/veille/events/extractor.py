@@ -24,7 +24,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.tokens import Span, Token
@@ -95,6 +95,7 @@ class _Candidate:
     theme: Token | None = None
     support: Token | None = None
     head_is_trigger: bool = False
+    tail: list[Token] = field(default_factory=list)  # the other words of a multiword trigger ("à vue")
 
 
 class _Hooks:
@@ -187,11 +188,18 @@ class EventExtractor:
                         if ok:
                             verbs.append(_Candidate(tok, rule, theme))
                             break
-            elif pos in _NOMINAL and (fold(cols.lemma[i]) in lex.nouns or fold(cols.text[i]) in lex.nouns):
+            elif pos in _NOMINAL and (fold(cols.lemma[i]) in lex.nouns or fold(cols.text[i]) in lex.nouns
+                                      or fold(cols.lemma[i]) in lex.multiword):
                 tok = tok or sdoc[i]
                 if not _inside_name(doc, tok):
                     nouns.append(tok)
         taken = set()
+        locutions: dict[int, tuple[str, list[Token]]] = {}
+        for tok in nouns:
+            found = self._locution(doc, tok)
+            if found is not None:  # "la garde à vue": keyed on "garde"; "vue" is no trigger of its own
+                locutions[tok.i] = found
+                taken.update(t.i for t in found[1])
         for c in verbs:
             if c.theme is not None:
                 taken.add(c.theme.i)
@@ -204,11 +212,12 @@ class EventExtractor:
             if tok.dep_ == "nmod" and lem(tok.head) in kinds and prep_of(tok) == "de" \
                     and not any(c.dep_ == "det" for c in tok.children):
                 continue  # a kind, not an event: "les centres de torture", "les méthodes de torture"
-            rules = lex.nouns.get(lem(tok)) or lex.nouns.get(fold(tok.text), [])
+            loc = locutions.get(tok.i)
+            rules = lex.nouns[loc[0]] if loc else lex.nouns.get(lem(tok)) or lex.nouns.get(fold(tok.text), [])
             for rule in rules:
                 ok, theme = self._conditions(tok, rule.requires, actors)
                 if ok:
-                    cands.append(_Candidate(tok, rule, theme, self._support(tok)))
+                    cands.append(_Candidate(tok, rule, theme, self._support(tok), tail=loc[1] if loc else []))
                     break
         absorbed = self._absorbed(cands)
         cands = [c for c in cands if c.tok.i not in absorbed]
@@ -290,6 +299,27 @@ class EventExtractor:
             return False, None
         return False, None
 
+    def _locution(self, doc: Document, tok: Token) -> tuple[str, list[Token]] | None:
+        """(rule key, other tokens) when `tok` heads a multiword trigger of the lexicon as written
+        after it ("garde(s) à vue", "prise d'otage(s)", "sit-in"), else None."""
+        tails = self.lexicon.multiword.get(lem(tok))
+        if not tails:
+            return None
+        end = tok.idx + len(tok.text)
+        text = doc.text
+        for tail, key in tails:
+            for form in (tail, tail + "s", tail[:-1] if tail.endswith("s") else tail):
+                stop = end + len(form)
+                if fold(text[end:stop]).replace("-", " ") == form and (stop >= len(text) or not text[stop].isalnum()):
+                    sdoc = tok.doc
+                    others = []
+                    for j in range(tok.i + 1, len(sdoc)):
+                        if sdoc[j].idx >= stop:
+                            break
+                        others.append(sdoc[j])
+                    return key, others
+        return None
+
     def _support(self, noun: Token) -> Token | None:
         """The support verb of a nominal trigger ("a lancé une attaque", "la rencontre a eu lieu")."""
         head = noun.head
@@ -365,6 +395,10 @@ class EventExtractor:
         if not is_verb and "support_only" in rule.flags and cand.support is None:
             return None
         ts, te = tok.idx, tok.idx + len(tok.text)
+        trigger = tok.text
+        if cand.tail:  # "garde à vue": the whole locution
+            te = cand.tail[-1].idx + len(cand.tail[-1].text)
+            trigger = doc.text[ts:te]
         location = self.hooks.locate_event(doc, ts, te) if self.hooks.locate_event else None
 
         anchor, governor = cand.support or tok, None
@@ -446,7 +480,7 @@ class EventExtractor:
             mention_id=stable_id("men", doc.article_id, sent.start, ts, rule.type),
             article_id=doc.article_id,
             type=rule.type,
-            trigger=tok.text,
+            trigger=trigger,
             sentence=sent.text,
             char_start=sent.start,
             char_end=sent.end,
@@ -504,8 +538,8 @@ class EventExtractor:
                     source, target = forces, [t for t in target if not any(same(t, f) for f in forces)]
             return source, target
         sv = cand.support
-        source = self._noun_slots(tok, rule.source, actors, rule.type)
-        target = self._noun_slots(tok, rule.target, actors, rule.type)
+        source = self._noun_slots(tok, rule.source, actors, rule.type, cand.tail)
+        target = self._noun_slots(tok, rule.target, actors, rule.type, cand.tail)
         if not source and not target:
             source, target = self._opposed(tok, actors)  # "des heurts ont opposé X à Y"
         undergoer = self._undergoer(tok)
@@ -722,7 +756,13 @@ class EventExtractor:
             return out
         return []
 
-    def _noun_slots(self, noun: Token, slots: tuple[str, ...], actors: Actors, etype: str = "") -> list[ActorRef]:
+    def _noun_slots(self, noun: Token, slots: tuple[str, ...], actors: Actors, etype: str = "",
+                    tail: list[Token] | tuple[Token, ...] = ()) -> list[ActorRef]:
+        # a multiword trigger's complements may hang on its last word ("la garde à vue des militants")
+        kids = list(noun.children)
+        if tail:
+            inside = {t.i for t in tail}
+            kids.extend(c for t in tail for c in t.children if c.i not in inside)
         for slot in slots:
             toks: list[Token] = []
             if slot == "amod":
@@ -736,7 +776,7 @@ class EventExtractor:
                 continue
             if slot.startswith("p:"):
                 want = slot[2:]
-                for c in noun.children:
+                for c in kids:
                     if c.dep_ in ("nmod", "obl", "obl:arg", "obl:mod", "acl") or c.pos_ in _NOMINAL:
                         p, c = unfold_prep(c, prep_of(c))
                         if p is not None and (p == want or p.split()[0] == want):
@@ -898,6 +938,14 @@ def _objects(tok: Token) -> list[Token]:
         out = [c for c in tok.children if c.dep_ in ("nmod", "appos", "obj") and c.i > tok.i
                and c.pos_ in _NOMINAL and (prep_of(c) is None or c.left_edge.i == tok.i + 1
                                            and fold(c.left_edge.text) in ("des", "du"))]  # partitive
+    if not passive and not out:
+        # "a placé en garde à vue trois militants": the object hung under the locution's noun
+        for c in tok.children:
+            if c.dep_ in ("obl:arg", "obl", "obl:mod") and c.i > tok.i and prep_of(c) in ("en", "a", "sous"):
+                out = [d for d in c.children if d.dep_ == "nmod" and d.pos_ in _NOMINAL and d.i > c.i
+                       and prep_of(d) is None and not _bare_time(d)]
+                if out:
+                    break
     if not passive and not out:  # "ne livrerons jamais d'armes": partitive object parsed as de-oblique
         out = [c for c in tok.children if c.dep_ == "obl:arg" and prep_of(c) == "de" and c.i > tok.i]
     return out

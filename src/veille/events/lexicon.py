@@ -98,6 +98,9 @@ class EventLexicon:
     dets: dict[str, str] = field(default_factory=dict)
     that_scope: dict[str, str] = field(default_factory=dict)  # "craindre que": to the clause's end
     documents: frozenset[str] = frozenset()
+    # multiword noun triggers ("garde à vue", "prise d'otages", "sit-in"): folded head word -> [(tail
+    # as written after it, with spaces for hyphens, e.g. " a vue"; the rule key)], longest tail first
+    multiword: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, lang: str = "fr") -> EventLexicon:
@@ -184,6 +187,14 @@ class EventLexicon:
             requires=requires, flags=flags,
         )
         (self.verbs if kind == "verb" else self.nouns).setdefault(lemma, []).append(rule)
+        if kind == "noun":
+            cut = next((k for k, ch in enumerate(lemma) if ch in " -'"), -1)
+            if cut > 0:  # "garde a vue": keyed on "garde" + " a vue" (a one-token "cessez-le-feu" too)
+                tails = self.multiword.setdefault(lemma[:cut], [])
+                entry = (lemma[cut:].replace("-", " "), lemma)
+                if entry not in tails:
+                    tails.append(entry)
+                    tails.sort(key=lambda e: -len(e[0]))
 
     # ------------------------------------------------------------------ factuality
 
