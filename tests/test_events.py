@@ -1059,3 +1059,11 @@ def test_events_lexicon_keys_multiword_nouns_on_their_head_word():
     assert (" a vue", "garde a vue") in lex.multiword["garde"]
     assert (" in", "sit-in") in lex.multiword["sit"]
     assert lex.nouns["garde a vue"][0].type == "COERCE"
+
+
+def test_events_trigger_under_a_collective_noun_takes_its_verb_and_complements(parser, extractor):
+    # "un paquet de sanctions contre X": the support verb's subject, the outer noun's "contre"
+    assert run(parser, extractor, "Washington a adopté un paquet de sanctions contre Moscou.") == [
+        ("SANCTION", None, "sanctions", "asserted", ["États-Unis"], ["Russie"])]
+    assert run(parser, extractor, "Kiev a subi une série d'attaques.") == [
+        ("ASSAULT", None, "attaques", "asserted", [], ["Ukraine"])]

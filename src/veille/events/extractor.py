@@ -96,6 +96,7 @@ class _Candidate:
     support: Token | None = None
     head_is_trigger: bool = False
     tail: list[Token] = field(default_factory=list)  # the other words of a multiword trigger ("à vue")
+    outer: Token | None = None  # the collective noun over a nominal trigger ("un paquet de sanctions")
 
 
 class _Hooks:
@@ -217,7 +218,9 @@ class EventExtractor:
             for rule in rules:
                 ok, theme = self._conditions(tok, rule.requires, actors)
                 if ok:
-                    cands.append(_Candidate(tok, rule, theme, self._support(tok), tail=loc[1] if loc else []))
+                    tail = loc[1] if loc else []
+                    cands.append(_Candidate(tok, rule, theme, self._support(tok), tail=tail,
+                                            outer=self._collective(tok)))
                     break
         absorbed = self._absorbed(cands)
         cands = [c for c in cands if c.tok.i not in absorbed]
@@ -320,9 +323,22 @@ class EventExtractor:
                     return key, others
         return None
 
+    def _collective(self, noun: Token) -> Token | None:
+        """The collective noun a nominal trigger is the "de" complement of ("un paquet de sanctions
+        contre Moscou", "une série d'attaques"): its own complements are the trigger's."""
+        head = noun.head
+        if noun.dep_ == "nmod" and head.pos_ == "NOUN" and head.i < noun.i \
+                and lem(head) in self.lexicon.classes.get("@collectifs", ()) and prep_of(noun) == "de":
+            return head
+        return None
+
     def _support(self, noun: Token) -> Token | None:
         """The support verb of a nominal trigger ("a lancé une attaque", "la rencontre a eu lieu")."""
         head = noun.head
+        if noun.dep_ == "nmod" and head.pos_ == "NOUN" and head.i < noun.i and prep_of(noun) == "de" \
+                and lem(head) in self.lexicon.classes.get("@collectifs", ()):
+            # "a adopté un paquet de sanctions": the collective noun's verb supports its content
+            return self._support(head)
         if head.i == noun.i or head.pos_ not in _VERBAL:
             return None
         rules: list[SupportVerb] = self.lexicon.support.get(lem(head), [])
@@ -538,8 +554,9 @@ class EventExtractor:
                     source, target = forces, [t for t in target if not any(same(t, f) for f in forces)]
             return source, target
         sv = cand.support
-        source = self._noun_slots(tok, rule.source, actors, rule.type, cand.tail)
-        target = self._noun_slots(tok, rule.target, actors, rule.type, cand.tail)
+        extra = cand.tail + ([cand.outer] if cand.outer is not None else [])
+        source = self._noun_slots(tok, rule.source, actors, rule.type, extra)
+        target = self._noun_slots(tok, rule.target, actors, rule.type, extra)
         if not source and not target:
             source, target = self._opposed(tok, actors)  # "des heurts ont opposé X à Y"
         undergoer = self._undergoer(tok)
@@ -671,6 +688,9 @@ class EventExtractor:
         """The clause whose subject suffers a nominal event: "a essuyé des tirs", "a subi des
         agressions" (the object of a verb of undergoing), "a fait l'objet d'une attaque", "a été la cible
         de frappes" (the "de" complement of objet/cible)."""
+        outer = self._collective(noun)  # "a subi une série d'attaques"
+        if outer is not None:
+            noun = outer
         head = noun.head
         if head.i == noun.i:
             return None
@@ -761,7 +781,7 @@ class EventExtractor:
         # a multiword trigger's complements may hang on its last word ("la garde à vue des militants")
         kids = list(noun.children)
         if tail:
-            inside = {t.i for t in tail}
+            inside = {t.i for t in tail} | {noun.i}
             kids.extend(c for t in tail for c in t.children if c.i not in inside)
         for slot in slots:
             toks: list[Token] = []
