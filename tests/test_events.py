@@ -1067,3 +1067,21 @@ def test_events_trigger_under_a_collective_noun_takes_its_verb_and_complements(p
         ("SANCTION", None, "sanctions", "asserted", ["États-Unis"], ["Russie"])]
     assert run(parser, extractor, "Kiev a subi une série d'attaques.") == [
         ("ASSAULT", None, "attaques", "asserted", [], ["Ukraine"])]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the owner of frozen or seized assets (@avoirs) is the target, as a "de" complement or a demonym
+    ("Washington a gelé les avoirs de Moscou.",
+     [("SANCTION", "freeze", "gelé", "asserted", ["États-Unis"], ["Russie"])]),
+    ("Washington a gelé les avoirs russes.",
+     [("SANCTION", "freeze", "gelé", "asserted", ["États-Unis"], ["Russie"])]),
+    ("Washington a annoncé le gel des avoirs de Moscou.",
+     [("SANCTION", "freeze", "gel", "asserted", ["États-Unis"], ["Russie"])]),
+    ("La police a confisqué les biens du ministre.",
+     [("COERCE", "seize", "confisqué", "asserted", ["police"], ["ministre"])]),
+    # no owner said, no target
+    ("Washington a gelé des avoirs.",
+     [("SANCTION", "freeze", "gelé", "asserted", ["États-Unis"], [])]),
+])
+def test_events_owner_of_frozen_or_seized_assets_is_the_target(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected

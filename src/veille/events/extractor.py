@@ -761,9 +761,15 @@ class EventExtractor:
             want = slot[2:]
             pool = _prep_dependents(tok)
             for o in _objects(tok) + ([theme] if theme is not None else []):
-                # "livrer des armes à Pyongyang" (parsed under "armes"), but never "de" complements
-                pool.extend(c for c in o.children if c.dep_ in ("nmod", "obl", "obl:arg") and prep_of(c) != "de")
+                # "livrer des armes à Pyongyang" (parsed under "armes"), but never "de" complements —
+                # save an asset's owner: "a gelé les avoirs de Moscou"
+                owned = want == "de" and lem(o) in self.lexicon.owned
+                pool.extend(c for c in o.children if c.dep_ in ("nmod", "obl", "obl:arg")
+                            and (owned or prep_of(c) != "de"))
             out = []
+            if want == "de":  # "a gelé les avoirs russes": the owner as a demonym
+                out.extend(c for o in _objects(tok) + ([theme] if theme is not None else [])
+                           if lem(o) in self.lexicon.owned for c in o.children if c.dep_ == "amod")
             for c in pool:
                 if want in FRAME_PREPS and _fronted(c, tok):
                     continue  # "À Alep, des hommes armés ont tendu une embuscade": the scene, no target
@@ -801,6 +807,9 @@ class EventExtractor:
                         p, c = unfold_prep(c, prep_of(c))
                         if p is not None and (p == want or p.split()[0] == want):
                             toks.append(c)
+                if want == "de":  # "le gel des avoirs de Moscou": the asset's owner
+                    toks.extend(d for t in list(toks) if lem(t) in self.lexicon.owned for d in t.children
+                                if d.dep_ == "amod" or d.dep_ == "nmod" and prep_of(d) == "de")
                 if not toks:  # "les négociations qui se déroulent entre Washington et Téhéran"
                     rels = [c for c in noun.children if c.dep_ == "acl:relcl"] + [
                         r for c in noun.children if c.dep_ == "nmod" for r in c.children if r.dep_ == "acl:relcl"]

@@ -83,6 +83,8 @@ class EventLexicon:
     # a state's soldiers ("les soldats", "le contingent"): with no nationality said, as agents they are
     # the forces the text has just named ("le retrait des forces françaises … des 2 000 soldats")
     soldiers: frozenset[str] = frozenset()
+    # assets whose "de" complement is their owner, the target of a freeze or seizure ("les avoirs de Moscou")
+    owned: frozenset[str] = frozenset()
     modifiers: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> lemma -> mode
     quantities: dict[str, str] = field(default_factory=dict)  # lemma -> numbers key
     # factuality cues
@@ -124,6 +126,8 @@ class EventLexicon:
                         lex.anaphors.update(dict.fromkeys(members, flag[8:]))
                     elif flag == "thing":
                         lex.things |= members
+                    elif flag == "owned":  # assets: their owner ("les avoirs de Moscou") is a target
+                        lex.owned |= members
                     elif flag == "soldiers":
                         lex.soldiers |= members
         for n, row in enumerate(rows, 2):
