@@ -189,15 +189,15 @@ class EventExtractor:
                         if ok:
                             verbs.append(_Candidate(tok, rule, theme))
                             break
-            elif pos in _NOMINAL and (fold(cols.lemma[i]) in lex.nouns or fold(cols.text[i]) in lex.nouns
-                                      or fold(cols.lemma[i]) in lex.multiword):
+            elif pos in _NOMINAL and ((lm := fold(cols.lemma[i])) in lex.nouns or lm in lex.multiword
+                                      or fold(cols.text[i]) in lex.nouns):
                 tok = tok or sdoc[i]
                 if not _inside_name(doc, tok):
                     nouns.append(tok)
         taken = set()
         locutions: dict[int, tuple[str, list[Token]]] = {}
         for tok in nouns:
-            found = self._locution(doc, tok)
+            found = self._locution(doc, tok) if fold(cols.lemma[tok.i]) in lex.multiword else None
             if found is not None:  # "la garde à vue": keyed on "garde"; "vue" is no trigger of its own
                 locutions[tok.i] = found
                 taken.update(t.i for t in found[1])
