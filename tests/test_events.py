@@ -1085,3 +1085,14 @@ def test_events_trigger_under_a_collective_noun_takes_its_verb_and_complements(p
 ])
 def test_events_owner_of_frozen_or_seized_assets_is_the_target(parser, extractor, text, expected):
     assert run(parser, extractor, text) == expected
+
+
+def test_events_planned_nominal_event_and_recipient_hung_on_the_sum(parser, extractor):
+    # the subject of a planning verb acts; "à Kiev" parsed under the sum belongs to the aid
+    assert run(parser, extractor, "Washington a promis une aide militaire de deux milliards de dollars à Kiev.") == [
+        ("AID", "military", "aide", "planned", ["États-Unis"], ["Ukraine"])]
+    assert run(parser, extractor, "Moscou a ordonné une offensive contre Kiev.") == [
+        ("ASSAULT", None, "offensive", "planned", ["Russie"], ["Ukraine"])]
+    # a fear verb's subject is no agent
+    assert run(parser, extractor, "Washington craint une attaque contre Kiev.") == [
+        ("ASSAULT", None, "attaque", "hypothetical", [], ["Ukraine"])]

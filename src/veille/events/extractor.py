@@ -62,6 +62,8 @@ FALLBACK_PEOPLE = {"p:de", "obj", "iobj", "p:avec", "p:contre", "p:a", "p:parmi"
 FALLBACK_OBJ_TYPES = {"ASSAULT", "COERCE"}  # their objects are targets, people or things
 SPECIFIC_OBJ_TYPES = {"COERCE"}  # … but destroyed or seized things only when definite
 TARGET_OBJ_SUPPORT = {"viser", "cibler", "frapper", "toucher"}  # "l'attaque visait Kiev"
+# verbs planning a nominal event of which their subject is the agent ("a promis une aide")
+PLANNING_VERBS = {"promettre", "decider", "ordonner", "preparer", "projeter", "planifier", "prevoir", "programmer"}
 # prepositions of a fronted scene-setting phrase ("À Alep, …", "En Syrie, …") that never fill a slot
 FRAME_PREPS = {"a", "en", "dans"}
 TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de", "lors"}
@@ -571,6 +573,10 @@ class EventExtractor:
                 source = self._slots(sv, ("subj",), None, actors, rule.type)
             else:
                 source = self._resolve(_subjects(sv, self.lexicon), actors)  # "Moscou a lancé une offensive"
+        if not source and sv is None and tok.dep_ == "obj" and tok.head.pos_ in _VERBAL \
+                and lem(tok.head) in PLANNING_VERBS:
+            # "Washington a promis une aide à Kiev", "a ordonné une offensive": who plans it acts
+            source = self._resolve(_subjects(tok.head, self.lexicon), actors)
         if not source:  # "un blocus imposé par les jihadistes", "les frappes menées par l'armée"
             for c in tok.children:
                 if c.dep_ == "acl" and "Part" in c.morph.get("VerbForm") and is_passive(c):
@@ -786,6 +792,10 @@ class EventExtractor:
                     tail: list[Token] | tuple[Token, ...] = ()) -> list[ActorRef]:
         # a multiword trigger's complements may hang on its last word ("la garde à vue des militants")
         kids = list(noun.children)
+        for c in noun.children:
+            if c.dep_ == "nmod" and lem(c) in self.lexicon.classes.get("@fonds", ()):
+                # "une aide de deux milliards de dollars à Kiev": the phrase hung on the sum
+                kids.extend(d for d in c.children if d.dep_ == "nmod" and prep_of(d) not in (None, "de"))
         if tail:
             inside = {t.i for t in tail} | {noun.i}
             kids.extend(c for t in tail for c in t.children if c.i not in inside)
