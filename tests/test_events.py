@@ -384,6 +384,11 @@ def countries(m: EventMention) -> tuple:
             [(a.name, a.country) for a in m.target])
 
 
+def read_in_aleppo(parser, extractor, text: str) -> list[tuple]:
+    """`countries` of each mention of a text whose place "Alep" is in Syria."""
+    return [countries(m) for m in extractor(people_doc(parser, text, places=(("Alep", "SYR"),))).mentions]
+
+
 def test_events_subject_pronoun_takes_the_nearest_actor_of_its_gender(parser, extractor):
     # "il" skips "la Russie" (feminine) for Kim Jong Un
     doc = people_doc(parser, "Il s'agit de la première visite de Kim Jong Un en Russie depuis 2019, lorsqu'il "
@@ -581,7 +586,7 @@ def test_events_controlled_passive_patients_and_agentless_mobilisations(parser, 
 
 def test_events_protest_targets_participants_and_reciprocal_fights(parser, extractor):
     def got(text):
-        return [countries(m) for m in extractor(people_doc(parser, text, places=(("Alep", "SYR"),))).mentions]
+        return read_in_aleppo(parser, extractor, text)
 
     assert got("Les manifestants ont scandé des slogans anti-américains à Alep.") == [
         ("PROTEST", "scandé", "asserted", [("Les manifestants", "SYR")], [("États-Unis", "USA")])]
@@ -638,7 +643,7 @@ def test_events_participle_misparsed_under_its_auxiliary_keeps_the_subject(parse
 
 def test_events_de_complement_of_patient_nouns_is_the_victim(parser, extractor):
     def got(text):
-        return [countries(m) for m in extractor(people_doc(parser, text, places=(("Alep", "SYR"),))).mentions]
+        return read_in_aleppo(parser, extractor, text)
 
     assert got("Les rebelles ont procédé à l'exécution des soldats à Alep.") == [
         ("ASSAULT", "exécution", "asserted", [("Les rebelles", "SYR")], [("soldats", "SYR")])]
@@ -675,8 +680,7 @@ ARGUMENT_PATTERN_CASES = [
 
 @pytest.mark.parametrize(("text", "expected"), ARGUMENT_PATTERN_CASES)
 def test_events_argument_patterns(parser, extractor, text, expected):
-    doc = people_doc(parser, text, places=(("Alep", "SYR"),))
-    assert [countries(m) for m in extractor(doc).mentions] == expected
+    assert read_in_aleppo(parser, extractor, text) == expected
 
 
 def test_events_object_control_verbs_give_the_subject_of_their_infinitive(parser, extractor):
@@ -773,8 +777,7 @@ UNDERGO_CASES = [
 
 @pytest.mark.parametrize(("text", "expected"), UNDERGO_CASES)
 def test_events_subject_of_a_verb_of_undergoing_is_the_target(parser, extractor, text, expected):
-    doc = people_doc(parser, text, places=(("Alep", "SYR"),))
-    assert [countries(m) for m in extractor(doc).mentions] == expected
+    assert read_in_aleppo(parser, extractor, text) == expected
 
 
 def test_events_protest_provoked_by_an_act_is_against_its_author(parser, extractor):
@@ -863,8 +866,7 @@ CLASH_CASES = [
 
 @pytest.mark.parametrize(("text", "expected"), CLASH_CASES)
 def test_events_stone_throwing_shooting_at_people_and_counted_groups(parser, extractor, text, expected):
-    doc = people_doc(parser, text, places=(("Alep", "SYR"),))
-    assert [countries(m) for m in extractor(doc).mentions] == expected
+    assert read_in_aleppo(parser, extractor, text) == expected
 
 
 # ---------------------------------------------------------------------- lexicon coverage (general French)
@@ -999,8 +1001,7 @@ GROUP_COVERAGE_CASES = [
 
 @pytest.mark.parametrize(("text", "expected"), GROUP_COVERAGE_CASES)
 def test_events_lexicon_coverage_with_unnamed_groups(parser, extractor, text, expected):
-    doc = people_doc(parser, text, places=(("Alep", "SYR"),))
-    assert [countries(m) for m in extractor(doc).mentions] == expected
+    assert read_in_aleppo(parser, extractor, text) == expected
 
 
 @pytest.mark.parametrize("text", [
