@@ -199,7 +199,7 @@ class EventExtractor:
         taken = set()
         locutions: dict[int, tuple[str, list[Token]]] = {}
         for tok in nouns:
-            found = self._locution(doc, tok) if fold(cols.lemma[tok.i]) in lex.multiword else None
+            found = self._locution(doc, tok)
             if found is not None:  # "la garde à vue": keyed on "garde"; "vue" is no trigger of its own
                 locutions[tok.i] = found
                 taken.update(t.i for t in found[1])
@@ -307,7 +307,7 @@ class EventExtractor:
     def _locution(self, doc: Document, tok: Token) -> tuple[str, list[Token]] | None:
         """(rule key, other tokens) when `tok` heads a multiword trigger of the lexicon as written
         after it ("garde(s) à vue", "prise d'otage(s)", "sit-in"), else None."""
-        tails = self.lexicon.multiword.get(lem(tok))
+        tails = self.lexicon.multiword.get(fold(doc.token_columns.lemma[tok.i]))  # set by __call__
         if not tails:
             return None
         end = tok.idx + len(tok.text)
