@@ -66,3 +66,18 @@ def test_token_columns_children_are_spacys_children_in_text_order(parser):
     doc = parser(Document("a", "x", "Les soldats russes ont bombardé la ville de Kharkiv hier."))
     cols, sdoc = doc.token_columns, doc.spacy_doc
     assert [cols.children(t.i) for t in sdoc] == [[c.i for c in t.children] for t in sdoc]
+
+
+def test_token_columns_read_morphology_and_folded_lemmas_as_spacy_tokens_do(parser):
+    from veille.models import fold
+    from veille.nlp import TokenColumns
+
+    doc = parser(Document("a", "x", "Les manifestants ont été arrêtés et se sont rassemblés à Créteil."))
+    cols, sdoc = doc.token_columns, doc.spacy_doc
+    assert TokenColumns.of(sdoc) is cols  # helpers handed a spaCy Token find the same columns
+    for name in ("Voice", "VerbForm", "Tense", "Reflex", "Number"):
+        assert [list(cols.feature(t.i, name)) for t in sdoc] == [t.morph.get(name) for t in sdoc]
+    assert [cols.lem(t.i) for t in sdoc] == [fold(t.lemma_) for t in sdoc]
+    arretes = next(t.i for t in sdoc if t.text == "arrêtés")
+    assert cols.feature(arretes, "Voice") == ("Pass",)
+    assert cols.feature(arretes, "Mood") == ()

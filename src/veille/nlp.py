@@ -14,13 +14,13 @@ import logging
 from collections.abc import Iterable, Iterator
 
 import numpy
-from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, LIKE_NUM, POS, SENT_START
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, LIKE_NUM, MORPH, POS, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc as SpacyDoc
 
 from .config import Settings
 from .errors import ConfigError
-from .models import Document, Entity, Sentence
+from .models import Document, Entity, Sentence, fold
 
 log = logging.getLogger("veille.nlp")
 
@@ -111,20 +111,23 @@ class TokenColumns:
     lists instead. Index `i` is the token `sdoc[i]`.
     """
 
-    __slots__ = ("text", "idx", "pos", "dep", "lemma", "head", "like_num", "sent_start", "sent_end", "sentences",
-                 "doc_text", "_children")
+    __slots__ = ("text", "idx", "pos", "dep", "lemma", "morph", "head", "like_num", "sent_start", "sent_end",
+                 "sentences", "doc_text", "_children", "_folded_lemma", "_features")
+
+    #: where `of` finds a parse's columns: the spaCy Doc's user_data
+    USER_DATA_KEY = "veille.token_columns"
 
     def __init__(self, sdoc: SpacyDoc, text: str | None = None, names: dict[int, str] | None = None):
         """`text`: the document's text when the caller has it (spaCy joins its tokens to make one).
         `names`: a hash -> string cache kept across documents by the caller (filled here)."""
         self.doc_text: str = sdoc.text if text is None else text
         n = len(sdoc)
-        columns = sdoc.to_array([IDX, LENGTH, POS, DEP, LEMMA, HEAD, LIKE_NUM]).T.tolist() if n else [[]] * 7
-        idx, length, pos, dep, lemma, head, like_num = columns
+        columns = sdoc.to_array([IDX, LENGTH, POS, DEP, LEMMA, MORPH, HEAD, LIKE_NUM]).T.tolist() if n else [[]] * 8
+        idx, length, pos, dep, lemma, morph, head, like_num = columns
         strings = sdoc.vocab.strings
         # hash -> string, one vocab lookup per value not seen before
         names = {} if names is None else names
-        for h in {*pos, *dep, *lemma}.difference(names):
+        for h in {*pos, *dep, *lemma, *morph}.difference(names):
             names[h] = strings[h] if h else ""
         text = self.doc_text
         self.idx: list[int] = idx
@@ -132,10 +135,14 @@ class TokenColumns:
         self.pos: list[str] = [names[h] for h in pos]
         self.dep: list[str] = [names[h] for h in dep]
         self.lemma: list[str] = [names[h] for h in lemma]
+        #: the morphological analysis as spaCy writes it ("Tense=Past|VerbForm=Part"; "_" when empty)
+        self.morph: list[str] = [names[h] for h in morph]
         # HEAD is stored relative and unsigned: back to the head's own index
         self.head: list[int] = [i + h - (1 << 64) if h >= 1 << 63 else i + h for i, h in enumerate(head)]
         self.like_num: list[bool] = [bool(x) for x in like_num]
         self._children: list[list[int]] | None = None
+        self._folded_lemma: list[str | None] = [None] * n
+        self._features: dict[str, dict[str, tuple[str, ...]]] = {}
         self.sent_start: list[int] = [0] * n
         self.sent_end: list[int] = [n] * n
         #: (first token, end token) of each sentence
@@ -145,7 +152,33 @@ class TokenColumns:
             for a, b in self.sentences:
                 self.sent_start[a:b] = [a] * (b - a)
                 self.sent_end[a:b] = [b] * (b - a)
+        sdoc.user_data[self.USER_DATA_KEY] = self
 
+    @classmethod
+    def of(cls, sdoc: SpacyDoc) -> TokenColumns:
+        """The columns of a parse: those made for it last, else new ones (helpers that receive a
+        spaCy Token find the columns of its document this way)."""
+        cols = sdoc.user_data.get(cls.USER_DATA_KEY)
+        return cols if cols is not None else cls(sdoc)
+
+    def lem(self, i: int) -> str:
+        """Token i's lemma folded for lexicon lookups (`models.fold`), computed once."""
+        folded = self._folded_lemma[i]
+        if folded is None:
+            folded = self._folded_lemma[i] = fold(self.lemma[i])
+        return folded
+
+    def feature(self, i: int, name: str) -> tuple[str, ...]:
+        """The values of one morphological feature of token i, as `Token.morph.get(name)`."""
+        morph = self.morph[i]
+        parsed = self._features.get(morph)
+        if parsed is None:
+            parsed = self._features[morph] = {}
+            if morph and morph != "_":
+                for part in morph.split("|"):
+                    key, _, values = part.partition("=")
+                    parsed[key] = tuple(values.split(","))
+        return parsed.get(name, ())
 
     def children(self, i: int) -> list[int]:
         """Indices of token i's syntactic children in text order (as `Token.children`); the index is

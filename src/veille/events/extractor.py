@@ -41,6 +41,8 @@ from .syntax import (
     arg_children,
     conjuncts,
     coordination_head,
+    dependents,
+    has_child,
     is_passive,
     is_reflexive,
     lem,
@@ -959,15 +961,15 @@ class EventExtractor:
 def _objects(tok: Token) -> list[Token]:
     """Direct objects (passive subjects; the head noun of a participle: 'les armes livrées')."""
     passive = is_passive(tok)
-    out = [c for c in tok.children if c.dep_ == ("nsubj:pass" if passive else "obj") and not _bare_time(c)]
-    if passive and not out and any(c.dep_ == "aux:pass" for c in tok.children):
-        out = [c for c in tok.children if c.dep_ == "nsubj"]  # "Kim(nsubj) a été empoisonné"
+    out = [c for c in dependents(tok, "nsubj:pass" if passive else "obj") if not _bare_time(c)]
+    if passive and not out and has_child(tok, ("aux:pass",)):
+        out = dependents(tok, "nsubj")  # "Kim(nsubj) a été empoisonné"
     if tok.dep_ == "acl:relcl":  # "le président, qu'ils retiennent": the relative pronoun's antecedent
         out = [tok.head if c.pos_ == "PRON" and fold(c.text) in RELATIVE_PRONOUNS else c for c in out]
     if tok.dep_ == "acl" and "Part" in tok.morph.get("VerbForm") and tok.head.pos_ in _NOMINAL:
         out.append(tok.head)
     if not out:  # "appelé Moscou à respecter…", "menace Séoul de…": the object parsed as xcomp / dep
-        out = [c for c in tok.children if c.dep_ in ("xcomp", "dep") and c.pos_ in _NOMINAL and c.i > tok.i
+        out = [c for c in dependents(tok, "xcomp", "dep") if c.pos_ in _NOMINAL and c.i > tok.i
                and prep_of(c) is None and not _bare_time(c)]
     if not out and tok.pos_ == "ADV" and tok.dep_ == "advmod" and tok.head.pos_ in _NOMINAL \
             and tok.head.i > tok.i and prep_of(tok.head) is None:
@@ -986,13 +988,13 @@ def _objects(tok: Token) -> list[Token]:
                 if out:
                     break
     if not passive and not out:  # "ne livrerons jamais d'armes": partitive object parsed as de-oblique
-        out = [c for c in tok.children if c.dep_ == "obl:arg" and prep_of(c) == "de" and c.i > tok.i]
+        out = [c for c in dependents(tok, "obl:arg") if prep_of(c) == "de" and c.i > tok.i]
     return out
 
 
 def _bare_time(tok: Token) -> bool:
     """A bare time noun the parser takes for an object ("ont manifesté lundi")."""
-    return lem(tok) in BARE_TIME_NOUNS and not any(d.dep_ == "det" for d in tok.children)
+    return lem(tok) in BARE_TIME_NOUNS and not has_child(tok, ("det",))
 
 
 def _arguments(tok: Token) -> list[Token]:
@@ -1001,8 +1003,8 @@ def _arguments(tok: Token) -> list[Token]:
         out.extend(conjuncts(c) if c.pos_ in _NOMINAL else [c])
         # "une partie de leur aide", "des centaines de missiles": the head is a quantity;
         # "condamné l'ancien maire à deux ans de prison": the oblique parsed under the object
-        out.extend(d for d in c.children if d.dep_ == "nmod" and c.pos_ in _NOMINAL
-                   and (prep_of(d) == "de" or c.dep_ == "obj"))
+        if c.pos_ in _NOMINAL:
+            out.extend(d for d in dependents(c, "nmod") if prep_of(d) == "de" or c.dep_ == "obj")
     if tok.dep_ in ("acl", "acl:relcl") and tok.head.pos_ in _NOMINAL:
         out.append(tok.head)
     return out
@@ -1020,14 +1022,14 @@ def _fronted(dep: Token, verb: Token) -> bool:
 
 
 def _prep_dependents(tok: Token) -> list[Token]:
-    return [c for c in tok.children if c.dep_ in _PREP_DEPS]
+    return dependents(tok, *_PREP_DEPS)
 
 
 def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
     """Grammatical subjects of a verb, following control, relatives and elided coordination."""
     # "se sont rassemblées", "sont descendus dans la rue": the parser's nsubj:pass is the subject
     subj_deps = ("nsubj",) if is_passive(tok) else ("nsubj", "nsubj:pass")
-    subs = [c for c in tok.children if c.dep_ in subj_deps and fold(c.text) not in ("-t", "t")]
+    subs = [c for c in dependents(tok, *subj_deps) if fold(c.text) not in ("-t", "t")]
     subs = [tok.head if (s.pos_ == "PRON" and fold(s.text) in RELATIVE_PRONOUNS and tok.dep_ == "acl:relcl")
             else s for s in subs]
     head, rel = coordination_head(tok), tok.dep_

@@ -31,7 +31,7 @@ from .syntax import (
     finite_of,
     is_finite_or_has_aux,
     lem,
-    prep_of,
+    prep_at,
     tense_mood,
 )
 
@@ -106,38 +106,42 @@ class FactualityReader:
     # ------------------------------------------------------------------ local cues
 
     def _noun_local(self, noun: Token, r: FactualityReading) -> None:
-        for c in noun.children:
-            lc = lem(c)
-            if c.dep_ == "det" and lc in _NEG_DETS:
+        cols = TokenColumns.of(noun.doc)
+        dep = cols.dep
+        for c in cols.children(noun.i):
+            lc = cols.lem(c)
+            if dep[c] == "det" and lc in _NEG_DETS:
                 r.classes.add("negated")
-            elif c.dep_ == "det" and lc in self.lex.dets and "Plur" not in noun.morph.get("Number"):
+            elif dep[c] == "det" and lc in self.lex.dets and "Plur" not in cols.feature(noun.i, "Number"):
                 r.classes.add(self.lex.dets[lc])  # "toute intervention"
-            elif c.dep_ == "case" and lc == "sans":
+            elif dep[c] == "case" and lc == "sans":
                 r.classes.add("negated")
-            elif c.dep_ in ("amod", "advmod", "nmod", "acl") and lc in self.lex.mods:
+            elif dep[c] in ("amod", "advmod", "nmod", "acl") and lc in self.lex.mods:
                 r.classes.add(self.lex.mods[lc])
 
     def negated(self, verb: Token) -> bool:
         has_ne = has_word = restrictive = False
-        for c in verb.children:
-            lc = fold(c.text)
-            if c.i < verb.i and c.pos_ in ("ADV", "ADJ") and self._denial_form(lc):
+        cols = TokenColumns.of(verb.doc)
+        dep, pos, text, v = cols.dep, cols.pos, cols.text, verb.i
+        for c in cols.children(v):
+            lc = fold(text[c])
+            if c < v and pos[c] in ("ADV", "ADJ") and self._denial_form(lc):
                 return True  # "le gouvernement dément(ADV) avoir fait appel …": a mis-tagged denial verb
-            if c.dep_ == "advmod" or c.pos_ == "ADV":
+            if dep[c] == "advmod" or pos[c] == "ADV":
                 if lc in ("ne", "n'", "n"):
                     has_ne = True
                 elif lc in _NEG_WORDS and (lc != "plus" or has_ne):
                     has_word = True
-                elif lc in ("que", "qu'") and c.i > verb.i:
+                elif lc in ("que", "qu'") and c > v:
                     restrictive = True
-            if c.dep_ in ("nsubj", "nsubj:pass", "obj", "obl:arg"):
-                if lem(c) in _NEG_PRONOUNS and c.pos_ == "PRON":
+            if dep[c] in ("nsubj", "nsubj:pass", "obj", "obl:arg"):
+                if cols.lem(c) in _NEG_PRONOUNS and pos[c] == "PRON":
                     has_word = True
-                if any(d.dep_ == "det" and lem(d) in _NEG_DETS for d in c.children):
+                if any(dep[d] == "det" and cols.lem(d) in _NEG_DETS for d in cols.children(c)):
                     has_word = True
-                if any(fold(d.text) in ("que", "qu'") and d.i < c.i for d in c.children):
+                if any(fold(text[d]) in ("que", "qu'") and d < c for d in cols.children(c)):
                     restrictive = True  # "n'a signé qu'un accord"
-            if c.dep_ == "mark" and lem(c) == "sans":
+            if dep[c] == "mark" and cols.lem(c) == "sans":
                 return True
         if has_word:
             return True
@@ -166,16 +170,18 @@ class FactualityReader:
             elif cnd:
                 r.mood_only = "hypothetical" not in r.classes and not self._has_si(verb)
                 r.classes.add("hypothetical")
-        for c in verb.children:
-            if c.dep_ == "advcl" and c.i < verb.i and any(
-                    m.dep_ == "mark" and fold(m.text) in ("si", "s'", "s\u2019") for m in c.children):
+        cols = TokenColumns.of(verb.doc)
+        dep, text = cols.dep, cols.text
+        for c in cols.children(verb.i):
+            if dep[c] == "advcl" and c < verb.i and any(
+                    dep[m] == "mark" and fold(text[m]) in ("si", "s'", "s\u2019") for m in cols.children(c)):
                 r.classes.add("hypothetical")  # "s'il refuse, l'hébergeur devra retirer la page"
-            lc = lem(c) if fold(c.text) not in ("s'", "s") else "si"  # "s'il refuse"
-            if c.dep_ == "mark" and lc in self.lex.marks:
-                if lc in ("pour", "afin") and "Inf" not in verb.morph.get("VerbForm"):
+            lc = cols.lem(c) if fold(text[c]) not in ("s'", "s") else "si"  # "s'il refuse"
+            if dep[c] == "mark" and lc in self.lex.marks:
+                if lc in ("pour", "afin") and "Inf" not in cols.feature(verb.i, "VerbForm"):
                     continue
                 r.classes.add(self.lex.marks[lc])
-            elif c.dep_ in ("advmod", "amod") and lc in self.lex.mods:
+            elif dep[c] in ("advmod", "amod") and lc in self.lex.mods:
                 r.classes.add(self.lex.mods[lc])
 
     def _denial_form(self, form: str) -> bool:
@@ -188,7 +194,10 @@ class FactualityReader:
 
     @staticmethod
     def _has_si(verb: Token) -> bool:
-        return any(t.dep_ == "mark" and fold(t.text) in ("si", "s'") for t in verb.sent)
+        cols = TokenColumns.of(verb.doc)
+        dep, text = cols.dep, cols.text
+        return any(dep[t] == "mark" and fold(text[t]) in ("si", "s'")
+                   for t in range(cols.sent_start[verb.i], cols.sent_end[verb.i]))
 
 
     def _governor(self, h: Token, r: FactualityReading, *, inherit_tense: bool) -> None:
@@ -317,10 +326,13 @@ class FactualityReader:
         where the parse hangs that content elsewhere."""
         if not self.lex.that_scope:
             return
-        for t in _tokens(sent, sent.start, min(sent.end, max(sent.start, trigger.i)), columns, ("VERB", "NOUN", "ADJ")):
-            cls = self.lex.cue(self.lex.that_scope, lem(t)) if t.pos_ in ("VERB", "NOUN", "ADJ") else None
+        cols = columns if columns is not None else TokenColumns.of(sent.doc)
+        pos = cols.pos
+        for i in range(sent.start, min(sent.end, max(sent.start, trigger.i))):
+            cls = self.lex.cue(self.lex.that_scope, cols.lem(i)) if pos[i] in ("VERB", "NOUN", "ADJ") else None
             if cls is None:
                 continue
+            t = sent.doc[i]
             nxt = t.doc[t.i + 1:min(t.i + 4, trigger.i)]  # "s'inquiètent de ce que"
             que = next((x for x in nxt if fold(x.text) in ("que", "qu'", "qu’")), None)
             if que is None or any(x.text in (";", ":") for x in t.doc[que.i:trigger.i]):
@@ -349,12 +361,14 @@ class FactualityReader:
     def _sentence_claims(self, sent: Span, trigger: Token, r: FactualityReading,
                          columns: TokenColumns | None = None) -> None:
         """"selon X" / "d'après X" anywhere in the sentence; a sentence-initial "Pour X, …"."""
-        for t in _tokens(sent, sent.start, sent.end, columns, deps=("case",)):
-            if t.dep_ != "case" or t.head.pos_ not in ("NOUN", "PROPN", "PRON") or t.head.i == trigger.i:
+        cols = columns if columns is not None else TokenColumns.of(sent.doc)
+        dep, pos, head = cols.dep, cols.pos, cols.head
+        for i in range(sent.start, sent.end):
+            if dep[i] != "case" or pos[head[i]] not in ("NOUN", "PROPN", "PRON") or head[i] == trigger.i:
                 continue
-            noun = t.head
-            p = prep_of(noun)
-            initial_pour = p == "pour" and t.i == sent.start and any(
+            noun = sent.doc[head[i]]
+            p = prep_at(cols, noun.i)
+            initial_pour = p == "pour" and i == sent.start and any(
                 x.text == "," for x in sent[noun.i - sent.start:min(len(sent), noun.i - sent.start + 12)])
             if (p in self.lex.claim_preps or initial_pour) and lem(noun) not in self.lex.documents \
                     and not _in_other_clause(noun, trigger):
@@ -375,21 +389,23 @@ class FactualityReader:
         if sent.root not in heads:
             heads.append(sent.root)
         chain_ids = {t.i for t in chain}
+        cols = TokenColumns.of(root.doc)
+        dep, pos, sdoc = cols.dep, cols.pos, root.doc
         for t in heads:
-            for c in t.children:
-                if c.i in chain_ids:
+            for c in cols.children(t.i):
+                if c in chain_ids:
                     continue
-                p = prep_of(c) if c.pos_ in ("NOUN", "PROPN", "PRON") else None
+                p = prep_at(cols, c) if pos[c] in ("NOUN", "PROPN", "PRON") else None
                 if p is not None and p in self.lex.claim_preps:
                     r.classes.add("claimed")
                     r.claim_how.add("selon")
                     if r.claimant is None:
-                        r.claimant = c
-                elif c.dep_ in ("parataxis", "dep", "conj", "advcl") \
-                        and self.lex.cue(self.lex.report, lem(c)) is not None:
-                    if c.dep_ in ("conj", "advcl") and not _incise(c):
+                        r.claimant = sdoc[c]
+                elif dep[c] in ("parataxis", "dep", "conj", "advcl") \
+                        and self.lex.cue(self.lex.report, cols.lem(c)) is not None:
+                    if dep[c] in ("conj", "advcl") and not _incise(sdoc[c]):
                         continue  # "…, a rapporté l'agence" parsed as an adverbial clause is an incise
-                    self._claim(c, r, "incise")
+                    self._claim(sdoc[c], r, "incise")
 
     def _long_quotes(self, trigger: Token, spans: list[tuple[int, int]], r: FactualityReading) -> None:
         """A trigger inside a quote that runs over several sentences is the speaker's claim; the
@@ -427,19 +443,6 @@ class FactualityReader:
             if not (quote[0] <= t.i <= quote[1]) and self.lex.cue(self.lex.report, lem(t)) is not None and t.pos_ in ("VERB", "AUX"):
                 self._claim(t, r, "quote")
                 return
-
-
-def _tokens(sent: Span, start: int, end: int, columns: TokenColumns | None,
-            tags: tuple[str, ...] = (), deps: tuple[str, ...] = ()):
-    """The tokens start…end-1 of the sentence's document; with the document's columns, only
-    those whose tag is in `tags` / dependency in `deps` (the others are not built at all)."""
-    doc = sent.doc
-    if columns is None:
-        yield from doc[start:end]
-        return
-    for i in range(start, end):
-        if (not tags or columns.pos[i] in tags) and (not deps or columns.dep[i] in deps):
-            yield doc[i]
 
 
 def quote_spans(doc, columns: TokenColumns | None = None) -> list[tuple[int, int]]:

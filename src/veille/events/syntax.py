@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from ..models import fold
+from ..nlp import TokenColumns
 from .lexicon import norm_prep
 
 # dependents that are not part of an argument's noun phrase
@@ -33,19 +34,31 @@ FUT_ENDINGS = ("ai", "as", "a", "ons", "ez", "ont")
 CND_ENDINGS = ("ais", "ait", "ions", "iez", "aient")
 
 
+# The helpers below read the parse through the document's token columns (`TokenColumns.of`):
+# walking `Token.children` builds a spaCy Token per child and looks its strings up each time.
+
+
 def lem(tok: Token) -> str:
-    return fold(tok.lemma_)
+    return TokenColumns.of(tok.doc).lem(tok.i)
 
 
 def prep_of(tok: Token) -> str | None:
     """The (normalised) preposition introducing a nominal dependent: 'à', 'de', 'contre', 'après'…"""
-    for c in tok.children:
-        if c.dep_ == "case" and c.i < tok.i:
-            fixed = [f for f in c.children if f.dep_ == "fixed"]
+    return prep_at(TokenColumns.of(tok.doc), tok.i)
+
+
+def prep_at(cols: TokenColumns, i: int) -> str | None:
+    """`prep_of` for token i of the columns' document."""
+    dep, text = cols.dep, cols.text
+    for c in cols.children(i):
+        if c > i:
+            break
+        if dep[c] == "case":
+            fixed = [text[f] for f in cols.children(c) if dep[f] == "fixed"]
             if fixed:  # "d'après", "près de", "face à", "quant à": one multiword preposition
-                sep = "" if c.text.endswith(("'", "\u2019")) else " "
-                return fold(c.text + sep + " ".join(f.text for f in fixed))
-            return norm_prep(c.text)
+                sep = "" if text[c].endswith(("'", "\u2019")) else " "
+                return fold(text[c] + sep + " ".join(fixed))
+            return norm_prep(text[c])
     return None
 
 
@@ -66,36 +79,56 @@ def unfold_prep(tok: Token, prep: str | None) -> tuple[str | None, Token]:
     return prep, tok
 
 
+def dependents(tok: Token, *deps: str) -> list[Token]:
+    """tok's children whose dependency relation is one of `deps`, in text order (a spaCy Token is
+    built for those only)."""
+    cols = TokenColumns.of(tok.doc)
+    dep, sdoc = cols.dep, tok.doc
+    return [sdoc[c] for c in cols.children(tok.i) if dep[c] in deps]
+
+
 def has_child(tok: Token, deps: tuple[str, ...] | set[str]) -> bool:
-    return any(c.dep_ in deps for c in tok.children)
+    cols = TokenColumns.of(tok.doc)
+    dep = cols.dep
+    return any(dep[c] in deps for c in cols.children(tok.i))
 
 
 def is_passive(tok: Token) -> bool:
     """A passive verb ("ont été arrêtés"), not a pronominal one the parser calls passive ("des
     milliers de personnes se sont rassemblées", "elles s'étaient rassemblées": the subject acts) nor
     an intransitive verb with "être" ("ils sont descendus dans la rue")."""
-    if any(c.dep_ == "obl:agent" for c in tok.children):
+    cols = TokenColumns.of(tok.doc)
+    dep, i = cols.dep, tok.i
+    kids = cols.children(i)
+    if any(dep[c] == "obl:agent" for c in kids):
         return True
-    if pronominal(tok):
+    if _pronominal(cols, i):
         return False
-    if lem(tok) in ETRE_VERBS and not any(fold(c.text) == "ete" for c in tok.children if c.dep_.startswith("aux")):
+    if cols.lem(i) in ETRE_VERBS and not any(fold(cols.text[c]) == "ete" for c in kids if dep[c].startswith("aux")):
         return False  # "les citoyens sont sortis dans les rues"
-    if "Pass" in tok.morph.get("Voice"):
+    if "Pass" in cols.feature(i, "Voice"):
         return True
-    return any(c.dep_ in ("aux:pass", "nsubj:pass") for c in tok.children)
+    return any(dep[c] in ("aux:pass", "nsubj:pass") for c in kids)
 
 
 def pronominal(tok: Token) -> bool:
     """A verb with a reflexive clitic ("se", "s'") parsed as an expletive (a passive never has one)."""
-    return any(c.dep_.startswith("expl") and c.i < tok.i
-               and ("Yes" in c.morph.get("Reflex") or fold(c.text) in ("se", "s'", "s", "s\u2019"))
-               for c in tok.children)
+    return _pronominal(TokenColumns.of(tok.doc), tok.i)
+
+
+def _pronominal(cols: TokenColumns, i: int) -> bool:
+    dep, text = cols.dep, cols.text
+    return any(dep[c].startswith("expl") and c < i
+               and ("Yes" in cols.feature(c, "Reflex") or fold(text[c]) in ("se", "s'", "s", "s\u2019"))
+               for c in cols.children(i))
 
 
 def is_reflexive(tok: Token) -> bool:
-    for c in tok.children:
-        if c.dep_.startswith("expl") or (c.dep_ in ("obj", "iobj") and c.pos_ == "PRON"):
-            if "Yes" in c.morph.get("Reflex") or fold(c.text) in ("se", "s'", "s"):
+    cols = TokenColumns.of(tok.doc)
+    dep = cols.dep
+    for c in cols.children(tok.i):
+        if dep[c].startswith("expl") or (dep[c] in ("obj", "iobj") and cols.pos[c] == "PRON"):
+            if "Yes" in cols.feature(c, "Reflex") or fold(cols.text[c]) in ("se", "s'", "s"):
                 return True
     return False
 
@@ -116,42 +149,54 @@ def coordination_head(tok: Token) -> Token:
 
 def conjuncts(tok: Token) -> list[Token]:
     """tok and the nominal tokens coordinated with it ("Kim et Poutine")."""
-    out = [tok]
-    stack = [tok]
+    cols = TokenColumns.of(tok.doc)
+    dep, pos = cols.dep, cols.pos
+    out = [tok.i]
+    stack = [tok.i]
     while stack:
         t = stack.pop()
-        for c in t.children:
-            if c.dep_ == "conj" and c.pos_ in _NOMINAL and c not in out:
+        for c in cols.children(t):
+            if dep[c] == "conj" and pos[c] in _NOMINAL and c not in out:
                 out.append(c)
                 stack.append(c)
-    return out
+    sdoc = tok.doc
+    return [tok] + [sdoc[c] for c in out[1:]]
+
+
+_NP_INNER_EXCLUDE = frozenset({"conj", "cc", "punct", "acl", "acl:relcl", "advcl", "parataxis", "ccomp", "appos"})
 
 
 def np_span(tok: Token) -> tuple[int, int]:
     """Character span of tok's noun phrase: its subtree minus clauses, conjuncts and its own case."""
-    lo, hi = tok.idx, tok.idx + len(tok.text)
+    cols = TokenColumns.of(tok.doc)
+    dep, idx, text = cols.dep, cols.idx, cols.text
+    i = tok.i
+    lo, hi = idx[i], idx[i] + len(text[i])
     # (a dependent with its own auxiliary is a clause the parser hung under the noun: "ont violé(ADV)
     # trois femmes(ROOT)")
-    stack = [c for c in tok.children if c.dep_ not in _NP_EXCLUDE
-             and not (c.dep_ == "advmod" and any(g.dep_.startswith("aux") for g in c.children))]
+    stack = [c for c in cols.children(i) if dep[c] not in _NP_EXCLUDE
+             and not (dep[c] == "advmod" and any(dep[g].startswith("aux") for g in cols.children(c)))]
     while stack:
         t = stack.pop()
-        lo = min(lo, t.idx)
-        hi = max(hi, t.idx + len(t.text))
-        stack.extend(c for c in t.children if c.dep_ not in ("conj", "cc", "punct", "acl", "acl:relcl",
-                                                               "advcl", "parataxis", "ccomp", "appos"))
+        lo = min(lo, idx[t])
+        hi = max(hi, idx[t] + len(text[t]))
+        stack.extend(c for c in cols.children(t) if dep[c] not in _NP_INNER_EXCLUDE)
     return lo, hi
 
 
 def arg_children(tok: Token) -> list[Token]:
-    return [c for c in tok.children if c.dep_ in _ARG_DEPS]
+    return dependents(tok, *_ARG_DEPS)
 
 
 def finite_of(verb: Token) -> Token:
     """The token carrying tense/mood for a verb: its first finite auxiliary, else itself."""
-    for c in verb.children:
-        if (c.dep_.startswith("aux") or c.dep_ == "cop") and c.i < verb.i and "Fin" in c.morph.get("VerbForm"):
-            return c
+    cols = TokenColumns.of(verb.doc)
+    dep, i = cols.dep, verb.i
+    for c in cols.children(i):
+        if c > i:
+            break
+        if (dep[c].startswith("aux") or dep[c] == "cop") and "Fin" in cols.feature(c, "VerbForm"):
+            return verb.doc[c]
     return verb
 
 
@@ -165,12 +210,12 @@ def _stem(lemma: str) -> str:
 
 def tense_mood(verb: Token) -> tuple[bool, bool]:
     """(future, conditional) of the finite form governing `verb` (morph first, then endings)."""
-    fin = finite_of(verb)
-    tense, mood = fin.morph.get("Tense"), fin.morph.get("Mood")
-    fut = "Fut" in tense
-    cnd = "Cnd" in mood
-    if not fut and not cnd and fin.pos_ in ("VERB", "AUX"):
-        form, stem = fold(fin.text), _stem(lem(fin))
+    cols = TokenColumns.of(verb.doc)
+    fin = finite_of(verb).i
+    fut = "Fut" in cols.feature(fin, "Tense")
+    cnd = "Cnd" in cols.feature(fin, "Mood")
+    if not fut and not cnd and cols.pos[fin] in ("VERB", "AUX"):
+        form, stem = fold(cols.text[fin]), _stem(cols.lem(fin))
         if len(stem) > 2 and form.startswith(stem):
             rest = form[len(stem):]
             fut = rest in FUT_ENDINGS
@@ -180,14 +225,20 @@ def tense_mood(verb: Token) -> tuple[bool, bool]:
 
 def compound_past(verb: Token) -> tuple[bool, bool]:
     """(pluperfect, conditional past): 'avait signé' / 'aurait signé'."""
-    for c in verb.children:
-        if c.dep_ == "aux:tense" and c.i < verb.i:
-            if "Imp" in c.morph.get("Tense"):
+    cols = TokenColumns.of(verb.doc)
+    dep, i = cols.dep, verb.i
+    for c in cols.children(i):
+        if c > i:
+            break
+        if dep[c] == "aux:tense":
+            if "Imp" in cols.feature(c, "Tense"):
                 return True, False
-            if "Cnd" in c.morph.get("Mood"):
+            if "Cnd" in cols.feature(c, "Mood"):
                 return False, True
     return False, False
 
 
 def is_finite_or_has_aux(verb: Token) -> bool:
-    return "Fin" in verb.morph.get("VerbForm") or any(c.dep_.startswith("aux") for c in verb.children)
+    cols = TokenColumns.of(verb.doc)
+    dep = cols.dep
+    return "Fin" in cols.feature(verb.i, "VerbForm") or any(dep[c].startswith("aux") for c in cols.children(verb.i))
