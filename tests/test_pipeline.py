@@ -87,11 +87,15 @@ def test_freeze_when_loaded_freezes_once_every_stage_exists():
     from veille.pipeline import Pipeline
 
     gc.unfreeze()
+    threshold = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
     pipe = Pipeline(stages=["clean"], freeze_when_loaded=True)
     assert gc.get_freeze_count() == 0  # stages load lazily: nothing yet
     pipe.get_stage("clean")
     try:
         assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (Pipeline.YOUNG_GC_THRESHOLD, 10, 10)  # older generations kept
     finally:
         gc.unfreeze()
+        gc.set_threshold(*threshold)
     assert Pipeline(stages=["clean"]).get_stage("clean") is not None and gc.get_freeze_count() == 0
