@@ -81,3 +81,18 @@ def test_token_columns_read_morphology_and_folded_lemmas_as_spacy_tokens_do(pars
     arretes = next(t.i for t in sdoc if t.text == "arrêtés")
     assert cols.feature(arretes, "Voice") == ("Pass",)
     assert cols.feature(arretes, "Mood") == ()
+
+
+def test_token_columns_leave_the_spacy_doc_serialisable_and_go_with_it(parser):
+    import gc
+
+    from veille.nlp import TokenColumns
+
+    doc = parser(Document("a", "x", "Poutine a reçu Kim à Moscou."))
+    sdoc = doc.spacy_doc
+    assert TokenColumns.of(sdoc) is doc.token_columns
+    assert sdoc.to_bytes() and not sdoc.user_data  # nothing unserialisable hung on the Doc
+    key = id(sdoc)
+    doc.spacy_doc = sdoc = None
+    gc.collect()
+    assert key not in TokenColumns._of_doc

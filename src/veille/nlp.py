@@ -11,7 +11,9 @@ then respects those boundaries.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Iterable, Iterator
+from typing import ClassVar
 
 import numpy
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, LIKE_NUM, MORPH, POS, SENT_START
@@ -114,8 +116,9 @@ class TokenColumns:
     __slots__ = ("text", "idx", "pos", "dep", "lemma", "morph", "head", "like_num", "sent_start", "sent_end",
                  "sentences", "doc_text", "_children", "_folded_lemma", "_features")
 
-    #: where `of` finds a parse's columns: the spaCy Doc's user_data
-    USER_DATA_KEY = "veille.token_columns"
+    #: id of a live spaCy Doc -> its columns, for `of`; an entry is dropped when its Doc is freed
+    #: (before the id can be reused). Not the Doc's user_data, which `Doc.to_bytes` serialises.
+    _of_doc: ClassVar[dict[int, TokenColumns]] = {}
 
     def __init__(self, sdoc: SpacyDoc, text: str | None = None, names: dict[int, str] | None = None):
         """`text`: the document's text when the caller has it (spaCy joins its tokens to make one).
@@ -152,13 +155,15 @@ class TokenColumns:
             for a, b in self.sentences:
                 self.sent_start[a:b] = [a] * (b - a)
                 self.sent_end[a:b] = [b] * (b - a)
-        sdoc.user_data[self.USER_DATA_KEY] = self
+        if TokenColumns._of_doc.get(id(sdoc)) is None:
+            weakref.finalize(sdoc, TokenColumns._of_doc.pop, id(sdoc), None)
+        TokenColumns._of_doc[id(sdoc)] = self
 
     @classmethod
     def of(cls, sdoc: SpacyDoc) -> TokenColumns:
         """The columns of a parse: those made for it last, else new ones (helpers that receive a
         spaCy Token find the columns of its document this way)."""
-        cols = sdoc.user_data.get(cls.USER_DATA_KEY)
+        cols = cls._of_doc.get(id(sdoc))
         return cols if cols is not None else cls(sdoc)
 
     def lem(self, i: int) -> str:
