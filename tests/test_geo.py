@@ -193,6 +193,16 @@ def test_a_building_takes_the_point_of_its_town(parser, geo):
     assert tanta.country == "EGY"
 
 
+def test_a_capital_named_by_its_country_adjective_is_that_capital(parser, geo, settings):
+    doc = read(parser, geo, "Des tirs ont été entendus lundi dans la capitale malienne, puis dans la capitale "
+                            "ukrainienne. Une capitale africaine n'est pas nommée.")
+    bamako, kiev = place(doc, "capitale malienne"), place(doc, "capitale ukrainienne")
+    assert (bamako.name, bamako.country, bamako.precision, bamako.raw) == ("Bamako", "MLI", "city", "capitale malienne")
+    assert (kiev.name, kiev.country) == ("Kiev", "UKR")
+    assert [p.text for p in doc.places] == ["capitale malienne", "capitale ukrainienne"]  # "africaine": no country
+    assert (Gazetteer(settings.lang).capital("GBR").name, Gazetteer(settings.lang).capital("XXX")) == ("Londres", None)
+
+
 # --------------------------------------------------------------------------- event location
 
 
@@ -264,3 +274,15 @@ def test_scan_remembers_which_words_start_a_gazetteer_name_across_documents(pars
     again = read(parser, geo, "Des frappes ont touché Kharkiv et Odessa mardi.")
     assert [(p.text, p.location.country) for p in again.places] == [
         (p.text, p.location.country) for p in first.places] == [("Kharkiv", "UKR"), ("Odessa", "UKR")]
+
+
+def test_event_location_through_a_street_or_building_noun(parser, geo):
+    loc = event_at(parser, geo, "Des émeutes ont éclaté dans plusieurs rues de Tunis.", "émeutes")
+    assert (loc.name, loc.country) == ("Tunis", "TUN")
+    loc = event_at(parser, geo, "Des manifestants se sont rassemblés devant une école primaire de Rouen.", "rassemblés")
+    assert (loc.name, loc.country) == ("Rouen", "FRA")
+
+
+def test_event_location_in_a_capital_named_by_its_country_adjective(parser, geo):
+    loc = event_at(parser, geo, "Cinq hommes ont été arrêtés dans la capitale britannique.", "arrêtés")
+    assert (loc.name, loc.country, loc.raw) == ("Londres", "GBR", "capitale britannique")

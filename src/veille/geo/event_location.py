@@ -6,8 +6,9 @@ filled by the geo stage) and keeps those that
 1. are introduced by a locative preposition (à, au, aux, dans, en, sur, chez, près de, au nord de…)
    — found on the place's own `case` dependents or, failing that, in the words just before it; a
    place introduced by "de"/"depuis" is an origin ("arrivé de Moscou"), never the location; a generic
-   place noun in between passes the location on ("dans la ville russe de Komsomolsk-sur-l'Amour",
-   "au cosmodrome de Vostotchny", "au nord de Kiev");
+   place, building or street noun in between passes the location on ("dans la ville russe de
+   Komsomolsk-sur-l'Amour", "au cosmodrome de Vostotchny", "au nord de Kiev", "dans plusieurs rues
+   de Tunis", "devant une école de Rouen");
 2. hang from the trigger in the dependency parse without crossing another verb (obl/nmod/advmod
    chains, which also tolerates the parser's attachment slips such as "mercredi au cosmodrome" under
    "mercredi"), or from a venue verb whose subject is the trigger ("la rencontre a eu lieu à …"),
@@ -159,7 +160,9 @@ def _attached(sdoc, start: int, end: int, trigger, targets: set[int], cues,
     if a is None:
         return None
     locative = cues.get("locative", frozenset()) | {"pres de"}
-    place_nouns = cues.get("place_noun", frozenset()) | cues.get("site_noun", frozenset())
+    # (a building or street noun passes it on too: "dans plusieurs rues du Grand Tunis")
+    place_nouns = cues.get("place_noun", frozenset()) | cues.get("site_noun", frozenset()) \
+        | cues.get("building_noun", frozenset())
     topic = cues.get("topic_trigger", frozenset())
     # climb through generic place nouns: "la ville russe de X" -> "ville"
     prep = _prep_of(a, cues, cols)

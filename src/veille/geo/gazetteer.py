@@ -161,6 +161,7 @@ class Gazetteer:
         self.cues: dict[str, set[str]] = {}
         self._town_lines: list[str] | None = None
         self._town_cache: dict[str, list[tuple[Place, int]]] = {}
+        self._capitals: dict[str, int] | None = None  # ISO3 -> index of its capital (built on first use)
         key = self._cache_key()
         path = _cache_dir() / f"geo-index-{lang}-{key}.pickle"
         if use_cache and path.is_file():
@@ -177,7 +178,7 @@ class Gazetteer:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(f".tmp{os.getpid()}")
                 state = {k: v for k, v in self.__dict__.items()
-                         if k not in ("places", "_tmp", "_town_lines", "_town_cache")}
+                         if k not in ("places", "_tmp", "_town_lines", "_town_cache", "_capitals")}
                 state["places"] = [tuple(getattr(p, f) for f in Place.__slots__) for p in self.places]
                 with tmp.open("wb") as fh:
                     pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -234,6 +235,18 @@ class Gazetteer:
 
     def country(self, iso3: str | None) -> Place | None:
         i = self.countries.get(iso3 or "")
+        return None if i is None else self.place(i)
+
+    def capital(self, iso3: str | None) -> Place | None:
+        """The capital city of a country (GeoNames' capital, among the cities of 15,000+)."""
+        if self._capitals is None:
+            at_capital, at_country = Place.__slots__.index("capital"), Place.__slots__.index("country")
+            self._capitals = {}
+            for i, p in enumerate(self.places):
+                capital, country = (p.capital, p.country) if isinstance(p, Place) else (p[at_capital], p[at_country])
+                if capital and country and country not in self._capitals:
+                    self._capitals[country] = i
+        i = self._capitals.get(iso3 or "")
         return None if i is None else self.place(i)
 
     # ------------------------------------------------------------------ building

@@ -7,7 +7,9 @@ Detection
   2. spaCy's LOC/GPE entities (any gazetteer reading allowed), and MISC/ORG/PER entities whose whole
      text is a place name;
   3. spans covered by an actor mention with `how == "metonymy"` ("Moscou a annoncé…": the actors
-     stage decided the city acts as a government) are not places.
+     stage decided the city acts as a government) are not places;
+  4. a capital noun with a country adjective ("la capitale malienne", `capital_noun` in
+     geo_cues.tsv) is a mention of that country's capital (GeoNames' capital: Bamako).
 
 Resolution: every candidate reading gets a score from its kind (country > site > curated region >
 other subdivision; cities by population), capitals, how the name matched (French exonym > own name >
@@ -69,6 +71,8 @@ class Geoparser:
         self.building_nouns = cues.get("building_noun", set())
         self.feature_nouns = cues.get("feature_noun", set())
         self.admin_nouns = {w.lower() for w in cues.get("admin_noun", set())}
+        # "la capitale malienne" -> Bamako
+        self.capital_nouns = {w.lower() for w in cues.get("capital_noun", set())}
         self.preps = cues.get("locative", set()) | cues.get("direction", set()) | {"pres de"}
         self._adj_lower = dict(self.gaz.adjectives)  # folded forms, plus the accented ones as written
         for row in read_tsv(self.gaz.lang, "geo_adjectives.tsv"):
@@ -108,8 +112,31 @@ class Geoparser:
             elif sp.source == "ner" and self.keep_unresolved and not sp.cands and \
                     _prev_word(doc.text, sp.start) in self.preps:
                 places.append(PlaceMention(sp.start, sp.end, raw, self._country_only(raw, ev)))
+        capitals = self._capital_phrases(doc, places)
+        if capitals:
+            places = sorted(places + capitals, key=lambda p: p.start)
         doc.places = places
         return doc
+
+    def _capital_phrases(self, doc: Document, places: list[PlaceMention]) -> list[PlaceMention]:
+        """"la capitale malienne", "la capitale britannique": the capital of the adjective's country,
+        as newswriting names a city it has named before (or not at all)."""
+        cols = doc.token_columns
+        if cols is None or "capitale" not in doc.text:
+            return []
+        out = []
+        texts, idx = cols.text, cols.idx
+        for i in range(len(texts) - 1):
+            if texts[i].lower() not in self.capital_nouns:
+                continue
+            country = self._adj_lower.get(texts[i + 1].lower())
+            place = self.gaz.capital(country)
+            start, end = idx[i], idx[i + 1] + len(texts[i + 1])
+            if place is None or any(p.start < end and start < p.end for p in places):
+                continue
+            raw = doc.text[start:end]
+            out.append(PlaceMention(start, end, raw, place.location(raw)))
+        return out
 
     def pipe(self, docs):
         for doc in docs:
