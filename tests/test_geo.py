@@ -286,3 +286,11 @@ def test_event_location_through_a_street_or_building_noun(parser, geo):
 def test_event_location_in_a_capital_named_by_its_country_adjective(parser, geo):
     loc = event_at(parser, geo, "Cinq hommes ont été arrêtés dans la capitale britannique.", "arrêtés")
     assert (loc.name, loc.country, loc.raw) == ("Londres", "GBR", "capitale britannique")
+
+
+def test_event_location_through_a_participle_qualifying_the_trigger(parser, geo):
+    text = "Le nord du Mali est soumis depuis août à un blocus imposé par les jihadistes autour de Tombouctou."
+    loc = event_at(parser, geo, text, "blocus")
+    assert (loc.name, loc.country) == ("Tombouctou", "MLI")
+    # the participle of another noun does not: "Les soldats déployés à Gao ont attaqué le camp"
+    assert event_at(parser, geo, "Les soldats déployés à Gao ont attaqué le camp.", "attaqué") is None
