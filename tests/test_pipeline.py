@@ -99,3 +99,18 @@ def test_freeze_when_loaded_freezes_once_every_stage_exists():
         gc.unfreeze()
         gc.set_threshold(*threshold)
     assert Pipeline(stages=["clean"]).get_stage("clean") is not None and gc.get_freeze_count() == 0
+
+
+def test_annotate_path_reuses_a_given_pipeline(tmp_path):
+    from veille.api import annotate_path
+
+    pipe = Pipeline(stages=["clean"])
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("Le Mali a annoncé son retrait de la Cédéao, a indiqué la junte.", encoding="utf-8")
+    second.write_text("Partager sur Facebook\n", encoding="utf-8")
+    doc = annotate_path(first, pipeline=pipe)
+    assert (doc.text, doc.source_path) == ("Le Mali a annoncé son retrait de la Cédéao, a indiqué la junte.", str(first))
+    # the given pipeline ran (its one stage), not a default one with a parser
+    assert doc.spacy_doc is None and pipe.timings["clean"] > 0
+    with pytest.raises(EmptyInputError):
+        annotate_path(second, pipeline=pipe)

@@ -188,15 +188,17 @@ def annotate(text: str, *, dct: str | None = None, settings: Settings | None = N
     return pipeline.run_text(text, dct=dct, source_path=source_path, **meta)
 
 
-def annotate_path(path: str | Path, *, dct: str | None = None, settings: Settings | None = None) -> Document:
-    """Read one file (text, HTML, TimeML) and annotate it; an unreadable file raises its InputError."""
-    settings = settings or Settings()
+def annotate_path(path: str | Path, *, dct: str | None = None, settings: Settings | None = None,
+                  pipeline: Pipeline | None = None) -> Document:
+    """Read one file (text, HTML, TimeML) and annotate it; an unreadable file raises its InputError.
+    Pass `pipeline` when annotating many files: building one loads the spaCy model and gazetteer."""
+    settings = pipeline.settings if pipeline is not None else settings or Settings()
     report = IngestReport()
     raws = list(read_inputs([path], settings, report))
     if not raws:
         reason = report.skipped[0].reason if report.skipped else "nothing to read"
         raise InputError(f"{path}: {reason}", stage="ingest", document=str(path))
-    return Pipeline(settings).run_document(raws[0], dct=dct)
+    return (pipeline or Pipeline(settings)).run_document(raws[0], dct=dct)
 
 
 def sample_inputs() -> list[Path]:
