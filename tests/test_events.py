@@ -1097,3 +1097,12 @@ def test_events_planned_nominal_event_and_recipient_hung_on_the_sum(parser, extr
     # a fear verb's subject is no agent
     assert run(parser, extractor, "Washington craint une attaque contre Kiev.") == [
         ("ASSAULT", None, "attaque", "hypothetical", [], ["Ukraine"])]
+
+
+def test_events_unresolved_participant_names_leave_out_a_focus_adverb(parser, extractor):
+    from veille.events.syntax import np_span
+
+    text = "Les soldats ont tiré sur la foule, notamment des étudiants."
+    doc = make_doc(parser, text)
+    noun = next(t for t in doc.spacy_doc if t.text == "étudiants")
+    assert text[slice(*np_span(noun))] == "des étudiants"

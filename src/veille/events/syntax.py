@@ -174,8 +174,10 @@ def np_span(tok: Token) -> tuple[int, int]:
     lo, hi = idx[i], idx[i] + len(text[i])
     # (a dependent with its own auxiliary is a clause the parser hung under the noun: "ont violé(ADV)
     # trois femmes(ROOT)")
+    # (nor is a focus adverb before the phrase: "particulièrement les islamistes", "notamment des civils")
     stack = [c for c in cols.children(i) if dep[c] not in _NP_EXCLUDE
-             and not (dep[c] == "advmod" and any(dep[g].startswith("aux") for g in cols.children(c)))]
+             and not (dep[c] == "advmod" and (c < i and cols.pos[c] == "ADV"
+                                              or any(dep[g].startswith("aux") for g in cols.children(c))))]
     while stack:
         t = stack.pop()
         lo = min(lo, idx[t])
