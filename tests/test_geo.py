@@ -294,3 +294,11 @@ def test_event_location_through_a_participle_qualifying_the_trigger(parser, geo)
     assert (loc.name, loc.country) == ("Tombouctou", "MLI")
     # the participle of another noun does not: "Les soldats déployés à Gao ont attaqué le camp"
     assert event_at(parser, geo, "Les soldats déployés à Gao ont attaqué le camp.", "attaqué") is None
+
+
+def test_the_head_noun_of_a_longer_name_is_no_place(parser, geo):
+    # "Mission" is a town of Texas; here it heads the name "Mission de la Ligue arabe"
+    doc = read(parser, geo, "Les rapports de la Mission de la Ligue arabe à Homs indiquent que le journaliste a été tué.")
+    assert [(p.text, p.location.country) for p in doc.places] == [("Homs", "SYR")]
+    doc = read(parser, geo, "L'attentat de Nice a fait 86 morts.")  # a place at the end of a name still counts
+    assert [(p.text, p.location.country) for p in doc.places] == [("Nice", "FRA")]

@@ -36,6 +36,7 @@ from ..nlp import TokenColumns
 from ..resources import read_tsv
 from .gazetteer import Q_ALT, Q_NAME, Gazetteer, NormText, Place, _inflect, norm, norm_table
 
+_DE_AFTER = re.compile(r"\s+(?:(?:de|du|des)(?:\s|$)|d['’])", re.IGNORECASE)
 _CONJUNCT = re.compile(r"([\w’']+)\s+[A-ZÉÈ][\w’'-]*(?:\s+[A-ZÉÈ][\w’'-]*)?\s+et\s*$")
 PLACE_LABELS = {"LOC", "GPE"}
 OTHER_LABELS = {"MISC", "ORG", "PER"}
@@ -279,6 +280,8 @@ class Geoparser:
             # with "de" ("Projet Montréal") is no place mention; "l'attentat de Nice", "la police de
             # l'État de Victoria", "l'Open d'Australie" do mention the place
             inside = [(s, e) for s, e in other_ents if s <= sp.start and sp.end <= e and (s, e) != (sp.start, sp.end)]
+            if any(s == sp.start and _DE_AFTER.match(doc.text, sp.end, e) for s, e in inside):
+                continue  # the head noun of a longer name: "la Mission de la Ligue arabe" (Mission, Texas)
             if inside and not any(n.start == sp.start and n.end == sp.end for n in ner_spans):
                 prev_start = sp.start
                 if _prev_word(doc.text, prev_start) in ("l'", "la", "le", "les"):
