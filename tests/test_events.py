@@ -1106,3 +1106,16 @@ def test_events_unresolved_participant_names_leave_out_a_focus_adverb(parser, ex
     doc = make_doc(parser, text)
     noun = next(t for t in doc.spacy_doc if t.text == "étudiants")
     assert text[slice(*np_span(noun))] == "des étudiants"
+
+
+def test_events_nationality_nouns_are_citizens_as_protesters_and_victims():
+    from veille.pipeline import Pipeline
+
+    text = ("Les Maliens ont manifesté contre la junte. Des jihadistes ont attaqué des Français à Gao. "
+            "Le gouvernement malien a accusé les Français.")
+    doc = Pipeline(stages=["clean", "nlp", "timex", "actors", "geo", "events"]).run_text(text, dct="2024-01-10")
+    parties = [(m.type, [(a.country, a.sector) for a in m.source], [(a.country, a.sector) for a in m.target])
+               for m in doc.mentions]
+    assert parties[0][:2] == ("PROTEST", [("MLI", "CVL")])
+    assert parties[1][0] == "ASSAULT" and parties[1][2] == [("FRA", "CVL")]
+    assert parties[2] == ("ACCUSE", [("MLI", "GOV")], [("FRA", "GOV")])  # an accusation: the state

@@ -71,6 +71,11 @@ FRAME_PREPS = {"a", "en", "dans"}
 TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de", "lors"}
 # symmetric events: with coordinated participants and no target, the first named is the source
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+# a nationality noun ("les Maliens", "des Français") stands for the country's people, not its
+# government, as the source of a protest and the target of violence or coercion (PLOVER/ICEWS
+# "Citizen (Mali)": sector CVL); elsewhere it may be the state ("les Américains ont retiré leur soutien")
+CITIZEN_SOURCE_TYPES = {"PROTEST"}
+CITIZEN_TARGET_TYPES = {"ASSAULT", "COERCE"}
 # prepositions of a nominal trigger's participants that the parser may hang on the verb governing it
 SHARED_PREPS = {"parmi", "contre", "entre", "avec", "envers"}
 # nouns linking a nominal trigger to the verb it explains: "tué à la suite des tirs"
@@ -493,6 +498,10 @@ class EventExtractor:
         clause = anchor if anchor.pos_ in _VERBAL else (tok.head if tok.dep_ in ("nsubj", "obj") else tok)
         numbers = clause_numbers(clause, self.lexicon.quantities, doc.token_columns)
 
+        if rule.type in CITIZEN_SOURCE_TYPES:
+            source = _as_citizens(doc, sent, source)
+        if rule.type in CITIZEN_TARGET_TYPES:
+            target = _as_citizens(doc, sent, target)
         confidence = (0.6 if is_verb else 0.5) + (0.15 if source else 0.0) + (0.1 if target else 0.0)
         if factuality != "asserted":
             confidence -= 0.05
@@ -989,6 +998,19 @@ def _objects(tok: Token) -> list[Token]:
                     break
     if not passive and not out:  # "ne livrerons jamais d'armes": partitive object parsed as de-oblique
         out = [c for c in dependents(tok, "obl:arg") if prep_of(c) == "de" and c.i > tok.i]
+    return out
+
+
+def _as_citizens(doc: Document, sent: Sentence, refs: list[ActorRef]) -> list[ActorRef]:
+    """A state the sentence names only by a nationality noun ("les Maliens") as its citizens (CVL)."""
+    out = []
+    for ref in refs:
+        if ref.sector == "GOV" and ref.actor_id:
+            hows = {m.how for m in doc.actor_mentions
+                    if m.actor_id == ref.actor_id and sent.start <= m.start < sent.end}
+            if hows == {"demonym"}:
+                ref = replace(ref, sector="CVL")
+        out.append(ref)
     return out
 
 
