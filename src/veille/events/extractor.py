@@ -191,14 +191,14 @@ class EventExtractor:
                 verbal = "Part" in tok.morph.get("VerbForm")
             if verbal:
                 tok = tok or sdoc[i]
-                rules = lex.verbs.get(fold(cols.lemma[i])) or lex.verbs.get(_verb_lemma_guess(tok))
+                rules = lex.verbs.get(cols.lem(i)) or lex.verbs.get(_verb_lemma_guess(tok))
                 if rules:
                     for rule in rules:
                         ok, theme = self._conditions(tok, rule.requires, actors)
                         if ok:
                             verbs.append(_Candidate(tok, rule, theme))
                             break
-            elif pos in _NOMINAL and ((lm := fold(cols.lemma[i])) in lex.nouns or lm in lex.multiword
+            elif pos in _NOMINAL and ((lm := cols.lem(i)) in lex.nouns or lm in lex.multiword
                                       or fold(cols.text[i]) in lex.nouns):
                 tok = tok or sdoc[i]
                 if not _inside_name(doc, tok):
@@ -314,7 +314,7 @@ class EventExtractor:
     def _locution(self, doc: Document, tok: Token) -> tuple[str, list[Token]] | None:
         """(rule key, other tokens) when `tok` heads a multiword trigger of the lexicon as written
         after it ("garde(s) à vue", "prise d'otage(s)", "sit-in"), else None."""
-        tails = self.lexicon.multiword.get(fold(doc.token_columns.lemma[tok.i]))  # set by __call__
+        tails = self.lexicon.multiword.get(doc.token_columns.lem(tok.i))  # set by __call__
         if not tails:
             return None
         end = tok.idx + len(tok.text)

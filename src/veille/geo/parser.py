@@ -123,7 +123,7 @@ class Geoparser:
         """"la capitale malienne", "la capitale britannique": the capital of the adjective's country,
         as newswriting names a city it has named before (or not at all)."""
         cols = doc.token_columns
-        if cols is None or "capitale" not in doc.text:
+        if cols is None or not any(noun in doc.text for noun in self.capital_nouns):
             return []
         out = []
         texts, idx = cols.text, cols.idx
