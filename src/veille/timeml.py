@@ -10,6 +10,7 @@ offsets into that text. `to_timeml(doc)` writes a Document's timexes back in the
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -56,6 +57,88 @@ def parse_tml(source: str) -> tuple[str, str | None, list[Timex]]:
     text = "".join(parts)
     timexes.sort(key=lambda t: (t.start, -t.end))
     return text, dct, timexes
+
+
+@dataclass(frozen=True)
+class TimeMLTag:
+    """One inline tag (EVENT, TIMEX3, SIGNAL) with its offsets into the text without tags."""
+
+    tag: str
+    start: int
+    end: int
+    text: str
+    attrs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str | None:
+        return self.attrs.get("eid") or self.attrs.get("tid") or self.attrs.get("sid")
+
+
+@dataclass
+class TimeMLAnnotation:
+    """Everything a TimeML file annotates: text, creation date, inline tags, TLINKs, instances."""
+
+    doc_id: str | None
+    text: str
+    dct: str | None
+    tags: list[TimeMLTag]
+    tlinks: list[dict[str, str]]
+    #: event instance id (eiid) -> event id (eid); TimeML 1.2 files carry MAKEINSTANCE elements,
+    #: ISO-TimeML files (French TimeBank) put `eiid` on the EVENT itself
+    instances: dict[str, str]
+
+    def of(self, tag: str) -> list[TimeMLTag]:
+        return [t for t in self.tags if t.tag == tag]
+
+
+def parse_tml_annotations(source: str) -> TimeMLAnnotation:
+    """Every inline tag with its attributes and offsets, the TLINKs and the event instances."""
+    try:
+        root = ET.fromstring(source)
+    except ET.ParseError as err:
+        raise MalformedInputError(f"not well-formed TimeML: {err}") from err
+    text_el = root.find("TEXT")
+    if text_el is None:
+        raise MalformedInputError("TimeML without a <TEXT> element")
+    dct = None
+    dct_el = root.find("DCT")
+    if dct_el is not None and dct_el.find("TIMEX3") is not None:
+        dct = dct_el.find("TIMEX3").get("value")  # type: ignore[union-attr]
+    parts: list[str] = []
+    tags: list[TimeMLTag] = []
+    pos = 0
+
+    def walk(el: ET.Element) -> None:
+        nonlocal pos
+        start = pos
+        if el.text:
+            parts.append(el.text)
+            pos += len(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+                pos += len(child.tail)
+        if el is not text_el:
+            tags.append(TimeMLTag(el.tag, start, pos, "".join(parts)[start:pos], dict(el.attrib)))
+
+    walk(text_el)
+    instances: dict[str, str] = {}
+    for t in tags:
+        if t.tag == "EVENT" and t.attrs.get("eiid") and t.attrs.get("eid"):
+            instances[t.attrs["eiid"]] = t.attrs["eid"]
+    for mi in root.iter("MAKEINSTANCE"):
+        if mi.get("eiid") and mi.get("eventID"):
+            instances[mi.get("eiid")] = mi.get("eventID")  # type: ignore[index]
+    tlinks = [dict(el.attrib) for el in root.iter("TLINK")]
+    doc_id = root.findtext("DOCID")
+    tags.sort(key=lambda t: (t.start, -t.end))
+    return TimeMLAnnotation(doc_id.strip() if doc_id else None, "".join(parts), dct, tags, tlinks,
+                            instances)
+
+
+def read_tml_annotations(path: str | Path) -> TimeMLAnnotation:
+    return parse_tml_annotations(Path(path).read_text(encoding="utf-8"))
 
 
 def read_tml(path: str | Path) -> tuple[str, str | None, list[Timex]]:

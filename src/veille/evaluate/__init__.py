@@ -9,6 +9,7 @@ compared with pinned floors (`eval/baseline.json`) by the quality-gate test.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 from pathlib import Path
@@ -23,7 +24,13 @@ SCORERS: dict[str, str] = {
     "geo": "veille.evaluate.geo:score",
     "merge": "veille.evaluate.merge:score",
     "timex": "veille.evaluate.timex:score", "timeml": "veille.evaluate.timeml:score",
+    # third-party annotation (made by others, for others): scored per split, held-out first
+    "popcorn": "veille.evaluate.popcorn:score",
+    "frtimebank": "veille.evaluate.frtimebank:score",
 }
+
+#: the two halves of a third-party set; the held-out half is never looked at while tuning
+SPLITS = ("heldout", "dev")
 
 
 def available_scorers() -> list[str]:
@@ -63,3 +70,25 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+
+
+def hash_split(name: str) -> str:
+    """"heldout" or "dev" for a file (or text) name, by a stable hash: the same on every machine
+    and for every version, so that a split recorded once can be checked again."""
+    return "heldout" if hashlib.sha1(name.encode("utf-8")).digest()[0] % 2 else "dev"
+
+
+def read_split(folder: str | Path) -> dict[str, str]:
+    """The recorded split of a third-party set (`split.tsv`: name, split; `#` lines are notes)."""
+    path = Path(folder) / "split.tsv"
+    if not path.is_file():
+        raise EvalError(f"no split.tsv in {folder}: record the dev/held-out split before scoring")
+    out: dict[str, str] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, _, split = line.partition("\t")
+        if split not in SPLITS:
+            raise EvalError(f"{path}:{n}: split must be one of {', '.join(SPLITS)}, got {split!r}")
+        out[name] = split
+    return out

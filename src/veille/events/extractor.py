@@ -33,6 +33,7 @@ from ..config import Settings
 from ..models import ActorRef, DateValue, Document, EventMention, Sentence, fold, stable_id
 from ..nlp import TokenColumns
 from .factuality import FactualityReader, FactualityReading, quote_spans
+from .incidents import IncidentCheck
 from .lexicon import Condition, EventLexicon, SupportVerb, TriggerRule
 from .numbers import clause_numbers
 from .participants import Actors, NoActors, States, same, sovereign
@@ -144,6 +145,7 @@ class EventExtractor:
         self.not_actors = lex.things - people
         self.people = people
         self.hooks = _Hooks()
+        self.incidents = IncidentCheck(self.lexicon)
 
     def __call__(self, doc: Document) -> Document:
         doc.mentions = []
@@ -453,6 +455,9 @@ class EventExtractor:
             actors.end()
         if source is None:
             return None
+        if self.incidents(tok, rule.type, source, target, span, negated="negated" in reading.classes,
+                          cols=doc.token_columns) is not None:
+            return None  # an accident, a fire, a disaster: no conflict event
         if any(s.sector == "MIL" and not s.actor_id for s in source):
             # soldiers with no nationality said who act: the forces just named ("le retrait de 2 000
             # soldats" after "les forces françaises"), not the people of the place they are in

@@ -1,0 +1,135 @@
+"""An incident is not an attack: the agency check for material-conflict mentions.
+
+PLOVER's ASSAULT, COERCE, MOBILIZE, PROTEST and SANCTION are acts of an agent on a target. French
+uses the same verbs for harm done by nature or by accident ("un ouvrier a été blessé suite à une
+chute", "des voitures ont été brûlées", "la récolte a été détruite par la grêle", "les flammes ont
+envahi la cuisine"), so a trigger verb alone does not make a conflict event. `IncidentCheck` reads the
+clause and tells why a candidate mention is no such act, or None when it may stand:
+
+- ``cause``: its agent (subject, "par", "dans", "sous", "suite à", "à cause de") is a non-human cause
+  (class ``@causes``: fire, storm, fall, disease …);
+- ``incident``: no acting source, and the sentence names an incident (``@incidents``) without any
+  attack word (``@attaques``, projectiles, ASSAULT trigger nouns);
+- ``harm``: harm that nature can do as well (``@degats``: tuer, blesser, brûler, détruire …) with no
+  acting source, no attack word in the sentence (or in the sentence before, when that one names no
+  incident) and no security forces or officials among its victims;
+- ``no_casualty``: "aucune personne n'a été blessée" — a negated casualty with no agent says nobody
+  was hurt; it denies no attack;
+- ``self``: a harm verb used reflexively ("il s'est blessé en chutant");
+- ``rescue``: MOBILIZE of rescuers and civil means (``@secours``: pompiers, secours, bateaux …).
+
+All word lists are lexicon classes in ``data/<lang>/event_triggers.tsv``.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from ..models import ActorRef
+from ..nlp import TokenColumns
+from .lexicon import EventLexicon
+from .syntax import is_passive, prep_of
+
+#: PLOVER material-conflict types that need an agent acting on a target
+AGENTIVE_TYPES = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "PROTEST", "SANCTION"})
+#: prepositions introducing what caused a passive or intransitive harm verb
+CAUSE_PREPS = frozenset({"par", "dans", "sous", "suite a", "a cause de", "lors de", "avec", "de"})
+#: nouns linking a verb to its cause ("suite à une chute", "à cause de l'incendie")
+LINK_NOUNS = frozenset({"suite", "cause", "lors", "raison", "effet", "consequence"})
+#: victims whose death or wounding is a security incident even when nobody is named as the agent
+SECURITY_SECTORS = frozenset({"MIL", "COP", "REB", "INS", "GOV"})
+
+
+class IncidentCheck:
+    """Configured once from the event lexicon; called per candidate mention."""
+
+    def __init__(self, lexicon: EventLexicon):
+        classes = lexicon.classes
+        self.causes = classes.get("@causes", frozenset())
+        self.incidents = classes.get("@incidents", frozenset())
+        self.harm = classes.get("@degats", frozenset())
+        self.rescuers = classes.get("@secours", frozenset())
+        assault_nouns = {lemma for lemma, rules in lexicon.nouns.items() if any(r.type == "ASSAULT" for r in rules)}
+        self.attack_words = (classes.get("@attaques", frozenset()) | classes.get("@projectiles", frozenset())
+                             | frozenset(assault_nouns)) - self.incidents
+
+    def __call__(self, tok: Token, etype: str, source: list[ActorRef], target: list[ActorRef],
+                 span: Span, *, negated: bool = False, cols: TokenColumns | None = None) -> str | None:
+        """Why the candidate is no conflict event (a reason code), or None."""
+        cols = cols or TokenColumns.of(tok.doc)
+        if etype not in AGENTIVE_TYPES:
+            # a statement needs a speaker: "cette maladie exige un traitement spécial" requests nothing
+            speakers = [c for c in tok.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
+            return "cause" if any(cols.lem(c.i) in self.causes for c in speakers) else None
+        for agent in self.agents(tok):
+            if cols.lem(agent.i) in self.causes \
+                    and not any(cols.lem(d.i) in self.attack_words for d in agent.subtree):
+                return "cause"  # ("tués dans l'explosion d'une bombe" is an attack)
+        lemma = cols.lem(tok.i)
+        if lemma in self.harm and _reflexive(tok):
+            return "self"  # "il s'est blessé en tombant"
+        acting = any(a.country or a.actor_id or a.sector for a in source)
+        if etype == "MOBILIZE" and self.rescuers and any(cols.lem(c.i) in self.rescuers for c in self.moved(tok)):
+            return "rescue"
+        if acting:
+            return None
+        lemmas = {cols.lem(i) for i in range(span.start, span.end)}
+        attack = bool(lemmas & self.attack_words)
+        if not attack and lemmas & self.incidents:
+            return "incident"
+        if not attack and span.start > 0:
+            # the sentence before sets the scene: "Des émeutes ont éclaté. Des vitrines ont été brisées."
+            before = tok.doc[span.start - 1].sent
+            attack = any(cols.lem(i) in self.attack_words for i in range(before.start, before.end)) \
+                and not any(cols.lem(i) in self.incidents for i in range(before.start, before.end))
+        if lemma in self.harm:
+            if negated and not source:
+                return "no_casualty"
+            security = any(a.sector in SECURITY_SECTORS for a in target)
+            if not attack and not security:
+                return "harm"
+        return None
+
+    def agents(self, tok: Token) -> list[Token]:
+        """Nouns that may be what did it: the subject of an active verb, the agent of a passive, a
+        cause phrase, or the subject of the verb a nominal trigger depends on ("l'incendie a causé la
+        destruction de …")."""
+        out: list[Token] = []
+        heads = [tok]
+        if tok.head.i != tok.i and (
+                tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("obj", "nsubj", "obl", "obl:arg")
+                # "les flammes ont envahi la cuisine, détruisant …": a gerund or conjunct shares the subject
+                or tok.dep_ in ("advcl", "conj", "xcomp") and not any(c.dep_.startswith("nsubj") for c in tok.children)):
+            heads.append(tok.head)
+        for h in heads:
+            passive = h.pos_ in ("VERB", "AUX", "ADJ") and is_passive(h)
+            for c in h.children:
+                if c.pos_ not in ("NOUN", "PROPN"):
+                    continue
+                dep = c.dep_
+                if c.i == tok.i:
+                    continue
+                if dep == "nsubj" and not passive:
+                    out.append(c)
+                elif dep == "obl:agent" or (dep.startswith("obl") and (prep_of(c) or "") in CAUSE_PREPS
+                                            and h is tok):
+                    out.append(c)
+                    if c.lemma_.lower() in LINK_NOUNS or _folded(c) in LINK_NOUNS:
+                        out.extend(d for d in c.children if d.dep_ == "nmod" and d.pos_ == "NOUN")
+            if tok.pos_ in ("NOUN", "PROPN"):
+                out.extend(c for c in tok.children if c.dep_ == "nmod" and prep_of(c) == "par")
+        return out
+
+    @staticmethod
+    def moved(tok: Token) -> list[Token]:
+        """What a mobilisation moves: the object, or the subject of a passive."""
+        return [c for c in tok.children if c.dep_ in ("obj", "nsubj:pass")
+                or (c.dep_ == "nsubj" and is_passive(tok))]
+
+
+def _folded(tok: Token) -> str:
+    return TokenColumns.of(tok.doc).lem(tok.i)
+
+
+def _reflexive(tok: Token) -> bool:
+    return any(c.dep_ in ("expl:comp", "expl:pv", "obj") and c.lower_ in ("se", "s'", "s’") for c in tok.children)
