@@ -213,7 +213,7 @@ class EventExtractor:
                 locutions[tok.i] = found
                 taken.update(t.i for t in found[1])
         for c in verbs:
-            if c.theme is not None:
+            if c.theme is not None and "keeps_theme" not in c.rule.flags:
                 taken.add(c.theme.i)
                 taken.update(t.i for t in c.theme.children if t.dep_ in ("appos", "conj"))
         cands = list(verbs)
@@ -434,7 +434,8 @@ class EventExtractor:
             base = base.head  # "dénonce le recours à l'électricité et les agressions"
         if not is_verb and cand.support is None and base.dep_ in _INHERIT_DEPS \
                 and (base.head.pos_ in _VERBAL or _has_cop(base.head)) \
-                and (not cand.head_is_trigger or self.lexicon.cue(self.lexicon.report, lem(base.head))):
+                and (not cand.head_is_trigger or self.lexicon.cue(self.lexicon.report, lem(base.head))
+                     or lem(base.head) in self.lexicon.gov):  # "a annulé une rencontre": REJECT, meeting negated
             # (an accusation's content is the accuser's claim: "accusés de torture")
             head = base.head
             if lem(head) in self.lexicon.gov or self.lexicon.cue(self.lexicon.report, lem(head)):

@@ -36,9 +36,6 @@ from .syntax import (
 )
 
 PRECEDENCE = ("negated", "hypothetical", "planned", "claimed", "historical")
-_NEG_WORDS = {"pas", "jamais", "guere", "plus", "nullement", "aucunement", "point", "non"}
-_NEG_DETS = {"aucun", "nul"}
-_NEG_PRONOUNS = {"personne", "rien", "aucun"}
 _QUOTE_OPEN = {"«", "“", "‹"}
 _QUOTE_CLOSE = {"»", "”", "›"}
 _NOMINAL = {"NOUN", "PROPN"}
@@ -66,6 +63,14 @@ class FactualityReading:
 class FactualityReader:
     def __init__(self, lexicon: EventLexicon):
         self.lex = lexicon
+        roles = lexicon.negation_roles
+        # negation words come from data/<lang>/factuality.tsv (`neg` rows), by role
+        self.neg_particles = roles.get("particle", frozenset())
+        self.neg_adverbs = roles.get("adverb", frozenset())
+        self.neg_alone = roles.get("alone", frozenset())
+        self.neg_dets = roles.get("determiner", frozenset())
+        self.neg_pronouns = roles.get("pronoun", frozenset())
+        self.neg_preps = roles.get("preposition", frozenset())
 
     # ------------------------------------------------------------------ public
 
@@ -85,7 +90,9 @@ class FactualityReader:
             anchor = governor
         else:
             self._clause(anchor, r, own=True)
-        r.pluperfect = compound_past(anchor)[0]
+        # a pluperfect under a past-tense clause is the sequence of tenses ("n'ont pas su dire pourquoi
+        # ils avaient saccagé"), not background told against the article's time
+        r.pluperfect = compound_past(anchor)[0] and not _under_past_clause(anchor)
         chain = self._walk(anchor, r)
         self._ancestor_scope(chain, r)
         self._that_scope(trigger, sent, r, columns)
@@ -110,40 +117,43 @@ class FactualityReader:
         dep = cols.dep
         for c in cols.children(noun.i):
             lc = cols.lem(c)
-            if dep[c] == "det" and lc in _NEG_DETS:
+            if dep[c] == "det" and lc in self.neg_dets:
                 r.classes.add("negated")
             elif dep[c] == "det" and lc in self.lex.dets and "Plur" not in cols.feature(noun.i, "Number"):
                 r.classes.add(self.lex.dets[lc])  # "toute intervention"
-            elif dep[c] == "case" and lc == "sans":
+            elif dep[c] == "case" and lc in self.neg_preps:
                 r.classes.add("negated")
             elif dep[c] in ("amod", "advmod", "nmod", "acl") and lc in self.lex.mods:
                 r.classes.add(self.lex.mods[lc])
 
     def negated(self, verb: Token) -> bool:
-        has_ne = has_word = restrictive = False
+        has_ne = has_word = has_adverb = restrictive = False
         cols = TokenColumns.of(verb.doc)
         dep, pos, text, v = cols.dep, cols.pos, cols.text, verb.i
         for c in cols.children(v):
-            lc = fold(text[c])
+            lc = fold(text[c]).rstrip("'’")
             if c < v and pos[c] in ("ADV", "ADJ") and self._denial_form(lc):
                 return True  # "le gouvernement dément(ADV) avoir fait appel …": a mis-tagged denial verb
             if dep[c] == "advmod" or pos[c] == "ADV":
-                if lc in ("ne", "n'", "n"):
+                if lc in self.neg_particles or lc == "n":
                     has_ne = True
-                elif lc in _NEG_WORDS and (lc != "plus" or has_ne):
-                    has_word = True
-                elif lc in ("que", "qu'") and c > v:
+                elif lc in self.neg_adverbs:
+                    # only with "ne": "le plus fort contingent jamais envoyé" is asserted
+                    has_adverb = True
+                elif lc in self.neg_alone and c < v:
+                    has_word = True  # "un accord non ratifié"
+                elif lc in ("que", "qu") and c > v:
                     restrictive = True
             if dep[c] in ("nsubj", "nsubj:pass", "obj", "obl:arg"):
-                if cols.lem(c) in _NEG_PRONOUNS and pos[c] == "PRON":
+                if cols.lem(c) in self.neg_pronouns and pos[c] == "PRON":
                     has_word = True
-                if any(dep[d] == "det" and cols.lem(d) in _NEG_DETS for d in cols.children(c)):
+                if any(dep[d] == "det" and cols.lem(d) in self.neg_dets for d in cols.children(c)):
                     has_word = True
                 if any(fold(text[d]) in ("que", "qu'") and d < c for d in cols.children(c)):
                     restrictive = True  # "n'a signé qu'un accord"
-            if dep[c] == "mark" and cols.lem(c) == "sans":
+            if dep[c] == "mark" and cols.lem(c) in self.neg_preps:
                 return True
-        if has_word:
+        if has_word or (has_adverb and has_ne):
             return True
         if has_ne and not restrictive:  # "n'ont été libérés qu'en janvier 1981": ne … que is "only"
             restrictive = any(fold(t.text) in ("que", "qu'") and t.pos_ in ("ADV", "SCONJ") and t.i > verb.i
@@ -245,11 +255,16 @@ class FactualityReader:
         chain = [anchor]
         t = anchor
         via_acl = False
+        barrier: set[str] | None = None
         for _ in range(12):
             h, rel = coordination_head(t), t.dep_
             if h.i == t.i:
                 break
             lh = lem(h)
+            if rel in ("ccomp", "csubj") and barrier is None and self._indirect_question(t):
+                # "n'ont pas su dire pourquoi ils avaient saccagé": the saccage is presupposed; no
+                # negation or claim above the question reaches it (a modality does: "semble montrer comment")
+                barrier = set(r.classes)
             if rel == "xcomp":
                 self._governor(h, r, inherit_tense=True)
             elif rel in ("ccomp", "csubj"):
@@ -303,7 +318,17 @@ class FactualityReader:
                 break
             chain.append(h)
             t = h
+        if barrier is not None:
+            for cls in ("negated", "claimed"):
+                if cls not in barrier:
+                    r.classes.discard(cls)
         return chain
+
+    def _indirect_question(self, clause: Token) -> bool:
+        """The clause opens with a wh-word ("pourquoi", "comment", "où") from factuality.tsv."""
+        cols = TokenColumns.of(clause.doc)
+        return any(c < clause.i and fold(cols.text[c]) in self.lex.questions and cols.dep[c] != "nsubj"
+                   for c in cols.children(clause.i))
 
     def _ancestor_scope(self, chain: list[Token], r: FactualityReading) -> None:
         """Robustness to parse errors: a fear/denial/hypothesis verb whose that-clause contains the
@@ -473,6 +498,20 @@ def claimant_of(verb: Token) -> Token | None:
         if objs:
             return objs[0]
     return None
+
+
+def _under_past_clause(verb: Token) -> bool:
+    """The clause is the complement of a verb in the passé composé or the imparfait (reported speech;
+    a temporal clause, "lorsqu'il avait rencontré", stays background; a bare "Past" tag is too often
+    a present read as a passé simple, "il s'agit")."""
+    if verb.dep_ not in ("ccomp", "csubj") or verb.head.i == verb.i:
+        return False
+    head = verb.head
+    while head.dep_ in ("xcomp", "conj") and head.head.i != head.i:
+        head = head.head  # "n'ont pas su dire pourquoi …": the tense is on "su"
+    if head.pos_ not in ("VERB", "AUX"):
+        return False
+    return "Imp" in head.morph.get("Tense") or any(c.dep_ == "aux:tense" for c in head.children)
 
 
 def _incise(verb: Token) -> bool:

@@ -68,7 +68,8 @@ class IncidentCheck:
         lemma = cols.lem(tok.i)
         if lemma in self.harm and _reflexive(tok):
             return "self"  # "il s'est blessé en tombant"
-        acting = any(a.country or a.actor_id or a.sector for a in source)
+        # someone acts, named or not ("ils avaient saccagé la mairie"); causes were ruled out above
+        acting = bool(source)
         if etype == "MOBILIZE" and self.rescuers and any(cols.lem(c.i) in self.rescuers for c in self.moved(tok)):
             return "rescue"
         if acting:

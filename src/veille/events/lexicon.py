@@ -19,8 +19,10 @@ FACTUALITY_FILE = "factuality.tsv"
 # prepositions and their contracted / elided forms, folded
 PREP_ALIASES = {"au": "a", "aux": "a", "du": "de", "des": "de", "d'": "de", "d": "de", "à": "a"}
 CONDITION_KINDS = {"arg", "obj", "subj", "prep", "refl", "ccomp", "amod", "xcomp"}
+NEGATION_ROLES = ("particle", "adverb", "alone", "determiner", "pronoun", "preposition")
 SLOT_KINDS = {"subj", "obj", "iobj", "amod", "ctrl"}
-FLAGS = {"standalone", "support_only", "no_embedded", "absorbs", "needs_target", "subj", "obj", "people", "nonlocal"}
+FLAGS = {"standalone", "support_only", "no_embedded", "absorbs", "needs_target", "subj", "obj", "people", "nonlocal",
+         "keeps_theme"}
 
 
 def norm_prep(word: str) -> str:
@@ -89,6 +91,9 @@ class EventLexicon:
     quantities: dict[str, str] = field(default_factory=dict)  # lemma -> numbers key
     # factuality cues
     negation: frozenset[str] = frozenset()
+    # negation words by role (factuality.tsv `neg` rows): particle, adverb, alone, determiner, pronoun,
+    # preposition
+    negation_roles: dict[str, frozenset[str]] = field(default_factory=dict)
     gov: dict[str, GovCue] = field(default_factory=dict)
     report: dict[str, GovCue] = field(default_factory=dict)
     # verbs with no factuality of their own whose object is the subject of their infinitive
@@ -100,6 +105,7 @@ class EventLexicon:
     dets: dict[str, str] = field(default_factory=dict)
     that_scope: dict[str, str] = field(default_factory=dict)  # "craindre que": to the clause's end
     documents: frozenset[str] = frozenset()
+    questions: frozenset[str] = frozenset()  # "pourquoi", "comment": an indirect question's clause is presupposed
     # multiword noun triggers ("garde à vue", "prise d'otages", "sit-in"): folded head word -> [(tail
     # as written after it, with spaces for hyphens, e.g. " a vue"; the rule key)], longest tail first
     multiword: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -211,8 +217,10 @@ class EventLexicon:
 
     def _load_factuality(self, lang: str) -> None:
         negation: set[str] = set()
+        roles: dict[str, set[str]] = {r: set() for r in NEGATION_ROLES}
         preps: set[str] = set()
         documents: set[str] = set()
+        questions: set[str] = set()
         for n, row in enumerate(read_tsv(lang, FACTUALITY_FILE), 2):
             cue, scope, klass = fold(row.get("cue", "")), row.get("scope", ""), row.get("class", "")
             if klass not in FACTUALITIES:
@@ -220,6 +228,11 @@ class EventLexicon:
             control = row.get("control") or "subj"
             if scope == "neg":
                 negation.add(cue)
+                role = (row.get("role") or "").strip()
+                if role not in roles:
+                    raise ConfigError(f"{FACTUALITY_FILE}: negation word {cue!r} needs a role among "
+                                      f"{', '.join(NEGATION_ROLES)} (line {n})")
+                roles[role].add(cue)
             elif scope == "gov":
                 self.gov[cue] = GovCue(klass, control)
             elif scope == "report":
@@ -238,11 +251,15 @@ class EventLexicon:
                 self.that_scope[cue] = klass
             elif scope == "document":
                 documents.add(cue)
+            elif scope == "question":
+                questions.add(cue)
             else:
                 raise ConfigError(f"{FACTUALITY_FILE}: unknown scope {scope!r} (line {n})")
         self.negation = frozenset(negation)
+        self.negation_roles = {r: frozenset(v) for r, v in roles.items()}
         self.claim_preps = frozenset(preps)
         self.documents = frozenset(documents)
+        self.questions = frozenset(questions)
 
 
 def _slots(text: str, where: str) -> tuple[str, ...]:
