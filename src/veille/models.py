@@ -438,6 +438,9 @@ class Document(Record):
     #: the parse's token attributes as plain lists (veille.nlp.TokenColumns), set with spacy_doc
     token_columns: Any = field(default=None, repr=False, compare=False)
     stage_errors: list[str] = field(default_factory=list)
+    #: per-stage counters that are not part of the record (e.g. events dropped for want of a
+    #: participant); read by `veille eval`, never stored
+    notes: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def article_dict(self) -> dict[str, Any]:
         """The articles.jsonl record of the contract."""

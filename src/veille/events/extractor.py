@@ -504,6 +504,15 @@ class EventExtractor:
         clause = anchor if anchor.pos_ in _VERBAL else (tok.head if tok.dep_ in ("nsubj", "obj") else tok)
         numbers = clause_numbers(clause, self.lexicon.quantities, doc.token_columns)
 
+        if not source and not target and rule.type == "PROTEST" and location is not None and location.country:
+            # "des émeutes ont éclaté à Kiev": the protesters are the place's people (PLOVER/ICEWS
+            # "Protester (Ukraine)")
+            source = [ActorRef(name="manifestants", country=location.country, sector="CVL")]
+        if not source and not target and is_verb:
+            # who did what to whom: a clause with no participant at all ("des vitrines ont été brisées")
+            # is no record for a dataset; a noun that names the event ("l'attentat", "la grève") stays
+            doc.notes["events_no_participant"] = doc.notes.get("events_no_participant", 0) + 1
+            return None
         if rule.type in CITIZEN_SOURCE_TYPES:
             source = _as_citizens(doc, sent, source)
         if rule.type in CITIZEN_TARGET_TYPES:

@@ -8,8 +8,9 @@ clause and tells why a candidate mention is no such act, or None when it may sta
 
 - ``cause``: its agent (subject, "par", "dans", "sous", "suite à", "à cause de") is a non-human cause
   (class ``@causes``: fire, storm, fall, disease …);
-- ``incident``: no acting source, and the sentence names an incident (``@incidents``) without any
-  attack word (``@attaques``, projectiles, ASSAULT trigger nouns);
+- ``incident``: a physical act (ASSAULT, MOBILIZE, or a ``@degats`` word) with no acting source, in a
+  sentence that names an incident (``@incidents``) without any attack word (``@attaques``,
+  projectiles, ASSAULT trigger nouns);
 - ``harm``: harm that nature can do as well (``@degats``: tuer, blesser, brûler, détruire …) with no
   acting source, no attack word in the sentence (or in the sentence before, when that one names no
   incident) and no security forces or officials among its victims;
@@ -25,17 +26,25 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from ..models import ActorRef
+from ..models import ActorRef, fold
 from ..nlp import TokenColumns
 from .lexicon import EventLexicon
 from .syntax import is_passive, prep_of
 
 #: PLOVER material-conflict types that need an agent acting on a target
 AGENTIVE_TYPES = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "PROTEST", "SANCTION"})
+#: types whose every mention is a physical act (a censorship or a sanction is not: "une censure des pages
+#: « suicide »" is no incident)
+PHYSICAL_TYPES = frozenset({"ASSAULT", "MOBILIZE"})
 #: prepositions introducing what caused a passive or intransitive harm verb
 CAUSE_PREPS = frozenset({"par", "dans", "sous", "suite a", "a cause de", "lors de", "avec", "de"})
 #: nouns linking a verb to its cause ("suite à une chute", "à cause de l'incendie")
 LINK_NOUNS = frozenset({"suite", "cause", "lors", "raison", "effet", "consequence"})
+#: people with no country or sector who can still act (pronouns and the commonest person nouns; the
+#: lexicon's people classes come on top)
+PERSON_WORDS = frozenset({"il", "ils", "elle", "elles", "on", "jeune", "homme", "femme", "individu", "personne",
+                          "inconnu", "suspect", "auteur", "groupe", "bande", "foule", "habitant", "ouvrier",
+                          "travailleur", "etudiant", "militant", "partisan", "citoyen", "villageois"})
 #: victims whose death or wounding is a security incident even when nobody is named as the agent
 SECURITY_SECTORS = frozenset({"MIL", "COP", "REB", "INS", "GOV"})
 
@@ -49,6 +58,8 @@ class IncidentCheck:
         self.incidents = classes.get("@incidents", frozenset())
         self.harm = classes.get("@degats", frozenset())
         self.rescuers = classes.get("@secours", frozenset())
+        self.people = frozenset().union(*(classes[c] for c in lexicon.people_classes if c in classes)) \
+            | PERSON_WORDS
         assault_nouns = {lemma for lemma, rules in lexicon.nouns.items() if any(r.type == "ASSAULT" for r in rules)}
         self.attack_words = (classes.get("@attaques", frozenset()) | classes.get("@projectiles", frozenset())
                              | frozenset(assault_nouns)) - self.incidents
@@ -68,15 +79,17 @@ class IncidentCheck:
         lemma = cols.lem(tok.i)
         if lemma in self.harm and _reflexive(tok):
             return "self"  # "il s'est blessé en tombant"
-        # someone acts, named or not ("ils avaient saccagé la mairie"); causes were ruled out above
-        acting = bool(source)
+        # someone acts, named or not ("ils avaient saccagé la mairie"), not a thing ("le compartiment
+        # moteur a fini par brûler"); causes were ruled out above
+        acting = any(a.country or a.actor_id or a.sector or self._people_words(a.name) for a in source)
         if etype == "MOBILIZE" and self.rescuers and any(cols.lem(c.i) in self.rescuers for c in self.moved(tok)):
             return "rescue"
         if acting:
             return None
         lemmas = {cols.lem(i) for i in range(span.start, span.end)}
         attack = bool(lemmas & self.attack_words)
-        if not attack and lemmas & self.incidents:
+        physical = lemma in self.harm or etype in PHYSICAL_TYPES
+        if physical and not attack and lemmas & self.incidents:
             return "incident"
         if not attack and span.start > 0:
             # the sentence before sets the scene: "Des émeutes ont éclaté. Des vitrines ont été brisées."
@@ -90,6 +103,10 @@ class IncidentCheck:
             if not attack and not security:
                 return "harm"
         return None
+
+    def _people_words(self, name: str) -> bool:
+        words = fold(name).replace("'", " ").split()
+        return any(w in self.people or w.rstrip("s") in self.people for w in words)
 
     def agents(self, tok: Token) -> list[Token]:
         """Nouns that may be what did it: the subject of an active verb, the agent of a passive, a
