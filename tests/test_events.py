@@ -1119,3 +1119,101 @@ def test_events_nationality_nouns_are_citizens_as_protesters_and_victims():
     assert parties[0][:2] == ("PROTEST", [("MLI", "CVL")])
     assert parties[1][0] == "ASSAULT" and parties[1][2] == [("FRA", "CVL")]
     assert parties[2] == ("ACCUSE", [("MLI", "GOV")], [("FRA", "GOV")])  # an accusation: the state
+
+
+# ---------------------------------------------------------------------- issue 17: text nobody here wrote
+
+INCIDENT_CASES = [
+    "Un ouvrier a été blessé suite à une chute sur un échafaudage.",  # an accident
+    "Leguerrec Amiel a été tué par la chute d'un arbre dans la forêt.",  # a non-human cause
+    "Plusieurs voitures ont été détruites dans l'explosion.",  # an explosion with no attack word
+    "La récolte a été détruite par la grêle.",
+    "Les flammes ont envahi la cuisine, détruisant toute la vaisselle.",  # the gerund shares the cause
+    "Une dizaine de personnes ont été brûlées dans l'incendie de l'usine.",
+    "Heureusement, aucune personne n'a été blessée.",  # nobody hurt: no attack denied
+    "Il s'est blessé en tombant d'un toit.",  # self-inflicted
+    "Plus de 150 pompiers ont été mobilisés pour combattre le feu.",  # rescuers are no troops
+    "Cette maladie exige un traitement spécial.",  # a disease requests nothing
+    "Pyongyang a visité un chantier naval qui construit des sous-marins.",  # a weapon that describes
+]
+
+
+@pytest.mark.parametrize("text", INCIDENT_CASES)
+def test_events_an_incident_is_no_conflict_event(parser, extractor, text):
+    assert run(parser, extractor, text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an attack word keeps the casualties of an explosion an attack
+    ("Trois soldats ont été tués dans l'explosion d'une bombe à Kiev.",
+     [("ASSAULT", "killing", "tués", "asserted", [], ["Trois soldats"])]),
+    # people who burn cars act
+    ("Les manifestants ont brûlé plusieurs voitures.",
+     [("COERCE", "destroy", "brûlé", "asserted", ["Les manifestants"], [])]),
+    # a visit to an arms fair is a visit, nothing more
+    ("Kim a visité un salon de l'armement à Moscou.",
+     [("CONSULT", "visit", "visité", "asserted", ["Kim Jong Un"], ["Russie"])]),
+])
+def test_events_agents_keep_conflict_events(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected
+
+
+def test_events_incident_check_gives_its_reason(parser, extractor):
+    from veille.events.incidents import IncidentCheck
+
+    check = IncidentCheck(extractor.lexicon)
+    doc = make_doc(parser, "La récolte a été détruite par la grêle.")
+    tok = next(t for t in doc.spacy_doc if t.text == "détruite")
+    assert check(tok, "COERCE", [], [], tok.sent) == "cause"
+    doc = make_doc(parser, "Des voitures ont été brûlées.")
+    tok = next(t for t in doc.spacy_doc if t.text == "brûlées")
+    assert check(tok, "COERCE", [], [], tok.sent) == "harm"
+    assert check(tok, "CONSULT", [], [], tok.sent) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the negation of the embedded clause reaches the treaty, claimed by the ministry
+    ("Moscou a assuré qu'aucun traité n'avait été conclu avec Pyongyang et qu'aucun ne le serait.",
+     [("AGREE", None, "conclu", "negated", [], ["Corée du Nord"])]),
+    # "jamais" without "ne" negates nothing
+    ("Les 600 soldats, le plus fort contingent jamais envoyé par Moscou, sont arrivés.",
+     [("MOBILIZE", "troops", "envoyé", "asserted", ["Russie"], [])]),
+    # an indirect question is presupposed: the negation of "su" does not reach it
+    ("Les jeunes interpellés n'ont pas su dire pourquoi ils avaient saccagé la mairie.",
+     [("COERCE", "destroy", "saccagé", "asserted", ["Les jeunes interpellés"], ["la mairie"])]),
+    # a cancelled meeting: a REJECT, and the meeting negated
+    ("Poutine a annulé une rencontre avec Kim.",
+     [("REJECT", None, "annulé", "asserted", ["Vladimir Poutine"], ["Kim Jong Un"]),
+      ("CONSULT", None, "rencontre", "negated", [], ["Kim Jong Un"])]),
+    # a decision taken is a fact
+    ("Washington et Séoul ont décidé d'expulser deux diplomates de Pyongyang.",
+     [("COERCE", "expel", "expulser", "asserted", ["États-Unis", "Corée du Sud"], ["Corée du Nord"])]),
+    # a state halting its weapons tests
+    ("Pyongyang a suspendu ses essais nucléaires.",
+     [("RETREAT", "halt", "suspendu", "asserted", ["Corée du Nord"], [])]),
+    # an arrest: the police acts on the person arrested
+    ("Kim a été arrêté par La police à Lyon.",
+     [("COERCE", "arrest", "arrêté", "asserted", ["police"], ["Kim Jong Un"])]),
+])
+def test_events_factuality_scope_decisions_and_arrests(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected
+
+
+def test_events_claimed_denial_keeps_its_claimant(parser, extractor):
+    doc = make_doc(parser, "Moscou a assuré qu'aucun traité n'avait été conclu avec Pyongyang.")
+    [m] = extractor(doc).mentions
+    assert (m.factuality, m.claimed_by.name) == ("negated", "Russie")
+
+
+def test_events_a_clause_with_no_participant_is_dropped_and_counted(parser, extractor):
+    doc = make_doc(parser, "Des émeutes ont éclaté. Des vitrines ont été brisées.")
+    assert [reading(m) for m in extractor(doc).mentions] == [("PROTEST", "riot", "émeutes", "asserted", [], [])]
+    assert doc.notes == {"events_no_participant": 1}
+
+
+def test_events_negation_words_come_from_the_factuality_file(extractor):
+    roles = extractor.lexicon.negation_roles
+    assert roles["particle"] == {"ne"}
+    assert {"pas", "jamais", "plus"} <= roles["adverb"]
+    assert roles["preposition"] == {"sans"}
+    assert extractor.factuality.neg_dets == {"aucun", "nul"}

@@ -1,3 +1,5 @@
+import pytest
+
 from veille.models import Document
 
 
@@ -96,3 +98,25 @@ def test_token_columns_leave_the_spacy_doc_serialisable_and_go_with_it(parser):
     doc.spacy_doc = sdoc = None
     gc.collect()
     assert key not in TokenColumns._of_doc
+
+
+@pytest.mark.parametrize(("text", "sentences"), [
+    ("M. Dupont a rencontré le Dr. Martin à Paris. Le gén. Diarra a été arrêté.",
+     ["M. Dupont a rencontré le Dr. Martin à Paris.", "Le gén. Diarra a été arrêté."]),
+    ("En 52 av. J.-C. César a conquis la Gaule. Le col. Goïta a parlé le 3 sept. 2023 à Bamako. J. Dupont a fui.",
+     ["En 52 av. J.-C. César a conquis la Gaule.", "Le col. Goïta a parlé le 3 sept. 2023 à Bamako.",
+      "J. Dupont a fui."]),
+    ("Mme Durand vit à St. Louis. Elle a voté.", ["Mme Durand vit à St. Louis.", "Elle a voté."]),
+])
+def test_sentence_boundaries_abbreviations_and_initials_end_no_sentence(parser, text, sentences):
+    doc = parser(Document("a", "x", text))
+    assert [s.text for s in doc.sentences] == sentences
+
+
+def test_read_abbreviations_comes_from_the_data_file():
+    from veille.nlp import read_abbreviations
+
+    abbreviations = read_abbreviations("fr")
+    assert {"gen", "col", "dr", "mme", "av", "sept"} <= abbreviations
+    assert "etc" not in abbreviations  # "etc." often ends a sentence
+    assert read_abbreviations("xx") == frozenset()

@@ -114,3 +114,50 @@ def test_annotate_path_reuses_a_given_pipeline(tmp_path):
     assert doc.spacy_doc is None and pipe.timings["clean"] > 0
     with pytest.raises(EmptyInputError):
         annotate_path(second, pipeline=pipe)
+
+
+PAGE = ("Accueil > Monde\r\nPartager sur Facebook\n\n  Vladimir   Poutine a rencontré Kim Jong Un mardi à "
+        "Vostotchny.\nLe Kremlin a indiqué que Moscou n'avait signé aucun accord.\n© 2023 Le Journal")
+
+
+def test_annotate_offsets_index_the_text_passed():
+    import veille
+
+    doc = veille.annotate(PAGE, dct="2023-09-15")
+    assert doc.text == PAGE
+    assert doc.clean_text == ("Vladimir Poutine a rencontré Kim Jong Un mardi à Vostotchny.\n"
+                              "Le Kremlin a indiqué que Moscou n'avait signé aucun accord.")
+    assert [PAGE[s.start:s.end] for s in doc.sentences] == [
+        "Vladimir   Poutine a rencontré Kim Jong Un mardi à Vostotchny.",
+        "Le Kremlin a indiqué que Moscou n'avait signé aucun accord."]
+    assert [(PAGE[t.start:t.end], t.value) for t in doc.timexes] == [("mardi", "2023-09-12")]
+    assert [(PAGE[m.trigger_start:m.trigger_end], m.type) for m in doc.mentions] == [
+        ("rencontré", "CONSULT"), ("signé", "AGREE")]
+    assert [PAGE[a.start:a.end] for a in doc.actor_mentions] == [
+        "Vladimir   Poutine", "Kim Jong Un", "Kremlin", "Moscou"]
+    clean = veille.annotate(PAGE, dct="2023-09-15", offsets="clean")
+    assert clean.text == doc.clean_text
+    assert [clean.text[t.start:t.end] for t in clean.timexes] == ["mardi"]
+
+
+def test_annotate_reuses_one_pipeline_per_settings():
+    from veille.api import DEFAULT_PIPELINES, PipelineCache
+    from veille.config import Settings
+
+    first, _ = DEFAULT_PIPELINES.get(Settings())
+    again, _ = DEFAULT_PIPELINES.get(Settings())
+    assert first is again
+    cache = PipelineCache(size=1)
+    a, _ = cache.get(Settings(stages=("clean",)))
+    b, _ = cache.get(Settings(stages=("clean", "nlp")))
+    assert a is not b and cache.get(Settings(stages=("clean",)))[0] is not a  # evicted
+
+
+def test_align_to_input_maps_composed_characters_and_space_runs():
+    from veille.clean import align_to_input
+
+    raw = "menu\n  Le  Cafe\u0301 ferme.\r\nfin"
+    m = align_to_input(raw, "Le Café ferme.\nfin")
+    assert raw[m.start(0):m.end(2)] == "Le"
+    assert raw[m.start(3):m.end(7)] == "Cafe\u0301"
+    assert raw[m.start(15):m.end(18)] == "fin"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from importlib.metadata import PackageNotFoundError, version
 
+from .api import annotate
 from .config import Settings, load_settings
 from .models import Actor, Document, Event, EventMention, Quote, RawDocument, Story, Timex
 from .pipeline import Pipeline
@@ -19,11 +20,6 @@ except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
 logging.getLogger("veille").addHandler(logging.NullHandler())
-
-
-def annotate(text: str, *, dct: str | None = None, settings: Settings | None = None, **meta) -> Document:
-    """Run every per-document stage on one text, without touching any store."""
-    return Pipeline(settings).run_text(text, dct=dct, **meta)
 
 
 __all__ = [

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -181,11 +182,83 @@ def export(out_dir: str | Path, fmt: str = "jsonl", settings: Settings | None = 
             store.close()
 
 
+class PipelineCache:
+    """One loaded pipeline per distinct settings, built on first use (loading the spaCy model and the
+    gazetteer takes seconds; a warm call on an article takes milliseconds). Calls on one pipeline are
+    serialised: the stages keep per-document scratch state."""
+
+    def __init__(self, size: int = 4):
+        self.size = size
+        self._pipelines: dict[str, tuple[Pipeline, threading.Lock]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, settings: Settings) -> tuple[Pipeline, threading.Lock]:
+        key = repr(settings)
+        with self._lock:
+            if key not in self._pipelines:
+                if len(self._pipelines) >= self.size:
+                    self._pipelines.pop(next(iter(self._pipelines)))
+                self._pipelines[key] = (Pipeline(settings), threading.Lock())
+            return self._pipelines[key]
+
+
+#: the pipelines behind `annotate` when the caller passes none (a library convenience: a
+#: long-running program that wants its own lifetime passes `pipeline=`)
+DEFAULT_PIPELINES = PipelineCache()
+
+
 def annotate(text: str, *, dct: str | None = None, settings: Settings | None = None,
-             source_path: str = "<text>", pipeline: Pipeline | None = None, **meta) -> Document:
-    """Every per-document stage on one text; nothing is stored."""
-    pipeline = pipeline or Pipeline(settings or Settings())
-    return pipeline.run_text(text, dct=dct, source_path=source_path, **meta)
+             source_path: str = "<text>", pipeline: Pipeline | None = None, offsets: str = "input",
+             **meta) -> Document:
+    """Every per-document stage on one text; nothing is stored.
+
+    `offsets="input"` (the default): `doc.text` is `text` itself and every offset (sentences,
+    entities, actors, timexes, places, mentions, quotes) indexes it; the cleaned text stays in
+    `doc.clean_text`. `offsets="clean"`: offsets index the cleaned text in `doc.text`, as in the
+    store and the export. The pipeline is built once per settings and reused."""
+    if offsets not in ("input", "clean"):
+        raise ValueError(f"offsets must be 'input' or 'clean', not {offsets!r}")
+    if pipeline is not None:
+        doc = pipeline.run_text(text, dct=dct, source_path=source_path, **meta)
+    else:
+        cached, lock = DEFAULT_PIPELINES.get(settings or Settings())
+        with lock:
+            doc = cached.run_text(text, dct=dct, source_path=source_path, **meta)
+    return on_input_text(doc) if offsets == "input" else doc
+
+
+def on_input_text(doc: Document) -> Document:
+    """A copy of `doc` whose text is the text given to the pipeline (`doc.raw_text`) and whose
+    offsets index it; lines removed as boilerplate are in the text but carry no annotation."""
+    from dataclasses import replace
+
+    from .clean import align_to_input
+
+    raw = doc.raw_text or doc.text
+    if raw == doc.text:
+        out = replace(doc)
+        out.clean_text = doc.text
+        return out
+    m = align_to_input(raw, doc.text)
+
+    def span(r, a: str = "start", b: str = "end"):
+        sa, sb = getattr(r, a), getattr(r, b)
+        if sa is None or sa < 0:
+            return r
+        return replace(r, **{a: m.start(sa), b: m.end(sb)})
+
+    out = replace(
+        doc, text=raw, spacy_doc=None, token_columns=None,
+        sentences=[span(x) for x in doc.sentences],
+        entities=[span(x) for x in doc.entities],
+        actor_mentions=[span(x) for x in doc.actor_mentions],
+        timexes=[span(x) for x in doc.timexes],
+        places=[span(x) for x in doc.places],
+        mentions=[span(span(x, "char_start", "char_end"), "trigger_start", "trigger_end") for x in doc.mentions],
+        quotes=[span(x, "char_start", "char_end") for x in doc.quotes],
+    )
+    out.clean_text = doc.text
+    return out
 
 
 def annotate_path(path: str | Path, *, dct: str | None = None, settings: Settings | None = None,

@@ -574,3 +574,98 @@ class Cleaner:
         if c.get("neighbours", 0) > 0:
             return "feature:furniture-block"
         return "feature:nonsentence"
+
+
+# --------------------------------------------------------------------------- offsets back to the input
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """Where each character of the cleaned text came from in the text as given.
+
+    `starts[i]` / `ends[i]`: the input span of cleaned character i (a composed "é" may come from
+    two input characters, a collapsed space from a run of them; the newline joining two kept lines
+    maps to the input's line break)."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    input_length: int
+
+    def start(self, i: int) -> int:
+        if not self.starts:
+            return 0
+        return self.starts[min(max(i, 0), len(self.starts) - 1)] if i < len(self.starts) else self.input_length
+
+    def end(self, i: int) -> int:
+        """Input offset for a cleaned (exclusive) end offset `i`."""
+        if i <= 0 or not self.ends:
+            return self.start(0)
+        return self.ends[min(i, len(self.ends)) - 1]
+
+
+def _normalised_line(line: str) -> tuple[str, list[int], list[int]]:
+    """`line` as the cleaner writes it (NFC, space runs collapsed, stripped) with, per output
+    character, its input span within the line."""
+    clusters: list[list] = []  # [text, start, end]
+    for k, ch in enumerate(line):
+        if unicodedata.combining(ch) and clusters:
+            clusters[-1][0] += ch
+            clusters[-1][2] = k + 1
+            continue
+        if _SPACES.fullmatch(ch):
+            if clusters and clusters[-1][0] == " ":
+                clusters[-1][2] = k + 1
+                continue
+            ch = " "
+        clusters.append([ch, k, k + 1])
+    while clusters and clusters[0][0] == " ":
+        clusters.pop(0)
+    while clusters and clusters[-1][0] == " ":
+        clusters.pop()
+    text: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for chunk, a, b in clusters:
+        for ch in unicodedata.normalize("NFC", chunk):
+            text.append(ch)
+            starts.append(a)
+            ends.append(b)
+    return "".join(text), starts, ends
+
+
+def align_to_input(raw: str, clean: str) -> OffsetMap:
+    """Map the cleaned text (kept lines joined by "\n", as `Cleaner` writes `Document.text`) back to
+    the text it was cleaned from, line by line. A line the cleaner rewrote beyond normalisation maps
+    onto the input line it was found in, proportionally."""
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for m in re.finditer(r"\r\n|\r|\n", raw):
+        lines.append((pos, raw[pos:m.start()]))
+        pos = m.end()
+    lines.append((pos, raw[pos:]))
+    normalised = [(offset, *_normalised_line(text)) for offset, text in lines]
+    starts: list[int] = []
+    ends: list[int] = []
+    r = 0
+    for n, kept in enumerate(clean.split("\n")):
+        if n:
+            # the joining newline: just after the previous kept line in the input
+            at = ends[-1] if ends else 0
+            starts.append(at)
+            ends.append(min(at + 1, len(raw)))
+        found = next((k for k in range(r, len(normalised)) if normalised[k][1] == kept), None)
+        if found is None:
+            found = next((k for k in range(r, len(normalised)) if kept and kept in normalised[k][1]), None)
+        if found is None:
+            base = ends[-1] if ends else 0
+            starts.extend([base] * len(kept))
+            ends.extend([base] * len(kept))
+            continue
+        offset, text, line_starts, line_ends = normalised[found]
+        shift = text.find(kept) if text != kept else 0
+        for i in range(len(kept)):
+            j = shift + i
+            starts.append(offset + line_starts[j])
+            ends.append(offset + line_ends[j])
+        r = found + 1
+    return OffsetMap(tuple(starts), tuple(ends), len(raw))

@@ -186,7 +186,7 @@ def annotate(
     settings = make_settings(model=model, lang=lang)
     try:
         if path == "-":
-            doc = api.annotate(sys.stdin.read(), dct=dct, settings=settings, source_path="<stdin>")
+            doc = api.annotate(sys.stdin.read(), dct=dct, settings=settings, source_path="<stdin>", offsets="clean")
         else:
             doc = api.annotate_path(path, dct=dct, settings=settings)
         out = render.render(doc, fmt)

@@ -441,6 +441,8 @@ class Document(Record):
     #: per-stage counters that are not part of the record (e.g. events dropped for want of a
     #: participant); read by `veille eval`, never stored
     notes: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    #: set by `veille.annotate(offsets="input")`, whose `text` is the text given: the cleaned text
+    clean_text: str | None = field(default=None, repr=False, compare=False)
 
     def article_dict(self) -> dict[str, Any]:
         """The articles.jsonl record of the contract."""

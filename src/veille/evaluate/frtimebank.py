@@ -1,4 +1,4 @@
-"""French TimeBank scorer: negation of veille's event mentions against EVENT polarity annotated by others.
+"""French TimeBank scorer: temporal expressions and negation against annotation made by others.
 
 French TimeBank 1.1 (A. Bittar et al., LGPL-LR) marks every event word with its class, tense,
 `polarity` (NEG for "n'a pas signé") and `modality`. For each veille mention whose trigger overlaps
@@ -6,8 +6,14 @@ a TimeBank EVENT, the scorer checks that the polarity and veille's factuality ag
 `negated`, anything else ↔ not `negated`. `split.tsv` records the dev / held-out halves (made by
 a stable hash of the file name before any rule was changed).
 
-Keys (held-out first): `<split>_negation_agreement`, `<split>_aligned`, `<split>_neg_gold`,
-`<split>_neg_found`, `<split>_false_negation`; the whole set unprefixed.
+Temporal expressions are scored as a library user receives them: each file's text goes through
+`veille.annotate(text, dct=DCT)` (every stage, cleaning included, offsets as returned), against
+the in-text TIMEX3 (TempEval-3: strict span P/R/F1 on identical offsets; relaxed matches on overlap;
+value F1 counts a relaxed match with the gold value as right).
+
+Keys (held-out first): `<split>_timex_strict_f1`, `<split>_timex_value_f1`, … `<split>_negation_agreement`,
+`<split>_aligned`, `<split>_neg_gold`, `<split>_neg_found`, `<split>_false_negation`; the whole set
+unprefixed.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import EvalError
 from ..models import EventMention
-from . import SPLITS, read_split
+from . import SPLITS, prf, read_split
 
 log = logging.getLogger("veille.evaluate.frtimebank")
 
@@ -34,6 +40,11 @@ class _Tally:
     neg_found: int = 0  # … and veille says negated
     false_negation: int = 0  # POS/unmarked EVENT read as negated
     n_files: int = 0
+    t_gold: int = 0
+    t_pred: int = 0
+    t_strict: int = 0
+    t_relaxed: int = 0
+    t_value: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -59,8 +70,27 @@ def score_file(tally: _Tally, name: str, events: list[Any], mentions: list[Event
                                 f"{m.type} {m.factuality} in {m.sentence[:140]!r}")
 
 
+def score_timexes(tally: _Tally, gold: list[Any], pred: list[Any]) -> None:
+    from .timex import match
+
+    tally.t_gold += len(gold)
+    tally.t_pred += len(pred)
+    spans = {(g.start, g.end) for g in gold}
+    tally.t_strict += sum(1 for p in pred if (p.start, p.end) in spans)
+    pairs = match(gold, pred)
+    tally.t_relaxed += len(pairs)
+    tally.t_value += sum(1 for g, p in pairs if g.value == p.value)
+
+
 def metrics(t: _Tally) -> dict[str, float]:
+    strict = prf(t.t_strict, t.t_pred - t.t_strict, t.t_gold - t.t_strict)
+    relaxed = prf(t.t_relaxed, t.t_pred - t.t_relaxed, t.t_gold - t.t_relaxed)
+    value = prf(t.t_value, t.t_pred - t.t_value, t.t_gold - t.t_value)
     return {
+        "timex_strict_precision": strict["precision"], "timex_strict_recall": strict["recall"],
+        "timex_strict_f1": strict["f1"], "timex_relaxed_f1": relaxed["f1"],
+        "timex_value_precision": value["precision"], "timex_value_recall": value["recall"],
+        "timex_value_f1": value["f1"], "timex_gold": float(t.t_gold),
         "negation_agreement": round(t.agree / t.aligned, 4) if t.aligned else 0.0,
         "aligned": float(t.aligned),
         "neg_gold": float(t.neg_gold),
@@ -71,9 +101,10 @@ def metrics(t: _Tally) -> dict[str, float]:
 
 
 def score(folder: Path, settings: Settings, split: str | None = None) -> dict[str, float]:
+    from ..api import annotate
+    from ..models import Timex
     from ..pipeline import Pipeline
     from ..timeml import read_tml_annotations
-    from .events import installed_stages
 
     folder = Path(folder)
     files = sorted((folder / "Data").glob("*.tml")) or sorted(folder.glob("*.tml"))
@@ -85,26 +116,25 @@ def score(folder: Path, settings: Settings, split: str | None = None) -> dict[st
         raise EvalError(f"French TimeBank files missing from split.tsv: {', '.join(missing[:5])}")
     if split is not None:
         files = [f for f in files if splits[f.stem] == split]
-    stages, absent = installed_stages()
-    if "events" not in stages:
-        raise EvalError(f"the French TimeBank scorer needs the events stage (missing: {', '.join(absent)})")
-    pipe = Pipeline(settings, stages=stages)
+    pipe = Pipeline(settings)
     tallies = {name: _Tally() for name in SPLITS}
     whole = _Tally()
     for path in files:
         ann = read_tml_annotations(path)
-        doc = pipe.run_text(ann.text, dct=ann.dct, source_path=str(path))
-        if doc.text != ann.text:
-            raise EvalError(f"{path}: the pipeline changed the text; offsets would not align")
+        doc = annotate(ann.text, dct=ann.dct, pipeline=pipe, source_path=str(path))  # offsets: the input
         events = ann.of("EVENT")
-        score_file(tallies[splits[path.stem]], path.stem, events, doc.mentions)
-        score_file(whole, path.stem, events, doc.mentions)
+        gold_timexes = [Timex(t.start, t.end, t.text, t.attrs.get("type", "DATE"), t.attrs.get("value"))
+                        for t in ann.of("TIMEX3")]
+        for tally in (tallies[splits[path.stem]], whole):
+            score_file(tally, path.stem, events, doc.mentions)
+            score_timexes(tally, gold_timexes, doc.timexes)
     w = sys.stderr.write
     for name, t in tallies.items():
         if not t.n_files:
             continue
         m = metrics(t)
-        w(f"frtimebank {name} ({t.n_files} files): negation agreement {m['negation_agreement']:.3f} on "
+        w(f"frtimebank {name} ({t.n_files} files): TIMEX3 through veille.annotate: strict F1 "
+          f"{m['timex_strict_f1']:.3f}, value F1 {m['timex_value_f1']:.3f} ({t.t_gold} gold); negation agreement {m['negation_agreement']:.3f} on "
           f"{t.aligned} mentions aligned to an EVENT (NEG {t.neg_found}/{t.neg_gold} found, "
           f"{t.false_negation} read as negated wrongly)\n")
     for line in tallies["dev"].errors:

@@ -33,7 +33,7 @@ from ..config import Settings
 from ..models import ActorRef, DateValue, Document, EventMention, Sentence, fold, stable_id
 from ..nlp import TokenColumns
 from .factuality import FactualityReader, FactualityReading, quote_spans
-from .incidents import IncidentCheck
+from .incidents import AGENTIVE_TYPES, IncidentCheck
 from .lexicon import Condition, EventLexicon, SupportVerb, TriggerRule
 from .numbers import clause_numbers
 from .participants import Actors, NoActors, States, same, sovereign
@@ -508,9 +508,10 @@ class EventExtractor:
             # "des émeutes ont éclaté à Kiev": the protesters are the place's people (PLOVER/ICEWS
             # "Protester (Ukraine)")
             source = [ActorRef(name="manifestants", country=location.country, sector="CVL")]
-        if not source and not target and is_verb:
-            # who did what to whom: a clause with no participant at all ("des vitrines ont été brisées")
-            # is no record for a dataset; a noun that names the event ("l'attentat", "la grève") stays
+        if not source and not target and is_verb and rule.type in AGENTIVE_TYPES:
+            # who did what to whom: a conflict clause with no participant at all ("des vitrines ont été
+            # brisées") is no record for a dataset; a noun that names the event ("l'attentat", "la grève")
+            # stays, and so does a denial of an agreement ("aucun accord n'a été signé, selon le Kremlin")
             doc.notes["events_no_participant"] = doc.notes.get("events_no_participant", 0) + 1
             return None
         if rule.type in CITIZEN_SOURCE_TYPES:

@@ -212,7 +212,7 @@ def annotate(request: Request, body: AnnotateIn) -> dict[str, Any]:
     The answer is veille.render.annotation_dict: offsets index its `text`."""
     try:
         with request.app.state.pipeline as pipeline:
-            doc = api.annotate(body.text, dct=body.dct, pipeline=pipeline)
+            doc = api.annotate(body.text, dct=body.dct, pipeline=pipeline, offsets="clean")
     except InputError as err:
         raise HTTPException(422, str(err)) from err
     return annotation_dict(doc)
