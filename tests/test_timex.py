@@ -41,9 +41,9 @@ def test_absolute_dates(tagger):
     doc = tag(tagger, "Mardi 12 septembre 2023, le 15 septembre, September 13, 2023, en octobre, en 2000, "
                       "depuis 2000, le 1er mai, le 12/09/2023 et le 2023-09-14.", "2023-09-19")
     assert values(doc) == {
-        "Mardi 12 septembre 2023": "2023-09-12", "15 septembre": "2023-09-15",
-        "September 13, 2023": "2023-09-13", "octobre": "2023-10", "2000": "2000", "1er mai": "2023-05-01",
-        "12/09/2023": "2023-09-12", "2023-09-14": "2023-09-14",
+        "Mardi 12 septembre 2023": "2023-09-12", "le 15 septembre": "2023-09-15",
+        "September 13, 2023": "2023-09-13", "octobre": "2023-10", "2000": "2000", "le 1er mai": "2023-05-01",
+        "le 12/09/2023": "2023-09-12", "le 2023-09-14": "2023-09-14",
     }
     assert one(doc, "octobre").precision == "month"
     assert one(doc, "2000").precision == "year"
@@ -55,7 +55,7 @@ def test_offsets_index_the_text(tagger):
     doc = tag(tagger, text, "2016-05-03")
     for t in doc.timexes:
         assert text[t.start:t.end] == t.text
-    assert values(doc) == {"hier": "2016-05-02", "1er mai 2016": "2016-05-01", "14h30": "2016-05-01T14:30"}
+    assert values(doc) == {"hier": "2016-05-02", "Le 1er mai 2016": "2016-05-01", "14h30": "2016-05-01T14:30"}
     assert one(doc, "14h30").type == "TIME"
 
 
@@ -296,7 +296,7 @@ def test_holidays(tagger):
 
 def test_clock_times(tagger):
     doc = tag(tagger, "Le 3 mars 2016 à 19:15 (UTC), puis de 18 h-19 h, et jusqu'à minuit.", "2016-03-04")
-    assert values(doc) == {"3 mars 2016": "2016-03-03", "19:15 (UTC)": "2016-03-03T19:15",
+    assert values(doc) == {"Le 3 mars 2016": "2016-03-03", "19:15 (UTC)": "2016-03-03T19:15",
                            "18 h": "2016-03-03T18:00", "19 h": "2016-03-03T19:00", "minuit": "2016-03-03T24:00"}
 
 
@@ -325,7 +325,7 @@ def test_date_with_part_of_day_semester_and_event_relative(tagger):
 def test_offsets_from_the_previous_date(tagger):
     doc = tag(tagger, "Il est arrêté le 3 mars 2016. Trois jours plus tard, il est libéré. Il part deux ans après.",
               "2018-01-10")
-    assert values(doc) == {"3 mars 2016": "2016-03-03", "Trois jours plus tard": "2016-03-06",
+    assert values(doc) == {"le 3 mars 2016": "2016-03-03", "Trois jours plus tard": "2016-03-06",
                            "deux ans après": "2018"}
     doc = tag(tagger, "Quelques jours après la victoire, il a payé.", "2017-03-19")
     assert values(doc) == {"Quelques jours": "PXD"}
@@ -352,3 +352,10 @@ def test_word_start_pattern_matches_exactly_what_the_lookbehind_regex_matches():
     assert [_required_start(b) for b in ("abc", "a?b", "(?:x|y)z", "(?:x|y)?z", "(?:x){0,2}", "a|b", "(?:a)|b",
                                          r"\d+", "[ab]c")] == [
         True, False, True, False, False, False, False, False, False]
+
+
+def test_spans_follow_the_french_timebank_convention(tagger):
+    doc = tag(tagger, "Le jeudi 12 septembre, vers 15 h 30, il a parlé pendant environ deux mois, depuis le mois de "
+                      "juin. Le mardi, rien.", "2002-09-10")
+    assert values(doc) == {"Le jeudi 12 septembre": "2002-09-12", "vers 15 h 30": "2002-09-12T15:30",
+                           "environ deux mois": "P2M", "mois de juin": "2002-06", "mardi": "2002-09-10"}

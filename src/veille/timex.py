@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from .config import Settings
@@ -252,6 +252,8 @@ class TimexTagger:
         self.ordinals = {k: int(v) for k, v in lex["ordinal"].items()}
         self.mods = {**{k: -1 for k in lex["before"]}, **{k: 1 for k in lex["after"]}}
         self.seasons = dict(lex["season"])
+        # longest first: "mois de" before "de"
+        self.span_prefixes = sorted(lex.get("span_prefix", {}).items(), key=lambda kv: -len(kv[0]))
         self.future_lemmas = set(lex.get("cue_lemma_future", {}))
         en = {f for (k, f), lg in langs.items() if lg == "en"}
 
@@ -441,8 +443,24 @@ class TimexTagger:
                     last_date, last_prec = d, r.precision
             out.append(Timex(m.start, m.end, text[m.start:m.end], r.type, r.value, r.date, r.precision,
                              r.end_date, anc.value if r.relative else None, m.rule, r.direction))
-        doc.timexes = out
-        return out
+        doc.timexes = [self.timeml_span(t, text, ftext) for t in out]
+        return doc.timexes
+
+    def timeml_span(self, t: Timex, text: str, ftext: str) -> Timex:
+        """The span by the French TimeBank convention (ISO-TimeML-fr): the article of a day date ("le
+        27 mai 1998"), "mois de" before a month, an approximator before a time or a duration ("vers
+        15 h 30", "environ deux mois") belong to the expression (`span_prefix` rows of the lexicon)."""
+        head = ftext[t.start:t.end].split(" ", 1)[0]
+        for form, scope in self.span_prefixes:
+            start = t.start - len(form) - 1
+            if start < 0 or ftext[start:t.start] != form + " " or (start and ftext[start - 1].isalnum()):
+                continue
+            if scope == "day" and t.precision == "day" and t.type == "DATE" and (
+                    head[:1].isdigit() or head in self.weekdays and any(c.isdigit() for c in t.text)) \
+                    or scope == "month" and t.precision == "month" and head in self.months \
+                    or scope == "approx" and t.type in ("TIME", "DURATION"):
+                return replace(t, start=start, text=text[start:t.end])
+        return t
 
     # ------------------------------------------------------------------ detection
 
