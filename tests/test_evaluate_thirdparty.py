@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from veille.errors import EvalError
-from veille.evaluate import hash_split, read_split
-from veille.evaluate import popcorn
+from veille.evaluate import hash_split, popcorn, read_split
 from veille.evaluate.frtimebank import _Tally as TimebankTally
 from veille.evaluate.frtimebank import metrics as timebank_metrics
 from veille.evaluate.frtimebank import score_file, score_timexes

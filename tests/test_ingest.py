@@ -121,3 +121,14 @@ def test_ingest_truncates_overlong_text_with_limit(tmp_path: Path):
     (tmp_path / "long.txt").write_text("mot " * 1000, encoding="utf-8")
     docs, _ = _read([tmp_path / "long.txt"], Settings(max_chars=100))
     assert len(docs[0].text) == 100
+
+
+def test_a_text_file_of_nuls_and_spaces_is_empty(tmp_path):
+    from veille.config import Settings
+    from veille.ingest import IngestReport, read_inputs
+
+    path = tmp_path / "page.txt"
+    path.write_bytes("\x00 \x00\n".encode("utf-16"))
+    report = IngestReport()
+    assert list(read_inputs([str(path)], Settings(), report)) == []
+    assert [s.reason.split(":")[0] for s in report.skipped] == ["E103"]

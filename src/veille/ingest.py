@@ -189,8 +189,10 @@ def _require_text(text: str, source: str) -> str:
 
 def read_text_file(path: Path, settings: Settings) -> Iterator[RawDocument]:
     text = decode_bytes(_read_bytes(path, settings), str(path))
-    text = _require_text(_limit(text.replace("\r\n", "\n").replace("\r", "\n"), str(path), settings), str(path))
-    yield RawDocument(source_path=str(path), text=text.replace("\x00", ""))
+    # NULs go before the emptiness check: a file of NULs and spaces has no text
+    text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _require_text(_limit(text, str(path), settings), str(path))
+    yield RawDocument(source_path=str(path), text=text)
 
 
 def html_to_raw(html: str, source: str, settings: Settings, url: str | None = None) -> RawDocument:

@@ -86,6 +86,7 @@ class TimeMLAnnotation:
     #: event instance id (eiid) -> event id (eid); TimeML 1.2 files carry MAKEINSTANCE elements,
     #: ISO-TimeML files (French TimeBank) put `eiid` on the EVENT itself
     instances: dict[str, str]
+    dct_id: str | None = None  # the creation time's tid (TLINKs may point to it)
 
     def of(self, tag: str) -> list[TimeMLTag]:
         return [t for t in self.tags if t.tag == tag]
@@ -100,10 +101,11 @@ def parse_tml_annotations(source: str) -> TimeMLAnnotation:
     text_el = root.find("TEXT")
     if text_el is None:
         raise MalformedInputError("TimeML without a <TEXT> element")
-    dct = None
+    dct = dct_id = None
     dct_el = root.find("DCT")
-    if dct_el is not None and dct_el.find("TIMEX3") is not None:
-        dct = dct_el.find("TIMEX3").get("value")  # type: ignore[union-attr]
+    dct_timex = dct_el.find("TIMEX3") if dct_el is not None else None
+    if dct_timex is not None:
+        dct, dct_id = dct_timex.get("value"), dct_timex.get("tid")
     parts: list[str] = []
     tags: list[TimeMLTag] = []
     pos = 0
@@ -134,7 +136,7 @@ def parse_tml_annotations(source: str) -> TimeMLAnnotation:
     doc_id = root.findtext("DOCID")
     tags.sort(key=lambda t: (t.start, -t.end))
     return TimeMLAnnotation(doc_id.strip() if doc_id else None, "".join(parts), dct, tags, tlinks,
-                            instances)
+                            instances, dct_id)
 
 
 def read_tml_annotations(path: str | Path) -> TimeMLAnnotation:

@@ -1106,10 +1106,13 @@ def attach_date(doc: Document, start: int, end: int) -> DateValue | None:
 
     1. A timex whose dependency head chain reaches the trigger (same clause), the closest in the chain;
     2. else the nearest timex of the same sentence with no clause boundary between it and the trigger;
-    3. else the article date, marked as a fallback by a coarser precision: a day-precise publication
+    3. else the date the paragraph's narrative is at: the last day-precise timex of the one or two
+       sentences before it in the same paragraph, when it is a day of the article's week ("Hier,
+       l'armée a frappé Kiev. Les frappes ont visé …", "ont-ils souligné" after the dated sentence);
+    4. else the article date, marked as a fallback by a coarser precision: a day-precise publication
        date becomes `DateValue(value=<published day>, precision="week")` (the event is reported that
        week, on or before that day); month/year-precise publication dates keep their precision;
-    4. None when the article has no date.
+    5. None when the article has no date.
     Durations and sets never become event dates.
     """
     usable = [t for t in doc.timexes if timex_date(t) is not None]
@@ -1131,11 +1134,49 @@ def attach_date(doc: Document, start: int, end: int) -> DateValue | None:
             best = (dist, t)
     if best is not None:
         return timex_date(best[1])
+    carried = _paragraph_date(doc, usable, s_lo)
+    if carried is not None:
+        return carried
     pub = doc.published
     if not pub or not pub.value:
         return None
     precision = pub.precision or precision_of_iso(pub.value)
     return DateValue(value=pub.value, precision="week" if precision == "day" else precision, end=None)
+
+
+#: how many sentences back a paragraph's date carries over to an undated event
+CARRY_SENTENCES = 2
+
+
+def _paragraph_date(doc: Document, usable: list[Timex], sent_start: int) -> DateValue | None:
+    """The last day-precise date of the previous sentences of the same paragraph (none across a line
+    break), if one of the `CARRY_SENTENCES` sentences just before holds one."""
+    before = [s for s in doc.sentences if s.end <= sent_start]
+    for s in reversed(before[-CARRY_SENTENCES:]):
+        if "\n" in doc.text[s.end:sent_start]:
+            return None  # another paragraph
+        dated = [t for t in usable if s.start <= t.start < s.end and t.precision == "day" and t.type == "DATE"]
+        if dated:
+            dv = timex_date(dated[-1])
+            # only the news cycle's own days carry over: a background date ("où Merah a tué le 19 mars
+            # dernier") or a coming one ("auront lieu du 27 juillet …") frames its own clause only
+            return dv if dv is not None and _recent(dv, doc) else None
+    return None
+
+
+#: days before the article date within which a narrative date carries to the next sentences
+CARRY_DAYS = 7
+
+
+def _recent(dv: DateValue, doc: Document) -> bool:
+    pub = doc.published.value if doc.published else None
+    if not pub or len(pub) < 10 or not dv.value or len(dv.value) < 10:
+        return False
+    try:
+        days = (date.fromisoformat(pub[:10]) - date.fromisoformat(dv.value[:10])).days
+    except ValueError:
+        return False
+    return 0 <= days <= CARRY_DAYS
 
 
 def _fallback_sentence(text: str, offset: int) -> tuple[int, int]:

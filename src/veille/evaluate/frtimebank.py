@@ -45,6 +45,11 @@ class _Tally:
     t_strict: int = 0
     t_relaxed: int = 0
     t_value: int = 0
+    a_links: int = 0  # EVENTs linked (IS_INCLUDED, DURING, SIMULTANEOUS) to a day-valued TIMEX3
+    a_right: int = 0
+    a_no_date: int = 0  # the anchoring found no date in the text (fallback or None): counted wrong
+    a_dct_links: int = 0
+    a_dct_right: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -82,6 +87,48 @@ def score_timexes(tally: _Tally, gold: list[Any], pred: list[Any]) -> None:
     tally.t_value += sum(1 for g, p in pairs if g.value == p.value)
 
 
+ANCHOR_RELATIONS = frozenset({"IS_INCLUDED", "DURING", "SIMULTANEOUS"})
+
+
+def anchoring_gold(ann: Any) -> list[tuple[Any, str, bool]]:
+    """(EVENT tag, gold day, linked to the creation time) for every EVENT with an IS_INCLUDED, DURING or
+    SIMULTANEOUS TLINK to a TIMEX3 whose value is a day (in the text or the DCT)."""
+    days: dict[str, tuple[str, bool]] = {}
+    for t in ann.of("TIMEX3"):
+        value = t.attrs.get("value") or ""
+        if len(value) >= 10 and value[:10].replace("-", "").isdigit() and t.id:
+            days[t.id] = (value[:10], False)
+    if ann.dct_id and ann.dct and len(ann.dct) >= 10:
+        days[ann.dct_id] = (ann.dct[:10], True)
+    events = {e.id: e for e in ann.of("EVENT")}
+    out, seen = [], set()
+    for link in ann.tlinks:
+        if link.get("relType") not in ANCHOR_RELATIONS or link.get("relatedToTime") not in days:
+            continue
+        eid = ann.instances.get(link.get("eventInstanceID", ""), link.get("eventInstanceID"))
+        ev = events.get(eid)
+        if ev is None or eid in seen:
+            continue
+        seen.add(eid)
+        day, is_dct = days[link["relatedToTime"]]
+        out.append((ev, day, is_dct))
+    return out
+
+
+def score_anchoring(tally: _Tally, doc: Any, links: list[tuple[Any, str, bool]]) -> None:
+    from ..timex import attach_date
+
+    for ev, day, is_dct in links:
+        dv = attach_date(doc, ev.start, ev.end)
+        right = dv is not None and dv.precision == "day" and (dv.value or "")[:10] == day
+        fallback = dv is None or dv.precision == "week" or getattr(dv, "reported", False)
+        tally.a_links += 1
+        tally.a_right += right
+        tally.a_no_date += fallback and not right
+        tally.a_dct_links += is_dct
+        tally.a_dct_right += is_dct and right
+
+
 def metrics(t: _Tally) -> dict[str, float]:
     strict = prf(t.t_strict, t.t_pred - t.t_strict, t.t_gold - t.t_strict)
     relaxed = prf(t.t_relaxed, t.t_pred - t.t_relaxed, t.t_gold - t.t_relaxed)
@@ -91,6 +138,12 @@ def metrics(t: _Tally) -> dict[str, float]:
         "timex_strict_f1": strict["f1"], "timex_relaxed_f1": relaxed["f1"],
         "timex_value_precision": value["precision"], "timex_value_recall": value["recall"],
         "timex_value_f1": value["f1"], "timex_gold": float(t.t_gold),
+        "anchoring_day_accuracy": round(t.a_right / t.a_links, 4) if t.a_links else 0.0,
+        "anchoring_links": float(t.a_links),
+        "anchoring_no_date": float(t.a_no_date),
+        "anchoring_dct_accuracy": round(t.a_dct_right / t.a_dct_links, 4) if t.a_dct_links else 0.0,
+        "anchoring_text_accuracy": round((t.a_right - t.a_dct_right) / (t.a_links - t.a_dct_links), 4)
+        if t.a_links - t.a_dct_links else 0.0,
         "negation_agreement": round(t.agree / t.aligned, 4) if t.aligned else 0.0,
         "aligned": float(t.aligned),
         "neg_gold": float(t.neg_gold),
@@ -117,6 +170,8 @@ def score(folder: Path, settings: Settings, split: str | None = None) -> dict[st
     if split is not None:
         files = [f for f in files if splits[f.stem] == split]
     pipe = Pipeline(settings)
+    # the anchoring component alone, on the text as given (no cleaning): what attach_date reads
+    anchor_pipe = Pipeline(settings, stages=["nlp", "timex"])
     tallies = {name: _Tally() for name in SPLITS}
     whole = _Tally()
     for path in files:
@@ -125,16 +180,22 @@ def score(folder: Path, settings: Settings, split: str | None = None) -> dict[st
         events = ann.of("EVENT")
         gold_timexes = [Timex(t.start, t.end, t.text, t.attrs.get("type", "DATE"), t.attrs.get("value"))
                         for t in ann.of("TIMEX3")]
+        parsed = anchor_pipe.run_text(ann.text, dct=ann.dct, source_path=str(path))
+        links = anchoring_gold(ann)
         for tally in (tallies[splits[path.stem]], whole):
             score_file(tally, path.stem, events, doc.mentions)
             score_timexes(tally, gold_timexes, doc.timexes)
+            score_anchoring(tally, parsed, links)
     w = sys.stderr.write
     for name, t in tallies.items():
         if not t.n_files:
             continue
         m = metrics(t)
         w(f"frtimebank {name} ({t.n_files} files): TIMEX3 through veille.annotate: strict F1 "
-          f"{m['timex_strict_f1']:.3f}, value F1 {m['timex_value_f1']:.3f} ({t.t_gold} gold); negation agreement {m['negation_agreement']:.3f} on "
+          f"{m['timex_strict_f1']:.3f}, value F1 {m['timex_value_f1']:.3f} ({t.t_gold} gold); event anchoring "
+          f"day accuracy {m['anchoring_day_accuracy']:.3f} on {t.a_links} TLINKs (in-text times "
+          f"{m['anchoring_text_accuracy']:.3f}, creation time {m['anchoring_dct_accuracy']:.3f}; "
+          f"{t.a_no_date} with no date); negation agreement {m['negation_agreement']:.3f} on "
           f"{t.aligned} mentions aligned to an EVENT (NEG {t.neg_found}/{t.neg_gold} found, "
           f"{t.false_negation} read as negated wrongly)\n")
     for line in tallies["dev"].errors:
