@@ -359,3 +359,15 @@ def test_spans_follow_the_french_timebank_convention(tagger):
                       "juin. Le mardi, rien.", "2002-09-10")
     assert values(doc) == {"Le jeudi 12 septembre": "2002-09-12", "vers 15 h 30": "2002-09-12T15:30",
                            "environ deux mois": "P2M", "mois de juin": "2002-06", "mardi": "2002-09-10"}
+
+
+def test_attach_date_carries_the_paragraphs_day(tagger, spacy_nlp):
+    text = ("L'armée a bombardé Kharkiv mardi. Les frappes ont détruit une école.\n"
+            "Le ministre a réagi. Le 19 mars dernier, Merah a tué trois enfants. Il a été arrêté.")
+    doc = tag(tagger, text, "2023-09-21", nlp=spacy_nlp)
+    i = text.index("détruit")  # the next sentence of the paragraph: that Tuesday
+    assert attach_date(doc, i, i + 7) == DateValue("2023-09-19", "day", None)
+    i = text.index("réagi")  # a new paragraph: no carry, reported that week
+    assert attach_date(doc, i, i + 5) == DateValue("2023-09-21", "week", None)
+    i = text.index("arrêté")  # a background date months old does not carry
+    assert attach_date(doc, i, i + 6) == DateValue("2023-09-21", "week", None)

@@ -1155,8 +1155,11 @@ def _paragraph_date(doc: Document, usable: list[Timex], sent_start: int) -> Date
     for s in reversed(before[-CARRY_SENTENCES:]):
         if "\n" in doc.text[s.end:sent_start]:
             return None  # another paragraph
-        dated = [t for t in usable if s.start <= t.start < s.end and t.precision == "day" and t.type == "DATE"]
+        dated = [t for t in usable if s.start <= t.start < s.end]
         if dated:
+            # the nearest dated sentence decides: "Depuis 2000, le pays a changé." stops "mardi" before it
+            if dated[-1].precision != "day" or dated[-1].type not in ("DATE", "TIME"):
+                return None
             dv = timex_date(dated[-1])
             # only the news cycle's own days carry over: a background date ("où Merah a tué le 19 mars
             # dernier") or a coming one ("auront lieu du 27 juillet …") frames its own clause only
