@@ -344,3 +344,36 @@ def test_merge_settings_override_and_unknown_key():
     assert MergeConfig.from_settings(Settings(extra={"merge": {"story_window_days": 7}})).story_window_days == 7
     with pytest.raises(ConfigError):
         MergeConfig.from_settings(Settings(extra={"merge": {"nope": 1}}))
+
+
+def test_merge_never_joins_reports_nine_months_apart():
+    """Two reports with no date of their own, from articles nine months apart, stay two events even
+    when a report from an undated article could join either."""
+    info = {"a": ArticleInfo("a", "2023-09-14"), "b": ArticleInfo("b", "2024-06-19"), "u": ArticleInfo("u", None)}
+
+    def mk(mid, art):
+        return view(EventMention(mid, art, "CONSULT", "visite", "", 0, 1, source=[KIM], target=[PUTIN],
+                                 date=None), info[art], 10, 1, 90)
+
+    from veille.merge.config import MergeConfig
+
+    clusters = cluster([mk("m1", "a"), mk("m2", "b"), mk("m3", "u")], MergeConfig())
+    assert not any({"m1", "m2"} <= {v.id for v in c} for c in clusters)
+
+
+def test_merge_never_upgrades_a_speculation_to_a_fact():
+    from veille.merge.aggregate import build_event, event_factuality
+    from veille.merge.config import MergeConfig
+
+    info = {"a": ArticleInfo("a", "2023-09-14"), "b": ArticleInfo("b", "2023-09-15")}
+
+    def mk(mid, art, factuality):
+        return view(EventMention(mid, art, "AID", "livrer", "", 0, 1, source=[KIM], target=[PUTIN],
+                                 factuality=factuality, confidence=0.8), info[art], 10, 1, 90)
+
+    cfg = MergeConfig()
+    views = [mk("m1", "a", "asserted"), mk("m2", "b", "hypothetical")]
+    assert event_factuality(views, cfg) == "hypothetical"
+    event = build_event(views, info, cfg)
+    assert [(c.field, c.values) for c in event.contradictions] == [("factuality", ["asserted", "hypothetical"])]
+    assert event_factuality([mk("m1", "a", "asserted"), mk("m3", "b", "planned")], cfg) == "asserted"

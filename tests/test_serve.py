@@ -246,7 +246,7 @@ def test_serve_api_records_follow_the_contract(client):
     actor = client.get("/api/actors/act_seoul").json()
     assert actor["country"] == "KOR" and actor["events"] == [
         {"event_id": "ev_accuse", "side": "source", "type": "ACCUSE",
-         "date": {"value": "2023-09-14", "precision": "day", "end": None}}]
+         "date": {"value": "2023-09-14", "precision": "day", "end": None, "basis": None}}]
     story = client.get("/api/stories/sto_kim").json()
     assert [e["event_id"] for e in story["events"]] == ["ev_deal", "ev_meet", "ev_accuse", "ev_sanction", "ev_aid"]
     assert client.get("/api/mentions?event_id=ev_meet").json()["total"] == 2

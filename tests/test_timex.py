@@ -240,20 +240,20 @@ def test_attach_date_by_parse(tagger, spacy_nlp):
     text = "Les forces russes ont bombardé Kharkiv mardi. Depuis 2000, le pays a changé. Rien n'a été signé."
     doc = tag(tagger, text, "2023-09-21", nlp=spacy_nlp)
     i = text.index("bombardé")
-    assert attach_date(doc, i, i + 8) == DateValue("2023-09-19", "day", None)
+    assert attach_date(doc, i, i + 8) == DateValue("2023-09-19", "day", None, "text")
     i = text.index("changé")
-    assert attach_date(doc, i, i + 6) == DateValue("2000", "year", None)
+    assert attach_date(doc, i, i + 6) == DateValue("2000", "year", None, "text")
     i = text.index("signé")
-    assert attach_date(doc, i, i + 5) == DateValue("2023-09-21", "week", None)
+    assert attach_date(doc, i, i + 5) == DateValue("2023-09-21", "week", None, "reported")
 
 
 def test_attach_date_without_parse_and_clause_boundary(tagger):
     text = "La réunion a eu lieu la semaine dernière; les combats ont repris pendant six jours."
     doc = tag(tagger, text, "2023-09-19")
     i = text.index("réunion")
-    assert attach_date(doc, i, i + 7) == DateValue("2023-09-11", "week", "2023-09-17")
+    assert attach_date(doc, i, i + 7) == DateValue("2023-09-11", "week", "2023-09-17", "text")
     i = text.index("combats")
-    assert attach_date(doc, i, i + 7) == DateValue("2023-09-19", "week", None)  # a duration is never a date
+    assert attach_date(doc, i, i + 7) == DateValue("2023-09-19", "week", None, "reported")  # a duration is never a date
 
 
 def test_attach_date_no_article_date(tagger):
@@ -366,8 +366,8 @@ def test_attach_date_carries_the_paragraphs_day(tagger, spacy_nlp):
             "Le ministre a réagi. Le 19 mars dernier, Merah a tué trois enfants. Il a été arrêté.")
     doc = tag(tagger, text, "2023-09-21", nlp=spacy_nlp)
     i = text.index("détruit")  # the next sentence of the paragraph: that Tuesday
-    assert attach_date(doc, i, i + 7) == DateValue("2023-09-19", "day", None)
+    assert attach_date(doc, i, i + 7) == DateValue("2023-09-19", "day", None, "context")
     i = text.index("réagi")  # a new paragraph: no carry, reported that week
-    assert attach_date(doc, i, i + 5) == DateValue("2023-09-21", "week", None)
+    assert attach_date(doc, i, i + 5) == DateValue("2023-09-21", "week", None, "reported")
     i = text.index("arrêté")  # a background date months old does not carry
-    assert attach_date(doc, i, i + 6) == DateValue("2023-09-21", "week", None)
+    assert attach_date(doc, i, i + 6) == DateValue("2023-09-21", "week", None, "reported")

@@ -132,6 +132,11 @@ class DateValue(Record):
     value: str | None = None
     precision: str | None = None
     end: str | None = None
+    #: where the date comes from: "text" (an expression attached to the event or in its sentence),
+    #: "context" (the day the paragraph's narrative is at), "reported" (no date in the text: `value`
+    #: is the reporting article's date), "cross-document" (another article's dated report), "merged"
+    #: (an event's date voted from its mentions); None when unknown (older stores)
+    basis: str | None = None
 
 
 @dataclass

@@ -1112,6 +1112,7 @@ def attach_date(doc: Document, start: int, end: int) -> DateValue | None:
     4. else the article date, marked as a fallback by a coarser precision: a day-precise publication
        date becomes `DateValue(value=<published day>, precision="week")` (the event is reported that
        week, on or before that day); month/year-precise publication dates keep their precision;
+       its `basis` is "reported" (the text gives no date), where 1–2 give "text" and 3 "context";
     5. None when the article has no date.
     Durations and sets never become event dates.
     """
@@ -1123,7 +1124,7 @@ def attach_date(doc: Document, start: int, end: int) -> DateValue | None:
     if in_sent and sdoc is not None:
         found = _attached_by_parse(sdoc, start, end, in_sent)
         if found is not None:
-            return timex_date(found)
+            return _based(timex_date(found), "text")
     best: tuple[int, Timex] | None = None
     for t in in_sent:
         lo, hi = (t.end, start) if t.end <= start else (end, t.start)
@@ -1133,15 +1134,20 @@ def attach_date(doc: Document, start: int, end: int) -> DateValue | None:
         if best is None or dist < best[0]:
             best = (dist, t)
     if best is not None:
-        return timex_date(best[1])
+        return _based(timex_date(best[1]), "text")
     carried = _paragraph_date(doc, usable, s_lo)
     if carried is not None:
-        return carried
+        return _based(carried, "context")
     pub = doc.published
     if not pub or not pub.value:
         return None
     precision = pub.precision or precision_of_iso(pub.value)
-    return DateValue(value=pub.value, precision="week" if precision == "day" else precision, end=None)
+    return DateValue(value=pub.value, precision="week" if precision == "day" else precision, end=None,
+                     basis="reported")
+
+
+def _based(dv: DateValue | None, basis: str) -> DateValue | None:
+    return None if dv is None else DateValue(dv.value, dv.precision, dv.end, basis)
 
 
 #: how many sentences back a paragraph's date carries over to an undated event

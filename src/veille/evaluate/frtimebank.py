@@ -121,7 +121,7 @@ def score_anchoring(tally: _Tally, doc: Any, links: list[tuple[Any, str, bool]])
     for ev, day, is_dct in links:
         dv = attach_date(doc, ev.start, ev.end)
         right = dv is not None and dv.precision == "day" and (dv.value or "")[:10] == day
-        fallback = dv is None or dv.precision == "week" or getattr(dv, "reported", False)
+        fallback = dv is None or dv.basis == "reported"
         tally.a_links += 1
         tally.a_right += right
         tally.a_no_date += fallback and not right

@@ -1,8 +1,9 @@
 """One Event from a cluster of mentions: fields by vote, factuality by rule, contradictions.
 
 Factuality rule (documented in the README of eval/merge and in `event_factuality`): mentions
-below `min_confidence` do not vote unless all do; then the first of asserted > historical >
-claimed > negated > planned > hypothetical present wins. An affirmative report (asserted,
+below `min_confidence` do not vote unless all do; a speculation (hypothetical) merged with reports
+of fact keeps the event hypothetical (merging never upgrades a reading); otherwise the first of
+asserted > historical > claimed > negated > planned > hypothetical present wins. An affirmative report (asserted,
 historical, claimed, planned) together with a denial (negated) is never resolved silently: both
 mentions stay on the event and a `factuality` contradiction lists each mention's reading.
 
@@ -25,6 +26,8 @@ from .features import ArticleInfo, MentionView, first_day, gap_days, place_key, 
 
 FACTUALITY_ORDER = ("asserted", "historical", "claimed", "negated", "planned", "hypothetical")
 AFFIRMATIVE = frozenset({"asserted", "historical", "claimed", "planned"})
+#: a date's basis, best-founded first (veille.models.DateValue.basis)
+BASIS_ORDER = ("text", "cross-document", "context", "reported")
 PRECISION_RANK = MappingProxyType({"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "year": 4, "decade": 5,
                                    "century": 6})
 PLACE_RANK = MappingProxyType({"site": 0, "city": 1, "admin1": 2, "country": 3})
@@ -45,8 +48,14 @@ def source_key(article: ArticleInfo | None, articles: dict[str, ArticleInfo], ar
 
 
 def event_factuality(views: Sequence[MentionView], cfg: MergeConfig) -> str:
+    """The reading the event's reports share, never upgraded by merging: a speculation merged with
+    facts stays a speculation ("pourrait livrer des armes" + "a livré des armes" → hypothetical, with
+    a factuality contradiction); a claim merged with facts stays claimed unless an outlet asserts it
+    on its own. A plan is the exception: the reports of it having happened supersede it."""
     voters = [v for v in views if v.m.confidence >= cfg.min_confidence] or list(views)
     present = {v.m.factuality for v in voters}
+    if "hypothetical" in present and present & {"asserted", "historical", "claimed", "planned"}:
+        return "hypothetical"
     for f in FACTUALITY_ORDER:
         if f in present:
             return f
@@ -91,11 +100,15 @@ def _date(views: Sequence[MentionView], articles: dict[str, ArticleInfo]) -> Dat
         finest = [v for v in pool if PRECISION_RANK.get(v.m.date.precision or "", 9) == best_rank]
         votes = Counter((v.m.date.value, v.m.date.precision, v.m.date.end) for v in finest)
         (value, precision, end), _ = min(votes.items(), key=lambda kv: (-kv[1], kv[0][0] or "", kv[0][2] or ""))
-        return DateValue(value=value, precision=precision, end=end)
+        # the best-founded basis among the mentions that gave the winning date
+        bases = {v.m.date.basis for v in finest
+                 if (v.m.date.value, v.m.date.precision, v.m.date.end) == (value, precision, end)}
+        basis = next((b for b in BASIS_ORDER if b in bases), None)
+        return DateValue(value=value, precision=precision, end=end, basis=basis)
     fallback = [v.m.date for v in views if v.m.date is not None and v.m.date.value]
     if fallback:
         d = min(fallback, key=lambda d: (first_day(d.value) or first_day("9999"), d.value))
-        return DateValue(value=d.value, precision=d.precision, end=d.end)
+        return DateValue(value=d.value, precision=d.precision, end=d.end, basis=d.basis)
     return None
 
 
@@ -147,6 +160,10 @@ def contradictions(views: Sequence[MentionView], cfg: MergeConfig) -> list[Contr
     facts = {v.m.factuality for v in views}
     if "negated" in facts and facts & AFFIRMATIVE:
         involved = [v for v in views if v.m.factuality == "negated" or v.m.factuality in AFFIRMATIVE]
+        out.append(Contradiction("factuality", [v.m.factuality for v in involved], [v.id for v in involved]))
+    elif "hypothetical" in facts and facts & (AFFIRMATIVE - {"planned"}):
+        # a speculation and a report of fact: kept apart in the record, the event stays hypothetical
+        involved = [v for v in views if v.m.factuality == "hypothetical" or v.m.factuality in AFFIRMATIVE]
         out.append(Contradiction("factuality", [v.m.factuality for v in involved], [v.id for v in involved]))
     return out
 

@@ -105,6 +105,12 @@ def conflict(a: MentionView, b: MentionView, cfg: MergeConfig) -> bool:
                           and a.m.type not in RECURRING
                           and place_relation(a.m.location, b.m.location, cfg.max_km) in ("same", "near")):
             return True
+    else:
+        # a report with no date of its own happened in its article's window: two reports whose
+        # windows (or own dates) lie apart are never one event, whatever report could bridge them
+        ea, eb = a.interval or a.window, b.interval or b.window
+        if ea is not None and eb is not None and gap_days(ea, eb) > cfg.date_tolerance_days:
+            return True
     return False
 
 

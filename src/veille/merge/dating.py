@@ -199,7 +199,7 @@ class CrossDocDater:
         else:
             for m in doc.mentions:
                 if m.mention_id in event_days and (m.date is None or not m.date.value):
-                    m.date = DateValue(event_days[m.mention_id].isoformat(), "day")
+                    m.date = DateValue(event_days[m.mention_id].isoformat(), "day", basis="cross-document")
         return doc
 
 
