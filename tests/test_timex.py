@@ -371,3 +371,9 @@ def test_attach_date_carries_the_paragraphs_day(tagger, spacy_nlp):
     assert attach_date(doc, i, i + 5) == DateValue("2023-09-21", "week", None, "reported")
     i = text.index("arrêté")  # a background date months old does not carry
     assert attach_date(doc, i, i + 6) == DateValue("2023-09-21", "week", None, "reported")
+
+
+def test_a_bare_clock_time_is_on_the_day_the_narrative_is_at(tagger, spacy_nlp):
+    doc = tag(tagger, "Le président est arrivé hier à Salt Lake City. Il a atterri vers 12 h 30.", "2002-02-09",
+              nlp=spacy_nlp)
+    assert values(doc) == {"hier": "2002-02-08", "vers 12 h 30": "2002-02-08T12:30"}

@@ -49,6 +49,8 @@ from .regex_source import first_group_end, required_literals, top_level_alternat
 from .resources import read_tsv
 
 LEXICON = ("fr", "timex_lexicon.tsv")
+#: how many sentences back the last named day gives its date to a bare clock time
+TIME_CARRY_SENTENCES = 2
 TOP_REGION = 500  # characters at the top of the body where a dateline or first date is looked for
 TOP_REGION_YEAR = 200  # a bare year counts as the article's year only in the title / first lines
 
@@ -421,7 +423,10 @@ class TimexTagger:
             sent = self._sentence_index(bounds, m.start)
             if m.res is None:
                 m.direction = self._direction(m, text, sdoc)
-                ref = last_day[1] if last_day and (m.rule == "anaphoric" or last_day[0] == sent) else None
+                # a clock time with no day of its own is on the day the narrative is at: the last day
+                # named in this sentence or the one or two before ("arrivé hier … Il a atterri vers 12 h 30")
+                ref = last_day[1] if last_day and (m.rule == "anaphoric" or last_day[0] == sent or (
+                    m.rule == "time" and 0 < sent - last_day[0] <= TIME_CARRY_SENTENCES)) else None
                 if ref is not None and m.rule == "time" and last_day[2]:
                     m.extra["after_night"] = True
                 if m.rule == "offset":
