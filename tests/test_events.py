@@ -1217,3 +1217,48 @@ def test_events_negation_words_come_from_the_factuality_file(extractor):
     assert {"pas", "jamais", "plus"} <= roles["adverb"]
     assert roles["preposition"] == {"sans"}
     assert extractor.factuality.neg_dets == {"aucun", "nul"}
+
+
+# ---------------------------------------------------------------------- the named steps of a mention
+
+def _candidate(extractor, doc, word: str, etype: str):
+    from veille.events.extractor import _Candidate
+
+    tok = next(t for t in doc.spacy_doc if t.text == word)
+    rules = extractor.lexicon.verbs.get(fold_lemma(tok)) or extractor.lexicon.nouns.get(fold_lemma(tok))
+    rule = next(r for r in rules if r.type == etype)
+    return _Candidate(tok, rule)
+
+
+def fold_lemma(tok) -> str:
+    from veille.models import fold
+
+    return fold(tok.lemma_)
+
+
+def test_events_step_reading_takes_the_governing_cue(parser, extractor):
+    doc = make_doc(parser, "Moscou a démenti toute négociation avec Kiev.")
+    actors = extractor.actors_for(doc)
+    cand = _candidate(extractor, doc, "négociation", "CONSULT")
+    reading, claimed_by, anchor = extractor._reading(doc, cand.tok.sent, cand, actors)
+    assert (reading.cls, claimed_by, anchor.text) == ("negated", None, "négociation")
+
+
+def test_events_step_trigger_span_covers_a_locution(parser, extractor):
+    from veille.events.extractor import _Candidate
+
+    doc = make_doc(parser, "Kim a été placé en garde à vue.")
+    toks = list(doc.spacy_doc)
+    rule = extractor.lexicon.nouns["garde a vue"][0]
+    cand = _Candidate(toks[5], rule, tail=toks[6:8])
+    assert extractor._trigger_span(doc, cand) == (19, 30, "garde à vue")
+
+
+def test_events_step_shape_roles_first_named_acts_on_the_others(parser, extractor):
+    from veille.models import ActorRef
+
+    doc = make_doc(parser, "Pyongyang et Séoul se sont affrontés.")
+    actors = extractor.actors_for(doc)
+    cand = _candidate(extractor, doc, "affrontés", "ASSAULT")
+    north, south = ActorRef("Corée du Nord", "PRK"), ActorRef("Corée du Sud", "KOR")
+    assert extractor._shape_roles(cand, [north, south], [], actors, None) == ([north], [south])

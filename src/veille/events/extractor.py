@@ -30,7 +30,7 @@ from datetime import date
 from spacy.tokens import Span, Token
 
 from ..config import Settings
-from ..models import ActorRef, DateValue, Document, EventMention, Sentence, fold, stable_id
+from ..models import ActorRef, DateValue, Document, EventMention, Location, Sentence, fold, stable_id
 from ..nlp import TokenColumns
 from .factuality import FactualityReader, FactualityReading, quote_spans
 from .incidents import AGENTIVE_TYPES, IncidentCheck
@@ -152,16 +152,9 @@ class EventExtractor:
         sdoc = doc.spacy_doc
         if sdoc is None:
             return doc
-        actors = Actors(doc, self.hooks.actor_at, self.states, self.not_actors, self.people)
-        actors.nonlocal_words = self.lexicon.nonlocal_words
-        actors.group_codes = self.lexicon.group_codes
-        actors.pair_nouns = self.lexicon.pair_nouns
-        actors.anaphors = self.lexicon.anaphors
-        actors.equipment = self.lexicon.classes.get("@armes", frozenset())
-        actors.soldiers = self.lexicon.soldiers
-        actors.long_quotes = quote_spans(sdoc, doc.token_columns)
         if doc.token_columns is None:
             doc.token_columns = TokenColumns(sdoc, doc.text)
+        actors = self.actors_for(doc)
         aux_heads = _aux_heads(doc.token_columns)
         for sent in doc.sentences:
             span = sdoc.char_span(sent.start, sent.end, alignment_mode="expand")
@@ -169,6 +162,18 @@ class EventExtractor:
                 continue
             doc.mentions.extend(self._sentence(doc, sent, span, actors, aux_heads))
         return doc
+
+    def actors_for(self, doc: Document) -> Actors:
+        """The actor lookup of one parsed document, configured from the lexicon."""
+        actors = Actors(doc, self.hooks.actor_at, self.states, self.not_actors, self.people)
+        actors.nonlocal_words = self.lexicon.nonlocal_words
+        actors.group_codes = self.lexicon.group_codes
+        actors.pair_nouns = self.lexicon.pair_nouns
+        actors.anaphors = self.lexicon.anaphors
+        actors.equipment = self.lexicon.classes.get("@armes", frozenset())
+        actors.soldiers = self.lexicon.soldiers
+        actors.long_quotes = quote_spans(doc.spacy_doc, doc.token_columns)
+        return actors
 
     # ------------------------------------------------------------------ candidates
 
@@ -417,37 +422,15 @@ class EventExtractor:
 
     def _mention(self, doc: Document, sent: Sentence, span: Span, cand: _Candidate,
                  actors: Actors) -> EventMention | None:
+        """One candidate through the named steps: trigger span, factuality, participants, the agency
+        check, the roles' final shape, then the record (date, mode, numbers, confidence)."""
         tok, rule = cand.tok, cand.rule
         is_verb = rule.kind == "verb"
         if not is_verb and "support_only" in rule.flags and cand.support is None:
             return None
-        ts, te = tok.idx, tok.idx + len(tok.text)
-        trigger = tok.text
-        if cand.tail:  # "garde à vue": the whole locution
-            te = cand.tail[-1].idx + len(cand.tail[-1].text)
-            trigger = doc.text[ts:te]
+        ts, te, trigger = self._trigger_span(doc, cand)
         location = self.hooks.locate_event(doc, ts, te) if self.hooks.locate_event else None
-
-        anchor, governor = cand.support or tok, None
-        base = tok
-        while base.dep_ == "conj" and base.head.i != base.i and base.head.pos_ in _NOMINAL:
-            base = base.head  # "dénonce le recours à l'électricité et les agressions"
-        if not is_verb and cand.support is None and base.dep_ in _INHERIT_DEPS \
-                and (base.head.pos_ in _VERBAL or _has_cop(base.head)) \
-                and (not cand.head_is_trigger or self.lexicon.cue(self.lexicon.report, lem(base.head))
-                     or lem(base.head) in self.lexicon.gov):  # "a annulé une rencontre": REJECT, meeting negated
-            # (an accusation's content is the accuser's claim: "accusés de torture")
-            head = base.head
-            if lem(head) in self.lexicon.gov or self.lexicon.cue(self.lexicon.report, lem(head)):
-                governor = head  # "a démenti toute négociation", "prépare une attaque"
-            else:
-                anchor = head  # "un tel accord pourrait inclure…": the clause's modality
-        reading = self.factuality.read(tok, anchor, span, governor=governor, long_quotes=actors.long_quotes,
-                                       columns=doc.token_columns)
-        if rule.type in SPEECH_ACTS and reading.claim_how and reading.claim_how <= {"incise", "quote"}:
-            # « Nous demandons … », a déclaré X: the quoted request is the act itself
-            reading.classes.discard("claimed")
-        claimed_by = self._claimant(reading, actors)
+        reading, claimed_by, anchor = self._reading(doc, span, cand, actors)
 
         actors.begin(location.country if location else None, claimed_by, {tok.i})
         try:
@@ -459,6 +442,78 @@ class EventExtractor:
         if self.incidents(tok, rule.type, source, target, span, negated="negated" in reading.classes,
                           cols=doc.token_columns) is not None:
             return None  # an accident, a fire, a disaster: no conflict event
+        roles = self._shape_roles(cand, source, target, actors, location)
+        if roles is None:
+            return None
+        source, target = roles
+        if (claimed_by is not None and not self.self_reports_as_claims
+                and any(same(claimed_by, s) for s in source)):
+            reading.classes.discard("claimed")  # an actor speaking of its own act: the act itself
+            claimed_by = None
+        if not source and not target and rule.type == "PROTEST" and location is not None and location.country:
+            # "des émeutes ont éclaté à Kiev": the protesters are the place's people (PLOVER/ICEWS
+            # "Protester (Ukraine)")
+            source = [ActorRef(name="manifestants", country=location.country, sector="CVL")]
+        if not source and not target and is_verb and rule.type in AGENTIVE_TYPES:
+            # who did what to whom: a conflict clause with no participant at all ("des vitrines ont été
+            # brisées") is no record for a dataset; a noun that names the event ("l'attentat", "la grève")
+            # stays, and so does a denial of an agreement ("aucun accord n'a été signé, selon le Kremlin")
+            doc.notes["events_no_participant"] = doc.notes.get("events_no_participant", 0) + 1
+            return None
+        if rule.type in CITIZEN_SOURCE_TYPES:
+            source = _as_citizens(doc, sent, source)
+        if rule.type in CITIZEN_TARGET_TYPES:
+            target = _as_citizens(doc, sent, target)
+        return self._record(doc, sent, cand, (ts, te, trigger), anchor, reading, claimed_by, source, target,
+                            location)
+
+    def _trigger_span(self, doc: Document, cand: _Candidate) -> tuple[int, int, str]:
+        """(start, end, text) of the trigger; a locution spans all its words ("garde à vue")."""
+        tok = cand.tok
+        ts, te = tok.idx, tok.idx + len(tok.text)
+        if cand.tail:
+            te = cand.tail[-1].idx + len(cand.tail[-1].text)
+            return ts, te, doc.text[ts:te]
+        return ts, te, tok.text
+
+    def _reading(self, doc: Document, span: Span, cand: _Candidate,
+                 actors: Actors) -> tuple[FactualityReading, ActorRef | None, Token]:
+        """The factuality reading of the candidate, who claims it, and the clause verb it was read on.
+
+        A nominal trigger reads the clause it depends on: the object of a cue verb is governed by
+        it ("a démenti toute négociation", "prépare une attaque", "a annulé une rencontre"); the
+        subject or object of another verb takes that clause's modality ("un tel accord pourrait
+        inclure …")."""
+        tok, rule = cand.tok, cand.rule
+        anchor, governor = cand.support or tok, None
+        base = tok
+        while base.dep_ == "conj" and base.head.i != base.i and base.head.pos_ in _NOMINAL:
+            base = base.head  # "dénonce le recours à l'électricité et les agressions"
+        if rule.kind != "verb" and cand.support is None and base.dep_ in _INHERIT_DEPS \
+                and (base.head.pos_ in _VERBAL or _has_cop(base.head)) \
+                and (not cand.head_is_trigger or self.lexicon.cue(self.lexicon.report, lem(base.head))
+                     or lem(base.head) in self.lexicon.gov):  # "a annulé une rencontre": REJECT, meeting negated
+            # (an accusation's content is the accuser's claim: "accusés de torture")
+            head = base.head
+            if lem(head) in self.lexicon.gov or self.lexicon.cue(self.lexicon.report, lem(head)):
+                governor = head
+            else:
+                anchor = head
+        reading = self.factuality.read(tok, anchor, span, governor=governor, long_quotes=actors.long_quotes,
+                                       columns=doc.token_columns)
+        if rule.type in SPEECH_ACTS and reading.claim_how and reading.claim_how <= {"incise", "quote"}:
+            # « Nous demandons … », a déclaré X: the quoted request is the act itself
+            reading.classes.discard("claimed")
+        return reading, self._claimant(reading, actors), anchor
+
+    def _shape_roles(self, cand: _Candidate, source: list[ActorRef], target: list[ActorRef], actors: Actors,
+                     location: Location | None) -> tuple[list[ActorRef], list[ActorRef]] | None:
+        """The participants' final shape, or None when the candidate reports nothing: forces with no
+        nationality are those just named; an agentless participle of a statement describes; a visit
+        needs a host; a protest's target may be its slogan or its cause; with coordinated participants
+        and no target, the first named acts on the others."""
+        tok, rule = cand.tok, cand.rule
+        is_verb = rule.kind == "verb"
         if any(s.sector == "MIL" and not s.actor_id for s in source):
             # soldiers with no nationality said who act: the forces just named ("le retrait de 2 000
             # soldats" after "les forces françaises"), not the people of the place they are in
@@ -488,36 +543,25 @@ class EventExtractor:
             source, target = source[:1], source[1:]
         elif between and not source and len(target) > 1:
             source, target = target[:1], target[1:]  # "la rupture des relations entre les deux pays"
+        return source, target
 
-        if (claimed_by is not None and not self.self_reports_as_claims
-                and any(same(claimed_by, s) for s in source)):
-            reading.classes.discard("claimed")  # an actor speaking of its own act: the act itself
-            claimed_by = None
+    def _record(self, doc: Document, sent: Sentence, cand: _Candidate, trigger_span: tuple[int, int, str],
+                anchor: Token, reading: FactualityReading, claimed_by: ActorRef | None, source: list[ActorRef],
+                target: list[ActorRef], location: Location | None) -> EventMention:
+        """The EventMention: its date (and the factuality the date implies), mode, contexts, numbers
+        and confidence."""
+        tok, rule = cand.tok, cand.rule
+        is_verb = rule.kind == "verb"
+        ts, te, trigger = trigger_span
         dv = self.hooks.attach_date(doc, ts, te) if self.hooks.attach_date else None
         # the date of a request/threat may be its content's ("appellent à une grève le 5 décembre")
         factuality = self._dated(reading, dv, doc, future="absorbs" not in rule.flags)
-
         mode = self._mode(tok, rule, cand.theme)
         contexts = list(rule.contexts)
         if rule.type == "AID" and mode in MODE_CONTEXT:
             contexts = [MODE_CONTEXT[mode]]
         clause = anchor if anchor.pos_ in _VERBAL else (tok.head if tok.dep_ in ("nsubj", "obj") else tok)
         numbers = clause_numbers(clause, self.lexicon.quantities, doc.token_columns)
-
-        if not source and not target and rule.type == "PROTEST" and location is not None and location.country:
-            # "des émeutes ont éclaté à Kiev": the protesters are the place's people (PLOVER/ICEWS
-            # "Protester (Ukraine)")
-            source = [ActorRef(name="manifestants", country=location.country, sector="CVL")]
-        if not source and not target and is_verb and rule.type in AGENTIVE_TYPES:
-            # who did what to whom: a conflict clause with no participant at all ("des vitrines ont été
-            # brisées") is no record for a dataset; a noun that names the event ("l'attentat", "la grève")
-            # stays, and so does a denial of an agreement ("aucun accord n'a été signé, selon le Kremlin")
-            doc.notes["events_no_participant"] = doc.notes.get("events_no_participant", 0) + 1
-            return None
-        if rule.type in CITIZEN_SOURCE_TYPES:
-            source = _as_citizens(doc, sent, source)
-        if rule.type in CITIZEN_TARGET_TYPES:
-            target = _as_citizens(doc, sent, target)
         confidence = (0.6 if is_verb else 0.5) + (0.15 if source else 0.0) + (0.1 if target else 0.0)
         if factuality != "asserted":
             confidence -= 0.05
