@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -586,3 +587,34 @@ def test_serve_demo_then_serve_shows_the_sample_timeline(tmp_path, monkeypatch):
         assert c.get(f"/stories/{story['story_id']}").status_code == 200
         for e in items[:10]:
             assert c.get(f"/events/{e['event_id']}").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/search?q=%00", "/api/events?q=%00", "/events?q=%00", "/timeline?q=%00",
+                                 "/map?q=%00", "/search?q=%00", "/api/actors?q=a%01b", "/%00"])
+def test_serve_a_nul_in_a_query_is_a_422_with_the_security_headers(client, url):
+    r = client.get(url)
+    assert r.status_code == 422
+    assert "NUL or control" in r.json()["error"]["message"] or "control character" in r.json()["error"]["message"]
+    assert r.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_serve_an_unhandled_error_is_a_coded_500_with_the_security_headers(monkeypatch):
+    from veille.serve import queries
+
+    def broken(*args, **kw):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(queries, "search", broken)
+    c = TestClient(create_app(CLEAN_ONLY, build_store()), raise_server_exceptions=False)
+    r = c.get("/api/search?q=Poutine")
+    assert r.status_code == 500
+    assert r.json() == {"error": {"status": 500, "message": "internal error (E500); the server log has the details"}}
+    assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_web_app_is_in_the_base_install():
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]
+    base = {re.split(r"[<>=\[ ]", d)[0].lower() for d in project["dependencies"]}
+    assert {"fastapi", "uvicorn", "jinja2", "python-multipart"} <= base

@@ -238,7 +238,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
         web_app = create_app(settings, host=host)
     except ImportError as err:
-        _fail(VeilleError(f"the web app needs the 'web' extra: pip install 'veille[web]' ({err})"))
+        _fail(VeilleError(f"the web app needs FastAPI, uvicorn and Jinja2, which the base install brings: pip install --force-reinstall veille ({err})"))
     except VeilleError as err:
         _fail(err)
     console.print(f"serving {settings.db} on http://{host}:{port}/  (Ctrl-C to stop)")

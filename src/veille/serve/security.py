@@ -7,6 +7,9 @@
 - Write endpoints (ingest, upload) need `VEILLE_TOKEN` when the server is bound to anything
   but loopback (header `Authorization: Bearer …` or form field `token`); with no token
   configured they are then refused. On loopback a configured token is required too.
+- A query parameter or path holding a NUL or another control character is refused before
+  any route sees it (422, as for any invalid parameter; SQLite's FTS5 cannot take a NUL); an error the app did not handle becomes a
+  500 JSON answer that carries the security headers too.
 - A POST whose Origin header names another site is refused (a page elsewhere cannot make
   the browser post articles into a local store), and so is a write to a loopback server whose
   Host header is not a loopback name (DNS rebinding).
@@ -17,11 +20,14 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from fastapi import HTTPException, Request
+
+log = logging.getLogger("veille.serve")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -67,6 +73,26 @@ class GuardMiddleware:
                                       *((k, v) for k, v in SECURITY_HEADERS if k not in names)]
             await send(message)
 
+        bad = _bad_query(scope)
+        if bad is not None:
+            await _error(send_with_headers, 422, bad)  # the status FastAPI gives any invalid parameter
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send_with_headers(message)
+
+        try:
+            await self._guarded(scope, receive, tracked, send_with_headers)
+        except Exception:  # noqa: BLE001 - the last line: a coded answer with the headers, never a bare 500
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if not started:
+                await _error(send_with_headers, 500, "internal error (E500); the server log has the details")
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send, send_with_headers: Send) -> None:
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None:
             try:
@@ -74,10 +100,10 @@ class GuardMiddleware:
             except ValueError:
                 too_big = False
             if too_big:
-                await self._refuse(send_with_headers)
+                await self._refuse(send)
                 return
         if scope.get("method") not in ("POST", "PUT", "PATCH"):
-            await self.app(scope, receive, send_with_headers)
+            await self.app(scope, receive, send)
             return
         # read the body up to the limit, then replay it to the app
         chunks: list[bytes] = []
@@ -90,7 +116,7 @@ class GuardMiddleware:
             body = message.get("body", b"")
             size += len(body)
             if size > self.max_body:
-                await self._refuse(send_with_headers)
+                await self._refuse(send)
                 return
             chunks.append(body)
             more = message.get("more_body", False)
@@ -103,7 +129,7 @@ class GuardMiddleware:
                 return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
             return await receive()
 
-        await self.app(scope, replay, send_with_headers)
+        await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps({"error": {"status": 413, "message": f"request body over {self.max_body} bytes"}}
@@ -112,6 +138,25 @@ class GuardMiddleware:
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
+
+
+def _bad_query(scope: Scope) -> str | None:
+    """Why the request's path or query cannot be served (a control character), or None."""
+    path = scope.get("path") or ""
+    if any(ord(c) < 32 or ord(c) == 127 for c in unquote(path)):
+        return "the path contains a control character"
+    raw = (scope.get("query_string") or b"").decode("latin-1")
+    for key, value in parse_qsl(raw, keep_blank_values=True):
+        if any(ord(c) < 32 and c not in "\t\n\r" or ord(c) == 127 for c in key + value):
+            return f"query parameter {key!r} contains a NUL or control character"
+    return None
+
+
+async def _error(send: Send, status: int, message: str) -> None:
+    body = json.dumps({"error": {"status": status, "message": message}}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def check_origin(request: Request) -> None:
