@@ -77,3 +77,22 @@ def test_cli_annotate_offsets_slice_the_cleaned_text(tmp_path: Path):
     assert any(t["value"] == "2023-09-13" for t in data["timexes"])
     html = runner.invoke(app, ["annotate", str(page), "--dct", "2023-09-15", "--format", "html"]).output
     assert "<mark" in html and "Partager sur Facebook" in html  # removed lines folded away, still shown
+
+
+@pytest.mark.parametrize("command", [["search", "Poutine"], ["stats"], ["merge"], ["timeline"],
+                                     ["export", "--out", "out"]])
+def test_cli_read_commands_never_create_a_store(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, [*command, "--db", "typo/stroy.db"])
+    assert result.exit_code == 2
+    assert "[E401] no store at typo/stroy.db" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["search", "Poutine"], ["stats"], ["merge"], ["timeline"]])
+def test_cli_a_corrupt_store_is_a_coded_error_not_a_traceback(tmp_path, command):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is no database " * 500)
+    result = runner.invoke(app, [*command, "--db", str(bad)])
+    assert result.exit_code == 2
+    assert "[E400]" in result.output and "Traceback" not in result.output

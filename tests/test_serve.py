@@ -608,7 +608,7 @@ def test_serve_an_unhandled_error_is_a_coded_500_with_the_security_headers(monke
     c = TestClient(create_app(CLEAN_ONLY, build_store()), raise_server_exceptions=False)
     r = c.get("/api/search?q=Poutine")
     assert r.status_code == 500
-    assert r.json() == {"error": {"status": 500, "message": "internal error (E500); the server log has the details"}}
+    assert r.json() == {"error": {"status": 500, "message": "[E000] internal error; the server log has the details"}}
     assert r.headers["x-frame-options"] == "DENY"
 
 
@@ -618,3 +618,9 @@ def test_web_app_is_in_the_base_install():
     project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]
     base = {re.split(r"[<>=\[ ]", d)[0].lower() for d in project["dependencies"]}
     assert {"fastapi", "uvicorn", "jinja2", "python-multipart"} <= base
+
+
+@pytest.mark.parametrize(("q", "names"), [("country", []), ("aliases", []), ("_", []), ("%", []),
+                                          ("Washington", ["États-Unis"]), ("poutine", ["Vladimir Poutine"])])
+def test_serve_actor_filter_reads_names_and_aliases_only(client, q, names):
+    assert [a["name"] for a in client.get(f"/api/actors?q={q}").json()["items"]] == names

@@ -174,7 +174,7 @@ def export(out_dir: str | Path, fmt: str = "jsonl", settings: Settings | None = 
 
     settings = settings or load_settings()
     own = store is None
-    store = store or open_store(settings.db)
+    store = store or open_store(settings.db, must_exist=True)
     try:
         return export_store(store, out_dir, fmt)
     finally:

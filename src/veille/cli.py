@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +17,7 @@ from rich.table import Table
 
 from . import api
 from .config import Settings, load_settings
-from .errors import VeilleError
+from .errors import StoreError, VeilleError
 from .pipeline import Pipeline
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -42,6 +44,18 @@ def _setup_logging(verbose: bool) -> None:
 def _fail(err: Exception) -> None:
     err_console.print(f"[red]error:[/red] {err}")
     raise typer.Exit(2)
+
+
+@contextmanager
+def _store_errors():
+    """Every failure of a command on a store is one coded line and exit status 2, never a traceback:
+    our own errors as they are, SQLite's (a corrupted page, a file that is no database) as E400."""
+    try:
+        yield
+    except VeilleError as err:
+        _fail(err)
+    except sqlite3.DatabaseError as err:
+        _fail(StoreError(f"the store cannot be read: {err}", stage="store"))
 
 
 @app.callback()
@@ -85,8 +99,9 @@ def search(query: Annotated[str, typer.Argument(help="FTS5 query, e.g. 'Poutine 
     from .store import open_store
 
     settings = make_settings(db)
-    with open_store(settings.db) as store:
-        rows = store.search(query, limit=limit)
+    with _store_errors():
+        with open_store(settings.db, must_exist=True) as store:
+            rows = store.search(query, limit=limit)
     table = Table("article", "published", "outlet", "title", "match")
     for r in rows:
         table.add_row(r["article_id"], r["published"] or "", r["outlet"] or "", r["title"] or "", r["snippet"])
@@ -113,8 +128,9 @@ def merge(db: DbOpt = None) -> None:
     from .store import open_store
 
     settings = make_settings(db)
-    with open_store(settings.db) as store:
-        counts = api.merge(store, settings)
+    with _store_errors():
+        with open_store(settings.db, must_exist=True) as store:
+            counts = api.merge(store, settings)
     console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
@@ -131,13 +147,11 @@ def timeline(story: Annotated[str | None, typer.Option("--story", help="Only thi
     from .timeline import stories_table, timeline_table
 
     settings = make_settings(db)
-    try:
-        with open_store(settings.db) as store:
+    with _store_errors():
+        with open_store(settings.db, must_exist=True) as store:
             console.print(timeline_table(store, story=story, actor=actor, since=since, lang=lang))
             if not (story or actor or since):
                 console.print(stories_table(store))
-    except VeilleError as err:
-        _fail(err)
 
 
 @app.command()
@@ -146,8 +160,9 @@ def stats(db: DbOpt = None) -> None:
     from .store import open_store
 
     settings = make_settings(db)
-    with open_store(settings.db) as store:
-        console.print(store.stats())
+    with _store_errors():
+        with open_store(settings.db, must_exist=True) as store:
+            console.print(store.stats())
 
 
 @app.command("eval")

@@ -74,6 +74,12 @@ class StoreError(VeilleError):
     code = "E400"
 
 
+class MissingStoreError(StoreError):
+    """A command that only reads was pointed at a path with no store (it never creates one)."""
+
+    code = "E401"
+
+
 class EvalError(VeilleError):
     code = "E500"
 

@@ -162,7 +162,9 @@ def list_actors(store: SQLiteStore, *, limit: int = 50, offset: int = 0, q: str 
                 country: str | None = None) -> Page:
     clauses, params = [], []
     if q:
-        clauses.append("(name LIKE ? ESCAPE '\\' OR json LIKE ? ESCAPE '\\')")
+        # names and aliases only, never the raw JSON ("country", "aliases", "_" matched every actor)
+        clauses.append("(name LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM json_each(actors.json, '$.aliases') AS a"
+                       " WHERE a.value LIKE ? ESCAPE '\\'))")
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         params += [like, like]
     if country:

@@ -90,7 +90,7 @@ class GuardMiddleware:
         except Exception:  # noqa: BLE001 - the last line: a coded answer with the headers, never a bare 500
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not started:
-                await _error(send_with_headers, 500, "internal error (E500); the server log has the details")
+                await _error(send_with_headers, 500, "[E000] internal error; the server log has the details")
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send, send_with_headers: Send) -> None:
         length = dict(scope.get("headers") or []).get(b"content-length")
