@@ -132,3 +132,21 @@ def test_a_text_file_of_nuls_and_spaces_is_empty(tmp_path):
     report = IngestReport()
     assert list(read_inputs([str(path)], Settings(), report)) == []
     assert [s.reason.split(":")[0] for s in report.skipped] == ["E103"]
+
+
+def test_utf8_with_a_few_broken_bytes_stays_utf8(caplog):
+    from veille.ingest import decode_bytes
+
+    data = "Le président français a rencontré le député. ".encode() * 20 + b"\xff\xfe\x80 fin."
+    with caplog.at_level("WARNING", logger="veille.ingest"):
+        text = decode_bytes(data, "page.txt")
+    assert text.startswith("Le président français a rencontré le député.")
+    assert "Ã" not in text and text.count("\ufffd") == 3
+    assert "E102" in caplog.text and "page.txt" in caplog.text
+
+
+def test_cp1252_is_not_mistaken_for_broken_utf8():
+    from veille.ingest import decode_bytes
+
+    assert decode_bytes("Le président a été reçu à l'Élysée.".encode("cp1252"), "p.txt") == \
+        "Le président a été reçu à l'Élysée."

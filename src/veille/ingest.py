@@ -12,6 +12,7 @@ import glob
 import json
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +132,14 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> str:
             return data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
+    mostly = mostly_utf8(data)
+    if mostly is not None:
+        text, bad = mostly
+        # a UTF-8 page with a few broken bytes stays UTF-8: decoding it all as cp1252 would garble
+        # every accent ("prÃ©sident"); the broken bytes become U+FFFD and are reported
+        log.warning("%s: E102: %d invalid UTF-8 byte sequence(s) replaced by U+FFFD; the document is kept",
+                    source, bad)
+        return text
     try:
         from charset_normalizer import from_bytes
 
@@ -154,6 +163,21 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> str:
             return data.decode("latin-1")
         except UnicodeDecodeError as err:  # pragma: no cover - latin-1 decodes every byte
             raise EncodingError(f"cannot decode {source}: {err}", stage="ingest", document=source) from err
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def mostly_utf8(data: bytes, max_bad_share: float = 0.01) -> tuple[str, int] | None:
+    """(text decoded as UTF-8 with replacement, number of invalid sequences) when the bytes are UTF-8
+    with a few broken sequences: more well-formed multibyte characters than broken ones, and broken
+    ones under `max_bad_share` of the bytes. None for text in another encoding."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    if bad <= 0:
+        return None
+    good = len(_UTF8_MULTIBYTE.findall(data))
+    return (text, bad) if good > bad and bad <= max(1, max_bad_share * len(data)) else None
 
 
 def _read_bytes(path: Path, settings: Settings) -> bytes:
