@@ -150,3 +150,34 @@ def test_cp1252_is_not_mistaken_for_broken_utf8():
 
     assert decode_bytes("Le président a été reçu à l'Élysée.".encode("cp1252"), "p.txt") == \
         "Le président a été reçu à l'Élysée."
+
+
+def test_html_nested_deeper_than_the_parser_reads_falls_back_to_its_visible_text(tmp_path):
+    from veille.config import Settings
+    from veille.ingest import IngestReport, read_inputs
+
+    page = tmp_path / "deep.html"
+    page.write_text("<html><head><script>var x = 1;</script></head><body>" + "<div>" * 300
+                    + "<p>Le président a rencontré le ministre à Paris.</p><p>Un second paragraphe &amp; fin.</p>"
+                    + "</div>" * 300 + "</body></html>", encoding="utf-8")
+    report = IngestReport()
+    [raw] = list(read_inputs([str(page)], Settings(), report))
+    assert raw.text == "Le président a rencontré le ministre à Paris.\nUn second paragraphe & fin."
+    assert raw.is_html_extract is False and report.skipped == []
+
+
+def test_a_file_that_vanishes_mid_run_is_e107(tmp_path, monkeypatch):
+    from veille import ingest
+    from veille.config import Settings
+
+    page = tmp_path / "gone.txt"
+    page.write_text("Un texte.", encoding="utf-8")
+
+    def vanish(path, settings, report=None):
+        path.unlink()
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+
+    monkeypatch.setattr(ingest, "read_path", vanish)
+    report = ingest.IngestReport()
+    assert list(ingest.read_inputs([str(page)], Settings(), report)) == []
+    assert [s.reason[:5] for s in report.skipped] == ["E107:"]

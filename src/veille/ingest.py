@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 from .config import Settings
@@ -229,11 +230,19 @@ def html_to_raw(html: str, source: str, settings: Settings, url: str | None = No
             favor_precision=False, date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as err:  # noqa: BLE001 - trafilatura/lxml raise many kinds on broken markup
-        raise MalformedInputError(f"cannot parse HTML of {source}: {type(err).__name__}: {err}",
-                                  stage="ingest", document=source) from err
-    if result is None:
-        raise EmptyInputError(f"no main text found in HTML {source}", stage="ingest", document=source)
-    data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+        log.warning("%s: trafilatura failed (%s: %s); reading the page as plain text", source,
+                    type(err).__name__, err)
+        result = None
+    data = {}
+    if result is not None:
+        data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    if not (data.get("text") or "").strip():
+        # what trafilatura's own baseline does when its tree walk finds nothing (markup nested deeper
+        # than lxml's limit, odd layouts): all visible text in order, one line per block, then the
+        # line cleaner (full rules, as for a text page) removes the furniture
+        text = _require_text(html_visible_text(html), source)
+        log.info("%s: no main text from the HTML extractor; using the page's visible text", source)
+        return RawDocument(source_path=source, text=_limit(text, source, settings), url=url)
     text = _require_text(data.get("text") or "", source)
     title = data.get("title") or None
     if title and not text.startswith(title):
@@ -245,6 +254,21 @@ def html_to_raw(html: str, source: str, settings: Settings, url: str | None = No
         published=normalise_iso_date(data.get("date")), byline=data.get("author") or None,
         is_html_extract=True,
     )
+
+
+_INVISIBLE = re.compile(r"<(script|style|noscript|template|head|svg)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_BLOCK = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|article|header|footer|nav|aside|"
+                    r"blockquote|pre|figure|figcaption|main|dd|dt|dl|form|hr)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def html_visible_text(html: str) -> str:
+    """All visible text of a page in document order, one line per block element; no tree is built,
+    so any depth of nesting reads."""
+    body = _INVISIBLE.sub(" ", html)
+    body = _TAG.sub("", _BLOCK.sub("\n", body))
+    lines = (" ".join(unescape(line).split()) for line in body.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -351,6 +375,10 @@ def read_inputs(inputs: Iterable[str | os.PathLike], settings: Settings | None =
                 yield raw
         except InputError as err:
             report.skip(str(path), err)
+        except FileNotFoundError as err:
+            # listed, then gone before it was read (a crawler rotating files): a missing input
+            report.skip(str(path), MissingInputError(f"{path} vanished before it was read: {err.strerror}",
+                                                     stage="ingest", document=str(path)))
         except (OSError, ValueError) as err:
             report.skip(str(path), InputError(f"cannot read {path}: {type(err).__name__}: {err}",
                                               stage="ingest", document=str(path)))
