@@ -161,3 +161,42 @@ def test_align_to_input_maps_composed_characters_and_space_runs():
     assert raw[m.start(0):m.end(2)] == "Le"
     assert raw[m.start(3):m.end(7)] == "Cafe\u0301"
     assert raw[m.start(15):m.end(18)] == "fin"
+
+
+def _export_bytes(db, out) -> dict[str, bytes]:
+    from veille import api
+    from veille.config import Settings
+
+    api.export(out, "jsonl", Settings(db=str(db), stages=("clean",)))
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_an_ingest_stopped_between_commit_and_merge_is_finished_by_the_next_command(tmp_path):
+    """The state a SIGKILL leaves between the last batch's commit and the end of the merge: the articles
+    are stored with `merge_pending`; re-running the same ingest (nothing new to add) or any other command
+    that opens the store finishes the merge, and the export equals a clean run's, byte for byte."""
+    from veille import api
+    from veille.config import Settings
+    from veille.store import open_store
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i, text in enumerate(["Kim Jong-un a rencontré Vladimir Poutine mercredi à Vostotchny.",
+                              "Vladimir Poutine a reçu Kim Jong-un mercredi au cosmodrome de Vostotchny.",
+                              "La police a arrêté trois manifestants à Paris."]):
+        (pages / f"{i}.txt").write_text(text, encoding="utf-8")
+    clean = tmp_path / "clean.db"
+    api.ingest([str(pages)], Settings(db=str(clean)), dct="2023-09-14")
+    killed = tmp_path / "killed.db"
+    api.ingest([str(pages)], Settings(db=str(killed)), dct="2023-09-14", run_merge=False)  # killed before merge
+    with open_store(str(killed)) as store:
+        assert store.merge_pending() and store.count("events") == 0
+    report = api.ingest([str(pages)], Settings(db=str(killed)), dct="2023-09-14")  # the same ingest again
+    assert (report.added, report.unchanged) == (0, 3)
+    with open_store(str(killed)) as store:
+        assert not store.merge_pending() and store.count("events") > 0
+    assert _export_bytes(killed, tmp_path / "a") == _export_bytes(clean, tmp_path / "b")
+
+    other = tmp_path / "other.db"
+    api.ingest([str(pages)], Settings(db=str(other)), dct="2023-09-14", run_merge=False)
+    assert _export_bytes(other, tmp_path / "c") == _export_bytes(clean, tmp_path / "d")  # export finishes it

@@ -20,6 +20,7 @@ from .ingest import IngestReport, read_inputs
 from .models import Document, Event, RawDocument, stable_id
 from .pipeline import Pipeline
 from .store import SQLiteStore, open_store
+from .store.sqlite import MERGE_PENDING
 
 log = logging.getLogger("veille.api")
 
@@ -74,13 +75,18 @@ def ingest_raw(raws: Iterable[RawDocument], store: SQLiteStore, settings: Settin
         for source, err in pipeline.rejected:
             report.skip(source, err)
         with store.transaction():  # one commit per batch: a killed run loses at most this batch
+            added = 0
             for doc in processed:
                 signature, bands = signatures.get(doc.article_id, (None, None))
                 if store.add_document(doc, signature, bands):
-                    report.added += 1
+                    added += 1
                     report.article_ids.append(doc.article_id)
                 else:
                     report.unchanged += 1
+            if added:
+                # with the articles, atomically: a run killed before its merge ends is finished later
+                store.set_meta(MERGE_PENDING, "1")
+            report.added += added
         if on_document:
             for doc in processed:
                 on_document(doc)
@@ -117,7 +123,7 @@ def ingest(inputs: Iterable[str | Path], settings: Settings | None = None, *,
         report = IngestReport()
         raws = read_inputs(inputs, settings, report)
         ingest_raw(raws, store, settings, report=report, dct=dct, on_document=on_document, pipeline=pipeline)
-        if run_merge and report.added:
+        if run_merge and (report.added or store.merge_pending()):
             merge(store, settings, new_article_ids=report.article_ids)
         return report
     finally:
@@ -134,9 +140,19 @@ def ingest_text(text: str, store: SQLiteStore, settings: Settings | None = None,
         report.skip(source_path, InputError("the text is empty", stage="ingest", document=source_path))
         return report
     ingest_raw([raw], store, settings, report=report, pipeline=pipeline)
-    if report.added:
+    if report.added or store.merge_pending():
         merge(store, settings, new_article_ids=report.article_ids)
     return report
+
+
+def finish_pending_merge(store: SQLiteStore, settings: Settings | None = None) -> bool:
+    """Run the merge an interrupted ingest left unfinished (any command that opens a store calls
+    this first); True when there was one."""
+    if not store.merge_pending():
+        return False
+    log.warning("the last ingest into %s stopped before its merge ended: finishing it", store.path)
+    merge(store, settings, new_article_ids=[])
+    return True
 
 
 def events_from_mentions(store: SQLiteStore) -> list[Event]:
@@ -164,8 +180,11 @@ def merge(store: SQLiteStore, settings: Settings | None = None, new_article_ids:
         store.replace_merge_output(events, [], {e.mention_ids[0]: e.event_id for e in events}, {})
         return {"events": len(events), "stories": 0}
     if new_article_ids is not None:
-        return IncrementalMerger(settings or Settings()).run(store)
-    return Merger(settings or Settings()).run(store)
+        counts = IncrementalMerger(settings or Settings()).run(store)
+    else:
+        counts = Merger(settings or Settings()).run(store)
+    store.set_meta(MERGE_PENDING, None)
+    return counts
 
 
 def export(out_dir: str | Path, fmt: str = "jsonl", settings: Settings | None = None,
@@ -176,6 +195,7 @@ def export(out_dir: str | Path, fmt: str = "jsonl", settings: Settings | None = 
     own = store is None
     store = store or open_store(settings.db, must_exist=True)
     try:
+        finish_pending_merge(store, settings)
         return export_store(store, out_dir, fmt)
     finally:
         if own:

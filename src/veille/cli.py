@@ -101,6 +101,7 @@ def search(query: Annotated[str, typer.Argument(help="FTS5 query, e.g. 'Poutine 
     settings = make_settings(db)
     with _store_errors():
         with open_store(settings.db, must_exist=True) as store:
+            api.finish_pending_merge(store, settings)
             rows = store.search(query, limit=limit)
     table = Table("article", "published", "outlet", "title", "match")
     for r in rows:
@@ -149,6 +150,7 @@ def timeline(story: Annotated[str | None, typer.Option("--story", help="Only thi
     settings = make_settings(db)
     with _store_errors():
         with open_store(settings.db, must_exist=True) as store:
+            api.finish_pending_merge(store, settings)
             console.print(timeline_table(store, story=story, actor=actor, since=since, lang=lang))
             if not (story or actor or since):
                 console.print(stories_table(store))
@@ -162,6 +164,7 @@ def stats(db: DbOpt = None) -> None:
     settings = make_settings(db)
     with _store_errors():
         with open_store(settings.db, must_exist=True) as store:
+            api.finish_pending_merge(store, settings)
             console.print(store.stats())
 
 

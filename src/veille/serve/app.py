@@ -103,6 +103,10 @@ def create_app(settings: Settings | None = None, store: SQLiteStore | None = Non
     )
     app.state.settings = settings
     app.state.store = store if store is not None else open_store(settings.db)
+    if own_store:
+        from .. import api
+
+        api.finish_pending_merge(app.state.store, settings)  # an ingest killed before its merge ended
     app.state.token = token
     app.state.loopback = is_loopback(host)
     app.state.templates = _templates()

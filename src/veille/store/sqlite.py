@@ -113,6 +113,11 @@ def _loads(text: str | bytes) -> Any:
     return orjson.loads(text)
 
 
+#: meta key written in the same transaction as an ingest's articles and removed once the merge ran:
+#: a run killed in between leaves it, and the next command that opens the store finishes the merge
+MERGE_PENDING = "merge_pending"
+
+
 class SQLiteStore:
     """The working store. Safe to read from several processes while one writes (WAL)."""
 
@@ -468,6 +473,18 @@ class SQLiteStore:
     def get_meta(self, key: str) -> str | None:
         rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))
         return rows[0]["value"] if rows else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Set (or, with None, remove) one meta key; joins the open transaction if there is one."""
+        with self.transaction() as c:
+            if value is None:
+                c.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def merge_pending(self) -> bool:
+        """Articles were committed by an ingest whose cross-document merge has not finished."""
+        return self.get_meta(MERGE_PENDING) is not None
 
     def max_article_seq(self) -> int:
         return self.query("SELECT COALESCE(MAX(seq), 0) AS n FROM articles")[0]["n"]
