@@ -1135,6 +1135,8 @@ INCIDENT_CASES = [
     "Plus de 150 pompiers ont été mobilisés pour combattre le feu.",  # rescuers are no troops
     "Cette maladie exige un traitement spécial.",  # a disease requests nothing
     "Pyongyang a visité un chantier naval qui construit des sous-marins.",  # a weapon that describes
+    "Un surfeur a été tué par un requin au large de la Réunion.",  # an animal is no agent
+    "Le carambolage a blessé douze personnes sur l'autoroute.",
 ]
 
 
