@@ -73,13 +73,11 @@ def ingest(
     batch_size: Annotated[int | None, typer.Option(help="Documents per spaCy batch.")] = None,
 ) -> None:
     """Read, clean, deduplicate and analyse documents into the store (idempotent)."""
-    try:
+    with _store_errors():
         settings = make_settings(db, model, config, batch_size=batch_size)
         with console.status("ingesting…"):
             report = api.ingest(paths, settings, dct=dct, run_merge=not no_merge,
                                 pipeline=Pipeline(settings, freeze_when_loaded=True))
-    except VeilleError as err:
-        _fail(err)
     _print_report(report, settings.db)
     if report.read == 0 and report.unchanged == 0:
         raise typer.Exit(1)
