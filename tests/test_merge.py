@@ -377,3 +377,40 @@ def test_merge_never_upgrades_a_speculation_to_a_fact():
     event = build_event(views, info, cfg)
     assert [(c.field, c.values) for c in event.contradictions] == [("factuality", ["asserted", "hypothetical"])]
     assert event_factuality([mk("m1", "a", "asserted"), mk("m3", "b", "planned")], cfg) == "asserted"
+
+
+@pytest.mark.parametrize(("text", "interval"), [
+    ("l'année dernière", ("2024-01-01", "2024-12-31")),
+    ("l'an passé", ("2024-01-01", "2024-12-31")),
+    ("il y a un an", ("2024-07-15", "2024-11-12")),
+    ("il y a trois mois", ("2023-11-28", "2023-12-28")),
+    ("cette année", ("2023-09-13", "2023-12-31")),
+    ("l'an prochain", ("2022-01-01", "2022-12-31")),
+])
+def test_published_interval_from_years_and_months(text, interval):
+    from datetime import date
+
+    t = Timex(0, len(text), text, "DATE", None)
+    assert published_interval(t, date(2023, 9, 13), {"hier": -1}) == tuple(date.fromisoformat(d) for d in interval)
+
+
+def test_merge_dates_a_bare_text_from_last_years_visit():
+    """A bare text that says the Vostochny summit (13 Sept. 2023) happened "l'année dernière" is of 2024,
+    never of September 2023."""
+    a = make_doc("a", "Kim Jong-un et Vladimir Poutine se sont rencontrés mercredi au cosmodrome de Vostochny.",
+                 "2023-09-13", "Le Quotidien")
+    add_actors(a, KIM, PUTIN)
+    mention(a, "rencontrés", "CONSULT", source=[KIM], target=[PUTIN], date="2023-09-13", location=VOSTOCHNY)
+    b = make_doc("b", "Kim Jong-un et Vladimir Poutine se sont rencontrés l'année dernière à Vostochny.", None,
+                 "L'Écho")
+    add_actors(b, KIM, PUTIN)
+    mention(b, "rencontrés", "CONSULT", source=[KIM], target=[PUTIN], location=VOSTOCHNY)
+    at = b.text.index("l'année dernière")
+    b.timexes = [Timex(at, at + 16, "l'année dernière", "DATE", None, rule="relyear", direction="past")]
+    store = open_store(":memory:")
+    for d in (a, b):
+        store.add_document(d)
+    Merger(Settings()).run(store)
+    assert store.get_document("art_b").published.to_dict() == {"value": "2024", "precision": "year",
+                                                                "method": "cross-document"}
+    store.close()

@@ -12,6 +12,9 @@ the article's own date P follows from how it refers to that event:
 | "il y a N jours"                 | D + N                         | day       |
 | "la semaine dernière"            | the ISO week after D's        | week      |
 | "le mois dernier"                | the month after D's           | month     |
+| "l'année dernière", "l'an passé" | the calendar year after D's   | year      |
+| "il y a un an" / "il y a N mois" | D + N years (± 60 days) / D + N months (± 15 days) | month/year |
+| "cette année"                    | D … 31 December of D's year   | year      |
 | no relative timex (past event)   | D … D+7 (news recency)        | week      |
 
 Evidence from several events is intersected. `Published.value` is then the earliest possible
@@ -40,6 +43,11 @@ _WEEKDAY_VALUE = re.compile(r"^XXXX-WXX-([1-7])")
 _AGO = re.compile(r"il\s+y\s+a\s+(\d+)\s+jours?|(\d+)\s+days?\s+ago")
 _PAST_MOD = ("dernier", "derniere", "passe", "passee", "precedent", "precedente", "last")
 _FUTURE_MOD = ("prochain", "prochaine", "suivant", "suivante", "next")
+_AGO_LONG = re.compile(r"il\s+y\s+a\s+(\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+"
+                       r"(ans?|annees?|mois)\b|(\d+)\s+(years?|months?)\s+ago")
+_SMALL_NUMBERS = MappingProxyType({"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+                                   "sept": 7, "huit": 8, "neuf": 9, "dix": 10})
+_YEAR_WORDS = ("an", "annee", "year")
 DEFAULT_RELDAYS = MappingProxyType({"avant-hier": -2, "hier": -1, "aujourd'hui": 0, "apres-demain": 2, "demain": 1,
                                     "yesterday": -1, "today": 0, "tomorrow": 1})
 
@@ -96,10 +104,35 @@ def published_interval(t: Timex | None, event_day: date, reldays: dict[str, int]
             return monday + timedelta(days=7), monday + timedelta(days=13)
         if _has(_FUTURE_MOD, text):
             return monday - timedelta(days=7), monday - timedelta(days=1)
+    m = _AGO_LONG.search(text)
+    if m:
+        count, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        n = int(count) if count.isdigit() else _SMALL_NUMBERS.get(count, 0)
+        if n:
+            if unit.startswith(("mois", "month")):
+                centre, slack = _add_months(event_day, n), 15
+            else:
+                centre, slack = _add_months(event_day, 12 * n), 60
+            # "il y a un an": a round figure, a month or two either way
+            return centre - timedelta(days=slack), centre + timedelta(days=slack)
+    if _has(_YEAR_WORDS, text):
+        y = event_day.year
+        if _has(_PAST_MOD, text):  # "l'année dernière", "l'an passé": the article is of the next year
+            return date(y + 1, 1, 1), date(y + 1, 12, 31)
+        if _has(_FUTURE_MOD, text):  # "l'an prochain"
+            return date(y - 1, 1, 1), date(y - 1, 12, 31)
+        if _has(("cette", "this"), text):  # "cette année": the same year, after the event
+            return event_day, date(y, 12, 31)
     if "mois" in text or "month" in text:
         if _has(_PAST_MOD, text):
             return _month_after(event_day)
     return None
+
+
+def _add_months(d: date, k: int) -> date:
+    y, m = divmod(d.month - 1 + k, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 def as_published(iv: Interval) -> Published | None:
