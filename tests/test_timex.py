@@ -377,3 +377,12 @@ def test_a_bare_clock_time_is_on_the_day_the_narrative_is_at(tagger, spacy_nlp):
     doc = tag(tagger, "Le président est arrivé hier à Salt Lake City. Il a atterri vers 12 h 30.", "2002-02-09",
               nlp=spacy_nlp)
     assert values(doc) == {"hier": "2002-02-08", "vers 12 h 30": "2002-02-08T12:30"}
+
+
+def test_attach_date_skips_a_day_its_tense_disagrees_with(tagger, spacy_nlp):
+    text = "Kim a quitté Moscou pour le sommet de dimanche prochain. Kim partira pour le sommet de dimanche prochain."
+    doc = tag(tagger, text, "2023-09-14", nlp=spacy_nlp)
+    i = text.index("quitté")  # past tense: not dated by the coming Sunday the summit is on
+    assert attach_date(doc, i, i + 6) == DateValue("2023-09-14", "week", None, "reported")
+    i = text.index("partira")  # future tense: it is
+    assert attach_date(doc, i, i + 7) == DateValue("2023-09-17", "day", None, "text")

@@ -38,7 +38,7 @@ month-first only when the day-first reading is impossible ("09/13/2023").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -1109,8 +1109,11 @@ def timex_date(t: Timex) -> DateValue | None:
 def attach_date(doc: Document, start: int, end: int) -> DateValue | None:
     """The date of an event whose trigger is `doc.text[start:end]`.
 
-    1. A timex whose dependency head chain reaches the trigger (same clause), the closest in the chain;
-    2. else the nearest timex of the same sentence with no clause boundary between it and the trigger;
+    1. A timex whose dependency head chain reaches the trigger (same clause), the closest in the chain
+       (through a noun only when it agrees with the trigger's tense);
+    2. else the nearest timex of the same sentence with no clause boundary between it and the trigger
+       and whose time agrees with the trigger's tense (a past verb is not dated by a coming day, nor a
+       future one by a past day);
     3. else the date the paragraph's narrative is at: the last day-precise timex of the one or two
        sentences before it in the same paragraph, when it is a day of the article's week ("Hier,
        l'armée a frappé Kiev. Les frappes ont visé …", "ont-ils souligné" after the dated sentence);
@@ -1126,8 +1129,10 @@ def attach_date(doc: Document, start: int, end: int) -> DateValue | None:
     s_lo, s_hi = (sent.start, sent.end) if sent else _fallback_sentence(doc.text, start)
     in_sent = [t for t in usable if t.start >= s_lo and t.end <= s_hi and not (t.start < end and start < t.end)]
     sdoc = getattr(doc, "spacy_doc", None)
+    tense = _trigger_tense(sdoc, start, end) if sdoc is not None else None
+    pub_day = _iso_day(doc.published.value if doc.published else None)
     if in_sent and sdoc is not None:
-        found = _attached_by_parse(sdoc, start, end, in_sent)
+        found = _attached_by_parse(sdoc, start, end, in_sent, lambda t: _tense_agrees(tense, t, pub_day))
         if found is not None:
             return _based(timex_date(found), "text")
     best: tuple[int, Timex] | None = None
@@ -1135,6 +1140,8 @@ def attach_date(doc: Document, start: int, end: int) -> DateValue | None:
         lo, hi = (t.end, start) if t.end <= start else (end, t.start)
         if _CLAUSE_BREAK.search(doc.text[lo:hi]):
             continue
+        if not _tense_agrees(tense, t, pub_day):
+            continue  # "a annoncé qu'il se rendra à Moscou le 20": a past act is not dated by a coming day
         dist = hi - lo
         if best is None or dist < best[0]:
             best = (dist, t)
@@ -1199,7 +1206,48 @@ def _fallback_sentence(text: str, offset: int) -> tuple[int, int]:
     return lo, (min(hi_candidates) + 1 if hi_candidates else len(text))
 
 
-def _attached_by_parse(sdoc, start: int, end: int, timexes: list[Timex]) -> Timex | None:
+def _iso_day(value: str | None) -> date | None:
+    if not value or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _trigger_tense(sdoc, start: int, end: int) -> str | None:
+    """"past" or "future" for the verb of the trigger's clause (the trigger itself, or the verb a
+    nominal trigger depends on), from the parse's morphology; None when it says nothing."""
+    trig = sdoc.char_span(start, end, alignment_mode="expand")
+    if trig is None or len(trig) == 0:
+        return None
+    verb = trig.root
+    if verb.pos_ not in ("VERB", "AUX") and verb.head.pos_ in ("VERB", "AUX"):
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    forms = [verb, *(c for c in verb.children if c.dep_ in ("aux:tense", "aux:pass"))]
+    tenses = {t for f in forms for t in f.morph.get("Tense")}
+    if "Fut" in tenses:
+        return "future"
+    if any(c.dep_ == "aux:tense" for c in verb.children) or tenses & {"Past", "Imp"} and "Part" not in \
+            verb.morph.get("VerbForm"):
+        return "past"
+    return None
+
+
+def _tense_agrees(tense: str | None, t: Timex, pub: date | None) -> bool:
+    day = _iso_day(t.date)
+    if tense is None or pub is None or day is None or t.precision != "day":
+        return True
+    return not (tense == "past" and day > pub or tense == "future" and day < pub)
+
+
+def _attached_by_parse(sdoc, start: int, end: int, timexes: list[Timex],
+                       agrees: Callable[[Timex], bool] = lambda t: True) -> Timex | None:
+    """The timex whose head chain reaches the trigger, closest first; one reached through a noun
+    (depth 2 or more: "a quitté Moscou pour le sommet de dimanche prochain") must agree with the
+    trigger's tense."""
     trig = sdoc.char_span(start, end, alignment_mode="expand")
     if trig is None or len(trig) == 0:
         return None
@@ -1220,6 +1268,8 @@ def _attached_by_parse(sdoc, start: int, end: int, timexes: list[Timex]) -> Time
             tok = tok.head
             depth += 1
         if depth <= 0 or depth >= 10 or tok.i != trig_tok.i:
+            continue
+        if depth > 1 and not agrees(t):
             continue
         if best is None or depth < best[0]:
             best = (depth, t)
