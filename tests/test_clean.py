@@ -362,3 +362,14 @@ def test_anchored_patterns_are_screened_together_only_when_every_branch_is_ancho
     assert [_anchored(p) for p in ("^abc", "^a|b", "a^", "^(?:a|b)c", r"^[|]x", r"^[]|]x", r"^\|x|y",
                                    r"^[^]|]x", r"^[^a]|x")] == [
         True, False, False, True, True, True, False, True, False]
+
+
+def test_a_line_cut_in_mid_sentence_is_never_the_title():
+    from veille.clean import Cleaner
+    from veille.models import Document
+
+    text = ("est plein d'éloges et recherche plus de coopération\n"
+            "Kim Jong-un est arrivé mardi en Russie pour rencontrer Vladimir Poutine, a annoncé le Kremlin.\n"
+            "Les deux dirigeants doivent parler de coopération militaire et d'économie selon les agences.")
+    doc = Cleaner()(Document("a", "x", text, raw_text=text))
+    assert doc.title is None

@@ -373,6 +373,8 @@ class Cleaner:
             head = [ln for ln in lines[:first] if not ln.hits and ln.role is None and not ln.forced
                     and not any(k.startswith("keep:") for k in ln.contributions)
                     and 3 <= ln.n_words <= 35 and not ln.text.endswith(".")
+                    # a headline opens like a sentence; "est plein d'éloges et …" is a cut line
+                    and not ln.text[:1].islower()
                     and not _LINKLIKE.search(ln.text) and not _SEPARATORS.search(_QUOTED.sub("", ln.text))]
             if head:
                 vocab = {t for ln in lines if self._is_prose(ln) for t in ln.tokens}
