@@ -1149,6 +1149,10 @@ def test_events_an_incident_is_no_conflict_event(parser, extractor, text):
     # an attack word keeps the casualties of an explosion an attack
     ("Trois soldats ont été tués dans l'explosion d'une bombe à Kiev.",
      [("ASSAULT", "killing", "tués", "asserted", [], ["Trois soldats"])]),
+    # the paragraph's strikes make the dead of the next sentence an attack's
+    ("Les frappes de Moscou ont repris sur Kiev. Au moins dix personnes ont été tuées samedi.",
+     [("ASSAULT", None, "frappes", "asserted", ["Russie"], ["Ukraine"]),
+      ("ASSAULT", "killing", "tuées", "asserted", [], ["Au moins dix personnes"])]),
     # people who burn cars act
     ("Les manifestants ont brûlé plusieurs voitures.",
      [("COERCE", "destroy", "brûlé", "asserted", ["Les manifestants"], [])]),

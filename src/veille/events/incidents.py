@@ -12,7 +12,7 @@ clause and tells why a candidate mention is no such act, or None when it may sta
   sentence that names an incident (``@incidents``) without any attack word (``@attaques``,
   projectiles, ASSAULT trigger nouns);
 - ``harm``: harm that nature can do as well (``@degats``: tuer, blesser, brûler, détruire …) with no
-  acting source, no attack word in the sentence (or in the sentence before, when that one names no
+  acting source, no attack word in the sentence (or earlier in its paragraph, when that names no
   incident) and no security forces or officials among its victims;
 - ``no_casualty``: "aucune personne n'a été blessée" — a negated casualty with no agent says nobody
   was hurt; it denies no attack;
@@ -92,10 +92,11 @@ class IncidentCheck:
         if physical and not attack and lemmas & self.incidents:
             return "incident"
         if not attack and span.start > 0:
-            # the sentence before sets the scene: "Des émeutes ont éclaté. Des vitrines ont été brisées."
-            before = tok.doc[span.start - 1].sent
-            attack = any(cols.lem(i) in self.attack_words for i in range(before.start, before.end)) \
-                and not any(cols.lem(i) in self.incidents for i in range(before.start, before.end))
+            # the paragraph so far sets the scene ("Des émeutes ont éclaté. Des vitrines ont été brisées.",
+            # "Les frappes ont repris. Au moins dix personnes ont été tuées") unless it names an incident
+            scene = _paragraph_before(tok.doc, span.start)
+            attack = any(cols.lem(i) in self.attack_words for i in scene) \
+                and not any(cols.lem(i) in self.incidents for i in scene)
         if lemma in self.harm:
             if negated and not source:
                 return "no_casualty"
@@ -151,3 +152,12 @@ def _folded(tok: Token) -> str:
 
 def _reflexive(tok: Token) -> bool:
     return any(c.dep_ in ("expl:comp", "expl:pv", "obj") and c.lower_ in ("se", "s'", "s’") for c in tok.children)
+
+
+def _paragraph_before(sdoc, start: int, max_tokens: int = 400) -> range:
+    """Token indices from the start of the paragraph (the last line break) to `start`."""
+    i = start - 1
+    lo = max(0, start - max_tokens)
+    while i > lo and "\n" not in sdoc[i].text_with_ws:
+        i -= 1
+    return range(i + 1 if "\n" in sdoc[i].text_with_ws else i, start)
