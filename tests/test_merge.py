@@ -414,3 +414,27 @@ def test_merge_dates_a_bare_text_from_last_years_visit():
     assert store.get_document("art_b").published.to_dict() == {"value": "2024", "precision": "year",
                                                                 "method": "cross-document"}
     store.close()
+
+
+def test_stories_split_where_an_undated_article_bridged_two_episodes():
+    """A bare text about both the 2023 summit and the 2024 visit cannot make them one story."""
+    text_a = ("Kim Jong-un et Vladimir Poutine se sont rencontrés au cosmodrome de Vostochny pour parler de "
+              "coopération militaire, de satellites et d'armement.")
+    text_b = ("Vladimir Poutine et Kim Jong-un se sont rencontrés à Pyongyang pour parler de coopération "
+              "militaire, de satellites et d'armement.")
+    text_u = ("Kim Jong-un et Vladimir Poutine parlent de coopération militaire, de satellites et d'armement, "
+              "à Vostochny comme à Pyongyang.")
+    a = make_doc("a", text_a, "2023-09-13", "Le Quotidien")
+    b = make_doc("b", text_b, "2024-06-19", "La Gazette")
+    u = make_doc("u", text_u, None, "L'Écho")
+    for d in (a, b, u):
+        add_actors(d, KIM, PUTIN)
+        d.language = "fr"
+    store = open_store(":memory:")
+    for d in (a, b, u):
+        store.add_document(d)
+    Merger(Settings()).run(store)
+    story = {r["article_id"]: r["story_id"] for r in store.list_articles(limit=10)}
+    assert story["art_a"] != story["art_b"]
+    assert story["art_u"] in (story["art_a"], story["art_b"])
+    store.close()

@@ -7,6 +7,9 @@ reaches `story_threshold`. Components of that graph (single link) are the storie
 article pairs come from an inverted index over actor keys and each article's top terms, swept in
 date order, never from all pairs.
 
+A story whose dated articles leave a gap longer than the window (bridged by an undated article) is
+split into its episodes; each undated article goes to the episode it is most similar to.
+
 A story that starts more than the window after an earlier one ends, with the same dominant
 actors (top 5 by mentions) and vocabulary (`follow_threshold` on the same score over story
 centroids, ≥ 1 shared dominant actor), gets `follows` = the most similar earlier story.
@@ -197,9 +200,11 @@ class StoryBuilder:
         groups: dict[str, list[str]] = defaultdict(list)
         for a in ids:
             groups[find(a)].append(a)
+        groups = self._episodes(groups, day, vecs, profiles)
         # canonical key of a story: its earliest article (date, then id)
         key_of = {root: min(members, key=lambda a: (day[a] or far, a)) for root, members in groups.items()}
-        article_story = {a: stable_id("st", key_of[find(a)]) for a in ids}
+        group_of = {a: root for root, members in groups.items() for a in members}
+        article_story = {a: stable_id("st", key_of[group_of[a]]) for a in ids}
 
         event_story: dict[str, str] = {}
         story_events: dict[str, list[str]] = defaultdict(list)
@@ -227,6 +232,34 @@ class StoryBuilder:
             actor_sets[sid] = {k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]}
         self._link_follow_ups(stories, centroids, actor_sets)
         return stories, article_story, event_story
+
+    def _episodes(self, groups: dict[str, list[str]], day: dict[str, date | None], vecs: dict[str, dict[str, float]],
+                  profiles: dict[str, ArticleProfile]) -> dict[str, list[str]]:
+        """Split a story where its dated articles leave a gap longer than the story window: only an
+        undated article can have bridged it (dated ones link within the window), and one bare text
+        must not make a 2023 summit and a 2024 visit one story. Each undated article goes to the
+        episode of the dated article it is most similar to."""
+        window = self.cfg.story_window_days
+        out: dict[str, list[str]] = {}
+        for root, members in groups.items():
+            dated = sorted((a for a in members if day[a] is not None), key=lambda a: (day[a], a))
+            episodes: list[list[str]] = []
+            for a in dated:
+                if episodes and (day[a] - day[episodes[-1][-1]]).days <= window:  # type: ignore[operator]
+                    episodes[-1].append(a)
+                else:
+                    episodes.append([a])
+            if len(episodes) < 2:
+                out[root] = members
+                continue
+            home = {a: i for i, ep in enumerate(episodes) for a in ep}
+            for a in sorted(a for a in members if day[a] is None):
+                best = max(dated, key=lambda b: (self.similarity(vecs[a], vecs[b], profiles[a], profiles[b]),
+                                                 -home[b], b))
+                episodes[home[best]].append(a)
+            for ep in episodes:
+                out[min(ep)] = sorted(ep)
+        return out
 
     def similarity(self, va: dict[str, float], vb: dict[str, float], pa: ArticleProfile,
                    pb: ArticleProfile) -> float:
