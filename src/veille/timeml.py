@@ -20,43 +20,8 @@ from .models import Document, Timex
 
 def parse_tml(source: str) -> tuple[str, str | None, list[Timex]]:
     """(text, dct, timexes) from TimeML markup given as a string."""
-    try:
-        root = ET.fromstring(source)
-    except ET.ParseError as err:
-        raise MalformedInputError(f"not well-formed TimeML: {err}") from err
-    dct = None
-    dct_el = root.find("DCT")
-    if dct_el is not None:
-        t = dct_el.find("TIMEX3")
-        if t is not None:
-            dct = t.get("value")
-    text_el = root.find("TEXT")
-    if text_el is None:
-        raise MalformedInputError("TimeML without a <TEXT> element")
-    parts: list[str] = []
-    timexes: list[Timex] = []
-    pos = 0
-
-    def walk(el: ET.Element) -> None:
-        nonlocal pos
-        start = pos
-        if el.text:
-            parts.append(el.text)
-            pos += len(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-                pos += len(child.tail)
-        if el.tag == "TIMEX3":
-            covered = "".join(parts)[start:pos]
-            timexes.append(Timex(start, pos, covered, el.get("type", "DATE"), el.get("value"),
-                                 rule=el.get("tid")))
-
-    walk(text_el)
-    text = "".join(parts)
-    timexes.sort(key=lambda t: (t.start, -t.end))
-    return text, dct, timexes
+    ann = parse_tml_annotations(source)
+    return ann.text, ann.dct, ann.timexes()
 
 
 @dataclass(frozen=True)
@@ -91,6 +56,11 @@ class TimeMLAnnotation:
     def of(self, tag: str) -> list[TimeMLTag]:
         return [t for t in self.tags if t.tag == tag]
 
+    def timexes(self) -> list[Timex]:
+        """The in-text TIMEX3 tags as gold `Timex` records (`rule` holds the tid)."""
+        return [Timex(t.start, t.end, t.text, t.attrs.get("type", "DATE"), t.attrs.get("value"),
+                      rule=t.attrs.get("tid")) for t in self.of("TIMEX3")]
+
 
 def parse_tml_annotations(source: str) -> TimeMLAnnotation:
     """Every inline tag with its attributes and offsets, the TLINKs and the event instances."""
@@ -107,7 +77,7 @@ def parse_tml_annotations(source: str) -> TimeMLAnnotation:
     if dct_timex is not None:
         dct, dct_id = dct_timex.get("value"), dct_timex.get("tid")
     parts: list[str] = []
-    tags: list[TimeMLTag] = []
+    spans: list[tuple[str, int, int, dict[str, str]]] = []
     pos = 0
 
     def walk(el: ET.Element) -> None:
@@ -122,9 +92,11 @@ def parse_tml_annotations(source: str) -> TimeMLAnnotation:
                 parts.append(child.tail)
                 pos += len(child.tail)
         if el is not text_el:
-            tags.append(TimeMLTag(el.tag, start, pos, "".join(parts)[start:pos], dict(el.attrib)))
+            spans.append((el.tag, start, pos, dict(el.attrib)))
 
     walk(text_el)
+    text = "".join(parts)
+    tags = [TimeMLTag(tag, start, end, text[start:end], attrs) for tag, start, end, attrs in spans]
     instances: dict[str, str] = {}
     for t in tags:
         if t.tag == "EVENT" and t.attrs.get("eiid") and t.attrs.get("eid"):
@@ -135,8 +107,7 @@ def parse_tml_annotations(source: str) -> TimeMLAnnotation:
     tlinks = [dict(el.attrib) for el in root.iter("TLINK")]
     doc_id = root.findtext("DOCID")
     tags.sort(key=lambda t: (t.start, -t.end))
-    return TimeMLAnnotation(doc_id.strip() if doc_id else None, "".join(parts), dct, tags, tlinks,
-                            instances, dct_id)
+    return TimeMLAnnotation(doc_id.strip() if doc_id else None, text, dct, tags, tlinks, instances, dct_id)
 
 
 def read_tml_annotations(path: str | Path) -> TimeMLAnnotation:

@@ -155,7 +155,6 @@ def metrics(t: _Tally) -> dict[str, float]:
 
 def score(folder: Path, settings: Settings, split: str | None = None) -> dict[str, float]:
     from ..api import annotate
-    from ..models import Timex
     from ..pipeline import Pipeline
     from ..timeml import read_tml_annotations
 
@@ -178,8 +177,7 @@ def score(folder: Path, settings: Settings, split: str | None = None) -> dict[st
         ann = read_tml_annotations(path)
         doc = annotate(ann.text, dct=ann.dct, pipeline=pipe, source_path=str(path))  # offsets: the input
         events = ann.of("EVENT")
-        gold_timexes = [Timex(t.start, t.end, t.text, t.attrs.get("type", "DATE"), t.attrs.get("value"))
-                        for t in ann.of("TIMEX3")]
+        gold_timexes = ann.timexes()
         parsed = anchor_pipe.run_text(ann.text, dct=ann.dct, source_path=str(path))
         links = anchoring_gold(ann)
         for tally in (tallies[splits[path.stem]], whole):
