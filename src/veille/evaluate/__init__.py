@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..config import Settings
@@ -91,4 +92,26 @@ def read_split(folder: str | Path) -> dict[str, str]:
         if split not in SPLITS:
             raise EvalError(f"{path}:{n}: split must be one of {', '.join(SPLITS)}, got {split!r}")
         out[name] = split
+    return out
+
+
+def select_split(names: Iterable[str], folder: str | Path, split: str | None, what: str
+                 ) -> tuple[dict[str, str], list[str]]:
+    """(the recorded split of every name, the names to score: those of `split`, or all with None).
+    Every name must be in the folder's `split.tsv`: a text scored in no half would blur both."""
+    splits = read_split(folder)
+    names = list(names)
+    missing = [n for n in names if n not in splits]
+    if missing:
+        raise EvalError(f"{what} missing from split.tsv: {', '.join(missing[:5])}")
+    return splits, [n for n in names if split is None or splits[n] == split]
+
+
+def split_metrics(per_split: dict[str, dict[str, float]], whole: dict[str, float]) -> dict[str, float]:
+    """The keys of a third-party scorer: `heldout_*`, then `dev_*`, then the whole set unprefixed."""
+    out: dict[str, float] = {}
+    for name in SPLITS:
+        if name in per_split:
+            out.update({f"{name}_{k}": v for k, v in per_split[name].items()})
+    out.update(whole)
     return out

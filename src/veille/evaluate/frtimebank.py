@@ -27,7 +27,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import EvalError
 from ..models import EventMention
-from . import SPLITS, prf, read_split
+from . import SPLITS, prf, select_split, split_metrics
 
 log = logging.getLogger("veille.evaluate.frtimebank")
 
@@ -162,12 +162,9 @@ def score(folder: Path, settings: Settings, split: str | None = None) -> dict[st
     files = sorted((folder / "Data").glob("*.tml")) or sorted(folder.glob("*.tml"))
     if not files:
         raise EvalError(f"no .tml files in {folder} or {folder / 'Data'}")
-    splits = read_split(folder)
-    missing = [f.stem for f in files if f.stem not in splits]
-    if missing:
-        raise EvalError(f"French TimeBank files missing from split.tsv: {', '.join(missing[:5])}")
-    if split is not None:
-        files = [f for f in files if splits[f.stem] == split]
+    splits, stems = select_split((f.stem for f in files), folder, split, "French TimeBank files")
+    chosen = set(stems)
+    files = [f for f in files if f.stem in chosen]
     pipe = Pipeline(settings)
     # the anchoring component alone, on the text as given (no cleaning): what attach_date reads
     anchor_pipe = Pipeline(settings, stages=["nlp", "timex"])
@@ -185,10 +182,9 @@ def score(folder: Path, settings: Settings, split: str | None = None) -> dict[st
             score_timexes(tally, gold_timexes, doc.timexes)
             score_anchoring(tally, parsed, links)
     w = sys.stderr.write
-    for name, t in tallies.items():
-        if not t.n_files:
-            continue
-        m = metrics(t)
+    results = {name: metrics(t) for name, t in tallies.items() if t.n_files}
+    for name, m in results.items():
+        t = tallies[name]
         w(f"frtimebank {name} ({t.n_files} files): TIMEX3 through veille.annotate: strict F1 "
           f"{m['timex_strict_f1']:.3f}, value F1 {m['timex_value_f1']:.3f} ({t.t_gold} gold); event anchoring "
           f"day accuracy {m['anchoring_day_accuracy']:.3f} on {t.a_links} TLINKs (in-text times "
@@ -200,9 +196,4 @@ def score(folder: Path, settings: Settings, split: str | None = None) -> dict[st
         log.debug("frtimebank dev: %s", line)
     if split is not None:
         return metrics(whole)
-    out: dict[str, float] = {}
-    for name, t in tallies.items():
-        if t.n_files:
-            out.update({f"{name}_{k}": v for k, v in metrics(t).items()})
-    out.update(metrics(whole))
-    return out
+    return split_metrics(results, metrics(whole))

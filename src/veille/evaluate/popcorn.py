@@ -31,7 +31,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import EvalError
 from ..models import EventMention, Sentence
-from . import SPLITS, prf, read_split
+from . import SPLITS, prf, select_split, split_metrics
 
 log = logging.getLogger("veille.evaluate.popcorn")
 
@@ -219,12 +219,9 @@ def score(folder: Path, settings: Settings, split: str | None = None) -> dict[st
     """`heldout_*`, `dev_*` and whole-set metrics (or one split's, unprefixed, with `split`)."""
     folder = Path(folder)
     gold = load_gold(folder)
-    splits = read_split(folder)
-    unknown = [g.key for g in gold if g.key not in splits]
-    if unknown:
-        raise EvalError(f"POPCORN texts missing from split.tsv: {', '.join(unknown[:5])}")
-    if split is not None:
-        gold = [g for g in gold if splits[g.key] == split]
+    splits, keys = select_split((g.key for g in gold), folder, split, "POPCORN texts")
+    chosen = set(keys)
+    gold = [g for g in gold if g.key in chosen]
     predictions = predict(gold, settings)
     tallies = {name: _Tally() for name in SPLITS}
     whole = _Tally()
@@ -239,8 +236,4 @@ def score(folder: Path, settings: Settings, split: str | None = None) -> dict[st
             log.debug("popcorn dev: %s", line)
     if split is not None:
         return metrics(whole)
-    out: dict[str, float] = {}
-    for name, (m, _) in results.items():
-        out.update({f"{name}_{k}": v for k, v in m.items()})
-    out.update(metrics(whole))
-    return out
+    return split_metrics({name: m for name, (m, _) in results.items()}, metrics(whole))
