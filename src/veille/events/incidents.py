@@ -29,7 +29,7 @@ from spacy.tokens import Span, Token
 from ..models import ActorRef, fold
 from ..nlp import TokenColumns
 from .lexicon import EventLexicon
-from .syntax import is_passive, prep_of
+from .syntax import is_passive, is_reflexive, lem, prep_of
 
 #: PLOVER material-conflict types that need an agent acting on a target
 AGENTIVE_TYPES = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "PROTEST", "SANCTION"})
@@ -77,7 +77,7 @@ class IncidentCheck:
                     and not any(cols.lem(d.i) in self.attack_words for d in agent.subtree):
                 return "cause"  # ("tués dans l'explosion d'une bombe" is an attack)
         lemma = cols.lem(tok.i)
-        if lemma in self.harm and _reflexive(tok):
+        if lemma in self.harm and is_reflexive(tok):
             return "self"  # "il s'est blessé en tombant"
         # someone acts, named or not ("ils avaient saccagé la mairie"), not a thing ("le compartiment
         # moteur a fini par brûler"); causes were ruled out above
@@ -123,20 +123,18 @@ class IncidentCheck:
         for h in heads:
             passive = h.pos_ in ("VERB", "AUX", "ADJ") and is_passive(h)
             for c in h.children:
-                if c.pos_ not in ("NOUN", "PROPN"):
+                if c.pos_ not in ("NOUN", "PROPN") or c.i == tok.i:
                     continue
                 dep = c.dep_
-                if c.i == tok.i:
-                    continue
                 if dep == "nsubj" and not passive:
                     out.append(c)
                 elif dep == "obl:agent" or (dep.startswith("obl") and (prep_of(c) or "") in CAUSE_PREPS
                                             and h is tok):
                     out.append(c)
-                    if c.lemma_.lower() in LINK_NOUNS or _folded(c) in LINK_NOUNS:
+                    if lem(c) in LINK_NOUNS:
                         out.extend(d for d in c.children if d.dep_ == "nmod" and d.pos_ == "NOUN")
-            if tok.pos_ in ("NOUN", "PROPN"):
-                out.extend(c for c in tok.children if c.dep_ == "nmod" and prep_of(c) == "par")
+        if tok.pos_ in ("NOUN", "PROPN"):
+            out.extend(c for c in tok.children if c.dep_ == "nmod" and prep_of(c) == "par")
         return out
 
     @staticmethod
@@ -144,14 +142,6 @@ class IncidentCheck:
         """What a mobilisation moves: the object, or the subject of a passive."""
         return [c for c in tok.children if c.dep_ in ("obj", "nsubj:pass")
                 or (c.dep_ == "nsubj" and is_passive(tok))]
-
-
-def _folded(tok: Token) -> str:
-    return TokenColumns.of(tok.doc).lem(tok.i)
-
-
-def _reflexive(tok: Token) -> bool:
-    return any(c.dep_ in ("expl:comp", "expl:pv", "obj") and c.lower_ in ("se", "s'", "s’") for c in tok.children)
 
 
 def _paragraph_before(sdoc, start: int, max_tokens: int = 400) -> range:
