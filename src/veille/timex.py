@@ -1129,7 +1129,8 @@ def attach_date(doc: Document, start: int, end: int) -> DateValue | None:
     s_lo, s_hi = (sent.start, sent.end) if sent else _fallback_sentence(doc.text, start)
     in_sent = [t for t in usable if t.start >= s_lo and t.end <= s_hi and not (t.start < end and start < t.end)]
     sdoc = getattr(doc, "spacy_doc", None)
-    tense = _trigger_tense(sdoc, start, end) if sdoc is not None else None
+    # the trigger's tense is read only when a timex of its sentence could date it
+    tense = _trigger_tense(sdoc, start, end) if sdoc is not None and in_sent else None
     pub_day = _iso_day(doc.published.value if doc.published else None)
     if in_sent and sdoc is not None:
         found = _attached_by_parse(sdoc, start, end, in_sent, lambda t: _tense_agrees(tense, t, pub_day))
@@ -1159,7 +1160,7 @@ def attach_date(doc: Document, start: int, end: int) -> DateValue | None:
 
 
 def _based(dv: DateValue | None, basis: str) -> DateValue | None:
-    return None if dv is None else DateValue(dv.value, dv.precision, dv.end, basis)
+    return None if dv is None else replace(dv, basis=basis)
 
 
 #: how many sentences back a paragraph's date carries over to an undated event
@@ -1190,14 +1191,8 @@ CARRY_DAYS = 7
 
 
 def _recent(dv: DateValue, doc: Document) -> bool:
-    pub = doc.published.value if doc.published else None
-    if not pub or len(pub) < 10 or not dv.value or len(dv.value) < 10:
-        return False
-    try:
-        days = (date.fromisoformat(pub[:10]) - date.fromisoformat(dv.value[:10])).days
-    except ValueError:
-        return False
-    return 0 <= days <= CARRY_DAYS
+    pub, day = _iso_day(doc.published.value if doc.published else None), _iso_day(dv.value)
+    return pub is not None and day is not None and 0 <= (pub - day).days <= CARRY_DAYS
 
 
 def _fallback_sentence(text: str, offset: int) -> tuple[int, int]:
