@@ -7,9 +7,10 @@ import logging
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -19,6 +20,9 @@ from . import api
 from .config import Settings, load_settings
 from .errors import StoreError, VeilleError
 from .pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from .store import SQLiteStore
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="veille: French news pages → actors, events, cross-source timelines.")
@@ -44,6 +48,17 @@ def _setup_logging(verbose: bool) -> None:
 def _fail(err: Exception) -> None:
     err_console.print(f"[red]error:[/red] {err}")
     raise typer.Exit(2)
+
+
+@contextmanager
+def _reading_store(settings: Settings) -> Iterator[SQLiteStore]:
+    """The existing store at `settings.db` for a command that reads it: never created on a mistyped
+    path, an interrupted merge finished first, every store failure a coded line."""
+    from .store import open_store
+
+    with _store_errors(), open_store(settings.db, must_exist=True) as store:
+        api.finish_pending_merge(store, settings)
+        yield store
 
 
 @contextmanager
@@ -94,13 +109,9 @@ def _print_report(report, db: str) -> None:
 def search(query: Annotated[str, typer.Argument(help="FTS5 query, e.g. 'Poutine AND Kim'.")],
            db: DbOpt = None, limit: int = 20) -> None:
     """Full-text search over the stored articles."""
-    from .store import open_store
-
     settings = make_settings(db)
-    with _store_errors():
-        with open_store(settings.db, must_exist=True) as store:
-            api.finish_pending_merge(store, settings)
-            rows = store.search(query, limit=limit)
+    with _reading_store(settings) as store:
+        rows = store.search(query, limit=limit)
     table = Table("article", "published", "outlet", "title", "match")
     for r in rows:
         table.add_row(r["article_id"], r["published"] or "", r["outlet"] or "", r["title"] or "", r["snippet"])
@@ -142,28 +153,21 @@ def timeline(story: Annotated[str | None, typer.Option("--story", help="Only thi
              lang: Annotated[str, typer.Option(help="Language of the event phrases: en or fr.")] = "en",
              db: DbOpt = None) -> None:
     """The merged events as a dated timeline: who did what, how certain, how many sources, contradictions."""
-    from .store import open_store
     from .timeline import stories_table, timeline_table
 
     settings = make_settings(db)
-    with _store_errors():
-        with open_store(settings.db, must_exist=True) as store:
-            api.finish_pending_merge(store, settings)
-            console.print(timeline_table(store, story=story, actor=actor, since=since, lang=lang))
-            if not (story or actor or since):
-                console.print(stories_table(store))
+    with _reading_store(settings) as store:
+        console.print(timeline_table(store, story=story, actor=actor, since=since, lang=lang))
+        if not (story or actor or since):
+            console.print(stories_table(store))
 
 
 @app.command()
 def stats(db: DbOpt = None) -> None:
     """Counts of what the store holds."""
-    from .store import open_store
-
     settings = make_settings(db)
-    with _store_errors():
-        with open_store(settings.db, must_exist=True) as store:
-            api.finish_pending_merge(store, settings)
-            console.print(store.stats())
+    with _reading_store(settings) as store:
+        console.print(store.stats())
 
 
 @app.command("eval")

@@ -90,7 +90,6 @@ class EventLexicon:
     modifiers: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> lemma -> mode
     quantities: dict[str, str] = field(default_factory=dict)  # lemma -> numbers key
     # factuality cues
-    negation: frozenset[str] = frozenset()
     # negation words by role (factuality.tsv `neg` rows): particle, adverb, alone, determiner, pronoun,
     # preposition
     negation_roles: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -109,6 +108,11 @@ class EventLexicon:
     # multiword noun triggers ("garde à vue", "prise d'otages", "sit-in"): folded head word -> [(tail
     # as written after it, with spaces for hyphens, e.g. " a vue"; the rule key)], longest tail first
     multiword: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    @property
+    def negation(self) -> frozenset[str]:
+        """Every negation word, whatever its role."""
+        return frozenset().union(*self.negation_roles.values())
 
     @classmethod
     def load(cls, lang: str = "fr") -> EventLexicon:
@@ -216,7 +220,6 @@ class EventLexicon:
         return hit
 
     def _load_factuality(self, lang: str) -> None:
-        negation: set[str] = set()
         roles: dict[str, set[str]] = {r: set() for r in NEGATION_ROLES}
         preps: set[str] = set()
         documents: set[str] = set()
@@ -227,7 +230,6 @@ class EventLexicon:
                 raise ConfigError(f"{FACTUALITY_FILE}: unknown class {klass!r} (line {n})")
             control = row.get("control") or "subj"
             if scope == "neg":
-                negation.add(cue)
                 role = (row.get("role") or "").strip()
                 if role not in roles:
                     raise ConfigError(f"{FACTUALITY_FILE}: negation word {cue!r} needs a role among "
@@ -255,7 +257,6 @@ class EventLexicon:
                 questions.add(cue)
             else:
                 raise ConfigError(f"{FACTUALITY_FILE}: unknown scope {scope!r} (line {n})")
-        self.negation = frozenset(negation)
         self.negation_roles = {r: frozenset(v) for r, v in roles.items()}
         self.claim_preps = frozenset(preps)
         self.documents = frozenset(documents)
