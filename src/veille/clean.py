@@ -594,9 +594,10 @@ class OffsetMap:
     input_length: int
 
     def start(self, i: int) -> int:
+        """Input offset for a cleaned start offset `i` (past the end: the input's end)."""
         if not self.starts:
             return 0
-        return self.starts[min(max(i, 0), len(self.starts) - 1)] if i < len(self.starts) else self.input_length
+        return self.starts[max(i, 0)] if i < len(self.starts) else self.input_length
 
     def end(self, i: int) -> int:
         """Input offset for a cleaned (exclusive) end offset `i`."""
@@ -637,8 +638,9 @@ def _normalised_line(line: str) -> tuple[str, list[int], list[int]]:
 
 def align_to_input(raw: str, clean: str) -> OffsetMap:
     """Map the cleaned text (kept lines joined by "\n", as `Cleaner` writes `Document.text`) back to
-    the text it was cleaned from, line by line. A line the cleaner rewrote beyond normalisation maps
-    onto the input line it was found in, proportionally."""
+    the text it was cleaned from, line by line. A kept line is found as a whole normalised input line,
+    else inside one; a line found nowhere (the cleaner never rewrites one, so this is a guard) maps
+    every character to the end of the previous kept line."""
     lines: list[tuple[int, str]] = []
     pos = 0
     for m in re.finditer(r"\r\n|\r|\n", raw):
