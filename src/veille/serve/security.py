@@ -132,12 +132,7 @@ class GuardMiddleware:
         await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"error": {"status": 413, "message": f"request body over {self.max_body} bytes"}}
-                          ).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": body})
+        await _error(send, 413, f"request body over {self.max_body} bytes", close=True)
 
 
 def _bad_query(scope: Scope) -> str | None:
@@ -152,10 +147,13 @@ def _bad_query(scope: Scope) -> str | None:
     return None
 
 
-async def _error(send: Send, status: int, message: str) -> None:
+async def _error(send: Send, status: int, message: str, *, close: bool = False) -> None:
+    """A JSON error answer sent by the middleware itself; `close`: the request body was not read."""
     body = json.dumps({"error": {"status": status, "message": message}}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
