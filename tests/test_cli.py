@@ -96,3 +96,16 @@ def test_cli_a_corrupt_store_is_a_coded_error_not_a_traceback(tmp_path, command)
     result = runner.invoke(app, [*command, "--db", str(bad)])
     assert result.exit_code == 2
     assert "[E400]" in result.output and "Traceback" not in result.output
+
+
+def test_cli_errors_print_the_command_to_type_whole(monkeypatch):
+    from veille import cli
+    from veille.errors import MissingExtraError
+
+    def no_spark(*args, **kw):
+        raise MissingExtraError("the Spark engine needs pyspark: pip install 'veille[spark]'", stage="run")
+
+    monkeypatch.setattr(cli.api, "ingest", no_spark)
+    result = runner.invoke(app, ["ingest", "nothing.txt", "--db", "unused.db"])
+    assert result.exit_code == 2
+    assert "pip install 'veille[spark]'" in result.output

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import api
@@ -46,7 +47,8 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def _fail(err: Exception) -> None:
-    err_console.print(f"[red]error:[/red] {err}")
+    # escaped: "pip install 'veille[spark]'" is a command to type, not rich markup to swallow
+    err_console.print(f"[red]error:[/red] {escape(str(err))}")
     raise typer.Exit(2)
 
 
@@ -102,7 +104,7 @@ def _print_report(report, db: str) -> None:
     console.print(f"read {report.read}, added [bold]{report.added}[/bold], unchanged {report.unchanged}, "
                   f"near-duplicates {report.near_duplicates}, skipped {len(report.skipped)} → {db}")
     for s in report.skipped:
-        err_console.print(f"  [yellow]skipped[/yellow] {s.source}: {s.reason}")
+        err_console.print(f"  [yellow]skipped[/yellow] {escape(s.source)}: {escape(s.reason)}")
 
 
 @app.command()
