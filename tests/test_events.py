@@ -472,7 +472,33 @@ def test_events_definite_descriptions_and_instruments(parser, extractor):
         ("ASSAULT", "abattu", "asserted", [], [("Mohamed Merah", "FRA")])]
     doc = people_doc(parser, "Les manifestants ont incendié des voitures à Cayenne.", places=(("Cayenne", "GUF"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
-        ("COERCE", "incendié", "asserted", [("Les manifestants", "FRA")], [])]
+        ("PROTEST", "incendié", "asserted", [("Les manifestants", "FRA")], [])]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # violence by protesters is a riot (PLOVER PROTEST, mode riot), not a state's coercion or an assault
+    ("Des casseurs ont pillé trois magasins à Lyon.", [("PROTEST", "riot", "pillé")]),
+    ("Un policier a été frappé par des manifestants à Nantes.", [("PROTEST", "riot", "frappé")]),
+    # the police's dispersal of the protesters stays COERCE; a crowd is not a protest by itself
+    ("La police a dispersé les manifestants à Nantes.", [("COERCE", "disperse", "dispersé")]),
+    ("Elle a été encerclée par une foule qui a commencé à la frapper au Caire.", [("ASSAULT", None, "frapper")]),
+])
+def test_events_violence_by_protesters_is_a_riot(parser, extractor, text, expected):
+    doc = people_doc(parser, text, places=(("Lyon", "FRA"), ("Nantes", "FRA"), ("Caire", "EGY")))
+    assert [(m.type, m.mode, m.trigger) for m in extractor(doc).mentions] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Des milliers de personnes ont défilé dans les rues de Paris.", ["PROTEST"]),
+    ("Les syndicats ont défilé à Marseille.", ["PROTEST"]),
+    ("Des militants ont défilé contre la réforme.", ["PROTEST"]),
+    # a contest's candidates on a stage, a funeral cortege: no protest
+    ("Les concurrents devaient défiler sur une estrade pour montrer leur costume.", []),
+    ("Ses collègues défilaient en voiture devant l'église.", []),
+])
+def test_events_defiler_is_a_march_only_in_a_protest(parser, extractor, text, expected):
+    doc = people_doc(parser, text, places=(("Paris", "FRA"), ("Marseille", "FRA")))
+    assert [m.type for m in extractor(doc).mentions] == expected
 
 
 FACT_CASES = [

@@ -446,6 +446,10 @@ class EventExtractor:
         if roles is None:
             return None
         source, target = roles
+        retype = self.lexicon.retype(rule.type, [s.name for s in source])
+        if retype is not None:  # "les manifestants ont incendié des voitures": a riot, not a state's coercion
+            rule = replace(rule, type=retype.type, mode=retype.mode)
+            cand = replace(cand, rule=rule)
         if (claimed_by is not None and not self.self_reports_as_claims
                 and any(same(claimed_by, s) for s in source)):
             reading.classes.discard("claimed")  # an actor speaking of its own act: the act itself

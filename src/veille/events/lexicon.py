@@ -61,6 +61,25 @@ class SupportVerb:
 
 
 @dataclass(frozen=True)
+class AgentRetype:
+    """An `agent` row: when every source of a mention of a type in `types` belongs to `members`, the
+    mention is of type `type` with mode `mode` ("les manifestants ont brûlé des voitures": a riot)."""
+
+    members: frozenset[str]
+    type: str
+    mode: str | None
+    types: frozenset[str]
+
+    def applies(self, etype: str, source_names: list[str]) -> bool:
+        """True when `etype` is retyped and every source name has a member word (plural or not)."""
+        if etype not in self.types or not source_names:
+            return False
+        return all(any(w in self.members or w.rstrip("sx") in self.members
+                       for w in fold(name).replace("'", " ").split())
+                   for name in source_names)
+
+
+@dataclass(frozen=True)
 class GovCue:
     cls: str  # factuality class
     control: str = "subj"  # subject of an embedded infinitive: subj | obj
@@ -89,6 +108,7 @@ class EventLexicon:
     owned: frozenset[str] = frozenset()
     modifiers: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> lemma -> mode
     quantities: dict[str, str] = field(default_factory=dict)  # lemma -> numbers key
+    retypes: list[AgentRetype] = field(default_factory=list)  # `agent` rows, in file order
     # factuality cues
     # negation words by role (factuality.tsv `neg` rows): particle, adverb, alone, determiner, pronoun,
     # preposition
@@ -181,6 +201,9 @@ class EventLexicon:
         if kind == "quantity":
             self.quantities[lemma] = row.get("mode", "")
             return
+        if kind == "agent":
+            self._add_retype(row, lemma, where)
+            return
         flags = frozenset(f.strip() for f in row.get("flags", "").split(",") if f.strip())
         if flags - FLAGS:
             raise ConfigError(f"{TRIGGER_FILE}: unknown flag(s) {sorted(flags - FLAGS)} ({where})")
@@ -209,6 +232,19 @@ class EventLexicon:
                 if entry not in tails:
                     tails.append(entry)
                     tails.sort(key=lambda e: -len(e[0]))
+
+    def _add_retype(self, row: dict[str, str], lemma: str, where: str) -> None:
+        if lemma not in self.classes:
+            raise ConfigError(f"{TRIGGER_FILE}: an agent row needs a class, not {lemma!r} ({where})")
+        types = frozenset(t.strip() for t in row.get("requires", "").split("|") if t.strip())
+        etype = row.get("type", "")
+        if etype not in EVENT_TYPES or not types or types - set(EVENT_TYPES):
+            raise ConfigError(f"{TRIGGER_FILE}: an agent row needs PLOVER types in `type` and `requires` ({where})")
+        self.retypes.append(AgentRetype(self.classes[lemma], etype, row.get("mode") or None, types))
+
+    def retype(self, etype: str, source_names: list[str]) -> AgentRetype | None:
+        """The first `agent` row that retypes a mention of `etype` by these sources, or None."""
+        return next((r for r in self.retypes if r.applies(etype, source_names)), None)
 
     # ------------------------------------------------------------------ factuality
 
