@@ -489,6 +489,20 @@ def test_events_violence_by_protesters_is_a_riot(parser, extractor, text, expect
 
 
 @pytest.mark.parametrize("text, expected", [
+    # a purpose infinitive is the march's cause, as "contre" is
+    ("Une marche pour lutter contre la maltraitance a débuté à Paris.", [("PROTEST", "marche", [])]),
+    # "mettre aux arrêts" is an arrest, "mettre un arrêt à" is not
+    ("Le procureur a mis aux arrêts trois suspects à Paris.", [("COERCE", "mis", ["trois suspects"])]),
+    ("Le gouvernement a mis un arrêt aux subventions.", []),
+    # a quantity head lets the condition see who is meant ("la plupart des coupables")
+    ("La police a arrêté la plupart des coupables à Paris.", [("COERCE", "arrêté", ["la plupart des coupables"])]),
+])
+def test_events_purpose_locutions_and_quantities(parser, extractor, text, expected):
+    doc = people_doc(parser, text, places=(("Paris", "FRA"),))
+    assert [(m.type, m.trigger, [t.name for t in m.target]) for m in extractor(doc).mentions] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
     ("Des milliers de personnes ont défilé dans les rues de Paris.", ["PROTEST"]),
     ("Les syndicats ont défilé à Marseille.", ["PROTEST"]),
     ("Des militants ont défilé contre la réforme.", ["PROTEST"]),
@@ -834,7 +848,7 @@ def test_events_garbled_conjunction_takes_the_sentence_subject(parser, extractor
                              "poursuites au Mali.", places=(("Mali", "MLI"),))
     assert [countries(m) for m in extractor(doc).mentions][-1] == (
         "THREATEN", "menacé", "asserted", [("Le gouvernement malien, impuissant", "MLI")],
-        [("les auteurs de ces exactions de poursuites au Mali", "MLI")])
+        [("les auteurs de ces exactions de poursuites", "MLI")])
 
 
 GERUND_AND_LORS_CASES = [
@@ -866,9 +880,9 @@ def test_events_clashes_opposing_two_sides(parser, extractor):
         ("ASSAULT", "combats", "asserted", [("l'armée aux rebelles", "SYR")], [("rebelles", "SYR")])]
     doc = people_doc(parser, "Des affrontements ont opposé samedi des manifestants aux forces de l'ordre à Alep.",
                      places=(("Alep", "SYR"),))
-    got = extractor(doc).mentions
+    got = extractor(doc).mentions  # (protesters clashing with the police: a riot, PLOVER PROTEST)
     assert [(m.type, [a.country for a in m.source], [a.country for a in m.target]) for m in got] == [
-        ("ASSAULT", ["SYR"], ["SYR"])]
+        ("PROTEST", ["SYR"], ["SYR"])]
 
 
 def test_events_executions_of_counted_people_and_international_coalitions(parser, extractor):
@@ -1179,9 +1193,11 @@ def test_events_an_incident_is_no_conflict_event(parser, extractor, text):
     ("Les frappes de Moscou ont repris sur Kiev. Au moins dix personnes ont été tuées samedi.",
      [("ASSAULT", None, "frappes", "asserted", ["Russie"], ["Ukraine"]),
       ("ASSAULT", "killing", "tuées", "asserted", [], ["Au moins dix personnes"])]),
-    # people who burn cars act
+    # people who burn cars act (protesters: a riot)
     ("Les manifestants ont brûlé plusieurs voitures.",
-     [("COERCE", "destroy", "brûlé", "asserted", ["Les manifestants"], [])]),
+     [("PROTEST", "riot", "brûlé", "asserted", ["Les manifestants"], [])]),
+    ("Des inconnus ont brûlé plusieurs voitures.",
+     [("COERCE", "destroy", "brûlé", "asserted", ["Des inconnus"], [])]),
     # a visit to an arms fair is a visit, nothing more
     ("Kim a visité un salon de l'armement à Moscou.",
      [("CONSULT", "visit", "visité", "asserted", ["Kim Jong Un"], ["Russie"])]),

@@ -283,7 +283,9 @@ class EventExtractor:
                     return True, None
             # "appeler à cesser", "appelé les autorités à dialoguer" (the infinitive parsed under the
             # object): the preposition marks an infinitive
-            infinitives = [c for c in tok.children if c.dep_ == "xcomp"] + [
+            # "une marche pour lutter contre …", "ont défilé pour réclamer …": a purpose infinitive
+            infinitives = [c for c in tok.children if c.dep_ == "xcomp" or (
+                c.dep_ in ("acl", "advcl") and "Inf" in c.morph.get("VerbForm"))] + [
                 c for o in _objects(tok) for c in o.children if c.dep_ == "acl" and "Inf" in c.morph.get("VerbForm")]
             for c in infinitives:
                 if any(m.dep_ == "mark" and fold(m.text) in values for m in c.children):
@@ -295,7 +297,7 @@ class EventExtractor:
                     return True, c
             return False, None
         if kind == "obj":
-            objs = _objects(tok)
+            objs = [self._through_quantity(o) for o in _objects(tok)]
             for o in objs:
                 if "*" in values or lem(o) in values or fold(o.text) in values:
                     return True, o
@@ -305,7 +307,7 @@ class EventExtractor:
         if kind == "subj":
             subs = _subjects(tok, self.lexicon) if not is_passive(tok) else [
                 c for c in tok.children if c.dep_ == "obl:agent"]
-            for o in subs:
+            for o in map(self._through_quantity, subs):
                 if lem(o) in values or fold(o.text) in values:
                     return True, None
                 if "@actor" in values and o.pos_ != "PRON" and actors.strict(o) is not None:
@@ -317,6 +319,15 @@ class EventExtractor:
                     return True, o
             return False, None
         return False, None
+
+    def _through_quantity(self, tok: Token) -> Token:
+        """The 'de' complement of a quantity head ("la plupart des coupables" -> coupables), else `tok`."""
+        if lem(tok) not in self.lexicon.classes.get("@quantifieurs", ()):
+            return tok
+        for c in tok.children:
+            if c.dep_ == "nmod" and prep_of(c) == "de":
+                return c
+        return tok
 
     def _locution(self, doc: Document, tok: Token) -> tuple[str, list[Token]] | None:
         """(rule key, other tokens) when `tok` heads a multiword trigger of the lexicon as written

@@ -291,14 +291,21 @@ class Actors:
         return None
 
     def np_bounds(self, tok: Token) -> tuple[int, int]:
-        """np_span without a trailing time expression ("quatre otages israéliens samedi")."""
+        """np_span without a trailing time expression ("quatre otages israéliens samedi") or a
+        trailing place said with a locative preposition ("trois suspects à Paris": the event's place,
+        not the group's name; "les habitants de Gao" keeps its place)."""
         lo, hi = np_span(tok)
-        for t in self.doc.timexes:
-            if lo < t.start < hi:
-                kept = [x for x in tok.subtree if lo <= x.idx < t.start and x.idx >= tok.idx]
-                while kept and kept[-1].pos_ in ("ADP", "DET", "PUNCT", "CCONJ"):
-                    kept.pop()
-                hi = kept[-1].idx + len(kept[-1].text) if kept else tok.idx + len(tok.text)
+        cuts = [t.start for t in self.doc.timexes if lo < t.start < hi]
+        for p in self.doc.places:
+            if tok.idx < p.start < hi:
+                before = self.doc.text[lo:p.start].rstrip().lower()
+                if before.endswith((" à", " en", " dans", " au", " aux")):
+                    cuts.append(p.start)
+        for cut in sorted(cuts, reverse=True):
+            kept = [x for x in tok.subtree if lo <= x.idx < cut and x.idx >= tok.idx]
+            while kept and kept[-1].pos_ in ("ADP", "DET", "PUNCT", "CCONJ"):
+                kept.pop()
+            hi = min(hi, kept[-1].idx + len(kept[-1].text) if kept else tok.idx + len(tok.text))
         return lo, hi
 
     def strict(self, tok: Token) -> ActorRef | None:
@@ -456,7 +463,8 @@ class Actors:
         for pm in self.doc.places:
             if pm.start < hi and lo < pm.end and pm.location is not None and pm.location.country:
                 if tok is not None and tok.pos_ == "NOUN" and not (pm.start <= tok.idx < pm.end):
-                    return ActorRef(name=self.doc.text[lo:hi], country=pm.location.country)
+                    nlo, nhi = self.np_bounds(tok)  # "trois suspects à Paris": named "trois suspects"
+                    return ActorRef(name=self.doc.text[nlo:nhi], country=pm.location.country)
                 return ActorRef(name=pm.text, country=pm.location.country)
         return None
 
