@@ -38,6 +38,11 @@ def _alt(forms: Iterable[str]) -> str:
     return "|".join(re.escape(f) for f in sorted(set(forms), key=lambda s: (-len(s), s)))
 
 
+def _in_order(forms: Iterable[str]) -> str:
+    """A regex alternation of literal forms in the lexicon's order (the order they are tried in)."""
+    return "|".join(re.escape(f) for f in forms)
+
+
 def _add_months(y: int, m: int, k: int) -> tuple[int, int]:
     n = y * 12 + (m - 1) + k
     return n // 12, n % 12 + 1
@@ -196,6 +201,8 @@ class Fragments:
     DAY: str  # a day of the month
     YEAR: str  # a four-digit year
     CUE: str  # a word that makes the number + unit after it a duration ("pendant")
+    EDGE: str  # a part of a month or year ("debut", "fin")
+    MONTH_CUE: str  # a word before a bare month name that makes it a date ("en", "depuis")
     UNITREL: str  # a unit "la … dernière" / "cette …" counts in ("semaine", "trimestre", seasons)
 
 
@@ -225,6 +232,10 @@ class TimexLexicon:
         self.future_cues = set(lex.get("cue_future", {}))
         self.duration_cues = list(lex.get("cue_duration", {}))
         self.english = {f for (_k, f), lg in langs.items() if lg == "en"}
+        self.month_edges = list(lex["month_edge"])
+        self.month_cues = list(lex["month_cue"])
+        self.year_next_ok = frozenset(lex["year_next_ok"])
+        self.after_before_objects = list(lex["after_before_object"])
         self.fragments = self._fragments()
 
     def _fragments(self) -> Fragments:
@@ -257,6 +268,8 @@ class TimexLexicon:
             YEAR=r"(?:1\d{3}|20\d{2})",
             CUE=rf"(?:(?:{_alt(word_cues)})\s{{1,3}}|(?:{_alt(apos_cues)})\s{{0,2}})",
             UNITREL=r"(?:semaine|mois|annee|an|week-end|weekend|trimestre|" + _alt(self.seasons) + ")",
+            EDGE=f"(?:{_in_order(self.month_edges)})",
+            MONTH_CUE=f"(?:{_in_order(self.month_cues)})",
         )
 
     def number(self, s: str | None) -> str | None:
@@ -372,7 +385,7 @@ class TimexRule:
         return None
 
 
-def _valid_day(lex: TimexLexicon, g: dict) -> bool:
+def _valid_day(g: dict) -> bool:
     day = _day_num(g.get("day"))
     return bool(day) and day <= 31
 
@@ -596,10 +609,10 @@ class DayMonthDate(TimexRule):
 
     def accept(self, m: Match, text: str, ftext: str) -> bool:
         g = m.groups
-        if not _valid_day(self.lex, g):
+        if not _valid_day(g):
             return False
+        # "12 may" without a year: too ambiguous in French text
         return not (g.get("mon") in self.lex.months and g["mon"] in self.lex.english and not g.get("year"))
-        # ("12 may" without a year: too ambiguous in French text)
 
     def absolute(self, m: Match) -> Res | None:
         return _full_date(self.lex, m.groups)
@@ -619,7 +632,7 @@ class EnglishDate(DayMonthDate):
                 rf"(?:,?{S}(?P<year>{f.YEAR}){f.NE})?")
 
     def accept(self, m: Match, text: str, ftext: str) -> bool:
-        return _valid_day(self.lex, m.groups)
+        return _valid_day(m.groups)
 
 
 class NumericDate(TimexRule):
@@ -635,7 +648,7 @@ class NumericDate(TimexRule):
 
     def accept(self, m: Match, text: str, ftext: str) -> bool:
         g = m.groups
-        if not _valid_day(self.lex, g):
+        if not _valid_day(g):
             return False
         day = _day_num(g["day"]) or 0
         if int(g["mon"]) > 12 and 1 <= day <= 12 and int(g["mon"]) <= 31:
@@ -658,7 +671,7 @@ class IsoDate(TimexRule):
         return rf"(?P<year>{f.YEAR})-(?P<mon>[01]\d)-(?P<day>[0-3]\d){f.NE}"
 
     def accept(self, m: Match, text: str, ftext: str) -> bool:
-        return _valid_day(self.lex, m.groups) and 1 <= int(m.groups["mon"]) <= 12
+        return _valid_day(m.groups) and 1 <= int(m.groups["mon"]) <= 12
 
     def absolute(self, m: Match) -> Res | None:
         return _full_date(self.lex, m.groups)
@@ -672,7 +685,7 @@ class MonthYear(TimexRule):
 
     def pattern(self, f: Fragments) -> str:
         S = f.S
-        return (rf"{f.B}(?:(?P<mod>debut|fin|mi|courant)(?:{S}|\s{{0,2}}-\s{{0,2}})(?:d'|de{S})?)?"
+        return (rf"{f.B}(?:(?P<mod>{f.EDGE})(?:{S}|\s{{0,2}}-\s{{0,2}})(?:d'|de{S})?)?"
                 rf"(?P<mon>{f.MON})(?![\w-]){S}(?:de{S}l'annee{S})?(?P<year>{f.YEAR}){f.NE}")
 
     def absolute(self, m: Match) -> Res | None:
@@ -688,9 +701,8 @@ class Month(TimexRule):
     tense_dependent = True
 
     def pattern(self, f: Fragments) -> str:
-        return (rf"{f.B}(?:(?P<prep>en|d'|de|depuis|des|jusqu'en|jusqu'a|au mois d'|au mois de|avant|apres|"
-                rf"entre|et|ou|a partir d'|a partir de|d'ici|pour|ce mois d'|ce mois de|le mois d'|le mois de)"
-                rf"\s{{0,3}}|(?P<mod>debut|fin|mi|courant)(?:\s{{1,3}}|\s{{0,2}}-\s{{0,2}})(?:d'|de\s)?\s{{0,2}})"
+        return (rf"{f.B}(?:(?P<prep>{f.MONTH_CUE})"
+                rf"\s{{0,3}}|(?P<mod>{f.EDGE})(?:\s{{1,3}}|\s{{0,2}}-\s{{0,2}})(?:d'|de\s)?\s{{0,2}})"
                 rf"(?P<mon>{f.MON_FR})(?![\w-])(?:{f.S}(?P<rmod>{f.MOD}){f.E})?")
 
     def extend(self, m: Match, hit: re.Match[str], ftext: str) -> Match:
@@ -806,17 +818,12 @@ class Year(TimexRule):
     name = "year"
     digit_start = True
     article_date = "year"
-    #: words after a year that do not make it a count although they end in -s / -x
-    OK_NEXT: ClassVar[frozenset[str]] = frozenset({
-        "apres", "depuis", "dans", "sous", "sans", "vers", "mais", "puis", "alors", "lors", "plus", "moins",
-        "tous", "toutes", "nous", "vous", "jamais", "toujours", "ainsi", "selon", "pres", "chez", "jusqu",
-        "tres", "pendant", "contre", "entre", "avec", "pour", "dont"})
 
     def __init__(self, lexicon: TimexLexicon):
         super().__init__(lexicon)
         S = lexicon.fragments.S
         self.prefix = re.compile(
-            rf"(?<![\w-])(?:(?P<mod>debut|fin|mi|courant)(?:{S}|\s{{0,2}}-\s{{0,2}}))?(?:(?P<lan>l'an|l'annee){S})?$")
+            rf"(?<![\w-])(?:(?P<mod>{lexicon.fragments.EDGE})(?:{S}|\s{{0,2}}-\s{{0,2}}))?(?:(?P<lan>l'an|l'annee){S})?$")
         self.noun_after = re.compile(r"\s{1,3}([a-z]{4,})")
         self.cue_before = re.compile(
             r"(?:\ben|depuis|\bde|d'|\bdes|jusqu'en|avant|apres|entre|\bet|\ba|\bau|vers|fin|debut|mi-|l'an|annee|"
@@ -847,7 +854,7 @@ class Year(TimexRule):
                 return False
             nxt = self.noun_after.match(after)
             cue = self.cue_before.search(before)
-            if nxt and nxt.group(1).endswith(("s", "x")) and nxt.group(1) not in self.OK_NEXT and not cue:
+            if nxt and nxt.group(1).endswith(("s", "x")) and nxt.group(1) not in self.lex.year_next_ok and not cue:
                 return False  # "2000 personnes"
             if not (1900 <= y <= 2099) and not cue:
                 return False
@@ -992,7 +999,7 @@ class WeekdayAndDay(TimexRule):
                 rf"(?!\s{{0,3}}(?:{f.MON}|\d|h\b|heures?\b|%|[.,]\d))")
 
     def accept(self, m: Match, text: str, ftext: str) -> bool:
-        return _valid_day(self.lex, m.groups)
+        return _valid_day(m.groups)
 
     def relative(self, m: Match, anchor: Anchor, ref: date | None) -> Res | None:
         dnum = _day_num(m.groups["day"]) or 0
@@ -1212,9 +1219,9 @@ class Duration(_AfterCue):
     def __init__(self, lexicon: TimexLexicon):
         super().__init__(lexicon)
         S, E = lexicon.fragments.S, lexicon.fragments.E
+        objects = _in_order(lexicon.after_before_objects)  # "apres la chute": a preposition
         self.tail = re.compile(
-            rf"{S}(?:(?P<dir>plus{S}tard|plus{S}tot|auparavant|(?:apres|avant)(?!{S}(?:le|la|les|l'|un|une|des|du|"
-            rf"de|d'|son|sa|ses|leur|leurs|ce|cet|cette|ces|que|qu'|notre|votre|mon|ma|mes|minuit|midi)(?![\w-])|"
+            rf"{S}(?:(?P<dir>plus{S}tard|plus{S}tot|auparavant|(?:apres|avant)(?!{S}(?:{objects})(?![\w-])|"
             rf"\s{{0,2}}\d))|(?P<ago>ago)){E}")
 
     def pattern(self, f: Fragments) -> str:
