@@ -2,11 +2,11 @@
 
 How it works
 ------------
-1. Detection runs compiled regexes (built once per tagger from the lexicon
-   `data/fr/timex_lexicon.tsv`) over a folded copy of the text (lower case, accents and curly
-   apostrophes removed, same length as `doc.text`, so offsets carry over). Every pattern uses bounded
-   quantifiers and no nested repetition, so matching is linear in the text length. Overlapping
-   candidates are resolved longest-first.
+1. Detection runs compiled regexes (one per family of expressions of `veille.timex_grammar`, built
+   once per tagger from the lexicon `data/fr/timex_lexicon.tsv`) over a folded copy of the text
+   (lower case, accents and curly apostrophes removed, same length as `doc.text`, so offsets carry
+   over). Every pattern uses bounded quantifiers and no nested repetition, so matching is linear in
+   the text length. Overlapping candidates are resolved longest-first, then by the family's rank.
 2. Absolute expressions ("mardi 12 septembre 2023", "September 13, 2023", "12/09/2023", "en 2000")
    resolve on their own. They also feed the article-date inference when no metadata date exists.
 3. The article date (`doc.published`): a `metadata` date is kept and is the anchor. Otherwise it is
