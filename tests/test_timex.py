@@ -446,7 +446,8 @@ def test_timex_a_family_added_to_the_table_is_used_by_the_tagger():
     from datetime import timedelta
 
     from veille.errors import ConfigError
-    from veille.timex_grammar import TIMEX_RULES, Res, TimexRule
+    from veille.timex_grammar import TIMEX_RULES, TimexRule
+    from veille.timex_lexicon import Res
 
     class Fortnight(TimexRule):
         """"la quinzaine prochaine": the day two weeks after the article's."""

@@ -49,7 +49,8 @@ from .errors import ConfigError
 from .models import DateValue, Document, Published, Timex, fold
 from .regex_source import first_group_end, required_literals, top_level_alternatives
 from .resources import read_tsv
-from .timex_grammar import TIMEX_RULES, Anchor, Match, TimexLexicon, TimexRule, _alt, _safe_date
+from .timex_grammar import TIMEX_RULES, TimexRule
+from .timex_lexicon import Anchor, Match, TimexLexicon, _alt, _safe_date
 
 LEXICON = ("fr", "timex_lexicon.tsv")
 #: how many sentences back the last named day gives its date to a bare clock time
