@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from .timex_lexicon import (
     SEASON_MONTHS,
@@ -75,7 +75,7 @@ class TimexRule:
     #: which day `relative` gets as `ref`: "sentence" (the last day named in the same sentence),
     #: "narrative" (the last day named before), "clock" (this sentence or the `TIME_CARRY_SENTENCES`
     #: before), "last_date" (the last calendar date of any precision)
-    reference: ClassVar[str] = "sentence"
+    reference: ClassVar[Literal["sentence", "narrative", "clock", "last_date"]] = "sentence"
 
     def __init__(self, lexicon: TimexLexicon):
         self.lex = lexicon
