@@ -48,7 +48,8 @@ def test_every_timex_rule_match_contains_one_of_its_required_strings():
                  "hier soir, le lendemain matin, a midi, chaque semaine, dans trois jours, fin de l'annee, "
                  "depuis quelques semaines, la veille, cet apres-midi, a la mi-journee, next week")
     checked = 0
-    for name, rule, _ in tagger.rules:
+    for _priority, timex_rule, rule in tagger.scanners:
+        name = timex_rule.name
         if rule.required is None:
             continue
         for text in texts:

@@ -386,3 +386,86 @@ def test_attach_date_skips_a_day_its_tense_disagrees_with(tagger, spacy_nlp):
     assert attach_date(doc, i, i + 6) == DateValue("2023-09-14", "week", None, "reported")
     i = text.index("partira")  # future tense: it is
     assert attach_date(doc, i, i + 7) == DateValue("2023-09-17", "day", None, "text")
+
+
+# ---------------------------------------------------------------- the rule table
+
+#: one example per family of `TIMEX_RULES`: (text, article date, the family's name, expected value)
+FAMILY_EXAMPLES = [
+    ("Il est venu du 12 au 15 avril.", "2023-05-19", "range_day", "2023-04-12"),
+    ("Le 1er mai 2016, la fête du travail.", "2023-09-19", "holiday", "2023-05-01"),
+    ("Il est parti le 15 septembre.", "2023-09-19", "date_full", "2023-09-15"),
+    ("He said on September 13, 2023.", "2023-09-19", "date_en", "2023-09-13"),
+    ("Signé le 12/09/2023.", "2023-09-19", "date_num", "2023-09-12"),
+    ("Publié le 2023-09-14.", "2023-09-19", "date_iso", "2023-09-14"),
+    ("Depuis début mai 2012, rien.", "2023-09-19", "month_year", "2012-05"),
+    ("Il est parti en mars.", "2023-09-19", "month", "2023-03"),
+    ("Au second semestre 2020, rien.", "2023-09-19", "semester", "2020-H2"),
+    ("Au premier trimestre 2019, rien.", "2023-09-19", "quarter", "2019-Q1"),
+    ("Durant l'été 2018, rien.", "2023-09-19", "season_year", "2018-SU"),
+    ("Dans les années 90, rien.", "2023-09-19", "decade", "199"),
+    ("Au XXe siècle, rien.", "2023-09-19", "century", "19"),
+    ("Il est né en 1975.", "2023-09-19", "year", "1975"),
+    ("Il est arrivé hier.", "2023-09-19", "relday", "2023-09-18"),
+    ("Il est arrivé ce matin.", "2023-09-19", "this_part", "2023-09-19TMO"),
+    ("Il partira à la fin de l'année.", "2023-09-19", "period_edge", "2023"),
+    ("Il a parlé à la mi-journée.", "2023-09-19", "midday", "2023-09-19T12:00"),
+    ("Il est arrivé hier. Le lendemain, il est parti.", "2023-09-19", "anaphoric", "2023-09-19"),
+    ("Il est arrivé la nuit de vendredi à samedi.", "2023-09-19", "night_span", "2023-09-15TNI"),
+    ("Il est arrivé samedi 16 à Paris.", "2023-09-19", "weekday_day", "2023-09-16"),
+    ("Il est arrivé lundi dernier.", "2023-09-19", "weekday", "2023-09-18"),
+    ("Il est arrivé la semaine dernière.", "2023-09-19", "rel_unit", "2023-W37"),
+    ("He came last month.", "2023-09-19", "rel_unit_en", "2023-08"),
+    ("Il est arrivé il y a trois jours.", "2023-09-19", "ago", "2023-09-16"),
+    ("Il arrivera dans deux semaines.", "2023-09-19", "in", "2023-W40"),
+    ("Il vient tous les lundis.", "2023-09-19", "set", "XXXX-WXX-1"),
+    ("Durant la première année du mandat, rien.", "2023-09-19", "ordinal_period", "P1Y"),
+    ("Il est arrivé hier à 14h30.", "2023-09-19", "time", "2023-09-18T14:30"),
+    ("Il est arrivé hier à midi.", "2023-09-19", "midnoon", "2023-09-18T12:00"),
+    ("Il a parlé pendant trois jours.", "2023-09-19", "duration", "P3D"),
+    ("Il a parlé pendant des semaines.", "2023-09-19", "duration_vague", "PXW"),
+    ("Le 12 mai 2023, il part. Trois jours plus tard, il revient.", "2023-09-19", "offset", "2023-05-15"),
+    ("He left 5 years ago.", "2023-09-19", "ago_en", "2018"),
+]
+
+
+@pytest.mark.parametrize(("text", "dct", "rule", "value"), FAMILY_EXAMPLES, ids=[e[2] for e in FAMILY_EXAMPLES])
+def test_timex_each_family_resolves_its_example(tagger, text, dct, rule, value):
+    doc = tag(tagger, text, dct)
+    assert [t.value for t in doc.timexes if t.rule == rule] == [value], [(t.rule, t.value) for t in doc.timexes]
+
+
+def test_timex_every_family_of_the_table_has_an_example():
+    from veille.timex_grammar import TIMEX_RULES
+
+    # "duration_w" gives "duration", "time", "offset" or "ago_en" matches, never its own name
+    assert {r.name for r in TIMEX_RULES} - {"duration_w"} == {e[2] for e in FAMILY_EXAMPLES}
+
+
+def test_timex_a_family_added_to_the_table_is_used_by_the_tagger():
+    from datetime import timedelta
+
+    from veille.errors import ConfigError
+    from veille.timex_grammar import TIMEX_RULES, TimexRule
+    from veille.timex_lexicon import Res
+
+    class Fortnight(TimexRule):
+        """"la quinzaine prochaine": the day two weeks after the article's."""
+
+        name = "fortnight"
+
+        def pattern(self, f):
+            return rf"{f.B}la{f.S}quinzaine{f.S}prochaine{f.E}"
+
+        def relative(self, m, anchor, ref):
+            d = anchor.day + timedelta(days=14)
+            return Res("DATE", d.isoformat(), d.isoformat(), "day")
+
+    base = TimexTagger()
+    text = "Il reviendra la quinzaine prochaine, puis demain."
+    assert [t.rule for t in tag(base, text, "2023-09-19").timexes] == ["relday"]
+    doc = tag(TimexTagger(rules=(*TIMEX_RULES, Fortnight)), text, "2023-09-19")
+    assert [(t.rule, t.text, t.value) for t in doc.timexes] == [
+        ("fortnight", "la quinzaine prochaine", "2023-10-03"), ("relday", "demain", "2023-09-20")]
+    with pytest.raises(ConfigError, match=r"\[E300\]"):
+        TimexTagger(rules=(*TIMEX_RULES, Fortnight, Fortnight))
