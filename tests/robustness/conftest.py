@@ -76,7 +76,10 @@ def pytest_sessionfinish(session, exitstatus):
         " decoding), 1,000 for the full pipeline on French-like noise, fixed pathological pages,"
         " adversarial strings against every compiled lexicon regex",
         f"- crash safety: {record.get('kills', '?')} SIGKILLs at random points of `veille ingest`, then a"
-        f" complete re-run: records lost {record.get('lost', '?')}, duplicates {record.get('duplicates', '?')},"
+        f" complete re-run ({record.get('pending_kills', '?')} of the kills left a merge pending: killed between"
+        " a commit and the end of the cross-document merge; the whole export is then compared with a clean"
+        " run's, byte for byte):"
+        f" records lost {record.get('lost', '?')}, duplicates {record.get('duplicates', '?')},"
         f" integrity_check {record.get('integrity', '?')}",
         f"- tests: {len(outcomes)}, passed {len(outcomes) - len(failed)}, failed (crashes or hangs) {len(failed)}",
         "",
