@@ -167,6 +167,10 @@ class Line:
         return len(self.tokens)
 
 
+def _shingles(tokens: list[str], n: int = 3) -> list[tuple[str, ...]]:
+    return [tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1))]
+
+
 def _has_letters(text: str, n: int) -> bool:
     """Whether `text` holds at least `n` letters (stops counting at the n-th)."""
     for c in text:
@@ -294,6 +298,7 @@ class Cleaner:
             counts[ln.folded] = counts.get(ln.folded, 0) + 1
         for ln in lines:
             self._score(ln, first, last, counts)
+        self._keep_cues(lines, first, last)
         self._trailing_teasers(lines, last)
         self._neighbours(lines)
         for ln in lines:
@@ -322,21 +327,25 @@ class Cleaner:
         the page is a pull quote (with the speaker's name on the line after it)."""
         seen: dict[str, list[Line]] = {}
         for ln in lines:
-            if ln.n_words >= 13:
+            if ln.n_words >= 13 and _PROSE_END.search(ln.text):  # sentences, not a repeated headline
                 seen.setdefault(ln.folded, []).append(ln)
         for same in seen.values():
             if len(same) >= 2:
                 for ln in same:
                     ln.forced = ln.forced or "repeated-text"
-        long_lines = [" " + " ".join(ln.tokens) + " " for ln in lines if ln.n_words >= 20]
+        long_lines = [set(_shingles(ln.tokens)) for ln in lines if ln.n_words >= 20]
         for ln in lines:
             if ln.forced or not 5 <= ln.n_words <= 40:
                 continue
-            key = " " + " ".join(ln.tokens) + " "
-            if any(len(other) > len(key) + 10 and key in other for other in long_lines):
+            nxt = lines[ln.index + 1] if ln.index + 1 < len(lines) else None
+            speaker = nxt is not None and nxt.n_words <= 4 and bool(_NAME.match(nxt.text))
+            if not (speaker or _PROSE_END.search(ln.text)):
+                continue  # a sub-heading taken from a quote of the text stays
+            grams = _shingles(ln.tokens)
+            if any(len(other) > len(grams) + 5 and sum(g in other for g in grams) >= 0.7 * len(grams)
+                   for other in long_lines):
                 ln.forced = "pull-quote"
-                nxt = lines[ln.index + 1] if ln.index + 1 < len(lines) else None
-                if nxt is not None and nxt.n_words <= 4 and _NAME.match(nxt.text):
+                if speaker:
                     nxt.forced = nxt.forced or "pull-quote"
 
     def _match_rules(self, lines: list[Line], html_extract: bool) -> None:
@@ -472,7 +481,8 @@ class Cleaner:
             return False
         if ln.n_words >= 20 and not ln.text.endswith("?"):
             return True
-        return ln.n_words >= 10 and bool(_PROSE_END.search(ln.text)) and self._function_ratio(ln) >= 0.15
+        return ln.n_words >= 10 and bool(_PROSE_END.search(ln.text) or ln.text.endswith(":")) \
+            and self._function_ratio(ln) >= 0.15
 
     def _body_span(self, lines: list[Line]) -> tuple[int, int]:
         """First and last line of the article's main block (the whole page when it has no prose)."""
@@ -561,6 +571,42 @@ class Cleaner:
             key = "repeated_title" if ln.forced == "repeated-title" else "scoped_rule"
             ln.contributions[f"forced:{ln.forced}"] = self.weights.get(key, 6.0)
 
+    def _keep_cues(self, lines: list[Line], first: int, last: int) -> None:
+        """Article lines that the line features alone would take for furniture: the lede between
+        the headline and the main block, sub-headings inside it (a short line between paragraphs,
+        "Richard Ferrand") and the items of a list that a paragraph ending with ":" introduces."""
+        w = self.weights.get("keep_cue", -4.0)
+
+        def free(ln: Line) -> bool:
+            return not (ln.hits or ln.forced or ln.role)
+
+        title_at = next((ln.index for ln in lines if ln.role == "title"), None)
+        if title_at is not None and title_at < first:
+            for ln in lines[title_at + 1: min(first, title_at + 4)]:
+                if free(ln) and ln.n_words >= 8 and _PROSE_END.search(ln.text):
+                    ln.contributions["keep:lede"] = -ln.contributions.get("prose_away", 0.0) + w
+                    break
+        def heading(ln: Line) -> bool:
+            return free(ln) and 1 <= ln.n_words <= 12 and not ln.text.endswith((".", ":")) \
+                and not _SEPARATORS.search(ln.text)
+
+        i = first + 1
+        while i < last:
+            j = i
+            while j < last and j - i < 3 and heading(lines[j]):
+                j += 1
+            if j > i and self._is_prose(lines[i - 1]) and self._is_prose(lines[j]):
+                for ln in lines[i:j]:
+                    ln.contributions["keep:subhead"] = w
+            i = max(j, i + 1)
+        for ln in lines[first: last]:
+            if not (self._is_prose(ln) and ln.text.endswith(":")):
+                continue
+            for item in lines[ln.index + 1: min(last, ln.index + 16)]:
+                if self._is_prose(item) or not free(item) or item.n_words > 15:
+                    break
+                item.contributions["keep:list"] = w
+
     def _trailing_teasers(self, lines: list[Line], last: int) -> None:
         """A run of ≥2 short title-like lines after the article body: teasers for other articles."""
         run: list[Line] = []
@@ -569,7 +615,8 @@ class Cleaner:
                 break
             if ln.role or ln.hits or ln.forced or sum(ln.contributions.values()) > 0:
                 continue  # furniture already recognised (footer links, copyright): look past it  # furniture already recognised: look past it
-            title_like = 3 <= ln.n_words <= 25 and not self._ends_sentence(ln.text) \
+            # headlines may end with "!" or "?", never with a full stop
+            title_like = 3 <= ln.n_words <= 25 and not ln.text.endswith((".", ";", ":", "»", '"', "”")) \
                 and (ln.text[0].isupper() or ln.text[0].isdigit() or ln.text[0] in "«\"")
             if not title_like:
                 break
