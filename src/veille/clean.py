@@ -568,7 +568,9 @@ class Cleaner:
             key = f"hit:{rule.reason}"
             ln.contributions[key] = max(ln.contributions.get(key, 0.0), rule.weight)
         if ln.forced:
-            key = "repeated_title" if ln.forced == "repeated-title" else "scoped_rule"
+            # text the page repeats (a blurb, a caption, a pull quote) outweighs a sentence's features
+            key = {"repeated-title": "repeated_title", "repeated-text": "repeated_text",
+                   "pull-quote": "repeated_text"}.get(ln.forced, "scoped_rule")
             ln.contributions[f"forced:{ln.forced}"] = self.weights.get(key, 6.0)
 
     def _keep_cues(self, lines: list[Line], first: int, last: int) -> None:
