@@ -373,3 +373,92 @@ def test_a_line_cut_in_mid_sentence_is_never_the_title():
             "Les deux dirigeants doivent parler de coopération militaire et d'économie selon les agences.")
     doc = Cleaner()(Document("a", "x", text, raw_text=text))
     assert doc.title is None
+
+
+# --------------------------------------------------------------------------- real-page furniture (issue 19)
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("Retourner en haut de la page", "pattern:nav"),
+    ("Le Carnet. Powered by WordPress and ThemeGrill.", "pattern:theme-notice"),
+    ("Thème Simple. Fourni par Blogger.", "pattern:theme-notice"),
+    ("Image illus\u00adtra\u00adtive : Lego par Brick, en licence Creative Commons by", "pattern:image-credit"),
+    ("← Le budget de la recherche en baisse pour la troisième année", "pattern:nav"),
+    ("Annonce · Sponsorisé", "pattern:ad"),
+    ("Cliquez pour partager sur Twitter(ouvre dans une nouvelle fenêtre)", "pattern:share"),
+])
+def test_clean_removes_real_page_furniture_family(cleaner, line, reason):
+    doc = clean(cleaner, "\n".join([BODY[0], line, BODY[1]]))
+    assert reasons(doc) == {line: reason}
+    assert doc.text == "\n".join([BODY[0], BODY[1]])
+
+
+ARTICLE = [
+    "La mairie a annoncé lundi la fermeture de la piscine municipale pour six mois de travaux, "
+    "une décision qui inquiète les clubs de natation de la ville.",
+    "Les nageurs devront se rendre dans les communes voisines, où les créneaux sont déjà rares, "
+    "a reconnu l'adjoint aux sports lors du conseil municipal.",
+    "Le chantier doit commencer début mars et coûtera près de quatre millions d'euros, "
+    "selon les chiffres présentés aux élus de l'opposition.",
+]
+
+
+def test_clean_site_blurb_shown_twice_is_furniture(cleaner):
+    blurb = ("Le Carnet est un site coopératif d'informations locales animé par des bénévoles "
+             "qui publient librement leurs textes.")
+    page = "\n".join([blurb, "Menu", "Fermeture de la piscine municipale", *ARTICLE, "Contact", blurb])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join(ARTICLE)
+    assert doc.title == "Fermeture de la piscine municipale"
+    assert [r.reason for r in doc.removed_lines if r.line == blurb] == ["repeated-text", "repeated-text"]
+
+
+def test_clean_summaries_of_other_articles_away_from_the_article(cleaner):
+    teasers = [
+        "Derniers articles de la rubrique « Société » :",
+        "Le marché couvert rouvre ses portes",
+        "Après deux ans de travaux, les commerçants retrouvent la halle du centre-ville, "
+        "rénovée de fond en comble et désormais ouverte le dimanche matin.",
+        "Une nouvelle ligne de bus vers la gare",
+        "La ligne desservira les quartiers nord toutes les vingt minutes à partir du mois prochain, "
+        "a indiqué la communauté d'agglomération dans un communiqué.",
+    ]
+    page = "\n".join(["Fermeture de la piscine municipale", *ARTICLE, "Partager", *teasers])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join(ARTICLE)
+    assert reasons(doc)[teasers[0]] == "pattern:related"
+
+
+def test_clean_pull_quote_and_its_speaker_are_furniture(cleaner):
+    body = [
+        "Pour la sociologue, la fermeture révèle surtout un manque d'entretien : les bâtiments publics "
+        "des années soixante-dix arrivent en fin de vie et personne ne les a budgétés à temps.",
+        "Elle ajoute que les communes voisines connaissent les mêmes difficultés depuis plusieurs années.",
+    ]
+    page = "\n".join(["Fermeture de la piscine municipale", ARTICLE[0], body[0],
+                      "Les bâtiments publics des années soixante-dix arrivent en fin de vie.",
+                      "Claire Vasseur", body[1], ARTICLE[1]])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join([ARTICLE[0], body[0], body[1], ARTICLE[1]])
+    assert reasons(doc)["Claire Vasseur"] == "pull-quote"
+
+
+def test_clean_keeps_sub_headings_and_list_items_inside_the_article(cleaner):
+    page = "\n".join([
+        "Fermeture de la piscine municipale", ARTICLE[0],
+        "Des clubs inquiets", "Marie Lenoir", ARTICLE[1],
+        "Le club demande à la mairie de prévoir, pendant toute la durée des travaux :",
+        "des créneaux dans les piscines voisines", "un bus pour les enfants", "une aide aux licences",
+        ARTICLE[2],
+    ])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join(page.split("\n")[1:])
+
+
+def test_clean_facebook_embed_signature_removed_with_its_post(cleaner):
+    post = "Appel aux dons pour la piscine https://www.example.org/dons"
+    page = "\n".join(["Fermeture de la piscine municipale", ARTICLE[0], ARTICLE[1], post,
+                      "Publiée par Ville de Saint-Anselme sur Jeudi 26 mars 2020", ARTICLE[2]])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join(ARTICLE)
+    assert reasons(doc)[post] == "social-embed"

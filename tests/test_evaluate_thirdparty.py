@@ -27,7 +27,7 @@ def test_hash_split_is_stable():
     assert [hash_split(k) for k in ("1_1", "1_10", "5_1342")] == ["dev", "heldout", "dev"]
 
 
-@pytest.mark.parametrize("folder", ["popcorn", "frtimebank"])
+@pytest.mark.parametrize("folder", ["popcorn", "frtimebank", "webpages"])
 def test_recorded_splits_follow_the_hash_rule(folder):
     split = read_split(ROOT / "eval" / folder)
     forced_dev = {"1_1777", "3_1597", "4_1503", "4_1648", "4_1849", "4_2004"}  # already read by rule authors

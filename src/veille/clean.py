@@ -167,6 +167,10 @@ class Line:
         return len(self.tokens)
 
 
+def _shingles(tokens: list[str], n: int = 3) -> list[tuple[str, ...]]:
+    return [tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1))]
+
+
 def _has_letters(text: str, n: int) -> bool:
     """Whether `text` holds at least `n` letters (stops counting at the n-th)."""
     for c in text:
@@ -280,6 +284,8 @@ class Cleaner:
         lines = self._lines(text)
         if not lines:
             return lines
+        if not html_extract:
+            self._repeated_text(lines)
         self._match_rules(lines, html_extract)
         self._roles(lines, title, html_extract)
         if html_extract:
@@ -292,6 +298,7 @@ class Cleaner:
             counts[ln.folded] = counts.get(ln.folded, 0) + 1
         for ln in lines:
             self._score(ln, first, last, counts)
+        self._keep_cues(lines, first, last)
         self._trailing_teasers(lines, last)
         self._neighbours(lines)
         for ln in lines:
@@ -308,13 +315,41 @@ class Cleaner:
             line = _SPACES.sub(" ", raw).strip()
             if not line:
                 continue
-            folded = fold(line)
+            folded = fold(line.replace("\u00ad", ""))  # soft hyphens split words ("réac\u00adtion")
             tokens = [t.lower() for t in _WORD.findall(folded[:2000])]
             out.append(Line(len(out), line, folded, tokens))
         return out
 
+    @staticmethod
+    def _repeated_text(lines: list[Line]) -> None:
+        """Prose a page shows twice is furniture: a site blurb in the header and the footer, a photo
+        caption under the picture and in the viewer. A sentence quoted again from a longer line of
+        the page is a pull quote (with the speaker's name on the line after it)."""
+        seen: dict[str, list[Line]] = {}
+        for ln in lines:
+            if ln.n_words >= 13 and _PROSE_END.search(ln.text):  # sentences, not a repeated headline
+                seen.setdefault(ln.folded, []).append(ln)
+        for same in seen.values():
+            if len(same) >= 2:
+                for ln in same:
+                    ln.forced = ln.forced or "repeated-text"
+        long_lines = [set(_shingles(ln.tokens)) for ln in lines if ln.n_words >= 20]
+        for ln in lines:
+            if ln.forced or not 5 <= ln.n_words <= 40:
+                continue
+            nxt = lines[ln.index + 1] if ln.index + 1 < len(lines) else None
+            speaker = nxt is not None and nxt.n_words <= 4 and bool(_NAME.match(nxt.text))
+            if not (speaker or _PROSE_END.search(ln.text)):
+                continue  # a sub-heading taken from a quote of the text stays
+            grams = _shingles(ln.tokens)
+            if any(len(other) > len(grams) + 5 and sum(g in other for g in grams) >= 0.7 * len(grams)
+                   for other in long_lines):
+                ln.forced = "pull-quote"
+                if speaker:
+                    nxt.forced = nxt.forced or "pull-quote"
+
     def _match_rules(self, lines: list[Line], html_extract: bool) -> None:
-        rest_from: Line | None = None
+        markers: list[Line] = []
         screens = self.lexicon.screens
         for ln in lines:
             norm = ln.text.replace("’", "'")
@@ -342,8 +377,9 @@ class Cleaner:
                             ln.value = re.sub(r"^(?:[Pp]ar|[Bb]y) ", "", ln.text.strip())
                     continue
                 ln.hits.append(rule)
-                if rule.scope == "rest" and rest_from is None:
-                    rest_from = ln
+                if rule.scope == "rest":
+                    if not markers or markers[-1] is not ln:
+                        markers.append(ln)
                 elif rule.scope == "next" and ln.n_words <= 4 and ln.index + 1 < len(lines):
                     nxt = lines[ln.index + 1]
                     if nxt.n_words <= 25 and not _PROSE_END.search(nxt.text):
@@ -352,18 +388,27 @@ class Cleaner:
                     prev = lines[ln.index - 1]
                     if len(prev.text) <= 280:
                         prev.forced = prev.forced or rule.reason
-        if rest_from is not None:
-            # everything after a "related articles" / "comments" header is furniture, unless the
-            # header came before any article text (a toolbar at the top of the page)
-            prose_before = any(self._is_prose(x) for x in lines[: rest_from.index])
-            if prose_before:
-                for ln in lines[rest_from.index + 1:]:
-                    if html_extract:
-                        # extracts: only headline-like lines (teasers), never a paragraph
-                        if ln.n_words <= 25 and not _PROSE_END.search(ln.text):
-                            ln.forced = ln.forced or "trailing-teasers"
-                    else:
-                        ln.contributions["after_end_marker"] = self.weights.get("after_end_marker", 8.0)
+        self._rest_after_body(lines, markers, html_extract)
+
+    def _rest_after_body(self, lines: list[Line], markers: list[Line], html_extract: bool) -> None:
+        """Everything after a "related articles" / "comments" header that follows the start of the
+        article's main block is furniture (a header above the article, in a toolbar or a menu, is not
+        the end of anything)."""
+        if not markers:
+            return
+        block = self._main_block(lines, {m.index for m in markers})
+        if block is None:
+            return
+        rest_from = next((m for m in markers if m.index > block[0]), None)
+        if rest_from is None:
+            return
+        for ln in lines[rest_from.index + 1:]:
+            if html_extract:
+                # extracts: only headline-like lines (teasers), never a paragraph
+                if ln.n_words <= 25 and not _PROSE_END.search(ln.text):
+                    ln.forced = ln.forced or "trailing-teasers"
+            else:
+                ln.contributions["after_end_marker"] = self.weights.get("after_end_marker", 8.0)
 
     def _roles(self, lines: list[Line], title: str | None, html_extract: bool) -> None:
         """Title (from metadata or the page head), repeated titles; byline/credit already set."""
@@ -436,13 +481,43 @@ class Cleaner:
             return False
         if ln.n_words >= 20 and not ln.text.endswith("?"):
             return True
-        return ln.n_words >= 10 and bool(_PROSE_END.search(ln.text)) and self._function_ratio(ln) >= 0.15
+        return ln.n_words >= 10 and bool(_PROSE_END.search(ln.text) or ln.text.endswith(":")) \
+            and self._function_ratio(ln) >= 0.15
 
     def _body_span(self, lines: list[Line]) -> tuple[int, int]:
-        prose = [ln.index for ln in lines if self._is_prose(ln) and "after_end_marker" not in ln.contributions]
-        if not prose:
-            return 0, len(lines) - 1
-        return prose[0], prose[-1]
+        """First and last line of the article's main block (the whole page when it has no prose)."""
+        block = self._main_block(lines)
+        return block if block is not None else (0, len(lines) - 1)
+
+    def _main_block(self, lines: list[Line], markers: set[int] | None = None) -> tuple[int, int] | None:
+        """The page's main run of prose: prose lines (before any end marker) grouped while at most
+        `body_gap` other lines separate them and no "related"/"comments" header does; the group
+        with the most words wins (a cookie notice, a site blurb or the teasers of other
+        articles make smaller groups of prose than the article)."""
+        if markers is None:
+            markers = {ln.index for ln in lines if any(r.scope == "rest" for r in ln.hits)}
+        gap = int(self.weights.get("body_gap", 8))
+        gap_chars = int(self.weights.get("body_gap_chars", 300))
+        groups: list[list[int]] = []
+        words: list[int] = []
+        for ln in lines:
+            if not self._is_prose(ln) or "after_end_marker" in ln.contributions:
+                continue
+            i = ln.index
+            prev = groups[-1][-1] if groups else -1
+            between = lines[prev + 1:i]
+            close = len(between) <= gap or (len(between) <= 3 * gap
+                                            and sum(len(x.text) for x in between) <= gap_chars)
+            if groups and close and not any(prev < m < i for m in markers):
+                groups[-1].append(i)
+                words[-1] += ln.n_words
+            else:
+                groups.append([i])
+                words.append(ln.n_words)
+        if not groups:
+            return None
+        best = max(range(len(groups)), key=lambda k: (words[k], -k))
+        return groups[best][0], groups[best][-1]
 
     @staticmethod
     def _ends_sentence(text: str) -> bool:
@@ -478,6 +553,10 @@ class Cleaner:
         f["outside_body"] = float(not inside)
         f["inside_body"] = float(inside)
         f["head_nonsentence"] = float(ln.index < first and not self._ends_sentence(ln.text))
+        # sentences away from the article's main block: a site blurb, a form's help text, the
+        # summaries of other articles, comments (length and punctuation must not save them)
+        away = first - ln.index if ln.index < first else ln.index - last
+        f["prose_away"] = float(not inside and away > 2 and n >= 8)
         f["duplicate"] = float(counts.get(ln.folded, 0) >= 2 and n <= 12)
         return f
 
@@ -489,8 +568,46 @@ class Cleaner:
             key = f"hit:{rule.reason}"
             ln.contributions[key] = max(ln.contributions.get(key, 0.0), rule.weight)
         if ln.forced:
-            key = "repeated_title" if ln.forced == "repeated-title" else "scoped_rule"
+            # text the page repeats (a blurb, a caption, a pull quote) outweighs a sentence's features
+            key = {"repeated-title": "repeated_title", "repeated-text": "repeated_text",
+                   "pull-quote": "repeated_text"}.get(ln.forced, "scoped_rule")
             ln.contributions[f"forced:{ln.forced}"] = self.weights.get(key, 6.0)
+
+    def _keep_cues(self, lines: list[Line], first: int, last: int) -> None:
+        """Article lines that the line features alone would take for furniture: the lede between
+        the headline and the main block, sub-headings inside it (a short line between paragraphs,
+        "Richard Ferrand") and the items of a list that a paragraph ending with ":" introduces."""
+        w = self.weights.get("keep_cue", -4.0)
+
+        def free(ln: Line) -> bool:
+            return not (ln.hits or ln.forced or ln.role)
+
+        title_at = next((ln.index for ln in lines if ln.role == "title"), None)
+        if title_at is not None and title_at < first:
+            for ln in lines[title_at + 1: min(first, title_at + 4)]:
+                if free(ln) and ln.n_words >= 8 and _PROSE_END.search(ln.text):
+                    ln.contributions["keep:lede"] = -ln.contributions.get("prose_away", 0.0) + w
+                    break
+        def heading(ln: Line) -> bool:
+            return free(ln) and 1 <= ln.n_words <= 12 and not ln.text.endswith((".", ":")) \
+                and not _SEPARATORS.search(ln.text)
+
+        i = first + 1
+        while i < last:
+            j = i
+            while j < last and j - i < 3 and heading(lines[j]):
+                j += 1
+            if j > i and self._is_prose(lines[i - 1]) and self._is_prose(lines[j]):
+                for ln in lines[i:j]:
+                    ln.contributions["keep:subhead"] = w
+            i = max(j, i + 1)
+        for ln in lines[first: last]:
+            if not (self._is_prose(ln) and ln.text.endswith(":")):
+                continue
+            for item in lines[ln.index + 1: min(last, ln.index + 16)]:
+                if self._is_prose(item) or not free(item) or item.n_words > 15:
+                    break
+                item.contributions["keep:list"] = w
 
     def _trailing_teasers(self, lines: list[Line], last: int) -> None:
         """A run of ≥2 short title-like lines after the article body: teasers for other articles."""
@@ -500,7 +617,8 @@ class Cleaner:
                 break
             if ln.role or ln.hits or ln.forced or sum(ln.contributions.values()) > 0:
                 continue  # furniture already recognised (footer links, copyright): look past it  # furniture already recognised: look past it
-            title_like = 3 <= ln.n_words <= 25 and not self._ends_sentence(ln.text) \
+            # headlines may end with "!" or "?", never with a full stop
+            title_like = 3 <= ln.n_words <= 25 and not ln.text.endswith((".", ";", ":", "»", '"', "”")) \
                 and (ln.text[0].isupper() or ln.text[0].isdigit() or ln.text[0] in "«\"")
             if not title_like:
                 break

@@ -28,6 +28,8 @@ SCORERS: dict[str, str] = {
     # third-party annotation (made by others, for others): scored per split, held-out first
     "popcorn": "veille.evaluate.popcorn:score",
     "frtimebank": "veille.evaluate.frtimebank:score",
+    # real web pages (third-party pages, labelled for veille): line cleaner per split, held-out first
+    "webpages": "veille.evaluate.boilerplate:score_real_pages",
 }
 
 #: the two halves of a third-party set; the held-out half is never looked at while tuning

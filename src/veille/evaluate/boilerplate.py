@@ -12,6 +12,10 @@ Metrics (micro-averaged over all lines of all pages):
   title_accuracy / byline_accuracy / credit_accuracy share of annotated pages where the line(s)
                                                      labelled so were recognised as such
   pages, lines                                       how much was scored
+
+`score` reads the invented-template set (eval/boilerplate); `score_real_pages` the real-page set
+(eval/webpages, see its README.md), whose pages are split by `split.tsv` into a held-out and a dev
+half: its keys are `heldout_*`, then `dev_*`, then the whole set unprefixed.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import EvalError
-from . import prf
+from . import SPLITS, prf, select_split, split_metrics
 
 LABELS = ("keep", "remove", "title", "byline", "credit")
 
@@ -39,13 +43,34 @@ def read_gold(labels_path: Path) -> list[tuple[str, str]]:
 
 
 def score(folder: Path, settings: Settings | None = None) -> dict[str, float]:
+    """The invented-template set (eval/boilerplate): every *.labels file under `folder`."""
     from ..clean import Cleaner
 
     folder = Path(folder)
     label_files = sorted(folder.rglob("*.labels"))
     if not label_files:
         raise EvalError(f"no *.labels files under {folder}")
+    return score_pages(label_files, Cleaner(settings or Settings()))
+
+
+def score_real_pages(folder: Path, settings: Settings | None = None) -> dict[str, float]:
+    """The real-page set (eval/webpages): scored per recorded split, held-out first, then dev,
+    then the whole set unprefixed (see `split_metrics`)."""
+    from ..clean import Cleaner
+
+    folder = Path(folder)
+    label_files = sorted(folder.rglob("*.labels"))
+    if not label_files:
+        raise EvalError(f"no *.labels files under {folder}")
+    splits, _ = select_split((f.stem for f in label_files), folder, None, "real pages")
     cleaner = Cleaner(settings or Settings())
+    per_split = {name: score_pages([f for f in label_files if splits[f.stem] == name], cleaner)
+                 for name in SPLITS if any(splits[f.stem] == name for f in label_files)}
+    return split_metrics(per_split, score_pages(label_files, cleaner))
+
+
+def score_pages(label_files: list[Path], cleaner) -> dict[str, float]:
+    """Line-level scores of `cleaner` on the pages of these label files (micro-averaged)."""
     tp = fp = fn = tn = 0
     exact = 0
     role_hits = {"title": [0, 0], "byline": [0, 0], "credit": [0, 0]}
