@@ -276,6 +276,7 @@ def on_input_text(doc: Document) -> Document:
         places=[span(x) for x in doc.places],
         mentions=[span(span(x, "char_start", "char_end"), "trigger_start", "trigger_end") for x in doc.mentions],
         quotes=[span(x, "char_start", "char_end") for x in doc.quotes],
+        date_links=[],  # (the parse's dating facts index the cleaned text; they stay with it)
     )
     out.clean_text = doc.text
     return out

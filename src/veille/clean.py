@@ -32,8 +32,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .config import Settings
+from .dating import dateline_date
 from .errors import ConfigError, EmptyInputError
-from .models import Document, Published, RemovedLine, fold
+from .models import Document, RemovedLine, fold
 from .pipeline import article_id_for
 from .regex_source import top_level_alternatives
 from .resources import read_tsv
@@ -230,7 +231,7 @@ class Cleaner:
         if not doc.published.value:
             stamp = self.page_date(lines)
             if stamp:
-                doc.published = Published(stamp, "day", "metadata")
+                doc.published = dateline_date(stamp)
         doc.article_id = article_id_for(doc.text)
         doc.language = self.identify_language(doc.text, fallback=doc.language)
         return doc

@@ -140,6 +140,19 @@ class DateValue(Record):
 
 
 @dataclass
+class DateLink(Record):
+    """What the parse says about dating one trigger (`veille.dating.date_link`), kept with the document so
+    that dating it again later (a date found by the merge) picks the same expressions without a parse."""
+
+    start: int
+    end: int
+    tense: str | None = None  # "past" | "future" | None: the trigger's clause
+    #: [timex start, timex end, head-chain length] for each date/time expression of the sentence whose
+    #: dependency head chain reaches the trigger
+    attached: list[list[int]] = field(default_factory=list)
+
+
+@dataclass
 class Timex(Record):
     """A temporal expression found in the text.
 
@@ -404,7 +417,7 @@ class RawDocument:
 
 # Fields of Document that are annotations rather than article fields.
 ANNOTATION_FIELDS = ("sentences", "entities", "actors", "actor_mentions", "timexes", "places",
-                     "mentions", "quotes")
+                     "mentions", "quotes", "date_links")
 
 
 @dataclass
@@ -438,6 +451,8 @@ class Document(Record):
     places: list[PlaceMention] = field(default_factory=list)
     mentions: list[EventMention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    #: the parse's dating facts per trigger (veille.dating), stored so the merge dates as ingest does
+    date_links: list[DateLink] = field(default_factory=list)
     # non-serialised scratch space: spaCy Doc, per-stage notes
     spacy_doc: Any = field(default=None, repr=False, compare=False)
     #: the parse's token attributes as plain lists (veille.nlp.TokenColumns), set with spacy_doc
@@ -472,6 +487,7 @@ class Document(Record):
             "places": self.places,
             "mentions": self.mentions,
             "quotes": self.quotes,
+            "date_links": self.date_links,
             "stage_errors": self.stage_errors,
         }
 
@@ -506,6 +522,7 @@ class Document(Record):
         d["places"] = [PlaceMention.from_dict(p) for p in d.get("places") or []]
         d["mentions"] = [EventMention.from_dict(m) for m in d.get("mentions") or []]
         d["quotes"] = [Quote.from_dict(q) for q in d.get("quotes") or []]
+        d["date_links"] = [DateLink.from_dict(k) for k in d.get("date_links") or []]
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})
 

@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
 from .config import STAGE_FACTORIES, Settings
-from .dates import normalise_iso_date, precision_of_iso
+from .dating import metadata_date
 from .errors import ConfigError, InputError, StageError, StageTimeoutError, skip_reason
-from .models import Document, Published, RawDocument, normalise_for_hash, stable_id
+from .models import Document, RawDocument, normalise_for_hash, stable_id
 
 log = logging.getLogger("veille.pipeline")
 
@@ -39,11 +39,7 @@ def article_id_for(text: str) -> str:
 
 def new_document(raw: RawDocument) -> Document:
     """A Document from ingest's output, before cleaning: text is the raw text."""
-    published = Published()
-    if raw.published:
-        value = normalise_iso_date(raw.published)
-        if value:
-            published = Published(value, precision_of_iso(value), "metadata")
+    published = metadata_date(raw.published)
     return Document(
         article_id=article_id_for(raw.text),
         source_path=raw.source_path,
@@ -159,7 +155,7 @@ class Pipeline:
         doc = new_document(raw)
         if dct:
             # an explicit creation date overrides whatever the page says
-            doc.published = Published(dct, precision_of_iso(dct), "metadata")
+            doc.published = metadata_date(dct)
         return doc
 
     def run_stages(self, docs: list[Document], names: Sequence[str] | None = None) -> list[Document]:

@@ -216,10 +216,8 @@ def _load_actor_at():
 
 
 def _load_attach_date():
-    try:
-        from .timex import attach_date
-    except ImportError:
-        return None
+    from .dating import attach_date
+
     return attach_date
 
 

@@ -9,7 +9,7 @@ For each sentence of the spaCy parse:
    "à"/"contre"/"avec"… obliques, demonym adjectives), coordinated actors become lists; a nominal
    trigger under a support verb ("a lancé une offensive", "a imposé des sanctions") takes the verb's
    subject as its source;
-3. factuality (veille.events.factuality), date (veille.timex.attach_date), location
+3. factuality (veille.events.factuality), date (veille.dating.attach_date), location
    (veille.geo.locate_event), casualties/quantities of the clause, confidence.
 
 Conventions (docs/events.md): source = the grammatical agent (the visitor, the attacker, the
@@ -114,7 +114,7 @@ class _Hooks:
 
     def __init__(self) -> None:
         self.actor_at = self._get("veille.actors", "actor_at")
-        self.attach_date = self._get("veille.timex", "attach_date")
+        self.attach_date = self._get("veille.dating", "attach_date")
         self.locate_event = self._get("veille.geo", "locate_event")
 
     @staticmethod

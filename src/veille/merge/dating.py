@@ -20,8 +20,9 @@ the article's own date P follows from how it refers to that event:
 Evidence from several events is intersected. `Published.value` is then the earliest possible
 day (precision "day" or "week": the true date is within the following 7 days) or the month
 (`YYYY-MM`, precision "month"); `method` is "cross-document". The article's relative timexes
-are then re-resolved against that day (`veille.timex.resolve_relative`) and its mentions'
-dates rebuilt (`veille.timex.attach_date`) before the events are built again.
+are then re-resolved against that day and its mentions' dates rebuilt the way ingest dates them
+(`veille.dating.redate`, which reads the parse's links kept on the document) before the events are
+built again.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from types import MappingProxyType
 
+from ..dating import redate
 from ..models import DateValue, Document, EventMention, Published, Timex, fold
 from .features import ArticleInfo, Interval, MentionView, intersect
 
@@ -213,26 +215,21 @@ class CrossDocDater:
         return out
 
     def apply(self, doc: Document, published: Published, event_days: dict[str, date], settings=None) -> Document:
-        """Set the article's date, re-resolve its relative timexes, rebuild its mentions' dates."""
-        doc.published = published
-        anchor = published.value if published.precision in ("day", "week") else None
-        if anchor is None and published.precision == "month":
-            anchor = published.value + "-01"
+        """Set the article's date and date its events as ingest would (`veille.dating.redate`); with no
+        anchor to resolve against (a year), events take the day their cluster agrees on."""
+        anchor = published.value if published.precision in ("day", "week", "month") else None
         try:
-            from ..timex import TimexTagger, attach_date, resolve_relative
+            from ..timex import TimexTagger
         except ImportError:
-            resolve_relative = attach_date = None  # type: ignore[assignment]
-        if resolve_relative is not None and anchor:
+            TimexTagger = None  # type: ignore[assignment,misc]
+        if TimexTagger is not None and anchor:
             if self._tagger is None:
                 self._tagger = TimexTagger(settings)
-            resolve_relative(doc, anchor, self._tagger)
-            for m in doc.mentions:
-                start, end = (m.trigger_start, m.trigger_end) if m.trigger_start >= 0 else (m.char_start, m.char_end)
-                m.date = attach_date(doc, start, end)
-        else:
-            for m in doc.mentions:
-                if m.mention_id in event_days and (m.date is None or not m.date.value):
-                    m.date = DateValue(event_days[m.mention_id].isoformat(), "day", basis="cross-document")
+            return redate(doc, published, self._tagger)
+        doc.published = published
+        for m in doc.mentions:
+            if m.mention_id in event_days and (m.date is None or not m.date.value):
+                m.date = DateValue(event_days[m.mention_id].isoformat(), "day", basis="cross-document")
         return doc
 
 

@@ -1,0 +1,78 @@
+"""veille.dating: one owner of article and event dates, the same at ingest and in the merge."""
+
+from __future__ import annotations
+
+import pytest
+
+from veille.dating import dateline_date, metadata_date, redate
+from veille.models import DateLink, Document, Published
+from veille.pipeline import Pipeline
+from veille.timex import TimexTagger
+
+# the negated signing is dated by "mercredi" through the parse (head chain), not by distance
+PESKOV = ("« Aucun accord n'a été signé et ce n'était pas prévu », a répété le porte-parole du Kremlin, "
+          "Dmitri Peskov, après le sommet de mercredi au cosmodrome de Vostochny.")
+
+
+@pytest.fixture(scope="module")
+def pipeline(settings):
+    return Pipeline(settings)
+
+
+def test_metadata_and_dateline_dates():
+    assert metadata_date("2023-09-19T10:00:00+02:00") == Published("2023-09-19", "day", "metadata")
+    assert metadata_date("2023-9") == Published("2023-09", "month", "metadata")
+    assert metadata_date("hier") == Published()
+    assert metadata_date(None) == Published()
+    assert dateline_date("2012-05-22") == Published("2012-05-22", "day", "metadata")
+
+
+def test_the_parse_leaves_its_dating_links_on_the_document(pipeline):
+    doc = pipeline.run_text(PESKOV)  # undated: "mercredi" cannot be resolved yet
+    signed = next(m for m in doc.mentions if m.trigger == "signé")
+    assert signed.date is None
+    mercredi = next(t for t in doc.timexes if t.text == "mercredi")
+    link = next(k for k in doc.date_links if (k.start, k.end) == (signed.trigger_start, signed.trigger_end))
+    assert link.tense == "past"
+    assert [a[:2] for a in link.attached] == [[mercredi.start, mercredi.end]]
+    # stored with the article, read back with it
+    assert Document.from_dict(doc.to_dict()).date_links == doc.date_links
+
+
+def test_redating_a_stored_article_dates_its_events_as_ingest_would(pipeline, settings):
+    dated = pipeline.run_text(PESKOV, dct="2023-09-15")
+    undated = Document.from_dict(pipeline.run_text(PESKOV).to_dict())  # as the merge reads it: no parse
+    assert undated.spacy_doc is None
+    redate(undated, Published("2023-09-15", "day", "cross-document"), TimexTagger(settings))
+    assert undated.published == Published("2023-09-15", "day", "cross-document")
+    expected = {m.mention_id: m.date for m in dated.mentions}
+    assert {m.mention_id: m.date for m in undated.mentions} == expected
+    signed = next(m for m in undated.mentions if m.trigger == "signé")
+    assert (signed.date.value, signed.date.precision, signed.date.basis) == ("2023-09-13", "day", "text")
+    # without the links (a store written before them), the same article falls back to the report's week
+    old = Document.from_dict(pipeline.run_text(PESKOV).to_dict())
+    old.date_links = []
+    redate(old, Published("2023-09-15", "day", "cross-document"), TimexTagger(settings))
+    signed = next(m for m in old.mentions if m.trigger == "signé")
+    assert (signed.date.value, signed.date.basis) == ("2023-09-15", "reported")
+
+
+def test_a_recorded_link_decides_without_a_parse():
+    from veille.dating import attach_date
+    from veille.models import Sentence, Timex
+
+    text = "Le ministre a rencontré jeudi son homologue arrivé mardi."
+    doc = Document("art_x", "x", text, published=Published("2023-09-15", "day", "metadata"))
+    doc.sentences = [Sentence(0, len(text), text)]
+    mardi, jeudi, met = text.index("mardi"), text.index("jeudi"), text.index("rencontré")
+    doc.timexes = [Timex(jeudi, jeudi + 5, "jeudi", "DATE", "2023-09-14", date="2023-09-14", precision="day"),
+                   Timex(mardi, mardi + 5, "mardi", "DATE", "2023-09-12", date="2023-09-12", precision="day")]
+    # the link says which expression the parse attached to the trigger (here, for the test, "mardi")
+    doc.date_links = [DateLink(met, met + 9, "past", [[mardi, mardi + 5, 1]])]
+    assert attach_date(doc, met, met + 9).value == "2023-09-12"
+    # a link that attaches nothing leaves the sentence's nearest agreeing expression to decide
+    doc.date_links = [DateLink(met, met + 9, "past", [])]
+    assert attach_date(doc, met, met + 9).value == "2023-09-14"
+    # a past trigger is not dated by a coming day
+    doc.timexes[0] = Timex(jeudi, jeudi + 5, "jeudi", "DATE", "2023-09-21", date="2023-09-21", precision="day")
+    assert attach_date(doc, met, met + 9).value == "2023-09-12"
