@@ -395,6 +395,8 @@ FAMILY_EXAMPLES = [
     ("Il est venu du 12 au 15 avril.", "2023-05-19", "range_day", "2023-04-12"),
     ("Le 1er mai 2016, la fête du travail.", "2023-09-19", "holiday", "2023-05-01"),
     ("Il est parti le 15 septembre.", "2023-09-19", "date_full", "2023-09-15"),
+    ("Hier, il est arrivé. Il est reparti dans la soirée.", "2023-09-19", "narrative_part", "2023-09-18TEV"),
+    ("La demande augmente en été.", "2023-09-19", "season", "XXXX-SU"),
     ("He said on September 13, 2023.", "2023-09-19", "date_en", "2023-09-13"),
     ("Signé le 12/09/2023.", "2023-09-19", "date_num", "2023-09-12"),
     ("Publié le 2023-09-14.", "2023-09-19", "date_iso", "2023-09-14"),
@@ -469,3 +471,37 @@ def test_timex_a_family_added_to_the_table_is_used_by_the_tagger():
         ("fortnight", "la quinzaine prochaine", "2023-10-03"), ("relday", "demain", "2023-09-20")]
     with pytest.raises(ConfigError, match=r"\[E300\]"):
         TimexTagger(rules=(*TIMEX_RULES, Fortnight, Fortnight))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # ages are no temporal expressions (French TimeBank does not mark them)
+    ("Une fillette de 6 ans s'est noyée.", []),
+    ("Un chauffeur de bus de 38 ans a été blessé.", []),
+    ("Agé de 54 ans, il devra partir.", []),
+    ("Alain Parmentier, 53 ans, employé, a témoigné.", []),
+    ("Une Alsacienne de 6 ans se noie.", []),
+    # durations stay durations
+    ("Il a travaillé pendant 38 ans à l'usine.", [("38 ans", "P38Y")]),
+    ("Les habitants attendent depuis plus de 10 ans.", [("10 ans", "P10Y")]),
+    ("Il a signé un contrat de travail de 5 ans.", [("5 ans", "P5Y")]),
+])
+def test_timex_ages_are_not_durations(tagger, text, expected):
+    doc = tag(tagger, text, "2023-09-19")
+    assert [(t.text, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a part of the day the narrative is at; the preposition stays out of the span
+    ("Hier, il est arrivé à Paris. Il est reparti dans la soirée.",
+     [("Hier", "2023-09-18"), ("la soirée", "2023-09-18TEV")]),
+    ("Il est arrivé dans la soirée.", [("la soirée", "2023-09-19TEV")]),
+    ("Le matin même, une opération a eu lieu.", [("Le matin même", "2023-09-19TMO")]),
+    ("Les tirs ont eu lieu dans la nuit de samedi à dimanche.", [("la nuit de samedi à dimanche", "2023-09-16TNI")]),
+    # a season with no year; "été" alone is a verb form
+    ("La demande augmente en été.", [("été", "XXXX-SU")]),
+    ("Il a été arrêté au printemps dernier.", [("printemps dernier", "2023-SP")]),
+    ("Il a été arrêté.", []),
+])
+def test_timex_parts_of_the_narrative_day_and_seasons(tagger, text, expected):
+    doc = tag(tagger, text, "2023-09-19")
+    assert [(t.text, t.value) for t in doc.timexes] == expected

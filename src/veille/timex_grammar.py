@@ -657,6 +657,61 @@ class PeriodEdge(TimexRule):
         return _rel_unit(self.lex, {"unit2": unit, "this": "ce"}, anchor)
 
 
+class NarrativePartOfDay(TimexRule):
+    """"dans la soirée", "au cours de la nuit", "le matin même": a part of the day the narrative is at
+    (the last day named before, else the article date). The span leaves out the preposition, as French
+    TimeBank does ("dans [la soirée]"); "la nuit de vendredi à samedi" is a `night_span`."""
+
+    name = "narrative_part"
+    reference = "narrative"
+    span_from = ("the", "same")
+    PARTS: ClassVar[dict[str, str]] = {"matinee": "MO", "matin": "MO", "apres-midi": "AF", "soiree": "EV",
+                                       "soir": "EV", "nuit": "NI", "journee": "DT"}
+
+    def pattern(self, f: Fragments) -> str:
+        S = f.S
+        return (rf"{f.B}(?:(?:dans|durant|pendant|au{S}cours{S}de|en{S}(?:debut|fin){S}de){S}"
+                rf"(?P<the>(?:la{S}|l'\s{{0,2}})(?P<part>matinee|soiree|nuit|apres-midi|journee))"
+                rf"(?!{S}(?:de|du|d'|des|precedente|suivante|derniere|prochaine)(?![\w-]))"
+                rf"|(?P<same>le{S}(?P<part2>matin|soir)|la{S}(?P<part3>nuit)){S}meme){f.E}")
+
+    def relative(self, m: Match, anchor: Anchor, ref: date | None) -> Res | None:
+        g = m.groups
+        part = self.PARTS[g.get("part") or g.get("part2") or g.get("part3")]
+        base = ref or anchor.day
+        if not base:
+            return Res("TIME", f"XXXX-XX-XXT{part}")
+        return _day(base, part=part)
+
+
+class GenericSeason(TimexRule):
+    """"en été", "au printemps": a season of no year said (TimeML `XXXX-SU`); "au printemps dernier"
+    against the article date. "été" alone is a verb form, so only after "en"/"au". The span starts at the
+    season word, as in French TimeBank."""
+
+    name = "season"
+    span_from = ("season",)
+
+    def pattern(self, f: Fragments) -> str:
+        S = f.S
+        return (rf"{f.B}(?:en{S}(?P<season>ete|hiver|automne)|au{S}(?P<spring>printemps))"
+                rf"(?:{S}(?P<mod>{f.MOD}))?{f.E}(?!{S}(?:\d|de{S}\d|d')(?![\w-]))")
+
+    def candidates(self, hit: re.Match[str], text: str, ftext: str) -> Iterator[Match]:
+        for m in super().candidates(hit, text, ftext):
+            if hit.group("spring") is not None:
+                m.start, m.groups["season"] = hit.start("spring"), hit.group("spring")
+            yield m
+
+    def absolute(self, m: Match) -> Res | None:
+        if m.groups.get("mod"):
+            return None  # "au printemps dernier": against the article date
+        return Res("DATE", f"XXXX-{self.lex.seasons[m.groups['season']]}")
+
+    def relative(self, m: Match, anchor: Anchor, ref: date | None) -> Res | None:
+        return _rel_unit(self.lex, {"unit": m.groups["season"], "mod": m.groups["mod"]}, anchor)
+
+
 class Midday(TimexRule):
     """"la mi-journée"."""
 
@@ -983,7 +1038,32 @@ class Duration(_AfterCue):
         num, g = m.groups.get("num"), m.groups
         if num and num.isdigit() and self.lex.units.get(g["unit"], "") == "H" and int(num) <= 24:
             return False  # digits + heures: handled by the time rule
+        if self.lex.units.get(g["unit"], "") == "Y" and m.rule == "duration" and self._is_age(m, text, ftext):
+            return False
         return not (num in ("un", "une", "sept") and not g.get("cue"))  # "un jour" (someday)
+
+    #: up to four words, then "de" just before the number: "un chauffeur de bus de 38 ans"
+    AGE_BEFORE: ClassVar[re.Pattern[str]] = re.compile(
+        r"((?:[\w'-]+\s{1,3}){1,4})(?:de\s{1,3}|d')(?:environ\s{1,3}|pres\s{1,3}de\s{1,3}|quelque\s{1,3})?$")
+    #: "une Alsacienne de 6 ans": a demonym (a capitalised noun after un/une) before "de"
+    DEMONYM_BEFORE: ClassVar[re.Pattern[str]] = re.compile(r"\b(?:un|une|Un|Une)\s{1,3}[A-Z]\w+\s{1,3}de\s{1,3}$")
+    #: a capitalised word (a name) and a comma just before: ", 53 ans," is an apposition
+    APPOSITION: ClassVar[re.Pattern[str]] = re.compile(r"[A-Z][\w.-]*\s{0,2},\s{0,3}$")
+
+    def _is_age(self, m: Match, text: str, ftext: str) -> bool:
+        """"une fillette de 6 ans", "âgé de 54 ans", "Alain Parmentier, 53 ans, employé": an age."""
+        if m.groups.get("cue") not in (None, "de", "d'", "environ", "pres de", "pres d'", "quelque"):
+            return False  # "depuis 10 ans", "pendant 38 ans", "plus de 10 ans"
+        words = self.AGE_BEFORE.search(ftext[max(0, m.start - 60):m.start])
+        if words and words.group(1).split()[-1] in ("plus", "moins", "pres", "environ", "autour"):
+            return False  # "depuis plus de 10 ans"
+        if words and any(w.split("'")[-1] in self.lex.age_nouns for w in words.group(1).split()):
+            return True
+        if self.DEMONYM_BEFORE.search(text[max(0, m.start - 40):m.start]):
+            return True
+        # an apposition after a name, closed by a comma or the sentence's end (not ", 53 ans plus tard")
+        return bool(self.APPOSITION.search(text[max(0, m.start - 40):m.start])) and \
+            text[m.end:m.end + 1] in (",", ".", ")")
 
     def absolute(self, m: Match) -> Res | None:
         return self.lex.duration(m.groups.get("num"), m.groups["unit"])
@@ -1070,8 +1150,8 @@ class OrdinalPeriod(TimexRule):
 #: every family, in priority order (among same-length overlapping candidates the earlier wins)
 TIMEX_RULES: tuple[type[TimexRule], ...] = (
     DayList, Holiday, DayMonthDate, EnglishDate, NumericDate, IsoDate, MonthYear, Month, Semester, Quarter,
-    SeasonYear, Decade, Century, Year,
-    NamedDay, ThisPartOfDay, PeriodEdge, Midday, DayBeforeAfter, NightSpan, WeekdayAndDay, Weekday,
+    SeasonYear, GenericSeason, Decade, Century, Year,
+    NamedDay, ThisPartOfDay, NarrativePartOfDay, PeriodEdge, Midday, DayBeforeAfter, NightSpan, WeekdayAndDay, Weekday,
     UnitFromNow, EnglishUnitFromNow, Ago, InFromNow, Recurrence, OrdinalPeriod,
     ClockTime, NoonMidnight, Duration, DurationInWords, VagueDuration,
     Offset, EnglishAgo,

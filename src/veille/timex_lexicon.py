@@ -223,6 +223,8 @@ class TimexLexicon:
         self.month_cues = list(lex["month_cue"])
         self.year_next_ok = frozenset(lex["year_next_ok"])
         self.after_before_objects = list(lex["after_before_object"])
+        # "une fillette de 6 ans", "âgé de 54 ans": an age is no temporal expression
+        self.age_nouns = frozenset(lex.get("age_noun", {}))
         self.fragments = self._fragments()
 
     def _fragments(self) -> Fragments:
