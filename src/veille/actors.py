@@ -47,6 +47,7 @@ from rapidfuzz import fuzz, process
 from .config import Settings
 from .models import Actor, ActorMention, Document, fold, stable_id
 from .resources import read_tsv
+from .stages import ActorsConfig
 
 log = logging.getLogger("veille.actors")
 
@@ -202,6 +203,7 @@ class ActorResolver:
 
     def __init__(self, settings: Settings | None = None, *, lang: str | None = None):
         self.settings = settings or Settings()
+        self.config = ActorsConfig.from_settings(self.settings)
         lang = lang or self.settings.lang
         self.gaz: dict[str, list[_Entry]] = {}
         self.countries: dict[str, dict[str, str]] = {}

@@ -23,6 +23,7 @@ from spacy.tokens import Doc as SpacyDoc
 from .config import Settings
 from .errors import ConfigError
 from .models import Document, Entity, Sentence, fold
+from .stages import NlpConfig
 
 log = logging.getLogger("veille.nlp")
 
@@ -99,6 +100,7 @@ class SpacyParser:
 
     def __init__(self, settings: Settings | None = None, *, nlp: Language | None = None):
         self.settings = settings or Settings()
+        self.config = NlpConfig.from_settings(self.settings)
         self.nlp = nlp or load_model(self.settings.model)
         # string hash -> string for the token columns: tags and lemmas recur from one article to
         # the next (bounded by the vocabulary; reset past a size a long stream never needs)

@@ -47,6 +47,7 @@ from .dates import precision_of_iso
 from .models import DateValue, Document, Published, Timex, fold
 from .regex_source import first_group_end, required_literals, top_level_alternatives
 from .resources import read_tsv
+from .stages import TimexConfig
 
 LEXICON = ("fr", "timex_lexicon.tsv")
 #: how many sentences back the last named day gives its date to a bare clock time
@@ -237,6 +238,7 @@ class TimexTagger:
 
     def __init__(self, settings: Settings | None = None, **kw):
         self.settings = settings or Settings()
+        self.config = TimexConfig.from_settings(self.settings)
         lang = self.settings.lang or "fr"
         rows = list(read_tsv(lang, LEXICON[1]))
         lex: dict[str, dict[str, str]] = {}

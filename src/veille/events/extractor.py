@@ -32,6 +32,7 @@ from spacy.tokens import Span, Token
 from ..config import Settings
 from ..models import ActorRef, DateValue, Document, EventMention, Location, Sentence, fold, stable_id
 from ..nlp import TokenColumns
+from ..stages import EventsConfig
 from .factuality import FactualityReader, FactualityReading, quote_spans
 from .incidents import AGENTIVE_TYPES, IncidentCheck
 from .lexicon import Condition, EventLexicon, SupportVerb, TriggerRule
@@ -132,11 +133,15 @@ class EventExtractor:
     name = "events"
 
     def __init__(self, settings: Settings | None = None, *, lexicon: EventLexicon | None = None,
-                 self_reports_as_claims: bool = True):
+                 self_reports_as_claims: bool | None = None):
+        """`self_reports_as_claims` (default: the `[stage.events]` setting) overrides the config."""
         self.settings = settings or Settings()
+        self.config = EventsConfig.from_settings(self.settings)
+        if self_reports_as_claims is not None:
+            self.config = replace(self.config, self_reports_as_claims=self_reports_as_claims)
         # "X affirme avoir frappé": claimed by X (the dev-set guidelines) or, when False, the act
         # itself as PLOVER codes an actor's statement about its own act
-        self.self_reports_as_claims = self_reports_as_claims
+        self.self_reports_as_claims = self.config.self_reports_as_claims
         self.lexicon = lexicon or EventLexicon.load(self.settings.lang)
         self.factuality = FactualityReader(self.lexicon)
         self.states = States(self.settings.lang)
