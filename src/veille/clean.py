@@ -105,10 +105,10 @@ class Lexicon:
     screens: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, lang: str = "fr", filename: str = "boilerplate.tsv") -> Lexicon:
+    def load(cls, lang: str = "fr", filename: str = "boilerplate.tsv", *, lexicon_dir: str | None = None) -> Lexicon:
         lex = cls()
         try:
-            rows = list(read_tsv(lang, filename))
+            rows = list(read_tsv(lang, filename, lexicon_dir=lexicon_dir))
         except FileNotFoundError as err:
             raise ConfigError(f"no boilerplate lexicon for language {lang!r}: {err}") from err
         for n, row in enumerate(rows, start=1):
@@ -187,7 +187,7 @@ class Cleaner:
                  languages: tuple[str, ...] | None = None):
         self.settings = settings or Settings()
         self.config = CleanConfig.from_settings(self.settings)
-        self.lexicon = lexicon or Lexicon.load(self.settings.lang)
+        self.lexicon = lexicon or Lexicon.load(self.settings.lang, lexicon_dir=self.settings.lexicon_dir)
         self.weights = self.lexicon.weights
         langs = languages or self.config.languages or DEFAULT_LANGUAGES
         self._langid = self._load_langid(langs)

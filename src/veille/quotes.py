@@ -138,7 +138,7 @@ class QuoteExtractor:
         self.lang = lang or self.settings.lang
         self.verbs: dict[str, str] = {}  # folded lemma -> use
         self.forms: dict[str, str] = {}  # folded inflected form -> folded lemma
-        for row in read_tsv(self.lang, "reporting_verbs.tsv"):
+        for row in read_tsv(self.lang, "reporting_verbs.tsv", lexicon_dir=self.settings.lexicon_dir):
             lemma = fold(row["lemma"]).removeprefix("s'")
             self.verbs[lemma] = row.get("use") or "any"
             forms = [f.strip() for f in (row.get("forms") or "").split(",") if f.strip()]
@@ -148,7 +148,7 @@ class QuoteExtractor:
                 self.forms.setdefault(fold(form), lemma)
         self.speaker_nouns: dict[str, str] = {}
         self.noun_sectors: dict[str, str] = {}
-        for row in read_tsv(self.lang, "speaker_nouns.tsv"):
+        for row in read_tsv(self.lang, "speaker_nouns.tsv", lexicon_dir=self.settings.lexicon_dir):
             self.speaker_nouns[fold(row["noun"])] = row.get("kind") or "speaker"
             if row.get("sector"):
                 self.noun_sectors[fold(row["noun"])] = row["sector"]

@@ -240,7 +240,7 @@ class TimexTagger:
         self.settings = settings or Settings()
         self.config = TimexConfig.from_settings(self.settings)
         lang = self.settings.lang or "fr"
-        rows = list(read_tsv(lang, LEXICON[1]))
+        rows = list(read_tsv(lang, LEXICON[1], lexicon_dir=self.settings.lexicon_dir))
         lex: dict[str, dict[str, str]] = {}
         langs: dict[tuple[str, str], str] = {}
         for r in rows:

@@ -142,9 +142,9 @@ class EventExtractor:
         # "X affirme avoir frappé": claimed by X (the dev-set guidelines) or, when False, the act
         # itself as PLOVER codes an actor's statement about its own act
         self.self_reports_as_claims = self.config.self_reports_as_claims
-        self.lexicon = lexicon or EventLexicon.load(self.settings.lang)
+        self.lexicon = lexicon or EventLexicon.load(self.settings.lang, lexicon_dir=self.settings.lexicon_dir)
         self.factuality = FactualityReader(self.lexicon)
-        self.states = States(self.settings.lang)
+        self.states = States(self.settings.lang, lexicon_dir=self.settings.lexicon_dir)
         lex = self.lexicon
         people = frozenset().union(*(lex.classes[c] for c in lex.people_classes))
         self.not_actors = lex.things - people
@@ -434,7 +434,8 @@ class EventExtractor:
         if not is_verb and "support_only" in rule.flags and cand.support is None:
             return None
         ts, te, trigger = self._trigger_span(doc, cand)
-        location = self.hooks.locate_event(doc, ts, te) if self.hooks.locate_event else None
+        location = self.hooks.locate_event(doc, ts, te, lexicon_dir=self.settings.lexicon_dir) \
+            if self.hooks.locate_event else None
         reading, claimed_by, anchor = self._reading(doc, span, cand, actors)
 
         actors.begin(location.country if location else None, claimed_by, {tok.i})

@@ -69,7 +69,7 @@ class Geoparser:
         self.config = GeoConfig.from_settings(self.settings)
         if keep_unresolved is not None:
             self.config = replace(self.config, keep_unresolved=keep_unresolved)
-        self.gaz = gazetteer or Gazetteer(self.settings.lang)
+        self.gaz = gazetteer or Gazetteer(self.settings.lang, lexicon_dir=self.settings.lexicon_dir)
         self.keep_unresolved = self.config.keep_unresolved
         cues = self.gaz.cues
         self.determiners = cues.get("determiner", set())
@@ -81,7 +81,7 @@ class Geoparser:
         self.capital_nouns = {w.lower() for w in cues.get("capital_noun", set())}
         self.preps = cues.get("locative", set()) | cues.get("direction", set()) | {"pres de"}
         self._adj_lower = dict(self.gaz.adjectives)  # folded forms, plus the accented ones as written
-        for row in read_tsv(self.gaz.lang, "geo_adjectives.tsv"):
+        for row in read_tsv(self.gaz.lang, "geo_adjectives.tsv", lexicon_dir=self.settings.lexicon_dir):
             for f in [row["adjective"], *[x for x in row.get("forms", "").split("|") if x]]:
                 self._adj_lower[f.lower()] = row["country"]
             if not row.get("forms"):
