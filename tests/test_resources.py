@@ -86,3 +86,12 @@ def test_resources_lexicon_dir_reaches_the_stages_from_settings(tmp_path):
     doc = pipe.run_text("Votez pour nous sur notre site\nLe Mali a annoncé son retrait de la Cédéao.")
     assert [(r.line, r.reason) for r in doc.removed_lines] == [("Votez pour nous sur notre site", "pattern:my-widget")]
 
+
+def test_package_ships_py_typed_as_package_data():
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "py.typed" in config["tool"]["setuptools"]["package-data"]["veille"]
+    assert (root / "src" / "veille" / "py.typed").is_file()
