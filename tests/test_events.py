@@ -1310,3 +1310,27 @@ def test_events_step_shape_roles_first_named_acts_on_the_others(parser, extracto
     cand = _candidate(extractor, doc, "affrontés", "ASSAULT")
     north, south = ActorRef("Corée du Nord", "PRK"), ActorRef("Corée du Sud", "KOR")
     assert extractor._shape_roles(cand, [north, south], [], actors, None) == ([north], [south])
+
+
+# ---------------------------------------------------------------------- user lexicons
+
+
+def test_events_a_user_lexicon_adds_a_trigger_and_overrides_a_row(parser, tmp_path):
+    """`lexicon_dir` overlays data/fr/event_triggers.tsv: a new verb becomes a trigger, a row with a
+    packaged key (kind, lemma) replaces that lemma's rows."""
+    from veille.config import Settings
+
+    text = "Poutine a houspillé Kim. Kim a rencontré Poutine."
+    assert run(parser, EventExtractor(), text) == [
+        ("CONSULT", None, "rencontré", "asserted", ["Kim Jong Un"], ["Vladimir Poutine"])]
+    folder = tmp_path / "fr"
+    folder.mkdir()
+    (folder / "event_triggers.tsv").write_text(
+        "# kind, lemma, type, mode, contexts, source, target (the packaged file's columns)\n"
+        "kind\tlemma\ttype\tmode\tcontexts\tsource\ttarget\n"
+        "verb\thouspiller\tACCUSE\tdisapprove\tpolitical\tsubj\tobj\n"
+        "verb\trencontrer\tCONSULT\tvisit\tdiplomatic\tsubj\tobj,p:avec\n", encoding="utf-8")
+    extractor = EventExtractor(Settings(lexicon_dir=str(tmp_path)))
+    assert run(parser, extractor, text) == [
+        ("ACCUSE", "disapprove", "houspillé", "asserted", ["Vladimir Poutine"], ["Kim Jong Un"]),
+        ("CONSULT", "visit", "rencontré", "asserted", ["Kim Jong Un"], ["Vladimir Poutine"])]

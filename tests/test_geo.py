@@ -302,3 +302,12 @@ def test_the_head_noun_of_a_longer_name_is_no_place(parser, geo):
     assert [(p.text, p.location.country) for p in doc.places] == [("Homs", "SYR")]
     doc = read(parser, geo, "L'attentat de Nice a fait 86 morts.")  # a place at the end of a name still counts
     assert [(p.text, p.location.country) for p in doc.places] == [("Nice", "FRA")]
+
+
+def test_geo_event_cues_are_cached_per_user_lexicon(tmp_path):
+    from veille.geo.event_location import _cues
+
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "fr" / "geo_cues.tsv").write_text("word\tkind\nbled\tlocative\n", encoding="utf-8")
+    assert "bled" in _cues("fr", str(tmp_path)).get("locative", set())
+    assert "bled" not in _cues("fr").get("locative", set())  # the packaged entry is another one

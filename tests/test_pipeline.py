@@ -6,10 +6,11 @@ import time
 
 import pytest
 
-from veille.config import STAGE_FACTORIES, Settings
-from veille.errors import ConfigError, EmptyInputError, StageError
+from veille.config import Settings, load_settings
+from veille.errors import ConfigError, EmptyInputError, StageChainError, StageError
 from veille.models import Document, RawDocument
 from veille.pipeline import Pipeline, article_id_for
+from veille.stages import REGISTRY, EventsConfig, QuotesConfig, StageConfig
 
 
 class Slow:
@@ -34,9 +35,12 @@ class Broken:
 
 
 @pytest.fixture()
-def extra_stages(monkeypatch):
-    monkeypatch.setitem(STAGE_FACTORIES, "slow", f"{__name__}:Slow")
-    monkeypatch.setitem(STAGE_FACTORIES, "broken", f"{__name__}:Broken")
+def registry():
+    """The built-in stages plus two test stages, in a registry of their own (the shared one untouched)."""
+    reg = REGISTRY.copy()
+    reg.register("slow", Slow)
+    reg.register("broken", f"{__name__}:Broken")
+    return reg
 
 
 def test_pipeline_unknown_stage_is_a_config_error():
@@ -44,20 +48,102 @@ def test_pipeline_unknown_stage_is_a_config_error():
         Pipeline(stages=["clean", "nope"])
 
 
-def test_pipeline_time_budget_cuts_a_slow_stage_and_goes_on(extra_stages):
-    pipe = Pipeline(Settings(stage_timeout_s=0.2), stages=["slow", "clean"])
+def test_pipeline_time_budget_cuts_a_slow_stage_and_goes_on(registry):
+    pipe = Pipeline(Settings(stage_timeout_s=0.2), stages=["slow", "clean"], registry=registry)
     doc = pipe.run_text("Le Mali a annoncé lundi son retrait de la Cédéao.")  # would sleep 60 s otherwise
     assert doc.stage_errors and doc.stage_errors[0].startswith("[E201] stage exceeded its 0.2s budget")
     assert doc.language == "fr"  # the next stage still ran
 
 
-def test_pipeline_failure_drops_only_that_layer_or_raises_by_policy(extra_stages):
-    doc = Pipeline(stages=["broken", "clean"]).run_text("Le Mali a annoncé son retrait de la Cédéao.")
+def test_pipeline_failure_drops_only_that_layer_or_raises_by_policy(registry):
+    doc = Pipeline(stages=["broken", "clean"], registry=registry).run_text("Le Mali a annoncé son retrait de la Cédéao.")
     assert len(doc.stage_errors) == 1
     assert doc.stage_errors[0].startswith("[E200] ValueError: boom (stage=broken, doc=art_")
-    with pytest.raises(ValueError):
-        Pipeline(Settings(on_error="raise"), stages=["broken"]).run_text("Texte.")
-    assert issubclass(StageError, Exception)
+    with pytest.raises(ValueError, match="boom"):  # the stage's own error, not wrapped
+        Pipeline(Settings(on_error="raise"), stages=["broken"], registry=registry).run_text("Texte.")
+    assert "slow" not in REGISTRY and "broken" not in REGISTRY  # the test stages stayed in their registry
+
+
+def test_pipeline_a_stage_returning_no_document_is_a_stage_error(registry):
+    registry.register("forgetful", lambda settings: lambda doc: None)
+    with pytest.raises(StageError, match=r"^\[E200\] stage returned NoneType, expected Document \(stage=forgetful"):
+        Pipeline(stages=["clean", "forgetful"], registry=registry).run_text("Le Mali a annoncé son retrait.")
+
+
+# ---------------------------------------------------------------------------- the stage registry
+
+
+def test_pipeline_refuses_a_stage_before_the_layer_it_requires():
+    with pytest.raises(StageChainError, match=r"\[E302\] stage 'events' requires the layer 'sentences', which no "
+                                              r"stage before it assigns \(add 'nlp' before it\) \(stage=events\)"):
+        Pipeline(stages=["clean", "timex", "events"])
+    with pytest.raises(StageChainError, match="stage 'geo' requires the layer 'tokens'"):
+        Pipeline(stages=["clean", "geo", "nlp"])  # in the wrong order
+    Pipeline(stages=["nlp", "timex", "events"])  # a layer it only reads (actors, places) may be absent
+    assert issubclass(StageChainError, ConfigError)
+
+
+def test_registry_register_as_decorator_declares_layers_and_refuses_a_taken_name(registry):
+    @registry.register("shout", requires=("title",), assigns=("title",))
+    class Shout:
+        def __init__(self, settings):
+            self.settings = settings
+
+        def __call__(self, doc):
+            doc.title = (doc.title or "").upper()
+            return doc
+
+    assert registry.spec("shout").factory is Shout  # the decorator returns the class unchanged
+    with pytest.raises(StageChainError, match="stage 'shout' requires the layer 'title'.*add 'clean' before it"):
+        Pipeline(stages=["shout"], registry=registry)
+    doc = Pipeline(stages=["clean", "shout"], registry=registry).run_text(
+        "Le Mali quitte la Cédéao\nLe Mali a annoncé lundi son retrait de la Cédéao, a indiqué la junte.",
+        title="Le Mali quitte la Cédéao")
+    assert doc.title == "LE MALI QUITTE LA CÉDÉAO"
+    with pytest.raises(ConfigError, match="stage 'shout' is already registered"):
+        registry.register("shout", Shout)
+    registry.register("shout", Shout, replace=True)
+
+
+def test_stage_config_from_toml_sets_a_constructor_option(tmp_path):
+    toml = tmp_path / "veille.toml"
+    toml.write_text("[stage.events]\nself_reports_as_claims = false\n[stage.quotes]\nuse_actors = false\n",
+                    encoding="utf-8")
+    settings = load_settings(toml)
+    assert EventsConfig.from_settings(settings) == EventsConfig(self_reports_as_claims=False)
+    assert QuotesConfig.from_settings(settings).use_actors is False
+    assert EventsConfig.from_settings(Settings()).self_reports_as_claims is True
+    from veille.events import EventExtractor
+    from veille.quotes import QuoteExtractor
+
+    assert EventExtractor(settings).self_reports_as_claims is False
+    assert EventExtractor(settings, self_reports_as_claims=True).self_reports_as_claims is True  # a keyword overrides
+    assert QuoteExtractor(settings)._actor_at is None
+
+
+def test_stage_config_refuses_unknown_keys_wrong_types_and_unknown_stages(tmp_path):
+    toml = tmp_path / "veille.toml"
+    toml.write_text("[stage.events]\nself_report_as_claims = false\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[E300\] unknown setting\(s\) for stage 'events': self_report_as_claims"):
+        load_settings(toml)
+    toml.write_text("[stage.geo]\nkeep_unresolved = 'no'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="stage 'geo': setting 'keep_unresolved' expects bool, got 'no'"):
+        load_settings(toml)
+    with pytest.raises(ConfigError, match="settings given for an unknown stage 'nope'"):
+        Pipeline(Settings(stage={"nope": {"x": 1}}), stages=["clean"])
+    with pytest.raises(ConfigError, match="unknown setting"):
+        Pipeline(Settings(stage={"clean": {"langs": ["fr"]}}), stages=["clean"])
+    with pytest.raises(AttributeError):  # frozen
+        EventsConfig().self_reports_as_claims = False  # type: ignore[misc]
+    assert StageConfig.from_section({}) == StageConfig()
+
+
+def test_stage_config_clean_languages_from_toml_or_the_older_extra():
+    from veille.stages import CleanConfig
+
+    assert CleanConfig.from_settings(Settings(stage={"clean": {"languages": ["fr", "en"]}})).languages == ("fr", "en")
+    assert CleanConfig.from_settings(Settings(extra={"languages": ["fr", "de"]})).languages == ("fr", "de")
+    assert CleanConfig.from_settings(Settings()).languages == ()
 
 
 def test_pipeline_rejects_a_page_of_pure_furniture():

@@ -47,6 +47,7 @@ from rapidfuzz import fuzz, process
 from .config import Settings
 from .models import Actor, ActorMention, Document, fold, stable_id
 from .resources import read_tsv
+from .stages import ActorsConfig
 
 log = logging.getLogger("veille.actors")
 
@@ -202,6 +203,7 @@ class ActorResolver:
 
     def __init__(self, settings: Settings | None = None, *, lang: str | None = None):
         self.settings = settings or Settings()
+        self.config = ActorsConfig.from_settings(self.settings)
         lang = lang or self.settings.lang
         self.gaz: dict[str, list[_Entry]] = {}
         self.countries: dict[str, dict[str, str]] = {}
@@ -242,7 +244,7 @@ class ActorResolver:
             lst.append(entry)
 
     def _load(self, lang: str) -> None:
-        for row in read_tsv(lang, "countries.tsv"):
+        for row in read_tsv(lang, "countries.tsv", lexicon_dir=self.settings.lexicon_dir):
             iso = row["iso3"]
             self.countries[iso] = row
             self._add(row["name"], _Entry("country", iso, row["name"]))
@@ -253,21 +255,21 @@ class ActorResolver:
             for col in ("dem_m", "dem_f", "dem_mpl", "dem_fpl"):
                 if row[col]:
                     self._add(row[col], _Entry("demonym", iso, row[col]))
-        for row in read_tsv(lang, "demonyms_extra.tsv"):
+        for row in read_tsv(lang, "demonyms_extra.tsv", lexicon_dir=self.settings.lexicon_dir):
             self._add(row["form"], _Entry("demonym", row["code"], row["form"]))
-        for row in read_tsv(lang, "seats.tsv"):
+        for row in read_tsv(lang, "seats.tsv", lexicon_dir=self.settings.lexicon_dir):
             self.seats[row["term"]] = row
             self._add(row["term"], _Entry("seat", row["term"], row["term"]))
             for a in _split_alts(row["aliases"]):
                 self._add(a, _Entry("seat", row["term"], a, False))
-        for row in read_tsv(lang, "regions.tsv"):
+        for row in read_tsv(lang, "regions.tsv", lexicon_dir=self.settings.lexicon_dir):
             self._add(row["name"], _Entry("region", row["name"], row["name"]))
-        for row in read_tsv(lang, "organisations.tsv"):
+        for row in read_tsv(lang, "organisations.tsv", lexicon_dir=self.settings.lexicon_dir):
             self.orgs[row["name"]] = row
             self._add(row["name"], _Entry("org", row["name"], row["name"]))
             for a in _split_alts(row["aliases"]):
                 self._add(a, _Entry("org", row["name"], a, False))
-        for row in read_tsv(lang, "known_actors.tsv"):
+        for row in read_tsv(lang, "known_actors.tsv", lexicon_dir=self.settings.lexicon_dir):
             name = row["name"]
             self.persons[name] = row
             self._add(name, _Entry("person", name, name))
@@ -281,13 +283,13 @@ class ActorResolver:
                 self.by_role.setdefault((row["role"], row["country"]), []).append(row)
                 if row["org"]:
                     self.by_role.setdefault((row["role"], "org:" + row["org"]), []).append(row)
-        for row in read_tsv(lang, "roles.tsv"):
+        for row in read_tsv(lang, "roles.tsv", lexicon_dir=self.settings.lexicon_dir):
             self.role_label.setdefault(row["role"], row["pattern"])
             toks = tuple(_key(t) for t in re.split(r"[\s']+", row["pattern"]) if _key(t))
             self.roles[toks] = row
             self.role_first.add(toks[0])
             self.role_max = max(self.role_max, len(toks))
-        for row in read_tsv(lang, "org_keywords.tsv"):
+        for row in read_tsv(lang, "org_keywords.tsv", lexicon_dir=self.settings.lexicon_dir):
             self.org_keywords[_key(row["word"])] = row["sector"]
 
     # ------------------------------------------------------------------ stage

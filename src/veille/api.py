@@ -17,7 +17,7 @@ from .config import Settings, load_settings
 from .dedup import BandIndex, Deduplicator
 from .errors import InputError
 from .ingest import IngestReport, read_inputs
-from .models import Document, Event, RawDocument, stable_id
+from .models import Document, RawDocument
 from .pipeline import Pipeline
 from .store import SQLiteStore, open_store
 from .store.sqlite import MERGE_PENDING
@@ -155,17 +155,6 @@ def finish_pending_merge(store: SQLiteStore, settings: Settings | None = None) -
     return True
 
 
-def events_from_mentions(store: SQLiteStore) -> list[Event]:
-    """Fallback when the merge stage is not installed: one event per mention."""
-    events = []
-    for m in store.iter_mentions():
-        events.append(Event(
-            event_id=stable_id("ev", m.mention_id), type=m.type, mode=m.mode, contexts=m.contexts,
-            source=m.source, target=m.target, date=m.date, location=m.location, factuality=m.factuality,
-            claimed_by=m.claimed_by, confidence=m.confidence, mention_ids=[m.mention_id]))
-    return events
-
-
 def merge(store: SQLiteStore, settings: Settings | None = None, new_article_ids: Iterable[str] | None = None
           ) -> dict[str, int]:
     """Cross-document pass: events from mentions, stories, contradictions, cross-document dates.
@@ -173,12 +162,8 @@ def merge(store: SQLiteStore, settings: Settings | None = None, new_article_ids:
     With `new_article_ids` (what an ingest just added) the pass is incremental: it folds every
     article stored since the last merge into the stored output (`veille.merge.incremental`; a full
     pass when the store has no merge index yet). Without, it re-merges the whole store."""
-    try:
-        from .merge import IncrementalMerger, Merger
-    except ImportError:
-        events = events_from_mentions(store)
-        store.replace_merge_output(events, [], {e.mention_ids[0]: e.event_id for e in events}, {})
-        return {"events": len(events), "stories": 0}
+    from .merge import IncrementalMerger, Merger
+
     if new_article_ids is not None:
         counts = IncrementalMerger(settings or Settings()).run(store)
     else:

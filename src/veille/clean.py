@@ -38,8 +38,9 @@ from .models import Document, RemovedLine, fold
 from .pipeline import article_id_for
 from .regex_source import top_level_alternatives
 from .resources import read_tsv
+from .stages import CleanConfig
 
-#: Languages `langid` may answer (ISO 639-1); override with settings.extra["languages"].
+#: Languages `langid` may answer (ISO 639-1); override with `[stage.clean] languages = [...]`.
 DEFAULT_LANGUAGES = ("fr", "en", "de", "es", "it", "pt", "nl", "ar", "ru", "uk", "pl", "ro", "tr")
 #: Patterns look at most this many characters of a line (furniture lines are short).
 MAX_MATCH_CHARS = 400
@@ -105,10 +106,10 @@ class Lexicon:
     screens: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, lang: str = "fr", filename: str = "boilerplate.tsv") -> Lexicon:
+    def load(cls, lang: str = "fr", filename: str = "boilerplate.tsv", *, lexicon_dir: str | None = None) -> Lexicon:
         lex = cls()
         try:
-            rows = list(read_tsv(lang, filename))
+            rows = list(read_tsv(lang, filename, lexicon_dir=lexicon_dir))
         except FileNotFoundError as err:
             raise ConfigError(f"no boilerplate lexicon for language {lang!r}: {err}") from err
         for n, row in enumerate(rows, start=1):
@@ -190,9 +191,10 @@ class Cleaner:
     def __init__(self, settings: Settings | None = None, *, lexicon: Lexicon | None = None,
                  languages: tuple[str, ...] | None = None):
         self.settings = settings or Settings()
-        self.lexicon = lexicon or Lexicon.load(self.settings.lang)
+        self.config = CleanConfig.from_settings(self.settings)
+        self.lexicon = lexicon or Lexicon.load(self.settings.lang, lexicon_dir=self.settings.lexicon_dir)
         self.weights = self.lexicon.weights
-        langs = languages or tuple(self.settings.extra.get("languages", DEFAULT_LANGUAGES))
+        langs = languages or self.config.languages or DEFAULT_LANGUAGES
         self._langid = self._load_langid(langs)
 
     @staticmethod

@@ -159,7 +159,8 @@ def timeline(story: Annotated[str | None, typer.Option("--story", help="Only thi
 
     settings = make_settings(db)
     with _reading_store(settings) as store:
-        console.print(timeline_table(store, story=story, actor=actor, since=since, lang=lang))
+        console.print(timeline_table(store, story=story, actor=actor, since=since, lang=lang,
+                                     lexicon_dir=settings.lexicon_dir))
         if not (story or actor or since):
             console.print(stories_table(store))
 

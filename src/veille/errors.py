@@ -64,6 +64,12 @@ class ConfigError(VeilleError):
     code = "E300"
 
 
+class StageChainError(ConfigError):
+    """The configured stages cannot run in that order: one requires a layer no earlier stage assigns."""
+
+    code = "E302"
+
+
 class MissingExtraError(VeilleError):
     """An optional dependency group (extra) is not installed."""
 

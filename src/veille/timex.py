@@ -51,6 +51,7 @@ from .errors import ConfigError
 from .models import Document, Published, Timex, fold
 from .regex_source import first_group_end, required_literals, top_level_alternatives
 from .resources import read_tsv
+from .stages import TimexConfig
 from .timex_grammar import TIMEX_RULES, TimexRule
 from .timex_lexicon import Anchor, Match, TimexLexicon, _alt, _safe_date
 
@@ -170,8 +171,9 @@ class TimexTagger:
     def __init__(self, settings: Settings | None = None, *, rules: Sequence[type[TimexRule]] = TIMEX_RULES,
                  **kw):
         self.settings = settings or Settings()
+        self.config = TimexConfig.from_settings(self.settings)
         lang = self.settings.lang or "fr"
-        self.lexicon = TimexLexicon(read_tsv(lang, LEXICON[1]))
+        self.lexicon = TimexLexicon(read_tsv(lang, LEXICON[1], lexicon_dir=self.settings.lexicon_dir))
         self.rules: list[TimexRule] = [rule(self.lexicon) for rule in rules]
         self.by_name: dict[str, TimexRule] = {}
         for rule in self.rules:

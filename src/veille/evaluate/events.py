@@ -19,7 +19,6 @@ alone (unprefixed keys).
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import re
@@ -30,9 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import STAGE_FACTORIES, Settings
+from ..config import Settings
 from ..errors import EvalError
 from ..models import ActorRef, EventMention, Quote, fold
+from ..stages import REGISTRY
 from . import prf
 
 log = logging.getLogger("veille.evaluate.events")
@@ -369,13 +369,7 @@ def installed_stages(names: Sequence[str] = EVAL_STAGES) -> tuple[list[str], lis
     """Split stage names into (importable, missing); a stage is missing when its module is not there."""
     present, missing = [], []
     for name in names:
-        module_name, _, cls_name = STAGE_FACTORIES[name].partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            missing.append(name)
-            continue
-        (present if hasattr(module, cls_name) else missing).append(name)
+        (present if REGISTRY.spec(name).available() else missing).append(name)
     return present, missing
 
 

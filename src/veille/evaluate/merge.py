@@ -17,7 +17,6 @@ published value is the earliest day of a 7-day span); `date_exact` needs the day
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 from collections import Counter, defaultdict
@@ -25,7 +24,7 @@ from collections.abc import Hashable
 from datetime import date, timedelta
 from pathlib import Path
 
-from ..config import DEFAULT_STAGES, STAGE_FACTORIES, Settings
+from ..config import DEFAULT_STAGES, Settings
 from ..errors import EvalError
 from ..models import (
     Actor,
@@ -41,6 +40,7 @@ from ..models import (
     stable_id,
 )
 from ..pipeline import article_id_for
+from ..stages import REGISTRY
 
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 
@@ -233,12 +233,8 @@ def available_stages(settings: Settings) -> list[str]:
     """The configured per-document stages whose modules import (others are still being written)."""
     out = []
     for name in settings.stages if settings.stages else DEFAULT_STAGES:
-        module_name, _, cls_name = STAGE_FACTORIES[name].partition(":")
-        try:
-            getattr(importlib.import_module(module_name), cls_name)
-        except (ImportError, AttributeError):
-            continue
-        out.append(name)
+        if REGISTRY.spec(name).available():
+            out.append(name)
     return out
 
 

@@ -32,6 +32,7 @@ from spacy.tokens import Span, Token
 from ..config import Settings
 from ..models import ActorRef, DateValue, Document, EventMention, Location, Sentence, fold, stable_id
 from ..nlp import TokenColumns
+from ..stages import EventsConfig
 from .factuality import FactualityReader, FactualityReading, quote_spans
 from .incidents import AGENTIVE_TYPES, IncidentCheck
 from .lexicon import Condition, EventLexicon, SupportVerb, TriggerRule
@@ -132,14 +133,18 @@ class EventExtractor:
     name = "events"
 
     def __init__(self, settings: Settings | None = None, *, lexicon: EventLexicon | None = None,
-                 self_reports_as_claims: bool = True):
+                 self_reports_as_claims: bool | None = None):
+        """`self_reports_as_claims` (default: the `[stage.events]` setting) overrides the config."""
         self.settings = settings or Settings()
+        self.config = EventsConfig.from_settings(self.settings)
+        if self_reports_as_claims is not None:
+            self.config = replace(self.config, self_reports_as_claims=self_reports_as_claims)
         # "X affirme avoir frappé": claimed by X (the dev-set guidelines) or, when False, the act
         # itself as PLOVER codes an actor's statement about its own act
-        self.self_reports_as_claims = self_reports_as_claims
-        self.lexicon = lexicon or EventLexicon.load(self.settings.lang)
+        self.self_reports_as_claims = self.config.self_reports_as_claims
+        self.lexicon = lexicon or EventLexicon.load(self.settings.lang, lexicon_dir=self.settings.lexicon_dir)
         self.factuality = FactualityReader(self.lexicon)
-        self.states = States(self.settings.lang)
+        self.states = States(self.settings.lang, lexicon_dir=self.settings.lexicon_dir)
         lex = self.lexicon
         people = frozenset().union(*(lex.classes[c] for c in lex.people_classes))
         self.not_actors = lex.things - people
@@ -440,7 +445,8 @@ class EventExtractor:
         if not is_verb and "support_only" in rule.flags and cand.support is None:
             return None
         ts, te, trigger = self._trigger_span(doc, cand)
-        location = self.hooks.locate_event(doc, ts, te) if self.hooks.locate_event else None
+        location = self.hooks.locate_event(doc, ts, te, lexicon_dir=self.settings.lexicon_dir) \
+            if self.hooks.locate_event else None
         reading, claimed_by, anchor = self._reading(doc, span, cand, actors)
 
         actors.begin(location.country if location else None, claimed_by, {tok.i})

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..errors import ConfigError
 from ..models import EVENT_TYPES, FACTUALITIES, fold
-from ..resources import read_tsv
+from ..resources import LexiconDir, read_tsv
 
 TRIGGER_FILE = "event_triggers.tsv"
 FACTUALITY_FILE = "factuality.tsv"
@@ -135,9 +135,10 @@ class EventLexicon:
         return frozenset().union(*self.negation_roles.values())
 
     @classmethod
-    def load(cls, lang: str = "fr") -> EventLexicon:
+    def load(cls, lang: str = "fr", *, lexicon_dir: LexiconDir = None) -> EventLexicon:
+        """The packaged lexicon of `lang`, overlaid by `lexicon_dir`'s files (veille.resources)."""
         lex = cls()
-        rows = list(read_tsv(lang, TRIGGER_FILE))
+        rows = list(read_tsv(lang, TRIGGER_FILE, lexicon_dir=lexicon_dir))
         for row in rows:  # classes first: rules refer to them
             if row.get("kind") == "class":
                 members = frozenset(fold(m) for m in row.get("requires", "").split("|") if m.strip())
@@ -162,7 +163,7 @@ class EventLexicon:
                         lex.soldiers |= members
         for n, row in enumerate(rows, 2):
             lex._add_trigger_row(row, n)
-        lex._load_factuality(lang)
+        lex._load_factuality(lang, lexicon_dir)
         return lex
 
     # ------------------------------------------------------------------ triggers
@@ -255,12 +256,12 @@ class EventLexicon:
             hit = table.get(lemma + "r")
         return hit
 
-    def _load_factuality(self, lang: str) -> None:
+    def _load_factuality(self, lang: str, lexicon_dir: LexiconDir = None) -> None:
         roles: dict[str, set[str]] = {r: set() for r in NEGATION_ROLES}
         preps: set[str] = set()
         documents: set[str] = set()
         questions: set[str] = set()
-        for n, row in enumerate(read_tsv(lang, FACTUALITY_FILE), 2):
+        for n, row in enumerate(read_tsv(lang, FACTUALITY_FILE, lexicon_dir=lexicon_dir), 2):
             cue, scope, klass = fold(row.get("cue", "")), row.get("scope", ""), row.get("class", "")
             if klass not in FACTUALITIES:
                 raise ConfigError(f"{FACTUALITY_FILE}: unknown class {klass!r} (line {n})")

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from spacy.tokens import Token
 
 from ..models import ActorRef, Document, fold
-from ..resources import read_tsv
+from ..resources import LexiconDir, read_tsv
 from .syntax import RELATIVE_PRONOUNS, lem, np_span, prep_of
 
 _NOMINAL = {"NOUN", "PROPN"}
@@ -55,11 +55,11 @@ class States:
     "les frappes russes".
     """
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, *, lexicon_dir: LexiconDir = None):
         self.names: dict[str, tuple[str, str]] = {}
         self.demonyms: dict[str, tuple[str, str]] = {}
         try:
-            rows = list(read_tsv(lang, "countries.tsv"))
+            rows = list(read_tsv(lang, "countries.tsv", lexicon_dir=lexicon_dir))
         except FileNotFoundError:
             rows = []
         for row in rows:

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from ..models import Document, Location, PlaceMention, fold
 from ..nlp import TokenColumns
-from ..resources import data_path, read_tsv
+from ..resources import LexiconDir, data_path, read_tsv
 
 PRECISION_RANK = {"site": 6, "city": 5, "admin2": 4, "admin1": 3, "region": 2, "country": 1}
 VERBAL = {"VERB", "AUX"}
@@ -41,18 +41,21 @@ DE_LOCATIVE_HEADS = {"pres", "aupres", "proximite", "environs", "abords", "large
 
 
 @lru_cache(maxsize=4)
-def _cues(lang: str) -> dict[str, frozenset[str]]:
+def _cues(lang: str, lexicon_dir: str | None = None) -> dict[str, frozenset[str]]:
+    """The cue words of `lang` (keyed on the user's lexicon folder too: two settings, two entries)."""
     if not data_path(lang, "geo_cues.tsv").is_file():
         lang = "fr"
     out: dict[str, set[str]] = {}
-    for row in read_tsv(lang, "geo_cues.tsv"):
+    for row in read_tsv(lang, "geo_cues.tsv", lexicon_dir=lexicon_dir):
         out.setdefault(row["kind"], set()).add(fold(row["word"]))
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def locate_event(doc: Document, start: int, end: int, *, lang: str | None = None) -> Location | None:
-    """The place where the event whose trigger is doc.text[start:end] happened, or None."""
-    cues = _cues(lang or doc.language or "fr")
+def locate_event(doc: Document, start: int, end: int, *, lang: str | None = None,
+                 lexicon_dir: LexiconDir = None) -> Location | None:
+    """The place where the event whose trigger is doc.text[start:end] happened, or None.
+    `lexicon_dir`: the user lexicons overlaying `geo_cues.tsv` (`Settings.lexicon_dir`)."""
+    cues = _cues(lang or doc.language or "fr", str(lexicon_dir) if lexicon_dir else None)
     sent = doc.sentence_at(start)
     s_start, s_end = (sent.start, sent.end) if sent else (0, len(doc.text))
     places = [p for p in doc.places if s_start <= p.start and p.end <= s_end

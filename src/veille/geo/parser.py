@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
 from spacy.strings import get_string_id
@@ -34,6 +34,7 @@ from ..config import Settings
 from ..models import Document, Location, PlaceMention, fold
 from ..nlp import TokenColumns
 from ..resources import read_tsv
+from ..stages import GeoConfig
 from .gazetteer import Q_ALT, Q_NAME, Gazetteer, NormText, Place, _inflect, norm, norm_table
 
 _DE_AFTER = re.compile(r"\s+(?:(?:de|du|des)(?:\s|$)|d['’])", re.IGNORECASE)
@@ -62,10 +63,14 @@ class Geoparser:
     name = "geo"
 
     def __init__(self, settings: Settings | None = None, *, gazetteer: Gazetteer | None = None,
-                 keep_unresolved: bool = True):
+                 keep_unresolved: bool | None = None):
+        """`keep_unresolved` (default: the `[stage.geo]` setting) overrides the config."""
         self.settings = settings or Settings()
-        self.gaz = gazetteer or Gazetteer(self.settings.lang)
-        self.keep_unresolved = keep_unresolved
+        self.config = GeoConfig.from_settings(self.settings)
+        if keep_unresolved is not None:
+            self.config = replace(self.config, keep_unresolved=keep_unresolved)
+        self.gaz = gazetteer or Gazetteer(self.settings.lang, lexicon_dir=self.settings.lexicon_dir)
+        self.keep_unresolved = self.config.keep_unresolved
         cues = self.gaz.cues
         self.determiners = cues.get("determiner", set())
         self.place_nouns = cues.get("place_noun", set()) | cues.get("site_noun", set())
@@ -76,7 +81,7 @@ class Geoparser:
         self.capital_nouns = {w.lower() for w in cues.get("capital_noun", set())}
         self.preps = cues.get("locative", set()) | cues.get("direction", set()) | {"pres de"}
         self._adj_lower = dict(self.gaz.adjectives)  # folded forms, plus the accented ones as written
-        for row in read_tsv(self.gaz.lang, "geo_adjectives.tsv"):
+        for row in read_tsv(self.gaz.lang, "geo_adjectives.tsv", lexicon_dir=self.settings.lexicon_dir):
             for f in [row["adjective"], *[x for x in row.get("forms", "").split("|") if x]]:
                 self._adj_lower[f.lower()] = row["country"]
             if not row.get("forms"):

@@ -54,12 +54,13 @@ DEFAULT_RELDAYS = MappingProxyType({"avant-hier": -2, "hier": -1, "aujourd'hui":
                                     "yesterday": -1, "today": 0, "tomorrow": 1})
 
 
-def load_reldays(lang: str) -> dict[str, int]:
+def load_reldays(lang: str, lexicon_dir: str | None = None) -> dict[str, int]:
     """Day-offset words from the timex lexicon (falls back to a few built-in French/English ones)."""
     try:
         from ..resources import read_tsv
 
-        rows = {r["form"]: int(r["value"]) for r in read_tsv(lang, "timex_lexicon.tsv") if r.get("kind") == "relday"}
+        rows = {r["form"]: int(r["value"]) for r in read_tsv(lang, "timex_lexicon.tsv", lexicon_dir=lexicon_dir)
+                if r.get("kind") == "relday"}
     except (FileNotFoundError, KeyError, ValueError):
         rows = {}
     return rows or dict(DEFAULT_RELDAYS)
@@ -173,8 +174,8 @@ def consensus_day(views: Sequence[MentionView], dated: set[str]) -> date | None:
 class CrossDocDater:
     """Finds dates for undated articles from the clusters of a first merge pass."""
 
-    def __init__(self, lang: str = "fr"):
-        self.reldays = load_reldays(lang)
+    def __init__(self, lang: str = "fr", *, lexicon_dir: str | None = None):
+        self.reldays = load_reldays(lang, lexicon_dir)
         self._tagger = None
 
     def infer(self, clusters: Sequence[Sequence[MentionView]], articles: dict[str, ArticleInfo],

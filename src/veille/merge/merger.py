@@ -128,7 +128,7 @@ class Merger:
         if not undated:
             return 0
         docs = {a: d for a in undated if (d := store.get_document(a)) is not None}
-        dater = CrossDocDater(self.settings.lang)
+        dater = CrossDocDater(self.settings.lang, lexicon_dir=self.settings.lexicon_dir)
         found = dater.infer(clusters, articles, docs)
         for article_id, (published, days) in sorted(found.items()):
             doc = dater.apply(docs[article_id], published, days, self.settings)
