@@ -81,7 +81,7 @@ def test_resources_lexicon_dir_reaches_the_stages_from_settings(tmp_path):
     settings = load_settings(toml)
     pipe = Pipeline(settings, stages=["clean", "timex", "quotes"])
     assert pipe.get_stage("quotes").verbs["grommeler"] == "direct"
-    assert pipe.get_stage("timex").reldays["avant-avant-hier"] == -3
+    assert pipe.get_stage("timex").lexicon.reldays["avant-avant-hier"] == -3
     assert "grommeler" not in Pipeline(stages=["quotes"]).get_stage("quotes").verbs
     doc = pipe.run_text("Votez pour nous sur notre site\nLe Mali a annoncé son retrait de la Cédéao.")
     assert [(r.line, r.reason) for r in doc.removed_lines] == [("Votez pour nous sur notre site", "pattern:my-widget")]
