@@ -8,8 +8,8 @@
     DIR/stories/month=2023-09/part-00000.parquet       by the story's first month
     DIR/actors/bucket=0/part-00000.parquet             by a hash bucket of the actor id
 
-`month` is `YYYY-MM` (null, written `__HIVE_DEFAULT_PARTITION__`, when the date is unknown or coarser
-than a month). Columns are the contract's fields in record order, nested objects as Arrow structs and
+`month` is `YYYY-MM`, or `unknown` when the date is unknown or coarser than a month (not Hive's null
+`__HIVE_DEFAULT_PARTITION__`: pandas cannot yet read a partition column holding nulls). Columns are the contract's fields in record order, nested objects as Arrow structs and
 lists of them (never JSON strings); the partition key is not stored in the files (Hive layout), readers
 add it as a column. DuckDB, pandas (pyarrow) and Spark read the folder as it is; the manifest's name
 starts with `_`, which pyarrow and Spark skip. Rows are sorted by id in each file and nothing in a file
@@ -34,7 +34,7 @@ MANIFEST = "_veille.json"
 LAYOUT_VERSION = 1
 #: the version of docs/contract.md the columns follow ("Extensions in veille 0.1")
 CONTRACT_VERSION = "0.1"
-NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # Hive's (and Spark's, pyarrow's, DuckDB's) null
+UNKNOWN_MONTH = "unknown"
 ROWS_PER_FILE = 250_000
 ACTORS_PER_BUCKET = 250_000
 
@@ -239,7 +239,7 @@ def _write_table(out: Path, table: str, column: str, rows: list[dict[str, Any]],
         parts[None] = []  # an empty table is one empty file: readers find its schema
     files = []
     for key in sorted(parts, key=lambda k: (k is None, k or "")):
-        folder = out / table / f"{column}={NULL_PARTITION if key is None else key}"
+        folder = out / table / f"{column}={UNKNOWN_MONTH if key is None else key}"
         folder.mkdir(parents=True, exist_ok=True)
         part = parts[key]
         for i, start in enumerate(range(0, max(len(part), 1), ROWS_PER_FILE)):
