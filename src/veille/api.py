@@ -19,7 +19,7 @@ from .errors import InputError
 from .ingest import IngestReport, read_inputs
 from .models import Document, RawDocument
 from .pipeline import Pipeline
-from .store import SQLiteStore, open_store
+from .store import SQLiteStore, open_store, require_writable
 from .store.sqlite import MERGE_PENDING
 
 log = logging.getLogger("veille.api")
@@ -47,6 +47,7 @@ def ingest_raw(raws: Iterable[RawDocument], store: SQLiteStore, settings: Settin
     Cleaning runs first so the content-hash id is known before the expensive stages: an
     article already in the store costs only its cleaning on re-ingest.
     """
+    require_writable(store)
     settings = settings or Settings()
     pipeline = pipeline or Pipeline(settings)
     report = report if report is not None else IngestReport()
@@ -120,6 +121,7 @@ def ingest(inputs: Iterable[str | Path], settings: Settings | None = None, *,
     own = store is None
     store = store or open_store(settings.db)
     try:
+        require_writable(store)
         report = IngestReport()
         raws = read_inputs(inputs, settings, report)
         ingest_raw(raws, store, settings, report=report, dct=dct, on_document=on_document, pipeline=pipeline)
@@ -164,6 +166,7 @@ def merge(store: SQLiteStore, settings: Settings | None = None, new_article_ids:
     pass when the store has no merge index yet). Without, it re-merges the whole store."""
     from .merge import IncrementalMerger, Merger
 
+    require_writable(store)
     if new_article_ids is not None:
         counts = IncrementalMerger(settings or Settings()).run(store)
     else:

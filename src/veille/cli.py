@@ -30,7 +30,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 console = Console()
 err_console = Console(stderr=True)
 
-DbOpt = Annotated[str | None, typer.Option("--db", help="SQLite store path (default: veille.db or $VEILLE_DB).")]
+DbOpt = Annotated[str | None, typer.Option("--db", help="SQLite store path (default: veille.db or $VEILLE_DB), or "
+                                                        "a Parquet dataset folder to read (read-only).")]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="spaCy model: md (default), sm, or a package name.")]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML settings file.")]
 
@@ -108,7 +109,8 @@ def _print_report(report, db: str) -> None:
 
 
 @app.command()
-def search(query: Annotated[str, typer.Argument(help="FTS5 query, e.g. 'Poutine AND Kim'.")],
+def search(query: Annotated[str, typer.Argument(help="FTS5 query, e.g. 'Poutine AND Kim' (on a Parquet "
+                                                    "dataset: whole words, \"phrases\", pref*, OR, NOT).")],
            db: DbOpt = None, limit: int = 20) -> None:
     """Full-text search over the stored articles."""
     settings = make_settings(db)
@@ -124,7 +126,8 @@ def search(query: Annotated[str, typer.Argument(help="FTS5 query, e.g. 'Poutine 
 
 @app.command()
 def export(out: Annotated[Path, typer.Option("--out", help="Output directory.")],
-           fmt: Annotated[str, typer.Option("--format", help="jsonl, parquet or csv.")] = "jsonl",
+           fmt: Annotated[str, typer.Option("--format", help="jsonl, parquet, csv, or parquet-dataset (one "
+                                                             "partitioned folder per table).")] = "jsonl",
            db: DbOpt = None) -> None:
     """Write articles, events, mentions, actors, quotes and stories files (see docs/contract.md)."""
     try:
@@ -226,7 +229,7 @@ def run_cmd(
     workers: Annotated[int | None, typer.Option(help="Processes for the process engine (default: all cores).")] = None,
     shard_size: Annotated[int, typer.Option(help="Input files per shard.")] = 64,
     master: Annotated[str | None, typer.Option(help="Spark master URL (default: the cluster's own).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl, parquet or csv.")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, parquet, csv or parquet-dataset.")] = "jsonl",
     model: ModelOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Batch run over many files in shards (resumable), then merge and export into --out."""

@@ -86,6 +86,12 @@ class MissingStoreError(StoreError):
     code = "E401"
 
 
+class ReadOnlyStoreError(StoreError):
+    """A write (ingest, merge, upload) was sent to a read-only store: a Parquet dataset."""
+
+    code = "E402"
+
+
 class EvalError(VeilleError):
     code = "E500"
 

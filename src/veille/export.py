@@ -1,4 +1,5 @@
-"""Export the store as the contract's files: JSONL (nested), Parquet and CSV (flattened with `_`).
+"""Export the store as the contract's files: JSONL (nested), Parquet and CSV (flattened with `_`), or a
+partitioned Parquet dataset with nested columns (`parquet-dataset`, veille.dataset).
 
 Rows are sorted by id so the same store always gives byte-identical files.
 """
@@ -13,7 +14,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-FORMATS = ("jsonl", "parquet", "csv")
+FORMATS = ("jsonl", "parquet", "csv", "parquet-dataset")
 TABLES = ("articles", "events", "mentions", "actors", "quotes", "stories")
 
 
@@ -96,9 +97,14 @@ def write_parquet(rows: Iterable[dict[str, Any]], path: Path) -> int:
 
 def export_store(store, out_dir: str | Path, fmt: str = "jsonl",
                  tables: Iterable[str] = TABLES) -> dict[str, int]:
-    """Write one file per table into `out_dir`; returns the row count of each."""
+    """Write one file per table into `out_dir` (`parquet-dataset`: one folder per table, and the
+    manifest); returns the row count of each."""
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt == "parquet-dataset":
+        from .dataset import write_dataset
+
+        return write_dataset(store, out_dir, tables)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     writer = {"jsonl": write_jsonl, "csv": write_csv, "parquet": write_parquet}[fmt]

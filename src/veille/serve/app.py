@@ -3,6 +3,9 @@
     from veille.serve import create_app
     app = create_app(settings)          # opens settings.db (SQLite, WAL) for the app's lifetime
 
+`settings.db` may also name a Parquet dataset folder (veille.dataset): the app then reads it with
+DuckDB and refuses uploads (E402, the dataset is read-only).
+
 Everything a page needs (styles, the one script, the world outline) is served from the
 package: the app works with no network. The store is one SQLiteStore shared by the request
 threads (its connection is opened with check_same_thread=False and guarded by its lock);
@@ -30,7 +33,7 @@ from .. import __version__
 from ..config import Settings, load_settings
 from ..models import FACTUALITIES, QUAD_CLASS
 from ..render import LAYER_COLOURS
-from ..store import SQLiteStore, open_store
+from ..store import AnyStore, open_store
 from .queries import PipelineHolder
 from .security import GuardMiddleware, is_loopback
 from .svg import FACTUALITY_MARKERS, QUAD_COLOURS, WorldMap, colour_of, quad_of
@@ -78,7 +81,7 @@ def _templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def create_app(settings: Settings | None = None, store: SQLiteStore | None = None, *,
+def create_app(settings: Settings | None = None, store: AnyStore | None = None, *,
                host: str = "127.0.0.1", token: str | None = None, max_body: int = DEFAULT_MAX_BODY) -> FastAPI:
     """The web app over `store` (or the store at `settings.db`, opened and closed with the app).
 

@@ -16,7 +16,7 @@ from .. import api
 from ..errors import InputError, VeilleError
 from ..models import EVENT_TYPES, FACTUALITIES
 from ..render import annotation_dict
-from ..store import SQLiteStore
+from ..store import AnyStore, require_writable
 from . import queries
 from .queries import EventFilter
 from .security import check_write_token
@@ -71,7 +71,7 @@ NOT_FOUND = {404: {"model": ErrorOut, "description": "unknown id"}}
 router = APIRouter(prefix="/api", tags=["api"])
 
 
-def _store(request: Request) -> SQLiteStore:
+def _store(request: Request) -> AnyStore:
     return request.app.state.store
 
 
@@ -183,10 +183,15 @@ def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=50
              responses={200: {"model": IngestOut, "description": "already in the store"},
                         400: {"model": ErrorOut, "description": "the body is not JSON"},
                         401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 413: {"model": ErrorOut},
+                        409: {"model": ErrorOut, "description": "the store is a read-only dataset (E402)"},
                         422: {"description": "nothing could be ingested"}})
 def ingest(request: Request, body: IngestIn) -> Any:
     """Ingest one pasted article (veille.api.ingest_text) and re-run the merge pass."""
     check_write_token(request)
+    try:
+        require_writable(_store(request))
+    except VeilleError as err:
+        raise HTTPException(409, str(err)) from err
     meta = {k: v for k, v in (("title", body.title), ("url", body.url), ("outlet", body.outlet),
                               ("published", body.published)) if v}
     try:

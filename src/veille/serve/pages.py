@@ -12,7 +12,7 @@ from markupsafe import Markup
 from .. import api
 from ..errors import VeilleError
 from ..render import LAYER_COLOURS
-from ..store import SQLiteStore
+from ..store import AnyStore, require_writable
 from . import queries
 from .app import source_name
 from .queries import EventFilter
@@ -27,7 +27,7 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
 Text = Annotated[str | None, Query(max_length=500)]
 
 
-def _store(request: Request) -> SQLiteStore:
+def _store(request: Request) -> AnyStore:
     return request.app.state.store
 
 
@@ -222,6 +222,10 @@ def ingest_submit(
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     check_write_token(request, token or None)
+    try:
+        require_writable(_store(request))
+    except VeilleError as err:
+        return _page(request, "ingest.html", {"errors": [str(err)], "form": {}}, status_code=409)
     source = "upload:pasted"
     if file is not None and file.filename:
         data = file.file.read()

@@ -2,25 +2,27 @@
 
 The store keeps its own list helpers; the filters the UI and the JSON API need (actor,
 country, type, factuality, date range, full-text search, story) are built here as SQL so
-that a page of 50 events never loads the whole table.
+that a page of 50 events never loads the whole table. The same SQL runs on the SQLite store
+and on a Parquet dataset (DuckDB views named like the SQLite tables); the few pieces that
+differ come from the store's `dialect`.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..models import Actor, Event, EventMention, Story
-from ..store import SQLiteStore
+from ..store import AnyStore
 
 MAX_LIMIT = 200
 SEARCH_CAP = 10_000  # articles matched by a text filter on events
 
 
-def rows(store: SQLiteStore, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[sqlite3.Row]:
-    """Run a read query through the store's lock and busy-retry (safe while `veille ingest` writes)."""
+def rows(store: AnyStore, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
+    """Run a read query through the store's lock and busy-retry (safe while `veille ingest` writes);
+    rows are read by column name (`r["n"]`, `dict(r)`)."""
     return store.query(sql, params)
 
 
@@ -65,7 +67,7 @@ class EventFilter:
         return not self.query_args()
 
 
-def _event_where(store: SQLiteStore, f: EventFilter) -> tuple[str, list[Any]] | None:
+def _event_where(store: AnyStore, f: EventFilter) -> tuple[str, list[Any]] | None:
     """WHERE clause for the filter, or None when a text filter matched no article."""
     clauses: list[str] = []
     params: list[Any] = []
@@ -88,11 +90,11 @@ def _event_where(store: SQLiteStore, f: EventFilter) -> tuple[str, list[Any]] | 
     if f.actor:
         like = "%" + f.actor.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         clauses.append("EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = e.event_id"
-                       " AND (ea.actor_id = ? OR ea.name LIKE ? ESCAPE '\\'))")
+                       f" AND (ea.actor_id = ? OR ea.name {store.dialect.like} ? ESCAPE '\\'))")
         params += [f.actor, like]
     if f.country:
         clauses.append("(EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = e.event_id AND ea.country = ?)"
-                       " OR json_extract(e.json, '$.location.country') = ?)")
+                       f" OR {store.dialect.location_country('e')} = ?)")
         params += [f.country.upper(), f.country.upper()]
     if f.q and f.q.strip():
         article_ids = store.search_ids(f.q, limit=SEARCH_CAP)
@@ -104,7 +106,7 @@ def _event_where(store: SQLiteStore, f: EventFilter) -> tuple[str, list[Any]] | 
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-def list_events(store: SQLiteStore, f: EventFilter, *, limit: int = 50, offset: int = 0) -> Page:
+def list_events(store: AnyStore, f: EventFilter, *, limit: int = 50, offset: int = 0) -> Page:
     """Events matching the filter, by date (undated last), then id."""
     where = _event_where(store, f)
     if where is None:
@@ -116,33 +118,33 @@ def list_events(store: SQLiteStore, f: EventFilter, *, limit: int = 50, offset: 
     return Page([Event.from_dict(json.loads(r["json"])) for r in found], total, limit, offset)
 
 
-def all_events(store: SQLiteStore, f: EventFilter, cap: int = 2000) -> list[Event]:
+def all_events(store: AnyStore, f: EventFilter, cap: int = 2000) -> list[Event]:
     """Events for a timeline or map (capped: a picture of more dots than this says nothing more)."""
     return list_events(store, f, limit=cap, offset=0).items
 
 
-def facet_values(store: SQLiteStore) -> dict[str, list[str]]:
+def facet_values(store: AnyStore) -> dict[str, list[str]]:
     """Values present in the store for the filter drop-downs."""
+    place = store.dialect.location_country("e")
     return {
         "type": [r["v"] for r in rows(store, "SELECT DISTINCT type AS v FROM events ORDER BY v")],
         "factuality": [r["v"] for r in rows(store, "SELECT DISTINCT factuality AS v FROM events ORDER BY v")],
         "country": [r["v"] for r in rows(
             store, "SELECT DISTINCT country AS v FROM event_actors WHERE country IS NOT NULL"
-                   " UNION SELECT DISTINCT json_extract(json, '$.location.country') FROM events"
-                   " WHERE json_extract(json, '$.location.country') IS NOT NULL ORDER BY v")],
+                   f" UNION SELECT DISTINCT {place} FROM events e WHERE {place} IS NOT NULL ORDER BY v")],
     }
 
 
 # --------------------------------------------------------------------------- other lists
 
 
-def list_articles(store: SQLiteStore, *, limit: int = 50, offset: int = 0, story_id: str | None = None) -> Page:
+def list_articles(store: AnyStore, *, limit: int = 50, offset: int = 0, story_id: str | None = None) -> Page:
     where, params = (" WHERE story_id = ?", [story_id]) if story_id else ("", [])
     total = rows(store, f"SELECT COUNT(*) AS n FROM articles{where}", params)[0]["n"]
     return Page(store.list_articles(limit=limit, offset=offset, story_id=story_id), total, limit, offset)
 
 
-def list_mentions(store: SQLiteStore, *, limit: int = 50, offset: int = 0, article_id: str | None = None,
+def list_mentions(store: AnyStore, *, limit: int = 50, offset: int = 0, article_id: str | None = None,
                   event_id: str | None = None) -> Page:
     clauses, params = [], []
     if article_id:
@@ -158,13 +160,12 @@ def list_mentions(store: SQLiteStore, *, limit: int = 50, offset: int = 0, artic
     return Page([EventMention.from_dict(json.loads(r["json"])) for r in found], total, limit, offset)
 
 
-def list_actors(store: SQLiteStore, *, limit: int = 50, offset: int = 0, q: str | None = None,
+def list_actors(store: AnyStore, *, limit: int = 50, offset: int = 0, q: str | None = None,
                 country: str | None = None) -> Page:
     clauses, params = [], []
     if q:
         # names and aliases only, never the raw JSON ("country", "aliases", "_" matched every actor)
-        clauses.append("(name LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM json_each(actors.json, '$.aliases') AS a"
-                       " WHERE a.value LIKE ? ESCAPE '\\'))")
+        clauses.append(f"(name {store.dialect.like} ? ESCAPE '\\' OR {store.dialect.alias_like()})")
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         params += [like, like]
     if country:
@@ -177,14 +178,14 @@ def list_actors(store: SQLiteStore, *, limit: int = 50, offset: int = 0, q: str 
     return Page([Actor.from_dict(json.loads(r["json"])) for r in found], total, limit, offset)
 
 
-def list_stories(store: SQLiteStore, *, limit: int = 50, offset: int = 0) -> Page:
+def list_stories(store: AnyStore, *, limit: int = 50, offset: int = 0) -> Page:
     total = rows(store, "SELECT COUNT(*) AS n FROM stories")[0]["n"]
-    found = rows(store, "SELECT json FROM stories ORDER BY json_extract(json, '$.end') DESC, story_id"
+    found = rows(store, f"SELECT json FROM stories ORDER BY {store.dialect.story_end()} DESC, story_id"
                         " LIMIT ? OFFSET ?", [limit, offset])
     return Page([Story.from_dict(json.loads(r["json"])) for r in found], total, limit, offset)
 
 
-def search(store: SQLiteStore, q: str, *, limit: int = 20, offset: int = 0) -> Page:
+def search(store: AnyStore, q: str, *, limit: int = 20, offset: int = 0) -> Page:
     """Full-text search; the total is capped at SEARCH_CAP."""
     if not q.strip():
         return Page([], 0, limit, offset)
@@ -192,23 +193,23 @@ def search(store: SQLiteStore, q: str, *, limit: int = 20, offset: int = 0) -> P
     return Page(store.search(q, limit=limit, offset=offset), total, limit, offset)
 
 
-def actor_events(store: SQLiteStore, actor_id: str, cap: int = 2000) -> list[tuple[Event, str]]:
+def actor_events(store: AnyStore, actor_id: str, cap: int = 2000) -> list[tuple[Event, str]]:
     """Events where the actor is a source or a target, with its side, by date."""
     found = rows(store, "SELECT e.json, group_concat(DISTINCT ea.side) AS sides FROM events e"
                         " JOIN event_actors ea ON ea.event_id = e.event_id WHERE ea.actor_id = ?"
-                        " GROUP BY e.event_id ORDER BY e.date IS NULL, e.date, e.event_id LIMIT ?",
+                        " GROUP BY e.event_id, e.json, e.date ORDER BY e.date IS NULL, e.date, e.event_id LIMIT ?",
                  (actor_id, cap))
     return [(Event.from_dict(json.loads(r["json"])), r["sides"]) for r in found]
 
 
-def actor_articles(store: SQLiteStore, actor_id: str, limit: int = 100) -> list[dict[str, Any]]:
+def actor_articles(store: AnyStore, actor_id: str, limit: int = 100) -> list[dict[str, Any]]:
     found = rows(store, "SELECT a.article_id, a.title, a.outlet, a.published, aa.n FROM article_actors aa"
                         " JOIN articles a ON a.article_id = aa.article_id WHERE aa.actor_id = ?"
                         " ORDER BY a.published DESC, a.seq LIMIT ?", (actor_id, limit))
     return [dict(r) for r in found]
 
 
-def article_meta(store: SQLiteStore, article_ids: list[str]) -> dict[str, dict[str, Any]]:
+def article_meta(store: AnyStore, article_ids: list[str]) -> dict[str, dict[str, Any]]:
     """Title, outlet, url and date of some articles, by id."""
     if not article_ids:
         return {}
@@ -218,7 +219,7 @@ def article_meta(store: SQLiteStore, article_ids: list[str]) -> dict[str, dict[s
     return {r["article_id"]: dict(r) for r in found}
 
 
-def events_of_article(store: SQLiteStore, article_id: str) -> list[str]:
+def events_of_article(store: AnyStore, article_id: str) -> list[str]:
     return [r["event_id"] for r in rows(
         store, "SELECT DISTINCT event_id FROM mentions WHERE article_id = ? AND event_id IS NOT NULL", (article_id,))]
 

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from ..models import Document, Event, EventMention
 from ..render import annotation_spans as layer_spans  # the layers as render.render_html draws them
 from ..render import highlight_html
-from ..store import SQLiteStore
+from ..store import AnyStore
 from . import queries
 
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -106,7 +106,7 @@ def show_value(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
-def event_details(store: SQLiteStore, ev: Event) -> tuple[list[MentionView], list[ContradictionView]]:
+def event_details(store: AnyStore, ev: Event) -> tuple[list[MentionView], list[ContradictionView]]:
     """Every mention of the event with its evidence in its article, and the contradictions side by side."""
     mentions = store.mentions_of_event(ev.event_id)
     known = {m.mention_id for m in mentions}

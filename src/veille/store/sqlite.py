@@ -118,8 +118,30 @@ def _loads(text: str | bytes) -> Any:
 MERGE_PENDING = "merge_pending"
 
 
+class SQLiteDialect:
+    """The SQL pieces that differ between the store backends (veille.serve.queries builds the rest)."""
+
+    like = "LIKE"
+
+    @staticmethod
+    def location_country(alias: str) -> str:
+        return f"json_extract({alias}.json, '$.location.country')"
+
+    @staticmethod
+    def story_end() -> str:
+        return "json_extract(json, '$.end')"
+
+    @staticmethod
+    def alias_like() -> str:
+        """True when one of the actor's aliases is LIKE the parameter."""
+        return "EXISTS (SELECT 1 FROM json_each(actors.json, '$.aliases') AS a WHERE a.value LIKE ? ESCAPE '\\')"
+
+
 class SQLiteStore:
     """The working store. Safe to read from several processes while one writes (WAL)."""
+
+    dialect = SQLiteDialect()
+    writable = True
 
     def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False):
         self.path = str(path)
