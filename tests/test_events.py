@@ -535,6 +535,15 @@ FACT_CASES = [
 ]
 
 
+def test_events_suspicion_makes_its_object_the_suspected_actor(parser, extractor):
+    # "soupçonner X d'avoir livré": X delivers, by the suspicion of the subject (object control)
+    doc = people_doc(parser, "Les Etats-Unis soupçonnent la Corée du Nord d'avoir livré des obus à la Russie.")
+    got = [(m.type, m.trigger, m.factuality, [a.name for a in m.source], m.claimed_by.name if m.claimed_by else None)
+           for m in extractor(doc).mentions]
+    assert got == [("ACCUSE", "soupçonnent", "asserted", ["États-Unis"], None),
+                   ("AID", "livré", "claimed", ["Corée du Nord"], "États-Unis")]
+
+
 @pytest.mark.parametrize(("text", "expected"), FACT_CASES)
 def test_events_claims_through_incises_long_quotes_and_garbled_clauses(parser, extractor, text, expected):
     got = [(m.type, m.trigger, m.factuality, m.claimed_by.name if m.claimed_by else None)

@@ -505,3 +505,16 @@ def test_timex_ages_are_not_durations(tagger, text, expected):
 def test_timex_parts_of_the_narrative_day_and_seasons(tagger, text, expected):
     doc = tag(tagger, text, "2023-09-19")
     assert [(t.text, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a plural "derniers"/"prochains" after a list of days places every day of it, and is in the span
+    ("Les votes des 3 et 4 mai derniers ont été annulés.", [("3", "2023-05-03"), ("4 mai derniers", "2023-05-04")]),
+    ("Les élections auront lieu les 6 et 13 avril prochains.",
+     [("6", "2024-04-06"), ("13 avril prochains", "2024-04-13")]),
+    # "locales" after a clock time belongs to it (French TimeBank: "vers 12 h 30 locales")
+    ("Il est arrivé vers 12 h 30 locales.", [("vers 12 h 30 locales", "2023-09-19T12:30")]),
+])
+def test_timex_plural_modifiers_and_local_times(tagger, text, expected):
+    doc = tag(tagger, text, "2023-09-19")
+    assert [(t.text, t.value) for t in doc.timexes] == expected

@@ -270,7 +270,7 @@ class DayList(TimexRule):
         S = f.S
         return (rf"{f.B}(?:(?P<pre>du|entre{S}le|les|le){S})?(?P<items>(?:{f.DAY}(?:{S}{f.MON})?(?:{S}{f.YEAR})?"
                 rf"\s{{0,2}}(?:,|-|–|et{S}le|et|ou|au|a)\s{{0,3}}){{1,8}})"
-                rf"(?P<d2>{f.DAY}){S}(?P<m2>{f.MON})(?:{S}(?P<y2>{f.YEAR}))?{f.E}")
+                rf"(?P<d2>{f.DAY}){S}(?P<m2>{f.MON})(?:{S}(?P<y2>{f.YEAR})|{S}(?P<rmod>{f.MOD}))?{f.E}")
 
     def candidates(self, hit: re.Match[str], text: str, ftext: str) -> Iterator[Match]:
         g = hit.groupdict()
@@ -298,7 +298,8 @@ class DayList(TimexRule):
 
     def relative(self, m: Match, anchor: Anchor, ref: date | None) -> Res | None:
         g = m.groups
-        d2 = _resolve_day_month(self.lex, {"day": g["d2"], "mon": g["m2"]}, anchor, None)
+        # "les 3 et 4 mai derniers": the list's "derniers" places every day of it
+        d2 = _resolve_day_month(self.lex, {"day": g["d2"], "mon": g["m2"], "rmod": g.get("rmod")}, anchor, None)
         if d2 is None or not d2.date or len(d2.date) != 10:
             return d2
         e = date.fromisoformat(d2.date)
@@ -942,7 +943,7 @@ class ClockTime(_AfterCue):
         S = f.S
         return (rf"(?P<h>\d{{1,2}})(?:\s{{0,2}}(?:h|heures?)(?:\s{{0,2}}(?P<m>[0-5]\d))?(?![\w]|-(?!\d))"
                 rf"|:(?P<m2>[0-5]\d)(?!:?\d))"
-                rf"(?:\s{{0,2}}(?P<tz>\(?(?:utc|gmt)(?:\s?[+-]\s?\d{{1,2}})?\)?|heure{S}locale|heure{S}de{S}paris|"
+                rf"(?:\s{{0,2}}(?P<tz>\(?(?:utc|gmt)(?:\s?[+-]\s?\d{{1,2}})?\)?|heures?{S}locales?|locales?|heure{S}de{S}paris|"
                 rf"heure{S}francaise)(?![\w-]))?")
 
     def after_dash(self, before: str) -> bool:
