@@ -10,7 +10,9 @@ in flight.
 Then a single merge pass, in shard order, loads the documents into `DIR/veille.db`,
 links near duplicates, runs the cross-document merge and exports the contract's files
 into DIR. Processing a document depends only on the document, and the merge pass
-reads shards in a fixed order, so every executor yields byte-identical exports.
+reads shards in a fixed order, so every executor yields byte-identical exports. With
+`SparkExecutor` the merge pass runs as Spark jobs (`veille.merge.spark`: the same
+decision functions, no store) and writes the same files.
 
 Executors share one interface, `map(shards) -> iterator of finished shard ids`:
 `InProcessExecutor`, `ProcessExecutor` (local multiprocessing, the model loaded once per
