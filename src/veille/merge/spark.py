@@ -270,6 +270,9 @@ class SparkMerge:
     # ------------------------------------------------------------------ the pass
 
     def run(self, files: list[str], out_dir: Path, fmt: str = "jsonl") -> dict[str, int]:
+        """Merge the documents of `files` (shard outputs, in shard order) and export into `out_dir`."""
+        # shuffles keep partitions near a thousand documents (sixteen shards of 64) or more
+        self.partitions = max(self.partitions, len(files) // 16)
         # the DataFrame joins of `components` shuffle into as many partitions as the RDD jobs
         conf = self.spark.conf
         before = conf.get("spark.sql.shuffle.partitions")
@@ -288,6 +291,9 @@ class SparkMerge:
         docs = self.link_duplicates(self.documents(files)).persist(disk)
         keys = self.source_keys(docs).persist(disk)
         clusters = self.clusters(self.items(docs, keys)).persist(disk)
+        # as locally, actors and story profiles are read from the documents as ingested, article
+        # dates and the exported layers from the re-dated ones
+        ingested = docs
         docs, redated = self.redate(docs, clusters)
         if redated:
             docs = docs.persist(disk)
@@ -302,11 +308,10 @@ class SparkMerge:
         def profiles(part):
             stops = stop_words(lang)
             for article_id, (_order, doc) in part:
-                yield article_id, Merger.article_info(doc), merger.profile(doc, stops)
+                yield article_id, merger.profile(doc, stops)
 
-        articles, profs = {}, {}
-        for article_id, info, profile in docs.mapPartitions(profiles).toLocalIterator():
-            articles[article_id], profs[article_id] = info, profile
+        profs = dict(ingested.mapPartitions(profiles).toLocalIterator())
+        articles = dict(docs.mapValues(lambda od: Merger.article_info(od[1])).toLocalIterator())
         pairs = sorted(events_rdd.toLocalIterator(), key=lambda ea: ea[0].mention_ids[0])
         events = [e for e, _a in pairs]
         stories, article_story, event_story = StoryBuilder(self.cfg).build(
@@ -347,14 +352,14 @@ class SparkMerge:
             if table == "events":
                 return (e.to_dict() for e in sorted(events, key=lambda e: e.event_id))
             if table == "actors":
-                return self.actors(docs).toLocalIterator()
+                return self.actors(ingested).toLocalIterator()
             if table == "quotes":
                 return docs.values().flatMap(lambda od: [q.to_dict() for q in od[1].quotes]) \
                     .sortBy(lambda r: r["quote_id"], numPartitions=self.partitions).toLocalIterator()
             return (s.to_dict() for s in sorted(stories, key=lambda s: s.story_id))
 
         counts = write_tables(rows_of, out_dir, fmt)
-        for rdd in (docs, keys, clusters, events_rdd):
+        for rdd in (ingested, docs, keys, clusters, events_rdd):
             rdd.unpersist()
         story_of.unpersist()
         log.info("spark merge: %d events, %d stories, %d articles dated from shared events",
