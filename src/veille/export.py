@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -99,16 +99,26 @@ def export_store(store, out_dir: str | Path, fmt: str = "jsonl",
                  tables: Iterable[str] = TABLES) -> dict[str, int]:
     """Write one file per table into `out_dir` (`parquet-dataset`: one folder per table, and the
     manifest); returns the row count of each."""
-    if fmt not in FORMATS:
-        raise ConfigError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if fmt == "parquet-dataset":
         from .dataset import write_dataset
 
         return write_dataset(store, out_dir, tables)
+    return write_tables(lambda table: table_rows(store, table), out_dir, fmt, tables)
+
+
+def write_tables(rows_of: Callable[[str], Iterable[dict[str, Any]]], out_dir: str | Path, fmt: str = "jsonl",
+                 tables: Iterable[str] = TABLES) -> dict[str, int]:
+    """Write `rows_of(table)` (each table's records, sorted by id) as one file per table into
+    `out_dir`; returns the row count of each. The store's export and the Spark merge's both write here."""
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt == "parquet-dataset":
+        raise ConfigError("the parquet-dataset format is written from a store (veille export --format "
+                          "parquet-dataset); this output has no store: use jsonl, csv or parquet")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     writer = {"jsonl": write_jsonl, "csv": write_csv, "parquet": write_parquet}[fmt]
     counts = {}
     for table in tables:
-        counts[table] = writer(table_rows(store, table), out / f"{table}.{fmt}")
+        counts[table] = writer(rows_of(table), out / f"{table}.{fmt}")
     return counts

@@ -222,6 +222,32 @@ class Actor(Record):
         )
 
 
+def fold_actor(data: dict[str, Any] | None, actor: Actor, n: int) -> dict[str, Any]:
+    """The actors.jsonl record of an actor after one more article names it `n` times: `data` is the
+    record so far (None: first article, in ingest order), `actor` that article's reading. Aliases
+    accumulate, empty fields fill, mentions add up (the store and the Spark merge both fold with it)."""
+    if data is None:
+        data = actor.to_dict()
+        data["n_mentions"] = n
+        return data
+    data = dict(data)
+    aliases = list(dict.fromkeys([*data.get("aliases", []), *actor.aliases]))
+    data["aliases"] = sorted(a for a in aliases if a != data.get("name"))
+    for key in ("role", "wikidata", "country", "sector"):
+        if not data.get(key) and getattr(actor, key):
+            data[key] = getattr(actor, key)
+    data["n_mentions"] = data["n_mentions"] + n
+    return data
+
+
+def actor_counts(doc: Document) -> dict[str, int]:
+    """actor id → how many times the document names it (its actor mentions, else the actor's count)."""
+    counts: dict[str, int] = {}
+    for m in doc.actor_mentions:
+        counts[m.actor_id] = counts.get(m.actor_id, 0) + 1
+    return {actor_id: counts.get(actor_id, actor.n_mentions or 0) for actor_id, actor in doc.actors.items()}
+
+
 @dataclass
 class ActorRef(Record):
     """An actor as embedded in events, mentions and quotes (contract: events.source)."""

@@ -10,7 +10,9 @@ in flight.
 Then a single merge pass, in shard order, loads the documents into `DIR/veille.db`,
 links near duplicates, runs the cross-document merge and exports the contract's files
 into DIR. Processing a document depends only on the document, and the merge pass
-reads shards in a fixed order, so every executor yields byte-identical exports.
+reads shards in a fixed order, so every executor yields byte-identical exports. With
+`SparkExecutor` the merge pass runs as Spark jobs (`veille.merge.spark`: the same
+decision functions, no store) and writes the same files.
 
 Executors share one interface, `map(shards) -> iterator of finished shard ids`:
 `InProcessExecutor`, `ProcessExecutor` (local multiprocessing, the model loaded once per
@@ -298,19 +300,23 @@ class SparkExecutor:
             return
         spark = self.session()
         settings_dict, out = self._settings_dict(), str(out_dir)
-        try:
-            if any(is_remote(p) for s in shards for p in s.paths):
-                shard_of = {p: s.shard_id for s in shards for p in s.paths}
-                files = spark.sparkContext.binaryFiles(",".join(shard_of))
-                grouped = files.map(lambda kv: (shard_of.get(kv[0], kv[0]), kv)).groupByKey(len(shards))
-                done = grouped.mapPartitions(
-                    lambda items: _spark_remote_partition(settings_dict, out, items)).collect()
-            else:
-                rdd = spark.sparkContext.parallelize([(s.shard_id, s.paths) for s in shards], len(shards))
-                done = rdd.mapPartitions(lambda items: _spark_partition(settings_dict, out, items)).collect()
-        finally:
-            self.stop()
+        if any(is_remote(p) for s in shards for p in s.paths):
+            shard_of = {p: s.shard_id for s in shards for p in s.paths}
+            files = spark.sparkContext.binaryFiles(",".join(shard_of))
+            grouped = files.map(lambda kv: (shard_of.get(kv[0], kv[0]), kv)).groupByKey(len(shards))
+            done = grouped.mapPartitions(
+                lambda items: _spark_remote_partition(settings_dict, out, items)).collect()
+        else:
+            rdd = spark.sparkContext.parallelize([(s.shard_id, s.paths) for s in shards], len(shards))
+            done = rdd.mapPartitions(lambda items: _spark_partition(settings_dict, out, items)).collect()
         yield from done
+
+    def merge(self, out_dir: Path, shards: list[Shard], fmt: str = "jsonl") -> dict[str, int]:
+        """The merge pass and export as Spark jobs (`veille.merge.spark`): no store, same files."""
+        from .merge.spark import SparkMerge
+
+        files = [str(shard_dir(out_dir, s.shard_id) / "documents.jsonl") for s in shards]
+        return SparkMerge(self.settings, self.session()).run(files, out_dir, fmt)
 
 
 def make_executor(engine: str, settings: Settings, workers: int | None = None, master: str | None = None):
@@ -366,9 +372,17 @@ def run(inputs: Iterable[str], out_dir: str | Path, settings: Settings | None = 
     settings = settings or Settings()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    plan_report = IngestReport()
     inputs = list(inputs)
     executor = make_executor(engine, settings, workers, master)
+    try:
+        return _run(executor, inputs, out, settings, shard_size, fmt)
+    finally:
+        if isinstance(executor, SparkExecutor):
+            executor.stop()
+
+
+def _run(executor, inputs: list, out: Path, settings: Settings, shard_size: int, fmt: str) -> RunReport:
+    plan_report = IngestReport()
     if any(is_remote(str(i)) for i in inputs):
         if not isinstance(executor, SparkExecutor):
             raise ConfigError("remote inputs (s3a://, hdfs://…) need --engine spark")
@@ -385,6 +399,9 @@ def run(inputs: Iterable[str], out_dir: str | Path, settings: Settings | None = 
     for shard in shards:
         skipped = shard_dir(out, shard.shard_id) / "skipped.jsonl"
         report.skipped += sum(1 for _ in skipped.open(encoding="utf-8"))
-    report.exported = merge_shards(out, shards, settings, fmt)
+    if isinstance(executor, SparkExecutor):
+        report.exported = executor.merge(out, shards, fmt)
+    else:
+        report.exported = merge_shards(out, shards, settings, fmt)
     report.documents = report.exported.get("articles", 0)
     return report

@@ -17,7 +17,7 @@ articles of the same outlet count once, so syndicated wire copies do not inflate
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
 from ..models import ActorRef, Contradiction, DateValue, Event, Location, fold, stable_id
@@ -33,7 +33,7 @@ PRECISION_RANK = MappingProxyType({"day": 0, "week": 1, "month": 2, "quarter": 3
 PLACE_RANK = MappingProxyType({"site": 0, "city": 1, "admin1": 2, "country": 3})
 
 
-def source_key(article: ArticleInfo | None, articles: dict[str, ArticleInfo], article_id: str) -> str:
+def source_key(article: ArticleInfo | None, articles: Mapping[str, ArticleInfo], article_id: str) -> str:
     """The independent source behind an article: its outlet, else its original (duplicate_of chain)."""
     seen = set()
     a = article
@@ -42,9 +42,14 @@ def source_key(article: ArticleInfo | None, articles: dict[str, ArticleInfo], ar
         a = articles[a.duplicate_of]
     if a is None:
         return "art:" + article_id
-    if a.outlet:
-        return "out:" + " ".join(fold(a.outlet).split())
-    return "art:" + a.article_id
+    return original_key(a)
+
+
+def original_key(original: ArticleInfo) -> str:
+    """The source key of an article at the end of its duplicate_of chain: its outlet, else itself."""
+    if original.outlet:
+        return "out:" + " ".join(fold(original.outlet).split())
+    return "art:" + original.article_id
 
 
 def event_factuality(views: Sequence[MentionView], cfg: MergeConfig) -> str:
@@ -168,8 +173,15 @@ def contradictions(views: Sequence[MentionView], cfg: MergeConfig) -> list[Contr
     return out
 
 
-def build_event(views: Sequence[MentionView], articles: dict[str, ArticleInfo], cfg: MergeConfig) -> Event:
+def build_event(views: Sequence[MentionView], articles: Mapping[str, ArticleInfo], cfg: MergeConfig,
+                source_of: Callable[[str], str] | None = None) -> Event:
+    """The event of one cluster. `source_of(article_id)`: the article's `source_key`, when the caller
+    has it already (the Spark merge resolves duplicate_of chains with joins); else read from
+    `articles`, which must then hold the chains' articles too."""
     views = sorted(views, key=lambda v: v.id)
+    if source_of is None:
+        def source_of(article_id: str) -> str:
+            return source_key(articles.get(article_id), articles, article_id)
     ids = [v.id for v in views]
     first = views[0].m
     modes = Counter(v.m.mode for v in views if v.m.mode)
@@ -186,10 +198,10 @@ def build_event(views: Sequence[MentionView], articles: dict[str, ArticleInfo], 
     if claimed:
         k = min(claimed, key=lambda k: (-claimed[k], k))
         claimed_by = next(v.m.claimed_by for v in views if v.m.claimed_by and _actor_key(v.m.claimed_by) == k)
-    sources = {source_key(articles.get(v.m.article_id), articles, v.m.article_id) for v in views}
+    sources = {source_of(v.m.article_id) for v in views}
     per_source: dict[str, float] = {}
     for v in views:
-        s = source_key(articles.get(v.m.article_id), articles, v.m.article_id)
+        s = source_of(v.m.article_id)
         per_source[s] = max(per_source.get(s, 0.0), float(v.m.confidence or 0.0))
     miss = 1.0
     for c in per_source.values():

@@ -17,7 +17,7 @@ links therefore cannot chain two different meetings together through an undated 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from types import MappingProxyType
 
 from ..models import QUAD_CLASS
@@ -195,6 +195,39 @@ def block_keys(v: MentionView) -> list[tuple[str, str]]:
     return keys
 
 
+def sweep_block(members: Iterable[MentionView], tol: int) -> Iterator[tuple[MentionView, MentionView]]:
+    """The pairs of one block worth scoring: every undated mention with every other, dated ones
+    whose windows come within `tol` days (a sorted sweep). The same pair may come from several
+    blocks; callers keep the first."""
+    wild = sorted((v for v in members if v.window is None), key=lambda v: v.id)
+    dated = sorted((v for v in members if v.window is not None), key=lambda v: (v.window[0], v.id))
+    for i, a in enumerate(wild):
+        for b in wild[i + 1:]:
+            yield a, b
+        for b in dated:
+            yield a, b
+    for i, a in enumerate(dated):
+        for b in dated[i + 1:]:
+            if (b.window[0] - a.window[1]).days > tol:
+                break
+            yield a, b
+
+
+def score_pair(a: MentionView, b: MentionView, cfg: MergeConfig) -> tuple[float, str, str] | None:
+    """(score, smaller id, larger id) when `link` accepts the pair, else None."""
+    if a.id == b.id:
+        return None
+    score = link(a, b, cfg)
+    if score is None:
+        return None
+    return (score, a.id, b.id) if a.id < b.id else (score, b.id, a.id)
+
+
+def pair_order(pair: tuple[float, str, str]) -> tuple[float, str, str]:
+    """Best-first order of scored pairs: highest score first, then ids."""
+    return -pair[0], pair[1], pair[2]
+
+
 def candidate_pairs(views: list[MentionView], cfg: MergeConfig) -> list[tuple[float, str, str]]:
     """Scored candidate pairs found by blocking + a sorted sweep over date windows."""
     blocks: dict[tuple[str, str], list[MentionView]] = defaultdict(list)
@@ -203,34 +236,19 @@ def candidate_pairs(views: list[MentionView], cfg: MergeConfig) -> list[tuple[fl
             blocks[key].append(v)
     seen: set[tuple[str, str]] = set()
     out: list[tuple[float, str, str]] = []
-
-    def consider(a: MentionView, b: MentionView) -> None:
-        pair = (a.id, b.id) if a.id < b.id else (b.id, a.id)
-        if pair in seen or a.id == b.id:
-            return
-        seen.add(pair)
-        score = link(a, b, cfg)
-        if score is not None:
-            out.append((score, *pair))
-
-    tol = cfg.date_tolerance_days
     for key in sorted(blocks):
         members = blocks[key]
         if len(members) < 2:
             continue
-        wild = sorted((v for v in members if v.window is None), key=lambda v: v.id)
-        dated = sorted((v for v in members if v.window is not None), key=lambda v: (v.window[0], v.id))
-        for i, a in enumerate(wild):
-            for b in wild[i + 1:]:
-                consider(a, b)
-            for b in dated:
-                consider(a, b)
-        for i, a in enumerate(dated):
-            for b in dated[i + 1:]:
-                if (b.window[0] - a.window[1]).days > tol:
-                    break
-                consider(a, b)
-    out.sort(key=lambda x: (-x[0], x[1], x[2]))
+        for a, b in sweep_block(members, cfg.date_tolerance_days):
+            pair = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+            if pair in seen:
+                continue
+            seen.add(pair)
+            scored = score_pair(a, b, cfg)
+            if scored is not None:
+                out.append(scored)
+    out.sort(key=pair_order)
     return out
 
 

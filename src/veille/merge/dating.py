@@ -31,7 +31,7 @@ import calendar
 import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from types import MappingProxyType
 
@@ -162,13 +162,59 @@ def mention_timex(doc: Document, m: EventMention) -> Timex | None:
     return min(inside, key=lambda t: (abs(t.start - ts), t.start))
 
 
-def consensus_day(views: Sequence[MentionView], dated: set[str]) -> date | None:
-    """The day the dated articles' mentions of an event agree on most (earliest on ties)."""
+def consensus_day(views: Sequence[MentionView], dated: Callable[[str], bool]) -> date | None:
+    """The day the dated articles' mentions of an event agree on most (earliest on ties);
+    `dated(article_id)`: whether the article has a date of its own."""
     days = Counter(v.interval[0] for v in views
-                   if v.m.article_id in dated and v.interval is not None and v.precision == "day")
+                   if dated(v.m.article_id) and v.interval is not None and v.precision == "day")
     if not days:
         return None
     return min(days, key=lambda d: (-days[d], d))
+
+
+#: what one cluster says about an undated article: (article, mention, event day, the interval its
+#: timex places the article in or None, the news-recency interval when there is no timex or None)
+Evidence = tuple[str, str, date, Interval | None, Interval | None]
+
+
+def cluster_evidence(views: Sequence[MentionView], dated: Callable[[str], bool],
+                     timex_of: Callable[[MentionView], Timex | None], wanted: Callable[[str], bool],
+                     reldays: dict[str, int]) -> Iterator[Evidence]:
+    """The dating evidence one cluster gives the undated articles it reports (`wanted`)."""
+    day = consensus_day(views, dated)
+    if day is None:
+        return
+    for v in views:
+        if not wanted(v.m.article_id):
+            continue
+        iv = published_interval(timex_of(v), day, reldays)
+        weak = None
+        if iv is None and v.m.factuality in ("asserted", "negated", "claimed", "historical"):
+            weak = (day, day + timedelta(days=7))
+        yield v.m.article_id, v.id, day, iv, weak
+
+
+def resolve_article(evidence: Iterable[Evidence]) -> tuple[Published, dict[str, date]] | None:
+    """An undated article's date from all the evidence about it (any order), with the day of each
+    of its mentions' events; None when the evidence fixes no date."""
+    ivs: list[Interval] = []
+    lows: list[date] = []
+    days: dict[str, date] = {}
+    for _article, mention_id, day, iv, weak in evidence:
+        days[mention_id] = day
+        if iv is not None:
+            ivs.append(iv)
+        elif weak is not None:
+            lows.append(weak[0])
+    found = _intersect_all(ivs) if ivs else None
+    if found is None and ivs:
+        found = min(ivs, key=lambda iv: (-ivs.count(iv), iv))
+    if found is None and lows:
+        found = (max(lows), max(lows) + timedelta(days=7))
+    if found is None:
+        return None
+    published = as_published(found)
+    return (published, days) if published is not None else None
 
 
 class CrossDocDater:
@@ -182,37 +228,16 @@ class CrossDocDater:
               docs: dict[str, Document]) -> dict[str, tuple[Published, dict[str, date]]]:
         """article_id → (Published, {mention_id: event day}) for the undated articles in `docs`."""
         dated = {a for a, info in articles.items() if info.published}
-        strong: dict[str, list[Interval]] = {}
-        weak: dict[str, list[Interval]] = {}
-        days: dict[str, dict[str, date]] = {}
+        evidence: dict[str, list[Evidence]] = {}
         for views in clusters:
-            day = consensus_day(views, dated)
-            if day is None:
-                continue
-            for v in views:
-                doc = docs.get(v.m.article_id)
-                if doc is None:
-                    continue
-                days.setdefault(doc.article_id, {})[v.id] = day
-                iv = published_interval(mention_timex(doc, v.m), day, self.reldays)
-                if iv is not None:
-                    strong.setdefault(doc.article_id, []).append(iv)
-                elif v.m.factuality in ("asserted", "negated", "claimed", "historical"):
-                    weak.setdefault(doc.article_id, []).append((day, day + timedelta(days=7)))
+            for ev in cluster_evidence(views, dated.__contains__, lambda v: mention_timex(docs[v.m.article_id], v.m),
+                                       docs.__contains__, self.reldays):
+                evidence.setdefault(ev[0], []).append(ev)
         out: dict[str, tuple[Published, dict[str, date]]] = {}
-        for article_id in sorted(days):
-            ivs = strong.get(article_id) or []
-            found = _intersect_all(ivs) if ivs else None
-            if found is None and ivs:
-                found = min(ivs, key=lambda iv: (-ivs.count(iv), iv))
-            if found is None and weak.get(article_id):
-                lows = [iv[0] for iv in weak[article_id]]
-                found = (max(lows), max(lows) + timedelta(days=7))
-            if found is None:
-                continue
-            published = as_published(found)
-            if published is not None:
-                out[article_id] = (published, days[article_id])
+        for article_id in sorted(evidence):
+            found = resolve_article(evidence[article_id])
+            if found is not None:
+                out[article_id] = found
         return out
 
     def apply(self, doc: Document, published: Published, event_days: dict[str, date], settings=None) -> Document:

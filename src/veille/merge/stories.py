@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -132,21 +132,29 @@ def followers_window(end: str, cfg: MergeConfig) -> tuple[str, str]:
             (day + timedelta(days=cfg.follow_max_gap_days)).isoformat())
 
 
+def event_article_ids(event: Event, mention_article: Mapping[str, str]) -> list[str]:
+    """The articles that report an event, sorted."""
+    return sorted({mention_article[m] for m in event.mention_ids if m in mention_article})
+
+
 class StoryBuilder:
     def __init__(self, cfg: MergeConfig):
         self.cfg = cfg
 
     def build(self, articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile],
-              events: Sequence[Event], mention_article: dict[str, str], idf: dict[str, float] | None = None
+              events: Sequence[Event], mention_article: Mapping[str, str], idf: dict[str, float] | None = None,
+              event_articles: dict[str, list[str]] | None = None
               ) -> tuple[list[Story], dict[str, str], dict[str, str]]:
-        """(stories, article → story, event → story); `idf`: the corpus's (default: these articles')."""
+        """(stories, article → story, event → story); `idf`: the corpus's (default: these articles');
+        `event_articles`: each event's articles, sorted, when the caller has them (else read from
+        `mention_article`)."""
         cfg = self.cfg
         ids = sorted(articles)
         if idf is None:
             idf = corpus_idf(Counter(t for a in ids for t in profiles[a].terms), len(ids))
         vecs = {a: _vector(profiles[a].terms, idf) for a in ids}
-        event_articles = {e.event_id: sorted({mention_article[m] for m in e.mention_ids if m in mention_article})
-                          for e in events}
+        if event_articles is None:
+            event_articles = {e.event_id: event_article_ids(e, mention_article) for e in events}
         day = {a: self._article_day(articles[a], events, event_articles) for a in ids}
         window = cfg.story_window_days
 

@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from ..errors import StoreError
-from ..models import Actor, Document, Event, EventMention, Quote, Story
+from ..models import Actor, Document, Event, EventMention, Quote, Story, actor_counts, fold_actor
 
 SCHEMA_VERSION = 1
 
@@ -263,11 +263,9 @@ class SQLiteStore:
         c.execute("INSERT INTO articles_fts(article_id, title, text) VALUES (?, ?, ?)",
                   (doc.article_id, doc.title or "", doc.text))
         self._write_layers(c, doc)
-        counts: dict[str, int] = {}
-        for m in doc.actor_mentions:
-            counts[m.actor_id] = counts.get(m.actor_id, 0) + 1
+        counts = actor_counts(doc)
         for actor_id, actor in doc.actors.items():
-            n = counts.get(actor_id, actor.n_mentions or 0)
+            n = counts[actor_id]
             self._upsert_actor(c, actor, n)
             c.execute("INSERT OR REPLACE INTO article_actors(article_id, actor_id, n) VALUES (?, ?, ?)",
                       (doc.article_id, actor_id, n))
@@ -309,22 +307,11 @@ class SQLiteStore:
                       [(q.quote_id, doc.article_id, _dumps(q)) for q in doc.quotes])
 
     def _upsert_actor(self, c: sqlite3.Connection, actor: Actor, n: int) -> None:
-        row = c.execute("SELECT json, n_mentions FROM actors WHERE actor_id = ?", (actor.actor_id,)).fetchone()
-        if row is None:
-            data = actor.to_dict()
-            data["n_mentions"] = n
-            c.execute("INSERT INTO actors(actor_id, name, country, sector, n_mentions, json) VALUES (?,?,?,?,?,?)",
-                      (actor.actor_id, actor.name, actor.country, actor.sector, n, _dumps(data)))
-            return
-        data = _loads(row["json"])
-        aliases = list(dict.fromkeys([*data.get("aliases", []), *actor.aliases]))
-        data["aliases"] = sorted(a for a in aliases if a != data.get("name"))
-        for key in ("role", "wikidata", "country", "sector"):
-            if not data.get(key) and getattr(actor, key):
-                data[key] = getattr(actor, key)
-        data["n_mentions"] = row["n_mentions"] + n
-        c.execute("UPDATE actors SET n_mentions = ?, country = ?, sector = ?, json = ? WHERE actor_id = ?",
-                  (data["n_mentions"], data.get("country"), data.get("sector"), _dumps(data), actor.actor_id))
+        row = c.execute("SELECT json FROM actors WHERE actor_id = ?", (actor.actor_id,)).fetchone()
+        data = fold_actor(None if row is None else _loads(row["json"]), actor, n)
+        c.execute("INSERT OR REPLACE INTO actors(actor_id, name, country, sector, n_mentions, json)"
+                  " VALUES (?,?,?,?,?,?)", (actor.actor_id, data.get("name"), data.get("country"),
+                                            data.get("sector"), data["n_mentions"], _dumps(data)))
 
     def get_document(self, article_id: str) -> Document | None:
         rows = self.query("SELECT story_id, doc_json FROM articles WHERE article_id = ?", (article_id,))
