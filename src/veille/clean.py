@@ -336,7 +336,16 @@ class Cleaner:
             if len(same) >= 2:
                 for ln in same:
                     ln.forced = ln.forced or "repeated-text"
-        long_lines = [set(_shingles(ln.tokens)) for ln in lines if ln.n_words >= 20]
+        # shingle -> the long lines holding it (an inverted index: each candidate line is compared
+        # only with the long lines that share a shingle with it, not with every long line of the page)
+        sizes: list[int] = []
+        holders: dict[tuple[str, ...], list[int]] = {}
+        for ln in lines:
+            if ln.n_words >= 20:
+                grams_of_long = set(_shingles(ln.tokens))
+                for g in grams_of_long:
+                    holders.setdefault(g, []).append(len(sizes))
+                sizes.append(len(grams_of_long))
         for ln in lines:
             if ln.forced or not 5 <= ln.n_words <= 40:
                 continue
@@ -345,8 +354,11 @@ class Cleaner:
             if not (speaker or _PROSE_END.search(ln.text)):
                 continue  # a sub-heading taken from a quote of the text stays
             grams = _shingles(ln.tokens)
-            if any(len(other) > len(grams) + 5 and sum(g in other for g in grams) >= 0.7 * len(grams)
-                   for other in long_lines):
+            shared: dict[int, int] = {}
+            for g in grams:
+                for k in holders.get(g, ()):
+                    shared[k] = shared.get(k, 0) + 1
+            if any(sizes[k] > len(grams) + 5 and n >= 0.7 * len(grams) for k, n in shared.items()):
                 ln.forced = "pull-quote"
                 if speaker:
                     nxt.forced = nxt.forced or "pull-quote"
