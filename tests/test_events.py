@@ -506,6 +506,7 @@ def test_events_purpose_locutions_and_quantities(parser, extractor, text, expect
     ("Des milliers de personnes ont défilé dans les rues de Paris.", ["PROTEST"]),
     ("Les syndicats ont défilé à Marseille.", ["PROTEST"]),
     ("Des militants ont défilé contre la réforme.", ["PROTEST"]),
+    ("Des étudiants ont défilé à Marseille.", ["PROTEST"]),
     # a contest's candidates on a stage, a funeral cortege: no protest
     ("Les concurrents devaient défiler sur une estrade pour montrer leur costume.", []),
     ("Ses collègues défilaient en voiture devant l'église.", []),
@@ -1343,3 +1344,10 @@ def test_events_a_user_lexicon_adds_a_trigger_and_overrides_a_row(parser, tmp_pa
     assert run(parser, extractor, text) == [
         ("ACCUSE", "disapprove", "houspillé", "asserted", ["Vladimir Poutine"], ["Kim Jong Un"]),
         ("CONSULT", "visit", "rencontré", "asserted", ["Kim Jong Un"], ["Vladimir Poutine"])]
+
+
+def test_events_a_gathering_is_against_the_target_of_the_protest_it_is_for(parser, extractor):
+    doc = people_doc(parser, "Des milliers de personnes se sont rassemblées à Téhéran pour une manifestation "
+                             "anti-américaine.", places=(("Téhéran", "IRN"),))
+    assert [countries(m) for m in extractor(doc).mentions] == [
+        ("PROTEST", "rassemblées", "asserted", [("Des milliers de personnes", "IRN")], [("États-Unis", "USA")])]

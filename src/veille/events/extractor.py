@@ -728,9 +728,11 @@ class EventExtractor:
         return []
 
     def _anti_target(self, tok: Token, theme: Token | None) -> list[ActorRef]:
-        """What a protest is against, from an "anti-" demonym on the trigger or its object
-        ("manifestation anti-américaine", "ont scandé des slogans anti-américains")."""
-        pool = list(tok.children) + [c for o in _objects(tok) + ([theme] if theme is not None else [])
+        """What a protest is against, from an "anti-" demonym on the trigger, its object or the
+        purpose it gathers for ("manifestation anti-américaine", "ont scandé des slogans
+        anti-américains", "se sont rassemblées pour une manifestation anti-américaine")."""
+        purposes = [c for c in tok.children if c.dep_ in ("obl", "obl:arg", "obl:mod") and prep_of(c) == "pour"]
+        pool = list(tok.children) + [c for o in _objects(tok) + purposes + ([theme] if theme is not None else [])
                                      for c in o.children]
         for c in pool:
             form = fold(c.text)
