@@ -1351,3 +1351,16 @@ def test_events_a_gathering_is_against_the_target_of_the_protest_it_is_for(parse
                              "anti-américaine.", places=(("Téhéran", "IRN"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("PROTEST", "rassemblées", "asserted", [("Des milliers de personnes", "IRN")], [("États-Unis", "USA")])]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an inquiry into an accident or a fire accuses nobody
+    ("La police est arrivée pour enquêter sur les causes de l'accident.", []),
+    ("Une enquête a été ouverte sur l'incendie de l'usine.", []),
+    # an inquiry into someone stays an accusation
+    ("Le parquet a ouvert une enquête contre le maire de Paris.",
+     [("ACCUSE", "investigate", "enquête", ["le maire de Paris"])]),
+])
+def test_events_an_inquiry_into_an_incident_accuses_nobody(parser, extractor, text, expected):
+    doc = people_doc(parser, text, places=(("Paris", "FRA"),))
+    assert [(m.type, m.mode, m.trigger, [a.name for a in m.target]) for m in extractor(doc).mentions] == expected

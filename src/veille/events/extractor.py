@@ -457,7 +457,7 @@ class EventExtractor:
         if source is None:
             return None
         if self.incidents(tok, rule.type, source, target, span, negated="negated" in reading.classes,
-                          cols=doc.token_columns) is not None:
+                          cols=doc.token_columns, mode=rule.mode) is not None:
             return None  # an accident, a fire, a disaster: no conflict event
         roles = self._shape_roles(cand, source, target, actors, location)
         if roles is None:

@@ -17,7 +17,9 @@ clause and tells why a candidate mention is no such act, or None when it may sta
 - ``no_casualty``: "aucune personne n'a été blessée" — a negated casualty with no agent says nobody
   was hurt; it denies no attack;
 - ``self``: a harm verb used reflexively ("il s'est blessé en chutant");
-- ``rescue``: MOBILIZE of rescuers and civil means (``@secours``: pompiers, secours, bateaux …).
+- ``rescue``: MOBILIZE of rescuers and civil means (``@secours``: pompiers, secours, bateaux …);
+- ``inquiry``: an investigation (ACCUSE, mode investigate) into an incident ("enquêter sur les causes
+  de l'accident", "une enquête a été ouverte sur l'incendie") with no actor as its target accuses nobody.
 
 All word lists are lexicon classes in ``data/<lang>/event_triggers.tsv``.
 """
@@ -65,9 +67,13 @@ class IncidentCheck:
                              | frozenset(assault_nouns)) - self.incidents
 
     def __call__(self, tok: Token, etype: str, source: list[ActorRef], target: list[ActorRef],
-                 span: Span, *, negated: bool = False, cols: TokenColumns | None = None) -> str | None:
+                 span: Span, *, negated: bool = False, cols: TokenColumns | None = None,
+                 mode: str | None = None) -> str | None:
         """Why the candidate is no conflict event (a reason code), or None."""
         cols = cols or TokenColumns.of(tok.doc)
+        if mode == "investigate" and not any(a.country or a.actor_id for a in target) \
+                and any(cols.lem(d.i) in self.incidents for d in self._about(tok)):
+            return "inquiry"
         if etype not in AGENTIVE_TYPES:
             # a statement needs a speaker: "cette maladie exige un traitement spécial" requests nothing
             speakers = [c for c in tok.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
@@ -104,6 +110,14 @@ class IncidentCheck:
             if not attack and not security:
                 return "harm"
         return None
+
+    @staticmethod
+    def _about(tok: Token) -> list[Token]:
+        """What an act is about: its dependents, and for a noun those of the verb it hangs on ("une
+        enquête a été ouverte sur l'incendie")."""
+        heads = [tok] + ([tok.head] if tok.pos_ == "NOUN" and tok.head.i != tok.i else [])
+        return [d for h in heads for c in h.children if c.i != tok.i
+                and c.dep_ in ("obl", "obl:arg", "obl:mod", "nmod", "obj") for d in c.subtree]
 
     def _people_words(self, name: str) -> bool:
         words = fold(name).replace("'", " ").split()
