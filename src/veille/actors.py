@@ -31,7 +31,8 @@ How a document is read (all tables load once, in the constructor):
 Actor ids are `stable_id("act", kind, country, folded canonical name)`: the same actor in two articles
 gets the same id (as long as both give it the same country). Data: countries.tsv (all UN member
 states, French names, demonyms, capitals), demonyms_extra.tsv, seats.tsv, regions.tsv, roles.tsv,
-organisations.tsv, known_actors.tsv, org_keywords.tsv under veille/data/fr/.
+organisations.tsv, known_actors.tsv, org_keywords.tsv and actor_words.tsv (the function words,
+nouns and verbs the reading rules test) under veille/data/fr/.
 """
 
 from __future__ import annotations
@@ -39,12 +40,13 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 
 from rapidfuzz import fuzz, process
 
 from .config import Settings
+from .errors import ConfigError
 from .models import Actor, ActorMention, Document, fold, stable_id
 from .resources import read_tsv
 from .stages import ActorsConfig
@@ -53,54 +55,7 @@ log = logging.getLogger("veille.actors")
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
-# prepositions that make a following place name a location, not an actor
-LOC_PREPS = frozenset({"a", "au", "aux", "en", "dans", "vers", "depuis", "sur", "jusqu", "jusqua", "pres",
-                       "chez", "via", "hors", "sous", "outre"})
-ACTOR_PREPS = frozenset({"avec", "contre", "selon", "pour"})
-DE_WORDS = frozenset({"de", "d", "du", "des"})
-ARTICLES = frozenset({"la", "le", "l", "les"})
-# nouns whose "de X" complement is a place, not an actor ("le nord de la Russie")
-LOCATIVE_NOUNS = frozenset({
-    "nord", "sud", "est", "ouest", "centre", "frontiere", "frontieres", "capitale", "ville", "region",
-    "territoire", "sol", "cote", "ciel", "espace", "interieur", "partie", "reste", "province", "banlieue",
-    "peripherie", "rues", "habitants", "population", "campagne", "village", "port", "aeroport",
-    "ambassade", "consulat", "centreville", "quartier", "faubourgs", "environs", "sudest", "nordest",
-    "sudouest", "nordouest", "zone", "littoral", "montagnes", "desert", "pays", "histoire", "carte",
-    "climat", "economie", "habitant", "citoyens", "ressortissants", "moitie", "tiers", "coeur", "porte",
-})
-# nouns whose "de X" complement is an actor when X is a capital ("la position de Moscou")
-ACTOR_NOUNS = frozenset({
-    "position", "decision", "reponse", "soutien", "troupes", "forces", "armee", "gouvernement", "allie",
-    "allies", "demande", "demandes", "accusation", "accusations", "menace", "menaces", "proposition",
-    "annonce", "offensive", "politique", "diplomatie", "ambassadeur", "representant", "representants",
-    "responsables", "dirigeants", "attitude", "strategie", "volonte", "refus", "intention", "intentions",
-    "plan", "projet", "initiative", "condamnation", "appel", "exigence", "exigences", "sanctions", "aide",
-    "frappes", "attaque", "attaques", "invasion", "intervention", "ingerence", "pression", "pressions",
-    "reaction", "critique", "critiques", "engagement", "promesse", "avertissement", "ultimatum",
-    "participation", "retrait", "emissaire", "envoye", "delegation", "negociateurs", "partenaire",
-    "partenaires", "ennemi", "ennemis", "adversaire", "adversaires", "regime", "autorites", "pouvoir",
-    "mainmise", "influence", "livraisons", "missiles", "soldats", "avions", "drones", "veto", "feu",
-    "cotes", "cote", "camp", "alliance", "homologue", "homologues", "voix", "accord", "vision",
-})
-TITLE_WORDS = frozenset({"m", "mme", "mlle", "dr", "pr", "me", "mgr", "sir", "lord", "ayatollah"})
-FORMER_WORDS = frozenset({"ancien", "ancienne", "ex", "feu", "defunt", "defunte"})
-SKIP_MODIFIERS = frozenset({"nouveau", "nouvelle", "actuel", "actuelle", "puissant", "puissante", "futur",
-                            "future", "premier", "tout-puissant", "influent", "influente", "jeune",
-                            "vieux", "charismatique", "tres"})
-LOCALITY_NOUNS = frozenset({"region", "province", "oblast", "ville", "district", "departement", "commune",
-                            "etat", "canton", "comte", "prefecture", "gouvernorat", "municipalite", "cercle"})
-PREDICATE_VERBS = frozenset({"etre", "devenir", "elire", "reelire", "nommer", "designer", "rester", "redevenir",
-                             "proclamer", "investir", "introniser", "choisir", "sembler", "demeurer", "elu", "elue",
-                             "reelu", "reelue", "nomme", "nommee", "designe", "designee", "proclame", "devient",
-                             "est", "etait", "fut", "sera", "reste"})
-ACTOR_VERBS = frozenset({"accuser", "soutenir", "sanctionner", "exhorter", "appeler", "critiquer", "condamner",
-                         "menacer", "avertir", "remercier", "feliciter", "blamer", "inviter", "presser",
-                         "denoncer", "convaincre", "rassurer", "aider", "armer", "defier", "pousser", "sommer",
-                         "mettre", "imiter", "suivre", "tenir", "juger", "rendre", "exclure", "isoler"})
 NATIONAL_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "COP", "PTY", "OPP"})
-PLACE_VERBS = frozenset({"desservir", "visiter", "quitter", "rejoindre", "traverser", "survoler", "parcourir",
-                         "regagner", "gagner", "atteindre", "fuir", "habiter", "rallier", "sillonner", "relier",
-                         "decouvrir", "arpenter", "explorer", "rentrer", "peupler", "couvrir"})
 HEAD_ROLES = frozenset({"head of state", "leader", "supreme leader"})
 ROLE_FAMILY = MappingProxyType({
     "leader": ("head of state", "supreme leader", "head of government", "leader"),
@@ -128,6 +83,37 @@ def _acronym(form: str) -> bool:
 
 def _split_alts(value: str) -> list[str]:
     return [v.strip() for v in value.split("|") if v.strip()]
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The word sets of `actor_words.tsv`, one per kind (the file's header says what each kind does).
+
+    Words are lookup keys as `_key` makes them (folded, letters and digits only)."""
+
+    loc_prep: frozenset[str]
+    actor_prep: frozenset[str]
+    de: frozenset[str]
+    article: frozenset[str]
+    locative_noun: frozenset[str]
+    actor_noun: frozenset[str]
+    title: frozenset[str]
+    former: frozenset[str]
+    skip_modifier: frozenset[str]
+    locality_noun: frozenset[str]
+    predicate_verb: frozenset[str]
+    actor_verb: frozenset[str]
+    place_verb: frozenset[str]
+    office_noun: frozenset[str]
+
+    @classmethod
+    def load(cls, lang: str, lexicon_dir) -> _Words:
+        sets: dict[str, set[str]] = {f.name: set() for f in fields(cls)}
+        for row in read_tsv(lang, "actor_words.tsv", lexicon_dir=lexicon_dir):
+            if row["kind"] not in sets:
+                raise ConfigError(f"actor_words.tsv: unknown kind {row['kind']!r} (one of {', '.join(sets)})")
+            sets[row["kind"]].add(row["word"])
+        return cls(**{k: frozenset(v) for k, v in sets.items()})
 
 
 @dataclass
@@ -244,6 +230,7 @@ class ActorResolver:
             lst.append(entry)
 
     def _load(self, lang: str) -> None:
+        self.words = _Words.load(lang, self.settings.lexicon_dir)
         for row in read_tsv(lang, "countries.tsv", lexicon_dir=self.settings.lexicon_dir):
             iso = row["iso3"]
             self.countries[iso] = row
@@ -344,6 +331,7 @@ class _DocReader:
 
     def __init__(self, res: ActorResolver, doc: Document, sdoc):
         self.res = res
+        self.words = res.words
         self.doc = doc
         self.sdoc = sdoc
         self.toks = list(sdoc)
@@ -452,14 +440,14 @@ class _DocReader:
                 continue
             i, j = ent.start, ent.end
             # strip titles, determiners, punctuation at the edges
-            while i < j and (self.keys[i] in TITLE_WORDS or not self.texts[i][:1].isalnum()
+            while i < j and (self.keys[i] in self.words.title or not self.texts[i][:1].isalnum()
                              or self.texts[i][:1].islower()):
                 i += 1
             while j > i and not self.texts[j - 1][:1].isalnum():
                 j -= 1
             if i >= j:
                 continue
-            if j - i == 1 and not self.toks[i].is_upper and not (i > 0 and self.keys[i - 1] in TITLE_WORDS) \
+            if j - i == 1 and not self.toks[i].is_upper and not (i > 0 and self.keys[i - 1] in self.words.title) \
                     and self.name_keys[i] not in self.res.short_keys:
                 # a lone capitalised word spaCy calls PER/ORG is more often a place or a sentence-initial word
                 # ("Tahrir", "Intervenue"); a lone surname of a person named in full is found later
@@ -567,11 +555,11 @@ class _DocReader:
         tok = self._head_of(i, end or i + 1)
         if tok.dep_ in ("xcomp", "attr") or any(c.dep_ == "cop" for c in tok.children):
             return True
-        if tok.dep_ in ("obj", "obl", "obl:arg") and _key(tok.head.lemma_ or "") in PREDICATE_VERBS \
+        if tok.dep_ in ("obj", "obl", "obl:arg") and _key(tok.head.lemma_ or "") in self.words.predicate_verb \
                 and _key(tok.head.lemma_ or "") not in ("etre",):
             return True
         p = i - 1
-        while p >= 0 and (self.keys[p] in ARTICLES or self.keys[p] in SKIP_MODIFIERS or self.keys[p] in
+        while p >= 0 and (self.keys[p] in self.words.article or self.keys[p] in self.words.skip_modifier or self.keys[p] in
                           ("un", "une", "plus", "son", "sa", "nouveau")):
             p -= 1
         if p < 0:
@@ -579,17 +567,16 @@ class _DocReader:
         prev = self.toks[p]
         if self.keys[p] in ("comme", "en", "qualite"):
             return True
-        if self.keys[p] in DE_WORDS and p > 0 and self.keys[p - 1] in ("poste", "fonction", "fonctions", "titre",
-                                                                        "role", "candidat", "candidate"):
+        if self.keys[p] in self.words.de and p > 0 and self.keys[p - 1] in self.words.office_noun:
             return True
-        return _key(prev.lemma_) in PREDICATE_VERBS or self.keys[p] in PREDICATE_VERBS
+        return _key(prev.lemma_) in self.words.predicate_verb or self.keys[p] in self.words.predicate_verb
 
     def _role_info(self, i: int, end: int, row: dict[str, str], dems: list[str]) -> _RoleInfo | None:
         res = self.res
         former = False
         b = i - 1
-        while b >= 0 and (self.keys[b] in SKIP_MODIFIERS or self.keys[b] in FORMER_WORDS or self.keys[b] == ""):
-            if self.keys[b] in FORMER_WORDS:
+        while b >= 0 and (self.keys[b] in self.words.skip_modifier or self.keys[b] in self.words.former or self.keys[b] == ""):
+            if self.keys[b] in self.words.former:
                 former = True
             if self.texts[b] in (",", ".", ";", ":", "(", "«", "»"):
                 break
@@ -609,9 +596,9 @@ class _DocReader:
         coll_role = None
         # "de/du/des/d'" complement
         t = end
-        if t < self.n and self.keys[t] in DE_WORDS:
+        if t < self.n and self.keys[t] in self.words.de:
             u = t + 1
-            while u < self.n and self.keys[u] in ARTICLES:
+            while u < self.n and self.keys[u] in self.words.article:
                 u += 1
             comp = self._complement(u)
             if comp is not None:
@@ -722,11 +709,11 @@ class _DocReader:
                     return t, "country", None, "GOV", country, row["role"]
                 return t, "group", row["pattern"], row["sector"], country, row["role"]
         # a locality: "de la région de Koursk", "de l'oblast de Donetsk"
-        if self.keys[u] in LOCALITY_NOUNS:
+        if self.keys[u] in self.words.locality_noun:
             t = u + 1
-            if t < self.n and self.keys[t] in DE_WORDS:
+            if t < self.n and self.keys[t] in self.words.de:
                 t += 1
-                while t < self.n and self.keys[t] in ARTICLES:
+                while t < self.n and self.keys[t] in self.words.article:
                     t += 1
                 s = t
                 while t < self.n and self.texts[t][:1].isupper() or (t > s and self.texts[t] == "-"):
@@ -803,7 +790,7 @@ class _DocReader:
             return self.acting_cache[c.i]
         # in a list ("entre l'Iran, l'Irak, la Syrie et le Liban") an item reads like the item before it
         p = c.i - 1
-        while p >= 0 and self.keys[p] in ARTICLES:
+        while p >= 0 and self.keys[p] in self.words.article:
             p -= 1
         if p > 0 and self.texts[p] in (",", "et", "ou") and c.type != "seat" \
                 and not any(self.toks[t].dep_.startswith("nsubj") for t in range(c.i, c.j)):
@@ -825,12 +812,12 @@ class _DocReader:
                 head = toks[t]
                 break
         p = c.i - 1
-        while p >= 0 and self.keys[p] in ARTICLES:
+        while p >= 0 and self.keys[p] in self.words.article:
             p -= 1
         has_article = p < c.i - 1
         prev = self.keys[p] if p >= 0 else ""
-        prev_is_prep = p >= 0 and (toks[p].pos_ == "ADP" or prev in LOC_PREPS or prev in DE_WORDS
-                                   or prev in ACTOR_PREPS or prev == "par")
+        prev_is_prep = p >= 0 and (toks[p].pos_ == "ADP" or prev in self.words.loc_prep or prev in self.words.de
+                                   or prev in self.words.actor_prep or prev == "par")
         if c.j < self.n and self.texts[c.j] == ":" and (c.i == 0 or "\n" in toks[c.i - 1].text_with_ws):
             return False  # a headline label: "Ukraine : Kiev revendique …"
         if head.dep_ == "conj":
@@ -839,15 +826,15 @@ class _DocReader:
             while h0.dep_ == "conj" and h0.head.i < h0.i:
                 h0 = h0.head
             q = h0.i - 1
-            while q >= 0 and self.keys[q] in ARTICLES:
+            while q >= 0 and self.keys[q] in self.words.article:
                 q -= 1
-            if q >= 0 and toks[q].pos_ == "ADP" and self.keys[q] not in ACTOR_PREPS and self.keys[q] != "par":
+            if q >= 0 and toks[q].pos_ == "ADP" and self.keys[q] not in self.words.actor_prep and self.keys[q] != "par":
                 return False
         if prev == "par" and head.dep_ in ("obl:agent",):
             return True
         if prev == "a" and has_article and c.type == "country":
             return True  # "livrer des armes à la Russie": a recipient ("en Russie" is the place)
-        if prev in LOC_PREPS:
+        if prev in self.words.loc_prep:
             return False
         if c.type == "seat":
             return True
@@ -860,19 +847,19 @@ class _DocReader:
             hops += 1
         if dep in ("nsubj", "nsubj:pass", "obl:agent", "csubj"):
             return True
-        if prev in ACTOR_PREPS:
+        if prev in self.words.actor_prep:
             return True
-        if prev in DE_WORDS:
+        if prev in self.words.de:
             gov = head.head
             gk, gl = _key(gov.text), _key(gov.lemma_ or "")
-            if gk in LOCATIVE_NOUNS or gl in LOCATIVE_NOUNS:
+            if gk in self.words.locative_noun or gl in self.words.locative_noun:
                 return False
             if c.type == "capital":
-                return gk in ACTOR_NOUNS or gl in ACTOR_NOUNS
+                return gk in self.words.actor_noun or gl in self.words.actor_noun
             return has_article or prev in ("du", "des")
         if c.type == "capital":
             # "Moscou accuse Kiev de …": the object of a verb aimed at an actor
-            if dep in ("obj", "iobj") and _key(h.head.lemma_ or "") in ACTOR_VERBS:
+            if dep in ("obj", "iobj") and _key(h.head.lemma_ or "") in self.words.actor_verb:
                 return True
             # sentence-initial "Washington suspecte …" that the parser misreads
             nxt = toks[c.j] if c.j < self.n else None
@@ -881,7 +868,7 @@ class _DocReader:
                         and nxt.pos_ not in ("ADP", "DET", "PUNCT", "CCONJ", "ADJ", "SCONJ", "PRON"))
         # country names: without a preposition they are the state when they take an article or are objects,
         # except as the object of a verb of movement ("desservir les États-Unis", "quitter la Russie")
-        if dep in ("obj", "conj") and _key(h.head.lemma_ or "") in PLACE_VERBS:
+        if dep in ("obj", "conj") and _key(h.head.lemma_ or "") in self.words.place_verb:
             return False
         if not prev_is_prep:
             return has_article or dep in ("obj", "iobj", "nsubj", "nsubj:pass")
@@ -1055,7 +1042,7 @@ class _DocReader:
         if linked is None and c.i > 0 and self.texts[c.i - 1] == ",":
             # "l'ambassadeur de France en Afghanistan, Bernard Bajolet": skip a short place tail
             q = p
-            while q >= 0 and q > c.i - 6 and (self.texts[q][:1].isupper() or self.keys[q] in ARTICLES):
+            while q >= 0 and q > c.i - 6 and (self.texts[q][:1].isupper() or self.keys[q] in self.words.article):
                 q -= 1
             if q >= 0 and q < p and self.keys[q] in ("en", "a", "au", "aux"):
                 linked = role_at_end.get(q)
@@ -1063,8 +1050,8 @@ class _DocReader:
         q = c.j
         if q < self.n and self.texts[q] == ",":
             q += 1
-            while q < self.n and (self.keys[q] in ARTICLES or self.keys[q] in SKIP_MODIFIERS
-                                  or self.keys[q] in FORMER_WORDS or self.pos[q] == "ADJ"
+            while q < self.n and (self.keys[q] in self.words.article or self.keys[q] in self.words.skip_modifier
+                                  or self.keys[q] in self.words.former or self.pos[q] == "ADJ"
                                   and q + 1 < self.n and self.keys[q + 1] in self.res.role_first):
                 q += 1
             after = role_at_start.get(q)
@@ -1165,7 +1152,7 @@ class _DocReader:
     def _media_before(self, i: int, role_at_end) -> _RoleInfo | None:
         """The media descriptor just before token i ("le quotidien libanais", "l'agence")."""
         p = i
-        while p > 0 and self.keys[p - 1] in ARTICLES:
+        while p > 0 and self.keys[p - 1] in self.words.article:
             p -= 1
         hit = role_at_end.get(p) or role_at_end.get(i)
         if hit is not None and hit[1].kind == "media":
