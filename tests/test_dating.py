@@ -76,3 +76,11 @@ def test_a_recorded_link_decides_without_a_parse():
     # a past trigger is not dated by a coming day
     doc.timexes[0] = Timex(jeudi, jeudi + 5, "jeudi", "DATE", "2023-09-21", date="2023-09-21", precision="day")
     assert attach_date(doc, met, met + 9).value == "2023-09-12"
+
+
+def test_a_reference_to_the_present_never_dates_an_event(pipeline):
+    doc = pipeline.run_text("Le président russe a désormais rencontré le dirigeant nord-coréen à Moscou.",
+                            dct="2023-09-15")
+    assert [(t.text, t.value) for t in doc.timexes] == [("désormais", "PRESENT_REF")]
+    met = next(m for m in doc.mentions if m.trigger == "rencontré")
+    assert (met.date.value, met.date.precision, met.date.basis) == ("2023-09-15", "week", "reported")

@@ -397,6 +397,8 @@ FAMILY_EXAMPLES = [
     ("Il est parti le 15 septembre.", "2023-09-19", "date_full", "2023-09-15"),
     ("Hier, il est arrivé. Il est reparti dans la soirée.", "2023-09-19", "narrative_part", "2023-09-18TEV"),
     ("La demande augmente en été.", "2023-09-19", "season", "XXXX-SU"),
+    ("La violence n'est désormais plus de mise.", "2023-09-19", "present_ref", "PRESENT_REF"),
+    ("Ces derniers jours, le président a annulé ses rendez-vous.", "2023-09-19", "recent_period", "PXD"),
     ("He said on September 13, 2023.", "2023-09-19", "date_en", "2023-09-13"),
     ("Signé le 12/09/2023.", "2023-09-19", "date_num", "2023-09-12"),
     ("Publié le 2023-09-14.", "2023-09-19", "date_iso", "2023-09-14"),

@@ -33,6 +33,7 @@ from .timex_lexicon import (
     Res,
     TimexLexicon,
     _add_months,
+    _alt,
     _day,
     _day_num,
     _in_order,
@@ -1110,6 +1111,33 @@ class VagueDuration(TimexRule):
         return self.lex.duration(m.groups.get("num"), m.groups["unit"])
 
 
+class PresentReference(TimexRule):
+    """"désormais", "actuellement", "à présent": the present, with no calendar date (TimeML
+    `PRESENT_REF`, as French TimeBank marks them); never an event date."""
+
+    name = "present_ref"
+
+    def pattern(self, f: Fragments) -> str:
+        return rf"{f.B}(?:{_alt(self.lex.present_refs)}){f.E}"
+
+    def absolute(self, m: Match) -> Res | None:
+        return Res("DATE", "PRESENT_REF")
+
+
+class RecentPeriod(TimexRule):
+    """"ces derniers jours", "ces dernières années": a stretch of time up to now, of no stated
+    length (TimeML `PXD`, `PXY` …)."""
+
+    name = "recent_period"
+
+    def pattern(self, f: Fragments) -> str:
+        S = f.S
+        return rf"{f.B}ces{S}(?:derniers|dernieres){S}(?P<unit>jours|semaines|mois|annees){f.E}"
+
+    def absolute(self, m: Match) -> Res | None:
+        return self.lex.duration("des", m.groups["unit"])
+
+
 class Recurrence(TimexRule):
     """"chaque semaine", "tous les lundis", "chaque matin", "tous les 3 mois"."""
 
@@ -1154,6 +1182,6 @@ TIMEX_RULES: tuple[type[TimexRule], ...] = (
     SeasonYear, GenericSeason, Decade, Century, Year,
     NamedDay, ThisPartOfDay, NarrativePartOfDay, PeriodEdge, Midday, DayBeforeAfter, NightSpan, WeekdayAndDay, Weekday,
     UnitFromNow, EnglishUnitFromNow, Ago, InFromNow, Recurrence, OrdinalPeriod,
-    ClockTime, NoonMidnight, Duration, DurationInWords, VagueDuration,
+    ClockTime, NoonMidnight, Duration, DurationInWords, VagueDuration, RecentPeriod, PresentReference,
     Offset, EnglishAgo,
 )

@@ -225,6 +225,8 @@ class TimexLexicon:
         self.after_before_objects = list(lex["after_before_object"])
         # "une fillette de 6 ans", "âgé de 54 ans": an age is no temporal expression
         self.age_nouns = frozenset(lex.get("age_noun", {}))
+        # "désormais", "actuellement": the present (PRESENT_REF)
+        self.present_refs = list(lex.get("present_ref", {}))
         self.fragments = self._fragments()
 
     def _fragments(self) -> Fragments:
