@@ -739,6 +739,18 @@ class OffsetMap:
         return self.ends[min(i, len(self.ends)) - 1]
 
 
+#: what the cleaner changes in a line: other spaces than one " ", runs of spaces, spaces at an end,
+#: combining marks (composed by NFC)
+_NOT_AS_GIVEN = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]|  |^ | $"
+                           r"|[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
+                           r"\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def _needs_normalising(line: str) -> bool:
+    """Whether the cleaner writes `line` otherwise than as given (most lines it keeps as they are)."""
+    return bool(_NOT_AS_GIVEN.search(line)) or not unicodedata.is_normalized("NFC", line)
+
+
 def _normalised_line(line: str) -> tuple[str, list[int], list[int]]:
     """`line` as the cleaner writes it (NFC, space runs collapsed, stripped) with, per output
     character, its input span within the line."""
@@ -780,7 +792,8 @@ def align_to_input(raw: str, clean: str) -> OffsetMap:
         lines.append((pos, raw[pos:m.start()]))
         pos = m.end()
     lines.append((pos, raw[pos:]))
-    normalised = [(offset, *_normalised_line(text)) for offset, text in lines]
+    normalised = [(offset, *_normalised_line(text)) if _needs_normalising(text) else (offset, text, None, None)
+                  for offset, text in lines]
     starts: list[int] = []
     ends: list[int] = []
     r = 0
@@ -800,9 +813,13 @@ def align_to_input(raw: str, clean: str) -> OffsetMap:
             continue
         offset, text, line_starts, line_ends = normalised[found]
         shift = text.find(kept) if text != kept else 0
-        for i in range(len(kept)):
-            j = shift + i
-            starts.append(offset + line_starts[j])
-            ends.append(offset + line_ends[j])
+        if line_starts is None:  # the line as given: character i is input character i
+            starts.extend(range(offset + shift, offset + shift + len(kept)))
+            ends.extend(range(offset + shift + 1, offset + shift + len(kept) + 1))
+        else:
+            for i in range(len(kept)):
+                j = shift + i
+                starts.append(offset + line_starts[j])
+                ends.append(offset + line_ends[j])
         r = found + 1
     return OffsetMap(tuple(starts), tuple(ends), len(raw))
