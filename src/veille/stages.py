@@ -11,7 +11,10 @@ In the spirit of spaCy's `@Language.factory`: a stage is registered under a name
 
 Layers are names of what a `Document` carries: `raw_text` and `text` exist from ingest on; the
 others are set by stages (`sentences`, `entities`, `tokens` — the spaCy parse and its token
-columns —, `timexes`, `published`, `actors`, `places`, `mentions`, `quotes`, …).
+columns —, `timexes`, `published`, `actors`, `places`, `mentions`, `quotes`, …). A `lookups.<name>`
+layer is a cross-stage lookup a stage attaches to `Document.lookups` (`lookups.actor_at`: the actors
+stage's actor at a span; `lookups.event_date`, the timex stage's; `lookups.event_place`, the geo
+stage's): later stages ask the document, never import the owner's module.
 
 The built-in stages are registered here by "module:Class" strings, so that nothing heavy (spaCy,
 the gazetteer) is imported until a stage is built. A new stage is one call:
@@ -294,15 +297,17 @@ def _builtin() -> StageRegistry:
     reg.register("nlp", "veille.nlp:SpacyParser", config=NlpConfig, requires=("text",),
                  assigns=("sentences", "entities", "tokens"))
     reg.register("timex", "veille.timex:TimexTagger", config=TimexConfig, requires=("text",),
-                 reads=("sentences", "tokens"), assigns=("timexes", "published"))
+                 reads=("sentences", "tokens"), assigns=("timexes", "published", "lookups.event_date"))
     reg.register("actors", "veille.actors:ActorResolver", config=ActorsConfig, requires=("tokens",),
-                 reads=("sentences", "entities", "published"), assigns=("actors",))
+                 reads=("sentences", "entities", "published"), assigns=("actors", "lookups.actor_at"))
     reg.register("geo", "veille.geo:Geoparser", config=GeoConfig, requires=("tokens",),
-                 reads=("entities", "actors"), assigns=("places",))
+                 reads=("entities", "actors"), assigns=("places", "lookups.event_place"))
     reg.register("events", "veille.events:EventExtractor", config=EventsConfig, requires=("sentences", "tokens"),
-                 reads=("actors", "timexes", "places"), assigns=("mentions",))
+                 reads=("actors", "timexes", "places", "lookups.actor_at", "lookups.event_date",
+                        "lookups.event_place"), assigns=("mentions",))
     reg.register("quotes", "veille.quotes:QuoteExtractor", config=QuotesConfig, requires=("text",),
-                 reads=("sentences", "tokens", "entities", "actors", "timexes"), assigns=("quotes",))
+                 reads=("sentences", "tokens", "entities", "actors", "timexes", "lookups.actor_at",
+                        "lookups.event_date"), assigns=("quotes",))
     return reg
 
 

@@ -199,6 +199,7 @@ class TimexTagger:
 
     def __call__(self, doc: Document) -> Document:
         self.tag(doc)
+        doc.lookups.event_date = attach_date  # later stages date their events with it
         return doc
 
     def tag(self, doc: Document, anchor: str | None = None) -> list[Timex]:

@@ -9,8 +9,9 @@ For each sentence of the spaCy parse:
    "à"/"contre"/"avec"… obliques, demonym adjectives), coordinated actors become lists; a nominal
    trigger under a support verb ("a lancé une offensive", "a imposé des sanctions") takes the verb's
    subject as its source;
-3. factuality (veille.events.factuality), date (veille.dating.attach_date), location
-   (veille.geo.locate_event), casualties/quantities of the clause, confidence.
+3. factuality (veille.events.factuality), date and location (the lookups the timex and geo stages
+   attach to the document, `Document.lookups`: none when that stage has not run), casualties/quantities
+   of the clause, confidence.
 
 Conventions (docs/events.md): source = the grammatical agent (the visitor, the attacker, the
 signatory); symmetric events with coordinated subjects ("Kim et Poutine se sont rencontrés") list all
@@ -21,9 +22,7 @@ own act is the act (no claim); an event embedded under a third party's statement
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -110,23 +109,6 @@ class _Candidate:
     outer: Token | None = None  # the collective noun over a nominal trigger ("un paquet de sanctions")
 
 
-class _Hooks:
-    """The functions other stages provide, imported lazily (absent stages give None)."""
-
-    def __init__(self) -> None:
-        self.actor_at = self._get("veille.actors", "actor_at")
-        self.attach_date = self._get("veille.dating", "attach_date")
-        self.locate_event = self._get("veille.geo", "locate_event")
-
-    @staticmethod
-    def _get(module: str, name: str) -> Callable | None:
-        try:
-            return getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            log.debug("%s.%s unavailable: events go without it", module, name)
-            return None
-
-
 class EventExtractor:
     """The `events` stage: fills `Document.mentions` with EventMention records."""
 
@@ -149,7 +131,6 @@ class EventExtractor:
         people = frozenset().union(*(lex.classes[c] for c in lex.people_classes))
         self.not_actors = lex.things - people
         self.people = people
-        self.hooks = _Hooks()
         self.incidents = IncidentCheck(self.lexicon)
 
     def __call__(self, doc: Document) -> Document:
@@ -170,7 +151,7 @@ class EventExtractor:
 
     def actors_for(self, doc: Document) -> Actors:
         """The actor lookup of one parsed document, configured from the lexicon."""
-        actors = Actors(doc, self.hooks.actor_at, self.states, self.not_actors, self.people)
+        actors = Actors(doc, doc.lookups.actor_at, self.states, self.not_actors, self.people)
         actors.nonlocal_words = self.lexicon.nonlocal_words
         actors.group_codes = self.lexicon.group_codes
         actors.pair_nouns = self.lexicon.pair_nouns
@@ -445,8 +426,8 @@ class EventExtractor:
         if not is_verb and "support_only" in rule.flags and cand.support is None:
             return None
         ts, te, trigger = self._trigger_span(doc, cand)
-        location = self.hooks.locate_event(doc, ts, te, lexicon_dir=self.settings.lexicon_dir) \
-            if self.hooks.locate_event else None
+        place_of = doc.lookups.event_place
+        location = place_of(doc, ts, te) if place_of is not None else None
         reading, claimed_by, anchor = self._reading(doc, span, cand, actors)
 
         actors.begin(location.country if location else None, claimed_by, {tok.i})
@@ -574,7 +555,8 @@ class EventExtractor:
         tok, rule = cand.tok, cand.rule
         is_verb = rule.kind == "verb"
         ts, te, trigger = trigger_span
-        dv = self.hooks.attach_date(doc, ts, te) if self.hooks.attach_date else None
+        date_of = doc.lookups.event_date
+        dv = date_of(doc, ts, te) if date_of is not None else None
         # the date of a request/threat may be its content's ("appellent à une grève le 5 décembre")
         factuality = self._dated(reading, dv, doc, future="absorbs" not in rule.flags)
         mode = self._mode(tok, rule, cand.theme)

@@ -1,7 +1,7 @@
 """Event participants: who an argument of the parse refers to.
 
-`Actors` answers for one document: the actors stage (`veille.actors.actor_at`) when installed, else
-hand-filled `doc.actor_mentions`, else spaCy PER/ORG/LOC entities; places and demonyms the actors stage
+`Actors` answers for one document: the actors stage's lookup (`Document.lookups.actor_at`) when that
+stage has run, else hand-filled `doc.actor_mentions`, else spaCy PER/ORG/LOC entities; places and demonyms the actors stage
 leaves out stand for their state (`States`, from `data/<lang>/countries.tsv`); people it does not know
 ("les manifestants") are kept by name with the country of the event's place; a first-person subject in
 a quote is the speaker; a 3rd-person subject pronoun takes the nearest earlier actor or subject of the
@@ -105,7 +105,7 @@ def _mention_grammar(sdoc, start: int, end: int
 
 
 class Actors:
-    """Actor lookup for one document: veille.actors when present, else hand-filled mentions, else NER;
+    """Actor lookup for one document: the actors stage's when it ran, else hand-filled mentions, else NER;
     places and demonyms the actors stage leaves out stand for their state."""
 
     def __init__(self, doc: Document, actor_at: Callable | None, states: States | None = None,

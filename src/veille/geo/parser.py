@@ -26,6 +26,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
 from spacy.strings import get_string_id
@@ -35,6 +36,7 @@ from ..models import Document, Location, PlaceMention, fold
 from ..nlp import TokenColumns
 from ..resources import read_tsv
 from ..stages import GeoConfig
+from .event_location import locate_event
 from .gazetteer import Q_ALT, Q_NAME, Gazetteer, NormText, Place, _inflect, norm, norm_table
 
 _DE_AFTER = re.compile(r"\s+(?:(?:de|du|des)(?:\s|$)|d['’])", re.IGNORECASE)
@@ -71,6 +73,8 @@ class Geoparser:
             self.config = replace(self.config, keep_unresolved=keep_unresolved)
         self.gaz = gazetteer or Gazetteer(self.settings.lang, lexicon_dir=self.settings.lexicon_dir)
         self.keep_unresolved = self.config.keep_unresolved
+        #: the event-location lookup this stage attaches to each document (`Document.lookups`)
+        self.event_place = partial(locate_event, lexicon_dir=self.settings.lexicon_dir)
         cues = self.gaz.cues
         self.determiners = cues.get("determiner", set())
         self.place_nouns = cues.get("place_noun", set()) | cues.get("site_noun", set())
@@ -122,6 +126,7 @@ class Geoparser:
         if capitals:
             places = sorted(places + capitals, key=lambda p: p.start)
         doc.places = places
+        doc.lookups.event_place = self.event_place  # later stages place their events with it
         return doc
 
     def _capital_phrases(self, doc: Document, places: list[PlaceMention]) -> list[PlaceMention]:
