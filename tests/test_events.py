@@ -175,13 +175,16 @@ def test_events_date_after_the_article_is_planned(parser, extractor):
     assert (m.type, m.factuality, m.date.value) == ("CONSULT", "planned", "2023-09-19")
 
 
-def test_events_without_the_timex_and_geo_lookups_go_undated_and_unplaced(parser, extractor):
+def test_events_without_the_timex_and_geo_lookups_are_reported_and_unplaced(parser, extractor):
     doc = make_doc(parser, "Poutine a rencontré Kim à Vladivostok.")
     doc.lookups.event_date = doc.lookups.event_place = None  # the timex and geo stages have not run
     (m,) = extractor(doc).mentions
-    assert (m.type, m.date, m.location) == ("CONSULT", None, None)
+    # no place; the date is the reporting article's week (the dating owner needs no stage)
+    assert (m.type, m.location, m.date.basis) == ("CONSULT", None, "reported")
     (m,) = extractor(make_doc(parser, "Poutine a rencontré Kim à Vladivostok.")).mentions
     assert m.date is not None and m.location is not None
+
+
 # ---------------------------------------------------------------------- constructions
 
 

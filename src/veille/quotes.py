@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .config import Settings
+from .dating import attach_date
 from .models import Actor, ActorRef, Document, Quote, fold, fold_each_char, stable_id
 from .resources import read_tsv
 from .stages import QuotesConfig
@@ -163,7 +164,7 @@ class QuoteExtractor:
         if sdoc is None:
             log.warning("quotes: no spaCy parse on %s; only unattributed direct quotes", doc.article_id)
         actor_at = self._actor_at or (doc.lookups.actor_at if self.use_actors else None)
-        date_of = doc.lookups.event_date
+        date_of = doc.lookups.event_date or attach_date  # (the reporting week when no timex stage ran)
         reader = _Reader(self, doc, sdoc, actor_at)
         found = reader.run()
         published = doc.published.value if doc.published else None

@@ -29,6 +29,7 @@ from datetime import date
 from spacy.tokens import Span, Token
 
 from ..config import Settings
+from ..dating import attach_date
 from ..models import ActorRef, DateValue, Document, EventMention, Location, Sentence, fold, stable_id
 from ..nlp import TokenColumns
 from ..stages import EventsConfig
@@ -555,8 +556,8 @@ class EventExtractor:
         tok, rule = cand.tok, cand.rule
         is_verb = rule.kind == "verb"
         ts, te, trigger = trigger_span
-        date_of = doc.lookups.event_date
-        dv = date_of(doc, ts, te) if date_of is not None else None
+        # without the timex stage's expressions, the date is still the reporting article's week
+        dv = (doc.lookups.event_date or attach_date)(doc, ts, te)
         # the date of a request/threat may be its content's ("appellent à une grève le 5 décembre")
         factuality = self._dated(reading, dv, doc, future="absorbs" not in rule.flags)
         mode = self._mode(tok, rule, cand.theme)
