@@ -1384,3 +1384,12 @@ def test_events_a_gathering_is_against_the_target_of_the_protest_it_is_for(parse
 def test_events_an_inquiry_into_an_incident_accuses_nobody(parser, extractor, text, expected):
     doc = people_doc(parser, text, places=(("Paris", "FRA"),))
     assert [(m.type, m.mode, m.trigger, [a.name for a in m.target]) for m in extractor(doc).mentions] == expected
+
+
+def test_events_the_latter_and_ne_que_only(parser, extractor):
+    # "ces derniers" are the people just named; "ne … qu'en 1981" is "only in 1981", not a negation
+    doc = people_doc(parser, "La police a interpellé trois militants à Paris. Ces derniers n'ont été relâchés "
+                             "qu'en janvier.", places=(("Paris", "FRA"),))
+    got = [(m.type, m.trigger, m.factuality, [a.name for a in m.target]) for m in extractor(doc).mentions]
+    assert got == [("COERCE", "interpellé", "asserted", ["trois militants"]),
+                   ("RETREAT", "relâchés", "asserted", ["trois militants"])]

@@ -158,6 +158,15 @@ class FactualityReader:
         if has_ne and not restrictive:  # "n'ont été libérés qu'en janvier 1981": ne … que is "only"
             restrictive = any(fold(t.text) in ("que", "qu'") and t.pos_ in ("ADV", "SCONJ") and t.i > verb.i
                               and t.dep_ in ("advmod", "mark", "fixed") for t in verb.subtree)
+        if has_ne and not restrictive:
+            # the parser may leave "qu'" of "ne … qu'en 1981" outside the verb's subtree: read the words
+            # that follow the verb up to the clause's first punctuation
+            for t in verb.doc[verb.i + 1: verb.sent.end]:
+                if t.pos_ == "PUNCT" or (t.pos_ in ("VERB", "AUX") and t.dep_ != "aux:pass"):
+                    break
+                if fold(t.text) in ("que", "qu'", "qu\u2019"):
+                    restrictive = True
+                    break
         return has_ne and not restrictive
 
     def _clause(self, verb: Token, r: FactualityReading, *, own: bool, is_cue: bool = False) -> None:

@@ -271,6 +271,10 @@ class Actors:
             return ActorRef(name=tok.text, country=home) if home else None
         if tok.i in skip or any(t.start <= tok.idx < t.end for t in self.doc.timexes):
             return None
+        if lem(tok) == "dernier" and any(c.dep_ == "det" and fold(c.text) in ("ces", "ce") for c in tok.children):
+            ref = self.latter(tok, country)  # "Ces derniers ont été libérés": the people just named
+            if ref is not None:
+                return self.localise(ref)
         ref = self.definite(tok)
         if ref is not None:
             return self.localise(ref)
@@ -344,6 +348,28 @@ class Actors:
                         and (pm.location.precision == "country" or pm.location.feature_class == "A"):
                     best, best_start = self._state_ref(pm.location.country), pm.start
         return best
+
+    def latter(self, tok: Token, country: str | None) -> ActorRef | None:
+        """"ces derniers" / "ces dernières" (the latter): the nearest earlier people noun or actor of
+        its number, in its sentence or the one before ("La police a interpellé trois militants. Ces
+        derniers ont été relâchés": the activists)."""
+        sdoc = tok.doc
+        start = tok.sent.start
+        if start > 0:
+            start = sdoc[start - 1].sent.start
+        number = set(tok.morph.get("Number"))
+        for t in reversed(sdoc[start:tok.i]):
+            if t.pos_ not in ("NOUN", "PROPN") or t.dep_ in ("flat:name", "compound", "fixed") \
+                    or lem(t) == "dernier":
+                continue
+            if number and set(t.morph.get("Number")) and not number & set(t.morph.get("Number")):
+                continue
+            ref = self.at(t.idx, t.idx + len(t.text))
+            if ref is None and lem(t) in self.people:
+                ref = self.unresolved(t, country, people_only=True)
+            if ref is not None:
+                return ref
+        return None
 
     def antecedent(self, pron: Token, country: str | None) -> ActorRef | None:
         """What a 3rd-person subject pronoun refers to: the nearest earlier actor mention or nominal
