@@ -39,14 +39,20 @@ def dateline_date(day: str) -> Published:
     return Published(day, "day", "metadata")
 
 
+def anchor_of(published: Published) -> str | None:
+    """The day relative expressions resolve against: the article's day (or week), the first of its
+    month; None for a year or no date."""
+    if published.precision in ("day", "week"):
+        return published.value
+    return published.value + "-01" if published.precision == "month" and published.value else None
+
+
 def redate(doc: Document, published: Published, tagger) -> Document:
     """Give `doc` a date found later (the merge's cross-document dating): its relative expressions are
     resolved again against it and its mentions' dates rebuilt from the links the parse left
     (`Document.date_links`), as at ingest. `tagger` is the `TimexTagger` to re-resolve with."""
     doc.published = published
-    anchor = published.value if published.precision in ("day", "week") else None
-    if anchor is None and published.precision == "month":
-        anchor = published.value + "-01"
+    anchor = anchor_of(published)
     if not anchor:
         return doc
     tagger.tag(doc, anchor=anchor)
@@ -88,8 +94,7 @@ def attach_date(doc: Document, start: int, end: int) -> DateValue | None:
     Durations and sets never become event dates.
     """
     usable = [t for t in doc.timexes if timex_date(t) is not None]
-    sent = doc.sentence_at(start)
-    s_lo, s_hi = (sent.start, sent.end) if sent else _fallback_sentence(doc.text, start)
+    s_lo, s_hi = _sentence_bounds(doc, start)
     in_sent = [t for t in usable if t.start >= s_lo and t.end <= s_hi and not (t.start < end and start < t.end)]
     link = date_link(doc, start, end, (s_lo, s_hi))
     tense = link.tense if link is not None else None

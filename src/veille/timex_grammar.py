@@ -667,8 +667,8 @@ class NarrativePartOfDay(TimexRule):
     name = "narrative_part"
     reference = "narrative"
     span_from = ("the", "same")
-    PARTS: ClassVar[dict[str, str]] = {"matinee": "MO", "matin": "MO", "apres-midi": "AF", "soiree": "EV",
-                                       "soir": "EV", "nuit": "NI", "journee": "DT"}
+    #: "la journée" (TimeML DT) is no `part` row of the lexicon, which the other families read too
+    DAYTIME: ClassVar[dict[str, str]] = {"journee": "DT"}
 
     def pattern(self, f: Fragments) -> str:
         S = f.S
@@ -679,7 +679,8 @@ class NarrativePartOfDay(TimexRule):
 
     def relative(self, m: Match, anchor: Anchor, ref: date | None) -> Res | None:
         g = m.groups
-        part = self.PARTS[g.get("part") or g.get("part2") or g.get("part3")]
+        word = g.get("part") or g.get("part2") or g.get("part3")
+        part = self.lex.parts.get(word) or self.DAYTIME[word]
         base = ref or anchor.day
         if not base:
             return Res("TIME", f"XXXX-XX-XXT{part}")

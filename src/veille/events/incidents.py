@@ -28,9 +28,9 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from ..models import ActorRef, fold
+from ..models import ActorRef
 from ..nlp import TokenColumns
-from .lexicon import EventLexicon
+from .lexicon import EventLexicon, name_has_word
 from .syntax import is_passive, is_reflexive, lem, prep_of
 
 #: PLOVER material-conflict types that need an agent acting on a target
@@ -87,7 +87,7 @@ class IncidentCheck:
             return "self"  # "il s'est blessé en tombant"
         # someone acts, named or not ("ils avaient saccagé la mairie"), not a thing ("le compartiment
         # moteur a fini par brûler"); causes were ruled out above
-        acting = any(a.country or a.actor_id or a.sector or self._people_words(a.name) for a in source)
+        acting = any(a.country or a.actor_id or a.sector or name_has_word(a.name, self.people) for a in source)
         if etype == "MOBILIZE" and self.rescuers and any(cols.lem(c.i) in self.rescuers for c in self.moved(tok)):
             return "rescue"
         if acting:
@@ -119,9 +119,6 @@ class IncidentCheck:
         return [d for h in heads for c in h.children if c.i != tok.i
                 and c.dep_ in ("obl", "obl:arg", "obl:mod", "nmod", "obj") for d in c.subtree]
 
-    def _people_words(self, name: str) -> bool:
-        words = fold(name).replace("'", " ").split()
-        return any(w in self.people or w.rstrip("s") in self.people for w in words)
 
     def agents(self, tok: Token) -> list[Token]:
         """Nouns that may be what did it: the subject of an active verb, the agent of a passive, a

@@ -25,6 +25,11 @@ FLAGS = {"standalone", "support_only", "no_embedded", "absorbs", "needs_target",
          "keeps_theme"}
 
 
+def name_has_word(name: str, words: frozenset[str]) -> bool:
+    """Whether a word of an actor's name, singular or plural, is one of `words` ("Les manifestants")."""
+    return any(w in words or w.rstrip("s") in words for w in fold(name).replace("'", " ").split())
+
+
 def norm_prep(word: str) -> str:
     w = fold(word)
     return PREP_ALIASES.get(w, w)
@@ -74,9 +79,7 @@ class AgentRetype:
         """True when `etype` is retyped and every source name has a member word (plural or not)."""
         if etype not in self.types or not source_names:
             return False
-        return all(any(w in self.members or w.rstrip("sx") in self.members
-                       for w in fold(name).replace("'", " ").split())
-                   for name in source_names)
+        return all(name_has_word(name, self.members) for name in source_names)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from types import MappingProxyType
 
-from ..dating import redate
+from ..dating import anchor_of, redate
 from ..models import DateValue, Document, EventMention, Published, Timex, fold
 from .features import ArticleInfo, Interval, MentionView, intersect
 
@@ -243,13 +243,10 @@ class CrossDocDater:
     def apply(self, doc: Document, published: Published, event_days: dict[str, date], settings=None) -> Document:
         """Set the article's date and date its events as ingest would (`veille.dating.redate`); with no
         anchor to resolve against (a year), events take the day their cluster agrees on."""
-        anchor = published.value if published.precision in ("day", "week", "month") else None
-        try:
-            from ..timex import TimexTagger
-        except ImportError:
-            TimexTagger = None  # type: ignore[assignment,misc]
-        if TimexTagger is not None and anchor:
+        if anchor_of(published):
             if self._tagger is None:
+                from ..timex import TimexTagger  # (built on the first article the merge dates)
+
                 self._tagger = TimexTagger(settings)
             return redate(doc, published, self._tagger)
         doc.published = published
