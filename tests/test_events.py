@@ -1393,3 +1393,15 @@ def test_events_the_latter_and_ne_que_only(parser, extractor):
     got = [(m.type, m.trigger, m.factuality, [a.name for a in m.target]) for m in extractor(doc).mentions]
     assert got == [("COERCE", "interpellé", "asserted", ["trois militants"]),
                    ("RETREAT", "relâchés", "asserted", ["trois militants"])]
+
+
+def test_events_unnamed_role_participants_take_their_role_sector(parser, extractor):
+    # no country said, so no actor is named: the role noun still types the participant
+    doc = extractor(make_doc(parser, "Le journaliste a été arrêté par la police."))
+    (m,) = doc.mentions
+    assert [(a.name, a.sector, a.role) for a in m.source] == [("la police", "COP", "police")]
+    assert [(a.name, a.sector, a.role) for a in m.target] == [("Le journaliste", "JRN", "journalist")]
+    doc = extractor(make_doc(parser, "Des soldats ont tiré sur des manifestants."))
+    (m,) = doc.mentions
+    assert [(a.sector, a.role) for a in m.source] == [("MIL", "armed forces")]
+    assert [(a.sector, a.role) for a in m.target] == [("CVL", "protesters")]

@@ -52,12 +52,23 @@ class States:
 
     Used when an argument is a place or a demonym adjective that the actors stage does not treat as an
     actor: the recipient of aid "à la Corée du Nord", the host of a visit "à Pyongyang", the source of
-    "les frappes russes".
+    "les frappes russes". Also the sector and role of one-word role nouns (data/<lang>/roles.tsv), for
+    participants the actors stage leaves unnamed because no country is said ("arrêté par la police":
+    sector COP).
     """
 
     def __init__(self, lang: str, *, lexicon_dir: LexiconDir = None):
         self.names: dict[str, tuple[str, str]] = {}
         self.demonyms: dict[str, tuple[str, str]] = {}
+        self.roles: dict[str, tuple[str, str]] = {}  # folded one-word role noun -> (sector, role)
+        try:
+            role_rows = list(read_tsv(lang, "roles.tsv", lexicon_dir=lexicon_dir))
+        except FileNotFoundError:
+            role_rows = []
+        for row in role_rows:
+            pattern, sector = row.get("pattern", "").strip(), row.get("sector", "").strip()
+            if pattern and sector and " " not in pattern and row.get("kind") in ("person", "organisation", "group"):
+                self.roles.setdefault(fold(pattern), (sector, row.get("role", "").strip()))
         try:
             rows = list(read_tsv(lang, "countries.tsv", lexicon_dir=lexicon_dir))
         except FileNotFoundError:
@@ -80,6 +91,10 @@ class States:
     def demonym(self, text: str) -> ActorRef | None:
         hit = self.demonyms.get(fold(text))
         return ActorRef(name=hit[1], country=hit[0]) if hit else None
+
+    def role(self, *words: str) -> tuple[str, str] | None:
+        """(sector, role) of the first of `words` (a noun's form, then its lemma) that is a role noun."""
+        return next((self.roles[fold(w)] for w in words if fold(w) in self.roles), None)
 
 
 def _place_key(text: str) -> str:
@@ -460,8 +475,17 @@ class Actors:
             return ActorRef(name=self.doc.text[lo:hi], country=code)
         if any(lem(t) in self.nonlocal_words for t in words):
             return ActorRef(name=self.doc.text[lo:hi])  # "des forces occidentales": not local
-        sector = "MIL" if lem(tok) in self.soldiers else None
-        return ActorRef(name=self.doc.text[lo:hi], country=(country or self.doc_country), sector=sector)
+        sector, role = self._role_of(tok)
+        return ActorRef(name=self.doc.text[lo:hi], country=(country or self.doc_country), sector=sector,
+                        role=role)
+
+    def _role_of(self, noun: Token) -> tuple[str | None, str | None]:
+        """(sector, role) of an unnamed participant's head noun: a state's soldiers are MIL; role
+        nouns ("la police", "des journalistes") take their roles.tsv sector."""
+        hit = self.states.role(noun.text, lem(noun)) if self.states is not None else None
+        if lem(noun) in self.soldiers:
+            return "MIL", (hit[1] or None) if hit and hit[0] == "MIL" else None
+        return (hit[0], hit[1] or None) if hit else (None, None)
 
     def own_forces(self, tok: Token) -> str | None:
         """The country of the armed forces the text names last in tok's sentence or the two before
@@ -490,7 +514,9 @@ class Actors:
             if pm.start < hi and lo < pm.end and pm.location is not None and pm.location.country:
                 if tok is not None and tok.pos_ == "NOUN" and not (pm.start <= tok.idx < pm.end):
                     nlo, nhi = self.np_bounds(tok)  # "trois suspects à Paris": named "trois suspects"
-                    return ActorRef(name=self.doc.text[nlo:nhi], country=pm.location.country)
+                    sector, role = self._role_of(tok)
+                    return ActorRef(name=self.doc.text[nlo:nhi], country=pm.location.country, sector=sector,
+                                    role=role)
                 return ActorRef(name=pm.text, country=pm.location.country)
         return None
 
