@@ -1405,3 +1405,10 @@ def test_events_unnamed_role_participants_take_their_role_sector(parser, extract
     (m,) = doc.mentions
     assert [(a.sector, a.role) for a in m.source] == [("MIL", "armed forces")]
     assert [(a.sector, a.role) for a in m.target] == [("CVL", "protesters")]
+
+
+def test_events_placing_a_phone_call_is_no_request(parser, extractor):
+    # "passer un appel" is a phone call (CONSULT phone, which needs someone called), not a call for something
+    assert run(parser, extractor, "Un témoin a passé un appel depuis son téléphone pour alerter les secours.") == []
+    (m,) = extractor(make_doc(parser, "Le pape a lancé un appel à la paix.")).mentions
+    assert (m.type, m.trigger) == ("REQUEST", "lancé")

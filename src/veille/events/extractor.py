@@ -300,6 +300,10 @@ class EventExtractor:
                 if "@actor" in values and o.pos_ != "PRON" and actors.strict(o) is not None:
                     return True, None
             return False, None
+        if kind == "gov":  # a nominal trigger that is the object of one of these verbs ("passer un appel")
+            head = tok.head
+            return (tok.dep_ in ("obj", "nsubj:pass") and head.i != tok.i
+                    and (lem(head) in values or fold(head.text) in values)), None
         if kind == "arg":
             for o in _arguments(tok):
                 if lem(o) in values or fold(o.text) in values:
