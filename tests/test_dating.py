@@ -84,3 +84,22 @@ def test_a_reference_to_the_present_never_dates_an_event(pipeline):
     assert [(t.text, t.value) for t in doc.timexes] == [("désormais", "PRESENT_REF")]
     met = next(m for m in doc.mentions if m.trigger == "rencontré")
     assert (met.date.value, met.date.precision, met.date.basis) == ("2023-09-15", "week", "reported")
+
+
+CONTINUED = ("Le 3 mars 1999, le militant a été arrêté à Lyon par la police. "
+             "Il a ensuite été inculpé par un juge. Le procès a été reporté.")
+
+
+def test_a_clause_that_continues_the_narrative_takes_its_date(pipeline, settings):
+    doc = pipeline.run_text(CONTINUED, dct="1999-06-10")
+    dates = {m.trigger: (m.date.value, m.date.precision, m.date.basis) for m in doc.mentions}
+    # "ensuite": the charge follows the arrest of 3 March, months before the article
+    assert dates["inculpé"] == ("1999-03-03", "day", "context")
+    # with no continuation word, a date that old frames its own sentence only
+    plain = pipeline.run_text(CONTINUED.replace("Il a ensuite été", "Il a été"), dct="1999-06-10")
+    (charged,) = [m for m in plain.mentions if m.trigger == "inculpé"]
+    assert (charged.date.value, charged.date.precision, charged.date.basis) == ("1999-06-10", "week", "reported")
+    # the merge's re-dating binds the same words
+    undated = Document.from_dict(pipeline.run_text(CONTINUED).to_dict())
+    redate(undated, Published("1999-06-10", "day", "cross-document"), TimexTagger(settings))
+    assert {m.mention_id: m.date for m in undated.mentions} == {m.mention_id: m.date for m in doc.mentions}

@@ -25,7 +25,7 @@ from dataclasses import replace
 from datetime import date
 
 from .dates import normalise_iso_date, precision_of_iso
-from .models import DateLink, DateValue, Document, Published, Timex
+from .models import DateLink, DateValue, Document, Published, Timex, fold
 
 
 def metadata_date(value: str | None) -> Published:
@@ -58,7 +58,7 @@ def redate(doc: Document, published: Published, tagger) -> Document:
     tagger.tag(doc, anchor=anchor)
     for m in doc.mentions:
         start, end = (m.trigger_start, m.trigger_end) if m.trigger_start >= 0 else (m.char_start, m.char_end)
-        m.date = attach_date(doc, start, end)
+        m.date = tagger.event_date(doc, start, end)
     return doc
 
 
@@ -74,7 +74,8 @@ def timex_date(t: Timex) -> DateValue | None:
     return DateValue(value=t.date, precision=t.precision or precision_of_iso(t.date), end=t.end_date)
 
 
-def attach_date(doc: Document, start: int, end: int) -> DateValue | None:
+def attach_date(doc: Document, start: int, end: int, *,
+                continuations: frozenset[str] = frozenset()) -> DateValue | None:
     """The date of an event whose trigger is `doc.text[start:end]`.
 
     1. A timex whose dependency head chain reaches the trigger (same clause), the closest in the chain
@@ -86,6 +87,9 @@ def attach_date(doc: Document, start: int, end: int) -> DateValue | None:
     3. else the date the paragraph's narrative is at: the last day-precise timex of the one or two
        sentences before it in the same paragraph, when it is a day of the article's week ("Hier,
        l'armée a frappé Kiev. Les frappes ont visé …", "ont-ils souligné" after the dated sentence);
+       a clause that says it continues the narrative (one of `continuations` before its trigger: "puis",
+       "ensuite", from the timex lexicon; the timex stage binds them, `TimexTagger.event_date`) takes
+       that date however old it is ("Le 3 mars 1999, X a été arrêté. Il a ensuite été inculpé");
     4. else the article date, marked as a fallback by a coarser precision: a day-precise publication
        date becomes `DateValue(value=<published day>, precision="week")` (the event is reported that
        week, on or before that day); month/year-precise publication dates keep their precision;
@@ -115,7 +119,7 @@ def attach_date(doc: Document, start: int, end: int) -> DateValue | None:
             best = (dist, t)
     if best is not None:
         return _based(timex_date(best[1]), "text")
-    carried = _paragraph_date(doc, usable, s_lo)
+    carried = _paragraph_date(doc, usable, s_lo, continued=_continues(doc.text[s_lo:end], continuations))
     if carried is not None:
         return _based(carried, "context")
     pub = doc.published
@@ -134,9 +138,20 @@ def _based(dv: DateValue | None, basis: str) -> DateValue | None:
 CARRY_SENTENCES = 2
 
 
-def _paragraph_date(doc: Document, usable: list[Timex], sent_start: int) -> DateValue | None:
+def _continues(clause: str, continuations: frozenset[str]) -> bool:
+    """Whether `clause` (sentence start to trigger end) holds a continuation word ("puis", "ensuite")."""
+    if not continuations:
+        return False
+    words = fold(clause).replace("'", "' ").split()
+    text = " " + " ".join(w.strip(",;:") for w in words) + " "
+    return any(f" {c} " in text for c in continuations)
+
+
+def _paragraph_date(doc: Document, usable: list[Timex], sent_start: int, *,
+                    continued: bool = False) -> DateValue | None:
     """The last day-precise date of the previous sentences of the same paragraph (none across a line
-    break), if one of the `CARRY_SENTENCES` sentences just before holds one."""
+    break), if one of the `CARRY_SENTENCES` sentences just before holds one; a date of the news cycle
+    only, unless the clause says it `continued` the narrative."""
     before = [s for s in doc.sentences if s.end <= sent_start]
     for s in reversed(before[-CARRY_SENTENCES:]):
         if "\n" in doc.text[s.end:sent_start]:
@@ -149,7 +164,7 @@ def _paragraph_date(doc: Document, usable: list[Timex], sent_start: int) -> Date
             dv = timex_date(dated[-1])
             # only the news cycle's own days carry over: a background date ("où Merah a tué le 19 mars
             # dernier") or a coming one ("auront lieu du 27 juillet …") frames its own clause only
-            return dv if dv is not None and _recent(dv, doc) else None
+            return dv if dv is not None and (continued or _recent(dv, doc)) else None
     return None
 
 

@@ -48,7 +48,7 @@ from .config import Settings
 # event dating lives in veille.dating (one owner of dates); kept importable from here
 from .dating import attach_date, timex_date  # noqa: E402,F401  (re-exported)
 from .errors import ConfigError
-from .models import Document, Published, Timex, fold
+from .models import DateValue, Document, Published, Timex, fold
 from .regex_source import first_group_end, required_literals, top_level_alternatives
 from .resources import read_tsv
 from .stages import TimexConfig
@@ -199,8 +199,12 @@ class TimexTagger:
 
     def __call__(self, doc: Document) -> Document:
         self.tag(doc)
-        doc.lookups.event_date = attach_date  # later stages date their events with it
+        doc.lookups.event_date = self.event_date  # later stages date their events with it
         return doc
+
+    def event_date(self, doc: Document, start: int, end: int) -> DateValue | None:
+        """`attach_date` with this lexicon's continuation words ("puis", "ensuite")."""
+        return attach_date(doc, start, end, continuations=self.lexicon.continuations)
 
     def tag(self, doc: Document, anchor: str | None = None) -> list[Timex]:
         """Find and resolve the timexes of `doc` (and infer `doc.published`); returns doc.timexes.

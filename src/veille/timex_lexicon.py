@@ -227,6 +227,8 @@ class TimexLexicon:
         self.age_nouns = frozenset(lex.get("age_noun", {}))
         # "désormais", "actuellement": the present (PRESENT_REF)
         self.present_refs = list(lex.get("present_ref", {}))
+        # "puis", "ensuite", "dans la foulée": an event that continues the narrative takes its date
+        self.continuations = frozenset(lex.get("continuation", {}))
         self.fragments = self._fragments()
 
     def _fragments(self) -> Fragments:

@@ -118,8 +118,9 @@ def anchoring_gold(ann: Any) -> list[tuple[Any, str, bool]]:
 def score_anchoring(tally: _Tally, doc: Any, links: list[tuple[Any, str, bool]]) -> None:
     from ..timex import attach_date
 
+    date_of = doc.lookups.event_date or attach_date  # the timex stage's, with its continuation words
     for ev, day, is_dct in links:
-        dv = attach_date(doc, ev.start, ev.end)
+        dv = date_of(doc, ev.start, ev.end)
         right = dv is not None and dv.precision == "day" and (dv.value or "")[:10] == day
         fallback = dv is None or dv.basis == "reported"
         tally.a_links += 1
