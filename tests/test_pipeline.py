@@ -85,7 +85,6 @@ def test_pipeline_refuses_a_stage_before_the_layer_it_requires():
 
 def test_pipeline_stages_attach_their_lookups_which_are_never_stored(parser):
     from veille.actors import ActorResolver, actor_at
-    from veille.dating import attach_date
     from veille.timex import TimexTagger
 
     notes = REGISTRY.check_chain(["nlp", "timex", "events"])
@@ -93,8 +92,10 @@ def test_pipeline_stages_attach_their_lookups_which_are_never_stored(parser):
     assert "stage 'events' runs without the layer 'lookups.event_date'" not in notes
     doc = parser(Document("art_1", "t", "Kim Jong Un a rencontré Vladimir Poutine mercredi."))
     assert (doc.lookups.actor_at, doc.lookups.event_date, doc.lookups.event_place) == (None, None, None)
-    doc = ActorResolver()(TimexTagger()(doc))
-    assert (doc.lookups.actor_at, doc.lookups.event_date) == (actor_at, attach_date)
+    tagger = TimexTagger()
+    doc = ActorResolver()(tagger(doc))
+    # the timex stage's dating binds its lexicon's continuation words (veille.dating.attach_date)
+    assert (doc.lookups.actor_at, doc.lookups.event_date) == (actor_at, tagger.event_date)
     assert "lookups" not in doc.to_dict() and "lookups" not in doc.record_fields()
     assert Document.from_dict(doc.to_dict()) == doc
     assert Document.from_dict(doc.to_dict()).lookups.actor_at is None  # a stored document has none
@@ -153,6 +154,73 @@ def test_stage_config_refuses_unknown_keys_wrong_types_and_unknown_stages(tmp_pa
     with pytest.raises(AttributeError):  # frozen
         EventsConfig().self_reports_as_claims = False  # type: ignore[misc]
     assert StageConfig.from_section({}) == StageConfig()
+
+
+PLUGIN = """\
+from dataclasses import dataclass
+
+from veille.stages import StageConfig
+
+
+@dataclass(frozen=True)
+class CountConfig(StageConfig):
+    kinds: tuple[str, ...] = ()
+
+
+class CountEvents:
+    \"\"\"Counts the event mentions of the kinds it is told to count, in Document.notes.\"\"\"
+
+    name = "count_events"
+
+    def __init__(self, settings=None):
+        self.config = CountConfig.from_section((settings.stage or {}).get("count_events"), stage="count_events")
+
+    def __call__(self, doc):
+        doc.notes["counted"] = sum(m.type in self.config.kinds for m in doc.mentions)
+        return doc
+"""
+
+
+def test_a_toml_file_and_a_folder_add_a_stage_and_a_lexicon_row(tmp_path):
+    """No code edit, no monkeypatching: the stage comes from `[plugins.<name>]` (a file beside the
+    TOML), the trigger from `lexicon_dir`; both paths are relative to the TOML file."""
+    project = tmp_path / "project"
+    (project / "lexicons" / "fr").mkdir(parents=True)
+    (project / "count_events.py").write_text(PLUGIN, encoding="utf-8")
+    (project / "lexicons" / "fr" / "event_triggers.tsv").write_text(
+        "kind\tlemma\ttype\tmode\tcontexts\tsource\ttarget\n"
+        "verb\thouspiller\tACCUSE\tdisapprove\tpolitical\tsubj\tobj\n", encoding="utf-8")
+    (project / "veille.toml").write_text(
+        'stages = ["clean", "nlp", "actors", "events", "count_events"]\n'
+        'lexicon_dir = "lexicons"\n'
+        "[plugins.count_events]\n"
+        'factory = "count_events.py:CountEvents"\n'
+        'config = "count_events.py:CountConfig"\n'
+        'requires = ["mentions"]\n'
+        'assigns = ["notes"]\n'
+        "[stage.count_events]\n"
+        'kinds = ["ACCUSE"]\n', encoding="utf-8")
+    settings = load_settings(project / "veille.toml")
+    assert settings.lexicon_dir == str(project.resolve() / "lexicons")
+    doc = Pipeline(settings).run_text("La Russie a houspillé l'Ukraine.")
+    assert [(m.type, m.trigger) for m in doc.mentions] == [("ACCUSE", "houspillé")]
+    assert doc.notes["counted"] == 1
+    assert "count_events" not in REGISTRY  # declared for that pipeline, the shared registry untouched
+    # the chain is checked as for built-in stages: the plugin needs the events' mentions
+    with pytest.raises(StageChainError, match="count_events"):
+        Pipeline(settings, stages=["clean", "count_events"])
+
+
+def test_plugin_tables_are_checked(tmp_path):
+    with pytest.raises(ConfigError, match="no factory"):
+        Settings().with_overrides(plugins={"x": {"requires": ["text"]}})
+    with pytest.raises(ConfigError, match="unknown key"):
+        Settings().with_overrides(plugins={"x": {"factory": "m:C", "needs": ["text"]}})
+    with pytest.raises(ConfigError, match="cannot load its factory"):
+        Pipeline(Settings().with_overrides(plugins={"x": {"factory": str(tmp_path / "none.py") + ":C"}}),
+                 stages=["clean", "x"]).run_text("Texte.")
+    with pytest.raises(ConfigError, match="already registered"):
+        Pipeline(Settings().with_overrides(plugins={"clean": {"factory": "veille.clean:Cleaner"}}))
 
 
 def test_stage_config_clean_languages_from_toml_or_the_older_extra():

@@ -41,6 +41,10 @@ class Settings:
     # a folder overlaying the packaged lexicons: <lexicon_dir>/<lang>/<file>.tsv adds and overrides
     # rows of data/<lang>/<file>.tsv (veille.resources.read_tsv)
     lexicon_dir: str | None = None
+    # stages declared in TOML (`[plugins.<name>]`: factory = "module:Class" or "file.py:Class",
+    # requires / assigns / reads = [layers], config = "module:ConfigClass"), registered when a
+    # Pipeline is built (veille.stages.StageRegistry.with_plugins); run them by naming them in `stages`
+    plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
     # untyped escape hatch, kept for older settings: prefer the typed fields (extra["merge"] feeds
     # veille.merge.config.MergeConfig, extra["languages"] the clean stage's languages)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -59,7 +63,56 @@ class Settings:
             clean["lexicon_dir"] = str(clean["lexicon_dir"])
         if "stage" in clean:
             clean["stage"] = _stage_sections(clean["stage"])
+        if "plugins" in clean:
+            clean["plugins"] = _plugin_sections(clean["plugins"])
         return replace(self, **clean)
+
+
+#: the keys of a `[plugins.<name>]` table
+PLUGIN_KEYS = ("factory", "requires", "assigns", "reads", "config")
+
+
+def _plugin_sections(data: Any) -> dict[str, dict[str, Any]]:
+    """`[plugins.<name>]` tables: a string `factory` (required) and `config`, lists of layer names."""
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ConfigError("'plugins' must be a table of tables: [plugins.<name>] with factory = \"module:Class\"")
+    out: dict[str, dict[str, Any]] = {}
+    for name, section in data.items():
+        unknown = set(section) - set(PLUGIN_KEYS)
+        if unknown:
+            raise ConfigError(f"plugin stage {name!r}: unknown key(s) {', '.join(sorted(unknown))}; "
+                              f"known: {', '.join(PLUGIN_KEYS)}")
+        for key in ("factory", "config"):
+            if key in section and not (isinstance(section[key], str) and ":" in section[key]):
+                raise ConfigError(f"plugin stage {name!r}: {key} must be \"module:attribute\" or "
+                                  f"\"path/file.py:attribute\", not {section[key]!r}")
+        if "factory" not in section:
+            raise ConfigError(f"plugin stage {name!r}: no factory (factory = \"module:Class\")")
+        for key in ("requires", "assigns", "reads"):
+            value = section.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"plugin stage {name!r}: {key} must be a list of layer names")
+        out[name] = dict(section)
+    return out
+
+
+def _relative_to(folder: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """Paths a TOML file gives (lexicon_dir, a plugin's "file.py:Class") are relative to its folder."""
+    data = dict(data)
+    if isinstance(data.get("lexicon_dir"), str) and not Path(data["lexicon_dir"]).is_absolute():
+        data["lexicon_dir"] = str(folder / data["lexicon_dir"])
+    if isinstance(data.get("plugins"), dict):
+        plugins = {}
+        for name, section in data["plugins"].items():
+            section = dict(section) if isinstance(section, dict) else section
+            for key in ("factory", "config"):
+                ref = section.get(key) if isinstance(section, dict) else None
+                if isinstance(ref, str) and ref.partition(":")[0].endswith(".py") \
+                        and not Path(ref.partition(":")[0]).is_absolute():
+                    section[key] = str(folder / ref.partition(":")[0]) + ":" + ref.partition(":")[2]
+            plugins[name] = section
+        data["plugins"] = plugins
+    return data
 
 
 def _stage_sections(data: Any) -> dict[str, dict[str, Any]]:
@@ -89,7 +142,7 @@ def load_settings(path: str | os.PathLike | None = None, **overrides: Any) -> Se
             data = tomllib.loads(p.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
             raise ConfigError(f"cannot parse config file {p}: {err}") from err
-        settings = settings.with_overrides(**data.get("veille", data))
+        settings = settings.with_overrides(**_relative_to(p.resolve().parent, data.get("veille", data)))
     if os.environ.get("VEILLE_DB") and "db" not in {k for k, v in overrides.items() if v is not None}:
         settings = settings.with_overrides(db=os.environ["VEILLE_DB"])
     return settings.with_overrides(**overrides)

@@ -101,11 +101,13 @@ class Pipeline:
         generation's collection threshold to `YOUNG_GC_THRESHOLD`. It acts on the whole process,
         so only long-running entry points (CLI, workers, server, benchmarks) ask for it.
 
-        `registry` (default `veille.stages.REGISTRY`) names the stages; the chain is checked here:
+        `registry` (default `veille.stages.REGISTRY`, plus the settings' `plugins`) names the stages;
+        the chain is checked here:
         an unknown stage or stage settings are a `ConfigError` (E300), a stage placed before a layer
         it requires a `StageChainError` (E302) naming the stage and the layer."""
         self.settings = settings or Settings()
-        self.registry = registry if registry is not None else REGISTRY
+        # stages a TOML file declares (`[plugins.<name>]`) join a copy of the registry
+        self.registry = (registry if registry is not None else REGISTRY).with_plugins(self.settings.plugins)
         self.stage_names: list[str] = list(stages if stages is not None else self.settings.stages)
         for note in self.registry.check_chain(self.stage_names):
             log.info("%s", note)

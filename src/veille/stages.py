@@ -33,11 +33,15 @@ independent registry (tests register their stages there, leaving the shared one 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import importlib
+import importlib.util
+import sys
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from .errors import ConfigError, StageChainError
@@ -188,15 +192,10 @@ class StageSpec:
     config: type[StageConfig] = field(default=StageConfig)
 
     def load_factory(self) -> Callable[..., Any]:
-        """The factory itself (a "module:attribute" string is imported now)."""
+        """The factory itself (a "module:attribute" or "path/file.py:attribute" string is imported now)."""
         if not isinstance(self.factory, str):
             return self.factory
-        module_name, _, attr = self.factory.partition(":")
-        try:
-            return getattr(importlib.import_module(module_name), attr)
-        except (ImportError, AttributeError) as err:
-            raise ConfigError(f"stage {self.name!r}: cannot load its factory {self.factory!r}: {err}",
-                              stage=self.name) from err
+        return load_attribute(self.factory, self.name, "factory")
 
     def available(self) -> bool:
         """Whether the factory can be loaded (its module imports)."""
@@ -239,6 +238,18 @@ class StageRegistry:
 
     def copy(self) -> StageRegistry:
         return StageRegistry(self._specs.values())
+
+    def with_plugins(self, plugins: Mapping[str, Mapping[str, Any]]) -> StageRegistry:
+        """This registry, or a copy of it with the stages a TOML file declares (`Settings.plugins`,
+        `[plugins.<name>]`) added; a plugin may not take a registered stage's name."""
+        if not plugins:
+            return self
+        reg = self.copy()
+        for name, section in plugins.items():
+            config = load_attribute(section["config"], name, "config") if section.get("config") else None
+            reg.register(name, section["factory"], requires=section.get("requires", ()),
+                         assigns=section.get("assigns", ()), reads=section.get("reads", ()), config=config)
+        return reg
 
     def __contains__(self, name: object) -> bool:
         return name in self._specs
@@ -288,6 +299,30 @@ class StageRegistry:
                          for layer in spec.reads if layer not in layers)
             layers.update(spec.assigns)
         return notes
+
+
+def load_attribute(ref: str, stage: str, what: str) -> Any:
+    """`module:attribute` (imported) or `path/file.py:attribute` (a user's file, loaded by path)."""
+    target, _, attr = ref.partition(":")
+    try:
+        if target.endswith(".py"):
+            path = Path(target)
+            if not path.is_file():
+                raise ImportError(f"no file {path}")
+            module_name = f"veille_plugin_{stage}_{hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]}"
+            module = sys.modules.get(module_name)
+            if module is None:
+                spec = importlib.util.spec_from_file_location(module_name, path)
+                if spec is None or spec.loader is None:
+                    raise ImportError(f"cannot load {path} as a module")
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[module_name] = module  # (dataclasses and pickling look the module up by name)
+                spec.loader.exec_module(module)
+        else:
+            module = importlib.import_module(target)
+        return getattr(module, attr)
+    except (ImportError, AttributeError, SyntaxError) as err:
+        raise ConfigError(f"stage {stage!r}: cannot load its {what} {ref!r}: {err}", stage=stage) from err
 
 
 def _builtin() -> StageRegistry:
