@@ -520,3 +520,17 @@ def test_timex_parts_of_the_narrative_day_and_seasons(tagger, text, expected):
 def test_timex_plural_modifiers_and_local_times(tagger, text, expected):
     doc = tag(tagger, text, "2023-09-19")
     assert [(t.text, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # after "à partir de" / "aux alentours de" a number of hours is a clock time, not a length of time
+    ("La réunion aura lieu le jeudi 12 septembre, à partir de 14 h.",
+     [("le jeudi 12 septembre", "2002-09-12"), ("14 h", "2002-09-12T14:00")]),
+    ("Il est arrivé hier aux alentours de 18 h 30.", [("hier", "2002-09-09"), ("18 h 30", "2002-09-09T18:30")]),
+    ("Il a parlé de 3 h à 5 h, puis pendant 2 h.",
+     [("3 h", "2002-09-10T03:00"), ("5 h", "2002-09-10T05:00"), ("2 h", "PT2H")]),
+])
+def test_timex_clock_time_after_a_point_cue(tagger, text, expected):
+    doc = tag(tagger, text, "2002-09-10")
+    assert [(t.text, t.value) for t in doc.timexes] == expected
+

@@ -965,9 +965,10 @@ class ClockTime(_AfterCue):
             m.extra["duration"] = True
         return True
 
-    @staticmethod
-    def _is_duration(g: dict, ftext: str, m: Match) -> bool:
+    def _is_duration(self, g: dict, ftext: str, m: Match) -> bool:
         pre = (g.get("cue") or "").strip()
+        if pre in self.lex.point_cues:
+            return False  # "à partir de 14 h"
         if pre in ("de", "d'"):
             return not re.match(r"(?:\s{1,3}(?:a|jusqu'a)\s{1,3}|\s{0,2}[-–]\s{0,2})\d", ftext[m.end:m.end + 16])
         return pre not in ("des", "les", "ces", "quelque")
