@@ -442,8 +442,9 @@ def test_timex_each_family_resolves_its_example(tagger, text, dct, rule, value):
 def test_timex_every_family_of_the_table_has_an_example():
     from veille.timex_grammar import TIMEX_RULES
 
-    # "duration_w" gives "duration", "time", "offset" or "ago_en" matches, never its own name
-    assert {r.name for r in TIMEX_RULES} - {"duration_w"} == {e[2] for e in FAMILY_EXAMPLES}
+    # "duration_w" gives "duration", "time", "offset" or "ago_en" matches, never its own name; "year_pair"
+    # gives two "year" matches (test_timex_year_pairs)
+    assert {r.name for r in TIMEX_RULES} - {"duration_w", "year_pair"} == {e[2] for e in FAMILY_EXAMPLES}
 
 
 def test_timex_a_family_added_to_the_table_is_used_by_the_tagger():
@@ -534,3 +535,14 @@ def test_timex_clock_time_after_a_point_cue(tagger, text, expected):
     doc = tag(tagger, text, "2002-09-10")
     assert [(t.text, t.value) for t in doc.timexes] == expected
 
+
+@pytest.mark.parametrize("text, expected", [
+    # two years around a slash are two timexes (French TimeBank: "saison <2002>/<2003>")
+    ("Pour cette saison 2002/2003, la réunion aura lieu.", [("2002", "2002"), ("2003", "2003")]),
+    ("L'exercice 2001 / 2002 est clos.", [("2001", "2001"), ("2002", "2002")]),
+    # not a pair of years: a ratio, a backward pair
+    ("Le score est de 2003/1999.", []),
+])
+def test_timex_year_pairs(tagger, text, expected):
+    doc = tag(tagger, text, "2002-09-10")
+    assert [(t.text, t.value) for t in doc.timexes] == expected

@@ -605,6 +605,24 @@ class Year(TimexRule):
         return _year(int(m.groups["year"]))
 
 
+class YearPair(TimexRule):
+    """"la saison 2002/2003", "l'exercice 2001/2002": two years, one timex each (a slash is no part of
+    either, as in French TimeBank); found here because a year rule match never touches a slash."""
+
+    name = "year_pair"
+    digit_start = True
+
+    def pattern(self, f: Fragments) -> str:
+        return rf"(?P<y1>{f.YEAR})\s{{0,1}}/\s{{0,1}}(?P<y2>{f.YEAR}){f.NE}"
+
+    def candidates(self, hit: re.Match[str], text: str, ftext: str) -> Iterator[Match]:
+        if int(hit.group("y2")) <= int(hit.group("y1")):
+            return
+        for _ in super().candidates(hit, text, ftext):  # the digit-start checks
+            for g in ("y1", "y2"):
+                yield Match("year", hit.start(g), hit.end(g), {"year": hit.group(g)})
+
+
 # --------------------------------------------------------------------------- relative to the article date
 
 
@@ -1181,7 +1199,7 @@ class OrdinalPeriod(TimexRule):
 #: every family, in priority order (among same-length overlapping candidates the earlier wins)
 TIMEX_RULES: tuple[type[TimexRule], ...] = (
     DayList, Holiday, DayMonthDate, EnglishDate, NumericDate, IsoDate, MonthYear, Month, Semester, Quarter,
-    SeasonYear, GenericSeason, Decade, Century, Year,
+    SeasonYear, GenericSeason, Decade, Century, Year, YearPair,
     NamedDay, ThisPartOfDay, NarrativePartOfDay, PeriodEdge, Midday, DayBeforeAfter, NightSpan, WeekdayAndDay, Weekday,
     UnitFromNow, EnglishUnitFromNow, Ago, InFromNow, Recurrence, OrdinalPeriod,
     ClockTime, NoonMidnight, Duration, DurationInWords, VagueDuration, RecentPeriod, PresentReference,
