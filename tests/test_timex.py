@@ -285,8 +285,9 @@ def test_linear_time_on_adversarial_strings(tagger, evil):
 def test_day_lists_and_hyphen_ranges(tagger):
     doc = tag(tagger, "Le concours aura lieu les 8, 10 et 12 mai 2018, puis le tournoi les 3-4 mars 2018.", "2017-12-01")
     got = [(t.text, t.value, t.end_date) for t in doc.timexes]
-    assert got == [("8", "2018-05-08", None), ("10", "2018-05-10", None), ("12 mai 2018", "2018-05-12", None),
-                   ("3", "2018-03-03", "2018-03-04"), ("4 mars 2018", "2018-03-04", None)]
+    # "les" goes with the first day of a list (French TimeBank "les 6 et 13 avril prochains")
+    assert got == [("les 8", "2018-05-08", None), ("10", "2018-05-10", None), ("12 mai 2018", "2018-05-12", None),
+                   ("les 3", "2018-03-03", "2018-03-04"), ("4 mars 2018", "2018-03-04", None)]
 
 
 def test_holidays(tagger):
@@ -513,8 +514,9 @@ def test_timex_parts_of_the_narrative_day_and_seasons(tagger, text, expected):
 @pytest.mark.parametrize("text, expected", [
     # a plural "derniers"/"prochains" after a list of days places every day of it, and is in the span
     ("Les votes des 3 et 4 mai derniers ont été annulés.", [("3", "2023-05-03"), ("4 mai derniers", "2023-05-04")]),
+    # "les" before the first day of a list is in its span, as "le" before a day date (French TimeBank)
     ("Les élections auront lieu les 6 et 13 avril prochains.",
-     [("6", "2024-04-06"), ("13 avril prochains", "2024-04-13")]),
+     [("les 6", "2024-04-06"), ("13 avril prochains", "2024-04-13")]),
     # "locales" after a clock time belongs to it (French TimeBank: "vers 12 h 30 locales")
     ("Il est arrivé vers 12 h 30 locales.", [("vers 12 h 30 locales", "2023-09-19T12:30")]),
 ])

@@ -255,7 +255,7 @@ class TimexTagger:
 
     def timeml_span(self, t: Timex, text: str, ftext: str) -> Timex:
         """The span by the French TimeBank convention (ISO-TimeML-fr): the article of a day date ("le
-        27 mai 1998"), "mois de" before a month, an approximator before a time or a duration ("vers
+        27 mai 1998", "les 6 et 13 avril": the first day of a list), "mois de" before a month, an approximator before a time or a duration ("vers
         15 h 30", "environ deux mois") belong to the expression (`span_prefix` rows of the lexicon)."""
         head = ftext[t.start:t.end].split(" ", 1)[0]
         lexicon = self.lexicon
