@@ -429,6 +429,7 @@ FAMILY_EXAMPLES = [
     ("Il est arrivé hier à midi.", "2023-09-19", "midnoon", "2023-09-18T12:00"),
     ("Il a parlé pendant trois jours.", "2023-09-19", "duration", "P3D"),
     ("Il a parlé pendant des semaines.", "2023-09-19", "duration_vague", "PXW"),
+    ("Il est favorable à un quinquennat.", "2023-09-19", "period_noun", "P5Y"),
     ("Le 12 mai 2023, il part. Trois jours plus tard, il revient.", "2023-09-19", "offset", "2023-05-15"),
     ("He left 5 years ago.", "2023-09-19", "ago_en", "2018"),
 ]
@@ -548,3 +549,18 @@ def test_timex_clock_time_after_a_point_cue(tagger, text, expected):
 def test_timex_year_pairs(tagger, text, expected):
     doc = tag(tagger, text, "2002-09-10")
     assert [(t.text, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a noun naming a length of time of its own, times the number before it (in the span)
+    ("Le local sert depuis un quart de siècle.", [("un quart de siècle", "DURATION", "P25Y")]),
+    ("Fabius est favorable à un «quinquennat», après deux septennats.",
+     [("quinquennat", "DURATION", "P5Y"), ("deux septennats", "DURATION", "P14Y")]),
+    ("Il a attendu une demi-heure, puis environ trois quarts d'heure.",
+     [("une demi-heure", "DURATION", "PT30M"), ("environ trois quarts d'heure", "DURATION", "PT45M")]),
+    ("La gauche dénonce les héritages du précédent quinquennat, et du septennat suivant.",
+     [("précédent quinquennat", "DURATION", "P5Y"), ("septennat suivant", "DURATION", "P7Y")]),
+])
+def test_timex_period_nouns(tagger, text, expected):
+    doc = tag(tagger, text, "2002-09-10")
+    assert [(t.text, t.type, t.value) for t in doc.timexes] == expected

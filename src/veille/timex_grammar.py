@@ -1131,6 +1131,30 @@ class VagueDuration(TimexRule):
         return self.lex.duration(m.groups.get("num"), m.groups["unit"])
 
 
+class PeriodNoun(TimexRule):
+    """"un quinquennat", "deux septennats", "un quart de siècle", "une demi-heure": a noun that names a
+    length of time of its own (`period_noun` rows: the TimeML duration of one), times the number before
+    it, which is in the span as in any duration ("un quart de siècle" in French TimeBank), as is a
+    "précédent" / "dernier" / "prochain" before or after it ("le précédent quinquennat")."""
+
+    name = "period_noun"
+    VALUE: ClassVar[re.Pattern[str]] = re.compile(r"(PT?)(\d+)([A-Z]+)")
+
+    def pattern(self, f: Fragments) -> str:
+        return (rf"{f.B}(?:(?P<num>{f.NUM}){f.S}|(?P<mod>{f.MOD}){f.S})?(?P<noun>{_alt(self.lex.period_nouns)}){f.E}"
+                rf"(?:{f.S}(?P<mod2>{f.MOD}){f.E})?")
+
+    def absolute(self, m: Match) -> Res | None:
+        one = self.VALUE.fullmatch(self.lex.period_nouns[m.groups["noun"]])
+        if one is None:
+            return None
+        n = self.lex.number(m.groups.get("num")) if m.groups.get("num") else "1"
+        if n is None:
+            return None
+        count = "X" if n == "X" else f"{float(n) * int(one.group(2)):g}"
+        return Res("DURATION", f"{one.group(1)}{count}{one.group(3)}")
+
+
 class PresentReference(TimexRule):
     """"désormais", "actuellement", "à présent": the present, with no calendar date (TimeML
     `PRESENT_REF`, as French TimeBank marks them); never an event date."""
@@ -1202,6 +1226,6 @@ TIMEX_RULES: tuple[type[TimexRule], ...] = (
     SeasonYear, GenericSeason, Decade, Century, Year, YearPair,
     NamedDay, ThisPartOfDay, NarrativePartOfDay, PeriodEdge, Midday, DayBeforeAfter, NightSpan, WeekdayAndDay, Weekday,
     UnitFromNow, EnglishUnitFromNow, Ago, InFromNow, Recurrence, OrdinalPeriod,
-    ClockTime, NoonMidnight, Duration, DurationInWords, VagueDuration, RecentPeriod, PresentReference,
+    ClockTime, NoonMidnight, Duration, DurationInWords, VagueDuration, RecentPeriod, PeriodNoun, PresentReference,
     Offset, EnglishAgo,
 )

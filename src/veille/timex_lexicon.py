@@ -229,6 +229,8 @@ class TimexLexicon:
         self.age_nouns = frozenset(lex.get("age_noun", {}))
         # "désormais", "actuellement": the present (PRESENT_REF)
         self.present_refs = list(lex.get("present_ref", {}))
+        # "quinquennat", "un quart de siècle": a length of time in one noun (TimeML duration for one)
+        self.period_nouns = dict(lex.get("period_noun", {}))
         self.fragments = self._fragments()
 
     def _fragments(self) -> Fragments:
