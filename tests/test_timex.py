@@ -430,6 +430,7 @@ FAMILY_EXAMPLES = [
     ("Il a parlé pendant trois jours.", "2023-09-19", "duration", "P3D"),
     ("Il a parlé pendant des semaines.", "2023-09-19", "duration_vague", "PXW"),
     ("Il est favorable à un quinquennat.", "2023-09-19", "period_noun", "P5Y"),
+    ("Les frappes ont duré toute la nuit.", "2023-09-19", "whole_unit", "P1D"),
     ("Le 12 mai 2023, il part. Trois jours plus tard, il revient.", "2023-09-19", "offset", "2023-05-15"),
     ("He left 5 years ago.", "2023-09-19", "ago_en", "2018"),
 ]
@@ -562,5 +563,18 @@ def test_timex_year_pairs(tagger, text, expected):
      [("précédent quinquennat", "DURATION", "P5Y"), ("septennat suivant", "DURATION", "P7Y")]),
 ])
 def test_timex_period_nouns(tagger, text, expected):
+    doc = tag(tagger, text, "2002-09-10")
+    assert [(t.text, t.type, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # one whole unit of time is a duration of one; "toutes les semaines" is a set
+    ("Les frappes ont duré toute la nuit.", [("toute la nuit", "DURATION", "P1D")]),
+    ("C'est toute l'année, et tout le mois.", [("toute l'année", "DURATION", "P1Y"), ("tout le mois", "DURATION", "P1M")]),
+    # the unit of a month or year named after it is that month or year's
+    ("Il a plu tout le mois de mai.", [("mois de mai", "DATE", "2002-05")]),
+    ("Il vient toutes les semaines.", [("toutes les semaines", "SET", "P1W")]),
+])
+def test_timex_whole_units(tagger, text, expected):
     doc = tag(tagger, text, "2002-09-10")
     assert [(t.text, t.type, t.value) for t in doc.timexes] == expected

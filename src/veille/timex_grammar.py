@@ -1131,6 +1131,25 @@ class VagueDuration(TimexRule):
         return self.lex.duration(m.groups.get("num"), m.groups["unit"])
 
 
+class WholeUnit(TimexRule):
+    """"toute la nuit", "toute l'année", "tout le mois": one whole unit of time, a DURATION of one (P1D,
+    P1Y, P1M); "toutes les semaines" is a `set`."""
+
+    name = "whole_unit"
+
+    def pattern(self, f: Fragments) -> str:
+        S = f.S
+        # not "tout le mois de mai", "toute l'année 2002": the unit is then that month or year's
+        return (rf"{f.B}(?:toute|tout){S}(?:la{S}|le{S}|l'\s{{0,2}})(?P<unit>{f.UNIT}){f.E}"
+                rf"(?!{S}(?:de|du|des|d'|\d)(?![\w-]))")
+
+    def absolute(self, m: Match) -> Res | None:
+        unit = m.groups["unit"]
+        if unit.endswith(("s", "x")) and unit != "mois":
+            return None  # a plural after a singular article is no unit of time
+        return self.lex.duration("1", unit)
+
+
 class PeriodNoun(TimexRule):
     """"un quinquennat", "deux septennats", "un quart de siècle", "une demi-heure": a noun that names a
     length of time of its own (`period_noun` rows: the TimeML duration of one), times the number before
@@ -1226,6 +1245,6 @@ TIMEX_RULES: tuple[type[TimexRule], ...] = (
     SeasonYear, GenericSeason, Decade, Century, Year, YearPair,
     NamedDay, ThisPartOfDay, NarrativePartOfDay, PeriodEdge, Midday, DayBeforeAfter, NightSpan, WeekdayAndDay, Weekday,
     UnitFromNow, EnglishUnitFromNow, Ago, InFromNow, Recurrence, OrdinalPeriod,
-    ClockTime, NoonMidnight, Duration, DurationInWords, VagueDuration, RecentPeriod, PeriodNoun, PresentReference,
+    ClockTime, NoonMidnight, Duration, DurationInWords, VagueDuration, RecentPeriod, WholeUnit, PeriodNoun, PresentReference,
     Offset, EnglishAgo,
 )
