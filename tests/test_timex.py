@@ -431,6 +431,7 @@ FAMILY_EXAMPLES = [
     ("Il a parlé pendant des semaines.", "2023-09-19", "duration_vague", "PXW"),
     ("Il est favorable à un quinquennat.", "2023-09-19", "period_noun", "P5Y"),
     ("Les frappes ont duré toute la nuit.", "2023-09-19", "whole_unit", "P1D"),
+    ("Pendant les mois d'été, la demande augmente.", "2023-09-19", "season_months", "XXXX-SU"),
     ("Le 12 mai 2023, il part. Trois jours plus tard, il revient.", "2023-09-19", "offset", "2023-05-15"),
     ("He left 5 years ago.", "2023-09-19", "ago_en", "2018"),
 ]
@@ -446,8 +447,9 @@ def test_timex_every_family_of_the_table_has_an_example():
     from veille.timex_grammar import TIMEX_RULES
 
     # "duration_w" gives "duration", "time", "offset" or "ago_en" matches, never its own name; "year_pair"
-    # gives two "year" matches (test_timex_year_pairs)
-    assert {r.name for r in TIMEX_RULES} - {"duration_w", "year_pair"} == {e[2] for e in FAMILY_EXAMPLES}
+    # gives two "year" matches (test_timex_year_pairs), "season_pair" two "season" ones
+    assert {r.name for r in TIMEX_RULES} - {"duration_w", "year_pair", "season_pair"} == {
+        e[2] for e in FAMILY_EXAMPLES}
 
 
 def test_timex_a_family_added_to_the_table_is_used_by_the_tagger():
@@ -507,6 +509,11 @@ def test_timex_ages_are_not_durations(tagger, text, expected):
     ("La demande augmente en été.", [("été", "XXXX-SU")]),
     ("Il a été arrêté au printemps dernier.", [("printemps dernier", "2023-SP")]),
     ("Il a été arrêté.", []),
+    # "été comme hiver": two seasons; "les mois d'été": one, the whole phrase in the span
+    ("Des prestations évidentes. Eté comme hiver.", [("Eté", "XXXX-SU"), ("hiver", "XXXX-WI")]),
+    ("Pendant les mois d'été, et particulièrement en août.", [("les mois d'été", "XXXX-SU"), ("août", "2023-08")]),
+    # a season naming something else is no timex
+    ("Les Jeux Olympiques d'hiver ont été ouverts.", []),
 ])
 def test_timex_parts_of_the_narrative_day_and_seasons(tagger, text, expected):
     doc = tag(tagger, text, "2023-09-19")

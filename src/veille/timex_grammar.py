@@ -733,6 +733,34 @@ class GenericSeason(TimexRule):
         return _rel_unit(self.lex, {"unit": m.groups["season"], "mod": m.groups["mod"]}, anchor)
 
 
+class SeasonPair(TimexRule):
+    """"été comme hiver": two seasons of no year, one timex each (`season` matches), as French TimeBank
+    marks them; "comme" is in neither."""
+
+    name = "season_pair"
+
+    def pattern(self, f: Fragments) -> str:
+        return rf"{f.B}(?P<s1>{f.SEASON}){f.S}comme{f.S}(?P<s2>{f.SEASON}){f.E}"
+
+    def candidates(self, hit: re.Match[str], text: str, ftext: str) -> Iterator[Match]:
+        for g in ("s1", "s2"):
+            yield Match("season", hit.start(g), hit.end(g), {"season": hit.group(g), "mod": None})
+
+
+class SeasonMonths(TimexRule):
+    """"les mois d'été", "pendant les mois d'hiver": a season of no year (TimeML `XXXX-SU`), the whole
+    noun phrase in the span as in French TimeBank."""
+
+    name = "season_months"
+
+    def pattern(self, f: Fragments) -> str:
+        S = f.S
+        return rf"{f.B}(?:les{S})?mois{S}(?:d'\s{{0,2}}|de{S})(?P<season>{f.SEASON}){f.E}"
+
+    def absolute(self, m: Match) -> Res | None:
+        return Res("DATE", f"XXXX-{self.lex.seasons[m.groups['season']]}")
+
+
 class Midday(TimexRule):
     """"la mi-journée"."""
 
@@ -1242,7 +1270,7 @@ class OrdinalPeriod(TimexRule):
 #: every family, in priority order (among same-length overlapping candidates the earlier wins)
 TIMEX_RULES: tuple[type[TimexRule], ...] = (
     DayList, Holiday, DayMonthDate, EnglishDate, NumericDate, IsoDate, MonthYear, Month, Semester, Quarter,
-    SeasonYear, GenericSeason, Decade, Century, Year, YearPair,
+    SeasonYear, GenericSeason, SeasonPair, SeasonMonths, Decade, Century, Year, YearPair,
     NamedDay, ThisPartOfDay, NarrativePartOfDay, PeriodEdge, Midday, DayBeforeAfter, NightSpan, WeekdayAndDay, Weekday,
     UnitFromNow, EnglishUnitFromNow, Ago, InFromNow, Recurrence, OrdinalPeriod,
     ClockTime, NoonMidnight, Duration, DurationInWords, VagueDuration, RecentPeriod, WholeUnit, PeriodNoun, PresentReference,
