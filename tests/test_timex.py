@@ -432,6 +432,7 @@ FAMILY_EXAMPLES = [
     ("Il est favorable à un quinquennat.", "2023-09-19", "period_noun", "P5Y"),
     ("Les frappes ont duré toute la nuit.", "2023-09-19", "whole_unit", "P1D"),
     ("Pendant les mois d'été, la demande augmente.", "2023-09-19", "season_months", "XXXX-SU"),
+    ("Il est arrivé hier. Il n'y avait personne à ce moment-là.", "2023-09-19", "that_moment", "2023-09-18"),
     ("Le 12 mai 2023, il part. Trois jours plus tard, il revient.", "2023-09-19", "offset", "2023-05-15"),
     ("He left 5 years ago.", "2023-09-19", "ago_en", "2018"),
 ]
@@ -584,4 +585,19 @@ def test_timex_period_nouns(tagger, text, expected):
 ])
 def test_timex_whole_units(tagger, text, expected):
     doc = tag(tagger, text, "2002-09-10")
+    assert [(t.text, t.type, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a clock time takes the day named just after it; "à ce moment-là" is the last day or time named
+    ("Le feu a pris vers 15 h 30, hier. Il n'y avait personne à ce moment là.",
+     [("vers 15 h 30", "TIME", "2003-02-22T15:30"), ("hier", "DATE", "2003-02-22"),
+      ("ce moment là", "TIME", "2003-02-22T15:30")]),
+    ("Le 28 juin dernier, il a nommé X qui, jusqu'à ce moment-là, dirigeait.",
+     [("Le 28 juin dernier", "DATE", "2002-06-28"), ("ce moment-là", "DATE", "2002-06-28")]),
+    ("Jusqu'à ce moment-là, rien.", [("ce moment-là", "DATE", "XXXX-XX-XX")]),
+    ("Il part à 8 h 30 demain.", [("8 h 30", "TIME", "2003-02-24T08:30"), ("demain", "DATE", "2003-02-24")]),
+])
+def test_timex_that_moment_and_day_after_a_time(tagger, text, expected):
+    doc = tag(tagger, text, "2003-02-23")
     assert [(t.text, t.type, t.value) for t in doc.timexes] == expected

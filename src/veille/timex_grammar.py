@@ -75,8 +75,9 @@ class TimexRule:
     night: ClassVar[bool] = False
     #: which day `relative` gets as `ref`: "sentence" (the last day named in the same sentence),
     #: "narrative" (the last day named before), "clock" (this sentence or the `TIME_CARRY_SENTENCES`
-    #: before), "last_date" (the last calendar date of any precision)
-    reference: ClassVar[Literal["sentence", "narrative", "clock", "last_date"]] = "sentence"
+    #: before), "last_date" (the last calendar date of any precision), "last_point" (the last day or
+    #: clock time named, its value in `match.extra["ref_point"]`)
+    reference: ClassVar[Literal["sentence", "narrative", "clock", "last_date", "last_point"]] = "sentence"
 
     def __init__(self, lexicon: TimexLexicon):
         self.lex = lexicon
@@ -773,6 +774,24 @@ class Midday(TimexRule):
         return _day(anchor.day, part="MI") if anchor.day else Res("TIME", "XXXX-XX-XXT12:00")
 
 
+class ThatMoment(TimexRule):
+    """"à ce moment-là", "à cet instant-là": the last day or clock time the text named, value and all
+    ("vers 15 h 30, hier … à ce moment-là" is 15:30 of that day); the preposition stays out of the span,
+    as in French TimeBank."""
+
+    name = "that_moment"
+    reference = "last_point"
+
+    def pattern(self, f: Fragments) -> str:
+        return rf"{f.B}(?:ce{f.S}moment|cet{f.S}instant)(?:-|\s{{1,2}})la{f.E}"
+
+    def relative(self, m: Match, anchor: Anchor, ref: date | None) -> Res | None:
+        point = m.extra.get("ref_point")
+        if point is None:
+            return _unknown("XXXX-XX-XX")
+        return Res(point.type, point.value, point.date, point.precision, point.end_date)
+
+
 class DayBeforeAfter(TimexRule):
     """"la veille", "le lendemain matin": from the day the narrative is at; "la veille du sommet" is
     relative to an event, left unresolved."""
@@ -986,6 +1005,9 @@ class ClockTime(_AfterCue):
     def __init__(self, lexicon: TimexLexicon):
         super().__init__(lexicon)
         self.pm_after = re.compile(r"\s{1,3}(?:de\s{1,3}l'apres-midi|du\s{1,3}soir)(?![\w-])")
+        f = lexicon.fragments
+        # "vers 15 h 30, hier": the day named just after the time is its day
+        self.day_after = re.compile(rf",?\s{{1,3}}(?P<rel>{f.REL}){f.E}")
 
     def pattern(self, f: Fragments) -> str:
         S = f.S
@@ -999,6 +1021,9 @@ class ClockTime(_AfterCue):
 
     def extend(self, m: Match, hit: re.Match[str], ftext: str) -> Match:
         self._read_cue(m, ftext)
+        day = self.day_after.match(ftext, m.end)
+        if day:
+            m.extra["day_after"] = self.lex.reldays[day.group("rel")]
         return m
 
     def accept(self, m: Match, text: str, ftext: str) -> bool:
@@ -1031,6 +1056,8 @@ class ClockTime(_AfterCue):
         if hh < 12 and m.extra.get("pm"):
             hh += 12
         base = ref or anchor.day
+        if "day_after" in m.extra and anchor.day:
+            base, ref = anchor.day + timedelta(days=m.extra["day_after"]), None
         if base and ref and m.extra.get("after_night") and hh < 12:
             base = base + timedelta(days=1)  # "la nuit de vendredi à samedi à trois heures": Saturday
         return _clock(base, hh, mm)
@@ -1271,7 +1298,7 @@ class OrdinalPeriod(TimexRule):
 TIMEX_RULES: tuple[type[TimexRule], ...] = (
     DayList, Holiday, DayMonthDate, EnglishDate, NumericDate, IsoDate, MonthYear, Month, Semester, Quarter,
     SeasonYear, GenericSeason, SeasonPair, SeasonMonths, Decade, Century, Year, YearPair,
-    NamedDay, ThisPartOfDay, NarrativePartOfDay, PeriodEdge, Midday, DayBeforeAfter, NightSpan, WeekdayAndDay, Weekday,
+    NamedDay, ThisPartOfDay, NarrativePartOfDay, PeriodEdge, Midday, ThatMoment, DayBeforeAfter, NightSpan, WeekdayAndDay, Weekday,
     UnitFromNow, EnglishUnitFromNow, Ago, InFromNow, Recurrence, OrdinalPeriod,
     ClockTime, NoonMidnight, Duration, DurationInWords, VagueDuration, RecentPeriod, WholeUnit, PeriodNoun, PresentReference,
     Offset, EnglishAgo,
