@@ -433,6 +433,7 @@ FAMILY_EXAMPLES = [
     ("Les frappes ont duré toute la nuit.", "2023-09-19", "whole_unit", "P1D"),
     ("Pendant les mois d'été, la demande augmente.", "2023-09-19", "season_months", "XXXX-SU"),
     ("Il est arrivé hier. Il n'y avait personne à ce moment-là.", "2023-09-19", "that_moment", "2023-09-18"),
+    ("Ils sont entrés dans la nouvelle année.", "2024-01-02", "new_year", "2024"),
     ("Le 12 mai 2023, il part. Trois jours plus tard, il revient.", "2023-09-19", "offset", "2023-05-15"),
     ("He left 5 years ago.", "2023-09-19", "ago_en", "2018"),
 ]
@@ -601,3 +602,15 @@ def test_timex_whole_units(tagger, text, expected):
 def test_timex_that_moment_and_day_after_a_time(tagger, text, expected):
     doc = tag(tagger, text, "2003-02-23")
     assert [(t.text, t.type, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, dct, expected", [
+    # the calendar year that begins around the article date; a school year is no calendar year
+    ("Les Français sont entrés dans la nouvelle année sous le signe de l'euro.", "2002-01-02",
+     [("la nouvelle année", "2002")]),
+    ("Il prépare la nouvelle année.", "2001-12-20", [("la nouvelle année", "2002")]),
+    ("Il prépare la nouvelle année scolaire.", "2001-08-20", []),
+])
+def test_timex_new_year(tagger, text, dct, expected):
+    doc = tag(tagger, text, dct)
+    assert [(t.text, t.value) for t in doc.timexes] == expected

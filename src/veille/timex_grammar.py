@@ -915,6 +915,23 @@ class UnitFromNow(TimexRule):
         return _rel_unit(self.lex, m.groups, anchor)
 
 
+class NewYear(TimexRule):
+    """"la nouvelle année", "entrer dans la nouvelle année": the calendar year that begins around the
+    article date (the next one from July on); not "la nouvelle année scolaire" (`year_qualifier` rows)."""
+
+    name = "new_year"
+
+    def pattern(self, f: Fragments) -> str:
+        S = f.S
+        return (rf"{f.B}la{S}nouvelle{S}annee{f.E}"
+                rf"(?!{S}(?:{_alt(self.lex.year_qualifiers)}){f.E})")
+
+    def relative(self, m: Match, anchor: Anchor, ref: date | None) -> Res | None:
+        if not anchor.year:
+            return _unknown("XXXX")
+        return _year(anchor.year + (1 if (anchor.month or 1) >= 7 else 0))
+
+
 class EnglishUnitFromNow(UnitFromNow):
     """"last week", "next month", "this year"."""
 
@@ -1299,7 +1316,7 @@ TIMEX_RULES: tuple[type[TimexRule], ...] = (
     DayList, Holiday, DayMonthDate, EnglishDate, NumericDate, IsoDate, MonthYear, Month, Semester, Quarter,
     SeasonYear, GenericSeason, SeasonPair, SeasonMonths, Decade, Century, Year, YearPair,
     NamedDay, ThisPartOfDay, NarrativePartOfDay, PeriodEdge, Midday, ThatMoment, DayBeforeAfter, NightSpan, WeekdayAndDay, Weekday,
-    UnitFromNow, EnglishUnitFromNow, Ago, InFromNow, Recurrence, OrdinalPeriod,
+    UnitFromNow, NewYear, EnglishUnitFromNow, Ago, InFromNow, Recurrence, OrdinalPeriod,
     ClockTime, NoonMidnight, Duration, DurationInWords, VagueDuration, RecentPeriod, WholeUnit, PeriodNoun, PresentReference,
     Offset, EnglishAgo,
 )

@@ -231,6 +231,8 @@ class TimexLexicon:
         self.present_refs = list(lex.get("present_ref", {}))
         # "quinquennat", "un quart de siècle": a length of time in one noun (TimeML duration for one)
         self.period_nouns = dict(lex.get("period_noun", {}))
+        # "la nouvelle année scolaire": no calendar year
+        self.year_qualifiers = list(lex.get("year_qualifier", {}))
         self.fragments = self._fragments()
 
     def _fragments(self) -> Fragments:
