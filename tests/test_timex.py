@@ -614,3 +614,15 @@ def test_timex_that_moment_and_day_after_a_time(tagger, text, expected):
 def test_timex_new_year(tagger, text, dct, expected):
     doc = tag(tagger, text, dct)
     assert [(t.text, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, dct, expected", [
+    # French time said after a clock time is in its span and gives its UTC offset (French TimeBank "+1")
+    ("Il est arrivé hier vers 12 h 30 locales (20 h 30 en France).", "2002-02-09",
+     [("hier", "2002-02-08"), ("vers 12 h 30 locales", "2002-02-08T12:30"), ("20 h 30 en France", "2002-02-08T20:30+1")]),
+    ("Le match a commencé hier à 21 h heure de Paris.", "2002-07-10",
+     [("hier", "2002-07-09"), ("21 h heure de Paris", "2002-07-09T21:00+2")]),
+])
+def test_timex_french_time(tagger, text, dct, expected):
+    doc = tag(tagger, text, dct)
+    assert [(t.text, t.value) for t in doc.timexes] == expected

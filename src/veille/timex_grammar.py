@@ -1013,7 +1013,8 @@ class _AfterCue(TimexRule):
 
 class ClockTime(_AfterCue):
     """"14h30", "vers 15 h 30", "9:45 UTC", "à 8 heures du soir"; after "pendant" a duration ("pendant
-    2 h"). Without a day of its own it is on the day the narrative is at."""
+    2 h"). Without a day of its own it is on the day the narrative is at. French time said after it
+    ("20 h 30 en France", "heure de Paris") is in the span and gives the value its offset ("+1")."""
 
     name = "time"
     digit_start = True
@@ -1031,7 +1032,7 @@ class ClockTime(_AfterCue):
         return (rf"(?P<h>\d{{1,2}})(?:\s{{0,2}}(?:h|heures?)(?:\s{{0,2}}(?P<m>[0-5]\d))?(?![\w]|-(?!\d))"
                 rf"|:(?P<m2>[0-5]\d)(?!:?\d))"
                 rf"(?:\s{{0,2}}(?P<tz>\(?(?:utc|gmt)(?:\s?[+-]\s?\d{{1,2}})?\)?|heures?{S}locales?|locales?|heure{S}de{S}paris|"
-                rf"heure{S}francaise)(?![\w-]))?")
+                rf"heure{S}francaise|en{S}france)(?![\w-]))?")
 
     def after_dash(self, before: str) -> bool:
         return before.isdigit() or before in "h "
@@ -1077,7 +1078,25 @@ class ClockTime(_AfterCue):
             base, ref = anchor.day + timedelta(days=m.extra["day_after"]), None
         if base and ref and m.extra.get("after_night") and hh < 12:
             base = base + timedelta(days=1)  # "la nuit de vendredi à samedi à trois heures": Saturday
-        return _clock(base, hh, mm)
+        res = _clock(base, hh, mm)
+        tz = g.get("tz") or ""
+        if res.date and ("france" in tz or "paris" in tz):
+            res.value += _paris_offset(date.fromisoformat(res.date))  # "20 h 30 en France": +1
+        return res
+
+
+def _last_sunday(y: int, month: int) -> date:
+    d = date(y, month + 1, 1) - timedelta(days=1)
+    return d - timedelta(days=d.isoweekday() % 7)
+
+
+def _paris_offset(d: date) -> str:
+    """French time's UTC offset on day `d`, as French TimeBank writes it ("+1", "+2" in summer time:
+    from the last Sunday of March to the last Sunday of October, of September before 1996)."""
+    if d.year < 1976:
+        return "+1"
+    end = _last_sunday(d.year, 10 if d.year >= 1996 else 9)
+    return "+2" if _last_sunday(d.year, 3) <= d < end else "+1"
 
 
 class NoonMidnight(TimexRule):
