@@ -285,8 +285,9 @@ def test_linear_time_on_adversarial_strings(tagger, evil):
 def test_day_lists_and_hyphen_ranges(tagger):
     doc = tag(tagger, "Le concours aura lieu les 8, 10 et 12 mai 2018, puis le tournoi les 3-4 mars 2018.", "2017-12-01")
     got = [(t.text, t.value, t.end_date) for t in doc.timexes]
-    assert got == [("8", "2018-05-08", None), ("10", "2018-05-10", None), ("12 mai 2018", "2018-05-12", None),
-                   ("3", "2018-03-03", "2018-03-04"), ("4 mars 2018", "2018-03-04", None)]
+    # "les" goes with the first day of a list (French TimeBank "les 6 et 13 avril prochains")
+    assert got == [("les 8", "2018-05-08", None), ("10", "2018-05-10", None), ("12 mai 2018", "2018-05-12", None),
+                   ("les 3", "2018-03-03", "2018-03-04"), ("4 mars 2018", "2018-03-04", None)]
 
 
 def test_holidays(tagger):
@@ -428,6 +429,11 @@ FAMILY_EXAMPLES = [
     ("Il est arrivé hier à midi.", "2023-09-19", "midnoon", "2023-09-18T12:00"),
     ("Il a parlé pendant trois jours.", "2023-09-19", "duration", "P3D"),
     ("Il a parlé pendant des semaines.", "2023-09-19", "duration_vague", "PXW"),
+    ("Il est favorable à un quinquennat.", "2023-09-19", "period_noun", "P5Y"),
+    ("Les frappes ont duré toute la nuit.", "2023-09-19", "whole_unit", "P1D"),
+    ("Pendant les mois d'été, la demande augmente.", "2023-09-19", "season_months", "XXXX-SU"),
+    ("Il est arrivé hier. Il n'y avait personne à ce moment-là.", "2023-09-19", "that_moment", "2023-09-18"),
+    ("Ils sont entrés dans la nouvelle année.", "2024-01-02", "new_year", "2024"),
     ("Le 12 mai 2023, il part. Trois jours plus tard, il revient.", "2023-09-19", "offset", "2023-05-15"),
     ("He left 5 years ago.", "2023-09-19", "ago_en", "2018"),
 ]
@@ -442,8 +448,10 @@ def test_timex_each_family_resolves_its_example(tagger, text, dct, rule, value):
 def test_timex_every_family_of_the_table_has_an_example():
     from veille.timex_grammar import TIMEX_RULES
 
-    # "duration_w" gives "duration", "time", "offset" or "ago_en" matches, never its own name
-    assert {r.name for r in TIMEX_RULES} - {"duration_w"} == {e[2] for e in FAMILY_EXAMPLES}
+    # "duration_w" gives "duration", "time", "offset" or "ago_en" matches, never its own name; "year_pair"
+    # gives two "year" matches (test_timex_year_pairs), "season_pair" two "season" ones
+    assert {r.name for r in TIMEX_RULES} - {"duration_w", "year_pair", "season_pair"} == {
+        e[2] for e in FAMILY_EXAMPLES}
 
 
 def test_timex_a_family_added_to_the_table_is_used_by_the_tagger():
@@ -503,6 +511,11 @@ def test_timex_ages_are_not_durations(tagger, text, expected):
     ("La demande augmente en été.", [("été", "XXXX-SU")]),
     ("Il a été arrêté au printemps dernier.", [("printemps dernier", "2023-SP")]),
     ("Il a été arrêté.", []),
+    # "été comme hiver": two seasons; "les mois d'été": one, the whole phrase in the span
+    ("Des prestations évidentes. Eté comme hiver.", [("Eté", "XXXX-SU"), ("hiver", "XXXX-WI")]),
+    ("Pendant les mois d'été, et particulièrement en août.", [("les mois d'été", "XXXX-SU"), ("août", "2023-08")]),
+    # a season naming something else is no timex
+    ("Les Jeux Olympiques d'hiver ont été ouverts.", []),
 ])
 def test_timex_parts_of_the_narrative_day_and_seasons(tagger, text, expected):
     doc = tag(tagger, text, "2023-09-19")
@@ -512,11 +525,104 @@ def test_timex_parts_of_the_narrative_day_and_seasons(tagger, text, expected):
 @pytest.mark.parametrize("text, expected", [
     # a plural "derniers"/"prochains" after a list of days places every day of it, and is in the span
     ("Les votes des 3 et 4 mai derniers ont été annulés.", [("3", "2023-05-03"), ("4 mai derniers", "2023-05-04")]),
+    # "les" before the first day of a list is in its span, as "le" before a day date (French TimeBank)
     ("Les élections auront lieu les 6 et 13 avril prochains.",
-     [("6", "2024-04-06"), ("13 avril prochains", "2024-04-13")]),
+     [("les 6", "2024-04-06"), ("13 avril prochains", "2024-04-13")]),
     # "locales" after a clock time belongs to it (French TimeBank: "vers 12 h 30 locales")
     ("Il est arrivé vers 12 h 30 locales.", [("vers 12 h 30 locales", "2023-09-19T12:30")]),
 ])
 def test_timex_plural_modifiers_and_local_times(tagger, text, expected):
     doc = tag(tagger, text, "2023-09-19")
+    assert [(t.text, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # after "à partir de" / "aux alentours de" a number of hours is a clock time, not a length of time
+    ("La réunion aura lieu le jeudi 12 septembre, à partir de 14 h.",
+     [("le jeudi 12 septembre", "2002-09-12"), ("14 h", "2002-09-12T14:00")]),
+    ("Il est arrivé hier aux alentours de 18 h 30.", [("hier", "2002-09-09"), ("18 h 30", "2002-09-09T18:30")]),
+    ("Il a parlé de 3 h à 5 h, puis pendant 2 h.",
+     [("3 h", "2002-09-10T03:00"), ("5 h", "2002-09-10T05:00"), ("2 h", "PT2H")]),
+])
+def test_timex_clock_time_after_a_point_cue(tagger, text, expected):
+    doc = tag(tagger, text, "2002-09-10")
+    assert [(t.text, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # two years around a slash are two timexes (French TimeBank: "saison <2002>/<2003>")
+    ("Pour cette saison 2002/2003, la réunion aura lieu.", [("2002", "2002"), ("2003", "2003")]),
+    ("L'exercice 2001 / 2002 est clos.", [("2001", "2001"), ("2002", "2002")]),
+    # not a pair of years: a ratio, a backward pair
+    ("Le score est de 2003/1999.", []),
+])
+def test_timex_year_pairs(tagger, text, expected):
+    doc = tag(tagger, text, "2002-09-10")
+    assert [(t.text, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a noun naming a length of time of its own, times the number before it (in the span)
+    ("Le local sert depuis un quart de siècle.", [("un quart de siècle", "DURATION", "P25Y")]),
+    ("Fabius est favorable à un «quinquennat», après deux septennats.",
+     [("quinquennat", "DURATION", "P5Y"), ("deux septennats", "DURATION", "P14Y")]),
+    ("Il a attendu une demi-heure, puis environ trois quarts d'heure.",
+     [("une demi-heure", "DURATION", "PT30M"), ("environ trois quarts d'heure", "DURATION", "PT45M")]),
+    ("La gauche dénonce les héritages du précédent quinquennat, et du septennat suivant.",
+     [("précédent quinquennat", "DURATION", "P5Y"), ("septennat suivant", "DURATION", "P7Y")]),
+])
+def test_timex_period_nouns(tagger, text, expected):
+    doc = tag(tagger, text, "2002-09-10")
+    assert [(t.text, t.type, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # one whole unit of time is a duration of one; "toutes les semaines" is a set
+    ("Les frappes ont duré toute la nuit.", [("toute la nuit", "DURATION", "P1D")]),
+    ("C'est toute l'année, et tout le mois.", [("toute l'année", "DURATION", "P1Y"), ("tout le mois", "DURATION", "P1M")]),
+    # the unit of a month or year named after it is that month or year's
+    ("Il a plu tout le mois de mai.", [("mois de mai", "DATE", "2002-05")]),
+    ("Il vient toutes les semaines.", [("toutes les semaines", "SET", "P1W")]),
+])
+def test_timex_whole_units(tagger, text, expected):
+    doc = tag(tagger, text, "2002-09-10")
+    assert [(t.text, t.type, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a clock time takes the day named just after it; "à ce moment-là" is the last day or time named
+    ("Le feu a pris vers 15 h 30, hier. Il n'y avait personne à ce moment là.",
+     [("vers 15 h 30", "TIME", "2003-02-22T15:30"), ("hier", "DATE", "2003-02-22"),
+      ("ce moment là", "TIME", "2003-02-22T15:30")]),
+    ("Le 28 juin dernier, il a nommé X qui, jusqu'à ce moment-là, dirigeait.",
+     [("Le 28 juin dernier", "DATE", "2002-06-28"), ("ce moment-là", "DATE", "2002-06-28")]),
+    ("Jusqu'à ce moment-là, rien.", [("ce moment-là", "DATE", "XXXX-XX-XX")]),
+    ("Il part à 8 h 30 demain.", [("8 h 30", "TIME", "2003-02-24T08:30"), ("demain", "DATE", "2003-02-24")]),
+])
+def test_timex_that_moment_and_day_after_a_time(tagger, text, expected):
+    doc = tag(tagger, text, "2003-02-23")
+    assert [(t.text, t.type, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, dct, expected", [
+    # the calendar year that begins around the article date; a school year is no calendar year
+    ("Les Français sont entrés dans la nouvelle année sous le signe de l'euro.", "2002-01-02",
+     [("la nouvelle année", "2002")]),
+    ("Il prépare la nouvelle année.", "2001-12-20", [("la nouvelle année", "2002")]),
+    ("Il prépare la nouvelle année scolaire.", "2001-08-20", []),
+])
+def test_timex_new_year(tagger, text, dct, expected):
+    doc = tag(tagger, text, dct)
+    assert [(t.text, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, dct, expected", [
+    # French time said after a clock time is in its span and gives its UTC offset (French TimeBank "+1")
+    ("Il est arrivé hier vers 12 h 30 locales (20 h 30 en France).", "2002-02-09",
+     [("hier", "2002-02-08"), ("vers 12 h 30 locales", "2002-02-08T12:30"), ("20 h 30 en France", "2002-02-08T20:30+1")]),
+    ("Le match a commencé hier à 21 h heure de Paris.", "2002-07-10",
+     [("hier", "2002-07-09"), ("21 h heure de Paris", "2002-07-09T21:00+2")]),
+])
+def test_timex_french_time(tagger, text, dct, expected):
+    doc = tag(tagger, text, dct)
     assert [(t.text, t.value) for t in doc.timexes] == expected

@@ -53,7 +53,7 @@ from .regex_source import first_group_end, required_literals, top_level_alternat
 from .resources import read_tsv
 from .stages import TimexConfig
 from .timex_grammar import TIMEX_RULES, TimexRule
-from .timex_lexicon import Anchor, Match, TimexLexicon, _alt, _safe_date
+from .timex_lexicon import Anchor, Match, Res, TimexLexicon, _alt, _safe_date
 
 LEXICON = ("fr", "timex_lexicon.tsv")
 #: how many sentences back the last named day gives its date to a bare clock time
@@ -141,6 +141,8 @@ class Narrative:
     #: the last resolved calendar date of any precision (what "trois jours plus tard" counts from)
     any_date: date | None = None
     any_date_precision: str | None = None
+    #: the last resolved day or clock time, value included (what "à ce moment-là" points back to)
+    last_point: Res | None = None
 
     def reference(self, rule: TimexRule, m: Match, sentence: int) -> date | None:
         """The day an anaphoric expression of `rule` counts from (see `TimexRule.reference`): a clock
@@ -149,6 +151,9 @@ class Narrative:
         if rule.reference == "last_date":
             m.extra["ref_precision"] = self.any_date_precision
             return self.any_date
+        if rule.reference == "last_point":
+            m.extra["ref_point"] = self.last_point
+            return self.day if self.last_point is not None else None
         if self.day is None:
             return None
         if rule.reference == "narrative" or self.day_sentence == sentence or (
@@ -250,6 +255,10 @@ class TimexTagger:
                 d = _safe_date(*parts[:3])
                 if d and r.precision == "day":
                     narrative.day_sentence, narrative.day, narrative.day_is_night = sent, d, rule.night
+                    last = narrative.last_point
+                    # "vers 15 h 30, hier": the day after its own time is no later point
+                    if not (last and last.date == r.date and "T" in (last.value or "") and "T" not in r.value):
+                        narrative.last_point = r
                 if d and (m.start >= TOP_REGION or not rule.dateline or r.date != anc.value):
                     narrative.any_date, narrative.any_date_precision = d, r.precision
             out.append(Timex(m.start, m.end, text[m.start:m.end], r.type, r.value, r.date, r.precision,
@@ -259,7 +268,7 @@ class TimexTagger:
 
     def timeml_span(self, t: Timex, text: str, ftext: str) -> Timex:
         """The span by the French TimeBank convention (ISO-TimeML-fr): the article of a day date ("le
-        27 mai 1998"), "mois de" before a month, an approximator before a time or a duration ("vers
+        27 mai 1998", "les 6 et 13 avril": the first day of a list), "mois de" before a month, an approximator before a time or a duration ("vers
         15 h 30", "environ deux mois") belong to the expression (`span_prefix` rows of the lexicon)."""
         head = ftext[t.start:t.end].split(" ", 1)[0]
         lexicon = self.lexicon

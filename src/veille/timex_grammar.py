@@ -75,8 +75,9 @@ class TimexRule:
     night: ClassVar[bool] = False
     #: which day `relative` gets as `ref`: "sentence" (the last day named in the same sentence),
     #: "narrative" (the last day named before), "clock" (this sentence or the `TIME_CARRY_SENTENCES`
-    #: before), "last_date" (the last calendar date of any precision)
-    reference: ClassVar[Literal["sentence", "narrative", "clock", "last_date"]] = "sentence"
+    #: before), "last_date" (the last calendar date of any precision), "last_point" (the last day or
+    #: clock time named, its value in `match.extra["ref_point"]`)
+    reference: ClassVar[Literal["sentence", "narrative", "clock", "last_date", "last_point"]] = "sentence"
 
     def __init__(self, lexicon: TimexLexicon):
         self.lex = lexicon
@@ -605,6 +606,24 @@ class Year(TimexRule):
         return _year(int(m.groups["year"]))
 
 
+class YearPair(TimexRule):
+    """"la saison 2002/2003", "l'exercice 2001/2002": two years, one timex each (a slash is no part of
+    either, as in French TimeBank); found here because a year rule match never touches a slash."""
+
+    name = "year_pair"
+    digit_start = True
+
+    def pattern(self, f: Fragments) -> str:
+        return rf"(?P<y1>{f.YEAR})\s{{0,1}}/\s{{0,1}}(?P<y2>{f.YEAR}){f.NE}"
+
+    def candidates(self, hit: re.Match[str], text: str, ftext: str) -> Iterator[Match]:
+        if int(hit.group("y2")) <= int(hit.group("y1")):
+            return
+        for _ in super().candidates(hit, text, ftext):  # the digit-start checks
+            for g in ("y1", "y2"):
+                yield Match("year", hit.start(g), hit.end(g), {"year": hit.group(g)})
+
+
 # --------------------------------------------------------------------------- relative to the article date
 
 
@@ -715,6 +734,34 @@ class GenericSeason(TimexRule):
         return _rel_unit(self.lex, {"unit": m.groups["season"], "mod": m.groups["mod"]}, anchor)
 
 
+class SeasonPair(TimexRule):
+    """"été comme hiver": two seasons of no year, one timex each (`season` matches), as French TimeBank
+    marks them; "comme" is in neither."""
+
+    name = "season_pair"
+
+    def pattern(self, f: Fragments) -> str:
+        return rf"{f.B}(?P<s1>{f.SEASON}){f.S}comme{f.S}(?P<s2>{f.SEASON}){f.E}"
+
+    def candidates(self, hit: re.Match[str], text: str, ftext: str) -> Iterator[Match]:
+        for g in ("s1", "s2"):
+            yield Match("season", hit.start(g), hit.end(g), {"season": hit.group(g), "mod": None})
+
+
+class SeasonMonths(TimexRule):
+    """"les mois d'été", "pendant les mois d'hiver": a season of no year (TimeML `XXXX-SU`), the whole
+    noun phrase in the span as in French TimeBank."""
+
+    name = "season_months"
+
+    def pattern(self, f: Fragments) -> str:
+        S = f.S
+        return rf"{f.B}(?:les{S})?mois{S}(?:d'\s{{0,2}}|de{S})(?P<season>{f.SEASON}){f.E}"
+
+    def absolute(self, m: Match) -> Res | None:
+        return Res("DATE", f"XXXX-{self.lex.seasons[m.groups['season']]}")
+
+
 class Midday(TimexRule):
     """"la mi-journée"."""
 
@@ -725,6 +772,24 @@ class Midday(TimexRule):
 
     def relative(self, m: Match, anchor: Anchor, ref: date | None) -> Res | None:
         return _day(anchor.day, part="MI") if anchor.day else Res("TIME", "XXXX-XX-XXT12:00")
+
+
+class ThatMoment(TimexRule):
+    """"à ce moment-là", "à cet instant-là": the last day or clock time the text named, value and all
+    ("vers 15 h 30, hier … à ce moment-là" is 15:30 of that day); the preposition stays out of the span,
+    as in French TimeBank."""
+
+    name = "that_moment"
+    reference = "last_point"
+
+    def pattern(self, f: Fragments) -> str:
+        return rf"{f.B}(?:ce{f.S}moment|cet{f.S}instant)(?:-|\s{{1,2}})la{f.E}"
+
+    def relative(self, m: Match, anchor: Anchor, ref: date | None) -> Res | None:
+        point = m.extra.get("ref_point")
+        if point is None:
+            return _unknown("XXXX-XX-XX")
+        return Res(point.type, point.value, point.date, point.precision, point.end_date)
 
 
 class DayBeforeAfter(TimexRule):
@@ -850,6 +915,23 @@ class UnitFromNow(TimexRule):
         return _rel_unit(self.lex, m.groups, anchor)
 
 
+class NewYear(TimexRule):
+    """"la nouvelle année", "entrer dans la nouvelle année": the calendar year that begins around the
+    article date (the next one from July on); not "la nouvelle année scolaire" (`year_qualifier` rows)."""
+
+    name = "new_year"
+
+    def pattern(self, f: Fragments) -> str:
+        S = f.S
+        return (rf"{f.B}la{S}nouvelle{S}annee{f.E}"
+                rf"(?!{S}(?:{_alt(self.lex.year_qualifiers)}){f.E})")
+
+    def relative(self, m: Match, anchor: Anchor, ref: date | None) -> Res | None:
+        if not anchor.year:
+            return _unknown("XXXX")
+        return _year(anchor.year + (1 if (anchor.month or 1) >= 7 else 0))
+
+
 class EnglishUnitFromNow(UnitFromNow):
     """"last week", "next month", "this year"."""
 
@@ -931,7 +1013,8 @@ class _AfterCue(TimexRule):
 
 class ClockTime(_AfterCue):
     """"14h30", "vers 15 h 30", "9:45 UTC", "à 8 heures du soir"; after "pendant" a duration ("pendant
-    2 h"). Without a day of its own it is on the day the narrative is at."""
+    2 h"). Without a day of its own it is on the day the narrative is at. French time said after it
+    ("20 h 30 en France", "heure de Paris") is in the span and gives the value its offset ("+1")."""
 
     name = "time"
     digit_start = True
@@ -940,19 +1023,25 @@ class ClockTime(_AfterCue):
     def __init__(self, lexicon: TimexLexicon):
         super().__init__(lexicon)
         self.pm_after = re.compile(r"\s{1,3}(?:de\s{1,3}l'apres-midi|du\s{1,3}soir)(?![\w-])")
+        f = lexicon.fragments
+        # "vers 15 h 30, hier": the day named just after the time is its day
+        self.day_after = re.compile(rf",?\s{{1,3}}(?P<rel>{f.REL}){f.E}")
 
     def pattern(self, f: Fragments) -> str:
         S = f.S
         return (rf"(?P<h>\d{{1,2}})(?:\s{{0,2}}(?:h|heures?)(?:\s{{0,2}}(?P<m>[0-5]\d))?(?![\w]|-(?!\d))"
                 rf"|:(?P<m2>[0-5]\d)(?!:?\d))"
                 rf"(?:\s{{0,2}}(?P<tz>\(?(?:utc|gmt)(?:\s?[+-]\s?\d{{1,2}})?\)?|heures?{S}locales?|locales?|heure{S}de{S}paris|"
-                rf"heure{S}francaise)(?![\w-]))?")
+                rf"heure{S}francaise|en{S}france)(?![\w-]))?")
 
     def after_dash(self, before: str) -> bool:
         return before.isdigit() or before in "h "
 
     def extend(self, m: Match, hit: re.Match[str], ftext: str) -> Match:
         self._read_cue(m, ftext)
+        day = self.day_after.match(ftext, m.end)
+        if day:
+            m.extra["day_after"] = self.lex.reldays[day.group("rel")]
         return m
 
     def accept(self, m: Match, text: str, ftext: str) -> bool:
@@ -965,9 +1054,10 @@ class ClockTime(_AfterCue):
             m.extra["duration"] = True
         return True
 
-    @staticmethod
-    def _is_duration(g: dict, ftext: str, m: Match) -> bool:
+    def _is_duration(self, g: dict, ftext: str, m: Match) -> bool:
         pre = (g.get("cue") or "").strip()
+        if pre in self.lex.point_cues:
+            return False  # "à partir de 14 h"
         if pre in ("de", "d'"):
             return not re.match(r"(?:\s{1,3}(?:a|jusqu'a)\s{1,3}|\s{0,2}[-–]\s{0,2})\d", ftext[m.end:m.end + 16])
         return pre not in ("des", "les", "ces", "quelque")
@@ -984,9 +1074,29 @@ class ClockTime(_AfterCue):
         if hh < 12 and m.extra.get("pm"):
             hh += 12
         base = ref or anchor.day
+        if "day_after" in m.extra and anchor.day:
+            base, ref = anchor.day + timedelta(days=m.extra["day_after"]), None
         if base and ref and m.extra.get("after_night") and hh < 12:
             base = base + timedelta(days=1)  # "la nuit de vendredi à samedi à trois heures": Saturday
-        return _clock(base, hh, mm)
+        res = _clock(base, hh, mm)
+        tz = g.get("tz") or ""
+        if res.date and ("france" in tz or "paris" in tz):
+            res.value += _paris_offset(date.fromisoformat(res.date))  # "20 h 30 en France": +1
+        return res
+
+
+def _last_sunday(y: int, month: int) -> date:
+    d = date(y, month + 1, 1) - timedelta(days=1)
+    return d - timedelta(days=d.isoweekday() % 7)
+
+
+def _paris_offset(d: date) -> str:
+    """French time's UTC offset on day `d`, as French TimeBank writes it ("+1", "+2" in summer time:
+    from the last Sunday of March to the last Sunday of October, of September before 1996)."""
+    if d.year < 1976:
+        return "+1"
+    end = _last_sunday(d.year, 10 if d.year >= 1996 else 9)
+    return "+2" if _last_sunday(d.year, 3) <= d < end else "+1"
 
 
 class NoonMidnight(TimexRule):
@@ -1112,6 +1222,49 @@ class VagueDuration(TimexRule):
         return self.lex.duration(m.groups.get("num"), m.groups["unit"])
 
 
+class WholeUnit(TimexRule):
+    """"toute la nuit", "toute l'année", "tout le mois": one whole unit of time, a DURATION of one (P1D,
+    P1Y, P1M); "toutes les semaines" is a `set`."""
+
+    name = "whole_unit"
+
+    def pattern(self, f: Fragments) -> str:
+        S = f.S
+        # not "tout le mois de mai", "toute l'année 2002": the unit is then that month or year's
+        return (rf"{f.B}(?:toute|tout){S}(?:la{S}|le{S}|l'\s{{0,2}})(?P<unit>{f.UNIT}){f.E}"
+                rf"(?!{S}(?:de|du|des|d'|\d)(?![\w-]))")
+
+    def absolute(self, m: Match) -> Res | None:
+        unit = m.groups["unit"]
+        if unit.endswith(("s", "x")) and unit != "mois":
+            return None  # a plural after a singular article is no unit of time
+        return self.lex.duration("1", unit)
+
+
+class PeriodNoun(TimexRule):
+    """"un quinquennat", "deux septennats", "un quart de siècle", "une demi-heure": a noun that names a
+    length of time of its own (`period_noun` rows: the TimeML duration of one), times the number before
+    it, which is in the span as in any duration ("un quart de siècle" in French TimeBank), as is a
+    "précédent" / "dernier" / "prochain" before or after it ("le précédent quinquennat")."""
+
+    name = "period_noun"
+    VALUE: ClassVar[re.Pattern[str]] = re.compile(r"(PT?)(\d+)([A-Z]+)")
+
+    def pattern(self, f: Fragments) -> str:
+        return (rf"{f.B}(?:(?P<num>{f.NUM}){f.S}|(?P<mod>{f.MOD}){f.S})?(?P<noun>{_alt(self.lex.period_nouns)}){f.E}"
+                rf"(?:{f.S}(?P<mod2>{f.MOD}){f.E})?")
+
+    def absolute(self, m: Match) -> Res | None:
+        one = self.VALUE.fullmatch(self.lex.period_nouns[m.groups["noun"]])
+        if one is None:
+            return None
+        n = self.lex.number(m.groups.get("num")) if m.groups.get("num") else "1"
+        if n is None:
+            return None
+        count = "X" if n == "X" else f"{float(n) * int(one.group(2)):g}"
+        return Res("DURATION", f"{one.group(1)}{count}{one.group(3)}")
+
+
 class PresentReference(TimexRule):
     """"désormais", "actuellement", "à présent": the present, with no calendar date (TimeML
     `PRESENT_REF`, as French TimeBank marks them); never an event date."""
@@ -1180,9 +1333,9 @@ class OrdinalPeriod(TimexRule):
 #: every family, in priority order (among same-length overlapping candidates the earlier wins)
 TIMEX_RULES: tuple[type[TimexRule], ...] = (
     DayList, Holiday, DayMonthDate, EnglishDate, NumericDate, IsoDate, MonthYear, Month, Semester, Quarter,
-    SeasonYear, GenericSeason, Decade, Century, Year,
-    NamedDay, ThisPartOfDay, NarrativePartOfDay, PeriodEdge, Midday, DayBeforeAfter, NightSpan, WeekdayAndDay, Weekday,
-    UnitFromNow, EnglishUnitFromNow, Ago, InFromNow, Recurrence, OrdinalPeriod,
-    ClockTime, NoonMidnight, Duration, DurationInWords, VagueDuration, RecentPeriod, PresentReference,
+    SeasonYear, GenericSeason, SeasonPair, SeasonMonths, Decade, Century, Year, YearPair,
+    NamedDay, ThisPartOfDay, NarrativePartOfDay, PeriodEdge, Midday, ThatMoment, DayBeforeAfter, NightSpan, WeekdayAndDay, Weekday,
+    UnitFromNow, NewYear, EnglishUnitFromNow, Ago, InFromNow, Recurrence, OrdinalPeriod,
+    ClockTime, NoonMidnight, Duration, DurationInWords, VagueDuration, RecentPeriod, WholeUnit, PeriodNoun, PresentReference,
     Offset, EnglishAgo,
 )

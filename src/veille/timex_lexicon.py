@@ -187,7 +187,7 @@ class Fragments:
     HOL: str  # a fixed-date holiday
     DAY: str  # a day of the month
     YEAR: str  # a four-digit year
-    CUE: str  # a word that makes the number + unit after it a duration ("pendant")
+    CUE: str  # a word that makes the number + unit after it a duration ("pendant") or a point ("a partir de")
     EDGE: str  # a part of a month or year ("debut", "fin")
     MONTH_CUE: str  # a word before a bare month name that makes it a date ("en", "depuis")
     UNITREL: str  # a unit "la … dernière" / "cette …" counts in ("semaine", "trimestre", seasons)
@@ -218,6 +218,8 @@ class TimexLexicon:
         self.future_lemmas = set(lex.get("cue_lemma_future", {}))
         self.future_cues = set(lex.get("cue_future", {}))
         self.duration_cues = list(lex.get("cue_duration", {}))
+        # "à partir de 14 h": a clock time although "de" is a duration cue
+        self.point_cues = list(lex.get("cue_point", {}))
         self.english = {f for (_k, f), lg in langs.items() if lg == "en"}
         self.month_edges = list(lex["month_edge"])
         self.month_cues = list(lex["month_cue"])
@@ -229,6 +231,10 @@ class TimexLexicon:
         self.present_refs = list(lex.get("present_ref", {}))
         # "puis", "ensuite", "dans la foulée": an event that continues the narrative takes its date
         self.continuations = frozenset(lex.get("continuation", {}))
+        # "quinquennat", "un quart de siècle": a length of time in one noun (TimeML duration for one)
+        self.period_nouns = dict(lex.get("period_noun", {}))
+        # "la nouvelle année scolaire": no calendar year
+        self.year_qualifiers = list(lex.get("year_qualifier", {}))
         self.fragments = self._fragments()
 
     def _fragments(self) -> Fragments:
@@ -239,8 +245,9 @@ class TimexLexicon:
         compound = (rf"(?:(?:{_alt(tens)})(?:[- ]et[- ](?:un|une|onze)|[- ]{unitw})"
                     rf"|quatre-vingts?(?:-{unitw})?)(?![\w-])")
         numw = f"(?:{compound}|{_alt(self.numbers)})"
-        word_cues = [c for c in self.duration_cues if not c.endswith("'")]
-        apos_cues = [c for c in self.duration_cues if c.endswith("'")]
+        cues = self.duration_cues + self.point_cues
+        word_cues = [c for c in cues if not c.endswith("'")]
+        apos_cues = [c for c in cues if c.endswith("'")]
         return Fragments(
             B=r"(?<![\w-])", E=r"(?![\w-])", S=r"\s{1,3}", NE=r"(?![\d]|[.,/:]\d)",
             WD=f"(?:{_alt(self.weekdays)})",
