@@ -685,8 +685,8 @@ class _Reader:
 
     def speaker_from_spans(self, spans: list[tuple[int, int]], *, need_actor: bool = False) -> ActorRef | None:
         """The best speaker among candidate spans: a person actor, any actor, an entity, the phrase."""
-        spans = [self._through_document(s, e) for s, e in spans]
-        spans = [sp for sp in spans if sp is not None]
+        through = [self._through_document(s, e) for s, e in spans]
+        spans = [sp for sp in through if sp is not None]
         if not spans:
             return None
         actors: list[Actor] = []
