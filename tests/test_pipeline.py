@@ -101,6 +101,13 @@ def test_pipeline_stages_attach_their_lookups_which_are_never_stored(parser):
     assert Document.from_dict(doc.to_dict()).lookups.actor_at is None  # a stored document has none
 
 
+def test_document_from_dict_reads_none_as_none_as_every_record_does():
+    from veille.models import Published
+
+    assert Published.from_dict(None) is None
+    assert Document.from_dict(None) is None  # (it used to fail on dict(None))
+
+
 def test_registry_register_as_decorator_declares_layers_and_refuses_a_taken_name(registry):
     @registry.register("shout", requires=("title",), assigns=("title",))
     class Shout:

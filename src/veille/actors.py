@@ -137,6 +137,13 @@ class _Cand:
     label: str = ""
     displaced: list[_Cand] = field(default_factory=list)  # gazetteer matches an entity overrode
 
+    @property
+    def known(self) -> _Entry:
+        """The entry of a lexicon candidate (country, capital, seat, org, demonym: always set)."""
+        if self.entry is None:
+            raise ValueError(f"a {self.type} candidate without its lexicon entry")
+        return self.entry
+
 
 @dataclass
 class _Cluster:
@@ -901,29 +908,29 @@ class _DocReader:
             text_start, text_end = self._chars(c.i, c.j)
             if c.type == "demonym":
                 tok = self.toks[c.i]
-                if c.entry.ref in res.countries and tok.text[:1].isupper() and c.i > 0 \
+                if c.known.ref in res.countries and tok.text[:1].isupper() and c.i > 0 \
                         and self.keys[c.i - 1] in ("les", "des", "aux") \
                         and tok.text.lower().endswith(("s", "x")):
-                    self._mention(text_start, text_end, self._state_key(c.entry.ref), "demonym")
+                    self._mention(text_start, text_end, self._state_key(c.known.ref), "demonym")
                 continue
             if c.type in ("country", "capital", "seat"):
                 if not self._acting(c):
                     continue
                 if c.type == "seat":
-                    seat = res.seats[c.entry.ref]
+                    seat = res.seats[c.known.ref]
                     key = self._state_key(seat["country"]) if seat["kind"] == "state" else self._org_key(
                         seat["name"] or seat["term"])
                     self._mention(text_start, text_end, key, "metonymy")
                 elif c.type == "capital":
-                    self._mention(text_start, text_end, self._state_key(c.entry.ref), "metonymy")
+                    self._mention(text_start, text_end, self._state_key(c.known.ref), "metonymy")
                 else:
-                    self._mention(text_start, text_end, self._state_key(c.entry.ref),
-                                  "name" if c.entry.canonical else "alias")
+                    self._mention(text_start, text_end, self._state_key(c.known.ref),
+                                  "name" if c.known.canonical else "alias")
                 continue
             if c.type == "org":
-                key = self._org_key(c.entry.ref)
+                key = self._org_key(c.known.ref)
                 self.clusters[key].aliases.append(self._span_text(c.i, c.j))
-                self._mention(text_start, text_end, key, "name" if c.entry.canonical else "alias")
+                self._mention(text_start, text_end, key, "name" if c.known.canonical else "alias")
                 continue
             media = self._media_before(c.i, role_at_end) if c.entry is None else None
             if c.type == "orgent" and media is None and self._person_name(c):
@@ -1191,6 +1198,8 @@ class _DocReader:
     def _unnamed_role(self, rc: _Cand, info: _RoleInfo) -> None:
         s, e = self._chars(rc.i, rc.j)
         if info.kind == "state":
+            if info.country is None:  # _role_info gives a state role no info without its country
+                raise ValueError(f"a state role without its country: {info.row.get('pattern')!r}")
             self._mention(s, e, self._state_key(info.country), "role")
             return
         if info.kind == "media":

@@ -19,7 +19,7 @@ from .errors import InputError
 from .ingest import IngestReport, read_inputs
 from .models import Document, RawDocument
 from .pipeline import Pipeline
-from .store import SQLiteStore, open_store, require_writable
+from .store import AnyStore, SQLiteStore, open_store, require_writable
 from .store.sqlite import MERGE_PENDING
 
 log = logging.getLogger("veille.api")
@@ -38,7 +38,7 @@ def _batched(items: Iterable[RawDocument], size: int) -> Iterator[list[RawDocume
         yield batch
 
 
-def ingest_raw(raws: Iterable[RawDocument], store: SQLiteStore, settings: Settings | None = None, *,
+def ingest_raw(raws: Iterable[RawDocument], store: AnyStore, settings: Settings | None = None, *,
                pipeline: Pipeline | None = None, report: IngestReport | None = None,
                dct: str | None = None, on_document: Callable[[Document], None] | None = None
                ) -> IngestReport:
@@ -47,7 +47,7 @@ def ingest_raw(raws: Iterable[RawDocument], store: SQLiteStore, settings: Settin
     Cleaning runs first so the content-hash id is known before the expensive stages: an
     article already in the store costs only its cleaning on re-ingest.
     """
-    require_writable(store)
+    store = require_writable(store)
     settings = settings or Settings()
     pipeline = pipeline or Pipeline(settings)
     report = report if report is not None else IngestReport()
@@ -119,21 +119,21 @@ def ingest(inputs: Iterable[str | Path], settings: Settings | None = None, *,
     """Ingest files, directories or globs into the store named by `settings.db`."""
     settings = settings or load_settings()
     own = store is None
-    store = store or open_store(settings.db)
+    opened = store or open_store(settings.db)
     try:
-        require_writable(store)
+        writable = require_writable(opened)
         report = IngestReport()
         raws = read_inputs(inputs, settings, report)
-        ingest_raw(raws, store, settings, report=report, dct=dct, on_document=on_document, pipeline=pipeline)
-        if run_merge and (report.added or store.merge_pending()):
-            merge(store, settings, new_article_ids=report.article_ids)
+        ingest_raw(raws, writable, settings, report=report, dct=dct, on_document=on_document, pipeline=pipeline)
+        if run_merge and (report.added or writable.merge_pending()):
+            merge(writable, settings, new_article_ids=report.article_ids)
         return report
     finally:
         if own:
-            store.close()
+            opened.close()
 
 
-def ingest_text(text: str, store: SQLiteStore, settings: Settings | None = None, *,
+def ingest_text(text: str, store: AnyStore, settings: Settings | None = None, *,
                 source_path: str = "<upload>", pipeline: Pipeline | None = None, **meta) -> IngestReport:
     """Ingest one pasted or uploaded text (the web app's upload; it passes its long-lived pipeline)."""
     report = IngestReport(read=1)
@@ -147,7 +147,7 @@ def ingest_text(text: str, store: SQLiteStore, settings: Settings | None = None,
     return report
 
 
-def finish_pending_merge(store: SQLiteStore, settings: Settings | None = None) -> bool:
+def finish_pending_merge(store: AnyStore, settings: Settings | None = None) -> bool:
     """Run the merge an interrupted ingest left unfinished (any command that opens a store calls
     this first); True when there was one."""
     if not store.merge_pending():
@@ -157,7 +157,7 @@ def finish_pending_merge(store: SQLiteStore, settings: Settings | None = None) -
     return True
 
 
-def merge(store: SQLiteStore, settings: Settings | None = None, new_article_ids: Iterable[str] | None = None
+def merge(store: AnyStore, settings: Settings | None = None, new_article_ids: Iterable[str] | None = None
           ) -> dict[str, int]:
     """Cross-document pass: events from mentions, stories, contradictions, cross-document dates.
 
@@ -166,7 +166,7 @@ def merge(store: SQLiteStore, settings: Settings | None = None, new_article_ids:
     pass when the store has no merge index yet). Without, it re-merges the whole store."""
     from .merge import IncrementalMerger, Merger
 
-    require_writable(store)
+    store = require_writable(store)
     if new_article_ids is not None:
         counts = IncrementalMerger(settings or Settings()).run(store)
     else:
@@ -181,13 +181,13 @@ def export(out_dir: str | Path, fmt: str = "jsonl", settings: Settings | None = 
 
     settings = settings or load_settings()
     own = store is None
-    store = store or open_store(settings.db, must_exist=True)
+    opened = store or open_store(settings.db, must_exist=True)
     try:
-        finish_pending_merge(store, settings)
-        return export_store(store, out_dir, fmt)
+        finish_pending_merge(opened, settings)
+        return export_store(opened, out_dir, fmt)
     finally:
         if own:
-            store.close()
+            opened.close()
 
 
 class PipelineCache:

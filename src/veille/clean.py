@@ -360,7 +360,7 @@ class Cleaner:
                     shared[k] = shared.get(k, 0) + 1
             if any(sizes[k] > len(grams) + 5 and n >= 0.7 * len(grams) for k, n in shared.items()):
                 ln.forced = "pull-quote"
-                if speaker:
+                if speaker and nxt is not None:  # (a speaker line is a next line)
                     nxt.forced = nxt.forced or "pull-quote"
 
     def _match_rules(self, lines: list[Line], html_extract: bool) -> None:
@@ -813,7 +813,7 @@ def align_to_input(raw: str, clean: str) -> OffsetMap:
             continue
         offset, text, line_starts, line_ends = normalised[found]
         shift = text.find(kept) if text != kept else 0
-        if line_starts is None:  # the line as given: character i is input character i
+        if line_starts is None or line_ends is None:  # the line as given: character i is input character i
             starts.extend(range(offset + shift, offset + shift + len(kept)))
             ends.extend(range(offset + shift + 1, offset + shift + len(kept) + 1))
         else:

@@ -187,6 +187,7 @@ def write_dataset(store, out_dir: str | Path, tables: Iterable[str] = TABLES) ->
     for t in tables:
         rows = articles if t == "articles" else list(table_rows(store, t))
         column, source = PARTITIONS[t]
+        keys: list[str | None]
         if t == "actors":
             n_buckets = actor_buckets(len(rows))
             keys = [str(actor_bucket(r["actor_id"], n_buckets)) for r in rows]
@@ -230,7 +231,7 @@ def _clear(out: Path, tables: list[str]) -> None:
     manifest.unlink(missing_ok=True)
 
 
-def _write_table(out: Path, table: str, column: str, rows: list[dict[str, Any]], keys: list[Any]) -> list[str]:
+def _write_table(out: Path, table: str, column: str, rows: list[dict[str, Any]], keys: list[str | None]) -> list[str]:
     schema = SCHEMAS[table]
     parts: dict[str | None, list[dict[str, Any]]] = {}
     for row, key in zip(rows, keys, strict=True):

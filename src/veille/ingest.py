@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 from .config import Settings
 from .dates import normalise_iso_date
@@ -233,7 +234,7 @@ def html_to_raw(html: str, source: str, settings: Settings, url: str | None = No
         log.warning("%s: trafilatura failed (%s: %s); reading the page as plain text", source,
                     type(err).__name__, err)
         result = None
-    data = {}
+    data: dict[str, Any] = {}  # trafilatura's document as a dict
     if result is not None:
         data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
     if not (data.get("text") or "").strip():

@@ -17,7 +17,7 @@ import hashlib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
-from typing import Any
+from typing import Any, overload
 
 FACTUALITIES = ("asserted", "negated", "hypothetical", "planned", "claimed", "historical")
 PRECISIONS = ("day", "month", "year", "week", "season", "quarter", "decade", "century")
@@ -556,8 +556,17 @@ class Document(Record):
             "fetched": self.fetched,
         }
 
+    # the Record contract: None reads as None (every other record does so; this one used to fail on it)
+    @overload
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Document:
+    def from_dict(cls, data: dict[str, Any]) -> Document: ...
+    @overload
+    @classmethod
+    def from_dict(cls, data: None) -> None: ...
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Document | None:
+        if data is None:
+            return None
         d = dict(data)
         d["published"] = Published.from_dict(d.get("published")) or Published()
         d["removed_lines"] = [RemovedLine.from_dict(r) for r in d.get("removed_lines") or []]

@@ -320,13 +320,13 @@ class _Reader:
             if len(words) < 4 or tok is None or self.ex.verb_use(tok) is None:
                 return False
             # not "la loi dite « Sur l'information »" (a past participle used as an adjective)
-            return not ("Part" in tok.morph.get("VerbForm") and "Past" in tok.morph.get("Tense")
+            return not ("Part" in tok.morph.get("VerbForm", []) and "Past" in tok.morph.get("Tense", [])
                         and not any(c.dep_.startswith("aux") for c in tok.children))
         if len(words) >= 5:
             return True
         if len(words) < MIN_WORDS or self.sdoc is None:
             return False
-        return any("Fin" in t.morph.get("VerbForm") for t in self.tokens_between(sp.start, sp.end))
+        return any("Fin" in t.morph.get("VerbForm", []) for t in self.tokens_between(sp.start, sp.end))
 
     # ------------------------------------------------------------------ direct quotes
 
@@ -346,7 +346,7 @@ class _Reader:
         s0, _ = self.sent_bounds(sp.open_at)
         before = [t for t in self.tokens_between(s0, sp.open_at) if not self.in_quote(t.idx)]
         for tok in reversed(before):
-            if self.ex.verb_use(tok) and "Inf" not in tok.morph.get("VerbForm"):
+            if self.ex.verb_use(tok) and "Inf" not in tok.morph.get("VerbForm", []):
                 return self.subject_speaker(tok), (tok.idx, tok.idx + len(tok)), True
         # 4. "Selon X, « … »", "Pour X, « … »", "D'après X, « … »"
         intro = self.intro_phrase(before, allow_pour=True)
@@ -524,7 +524,7 @@ class _Reader:
 
     def _que_clause(self, verb, sent) -> bool:
         """"X a déclaré (à l'AFP) que …": the clause after que."""
-        if "Inf" in verb.morph.get("VerbForm") and not (verb.i > 0 and fold(verb.nbor(-1).lemma_) == "faire"):
+        if "Inf" in verb.morph.get("VerbForm", []) and not (verb.i > 0 and fold(verb.nbor(-1).lemma_) == "faire"):
             return False
         que = None
         for k in range(verb.i + 1, min(verb.i + 7, len(self.sdoc))):
@@ -550,7 +550,7 @@ class _Reader:
                 if cut > start:
                     end = cut
                 break
-        anchor_verb = verb.nbor(-1) if "Inf" in verb.morph.get("VerbForm") else verb
+        anchor_verb = verb.nbor(-1) if "Inf" in verb.morph.get("VerbForm", []) else verb
         speaker = self.subject_speaker(anchor_verb, need_actor=True)
         return self._emit(start, end, speaker, (verb.idx, verb.idx + len(verb)))
 
@@ -685,8 +685,8 @@ class _Reader:
 
     def speaker_from_spans(self, spans: list[tuple[int, int]], *, need_actor: bool = False) -> ActorRef | None:
         """The best speaker among candidate spans: a person actor, any actor, an entity, the phrase."""
-        spans = [self._through_document(s, e) for s, e in spans]
-        spans = [sp for sp in spans if sp is not None]
+        through = [self._through_document(s, e) for s, e in spans]
+        spans = [sp for sp in through if sp is not None]
         if not spans:
             return None
         actors: list[Actor] = []
@@ -861,7 +861,7 @@ def _untitled(name: str) -> str:
 
 
 def _subject_of(verb):
-    if "Part" in verb.morph.get("VerbForm") and "Pres" in verb.morph.get("Tense"):
+    if "Part" in verb.morph.get("VerbForm", []) and "Pres" in verb.morph.get("Tense", []):
         # "(tout) en ajoutant que": the subject of the main clause
         root = verb.sent.root
         if root is not verb:

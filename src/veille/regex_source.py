@@ -7,6 +7,7 @@ classes (a "]" right after "[" or "[^" is literal), and report the characters th
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 
@@ -72,11 +73,12 @@ def required_literals(pattern: str, *, min_length: int = 4, max_alternatives: in
 
 
 def _sre_parse(pattern: str):
+    # re._parser is private, so typeshed does not declare it: imported by name, it types as a module
     try:
-        from re import _parser  # Python ≥ 3.11
+        parser = importlib.import_module("re._parser")  # Python ≥ 3.11
     except ImportError:  # pragma: no cover
-        import sre_parse as _parser  # type: ignore[no-redef]
-    return _parser.parse(pattern)
+        parser = importlib.import_module("sre_parse")
+    return parser.parse(pattern)
 
 
 def _case_blind(group_av) -> bool:
@@ -150,7 +152,8 @@ def _requirement(seq: list) -> frozenset[str] | None:
             inner = None if _case_blind(av) else _requirement(list(av[-1]))
         elif name == "BRANCH":
             branches = [_requirement(list(b)) for b in av[1]]
-            inner = frozenset().union(*branches) if branches and all(branches) else None
+            required = [b for b in branches if b]
+            inner = frozenset[str]().union(*required) if branches and len(required) == len(branches) else None
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
             inner = _requirement(list(av[2]))
         else:

@@ -97,10 +97,10 @@ def render_text(doc: Document) -> str:
 
 def annotation_spans(doc: Document) -> list[tuple[int, int, str, str]]:
     spans: list[tuple[int, int, str, str]] = []
-    for m in doc.actor_mentions:
-        a = doc.actors.get(m.actor_id)
-        title = f"{a.name} · {a.country or '-'} {a.sector or '-'} {a.role or ''}" if a else m.actor_id
-        spans.append((m.start, m.end, "actor", title))
+    for am in doc.actor_mentions:
+        a = doc.actors.get(am.actor_id)
+        title = f"{a.name} · {a.country or '-'} {a.sector or '-'} {a.role or ''}" if a else am.actor_id
+        spans.append((am.start, am.end, "actor", title))
     for t in doc.timexes:
         spans.append((t.start, t.end, "timex", f"{t.type} {t.value} ({t.precision or '-'})"))
     for p in doc.places:

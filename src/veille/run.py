@@ -344,13 +344,14 @@ def merge_shards(out_dir: Path, shards: list[Shard], settings: Settings, fmt: st
     from .api import link_near_duplicates, merge
     from .dedup import Deduplicator
     from .export import export_store
-    from .store import open_store
+    from .store import open_store, require_writable
 
     db = out_dir / "veille.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    store = open_store(str(db))
+    opened = open_store(str(db))
     try:
+        store = require_writable(opened)  # a file path: SQLite
         dedup = Deduplicator(settings)
         store.ensure_band_index(dedup.band_layout, lambda sig: dedup.band_keys(dedup.from_bytes(sig)))
         for doc in iter_shard_documents(out_dir, shards):
@@ -362,7 +363,7 @@ def merge_shards(out_dir: Path, shards: list[Shard], settings: Settings, fmt: st
         merge(store, settings)
         return export_store(store, out_dir, fmt)
     finally:
-        store.close()
+        opened.close()
 
 
 def run(inputs: Iterable[str], out_dir: str | Path, settings: Settings | None = None, *,

@@ -285,7 +285,7 @@ class StageRegistry:
         if unknown:
             raise ConfigError(f"unknown stage(s): {', '.join(unknown)}; known: {', '.join(self._specs)}")
         layers = set(initial)
-        notes = []
+        notes: list[str] = []
         for name in names:
             spec = self._specs[name]
             for layer in spec.requires:

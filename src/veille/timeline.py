@@ -71,9 +71,9 @@ def factuality_marker(e: Event) -> Text:
 def date_words(e: Event) -> str:
     """ISO values show their own precision (2023-09-13, 2023-09, 2023, 2023-W37); "≤ 2023-09-13" is an
     event its reports do not date: it happened by the article's date, that week."""
-    if e.date is None or not e.date.value:
-        return "?"
     d = e.date
+    if d is None or not d.value:
+        return "?"
     if d.precision == "week" and not d.end:
         return f"≤ {d.value}"
     text = d.value

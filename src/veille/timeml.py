@@ -102,8 +102,9 @@ def parse_tml_annotations(source: str) -> TimeMLAnnotation:
         if t.tag == "EVENT" and t.attrs.get("eiid") and t.attrs.get("eid"):
             instances[t.attrs["eiid"]] = t.attrs["eid"]
     for mi in root.iter("MAKEINSTANCE"):
-        if mi.get("eiid") and mi.get("eventID"):
-            instances[mi.get("eiid")] = mi.get("eventID")  # type: ignore[index]
+        eiid, event_id = mi.get("eiid"), mi.get("eventID")
+        if eiid and event_id:
+            instances[eiid] = event_id
     tlinks = [dict(el.attrib) for el in root.iter("TLINK")]
     doc_id = root.findtext("DOCID")
     tags.sort(key=lambda t: (t.start, -t.end))

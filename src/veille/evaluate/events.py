@@ -24,7 +24,7 @@ import logging
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,7 +117,7 @@ def split_gold(gold: Sequence[dict[str, Any]], heldout: frozenset[str], split: s
 # --------------------------------------------------------------------------- matching helpers
 
 
-def _countries(actors: Iterable[Any]) -> frozenset[str]:
+def _countries(actors: Iterable[Any] | None) -> frozenset[str]:
     out = set()
     for a in actors or ():
         country = a.get("country") if isinstance(a, dict) else getattr(a, "country", None)
@@ -321,7 +321,7 @@ def _score_quotes(tally: _Tally, art: dict[str, Any], quotes: Sequence[Quote]) -
 
 
 def score_predictions(gold: Sequence[dict[str, Any]],
-                      predictions: dict[str, tuple[Sequence[EventMention], Sequence[Quote]]],
+                      predictions: Mapping[str, tuple[Sequence[EventMention], Sequence[Quote]]],
                       ) -> tuple[dict[str, float], _Tally]:
     """Match predicted mentions and quotes (by gold `article_id`) against the gold articles."""
     tally = _Tally()
@@ -367,7 +367,8 @@ def _metrics(t: _Tally) -> dict[str, float]:
 
 def installed_stages(names: Sequence[str] = EVAL_STAGES) -> tuple[list[str], list[str]]:
     """Split stage names into (importable, missing); a stage is missing when its module is not there."""
-    present, missing = [], []
+    present: list[str] = []
+    missing: list[str] = []
     for name in names:
         (present if REGISTRY.spec(name).available() else missing).append(name)
     return present, missing

@@ -101,8 +101,8 @@ def score(folder: Path, settings: Settings) -> dict[str, float]:
                 if loc is not None and loc.lat is not None and \
                         distance_km(loc.lat, loc.lon, g["lat"], g["lon"]) <= KM:
                     ok_pt += 1
-                pi = matched_pred.get(gi)
-                pl = doc.places[pi].location if pi is not None else None
+                matched = matched_pred.get(gi)
+                pl = doc.places[matched].location if matched is not None else None
                 if pl is not None and pl.lat is not None and distance_km(pl.lat, pl.lon, g["lat"], g["lon"]) <= KM:
                     e2e += 1
             if g.get("country"):
@@ -133,7 +133,7 @@ def score(folder: Path, settings: Settings) -> dict[str, float]:
             if gold is None:
                 ok_ev += pred is None
             elif pred is not None:
-                if gold.get("lat") is not None and pred.lat is not None:
+                if gold.get("lat") is not None and pred.lat is not None and pred.lon is not None:  # (set together)
                     ok_ev += distance_km(pred.lat, pred.lon, gold["lat"], gold["lon"]) <= KM
                 elif gold.get("lat") is None:
                     ok_ev += fold(pred.name) == fold(gold["name"]) or fold(pred.raw or "") == fold(gold["name"])

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -45,7 +45,7 @@ from ..stages import REGISTRY
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 
 
-def b_cubed(gold: dict[str, Hashable], pred: dict[str, Hashable]) -> dict[str, float]:
+def b_cubed(gold: Mapping[str, Hashable], pred: Mapping[str, Hashable]) -> dict[str, float]:
     """B-cubed precision, recall, F1 of `pred` against `gold` (item → cluster label, same items)."""
     items = sorted(gold)
     if not items:
@@ -104,9 +104,12 @@ def gold_documents(folder: Path, gold: dict) -> dict[str, Document]:
     """Documents carrying the gold mentions (file name → Document)."""
     actors, places = gold["actors"], gold["places"]
 
+    def actor_id(key: str) -> str:
+        return f"gold_{key}"
+
     def ref(key: str) -> ActorRef:
         a = actors[key]
-        return ActorRef(a["name"], a.get("country"), a.get("sector"), actor_id=f"gold_{key}")
+        return ActorRef(a["name"], a.get("country"), a.get("sector"), actor_id=actor_id(key))
 
     docs: dict[str, Document] = {}
     for name, meta in sorted(gold["articles"].items()):
@@ -123,9 +126,11 @@ def gold_documents(folder: Path, gold: dict) -> dict[str, Document]:
         doc = docs[g["article"]]
         ts = _offset(doc.text, g["trigger"], g.get("n", 0))
         sent = doc.sentence_at(ts)
+        if sent is None:
+            raise EvalError(f"{g['article']}: the trigger {g['trigger']!r} is in no sentence")
         for key in (*g["source"], *g["target"]):
             a = ref(key)
-            doc.actors.setdefault(a.actor_id, Actor(a.actor_id, a.name, country=a.country, sector=a.sector))
+            doc.actors.setdefault(actor_id(key), Actor(actor_id(key), a.name, country=a.country, sector=a.sector))
         loc = places.get(g["place"]) if g.get("place") else None
         date_value = DateValue(g["date"], "day" if len(g["date"]) == 10 else "month") if g.get("date") else None
         doc.mentions.append(EventMention(
@@ -268,7 +273,7 @@ def score_pipeline(folder: Path, gold: dict, settings: Settings) -> dict[str, fl
     from ..api import ingest_raw
     from ..merge import Merger
     from ..pipeline import Pipeline
-    from ..store import open_store
+    from ..store import SQLiteStore
 
     raws = []
     for name, meta in sorted(gold["articles"].items()):
@@ -276,7 +281,7 @@ def score_pipeline(folder: Path, gold: dict, settings: Settings) -> dict[str, fl
         raws.append(RawDocument(source_path=name, text=body, title=title, outlet=meta.get("outlet"),
                                 published=meta.get("published")))
     pipeline = Pipeline(settings, stages=available_stages(settings))
-    store = open_store(":memory:")
+    store = SQLiteStore(":memory:")
     try:
         ingest_raw(raws, store, settings, pipeline=pipeline)
         Merger(settings).run(store)

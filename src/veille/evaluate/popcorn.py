@@ -147,8 +147,8 @@ def score_text(tally: _Tally, gold: GoldText, sentences: Sequence[Sentence],
         if any(m.type == etype for i in sents if i is not None for m in emitted.get(i, ())):
             tally.found[etype] += 1
     event_sents = set(gold_types) | other_sents
-    incident_sents = {_sentence_of(sentences, s) for s, _ in gold.incidents} - event_sents - {None}
-    for i in sorted(incident_sents):  # type: ignore[type-var]
+    incident_sents = {i for s, _ in gold.incidents if (i := _sentence_of(sentences, s)) is not None} - event_sents
+    for i in sorted(incident_sents):
         tally.incident_sentences += 1
         hit = [m for m in emitted.get(i, ()) if m.type in CONFLICT]
         if hit:

@@ -31,7 +31,8 @@ def load_gold(folder: Path) -> list[tuple[str, str, str, str | None, list[Timex]
         if not txt.is_file():
             raise EvalError(f"{tsv.name}: missing {txt.name}")
         text = txt.read_text(encoding="utf-8")
-        dct, published = None, "="
+        dct: str | None = None
+        published: str | None = "="
         gold: list[Timex] = []
         header_seen = False
         for line in tsv.read_text(encoding="utf-8").splitlines():

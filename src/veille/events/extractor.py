@@ -182,7 +182,7 @@ class EventExtractor:
             verbal = pos in _VERBAL or (pos in ("NOUN", "ADJ", "ADV") and (i in aux_heads or _gerund_at(cols, i)))
             if not verbal and pos == "ADJ":
                 tok = sdoc[i]
-                verbal = "Part" in tok.morph.get("VerbForm")
+                verbal = "Part" in tok.morph.get("VerbForm", [])
             if verbal:
                 tok = tok or sdoc[i]
                 rules = lex.verbs.get(cols.lem(i)) or lex.verbs.get(_verb_lemma_guess(tok))
@@ -197,7 +197,7 @@ class EventExtractor:
                 tok = tok or sdoc[i]
                 if not _inside_name(doc, tok):
                     nouns.append(tok)
-        taken = set()
+        taken: set[int] = set()
         locutions: dict[int, tuple[str, list[Token]]] = {}
         for tok in nouns:
             found = self._locution(doc, tok)
@@ -272,8 +272,8 @@ class EventExtractor:
             # object): the preposition marks an infinitive
             # "une marche pour lutter contre …", "ont défilé pour réclamer …": a purpose infinitive
             infinitives = [c for c in tok.children if c.dep_ == "xcomp" or (
-                c.dep_ in ("acl", "advcl") and "Inf" in c.morph.get("VerbForm"))] + [
-                c for o in _objects(tok) for c in o.children if c.dep_ == "acl" and "Inf" in c.morph.get("VerbForm")]
+                c.dep_ in ("acl", "advcl") and "Inf" in c.morph.get("VerbForm", []))] + [
+                c for o in _objects(tok) for c in o.children if c.dep_ == "acl" and "Inf" in c.morph.get("VerbForm", [])]
             for c in infinitives:
                 if any(m.dep_ == "mark" and fold(m.text) in values for m in c.children):
                     return True, None
@@ -658,7 +658,7 @@ class EventExtractor:
             source = self._resolve(_subjects(tok.head, self.lexicon), actors)
         if not source:  # "un blocus imposé par les jihadistes", "les frappes menées par l'armée"
             for c in tok.children:
-                if c.dep_ == "acl" and "Part" in c.morph.get("VerbForm") and is_passive(c):
+                if c.dep_ == "acl" and "Part" in c.morph.get("VerbForm", []) and is_passive(c):
                     source = self._slots(c, ("subj",), None, actors, rule.type)
                     if source:
                         break
@@ -853,7 +853,7 @@ class EventExtractor:
                 owned = want == "de" and lem(o) in self.lexicon.owned
                 pool.extend(c for c in o.children if c.dep_ in ("nmod", "obl", "obl:arg")
                             and (owned or prep_of(c) != "de"))
-            out = []
+            out: list[Token] = []
             if want == "de":  # "a gelé les avoirs russes": the owner as a demonym
                 out.extend(c for o in _objects(tok) + ([theme] if theme is not None else [])
                            if lem(o) in self.lexicon.owned for c in o.children if c.dep_ == "amod")
@@ -930,19 +930,19 @@ class EventExtractor:
         the subject of the clause the noun sits in ("les deux hommes n'avaient pas conclu d'accord
         lors de leur premier sommet")."""
         for c in noun.children:
-            if c.dep_ == "det" and "Yes" in c.morph.get("Poss"):
+            if c.dep_ == "det" and "Yes" in c.morph.get("Poss", []):
                 ref = actors.at(c.idx, c.idx + len(c.text))
                 if ref is not None:
                     return [ref]
-                if "Person" in c.morph and "3" not in c.morph.get("Person"):
+                if "Person" in c.morph and "3" not in c.morph.get("Person", []):
                     return []  # "notre", "votre": the speaker's side, not a subject
                 head = noun.head
                 if lem(head) == "lors" and head.head.i != head.i:
                     head = head.head
                 if head.pos_ in _VERBAL and noun.dep_.startswith("obl") and head.i != noun.i:
-                    plural = "Plur" in c.morph.get("Number[psor]") or fold(c.text) in ("leur", "leurs")
+                    plural = "Plur" in c.morph.get("Number[psor]", []) or fold(c.text) in ("leur", "leurs")
                     subs = _subjects(head, self.lexicon)
-                    if subs and plural == any("Plur" in s.morph.get("Number") or len(conjuncts(s)) > 1
+                    if subs and plural == any("Plur" in s.morph.get("Number", []) or len(conjuncts(s)) > 1
                                               for s in subs):
                         return self._resolve(subs, actors)
                 return []
@@ -1017,7 +1017,8 @@ class EventExtractor:
             dv = None  # the article-date fallback, or "la première visite depuis 2019"
         when = _to_date(dv.value, end=False) if dv and dv.value else None
         when_end = _to_date(dv.end or dv.value, end=True) if dv and dv.value else None
-        if pub is not None and when is not None and when_end is not None:
+        # (`when` is set only with a date value: the first two tests narrow `dv` for the checker)
+        if dv is not None and dv.value and pub is not None and when is not None and when_end is not None:
             if when > pub and future and dv.precision in ("day", "week", "month") \
                     and not _same_period(dv.value, pub):
                 return "planned"
@@ -1045,7 +1046,7 @@ def _objects(tok: Token) -> list[Token]:
         out = dependents(tok, "nsubj")  # "Kim(nsubj) a été empoisonné"
     if tok.dep_ == "acl:relcl":  # "le président, qu'ils retiennent": the relative pronoun's antecedent
         out = [tok.head if c.pos_ == "PRON" and fold(c.text) in RELATIVE_PRONOUNS else c for c in out]
-    if tok.dep_ == "acl" and "Part" in tok.morph.get("VerbForm") and tok.head.pos_ in _NOMINAL:
+    if tok.dep_ == "acl" and "Part" in tok.morph.get("VerbForm", []) and tok.head.pos_ in _NOMINAL:
         out.append(tok.head)
     if not out:  # "appelé Moscou à respecter…", "menace Séoul de…": the object parsed as xcomp / dep
         out = [c for c in dependents(tok, "xcomp", "dep") if c.pos_ in _NOMINAL and c.i > tok.i
@@ -1130,7 +1131,7 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
         # parse error "Kim(ROOT) et Poutine se sont rencontrés(conj)": the head is a co-subject
         subs = [head] + subs
     if not subs and head.pos_ == "AUX" and lem(head) in ("avoir", "etre") and head.i < tok.i \
-            and "Part" in tok.morph.get("VerbForm"):
+            and "Part" in tok.morph.get("VerbForm", []):
         subs = [c for c in head.children if c.dep_ == "nsubj"]  # "ils ont(AUX, head) cassé(advmod)"
     if subs or depth > 4 or head.i == tok.i:
         return subs
@@ -1164,7 +1165,7 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
     if rel == "acl" and head.pos_ in _NOMINAL and head.head.pos_ in _VERBAL and head.head.i != head.i:
         gov = head.head
         cue = lex.gov.get(lem(gov)) or lex.report.get(lem(gov))
-        if head.dep_ in ("obj", "iobj") and "Inf" in tok.morph.get("VerbForm") and (
+        if head.dep_ in ("obj", "iobj") and "Inf" in tok.morph.get("VerbForm", []) and (
                 lex.control.get(lem(gov)) == "obj" or (cue is not None and cue.control == "obj")):
             return [head]  # "convaincre la veuve de demander" (the infinitive parsed under the object)
         return _subjects(gov, lex, depth + 1)  # "a accepté une invitation à se rendre"

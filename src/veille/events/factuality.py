@@ -292,7 +292,7 @@ class FactualityReader:
                     self._clause(h, r, own=False)
             elif rel == "advcl":
                 purpose = any(c.dep_ == "mark" and lem(c) in ("pour", "afin") for c in t.children)
-                if ("Part" in t.morph.get("VerbForm") and "Pres" in t.morph.get("Tense")) or purpose:
+                if ("Part" in t.morph.get("VerbForm", []) and "Pres" in t.morph.get("Tense", [])) or purpose:
                     # "…, tuant 12 personnes"; "se rendra en Guyane pour apporter son soutien"
                     self._clause(h, r, own=False)
                 else:
@@ -520,7 +520,7 @@ def _under_past_clause(verb: Token) -> bool:
         head = head.head  # "n'ont pas su dire pourquoi …": the tense is on "su"
     if head.pos_ not in ("VERB", "AUX"):
         return False
-    return "Imp" in head.morph.get("Tense") or any(c.dep_ == "aux:tense" for c in head.children)
+    return "Imp" in head.morph.get("Tense", []) or any(c.dep_ == "aux:tense" for c in head.children)
 
 
 def _incise(verb: Token) -> bool:
@@ -538,7 +538,7 @@ def _future_in_past(chain: list[Token], lex: EventLexicon) -> bool:
     for t in chain:
         h = t.head
         if t.dep_ == "ccomp" and lem(h) in lex.report:
-            return any(c.dep_ == "aux:tense" for c in h.children) or "Imp" in h.morph.get("Tense")
+            return any(c.dep_ == "aux:tense" for c in h.children) or "Imp" in h.morph.get("Tense", [])
     return False
 
 
@@ -561,4 +561,4 @@ def _comma_before(verb: Token) -> bool:
 
 
 def _passe_compose(verb: Token) -> bool:
-    return any(c.dep_ == "aux:tense" and "Pres" in c.morph.get("Tense") for c in verb.children)
+    return any(c.dep_ == "aux:tense" and "Pres" in c.morph.get("Tense", []) for c in verb.children)

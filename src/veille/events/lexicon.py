@@ -8,6 +8,7 @@ lookups per token. See docs/events.md for the file formats and how to extend the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import overload
 
 from ..errors import ConfigError
 from ..models import EVENT_TYPES, FACTUALITIES, fold
@@ -252,6 +253,10 @@ class EventLexicon:
 
     # ------------------------------------------------------------------ factuality
 
+    @overload
+    def cue(self, table: dict[str, GovCue], lemma: str) -> GovCue | None: ...
+    @overload
+    def cue(self, table: dict[str, str], lemma: str) -> str | None: ...
     def cue(self, table: dict[str, GovCue] | dict[str, str], lemma: str) -> GovCue | str | None:
         """A cue by lemma, tolerating the lemmatiser leaving a conjugated form ("indique")."""
         hit = table.get(lemma)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from spacy.tokens import Token
 
 from ..models import fold
@@ -46,6 +48,7 @@ def clause_numbers(clause: Token, quantities: dict[str, str], columns: TokenColu
 
     With the document's `columns`, only the numerals between the subtree's edges become Tokens."""
     out: dict[str, float] = {}
+    toks: Iterable[Token]
     if columns is None:
         toks = clause.subtree
     else:

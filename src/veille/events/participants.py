@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from types import MappingProxyType
+from typing import Literal
 
 from spacy.tokens import Token
 
@@ -111,9 +112,9 @@ def _mention_grammar(sdoc, start: int, end: int
     span = sdoc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return None
-    gender = next((frozenset(t.morph.get("Gender")) for t in span if t.morph.get("Gender")
+    gender = next((frozenset(t.morph.get("Gender", [])) for t in span if t.morph.get("Gender", [])
                    and t.pos_ in _NOMINAL), frozenset())
-    number = next((frozenset(t.morph.get("Number")) for t in span if t.morph.get("Number")
+    number = next((frozenset(t.morph.get("Number", [])) for t in span if t.morph.get("Number", [])
                    and t.pos_ in _NOMINAL), frozenset())
     subject = any(t.dep_.startswith("nsubj") for t in span)
     return (span.start, span.end), gender, number, subject
@@ -140,7 +141,7 @@ class Actors:
         self.states = states
         self.cache: dict[tuple[int, int], ActorRef | None] = {}
         self.ctx: tuple[str | None, ActorRef | None, set[int]] | None = None
-        self._doc_country: str | None | bool = False
+        self._doc_country: str | None | Literal[False] = False  # False: not computed yet
         # actor mention index -> (token range, gender, number, is a subject), or None without tokens
         self._mention_grammar: dict[int, tuple[tuple[int, int], frozenset[str], frozenset[str], bool] | None] = {}
 
@@ -206,7 +207,9 @@ class Actors:
                     continue
                 if pm.location is not None and pm.location.country:
                     counts[pm.location.country] = counts.get(pm.location.country, 0) + 1
-            self._doc_country = max(counts, key=lambda k: (counts[k], k)) if counts else None
+            found: str | None = max(counts, key=lambda k: (counts[k], k)) if counts else None
+            self._doc_country = found
+            return found
         return self._doc_country
 
     def begin(self, country: str | None, speaker: ActorRef | None, skip: set[int]) -> None:
@@ -229,7 +232,7 @@ class Actors:
         """"les deux pays", "les deux dirigeants": the two states (persons) the article has named most
         up to here (ties: the latest named), or None when tok is no such phrase."""
         kind = self.pair_nouns.get(lem(tok))
-        if kind is None or tok.pos_ != "NOUN" or "Plur" not in tok.morph.get("Number") \
+        if kind is None or tok.pos_ != "NOUN" or "Plur" not in tok.morph.get("Number", []) \
                 or not any(lem(c) == "deux" and c.dep_ in ("nummod", "det") for c in tok.children):
             return None
         counts: dict[str, int] = {}
@@ -340,11 +343,11 @@ class Actors:
         """"le pays", "l'organisation", "cette ONG" with no complement: the latest state (organisation
         or armed group) the article named before."""
         kind = self.anaphors.get(lem(tok)) or self.anaphors.get(fold(tok.text))
-        if kind is None or tok.pos_ != "NOUN" or "Plur" in tok.morph.get("Number"):
+        if kind is None or tok.pos_ != "NOUN" or "Plur" in tok.morph.get("Number", []):
             return None
-        dets = [c for c in tok.children if c.dep_ == "det" or (c.dep_ == "case" and c.morph.get("Definite"))]
-        if not dets or not all(lem(d) in ("le", "ce", "cet") or "Dem" in d.morph.get("PronType")
-                               or "Def" in d.morph.get("Definite") for d in dets):
+        dets = [c for c in tok.children if c.dep_ == "det" or (c.dep_ == "case" and c.morph.get("Definite", []))]
+        if not dets or not all(lem(d) in ("le", "ce", "cet") or "Dem" in d.morph.get("PronType", [])
+                               or "Def" in d.morph.get("Definite", []) for d in dets):
             return None
         if any(c.dep_ in ("nmod", "amod", "appos", "acl", "acl:relcl", "flat:name") for c in tok.children):
             return None  # "le pays voisin", "l'organisation de l'État islamique"
@@ -372,12 +375,12 @@ class Actors:
         start = tok.sent.start
         if start > 0:
             start = sdoc[start - 1].sent.start
-        number = set(tok.morph.get("Number"))
+        number = set(tok.morph.get("Number", []))
         for t in reversed(sdoc[start:tok.i]):
             if t.pos_ not in ("NOUN", "PROPN") or t.dep_ in ("flat:name", "compound", "fixed") \
                     or lem(t) == "dernier":
                 continue
-            if number and set(t.morph.get("Number")) and not number & set(t.morph.get("Number")):
+            if number and set(t.morph.get("Number", [])) and not number & set(t.morph.get("Number", [])):
                 continue
             ref = self.at(t.idx, t.idx + len(t.text))
             if ref is None and lem(t) in self.people:
@@ -420,7 +423,7 @@ class Actors:
             for i in range(lo, hi):
                 in_mention.setdefault(i, entry)
         for n, (a, b) in enumerate(sents):
-            cands = []
+            cands: list[tuple[int, int, ActorRef | None, Token]] = []
             seen: set[int] = set()
             for t in reversed(sdoc[a:b]):
                 subject = t.dep_.startswith("nsubj")
@@ -432,7 +435,7 @@ class Actors:
                     if _agrees(hit[3], hit[2], plural, fem, True):
                         cands.append((0 if (n and hit[4]) else 1, -t.i, hit[1], t))
                 elif subject and t.pos_ in _NOMINAL \
-                        and _agrees(set(t.morph.get("Number")), set(t.morph.get("Gender")), plural, fem,
+                        and _agrees(set(t.morph.get("Number", [])), set(t.morph.get("Gender", [])), plural, fem,
                                     t.pos_ == "PROPN"):
                     cands.append((0 if n else 1, -t.i, None, t))
             for _, _, ref, t in sorted(cands, key=lambda c: (c[0], c[1])):
@@ -540,8 +543,8 @@ def _indefinite(tok: Token) -> bool:
     """An indefinite noun phrase: "des vitrines", "plusieurs voitures", "trois camions", a bare plural."""
     dets = [c for c in tok.children if c.dep_ in ("det", "nummod")]
     if not dets:
-        return "Plur" in tok.morph.get("Number") and not any(c.dep_ == "case" for c in tok.children)
-    return all("Ind" in d.morph.get("Definite") or lem(d) in ("plusieurs", "quelque", "certain", "divers")
+        return "Plur" in tok.morph.get("Number", []) and not any(c.dep_ == "case" for c in tok.children)
+    return all("Ind" in d.morph.get("Definite", []) or lem(d) in ("plusieurs", "quelque", "certain", "divers")
                or d.dep_ == "nummod" or d.pos_ == "NUM" for d in dets)
 
 

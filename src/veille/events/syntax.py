@@ -138,11 +138,11 @@ def coordination_head(tok: Token) -> Token:
     participle inside the first infinitive's object ("pour rendre hommage aux militaires décédés
     et apporter son soutien": apporter is the conjunct of rendre, not of décédés)."""
     head = tok.head
-    if tok.dep_ != "conj" or "Inf" not in tok.morph.get("VerbForm") or "Inf" in head.morph.get("VerbForm") \
+    if tok.dep_ != "conj" or "Inf" not in tok.morph.get("VerbForm", []) or "Inf" in head.morph.get("VerbForm", []) \
             or head.dep_ not in ("amod", "acl", "acl:relcl"):
         return head
     for a in head.ancestors:
-        if a.pos_ == "VERB" and "Inf" in a.morph.get("VerbForm") and a.i < tok.i:
+        if a.pos_ == "VERB" and "Inf" in a.morph.get("VerbForm", []) and a.i < tok.i:
             return a
     return head
 

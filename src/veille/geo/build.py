@@ -87,7 +87,7 @@ def build_countries(countryinfo_dir: Path, out: Path) -> int:
                              key=lambda x: -x["population"])[:1]
             if cap:
                 lat, lon = cap[0]["latitude"], cap[0]["longitude"]
-        if lat is None:
+        if lat is None or lon is None:  # (set together)
             continue
 
         def uniq(seq):

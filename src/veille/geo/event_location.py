@@ -201,7 +201,7 @@ def _attached(sdoc, start: int, end: int, trigger, targets: set[int], cues,
         if head.i == node.i:
             break
         if head.pos_ in VERBAL and head.i not in targets and not (
-                head.dep_ == "acl" and head.head.i in targets and "Part" in head.morph.get("VerbForm")):
+                head.dep_ == "acl" and head.head.i in targets and "Part" in head.morph.get("VerbForm", [])):
             break  # (a participle qualifying the trigger passes its place on: "un blocus imposé autour de X")
         if first == "sur" and (fold(head.lemma_) in topic) and head.i != trigger.i:
             return None

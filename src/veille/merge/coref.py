@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from types import MappingProxyType
+from typing import Protocol
 
 from ..models import QUAD_CLASS
 from .config import MergeConfig
@@ -121,7 +122,8 @@ def link(a: MentionView, b: MentionView, cfg: MergeConfig) -> float | None:
     s = len(a.strong & b.strong)
     w = len(a.weak & b.weak)
     rel = place_relation(a.m.location, b.m.location, cfg.max_km)
-    both_dated = a.interval is not None and b.interval is not None
+    intervals = (a.interval, b.interval) if a.interval is not None and b.interval is not None else None
+    both_dated = intervals is not None
     if not a.groups or not b.groups:
         # no actors on one side: only the same place on overlapping own dates (or the same article)
         same_mode = bool(a.m.mode) and a.m.mode == b.m.mode  # "demonstrate" in France / in Paris
@@ -136,8 +138,8 @@ def link(a: MentionView, b: MentionView, cfg: MergeConfig) -> float | None:
         score = 0.6
     elif s == 0 and w == 0:
         # only a country in common ("la Russie" vs "l'armée russe"): same place, same own dates
-        if not (a.countries & b.countries) or not both_dated or rel not in ("same", "near") \
-                or gap_days(a.interval, b.interval) > 0:
+        if not (a.countries & b.countries) or intervals is None or rel not in ("same", "near") \
+                or gap_days(*intervals) > 0:
             return None
         score = 0.4
     else:
@@ -150,8 +152,8 @@ def link(a: MentionView, b: MentionView, cfg: MergeConfig) -> float | None:
         # participants or the same place (one shared actor in a 10-day window is too little);
         # a denial names its speaker rather than the parties, and is always flagged when merged
         return None
-    if both_dated:
-        g = gap_days(a.interval, b.interval)
+    if intervals is not None:
+        g = gap_days(*intervals)
         if g == 0:
             exact = a.precision == b.precision == "day" and a.interval == b.interval
             score += 1.0 if exact else 0.4
@@ -200,15 +202,15 @@ def sweep_block(members: Iterable[MentionView], tol: int) -> Iterator[tuple[Ment
     whose windows come within `tol` days (a sorted sweep). The same pair may come from several
     blocks; callers keep the first."""
     wild = sorted((v for v in members if v.window is None), key=lambda v: v.id)
-    dated = sorted((v for v in members if v.window is not None), key=lambda v: (v.window[0], v.id))
+    dated = sorted(((v.window, v) for v in members if v.window is not None), key=lambda wv: (wv[0][0], wv[1].id))
     for i, a in enumerate(wild):
         for b in wild[i + 1:]:
             yield a, b
-        for b in dated:
+        for _, b in dated:
             yield a, b
-    for i, a in enumerate(dated):
-        for b in dated[i + 1:]:
-            if (b.window[0] - a.window[1]).days > tol:
+    for i, (wa, a) in enumerate(dated):
+        for wb, b in dated[i + 1:]:
+            if (wb[0] - wa[1]).days > tol:
                 break
             yield a, b
 
@@ -252,7 +254,14 @@ def candidate_pairs(views: list[MentionView], cfg: MergeConfig) -> list[tuple[fl
     return out
 
 
-def components(views: Iterable[MentionView], pairs: Iterable[tuple[float, str, str]]) -> dict[str, str]:
+class Identified(Protocol):
+    """What `components` reads of a view: its mention id (a MentionView, or the incremental merge's stub)."""
+
+    @property
+    def id(self) -> str: ...
+
+
+def components(views: Iterable[Identified], pairs: Iterable[tuple[float, str, str]]) -> dict[str, str]:
     """mention id → its connected component in the graph of linkable pairs (named by its smallest id).
 
     Clustering never crosses these components, so each can be clustered on its own (the

@@ -31,13 +31,17 @@ import calendar
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from ..dating import anchor_of, redate
 from ..models import DateValue, Document, EventMention, Published, Timex, fold
 from .features import ArticleInfo, Interval, MentionView, intersect
+
+if TYPE_CHECKING:
+    from ..timex import TimexTagger
 
 log = logging.getLogger("veille.merge")
 
@@ -222,9 +226,9 @@ class CrossDocDater:
 
     def __init__(self, lang: str = "fr", *, lexicon_dir: str | None = None):
         self.reldays = load_reldays(lang, lexicon_dir)
-        self._tagger = None
+        self._tagger: TimexTagger | None = None
 
-    def infer(self, clusters: Sequence[Sequence[MentionView]], articles: dict[str, ArticleInfo],
+    def infer(self, clusters: Sequence[Sequence[MentionView]], articles: Mapping[str, ArticleInfo],
               docs: dict[str, Document]) -> dict[str, tuple[Published, dict[str, date]]]:
         """article_id → (Published, {mention_id: event day}) for the undated articles in `docs`."""
         dated = {a for a, info in articles.items() if info.published}

@@ -75,7 +75,7 @@ log = logging.getLogger("veille.merge")
 class StoredArticles(Mapping[str, ArticleInfo]):
     """The merge's article fields, read from the store on first use (only the articles it needs)."""
 
-    def __init__(self, store):
+    def __init__(self, store) -> None:
         self.store = store
         self.cache: dict[str, ArticleInfo] = {}
         self.absent: set[str] = set()
@@ -137,9 +137,9 @@ class Views:
     def __contains__(self, mention_id: str) -> bool:
         return mention_id in self.views
 
-    def stub(self, mention_id: str) -> MentionView:
+    def stub(self, mention_id: str) -> _Stub:
         """A view that only carries its id (for `coref.components`)."""
-        return _Stub(mention_id)  # type: ignore[return-value]
+        return _Stub(mention_id)
 
 
 class _Stub:
@@ -472,7 +472,7 @@ class IncrementalMerger:
 
         absorbed: dict[str, str] = {}  # rebuilt story → a large story it joins
         for st in stories:
-            hits = sorted({old_story.get(a) for a in st.article_ids} & large)
+            hits = sorted(large & {old_story.get(a) for a in st.article_ids})
             for h in hits[1:]:
                 ra, rb = find(hits[0]), find(h)
                 if ra != rb:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..models import Document, Event, EventMention
@@ -26,6 +28,9 @@ from .dating import CrossDocDater
 from .features import ArticleInfo, MentionView, date_interval, view
 from .index import write_full
 from .stories import ArticleProfile, StoryBuilder, stop_words, terms
+
+if TYPE_CHECKING:
+    from .incremental import StoredArticles
 
 log = logging.getLogger("veille.merge")
 
@@ -71,7 +76,7 @@ class Merger:
         return ArticleProfile(doc.article_id, terms(text, stops, self.cfg.terms_per_article), actors,
                               Counter({k: counts.get(k, 1) for k in actors}), doc.language)
 
-    def views(self, mentions: list[EventMention], articles: dict[str, ArticleInfo]) -> list[MentionView]:
+    def views(self, mentions: list[EventMention], articles: Mapping[str, ArticleInfo]) -> list[MentionView]:
         cfg = self.cfg
         return [view(m, articles.get(m.article_id), cfg.before_days, cfg.after_days, cfg.planned_days)
                 for m in mentions]
@@ -121,7 +126,8 @@ class Merger:
             "redated": redated,
         }
 
-    def redate(self, store, clusters: list[list[MentionView]], articles: dict[str, ArticleInfo]) -> int:
+    def redate(self, store, clusters: list[list[MentionView]],
+               articles: dict[str, ArticleInfo] | StoredArticles) -> int:
         """Date undated articles from shared events; returns how many were dated."""
         undated = sorted({v.m.article_id for c in clusters if len(c) > 1 for v in c
                           if (a := articles.get(v.m.article_id)) is not None and not a.published})

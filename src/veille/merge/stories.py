@@ -194,7 +194,8 @@ class StoryBuilder:
             members = sorted(index[k], key=lambda a: (day[a] or far, a))
             for i, x in enumerate(members):
                 for y in members[i + 1:i + 1 + cfg.story_neighbours]:
-                    if day[x] is not None and day[y] is not None and (day[y] - day[x]).days > window:
+                    dx, dy = day[x], day[y]
+                    if dx is not None and dy is not None and (dy - dx).days > window:
                         break
                     pair = (x, y) if x < y else (y, x)
                     if pair in seen:
@@ -250,10 +251,11 @@ class StoryBuilder:
         window = self.cfg.story_window_days
         out: dict[str, list[str]] = {}
         for root, members in groups.items():
-            dated = sorted((a for a in members if day[a] is not None), key=lambda a: (day[a], a))
+            dated_day = {a: d for a in members if (d := day[a]) is not None}
+            dated = sorted(dated_day, key=lambda a: (dated_day[a], a))
             episodes: list[list[str]] = []
             for a in dated:
-                if episodes and (day[a] - day[episodes[-1][-1]]).days <= window:  # type: ignore[operator]
+                if episodes and (dated_day[a] - dated_day[episodes[-1][-1]]).days <= window:
                     episodes[-1].append(a)
                 else:
                     episodes.append([a])
@@ -302,8 +304,8 @@ class StoryBuilder:
             title = articles[best].title
         names: Counter = Counter()
         for e in evs:
-            for a in (*e.source, *e.target):
-                names[a.name] += e.n_mentions
+            for ref in (*e.source, *e.target):
+                names[ref.name] += e.n_mentions
         if not names:
             for a in members:
                 for k, c in profiles[a].actor_counts.items():
@@ -314,13 +316,14 @@ class StoryBuilder:
             kind = min(types, key=lambda t: (-types[t], t)) if types else "events"
             title = f"{' – '.join(actors[:2]) or 'Story'}: {kind}"
         days = [d for a in members if (d := day[a]) is not None]
-        lo_pub, hi_pub = (min(days), max(days)) if days else (None, None)
+        published = (min(days), max(days)) if days else None
         for e in evs:
             # events dated to the day (a report's "that week" fallback would stretch the span)
             iv = date_interval(e.date) if e.date is not None and e.date.precision == "day" else None
             if iv is None or e.factuality not in ("asserted", "claimed", "negated"):
                 continue
-            if lo_pub is not None and not (lo_pub - timedelta(days=30) <= iv[0] <= hi_pub + timedelta(days=30)):
+            if published is not None and not (published[0] - timedelta(days=30) <= iv[0]
+                                              <= published[1] + timedelta(days=30)):
                 continue
             days.append(iv[0])
         return Story(story_id=sid, title=title, article_ids=members, event_ids=[e.event_id for e in evs],

@@ -67,7 +67,7 @@ class AnnotateIn(BaseModel):
     dct: str | None = Field(None, pattern=DAY, description="document creation date, YYYY-MM-DD")
 
 
-NOT_FOUND = {404: {"model": ErrorOut, "description": "unknown id"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "unknown id"}}
 router = APIRouter(prefix="/api", tags=["api"])
 
 

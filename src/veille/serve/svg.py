@@ -151,8 +151,8 @@ def _main_period(days: list[date]) -> tuple[date, date]:
 def timeline_svg(events: list[Event], *, width: int = 960, lane_height: int = 70) -> str:
     """Events by date, one lane per quad class; undated events are left out (listed by the page).
     Events far from the main period are drawn in an 'earlier' / 'later' gutter at either end."""
-    dated = [(parse_iso(ev.date.value if ev.date else None), ev) for ev in events]
-    dated = [(d, ev) for d, ev in dated if d is not None]
+    parsed = [(parse_iso(ev.date.value if ev.date else None), ev) for ev in events]
+    dated = [(d, ev) for d, ev in parsed if d is not None]
     left, right, top = 150, 30, 22
     height = top + lane_height * len(QUAD_ORDER) + 40
     out = [f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
@@ -316,6 +316,8 @@ class WorldMap:
         placed = [ev for ev in events if ev.location and ev.location.lat is not None and ev.location.lon is not None]
         for ev in sorted(placed, key=lambda e: -e.n_sources):
             loc = ev.location
+            if loc is None or loc.lat is None or loc.lon is None:  # `placed` has none such; narrows the type
+                continue
             try:
                 x, y = self.project(float(loc.lon), float(loc.lat))
             except (TypeError, ValueError):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -82,7 +83,8 @@ class ContradictionView:
     field: str
     values: list[Any]
     # (the value this mention gives, the mention, its evidence without the page anchor)
-    sides: list[tuple[Any, MentionView | None, Markup]] = field(default_factory=list)
+    # (dataclasses.field spelt out: `field` is a field name of this class)
+    sides: list[tuple[Any, MentionView | None, Markup]] = dataclasses.field(default_factory=list)
 
 
 def _dig(data: Any, dotted: str) -> Any:

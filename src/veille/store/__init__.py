@@ -10,7 +10,7 @@ shared deployment and not implemented yet (clear error).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 from ..errors import MissingExtraError, MissingStoreError
 from .sqlite import SQLiteStore
@@ -45,12 +45,15 @@ def open_store(url: str, *, read_only: bool = False, must_exist: bool = False) -
     return SQLiteStore(url, read_only=read_only)
 
 
-def require_writable(store) -> None:
-    """Raise ReadOnlyStoreError (E402) before a write into a store that takes none (a dataset)."""
+def require_writable(store: AnyStore) -> SQLiteStore:
+    """Raise ReadOnlyStoreError (E402) before a write into a store that takes none (a dataset);
+    returns the store, typed as the one that takes writes."""
     if not getattr(store, "writable", True):
         from .dataset import read_only_error
 
         raise read_only_error(store.path)
+    # cast: SQLite is the one backend that takes writes (DatasetStore.writable is False)
+    return cast(SQLiteStore, store)
 
 
 __all__ = ["AnyStore", "SQLiteStore", "Store", "open_store", "require_writable"]

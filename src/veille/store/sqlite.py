@@ -718,14 +718,15 @@ class SQLiteStore:
                     for a in refs:
                         c.execute("INSERT INTO event_actors(event_id, actor_id, name, country, side)"
                                   " VALUES (?,?,?,?,?)", (e.event_id, a.actor_id, a.name, a.country, side))
-            for eid, sid in sorted(event_stories.items()):
+            for eid, story_id in sorted(event_stories.items()):
                 row = c.execute("SELECT json FROM events WHERE event_id = ?", (eid,)).fetchone()
                 if row is None:
                     continue
                 data = _loads(row["json"])
-                if data.get("story_id") != sid:
-                    data["story_id"] = sid
-                    c.execute("UPDATE events SET story_id = ?, json = ? WHERE event_id = ?", (sid, _dumps(data), eid))
+                if data.get("story_id") != story_id:
+                    data["story_id"] = story_id
+                    c.execute("UPDATE events SET story_id = ?, json = ? WHERE event_id = ?",
+                              (story_id, _dumps(data), eid))
             for s in stories:
                 # a shallow dict (Story holds only strings and lists of strings): large stories
                 # list many events, and `to_dict` deep-copies them
