@@ -85,7 +85,8 @@ def sentence_boundaries(doc: SpacyDoc, abbreviations: frozenset[str] = frozenset
         prev = tok
         prev_end = idx + length
     # SENT_START is stored unsigned: -1 ("not a start") wraps around
-    doc.from_array([SENT_START], numpy.array(starts, dtype=numpy.int64).astype(numpy.uint64))
+    # (spaCy's stub asks for Ints2d; from_array takes the 1-d unsigned column for one attribute)
+    doc.from_array([SENT_START], numpy.array(starts, dtype=numpy.int64).astype(numpy.uint64))  # type: ignore[arg-type]
     return doc
 
 

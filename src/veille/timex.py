@@ -257,7 +257,7 @@ class TimexTagger:
                     narrative.day_sentence, narrative.day, narrative.day_is_night = sent, d, rule.night
                     last = narrative.last_point
                     # "vers 15 h 30, hier": the day after its own time is no later point
-                    if not (last and last.date == r.date and "T" in (last.value or "") and "T" not in r.value):
+                    if not (last and last.date == r.date and "T" in (last.value or "") and "T" not in (r.value or "")):
                         narrative.last_point = r
                 if d and (m.start >= TOP_REGION or not rule.dateline or r.date != anc.value):
                     narrative.any_date, narrative.any_date_precision = d, r.precision

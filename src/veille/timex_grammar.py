@@ -947,7 +947,7 @@ class Ago(TimexRule):
     name = "ago"
     sign: ClassVar[int] = -1
 
-    def pattern(self, f: Fragments) -> str:
+    def pattern(self, f: Fragments) -> str | None:
         S = f.S
         return (rf"{f.B}il{S}y{S}a{S}(?:(?:plus{S}de|moins{S}de|pres{S}de|environ|plus{S}d'|moins{S}d'|pres{S}d')"
                 rf"\s{{0,3}})?(?P<num>{f.NUM}){S}(?P<unit>{f.UNIT}){f.E}")
