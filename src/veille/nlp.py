@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 import numpy
-from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, LIKE_NUM, MORPH, POS, SENT_START
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, LIKE_NUM, MORPH, ORTH, POS, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc as SpacyDoc
 
@@ -57,20 +57,21 @@ def sentence_boundaries(doc: SpacyDoc, abbreviations: frozenset[str] = frozenset
     """Set every token's sentence start (True/False) so the parser keeps these splits.
 
     A period right after an abbreviation ("le gén. Diarra") or an initial ("J. Dupont") ends no
-    sentence. Reads token offsets as one array and writes SENT_START back as one array: creating a
-    spaCy Token per position cost as much as a fifth of the parser's own time.
+    sentence. Reads token strings and offsets as arrays and writes SENT_START back as one array:
+    creating a spaCy Token per position cost as much as a fifth of the parser's own time (`Doc.text`
+    makes one per token too, so the strings come from the vocabulary).
     """
     n = len(doc)
     if not n:
         return doc
-    text = doc.text
+    strings = doc.vocab.strings
     starts = [-1] * n
     starts[0] = 1
     prev_final = False  # the previous non-closer token ended a sentence
     prev = ""
     prev_end = -1
-    for i, (idx, length) in enumerate(doc.to_array([IDX, LENGTH]).tolist()):
-        tok = text[idx:idx + length]
+    for i, (orth, idx, length) in enumerate(doc.to_array([ORTH, IDX, LENGTH]).tolist()):
+        tok = strings[orth]
         if i and ("\n" in prev or prev_final and not tok.isspace() and (
                 tok.istitle() or tok.isupper() or tok in OPENERS or tok.isdigit())):
             starts[i] = 1
