@@ -120,3 +120,20 @@ def test_read_abbreviations_comes_from_the_data_file():
     assert {"gen", "col", "dr", "mme", "av", "sept"} <= abbreviations
     assert "etc" not in abbreviations  # "etc." often ends a sentence
     assert read_abbreviations("xx") == frozenset()
+
+
+def test_lemma_index_answers_in_from_a_set_and_stays_serialisable(spacy_nlp):
+    import pickle
+
+    from veille.nlp import WordIndex
+
+    lemmatizer = spacy_nlp.get_pipe("lemmatizer")
+    table = lemmatizer.lookups.get_table("lemma_index")
+    assert table and all(isinstance(words, WordIndex) for words in table.values())
+    words = next(iter(table.values()))
+    assert words[0] in words and "pas-un-mot-du-lexique" not in words
+    again = pickle.loads(pickle.dumps(words))
+    assert again == words and words[-1] in again
+    assert lemmatizer.to_bytes()  # the lists it replaces serialise as lists
+    doc = spacy_nlp("Les manifestants ont été dispersés par les policiers.")
+    assert [t.lemma_ for t in doc][:4] == ["le", "manifestant", "avoir", "être"]

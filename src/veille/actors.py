@@ -342,7 +342,8 @@ class _DocReader:
         self.words = res.words
         self.doc = doc
         self.sdoc = sdoc
-        self.toks = list(sdoc)
+        # spaCy Tokens made on first access (the Doc caches them): most are never looked at
+        self.toks = sdoc
         cols = doc.token_columns
         # token text and tag as plain lists (the reader looks at them many times per token)
         texts = cols.text if cols is not None else [t.text for t in self.toks]
@@ -1332,9 +1333,10 @@ class _DocReader:
                         surnames.setdefault(t, k)
         if not surnames:
             return
-        for i, tok in enumerate(self.toks):
+        for i in range(self.n):
             if self.keys[i] not in surnames or not self.texts[i][:1].isupper():
                 continue
+            tok = self.toks[i]
             if i + 1 < self.n and self.texts[i + 1][:1].isupper() and self.pos[i + 1] == "PROPN":
                 continue
             s, e = tok.idx, tok.idx + len(tok.text)
