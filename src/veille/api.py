@@ -176,7 +176,7 @@ def merge(store: AnyStore, settings: Settings | None = None, new_article_ids: It
 
 
 def export(out_dir: str | Path, fmt: str = "jsonl", settings: Settings | None = None,
-           store: SQLiteStore | None = None) -> dict[str, int]:
+           store: AnyStore | None = None) -> dict[str, int]:
     from .export import export_store
 
     settings = settings or load_settings()

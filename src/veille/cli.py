@@ -23,7 +23,7 @@ from .errors import StoreError, VeilleError
 from .pipeline import Pipeline
 
 if TYPE_CHECKING:
-    from .store import SQLiteStore
+    from .store import AnyStore
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="veille: French news pages → actors, events, cross-source timelines.")
@@ -54,7 +54,7 @@ def _fail(err: Exception) -> None:
 
 
 @contextmanager
-def _reading_store(settings: Settings) -> Iterator[SQLiteStore]:
+def _reading_store(settings: Settings) -> Iterator[AnyStore]:
     """The existing store at `settings.db` for a command that reads it: never created on a mistyped
     path, an interrupted merge finished first, every store failure a coded line."""
     from .store import open_store

@@ -97,22 +97,26 @@ def _plugin_sections(data: Any) -> dict[str, dict[str, Any]]:
 
 
 def _relative_to(folder: Path, data: dict[str, Any]) -> dict[str, Any]:
-    """Paths a TOML file gives (lexicon_dir, a plugin's "file.py:Class") are relative to its folder."""
+    """Paths a TOML file gives (lexicon_dir, a plugin's "file.py:Class") are relative to its folder
+    (`folder / path` leaves an absolute path as it is)."""
     data = dict(data)
-    if isinstance(data.get("lexicon_dir"), str) and not Path(data["lexicon_dir"]).is_absolute():
+    if isinstance(data.get("lexicon_dir"), str):
         data["lexicon_dir"] = str(folder / data["lexicon_dir"])
-    if isinstance(data.get("plugins"), dict):
-        plugins = {}
-        for name, section in data["plugins"].items():
-            section = dict(section) if isinstance(section, dict) else section
-            for key in ("factory", "config"):
-                ref = section.get(key) if isinstance(section, dict) else None
-                if isinstance(ref, str) and ref.partition(":")[0].endswith(".py") \
-                        and not Path(ref.partition(":")[0]).is_absolute():
-                    section[key] = str(folder / ref.partition(":")[0]) + ":" + ref.partition(":")[2]
-            plugins[name] = section
-        data["plugins"] = plugins
+    plugins = data.get("plugins")
+    if isinstance(plugins, dict):
+        data["plugins"] = {name: _plugin_paths(folder, section) if isinstance(section, dict) else section
+                           for name, section in plugins.items()}
     return data
+
+
+def _plugin_paths(folder: Path, section: dict[str, Any]) -> dict[str, Any]:
+    section = dict(section)
+    for key in ("factory", "config"):
+        if isinstance(section.get(key), str):
+            target, _, attr = section[key].partition(":")
+            if target.endswith(".py"):
+                section[key] = f"{folder / target}:{attr}"
+    return section
 
 
 def _stage_sections(data: Any) -> dict[str, dict[str, Any]]:

@@ -26,6 +26,7 @@ from typing import Any, NoReturn
 from ..dataset import SCHEMAS, read_manifest
 from ..errors import MissingExtraError, ReadOnlyStoreError, StoreError
 from ..models import Actor, Document, Event, EventMention, Quote, RemovedLine, Story
+from .connection import LockedConnection
 
 
 def read_only_error(path: str) -> ReadOnlyStoreError:
@@ -112,7 +113,7 @@ CREATE VIEW article_actors AS SELECT article_id, actor_id, COUNT(*) AS n FROM (
 """
 
 
-class DatasetStore:
+class DatasetStore(LockedConnection):
     """The store interface's read side over a Parquet dataset folder; writes raise E402."""
 
     dialect = DuckDBDialect()
@@ -149,16 +150,6 @@ class DatasetStore:
                 return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
             except self._duckdb.Error as err:
                 raise StoreError(f"the dataset {self.path} cannot be read: {err}", stage="store") from err
-
-    def close(self) -> None:
-        with self._lock:
-            self.conn.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def _records(self, sql: str, params: Iterable[Any], table: str) -> list[dict[str, Any]]:
         """The records' JSON (each view's `json` column is the JSONL export's record)."""

@@ -22,6 +22,7 @@ import orjson
 
 from ..errors import StoreError
 from ..models import Actor, Document, Event, EventMention, Quote, Story, actor_counts, fold_actor
+from .connection import LockedConnection
 
 SCHEMA_VERSION = 1
 
@@ -137,7 +138,7 @@ class SQLiteDialect:
         return "EXISTS (SELECT 1 FROM json_each(actors.json, '$.aliases') AS a WHERE a.value LIKE ? ESCAPE '\\')"
 
 
-class SQLiteStore:
+class SQLiteStore(LockedConnection):
     """The working store. Safe to read from several processes while one writes (WAL)."""
 
     dialect = SQLiteDialect()
@@ -210,16 +211,6 @@ class SQLiteStore:
         """
         with self._lock:
             return self._retry(lambda: self.conn.execute(sql, tuple(params)).fetchall())
-
-    def close(self) -> None:
-        with self._lock:
-            self.conn.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     # ------------------------------------------------------------------ articles
 
