@@ -151,9 +151,14 @@ class DatasetStore(LockedConnection):
             except self._duckdb.Error as err:
                 raise StoreError(f"the dataset {self.path} cannot be read: {err}", stage="store") from err
 
-    def _records(self, sql: str, params: Iterable[Any], table: str) -> list[dict[str, Any]]:
+    def _records(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         """The records' JSON (each view's `json` column is the JSONL export's record)."""
         return [json.loads(r["json"]) for r in self.query(sql, params)]
+
+    def _record(self, table: str, key: str, value: str) -> dict[str, Any] | None:
+        """The JSON of the one record of `table` whose `key` column is `value`, or None."""
+        found = self._records(f"SELECT json FROM {table} WHERE {key} = ?", (value,))
+        return found[0] if found else None
 
     # ------------------------------------------------------------------ writes: refused
 
@@ -192,14 +197,13 @@ class DatasetStore(LockedConnection):
         return bool(self.query("SELECT 1 FROM articles_data WHERE article_id = ?", (article_id,)))
 
     def iter_articles(self, batch: int = 500) -> Iterator[dict[str, Any]]:
-        yield from self._records("SELECT json FROM articles ORDER BY article_id", (), "articles")
+        yield from self._records("SELECT json FROM articles ORDER BY article_id")
 
     def get_document(self, article_id: str) -> Document | None:
         """The article with its mentions and quotes (the dataset holds no other annotation layer)."""
-        found = self._records("SELECT json FROM articles WHERE article_id = ?", (article_id,), "articles")
-        if not found:
+        data = self._record("articles", "article_id", article_id)
+        if data is None:
             return None
-        data = found[0]
         doc = Document.from_dict({k: v for k, v in data.items() if k != "removed_lines"})
         doc.removed_lines = [RemovedLine.from_dict(r) for r in data.get("removed_lines") or []]
         doc.mentions = list(self.iter_mentions(article_id))
@@ -218,41 +222,41 @@ class DatasetStore(LockedConnection):
 
     def iter_mentions(self, article_id: str | None = None) -> Iterator[EventMention]:
         where, params = ("WHERE article_id = ?", (article_id,)) if article_id else ("", ())
-        for r in self._records(f"SELECT json FROM mentions {where} ORDER BY mention_id", params, "mentions"):
+        for r in self._records(f"SELECT json FROM mentions {where} ORDER BY mention_id", params):
             yield EventMention.from_dict(r)
 
     def iter_quotes(self, article_id: str | None = None) -> Iterator[Quote]:
         where, params = ("WHERE article_id = ?", (article_id,)) if article_id else ("", ())
-        for r in self._records(f"SELECT json FROM quotes {where} ORDER BY quote_id", params, "quotes"):
+        for r in self._records(f"SELECT json FROM quotes {where} ORDER BY quote_id", params):
             yield Quote.from_dict(r)
 
     def iter_actors(self) -> Iterator[Actor]:
-        for r in self._records("SELECT json FROM actors ORDER BY actor_id", (), "actors"):
+        for r in self._records("SELECT json FROM actors ORDER BY actor_id"):
             yield Actor.from_dict(r)
 
     def get_actor(self, actor_id: str) -> Actor | None:
-        found = self._records("SELECT json FROM actors WHERE actor_id = ?", (actor_id,), "actors")
-        return Actor.from_dict(found[0]) if found else None
+        found = self._record("actors", "actor_id", actor_id)
+        return Actor.from_dict(found) if found is not None else None
 
     def iter_events(self) -> Iterator[Event]:
-        for r in self._records("SELECT json FROM events ORDER BY date, event_id", (), "events"):
+        for r in self._records("SELECT json FROM events ORDER BY date, event_id"):
             yield Event.from_dict(r)
 
     def get_event(self, event_id: str) -> Event | None:
-        found = self._records("SELECT json FROM events WHERE event_id = ?", (event_id,), "events")
-        return Event.from_dict(found[0]) if found else None
+        found = self._record("events", "event_id", event_id)
+        return Event.from_dict(found) if found is not None else None
 
     def mentions_of_event(self, event_id: str) -> list[EventMention]:
         return [EventMention.from_dict(r) for r in self._records(
-            "SELECT json FROM mentions WHERE event_id = ? ORDER BY mention_id", (event_id,), "mentions")]
+            "SELECT json FROM mentions WHERE event_id = ? ORDER BY mention_id", (event_id,))]
 
     def iter_stories(self) -> Iterator[Story]:
-        for r in self._records("SELECT json FROM stories ORDER BY story_id", (), "stories"):
+        for r in self._records("SELECT json FROM stories ORDER BY story_id"):
             yield Story.from_dict(r)
 
     def get_story(self, story_id: str) -> Story | None:
-        found = self._records("SELECT json FROM stories WHERE story_id = ?", (story_id,), "stories")
-        return Story.from_dict(found[0]) if found else None
+        found = self._record("stories", "story_id", story_id)
+        return Story.from_dict(found) if found is not None else None
 
     # ------------------------------------------------------------------ search
 
