@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -24,6 +25,21 @@ class Slow:
         return doc
 
 
+class Busy:
+    """Pure-Python work that no signal could cut short: only the worker-thread watchdog stops it."""
+
+    name = "busy"
+
+    def __init__(self, settings=None):
+        pass
+
+    def __call__(self, doc: Document) -> Document:
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            pass
+        return doc
+
+
 class Broken:
     name = "broken"
 
@@ -39,6 +55,7 @@ def registry():
     """The built-in stages plus two test stages, in a registry of their own (the shared one untouched)."""
     reg = REGISTRY.copy()
     reg.register("slow", Slow)
+    reg.register("busy", Busy)
     reg.register("broken", f"{__name__}:Broken")
     return reg
 
@@ -53,6 +70,18 @@ def test_pipeline_time_budget_cuts_a_slow_stage_and_goes_on(registry):
     doc = pipe.run_text("Le Mali a annoncé lundi son retrait de la Cédéao.")  # would sleep 60 s otherwise
     assert doc.stage_errors and doc.stage_errors[0].startswith("[E201] stage exceeded its 0.2s budget")
     assert doc.language == "fr"  # the next stage still ran
+
+
+def test_pipeline_time_budget_also_cuts_a_stage_on_a_worker_thread(registry):
+    # the web app runs its pipeline in worker threads, which signals never reach
+    pipe = Pipeline(Settings(stage_timeout_s=0.2), stages=["busy", "clean"], registry=registry)
+    out: list[Document] = []
+    worker = threading.Thread(target=lambda: out.append(pipe.run_text("Le Mali a annoncé son retrait.")))
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive() and len(out) == 1
+    assert out[0].stage_errors[0].startswith("[E201] stage exceeded its 0.2s budget (stage=busy, doc=art_")
+    assert out[0].language == "fr"
 
 
 def test_pipeline_failure_drops_only_that_layer_or_raises_by_policy(registry):

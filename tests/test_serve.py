@@ -624,3 +624,50 @@ def test_web_app_is_in_the_base_install():
                                           ("Washington", ["États-Unis"]), ("poutine", ["Vladimir Poutine"])])
 def test_serve_actor_filter_reads_names_and_aliases_only(client, q, names):
     assert [a["name"] for a in client.get(f"/api/actors?q={q}").json()["items"]] == names
+
+
+# ---------------------------------------------------------------------------- the pipeline pool
+
+
+def test_serve_pipeline_pool_gives_each_concurrent_request_its_own_pipeline():
+    from veille.serve.queries import PipelinePool
+
+    pool = PipelinePool(Settings(stages=("clean",), serve_pipelines=2))
+    with pool.checkout() as first, pool.checkout() as second:
+        assert first is not second  # two requests at once: no stage shared between threads
+    with pool.checkout() as again:
+        assert again in (first, second)  # a free pipeline is reused, not rebuilt
+    assert pool.made == 2
+
+
+def test_serve_pipeline_pool_makes_a_request_beyond_its_size_wait():
+    from veille.serve.queries import PipelinePool
+
+    pool = PipelinePool(Settings(stages=("clean",)))  # serve_pipelines = 1
+    order: list[str] = []
+    held = threading.Event()
+
+    def other():
+        held.wait(10)
+        with pool.checkout():
+            order.append("other")
+
+    with pool.checkout() as mine:
+        thread = threading.Thread(target=other)
+        thread.start()
+        held.set()
+        thread.join(0.3)  # it cannot get a pipeline while this request holds the only one
+        order.append("mine done")
+    thread.join(10)
+    assert order == ["mine done", "other"]
+    assert pool.made == 1
+    with pool.checkout() as later:
+        assert later is mine
+
+
+def test_serve_pipeline_pool_refuses_a_size_below_one():
+    from veille.errors import ConfigError
+    from veille.serve.queries import PipelinePool
+
+    with pytest.raises(ConfigError, match=r"\[E300\] serve_pipelines must be at least 1, not 0"):
+        PipelinePool(Settings(serve_pipelines=0))

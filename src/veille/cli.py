@@ -251,9 +251,12 @@ def run_cmd(
 def serve(db: DbOpt = None, config: ConfigOpt = None, model: ModelOpt = None,
           host: Annotated[str, typer.Option(help="Address to bind; anything but loopback needs $VEILLE_TOKEN "
                                                  "for writes.")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000) -> None:
+          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+          pipelines: Annotated[int | None, typer.Option(
+              help="Pipelines kept for annotate/ingest requests, one request each at a time (each "
+                   "loads a spaCy model; default 1, setting serve_pipelines).")] = None) -> None:
     """Web UI and JSON API over the store (timeline, events, articles, actors, map; works offline)."""
-    _serve(make_settings(db, model, config), host, port)
+    _serve(make_settings(db, model, config).with_overrides(serve_pipelines=pipelines), host, port)
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:

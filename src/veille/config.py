@@ -29,6 +29,8 @@ class Settings:
     batch_size: int = 32
     n_process: int = 1
     stage_timeout_s: float = 60.0  # per-document budget per stage; exceeded -> layer dropped, logged
+    # the web app: pipelines kept for annotate/ingest requests, one request each at a time
+    serve_pipelines: int = 1
     # dedup
     dedup_threshold: float = 0.8
     dedup_num_perm: int = 128

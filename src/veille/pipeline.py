@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import gc
 import logging
-import signal
-import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
+from .budget import time_budget
 from .config import Settings
 from .dating import metadata_date
-from .errors import InputError, StageError, StageTimeoutError, skip_reason
+from .errors import InputError, StageError, skip_reason
 from .models import Document, RawDocument, normalise_for_hash, stable_id
 from .stages import REGISTRY, StageRegistry
 
@@ -55,27 +53,6 @@ def new_document(raw: RawDocument) -> Document:
         html_extract=raw.is_html_extract,
         fetched=raw.fetched,
     )
-
-
-@contextmanager
-def time_budget(seconds: float, stage: str, document: str):
-    """Raise StageTimeoutError if the block runs longer than `seconds` (main thread only)."""
-    usable = seconds and seconds > 0 and threading.current_thread() is threading.main_thread() \
-        and hasattr(signal, "setitimer")
-    if not usable:
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise StageTimeoutError(f"stage exceeded its {seconds:g}s budget", stage=stage, document=document)
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 class Pipeline:

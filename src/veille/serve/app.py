@@ -34,7 +34,7 @@ from ..config import Settings, load_settings
 from ..models import FACTUALITIES, QUAD_CLASS
 from ..render import LAYER_COLOURS
 from ..store import AnyStore, open_store
-from .queries import PipelineHolder
+from .queries import PipelinePool
 from .security import GuardMiddleware, is_loopback
 from .svg import FACTUALITY_MARKERS, QUAD_COLOURS, WorldMap, colour_of, quad_of
 
@@ -114,7 +114,7 @@ def create_app(settings: Settings | None = None, store: AnyStore | None = None, 
     app.state.loopback = is_loopback(host)
     app.state.templates = _templates()
     app.state.world = WorldMap()
-    app.state.pipeline = PipelineHolder(settings)
+    app.state.pipelines = PipelinePool(settings)
     app.add_middleware(GuardMiddleware, max_body=max_body)
     app.mount("/static", StaticFiles(directory=str(resources.files("veille.serve").joinpath("static"))),
               name="static")

@@ -195,7 +195,7 @@ def ingest(request: Request, body: IngestIn) -> Any:
     meta = {k: v for k, v in (("title", body.title), ("url", body.url), ("outlet", body.outlet),
                               ("published", body.published)) if v}
     try:
-        with request.app.state.pipeline as pipeline:
+        with request.app.state.pipelines.checkout() as pipeline:
             report = api.ingest_text(body.text, _store(request), request.app.state.settings,
                                      source_path="upload:api", pipeline=pipeline, **meta)
     except VeilleError as err:
@@ -216,7 +216,7 @@ def annotate(request: Request, body: AnnotateIn) -> dict[str, Any]:
     """Every per-document stage on one text (veille.api.annotate); nothing is stored.
     The answer is veille.render.annotation_dict: offsets index its `text`."""
     try:
-        with request.app.state.pipeline as pipeline:
+        with request.app.state.pipelines.checkout() as pipeline:
             doc = api.annotate(body.text, dct=body.dct, pipeline=pipeline, offsets="clean")
     except InputError as err:
         raise HTTPException(422, str(err)) from err

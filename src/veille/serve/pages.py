@@ -244,7 +244,7 @@ def ingest_submit(
     meta = {k: v.strip() for k, v in (("title", title), ("url", url), ("outlet", outlet),
                                       ("published", published)) if v.strip()}
     try:
-        with request.app.state.pipeline as pipeline:
+        with request.app.state.pipelines.checkout() as pipeline:
             report = api.ingest_text(text, _store(request), request.app.state.settings, source_path=source,
                                      pipeline=pipeline, **meta)
     except VeilleError as err:

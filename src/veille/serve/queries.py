@@ -10,6 +10,8 @@ differ come from the store's `dialect`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -224,27 +226,45 @@ def events_of_article(store: AnyStore, article_id: str) -> list[str]:
         store, "SELECT DISTINCT event_id FROM mentions WHERE article_id = ? AND event_id IS NOT NULL", (article_id,))]
 
 
-class PipelineHolder:
-    """One pipeline for the server's lifetime (models load once), used by one request at a time."""
+class PipelinePool:
+    """The web app's pipelines: up to `size` of them for the server's lifetime (each loads its own
+    spaCy model once), each used by one request at a time. Requests beyond `size` wait for a free
+    one; no lock is held across requests otherwise, and stages are never shared between threads.
+    `size` is the `serve_pipelines` setting (each pipeline holds a model: ~0.3 GB with md)."""
 
-    def __init__(self, settings) -> None:
+    def __init__(self, settings, size: int | None = None) -> None:
+        import queue
         import threading
 
-        self.settings = settings
-        self._lock = threading.Lock()
-        self._pipeline = None
+        from ..errors import ConfigError
 
-    def __enter__(self):
+        self.settings = settings
+        self.size = int(size if size is not None else settings.serve_pipelines)
+        if self.size < 1:
+            raise ConfigError(f"serve_pipelines must be at least 1, not {self.size}", stage="serve")
+        self._free: queue.LifoQueue = queue.LifoQueue()  # the most recently used first: warm caches
+        self._slots = threading.BoundedSemaphore(self.size)
+        self.made = 0
+
+    @contextmanager
+    def checkout(self) -> Iterator[Any]:
+        """A pipeline for this request alone, back in the pool when the block ends."""
+        import queue
+
         from ..pipeline import Pipeline
 
-        self._lock.acquire()
-        if self._pipeline is None:
+        self._slots.acquire()
+        try:
             try:
-                self._pipeline = Pipeline(self.settings, freeze_when_loaded=True)
-            except BaseException:
-                self._lock.release()
-                raise
-        return self._pipeline
-
-    def __exit__(self, *exc) -> None:
-        self._lock.release()
+                pipeline = self._free.get_nowait()
+            except queue.Empty:
+                pipeline = Pipeline(self.settings, freeze_when_loaded=True)
+                self.made += 1
+        except BaseException:
+            self._slots.release()
+            raise
+        try:
+            yield pipeline
+        finally:
+            self._free.put(pipeline)
+            self._slots.release()
