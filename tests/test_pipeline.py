@@ -273,6 +273,19 @@ def test_pipeline_rejects_a_page_of_pure_furniture():
         pipe.run_document(RawDocument("p.txt", "Partager sur Facebook\nLaisser un commentaire\n"))
 
 
+def test_pipeline_hands_each_rejection_to_the_callers_handler():
+    pipe = Pipeline(stages=["clean"])
+    furniture = RawDocument("p.txt", "Partager sur Facebook\nLaisser un commentaire\n")
+    article = RawDocument("a.txt", "Le Mali a annoncé son retrait de la Cédéao, a indiqué la junte.")
+    seen: list[tuple[str, str]] = []
+    docs = list(pipe.process([furniture, article], on_reject=lambda source, err: seen.append((source, err.code))))
+    assert [d.source_path for d in docs] == ["a.txt"]
+    assert seen == [("p.txt", "E103")]
+    # the pipeline keeps no list of its own: a later call without a handler reports nothing to it
+    assert [d.source_path for d in pipe.process([furniture, article])] == ["a.txt"]
+    assert seen == [("p.txt", "E103")]
+
+
 def test_pipeline_article_id_is_a_content_hash_of_the_cleaned_body():
     pipe = Pipeline(stages=["clean"])
     a = pipe.run_text("Accueil / Monde\nLe Mali a annoncé son retrait de la Cédéao, a indiqué la junte.\n"

@@ -56,10 +56,7 @@ def ingest_raw(raws: Iterable[RawDocument], store: AnyStore, settings: Settings 
     first = [n for n in pipeline.stage_names if n == "clean"]
     rest = [n for n in pipeline.stage_names if n != "clean"]
     for batch in _batched(raws, settings.batch_size):
-        pipeline.rejected.clear()
-        docs = pipeline.run_stages([pipeline.start(raw, dct) for raw in batch], first)
-        for source, err in pipeline.rejected:
-            report.skip(source, err)
+        docs = pipeline.run_stages([pipeline.start(raw, dct) for raw in batch], first, on_reject=report.skip)
         fresh: list[Document] = []
         seen_in_batch: set[str] = set()
         for doc in docs:
@@ -71,10 +68,7 @@ def ingest_raw(raws: Iterable[RawDocument], store: AnyStore, settings: Settings 
             fresh.append(doc)
         signatures = link_near_duplicates(fresh, store, dedup)
         report.near_duplicates += sum(1 for doc in fresh if doc.duplicate_of)
-        pipeline.rejected.clear()
-        processed = pipeline.run_stages(fresh, rest)
-        for source, err in pipeline.rejected:
-            report.skip(source, err)
+        processed = pipeline.run_stages(fresh, rest, on_reject=report.skip)
         with store.transaction():  # one commit per batch: a killed run loses at most this batch
             added = 0
             for doc in processed:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
 from .budget import time_budget
@@ -29,6 +29,10 @@ class Stage(Protocol):
     name: str
 
     def __call__(self, doc: Document) -> Document: ...
+
+
+#: receives each document a stage rejects: its source path and the stage's `InputError`
+RejectHandler = Callable[[str, InputError], None]
 
 
 def article_id_for(text: str) -> str:
@@ -91,7 +95,6 @@ class Pipeline:
         self.registry.check_settings(self.settings)
         self._stages: dict[str, Stage] = {}
         self.timings: dict[str, float] = dict.fromkeys(self.stage_names, 0.0)
-        self.rejected: list[tuple[str, Exception]] = []
         self._freeze_pending = freeze_when_loaded
 
     def get_stage(self, name: str) -> Stage:
@@ -111,23 +114,25 @@ class Pipeline:
 
     # ------------------------------------------------------------------ running
 
-    def process(self, raws: Iterable[RawDocument], *, dct: str | None = None) -> Iterator[Document]:
-        """Stream documents through all stages, in batches of `settings.batch_size`."""
+    def process(self, raws: Iterable[RawDocument], *, dct: str | None = None,
+                on_reject: RejectHandler | None = None) -> Iterator[Document]:
+        """Stream documents through all stages, in batches of `settings.batch_size`; each rejected
+        document goes to `on_reject` (see `run_stages`)."""
         batch: list[Document] = []
         for raw in raws:
             batch.append(self.start(raw, dct))
             if len(batch) >= self.settings.batch_size:
-                yield from self.run_stages(batch)
+                yield from self.run_stages(batch, on_reject=on_reject)
                 batch = []
         if batch:
-            yield from self.run_stages(batch)
+            yield from self.run_stages(batch, on_reject=on_reject)
 
     def run_document(self, raw: RawDocument, *, dct: str | None = None) -> Document:
         """Process one document; an input the stages reject raises its `InputError`."""
-        self.rejected.clear()
-        docs = self.run_stages([self.start(raw, dct)])
+        rejected: list[InputError] = []
+        docs = self.run_stages([self.start(raw, dct)], on_reject=lambda source, err: rejected.append(err))
         if not docs:
-            raise self.rejected[-1][1]
+            raise rejected[-1]
         return docs[0]
 
     def run_text(self, text: str, *, dct: str | None = None, source_path: str = "<text>",
@@ -141,12 +146,15 @@ class Pipeline:
             doc.published = metadata_date(dct)
         return doc
 
-    def run_stages(self, docs: list[Document], names: Sequence[str] | None = None) -> list[Document]:
+    def run_stages(self, docs: list[Document], names: Sequence[str] | None = None, *,
+                   on_reject: RejectHandler | None = None) -> list[Document]:
         """Run the named stages (default: all) over a batch; rejected documents are dropped.
 
         A stage raising an `InputError` (e.g. clean finding nothing but furniture) rejects the
-        document: it is recorded in `self.rejected` with its reason. Any other failure drops
-        only that stage's layer for that document (policy "skip") or propagates ("raise").
+        document: it is logged and handed to `on_reject(source_path, error)` (as spaCy hands a
+        component's failure to its error handler), so that each caller collects the rejections
+        of its own call. Any other failure drops only that stage's layer for that document
+        (policy "skip") or propagates ("raise").
         """
         for name in names if names is not None else self.stage_names:
             if not docs:
@@ -161,13 +169,14 @@ class Pipeline:
                     if self.settings.on_error == "raise":
                         raise
                     log.warning("stage %s failed on a batch, retrying one by one: %s", name, err)
-                    docs = [d for d in (self._apply(name, stage, d) for d in docs) if d is not None]
+                    docs = [d for d in (self._apply(name, stage, d, on_reject) for d in docs) if d is not None]
             else:
-                docs = [d for d in (self._apply(name, stage, d) for d in docs) if d is not None]
+                docs = [d for d in (self._apply(name, stage, d, on_reject) for d in docs) if d is not None]
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
         return docs
 
-    def _apply(self, name: str, stage: Stage, doc: Document) -> Document | None:
+    def _apply(self, name: str, stage: Stage, doc: Document,
+               on_reject: RejectHandler | None = None) -> Document | None:
         try:
             with time_budget(self.settings.stage_timeout_s, name, doc.article_id):
                 out = stage(doc)
@@ -175,7 +184,8 @@ class Pipeline:
             if self.settings.on_error == "raise":
                 raise
             log.warning("rejected %s at stage %s: %s", doc.source_path, name, skip_reason(err))
-            self.rejected.append((doc.source_path, err))
+            if on_reject is not None:
+                on_reject(doc.source_path, err)
             return None
         except Exception as err:  # noqa: BLE001
             if self.settings.on_error == "raise":

@@ -137,11 +137,8 @@ def process_shard(shard: Shard, pipeline: Pipeline, out_dir: Path) -> str:
                 report.skip(original or p, err)
 
     with (tmp / "documents.jsonl").open("w", encoding="utf-8") as fh:
-        for doc in pipeline.process(raws()):
+        for doc in pipeline.process(raws(), on_reject=report.skip):
             fh.write(json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
-        for source, err in pipeline.rejected:
-            report.skip(source, err)
-        pipeline.rejected.clear()
     with (tmp / "skipped.jsonl").open("w", encoding="utf-8") as fh:
         for s in report.skipped:
             fh.write(json.dumps({"source": s.source, "reason": s.reason}, ensure_ascii=False) + "\n")
