@@ -420,3 +420,19 @@ def test_an_ingest_stopped_between_commit_and_merge_is_finished_by_the_next_comm
     other = tmp_path / "other.db"
     api.ingest([str(pages)], Settings(db=str(other)), dct="2023-09-14", run_merge=False)
     assert _export_bytes(other, tmp_path / "c") == _export_bytes(clean, tmp_path / "d")  # export finishes it
+
+
+def test_developing_guide_stage_table_matches_the_registry():
+    import re
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "DEVELOPING.md").read_text(encoding="utf-8")
+    table = guide.split("<!-- stage-table")[1].split("<!-- /stage-table -->")[0]
+    rows = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0] not in ("stage", "") and not re.fullmatch(r"-+", cells[0]):
+            rows[cells[0]] = tuple(tuple(x.strip() for x in c.split(",") if x.strip()) for c in cells[1:])
+    expected = {name: (REGISTRY.spec(name).requires, REGISTRY.spec(name).reads, REGISTRY.spec(name).assigns)
+                for name in REGISTRY}
+    assert rows == expected
