@@ -1412,3 +1412,30 @@ def test_events_placing_a_phone_call_is_no_request(parser, extractor):
     assert run(parser, extractor, "Un témoin a passé un appel depuis son téléphone pour alerter les secours.") == []
     (m,) = extractor(make_doc(parser, "Le pape a lancé un appel à la paix.")).mentions
     assert (m.type, m.trigger) == ("REQUEST", "lancé")
+
+
+def _sentence_parts(doc):
+    from veille.events.extractor import _aux_heads
+
+    sent = doc.sentences[0]
+    return doc.spacy_doc.char_span(sent.start, sent.end, alignment_mode="expand"), _aux_heads(doc.token_columns)
+
+
+def test_events_step_trigger_finder_keeps_one_candidate_per_event(parser, extractor):
+    # "lancer" supports the noun "attaque"; "menace de frapper" absorbs the strike it threatens
+    doc = make_doc(parser, "Moscou a lancé une attaque contre Kiev et menace de frapper Séoul.")
+    span, aux_heads = _sentence_parts(doc)
+    cands = extractor.triggers.candidates(doc, span, extractor.actors_for(doc), aux_heads)
+    assert [(c.tok.text, c.rule.type, c.support.text if c.support is not None else None) for c in cands] == [
+        ("attaque", "ASSAULT", "lancé"), ("menace", "THREATEN", None)]
+
+
+def test_events_step_noun_arguments_read_complements_and_the_support_verb(parser, extractor):
+    doc = make_doc(parser, "Moscou a lancé une offensive contre Kiev.")
+    actors = extractor.actors_for(doc)
+    cand = _candidate(extractor, doc, "offensive", "ASSAULT")
+    cand.support = next(t for t in doc.spacy_doc if t.text == "lancé")
+    actors.begin(None, None, {cand.tok.i})
+    source, target = extractor.args.nouns.arguments(cand.tok, cand.rule, cand, actors)
+    actors.end()
+    assert ([a.name for a in source], [a.name for a in target]) == (["Russie"], ["Ukraine"])

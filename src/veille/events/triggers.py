@@ -1,0 +1,302 @@
+"""Trigger candidates: the words of a sentence that may name an event of a type, with the rule whose
+conditions hold on the parse (`event_triggers.tsv`), their theme, support verb and locution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from ..models import Document, fold
+from .grammar import (
+    _CANDIDATE_POS,
+    _NOMINAL,
+    _VERBAL,
+    CONNECTIVE_NOUNS,
+    _arguments,
+    _gerund_at,
+    _has_obj,
+    _inside_name,
+    _inverted_subject,
+    _objects,
+    _prep_dependents,
+    _subjects,
+    _verb_lemma_guess,
+)
+from .lexicon import Condition, EventLexicon, SupportVerb, TriggerRule
+from .participants import Actors, NoActors
+from .syntax import is_passive, is_reflexive, lem, prep_of
+
+
+@dataclass
+class _Candidate:
+    tok: Token
+    rule: TriggerRule
+    theme: Token | None = None
+    support: Token | None = None
+    head_is_trigger: bool = False
+    tail: list[Token] = field(default_factory=list)  # the other words of a multiword trigger ("à vue")
+    outer: Token | None = None  # the collective noun over a nominal trigger ("un paquet de sanctions")
+
+
+class TriggerFinder:
+    """The candidate pass of the `events` stage (configured once with the lexicon)."""
+
+    def __init__(self, lexicon: EventLexicon):
+        self.lexicon = lexicon
+
+    def candidates(self, doc: Document, span: Span, actors: Actors, aux_heads: set[int]) -> list[_Candidate]:
+        """The trigger candidates of one sentence, in text order: verbs whose lemma has a rule whose
+        conditions hold, then nouns (and multiword locutions) not taken as a verb rule's theme; one
+        per event (`_dedupe`), none inside a request's content, none that is a quote's attribution."""
+        lex = self.lexicon
+        verbs: list[_Candidate] = []
+        nouns: list[Token] = []
+        cols = doc.token_columns  # set by __call__
+        sdoc = span.doc
+        # the token attributes come from the columns; a spaCy Token is built only for candidates
+        for i in range(span.start, span.end):
+            pos = cols.pos[i]
+            if pos not in _CANDIDATE_POS and (pos != "ADV" or i not in aux_heads):
+                continue
+            tok = None
+            # a verb, or a participle tagged ADJ (VerbForm=Part) or NOUN/ADJ/ADV with an auxiliary
+            # ("les rebelles ont violé(ADV) …")
+            verbal = pos in _VERBAL or (pos in ("NOUN", "ADJ", "ADV") and (i in aux_heads or _gerund_at(cols, i)))
+            if not verbal and pos == "ADJ":
+                tok = sdoc[i]
+                verbal = "Part" in tok.morph.get("VerbForm", [])
+            if verbal:
+                tok = tok or sdoc[i]
+                rules = lex.verbs.get(cols.lem(i)) or lex.verbs.get(_verb_lemma_guess(tok))
+                if rules:
+                    for rule in rules:
+                        ok, theme = self.conditions(tok, rule.requires, actors)
+                        if ok:
+                            verbs.append(_Candidate(tok, rule, theme))
+                            break
+            elif pos in _NOMINAL and ((lm := cols.lem(i)) in lex.nouns or lm in lex.multiword
+                                      or fold(cols.text[i]) in lex.nouns):
+                tok = tok or sdoc[i]
+                if not _inside_name(doc, tok):
+                    nouns.append(tok)
+        taken: set[int] = set()
+        locutions: dict[int, tuple[str, list[Token]]] = {}
+        for tok in nouns:
+            found = self._locution(doc, tok)
+            if found is not None:  # "la garde à vue": keyed on "garde"; "vue" is no trigger of its own
+                locutions[tok.i] = found
+                taken.update(t.i for t in found[1])
+        for c in verbs:
+            if c.theme is not None and "keeps_theme" not in c.rule.flags:
+                taken.add(c.theme.i)
+                taken.update(t.i for t in c.theme.children if t.dep_ in ("appos", "conj"))
+        cands = list(verbs)
+        kinds = lex.classes.get("@genres", frozenset())
+        for tok in nouns:
+            if tok.i in taken:
+                continue
+            if tok.dep_ == "nmod" and lem(tok.head) in kinds and prep_of(tok) == "de" \
+                    and not any(c.dep_ == "det" for c in tok.children):
+                continue  # a kind, not an event: "les centres de torture", "les méthodes de torture"
+            loc = locutions.get(tok.i)
+            rules = lex.nouns[loc[0]] if loc else lex.nouns.get(lem(tok)) or lex.nouns.get(fold(tok.text), [])
+            for rule in rules:
+                ok, theme = self.conditions(tok, rule.requires, actors)
+                if ok:
+                    tail = loc[1] if loc else []
+                    cands.append(_Candidate(tok, rule, theme, self._support(tok), tail=tail,
+                                            outer=self.collective(tok)))
+                    break
+        absorbed = self._absorbed(cands)
+        cands = [c for c in cands if c.tok.i not in absorbed]
+        trig_ids = {c.tok.i for c in cands}
+        cands = self._dedupe(cands)
+        for c in cands:
+            c.head_is_trigger = c.tok.head.i in trig_ids and c.tok.head.i != c.tok.i
+        out = []
+        for cand in sorted(cands, key=lambda c: c.tok.i):
+            if "no_embedded" in cand.rule.flags and self._embeds(cand.tok, trig_ids):
+                continue
+            if cand.tok.dep_ == "parataxis" and _inverted_subject(cand.tok) and not _has_obj(cand.tok):
+                continue  # a quote's attribution: "…», a averti Kim" — the event is the quote
+            out.append(cand)
+        return out
+
+    def conditions(self, tok: Token, conds: tuple[Condition, ...], actors: Actors) -> tuple[bool, Token | None]:
+        theme = None
+        for cond in conds:
+            ok, found = self._condition(tok, cond, actors)
+            if ok == cond.negated:
+                return False, None
+            if found is not None and not cond.negated and theme is None:
+                theme = found
+        return True, theme
+
+    def _condition(self, tok: Token, cond: Condition, actors: Actors) -> tuple[bool, Token | None]:
+        kind, values = cond.kind, cond.values
+        if kind == "refl":
+            return is_reflexive(tok), None
+        if kind == "ccomp":
+            return any(c.dep_ == "ccomp" for c in tok.children), None
+        if kind == "xcomp":
+            return any(c.dep_ == "xcomp" and (not values or lem(c) in values) for c in tok.children), None
+        if kind == "prep":
+            pool = _prep_dependents(tok)
+            for o in _objects(tok):  # "tirer deux missiles sur Séoul": attached to the object
+                pool.extend(c for c in o.children if c.dep_ in ("nmod", "obl", "obl:arg"))
+            for c in pool:
+                p = prep_of(c)
+                if p is not None and (p in values or p.split()[0] in values):
+                    return True, None
+            # "appeler à cesser", "appelé les autorités à dialoguer" (the infinitive parsed under the
+            # object): the preposition marks an infinitive
+            # "une marche pour lutter contre …", "ont défilé pour réclamer …": a purpose infinitive
+            infinitives = [c for c in tok.children if c.dep_ == "xcomp" or (
+                c.dep_ in ("acl", "advcl") and "Inf" in c.morph.get("VerbForm", []))] + [
+                c for o in _objects(tok) for c in o.children if c.dep_ == "acl" and "Inf" in c.morph.get("VerbForm", [])]
+            for c in infinitives:
+                if any(m.dep_ == "mark" and fold(m.text) in values for m in c.children):
+                    return True, None
+            return False, None
+        if kind == "amod":
+            for c in tok.children:
+                if c.dep_ in ("amod", "nmod") and lem(c) in values:
+                    return True, c
+            return False, None
+        if kind == "obj":
+            objs = [self._through_quantity(o) for o in _objects(tok)]
+            for o in objs:
+                if "*" in values or lem(o) in values or fold(o.text) in values:
+                    return True, o
+                if "@actor" in values and o.pos_ != "PRON" and actors.strict(o) is not None:
+                    return True, o
+            return False, None
+        if kind == "subj":
+            subs = _subjects(tok, self.lexicon) if not is_passive(tok) else [
+                c for c in tok.children if c.dep_ == "obl:agent"]
+            for o in map(self._through_quantity, subs):
+                if lem(o) in values or fold(o.text) in values:
+                    return True, None
+                if "@actor" in values and o.pos_ != "PRON" and actors.strict(o) is not None:
+                    return True, None
+            return False, None
+        if kind == "gov":  # a nominal trigger that is the object of one of these verbs ("passer un appel")
+            head = tok.head
+            return (tok.dep_ in ("obj", "nsubj:pass") and head.i != tok.i
+                    and (lem(head) in values or fold(head.text) in values)), None
+        if kind == "arg":
+            for o in _arguments(tok):
+                if lem(o) in values or fold(o.text) in values:
+                    return True, o
+            return False, None
+        return False, None
+
+    def _through_quantity(self, tok: Token) -> Token:
+        """The 'de' complement of a quantity head ("la plupart des coupables" -> coupables), else `tok`."""
+        if lem(tok) not in self.lexicon.classes.get("@quantifieurs", ()):
+            return tok
+        for c in tok.children:
+            if c.dep_ == "nmod" and prep_of(c) == "de":
+                return c
+        return tok
+
+    def _locution(self, doc: Document, tok: Token) -> tuple[str, list[Token]] | None:
+        """(rule key, other tokens) when `tok` heads a multiword trigger of the lexicon as written
+        after it ("garde(s) à vue", "prise d'otage(s)", "sit-in"), else None."""
+        tails = self.lexicon.multiword.get(doc.token_columns.lem(tok.i))  # set by __call__
+        if not tails:
+            return None
+        end = tok.idx + len(tok.text)
+        text = doc.text
+        for tail, key in tails:
+            for form in (tail, tail + "s", tail[:-1] if tail.endswith("s") else tail):
+                stop = end + len(form)
+                if fold(text[end:stop]).replace("-", " ") == form and (stop >= len(text) or not text[stop].isalnum()):
+                    sdoc = tok.doc
+                    others = []
+                    for j in range(tok.i + 1, len(sdoc)):
+                        if sdoc[j].idx >= stop:
+                            break
+                        others.append(sdoc[j])
+                    return key, others
+        return None
+
+    def collective(self, noun: Token) -> Token | None:
+        """The collective noun a nominal trigger is the "de" complement of ("un paquet de sanctions
+        contre Moscou", "une série d'attaques"): its own complements are the trigger's."""
+        head = noun.head
+        if noun.dep_ == "nmod" and head.pos_ == "NOUN" and head.i < noun.i \
+                and lem(head) in self.lexicon.classes.get("@collectifs", ()) and prep_of(noun) == "de":
+            return head
+        return None
+
+    def _support(self, noun: Token) -> Token | None:
+        """The support verb of a nominal trigger ("a lancé une attaque", "la rencontre a eu lieu")."""
+        head = noun.head
+        if noun.dep_ == "nmod" and head.pos_ == "NOUN" and head.i < noun.i and prep_of(noun) == "de" \
+                and lem(head) in self.lexicon.classes.get("@collectifs", ()):
+            # "a adopté un paquet de sanctions": the collective noun's verb supports its content
+            return self._support(head)
+        if head.i == noun.i or head.pos_ not in _VERBAL:
+            return None
+        rules: list[SupportVerb] = self.lexicon.support.get(lem(head), [])
+        role_obj = noun.dep_ in ("obj", "obl:arg", "nsubj:pass", "dep")
+        role_subj = noun.dep_ == "nsubj"
+        for sv in rules:
+            if (role_obj and sv.as_object) or (role_subj and sv.as_subject):
+                ok, _ = self.conditions(head, sv.requires, NoActors())
+                if ok:
+                    return head
+        return None
+
+    @staticmethod
+    def _dedupe(cands: list[_Candidate]) -> list[_Candidate]:
+        """One mention per event: a trigger depending on a trigger of the same type ("tués dans deux
+        attaques", "a lancé une attaque" when both are triggers) is the same event."""
+        by_i = {c.tok.i: c for c in cands}
+        out = []
+        for c in cands:
+            head = by_i.get(c.tok.head.i)
+            via = c.tok.head
+            if head is None and c.rule.kind == "noun" and lem(via) in CONNECTIVE_NOUNS and via.head.i != via.i:
+                head = by_i.get(via.head.i)  # "tué à la suite des tirs", "blessés au cours des combats"
+            if head is not None and head is not c and head.rule.type == c.rule.type \
+                    and c.tok.dep_ not in ("conj", "xcomp", "ccomp", "advcl", "parataxis"):
+                continue
+            out.append(c)
+        return out
+
+    def cued(self, noun: Token) -> bool:
+        """A noun in an eventive context even without actors: "toute intervention", "aucune
+        discussion", "une éventuelle coopération", "a démenti toute négociation"."""
+        lex = self.lexicon
+        for c in noun.children:
+            if c.dep_ == "det" and (lem(c) in lex.dets or lem(c) in ("aucun", "nul")):
+                return True
+            if c.dep_ in ("amod", "advmod") and lem(c) in lex.mods:
+                return True
+        head = noun.head
+        return noun.dep_ in ("obj", "obl:arg") and head.pos_ in _VERBAL and lem(head) in lex.gov
+
+    @staticmethod
+    def _absorbed(cands: list[_Candidate]) -> set[int]:
+        """Triggers inside the content of a request, threat or refusal ("menace de frapper")."""
+        out: set[int] = set()
+        for cand in cands:
+            if "absorbs" not in cand.rule.flags:
+                continue
+            for c in cand.tok.children:
+                if c.dep_ in ("xcomp", "ccomp", "obj", "obl:arg", "nmod", "acl") and c.i != cand.tok.i:
+                    if c.dep_ == "obj" and cand.rule.kind == "verb" and c.pos_ not in _NOMINAL:
+                        continue
+                    out.update(t.i for t in c.subtree if t.i != cand.tok.i)
+        return out
+
+    @staticmethod
+    def _embeds(tok: Token, trig_ids: set[int]) -> bool:
+        for c in tok.children:
+            if c.dep_ in ("xcomp", "ccomp", "obj", "obl:arg"):
+                if any(t.i in trig_ids and t.i != tok.i for t in c.subtree):
+                    return True
+        return False
