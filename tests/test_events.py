@@ -1439,3 +1439,11 @@ def test_events_step_noun_arguments_read_complements_and_the_support_verb(parser
     source, target = extractor.args.nouns.arguments(cand.tok, cand.rule, cand, actors)
     actors.end()
     assert ([a.name for a in source], [a.name for a in target]) == (["Russie"], ["Ukraine"])
+
+
+def test_events_step_anaphora_finds_the_antecedent_of_a_pronoun(parser, extractor):
+    doc = make_doc(parser, "Poutine a reçu Kim au Kremlin. Il a promis une aide.")
+    actors = extractor.actors_for(doc)
+    pron = next(t for t in doc.spacy_doc if t.text == "Il")
+    ref = actors.anaphora.antecedent(pron, None)
+    assert (ref.name, ref.country) == ("Vladimir Poutine", "RUS")

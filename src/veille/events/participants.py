@@ -21,6 +21,7 @@ from spacy.tokens import Token
 
 from ..models import ActorRef, Document, fold
 from ..resources import LexiconDir, read_tsv
+from .anaphora import Anaphora
 from .syntax import RELATIVE_PRONOUNS, lem, np_span, prep_of
 
 _NOMINAL = {"NOUN", "PROPN"}
@@ -105,21 +106,6 @@ def _place_key(text: str) -> str:
     return " ".join(words).replace("' ", "'")
 
 
-def _mention_grammar(sdoc, start: int, end: int
-                     ) -> tuple[tuple[int, int], frozenset[str], frozenset[str], bool] | None:
-    """An actor mention's token range, gender and number (its first nominal token that has them),
-    and whether one of its tokens is a subject; None when no token covers it."""
-    span = sdoc.char_span(start, end, alignment_mode="expand")
-    if span is None or not len(span):
-        return None
-    gender = next((frozenset(t.morph.get("Gender", [])) for t in span if t.morph.get("Gender", [])
-                   and t.pos_ in _NOMINAL), frozenset())
-    number = next((frozenset(t.morph.get("Number", [])) for t in span if t.morph.get("Number", [])
-                   and t.pos_ in _NOMINAL), frozenset())
-    subject = any(t.dep_.startswith("nsubj") for t in span)
-    return (span.start, span.end), gender, number, subject
-
-
 class Actors:
     """Actor lookup for one document: the actors stage's when it ran, else hand-filled mentions, else NER;
     places and demonyms the actors stage leaves out stand for their state."""
@@ -142,8 +128,7 @@ class Actors:
         self.cache: dict[tuple[int, int], ActorRef | None] = {}
         self.ctx: tuple[str | None, ActorRef | None, set[int]] | None = None
         self._doc_country: str | None | Literal[False] = False  # False: not computed yet
-        # actor mention index -> (token range, gender, number, is a subject), or None without tokens
-        self._mention_grammar: dict[int, tuple[tuple[int, int], frozenset[str], frozenset[str], bool] | None] = {}
+        self.anaphora = Anaphora(self)  # pronouns and "ces derniers": what they stand for
 
     def at(self, start: int, end: int) -> ActorRef | None:
         key = (start, end)
@@ -281,7 +266,7 @@ class Actors:
         if tok.pos_ == "PRON" and fold(tok.text) in FIRST_PERSON:
             return speaker  # « Nous aiderons… », a déclaré Vladimir Poutine
         if tok.pos_ == "PRON" and fold(tok.text) in THIRD_PERSON and tok.dep_.startswith(("nsubj", "expl:subj")):
-            ref = self.antecedent(tok, country)
+            ref = self.anaphora.antecedent(tok, country)
             if ref is not None:
                 return self.localise(ref)
             # no antecedent in reach: people of the event's place ("Ils ont cassé la porte")
@@ -290,7 +275,7 @@ class Actors:
         if tok.i in skip or any(t.start <= tok.idx < t.end for t in self.doc.timexes):
             return None
         if lem(tok) == "dernier" and any(c.dep_ == "det" and fold(c.text) in ("ces", "ce") for c in tok.children):
-            ref = self.latter(tok, country)  # "Ces derniers ont été libérés": the people just named
+            ref = self.anaphora.latter(tok, country)  # "Ces derniers ont été libérés": the people just named
             if ref is not None:
                 return self.localise(ref)
         ref = self.definite(tok)
@@ -366,83 +351,6 @@ class Actors:
                         and (pm.location.precision == "country" or pm.location.feature_class == "A"):
                     best, best_start = self._state_ref(pm.location.country), pm.start
         return best
-
-    def latter(self, tok: Token, country: str | None) -> ActorRef | None:
-        """"ces derniers" / "ces dernières" (the latter): the nearest earlier people noun or actor of
-        its number, in its sentence or the one before ("La police a interpellé trois militants. Ces
-        derniers ont été relâchés": the activists)."""
-        sdoc = tok.doc
-        start = tok.sent.start
-        if start > 0:
-            start = sdoc[start - 1].sent.start
-        number = set(tok.morph.get("Number", []))
-        for t in reversed(sdoc[start:tok.i]):
-            if t.pos_ not in ("NOUN", "PROPN") or t.dep_ in ("flat:name", "compound", "fixed") \
-                    or lem(t) == "dernier":
-                continue
-            if number and set(t.morph.get("Number", [])) and not number & set(t.morph.get("Number", [])):
-                continue
-            ref = self.at(t.idx, t.idx + len(t.text))
-            if ref is None and lem(t) in self.people:
-                ref = self.unresolved(t, country, people_only=True)
-            if ref is not None:
-                return ref
-        return None
-
-    def antecedent(self, pron: Token, country: str | None) -> ActorRef | None:
-        """What a 3rd-person subject pronoun refers to: the nearest earlier actor mention or nominal
-        subject of the pronoun's gender and number, in its sentence (nearest first) or the two before
-        (subjects first, then the nearest): "lorsqu'il avait rencontré" after "la visite de Kim Jong Un
-        en Russie" is Kim; "Les manifestants … Ils ont brûlé" are the demonstrators."""
-        form = fold(pron.text)
-        plural = form in ("ils", "elles")
-        fem = form in ("elle", "elles")
-        sdoc = pron.doc
-        sents: list[tuple[int, int]] = []
-        start = pron.sent.start
-        sents.append((start, pron.i))
-        for _ in range(2):
-            if start == 0:
-                break
-            prev = sdoc[start - 1].sent
-            sents.append((prev.start, prev.end))
-            start = prev.start
-        lo_char, hi_char = sdoc[sents[-1][0]].idx, pron.idx
-        # tokens inside actor mentions -> (mention index, its actor, its gender, its number)
-        in_mention: dict[int, tuple[int, ActorRef, set[str], set[str], bool]] = {}
-        for k, m in enumerate(self.doc.actor_mentions):
-            if m.start < lo_char or m.end > hi_char or m.actor_id not in self.doc.actors:
-                continue
-            if k not in self._mention_grammar:  # read once per document, not once per pronoun
-                self._mention_grammar[k] = _mention_grammar(sdoc, m.start, m.end)
-            grammar = self._mention_grammar[k]
-            if grammar is None:
-                continue
-            (lo, hi), gender, number, subject = grammar
-            entry = (k, self.doc.actors[m.actor_id].ref(), set(gender), set(number), subject)
-            for i in range(lo, hi):
-                in_mention.setdefault(i, entry)
-        for n, (a, b) in enumerate(sents):
-            cands: list[tuple[int, int, ActorRef | None, Token]] = []
-            seen: set[int] = set()
-            for t in reversed(sdoc[a:b]):
-                subject = t.dep_.startswith("nsubj")
-                hit = in_mention.get(t.i)
-                if hit is not None:
-                    if hit[0] in seen:
-                        continue
-                    seen.add(hit[0])
-                    if _agrees(hit[3], hit[2], plural, fem, True):
-                        cands.append((0 if (n and hit[4]) else 1, -t.i, hit[1], t))
-                elif subject and t.pos_ in _NOMINAL \
-                        and _agrees(set(t.morph.get("Number", [])), set(t.morph.get("Gender", [])), plural, fem,
-                                    t.pos_ == "PROPN"):
-                    cands.append((0 if n else 1, -t.i, None, t))
-            for _, _, ref, t in sorted(cands, key=lambda c: (c[0], c[1])):
-                ref = ref or self.token(t) or self.unresolved(t, country)
-                if ref is not None:
-                    return ref
-        return None
 
     def unresolved(self, tok: Token, country: str | None, *, people_only: bool = False,
                    specific: bool = False) -> ActorRef | None:
@@ -546,16 +454,6 @@ def _indefinite(tok: Token) -> bool:
         return "Plur" in tok.morph.get("Number", []) and not any(c.dep_ == "case" for c in tok.children)
     return all("Ind" in d.morph.get("Definite", []) or lem(d) in ("plusieurs", "quelque", "certain", "divers")
                or d.dep_ == "nummod" or d.pos_ == "NUM" for d in dets)
-
-
-def _agrees(number: set[str], gender: set[str], plural: bool, fem: bool, named: bool) -> bool:
-    """Whether a pronoun of this number and gender can take a phrase of this number and gender as
-    its antecedent (an unknown gender agrees with a name; a name with no number is singular)."""
-    if plural != ("Plur" in number):
-        return False
-    if not gender:
-        return named or plural
-    return ("Fem" in gender) == fem
 
 
 def same(a: ActorRef, b: ActorRef) -> bool:
