@@ -1447,3 +1447,14 @@ def test_events_step_anaphora_finds_the_antecedent_of_a_pronoun(parser, extracto
     pron = next(t for t in doc.spacy_doc if t.text == "Il")
     ref = actors.anaphora.antecedent(pron, None)
     assert (ref.name, ref.country) == ("Vladimir Poutine", "RUS")
+
+
+def test_events_step_claim_reader_finds_selon_and_its_claimant(parser, extractor):
+    from veille.events.factuality import FactualityReading
+
+    doc = make_doc(parser, "Selon le Kremlin, Kim a signé un accord.")
+    sent = next(iter(doc.spacy_doc.sents))
+    trigger = next(t for t in doc.spacy_doc if t.text == "signé")
+    reading = FactualityReading()
+    extractor.factuality.claims.sentence_claims(sent, trigger, reading)
+    assert (reading.classes, reading.claim_how, reading.claimant.text) == ({"claimed"}, {"selon"}, "Kremlin")
