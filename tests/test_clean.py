@@ -462,3 +462,22 @@ def test_clean_facebook_embed_signature_removed_with_its_post(cleaner):
     doc = clean(cleaner, page)
     assert doc.text == "\n".join(ARTICLE)
     assert reasons(doc)[post] == "social-embed"
+
+
+def test_clean_line_model_scores_a_line_alone(cleaner):
+    from veille.clean import Line
+
+    model = cleaner.model
+    nav = Line(0, "Accueil", "accueil", ["accueil"])
+    prose = Line(1, "Le ministre a annoncé lundi la fin des négociations avec les syndicats du rail.",
+                 "le ministre a annonce lundi la fin des negociations avec les syndicats du rail.",
+                 ["le", "ministre", "a", "annonce", "lundi", "la", "fin", "des", "negociations", "avec", "les",
+                  "syndicats", "du", "rail"])
+    assert model.is_prose(prose) and not model.is_prose(nav)
+    assert {k for k, v in model.features(nav, 1, 1, {}).items() if v} == {
+        "bias", "short", "no_function_words", "outside_body", "head_nonsentence"}
+    for ln in (nav, prose):
+        model.score(ln, 1, 1, {})
+        model.decide(ln)
+    assert (nav.removed, nav.reason) == (True, "feature:short-nonsentence")
+    assert (prose.removed, prose.reason) == (False, None)

@@ -183,6 +183,198 @@ def _has_letters(text: str, n: int) -> bool:
     return n <= 0
 
 
+class LineModel:
+    """The scored part of the line classifier: each line's features, their weights from the data
+    file, the keep cues and block effects around the article, and the keep/remove decision with
+    its reason (configured once with the lexicon)."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.weights = lexicon.weights
+
+    def is_prose(self, ln: Line) -> bool:
+        if ln.hits or ln.role or ln.forced:
+            return False
+        if ln.n_words >= 20 and not ln.text.endswith("?"):
+            return True
+        return ln.n_words >= 10 and bool(_PROSE_END.search(ln.text) or ln.text.endswith(":")) \
+            and self.function_ratio(ln) >= 0.15
+
+    @staticmethod
+    def ends_sentence(text: str) -> bool:
+        return bool(text) and text[-1] in _FINAL
+
+    def function_ratio(self, ln: Line) -> float:
+        if not ln.tokens:
+            return 0.0
+        return sum(t in self.lexicon.stopwords for t in ln.tokens) / len(ln.tokens)
+
+    def features(self, ln: Line, first: int, last: int, counts: dict[str, int]) -> dict[str, float]:
+        """The line's feature values (0/1 or ratios); the weights come from the data file."""
+        n = ln.n_words
+        words = _WORD.findall(ln.text[:2000])
+        caps = [w for w in words if w[0].isupper()]
+        letters = sum(map(str.isalpha, ln.text))
+        digits = sum(map(str.isdigit, ln.text))
+        f: dict[str, float] = {"bias": 1.0}
+        f["short"] = float(n <= 3)
+        f["medium_short"] = float(4 <= n <= 7)
+        f["long"] = float(n >= 16)
+        f["very_long"] = float(n >= 30)
+        f["final_punct"] = float(self.ends_sentence(ln.text))
+        ratio = self.function_ratio(ln)
+        f["sentence_like"] = float(ratio >= 0.2 and n >= 3)
+        f["no_function_words"] = float(n >= 1 and ratio == 0.0)
+        f["title_case"] = float(len(words) >= 2 and len(caps) / len(words) > 0.6)
+        f["all_caps"] = float(letters >= 3 and ln.text.upper() == ln.text)
+        f["digits"] = float(digits / max(1, letters + digits) > 0.25)
+        f["link_like"] = float(bool(_LINKLIKE.search(ln.text[:MAX_MATCH_CHARS])))
+        f["separators"] = float(len(_SEPARATORS.findall(_QUOTED.sub("", ln.text[:MAX_MATCH_CHARS]))) >= 2)
+        inside = first <= ln.index <= last
+        f["outside_body"] = float(not inside)
+        f["inside_body"] = float(inside)
+        f["head_nonsentence"] = float(ln.index < first and not self.ends_sentence(ln.text))
+        # sentences away from the article's main block: a site blurb, a form's help text, the
+        # summaries of other articles, comments (length and punctuation must not save them)
+        away = first - ln.index if ln.index < first else ln.index - last
+        f["prose_away"] = float(not inside and away > 2 and n >= 8)
+        f["duplicate"] = float(counts.get(ln.folded, 0) >= 2 and n <= 12)
+        return f
+
+    def score(self, ln: Line, first: int, last: int, counts: dict[str, int]) -> None:
+        for name, value in self.features(ln, first, last, counts).items():
+            if value:
+                ln.contributions[name] = self.weights.get(name, 0.0) * value
+        for rule in ln.hits:
+            key = f"hit:{rule.reason}"
+            ln.contributions[key] = max(ln.contributions.get(key, 0.0), rule.weight)
+        if ln.forced:
+            # text the page repeats (a blurb, a caption, a pull quote) outweighs a sentence's features
+            key = {"repeated-title": "repeated_title", "repeated-text": "repeated_text",
+                   "pull-quote": "repeated_text"}.get(ln.forced, "scoped_rule")
+            ln.contributions[f"forced:{ln.forced}"] = self.weights.get(key, 6.0)
+
+    def keep_cues(self, lines: list[Line], first: int, last: int) -> None:
+        """Article lines that the line features alone would take for furniture: the lede between
+        the headline and the main block, sub-headings inside it (a short line between paragraphs,
+        "Richard Ferrand") and the items of a list that a paragraph ending with ":" introduces."""
+        w = self.weights.get("keep_cue", -4.0)
+
+        def free(ln: Line) -> bool:
+            return not (ln.hits or ln.forced or ln.role)
+
+        title_at = next((ln.index for ln in lines if ln.role == "title"), None)
+        if title_at is not None and title_at < first:
+            for ln in lines[title_at + 1: min(first, title_at + 4)]:
+                if free(ln) and ln.n_words >= 8 and _PROSE_END.search(ln.text):
+                    ln.contributions["keep:lede"] = -ln.contributions.get("prose_away", 0.0) + w
+                    break
+        def heading(ln: Line) -> bool:
+            return free(ln) and 1 <= ln.n_words <= 12 and not ln.text.endswith((".", ":")) \
+                and not _SEPARATORS.search(ln.text)
+
+        i = first + 1
+        while i < last:
+            j = i
+            while j < last and j - i < 3 and heading(lines[j]):
+                j += 1
+            if j > i and self.is_prose(lines[i - 1]) and self.is_prose(lines[j]):
+                for ln in lines[i:j]:
+                    ln.contributions["keep:subhead"] = w
+            i = max(j, i + 1)
+        for ln in lines[first: last]:
+            if not (self.is_prose(ln) and ln.text.endswith(":")):
+                continue
+            for item in lines[ln.index + 1: min(last, ln.index + 16)]:
+                if self.is_prose(item) or not free(item) or item.n_words > 15:
+                    break
+                item.contributions["keep:list"] = w
+
+    def trailing_teasers(self, lines: list[Line], last: int) -> None:
+        """A run of ≥2 short title-like lines after the article body: teasers for other articles."""
+        run: list[Line] = []
+        for ln in reversed(lines):
+            if ln.index <= last:
+                break
+            if ln.role or ln.hits or ln.forced or sum(ln.contributions.values()) > 0:
+                continue  # furniture already recognised (footer links, copyright): look past it  # furniture already recognised: look past it
+            # headlines may end with "!" or "?", never with a full stop
+            title_like = 3 <= ln.n_words <= 25 and not ln.text.endswith((".", ";", ":", "»", '"', "”")) \
+                and (ln.text[0].isupper() or ln.text[0].isdigit() or ln.text[0] in "«\"")
+            if not title_like:
+                break
+            run.append(ln)
+        if len(run) >= 2:
+            for ln in run:
+                ln.contributions["trailing_teasers"] = self.weights.get("trailing_teasers", 3.0)
+
+    def neighbours(self, lines: list[Line]) -> None:
+        """A line between removed lines leans towards removal (furniture comes in blocks)."""
+        first_pass = [sum(ln.contributions.values()) > 0 for ln in lines]
+        w = self.weights.get("neighbours", 1.5)
+        for i, ln in enumerate(lines):
+            if ln.role:
+                continue
+            around = [first_pass[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+            if around:
+                share = sum(around) / 2
+                if share:
+                    ln.contributions["neighbours"] = w * share
+
+    @staticmethod
+    def _decide_roles(ln: Line) -> bool:
+        if ln.role in ("title", "byline", "credit"):
+            ln.removed, ln.reason = True, ln.role
+            return True
+        return False
+
+    def decide_from_rules(self, ln: Line) -> None:
+        """HTML extracts: high-precision lexicon rules and structural decisions only."""
+        if self._decide_roles(ln):
+            return
+        if ln.forced:
+            ln.removed, ln.reason = True, ln.forced
+        elif ln.hits:
+            ln.removed, ln.reason = True, max(ln.hits, key=lambda r: r.weight).reason
+
+    def decide(self, ln: Line) -> None:
+        if self._decide_roles(ln):
+            return
+        score = sum(ln.contributions.values())
+        if score <= 0:
+            return
+        ln.removed = True
+        if ln.forced:
+            ln.reason = ln.forced
+        elif ln.hits:
+            ln.reason = max(ln.hits, key=lambda r: r.weight).reason
+        elif "trailing_teasers" in ln.contributions:
+            ln.reason = "trailing-teasers"
+        elif "after_end_marker" in ln.contributions:
+            # under a "related articles" header: headline-like lines are teasers
+            ln.reason = "feature:after-end-marker" if self.ends_sentence(ln.text) or ln.n_words < 3 \
+                else "trailing-teasers"
+        else:
+            ln.reason = self._feature_reason(ln)
+
+    @staticmethod
+    def _feature_reason(ln: Line) -> str:
+        c = ln.contributions
+        if c.get("link_like", 0) > 0:
+            return "feature:link-like"
+        if c.get("duplicate", 0) > 0:
+            return "feature:duplicate-line"
+        if c.get("separators", 0) > 0:
+            return "feature:separators"
+        if c.get("digits", 0) > 0 and ln.n_words <= 3:
+            return "feature:digits"
+        if c.get("short", 0) > 0 or c.get("medium_short", 0) > 0:
+            return "feature:short-nonsentence"
+        if c.get("neighbours", 0) > 0:
+            return "feature:furniture-block"
+        return "feature:nonsentence"
+
+
 class Cleaner:
     """Pipeline stage `clean`: body text, title, byline, credit, removed lines, language."""
 
@@ -194,6 +386,7 @@ class Cleaner:
         self.config = CleanConfig.from_settings(self.settings)
         self.lexicon = lexicon or Lexicon.load(self.settings.lang, lexicon_dir=self.settings.lexicon_dir)
         self.weights = self.lexicon.weights
+        self.model = LineModel(self.lexicon)
         langs = languages or self.config.languages or DEFAULT_LANGUAGES
         self._langid = self._load_langid(langs)
 
@@ -293,19 +486,19 @@ class Cleaner:
         self._roles(lines, title, html_extract)
         if html_extract:
             for ln in lines:
-                self._decide_from_rules(ln)
+                self.model.decide_from_rules(ln)
             return lines
         first, last = self._body_span(lines)
         counts: dict[str, int] = {}
         for ln in lines:
             counts[ln.folded] = counts.get(ln.folded, 0) + 1
         for ln in lines:
-            self._score(ln, first, last, counts)
-        self._keep_cues(lines, first, last)
-        self._trailing_teasers(lines, last)
-        self._neighbours(lines)
+            self.model.score(ln, first, last, counts)
+        self.model.keep_cues(lines, first, last)
+        self.model.trailing_teasers(lines, last)
+        self.model.neighbours(lines)
         for ln in lines:
-            self._decide(ln)
+            self.model.decide(ln)
         return lines
 
     # ------------------------------------------------------------------ steps
@@ -437,7 +630,7 @@ class Cleaner:
                     and not ln.text[:1].islower()
                     and not _LINKLIKE.search(ln.text) and not _SEPARATORS.search(_QUOTED.sub("", ln.text))]
             if head:
-                vocab = {t for ln in lines if self._is_prose(ln) for t in ln.tokens}
+                vocab = {t for ln in lines if self.model.is_prose(ln) for t in ln.tokens}
                 best = max(head, key=lambda x: (self._title_score(x, vocab, first), -x.index))
                 best.role = "title"
                 title_tokens = self._title_key(best.text)
@@ -491,14 +684,6 @@ class Cleaner:
         # the title, possibly with a site name or a section added (at most half again as long)
         return len(ln.tokens) <= 1.5 * len(title_tokens) + 1
 
-    def _is_prose(self, ln: Line) -> bool:
-        if ln.hits or ln.role or ln.forced:
-            return False
-        if ln.n_words >= 20 and not ln.text.endswith("?"):
-            return True
-        return ln.n_words >= 10 and bool(_PROSE_END.search(ln.text) or ln.text.endswith(":")) \
-            and self._function_ratio(ln) >= 0.15
-
     def _body_span(self, lines: list[Line]) -> tuple[int, int]:
         """First and last line of the article's main block (the whole page when it has no prose)."""
         block = self._main_block(lines)
@@ -516,7 +701,7 @@ class Cleaner:
         groups: list[list[int]] = []
         words: list[int] = []
         for ln in lines:
-            if not self._is_prose(ln) or "after_end_marker" in ln.contributions:
+            if not self.model.is_prose(ln) or "after_end_marker" in ln.contributions:
                 continue
             i = ln.index
             prev = groups[-1][-1] if groups else -1
@@ -533,183 +718,6 @@ class Cleaner:
             return None
         best = max(range(len(groups)), key=lambda k: (words[k], -k))
         return groups[best][0], groups[best][-1]
-
-    @staticmethod
-    def _ends_sentence(text: str) -> bool:
-        return bool(text) and text[-1] in _FINAL
-
-    def _function_ratio(self, ln: Line) -> float:
-        if not ln.tokens:
-            return 0.0
-        return sum(t in self.lexicon.stopwords for t in ln.tokens) / len(ln.tokens)
-
-    def features(self, ln: Line, first: int, last: int, counts: dict[str, int]) -> dict[str, float]:
-        """The line's feature values (0/1 or ratios); the weights come from the data file."""
-        n = ln.n_words
-        words = _WORD.findall(ln.text[:2000])
-        caps = [w for w in words if w[0].isupper()]
-        letters = sum(map(str.isalpha, ln.text))
-        digits = sum(map(str.isdigit, ln.text))
-        f: dict[str, float] = {"bias": 1.0}
-        f["short"] = float(n <= 3)
-        f["medium_short"] = float(4 <= n <= 7)
-        f["long"] = float(n >= 16)
-        f["very_long"] = float(n >= 30)
-        f["final_punct"] = float(self._ends_sentence(ln.text))
-        ratio = self._function_ratio(ln)
-        f["sentence_like"] = float(ratio >= 0.2 and n >= 3)
-        f["no_function_words"] = float(n >= 1 and ratio == 0.0)
-        f["title_case"] = float(len(words) >= 2 and len(caps) / len(words) > 0.6)
-        f["all_caps"] = float(letters >= 3 and ln.text.upper() == ln.text)
-        f["digits"] = float(digits / max(1, letters + digits) > 0.25)
-        f["link_like"] = float(bool(_LINKLIKE.search(ln.text[:MAX_MATCH_CHARS])))
-        f["separators"] = float(len(_SEPARATORS.findall(_QUOTED.sub("", ln.text[:MAX_MATCH_CHARS]))) >= 2)
-        inside = first <= ln.index <= last
-        f["outside_body"] = float(not inside)
-        f["inside_body"] = float(inside)
-        f["head_nonsentence"] = float(ln.index < first and not self._ends_sentence(ln.text))
-        # sentences away from the article's main block: a site blurb, a form's help text, the
-        # summaries of other articles, comments (length and punctuation must not save them)
-        away = first - ln.index if ln.index < first else ln.index - last
-        f["prose_away"] = float(not inside and away > 2 and n >= 8)
-        f["duplicate"] = float(counts.get(ln.folded, 0) >= 2 and n <= 12)
-        return f
-
-    def _score(self, ln: Line, first: int, last: int, counts: dict[str, int]) -> None:
-        for name, value in self.features(ln, first, last, counts).items():
-            if value:
-                ln.contributions[name] = self.weights.get(name, 0.0) * value
-        for rule in ln.hits:
-            key = f"hit:{rule.reason}"
-            ln.contributions[key] = max(ln.contributions.get(key, 0.0), rule.weight)
-        if ln.forced:
-            # text the page repeats (a blurb, a caption, a pull quote) outweighs a sentence's features
-            key = {"repeated-title": "repeated_title", "repeated-text": "repeated_text",
-                   "pull-quote": "repeated_text"}.get(ln.forced, "scoped_rule")
-            ln.contributions[f"forced:{ln.forced}"] = self.weights.get(key, 6.0)
-
-    def _keep_cues(self, lines: list[Line], first: int, last: int) -> None:
-        """Article lines that the line features alone would take for furniture: the lede between
-        the headline and the main block, sub-headings inside it (a short line between paragraphs,
-        "Richard Ferrand") and the items of a list that a paragraph ending with ":" introduces."""
-        w = self.weights.get("keep_cue", -4.0)
-
-        def free(ln: Line) -> bool:
-            return not (ln.hits or ln.forced or ln.role)
-
-        title_at = next((ln.index for ln in lines if ln.role == "title"), None)
-        if title_at is not None and title_at < first:
-            for ln in lines[title_at + 1: min(first, title_at + 4)]:
-                if free(ln) and ln.n_words >= 8 and _PROSE_END.search(ln.text):
-                    ln.contributions["keep:lede"] = -ln.contributions.get("prose_away", 0.0) + w
-                    break
-        def heading(ln: Line) -> bool:
-            return free(ln) and 1 <= ln.n_words <= 12 and not ln.text.endswith((".", ":")) \
-                and not _SEPARATORS.search(ln.text)
-
-        i = first + 1
-        while i < last:
-            j = i
-            while j < last and j - i < 3 and heading(lines[j]):
-                j += 1
-            if j > i and self._is_prose(lines[i - 1]) and self._is_prose(lines[j]):
-                for ln in lines[i:j]:
-                    ln.contributions["keep:subhead"] = w
-            i = max(j, i + 1)
-        for ln in lines[first: last]:
-            if not (self._is_prose(ln) and ln.text.endswith(":")):
-                continue
-            for item in lines[ln.index + 1: min(last, ln.index + 16)]:
-                if self._is_prose(item) or not free(item) or item.n_words > 15:
-                    break
-                item.contributions["keep:list"] = w
-
-    def _trailing_teasers(self, lines: list[Line], last: int) -> None:
-        """A run of ≥2 short title-like lines after the article body: teasers for other articles."""
-        run: list[Line] = []
-        for ln in reversed(lines):
-            if ln.index <= last:
-                break
-            if ln.role or ln.hits or ln.forced or sum(ln.contributions.values()) > 0:
-                continue  # furniture already recognised (footer links, copyright): look past it  # furniture already recognised: look past it
-            # headlines may end with "!" or "?", never with a full stop
-            title_like = 3 <= ln.n_words <= 25 and not ln.text.endswith((".", ";", ":", "»", '"', "”")) \
-                and (ln.text[0].isupper() or ln.text[0].isdigit() or ln.text[0] in "«\"")
-            if not title_like:
-                break
-            run.append(ln)
-        if len(run) >= 2:
-            for ln in run:
-                ln.contributions["trailing_teasers"] = self.weights.get("trailing_teasers", 3.0)
-
-    def _neighbours(self, lines: list[Line]) -> None:
-        """A line between removed lines leans towards removal (furniture comes in blocks)."""
-        first_pass = [sum(ln.contributions.values()) > 0 for ln in lines]
-        w = self.weights.get("neighbours", 1.5)
-        for i, ln in enumerate(lines):
-            if ln.role:
-                continue
-            around = [first_pass[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
-            if around:
-                share = sum(around) / 2
-                if share:
-                    ln.contributions["neighbours"] = w * share
-
-    # ------------------------------------------------------------------ decisions
-
-    @staticmethod
-    def _decide_roles(ln: Line) -> bool:
-        if ln.role in ("title", "byline", "credit"):
-            ln.removed, ln.reason = True, ln.role
-            return True
-        return False
-
-    def _decide_from_rules(self, ln: Line) -> None:
-        """HTML extracts: high-precision lexicon rules and structural decisions only."""
-        if self._decide_roles(ln):
-            return
-        if ln.forced:
-            ln.removed, ln.reason = True, ln.forced
-        elif ln.hits:
-            ln.removed, ln.reason = True, max(ln.hits, key=lambda r: r.weight).reason
-
-    def _decide(self, ln: Line) -> None:
-        if self._decide_roles(ln):
-            return
-        score = sum(ln.contributions.values())
-        if score <= 0:
-            return
-        ln.removed = True
-        if ln.forced:
-            ln.reason = ln.forced
-        elif ln.hits:
-            ln.reason = max(ln.hits, key=lambda r: r.weight).reason
-        elif "trailing_teasers" in ln.contributions:
-            ln.reason = "trailing-teasers"
-        elif "after_end_marker" in ln.contributions:
-            # under a "related articles" header: headline-like lines are teasers
-            ln.reason = "feature:after-end-marker" if self._ends_sentence(ln.text) or ln.n_words < 3 \
-                else "trailing-teasers"
-        else:
-            ln.reason = self._feature_reason(ln)
-
-    @staticmethod
-    def _feature_reason(ln: Line) -> str:
-        c = ln.contributions
-        if c.get("link_like", 0) > 0:
-            return "feature:link-like"
-        if c.get("duplicate", 0) > 0:
-            return "feature:duplicate-line"
-        if c.get("separators", 0) > 0:
-            return "feature:separators"
-        if c.get("digits", 0) > 0 and ln.n_words <= 3:
-            return "feature:digits"
-        if c.get("short", 0) > 0 or c.get("medium_short", 0) > 0:
-            return "feature:short-nonsentence"
-        if c.get("neighbours", 0) > 0:
-            return "feature:furniture-block"
-        return "feature:nonsentence"
-
 
 # --------------------------------------------------------------------------- offsets back to the input
 
