@@ -311,3 +311,15 @@ def test_geo_event_cues_are_cached_per_user_lexicon(tmp_path):
     (tmp_path / "fr" / "geo_cues.tsv").write_text("word\tkind\nbled\tlocative\n", encoding="utf-8")
     assert "bled" in _cues("fr", str(tmp_path)).get("locative", set())
     assert "bled" not in _cues("fr").get("locative", set())  # the packaged entry is another one
+
+
+def test_geo_ranker_prefers_the_city_after_a_and_the_country_evidence(geo):
+    from veille.models import Document
+
+    text = "Le sommet a eu lieu à Paris."
+    doc = Document(article_id="t", source_path="t", text=text)
+    start = text.index("Paris")
+    cands = geo._candidates("Paris")
+    best, margin = geo.ranker.rank(doc, start, start + 5, cands, {"FRA": 3.0})
+    assert (best.name, best.kind, best.country) == ("Paris", "city", "FRA")
+    assert margin > 1.0

@@ -22,7 +22,6 @@ country's own name never resolves to a city or a site.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -38,7 +37,8 @@ from ..nlp import TokenColumns
 from ..resources import read_tsv
 from ..stages import GeoConfig
 from .event_location import locate_event
-from .gazetteer import Q_ALT, Q_NAME, Gazetteer, NormText, Place, _inflect, norm, norm_table
+from .gazetteer import Q_NAME, Gazetteer, NormText, Place, _inflect, norm, norm_table
+from .ranking import ToponymRanker, _prev_word
 
 _DE_AFTER = re.compile(r"\s+(?:(?:de|du|des)(?:\s|$)|d['’])", re.IGNORECASE)
 _CONJUNCT = re.compile(r"([\w’']+)\s+[A-ZÉÈ][\w’'-]*(?:\s+[A-ZÉÈ][\w’'-]*)?\s+et\s*$")
@@ -98,6 +98,7 @@ class Geoparser:
         self._norm_table = norm_table()
         # word form -> whether some gazetteer name starts with it (kept across documents)
         self._starts_name: dict[str, bool] = {}
+        self.ranker = ToponymRanker(self.gaz, self.admin_nouns, self._candidates)
 
     # ------------------------------------------------------------------ stage
 
@@ -110,7 +111,7 @@ class Geoparser:
                 resolved.append((sp, None))
                 continue
             own = ev_of(sp) if sp.confident else None
-            resolved.append((sp, self._choose(doc, sp.start, sp.end, sp.cands, ev, exclude=own)))
+            resolved.append((sp, self.ranker.choose(doc, sp.start, sp.end, sp.cands, ev, exclude=own)))
         places: list[PlaceMention] = []
         for sp, best in resolved:
             raw = doc.text[sp.start:sp.end]
@@ -167,7 +168,7 @@ class Geoparser:
             if sp.start == start and sp.end == end and sp.confident:
                 own = ev_of(sp)
         cands = self._candidates(raw)
-        best = self._choose(doc, start, end, cands, ev, exclude=own)
+        best = self.ranker.choose(doc, start, end, cands, ev, exclude=own)
         if best is None:
             return self._country_only(raw, ev)
         return best.location(raw)
@@ -448,115 +449,13 @@ class Geoparser:
                 ev[c] = ev.get(c, 0.0) + 0.5 * min(k, 4)
         # first pass: places readable without document context
         for sp in spans:
-            best, margin = self._rank(doc, sp.start, sp.end, sp.cands, Counter())
+            best, margin = self.ranker.rank(doc, sp.start, sp.end, sp.cands, Counter())
             sp.best = best
             country = best.country if best is not None else None
             sp.confident = country is not None and margin >= 1.0
             if sp.confident and country is not None:
                 ev[country] = ev.get(country, 0.0) + 1.0
         return ev
-
-    # ------------------------------------------------------------------ scoring
-
-    def _choose(self, doc: Document, start: int, end: int, cands, ev: Mapping[str, float],
-                exclude: tuple[str, float] | None = None) -> Place | None:
-        if exclude:
-            ev = dict(ev)
-            ev[exclude[0]] = ev.get(exclude[0], 0.0) - exclude[1]
-        best, _ = self._rank(doc, start, end, cands, ev)
-        return best
-
-    def _rank(self, doc: Document, start: int, end: int, cands, ev: Mapping[str, float]
-              ) -> tuple[Place | None, float]:
-        if not cands:
-            return None, 0.0
-        # a country's own name is never a city or a site
-        if any(p.kind == "country" and q >= Q_NAME for p, q in cands):
-            cands = [(p, q) for p, q in cands if p.kind in ("country", "admin1", "region")]
-        local = self._local_cues(doc, start, end)
-        prep = _prev_word(doc.text, start)
-        before = doc.text[max(0, start - 20):start].replace("’", "'").split()
-        admin_before = len(before) >= 2 and before[-2].lower() in self.admin_nouns and fold(before[-1]) in (
-            "de", "d'", "du")
-        total = sum(v for v in ev.values() if v > 0)
-        scored = []
-        for p, q in cands:
-            s = _base(p, q)
-            if prep == "a":
-                s += 1.0 if p.kind in ("city", "site") else -1.0
-            elif prep in ("en", "au", "aux"):
-                s += 1.0 if p.kind in ("country", "admin1", "admin2", "region") else 0.0
-            if admin_before:
-                s += 1.5 if p.kind in ("admin1", "admin2") else 0.0
-            if p.country:
-                if total > 0:
-                    share = max(ev.get(p.country, 0.0), 0.0) / total
-                    if p.kind == "country":
-                        share = max(share, 0.3 * sum(max(ev.get(n, 0.0), 0.0) for n in
-                                                     self.gaz.neighbours.get(p.country, ())) / total)
-                    s += 1.5 * share
-                s += local.get(p.country, 0.0)
-            scored.append((s, p.population, p))
-        scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
-        margin = scored[0][0] - scored[1][0] if len(scored) > 1 else 10.0
-        return scored[0][2], margin
-
-    def _local_cues(self, doc: Document, start: int, end: int) -> dict[str, float]:
-        """Countries named right around the span: an adjective before, an apposition after."""
-        out: dict[str, float] = {}
-        before = doc.text[max(0, start - 40):start]
-        words = before.replace("’", "'").replace("'", "' ").split()
-        for w in words[-3:]:
-            c = self.gaz.adjectives.get(fold(w.strip(",;:()")))
-            if c:
-                out[c] = out.get(c, 0.0) + 2.0
-        after = doc.text[end:end + 60]
-        nxt = after.replace("’", "'").split()
-        if nxt:
-            c = self.gaz.adjectives.get(fold(nxt[0].strip(",;:().")))
-            if c:
-                out[c] = out.get(c, 0.0) + 2.0
-        stripped = after.lstrip()
-        if stripped[:1] in (",", "("):
-            rest = stripped[1:].lstrip()
-            for prefix in ("en ", "au ", "aux ", "dans l'", "dans le ", "dans la "):
-                if rest.lower().startswith(prefix):
-                    rest = rest[len(prefix):]
-                    break
-            stop = len(rest)
-            for ch in ",.;:)\n":
-                j = rest.find(ch)
-                if j != -1:
-                    stop = min(stop, j)
-            chunk = rest[:stop].strip()
-            if chunk and chunk[:1].isupper() and len(chunk.split()) <= 4:
-                for p, q in self._candidates(chunk):
-                    if p.kind in ("country", "admin1") and q >= Q_NAME and p.country:
-                        out[p.country] = out.get(p.country, 0.0) + 3.0
-                        break
-        return out
-
-
-def _base(p: Place, q: int) -> float:
-    if p.kind == "country":
-        s = 3.0
-    elif p.kind == "site":
-        s = 2.6
-    elif p.kind in ("admin1", "region") and p.curated:
-        s = 2.2
-    elif p.kind == "admin2":
-        s = 1.6
-    elif p.kind in ("admin1", "region"):
-        s = 1.3
-    else:
-        s = 0.3 * math.log10(max(p.population, 1000))
-    if p.capital:
-        s += 0.5
-    s += (0.0, 0.5, 1.0)[q]
-    if p.kind == "country" and q == Q_ALT:
-        s -= 0.5  # an English or alternate country name in French text
-    return s
-
 
 def ev_of(sp: _Span) -> tuple[str, float] | None:
     if sp.best is None or sp.best.country is None:
@@ -571,17 +470,3 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and (text[end - 1].isspace() or text[end - 1] in "«»\"'),.;:-–—"):
         end -= 1
     return start, end
-
-
-def _prev_word(text: str, start: int) -> str:
-    """The word just before `start`, folded, without punctuation or elided article ("(l'église" → "eglise")."""
-    before = text[max(0, start - 30):start].replace("’", "'")
-    if before.endswith("'"):
-        return fold(before[-2:])  # l', d'
-    words = before.split()
-    if not words:
-        return ""
-    w = words[-1].strip("()[]«»\",;:")
-    if "'" in w[:-1]:
-        w = w.split("'", 1)[1]
-    return fold(w)
