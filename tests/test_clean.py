@@ -151,12 +151,34 @@ def test_clean_embedded_tweet_block_removed_with_its_text(cleaner):
     ("(AFP)", None, "AFP"),
     ("avec Reuters", None, "Reuters"),
     ("Hyung-Jin Kim, Associated Press", None, "Hyung-Jin Kim, Associated Press"),
+    # a byline segment among other items of the line, with a date, or after "recueilli par"
+    ("Accueil | Par Loïc Le Clerc | 30 septembre 2018", "Loïc Le Clerc", None),
+    ("Par : Bastien Claverie| +Actu Pays Basque", "Bastien Claverie", None),
+    ("Par Matthieu Hy le 07 Mai 2020", "Matthieu Hy", None),
+    ("Ouest-France Recueilli par Patrick ANGEVIN. Publié le 02/11/2023 à 14h49", "Patrick ANGEVIN", None),
+    ("Marie Merlet | lundi 9 décembre 2019 à 09h08", "Marie Merlet", None),
+    ("Un documentaire de Kristen Falc'hon", "Kristen Falc'hon", None),
 ])
 def test_clean_byline_and_credit_lines(cleaner, line, byline, credit):
     doc = clean(cleaner, "\n".join([BODY[0], BODY[1], line]))
     assert doc.byline == byline
     assert doc.credit == credit
     assert reasons(doc) == {line: "byline" if byline else "credit"}
+
+
+def test_clean_byline_is_the_heads_and_later_author_lines_are_furniture(cleaner):
+    # the bylines of teasers for other articles after the text are not the article's byline
+    page = ["Le sommet de Vladivostok", "Par Jean Dupont", BODY[0], BODY[1], BODY[0].replace("Kim", "Il"),
+            "Par Marie Durand", "Par Paul Martin"]
+    doc = clean(cleaner, "\n".join(page))
+    assert doc.byline == "Jean Dupont"
+    assert reasons(doc)["Par Marie Durand"] == "other-byline"
+    assert reasons(doc)["Par Paul Martin"] == "other-byline"
+
+
+def test_clean_footnote_is_never_the_title(cleaner):
+    lines = cleaner.classify("\n".join(["* trans : qui adoptent une identité de genre différente", BODY[0], BODY[1]]))
+    assert [ln.role for ln in lines] == [None, None, None]
 
 
 def test_clean_keeps_dateline_in_body(cleaner):

@@ -61,6 +61,8 @@ _MONTHS = {m: i for i, m in enumerate(
 _DATE_NUM = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _DATE_FR = re.compile(r"\b(\d{1,2})(?:er)? ([a-z]{3,9}) (\d{4})\b")
 _DATE_EN = re.compile(r"\b([a-z]{3,9}) (\d{1,2}),? (\d{4})\b")
+#: a footnote or glossary entry ("* trans : …", "(1) …", "[2] …"), never a headline
+_FOOTNOTE = re.compile(r"^(?:\*|\(\d{1,2}\)|\[\d{1,2}\]|\d{1,2}\))\s?")
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
@@ -489,6 +491,7 @@ class Cleaner:
                 self.model.decide_from_rules(ln)
             return lines
         first, last = self._body_span(lines)
+        self._later_bylines(lines, first, last)
         counts: dict[str, int] = {}
         for ln in lines:
             counts[ln.folded] = counts.get(ln.folded, 0) + 1
@@ -627,7 +630,7 @@ class Cleaner:
                     and not any(k.startswith("keep:") for k in ln.contributions)
                     and 3 <= ln.n_words <= 35 and not ln.text.endswith(".")
                     # a headline opens like a sentence; "est plein d'éloges et …" is a cut line
-                    and not ln.text[:1].islower()
+                    and not ln.text[:1].islower() and not _FOOTNOTE.match(ln.text)
                     and not _LINKLIKE.search(ln.text) and not _SEPARATORS.search(_QUOTED.sub("", ln.text))]
             if head:
                 vocab = {t for ln in lines if self.model.is_prose(ln) for t in ln.tokens}
@@ -661,6 +664,18 @@ class Cleaner:
             after_text = last < ln.index <= last + 3
             if (near_title or after_text) and not any(t in self.lexicon.stopwords for t in ln.tokens[:1]):
                 ln.role, ln.value = "byline", ln.text
+
+    @staticmethod
+    def _later_bylines(lines: list[Line], first: int, last: int) -> None:
+        """The article's byline is the one at its head: once the head has one, an author line after
+        the text (a signature, an author box, the bylines of teasers for other articles) is
+        furniture, not the article's byline."""
+        if not any(ln.role == "byline" and first - 8 <= ln.index < first + 4 and ln.index <= last for ln in lines):
+            return  # (a byline-like line far above the text is a menu or a teaser, not the head)
+        for ln in lines[last + 1:]:
+            if ln.role == "byline":
+                ln.role, ln.value = None, None
+                ln.forced = ln.forced or "other-byline"
 
     def _title_score(self, ln: Line, body_vocab: set[str], first: int) -> float:
         """A headline shares its content words with the article, is fairly long and sits just above it."""
