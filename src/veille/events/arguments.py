@@ -11,14 +11,9 @@ from .grammar import (
     _NOMINAL,
     _VERBAL,
     CAUSE_TYPES,
-    CONNECTIVE_NOUNS,
     FORCE_TYPES,
-    FRAME_PREPS,
-    PLANNING_VERBS,
-    SHARED_PREPS,
-    TARGET_OBJ_SUPPORT,
-    TEMPORAL_PREPS,
     VICTIM_TYPES,
+    ClauseWords,
     _bare_time,
     _fallback_kind,
     _fronted,
@@ -45,6 +40,7 @@ class ArgumentReader:
         self.lexicon = lexicon
         self.triggers = triggers
         self.states = states
+        self.words = ClauseWords.of(lexicon)
         self.nouns = NounArguments(self)
 
     def arguments(self, tok: Token, rule: TriggerRule, cand: _Candidate,
@@ -100,7 +96,7 @@ class ArgumentReader:
             if c.dep_ == "advmod" and lem(c) == "lors":  # "tués lors(ADV) d'une attaque(obl:arg)"
                 pool.extend(d for d in c.children if d.dep_.startswith("obl") and d.pos_ == "NOUN")
             if c.dep_.startswith("obl") and c.pos_ == "NOUN":
-                if lem(c) in CONNECTIVE_NOUNS:
+                if lem(c) in self.words.connective:
                     pool.extend(d for d in c.children if d.dep_ == "nmod" and d.pos_ == "NOUN")
                 else:
                     pool.append(c)
@@ -167,12 +163,12 @@ class ArgumentReader:
                 out.extend(c for o in _objects(tok) + ([theme] if theme is not None else [])
                            if lem(o) in self.lexicon.owned for c in o.children if c.dep_ == "amod")
             for c in pool:
-                if want in FRAME_PREPS and _fronted(c, tok):
+                if want in self.words.frame and _fronted(c, tok):
                     continue  # "À Alep, des hommes armés ont tendu une embuscade": the scene, no target
                 p, c = unfold_prep(c, prep_of(c))  # "à l'encontre des opposants": contre
                 if p is not None and (p == want or p.split()[0] == want) and c not in out:
                     out.append(c)
-            if want in FRAME_PREPS and len(out) > 1 and any(c.dep_ != "obl:mod" for c in out):
+            if want in self.words.frame and len(out) > 1 and any(c.dep_ != "obl:mod" for c in out):
                 # "a téléphoné à Kim à Pékin": the modifier phrase is the place, the argument the target
                 out = [c for c in out if c.dep_ != "obl:mod"]
             return out
@@ -218,7 +214,7 @@ class ArgumentReader:
                                 r.dep_.startswith("nsubj") and fold(r.text) == "qui" for r in rel.children):
                             toks.extend(c for c in rel.children if c.dep_ in ("obl", "obl:arg", "obl:mod")
                                         and (prep_of(c) or "") .split(" ")[0] == want)
-                if not toks and want in SHARED_PREPS and noun.dep_ == "obj" and noun.head.pos_ in _VERBAL:
+                if not toks and want in self.words.shared and noun.dep_ == "obj" and noun.head.pos_ in _VERBAL:
                     # "a suscité une révolte au sein de la population": the phrase parsed under the verb
                     for c in noun.head.children:
                         if c.i > noun.i and c.dep_.startswith("obl"):
@@ -296,7 +292,7 @@ class NounArguments:
             else:
                 source = self.reader.resolve(_subjects(sv, self.lexicon), actors)  # "Moscou a lancé une offensive"
         if not source and sv is None and tok.dep_ == "obj" and tok.head.pos_ in _VERBAL \
-                and lem(tok.head) in PLANNING_VERBS:
+                and lem(tok.head) in self.reader.words.planning:
             # "Washington a promis une aide à Kiev", "a ordonné une offensive": who plans it acts
             source = self.reader.resolve(_subjects(tok.head, self.lexicon), actors)
         if not source:  # "un blocus imposé par les jihadistes", "les frappes menées par l'armée"
@@ -321,13 +317,13 @@ class NounArguments:
             source = self._possessive(tok, actors)
         if not source and rule.type in ("CONSULT", "AGREE") and tok.dep_.startswith("obl") \
                 and tok.head.pos_ in _VERBAL \
-                and (prep_of(tok) or "") in TEMPORAL_PREPS:
+                and (prep_of(tok) or "") in self.reader.words.temporal:
             # "Kim a quitté la Russie après une visite de six jours"
             source = self.reader.resolve(_subjects(tok.head, self.lexicon), actors, None)
         if not target and sv is not None:
             target = self.reader.slots(sv, tuple(s for s in rule.target if s.startswith("p:")), None, actors,
                                  rule.type)
-            if not target and (tok.dep_ not in ("nsubj", "obj") or lem(sv) in TARGET_OBJ_SUPPORT):
+            if not target and (tok.dep_ not in ("nsubj", "obj") or lem(sv) in self.reader.words.target_support):
                 # "a assuré la Russie de son soutien", "l'attaque visait Kiev"
                 target = self.reader.resolve([o for o in _objects(sv) if o.i != tok.i], actors, None)
         if not target and rule.type in VICTIM_TYPES:
@@ -419,7 +415,7 @@ class NounArguments:
                 and c.dep_ not in ("det", "amod")]  # "Un lycéen(obl:mod) a été victime d'une agression"
             return self.reader.resolve(subs, actors, "people")
         if head.pos_ in _VERBAL and lem(head) in self.lexicon.classes.get("@victimes", ()) \
-                and (prep in TEMPORAL_PREPS or prep in ("dans", "sous", "lors de")):
+                and (prep in self.reader.words.temporal or prep in ("dans", "sous", "lors de")):
             if lem(head) in ("tuer", "blesser", "toucher", "viser") and not is_passive(head):
                 return []  # "l'armée a tué … lors de l'assaut": the subject is the attacker
             subs = [c for c in head.children if c.dep_ in ("nsubj", "nsubj:pass")]

@@ -3,7 +3,7 @@ parse helpers (subjects through control and coordination, objects, participles, 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Token
 
@@ -32,12 +32,6 @@ FALLBACK_ANY = {"subj", "p:par", "p:entre"}  # agents: any noun phrase ("le mouv
 FALLBACK_PEOPLE = {"p:de", "obj", "iobj", "p:avec", "p:contre", "p:a", "p:parmi", "p:sur"}  # only people and forces ("la grève des travailleurs")
 FALLBACK_OBJ_TYPES = {"ASSAULT", "COERCE"}  # their objects are targets, people or things
 SPECIFIC_OBJ_TYPES = {"COERCE"}  # … but destroyed or seized things only when definite
-TARGET_OBJ_SUPPORT = {"viser", "cibler", "frapper", "toucher"}  # "l'attaque visait Kiev"
-# verbs planning a nominal event of which their subject is the agent ("a promis une aide")
-PLANNING_VERBS = {"promettre", "decider", "ordonner", "preparer", "projeter", "planifier", "prevoir", "programmer"}
-# prepositions of a fronted scene-setting phrase ("À Alep, …", "En Syrie, …") that never fill a slot
-FRAME_PREPS = {"a", "en", "dans"}
-TEMPORAL_PREPS = {"apres", "lors de", "pendant", "avant", "durant", "au cours de", "lors"}
 # symmetric events: with coordinated participants and no target, the first named is the source
 SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 # a nationality noun ("les Maliens", "des Français") stands for the country's people, not its
@@ -45,10 +39,6 @@ SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 # "Citizen (Mali)": sector CVL); elsewhere it may be the state ("les Américains ont retiré leur soutien")
 CITIZEN_SOURCE_TYPES = {"PROTEST"}
 CITIZEN_TARGET_TYPES = {"ASSAULT", "COERCE"}
-# prepositions of a nominal trigger's participants that the parser may hang on the verb governing it
-SHARED_PREPS = {"parmi", "contre", "entre", "avec", "envers"}
-# nouns linking a nominal trigger to the verb it explains: "tué à la suite des tirs"
-CONNECTIVE_NOUNS = {"suite", "cours", "lors", "moment", "occasion", "cadre", "issue"}
 # bare time nouns the parser takes for objects ("ont manifesté lundi")
 BARE_TIME_NOUNS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "hier", "matin", "soir"}
 # agentless passives of these types take the agent of an attack noun that caused them
@@ -263,3 +253,24 @@ def _inverted_subject(tok: Token) -> bool:
 
 def _has_obj(tok: Token) -> bool:
     return any(c.dep_ in ("obj", "ccomp", "xcomp") for c in tok.children)
+
+
+@dataclass(frozen=True)
+class ClauseWords:
+    """The word classes of the lexicon (`event_triggers.tsv`, class rows) that the argument and
+    candidate rules read: support verbs aiming at the target ("viser"), verbs planning a nominal
+    event ("promettre"), scene-setting, temporal and shared prepositions, linking nouns ("suite")."""
+
+    target_support: frozenset[str]
+    planning: frozenset[str]
+    frame: frozenset[str]
+    temporal: frozenset[str]
+    shared: frozenset[str]
+    connective: frozenset[str]
+
+    @classmethod
+    def of(cls, lexicon: EventLexicon) -> ClauseWords:
+        get = lexicon.classes.get
+        return cls(get("@viser", frozenset()), get("@planifier", frozenset()), get("@prep_cadre", frozenset()),
+                   get("@prep_temps", frozenset()), get("@prep_partagees", frozenset()),
+                   get("@noms_liaison", frozenset()))

@@ -38,15 +38,6 @@ AGENTIVE_TYPES = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "PROTEST", "SANCTIO
 #: types whose every mention is a physical act (a censorship or a sanction is not: "une censure des pages
 #: « suicide »" is no incident)
 PHYSICAL_TYPES = frozenset({"ASSAULT", "MOBILIZE"})
-#: prepositions introducing what caused a passive or intransitive harm verb
-CAUSE_PREPS = frozenset({"par", "dans", "sous", "suite a", "a cause de", "lors de", "avec", "de"})
-#: nouns linking a verb to its cause ("suite à une chute", "à cause de l'incendie")
-LINK_NOUNS = frozenset({"suite", "cause", "lors", "raison", "effet", "consequence"})
-#: people with no country or sector who can still act (pronouns and the commonest person nouns; the
-#: lexicon's people classes come on top)
-PERSON_WORDS = frozenset({"il", "ils", "elle", "elles", "on", "jeune", "homme", "femme", "individu", "personne",
-                          "inconnu", "suspect", "auteur", "groupe", "bande", "foule", "habitant", "ouvrier",
-                          "travailleur", "etudiant", "militant", "partisan", "citoyen", "villageois"})
 #: victims whose death or wounding is a security incident even when nobody is named as the agent
 SECURITY_SECTORS = frozenset({"MIL", "COP", "REB", "INS", "GOV"})
 
@@ -60,8 +51,13 @@ class IncidentCheck:
         self.incidents = classes.get("@incidents", frozenset())
         self.harm = classes.get("@degats", frozenset())
         self.rescuers = classes.get("@secours", frozenset())
+        # people with no country or sector who can still act: the lexicon's people classes, and
+        # pronouns and common person nouns (class @agents_personnes)
         self.people = frozenset().union(*(classes[c] for c in lexicon.people_classes if c in classes)) \
-            | PERSON_WORDS
+            | classes.get("@agents_personnes", frozenset())
+        # what introduces the cause of a harm: "tué dans un accident", "à la suite d'une chute"
+        self.cause_preps = classes.get("@prep_cause", frozenset())
+        self.link_nouns = classes.get("@noms_cause", frozenset())
         assault_nouns = {lemma for lemma, rules in lexicon.nouns.items() if any(r.type == "ASSAULT" for r in rules)}
         self.attack_words = (classes.get("@attaques", frozenset()) | classes.get("@projectiles", frozenset())
                              | frozenset(assault_nouns)) - self.incidents
@@ -139,10 +135,10 @@ class IncidentCheck:
                 dep = c.dep_
                 if dep == "nsubj" and not passive:
                     out.append(c)
-                elif dep == "obl:agent" or (dep.startswith("obl") and (prep_of(c) or "") in CAUSE_PREPS
+                elif dep == "obl:agent" or (dep.startswith("obl") and (prep_of(c) or "") in self.cause_preps
                                             and h is tok):
                     out.append(c)
-                    if lem(c) in LINK_NOUNS:
+                    if lem(c) in self.link_nouns:
                         out.extend(d for d in c.children if d.dep_ == "nmod" and d.pos_ == "NOUN")
         if tok.pos_ in ("NOUN", "PROPN"):
             out.extend(c for c in tok.children if c.dep_ == "nmod" and prep_of(c) == "par")

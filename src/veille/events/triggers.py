@@ -12,7 +12,7 @@ from .grammar import (
     _CANDIDATE_POS,
     _NOMINAL,
     _VERBAL,
-    CONNECTIVE_NOUNS,
+    ClauseWords,
     _arguments,
     _gerund_at,
     _has_obj,
@@ -44,6 +44,7 @@ class TriggerFinder:
 
     def __init__(self, lexicon: EventLexicon):
         self.lexicon = lexicon
+        self.connective = ClauseWords.of(lexicon).connective
 
     def candidates(self, doc: Document, span: Span, actors: Actors, aux_heads: set[int]) -> list[_Candidate]:
         """The trigger candidates of one sentence, in text order: verbs whose lemma has a rule whose
@@ -250,8 +251,7 @@ class TriggerFinder:
                     return head
         return None
 
-    @staticmethod
-    def _dedupe(cands: list[_Candidate]) -> list[_Candidate]:
+    def _dedupe(self, cands: list[_Candidate]) -> list[_Candidate]:
         """One mention per event: a trigger depending on a trigger of the same type ("tués dans deux
         attaques", "a lancé une attaque" when both are triggers) is the same event."""
         by_i = {c.tok.i: c for c in cands}
@@ -259,7 +259,7 @@ class TriggerFinder:
         for c in cands:
             head = by_i.get(c.tok.head.i)
             via = c.tok.head
-            if head is None and c.rule.kind == "noun" and lem(via) in CONNECTIVE_NOUNS and via.head.i != via.i:
+            if head is None and c.rule.kind == "noun" and lem(via) in self.connective and via.head.i != via.i:
                 head = by_i.get(via.head.i)  # "tué à la suite des tirs", "blessés au cours des combats"
             if head is not None and head is not c and head.rule.type == c.rule.type \
                     and c.tok.dep_ not in ("conj", "xcomp", "ccomp", "advcl", "parataxis"):
