@@ -9,7 +9,8 @@ Merge output (events, stories) is replaced as a whole in one transaction.
 `SQLiteStore` is composed of one part per concern, each owning its tables (`SCHEMA`) and the
 queries on them: `documents` (articles, sources, search, mentions, quotes, actors), `dedup_index`
 (MinHash signatures, LSH bands), `merge_output` (events, stories), `merge_index` (the incremental
-merge's blocks, components and pairs) and `story_index` (story profiles, keys, term frequencies).
+merge's blocks, components and pairs) and `story_index` (story profiles, keys, term frequencies);
+`views` adds the web app's filtered lists, shared with the Parquet dataset store.
 The writes that span several parts (a new document and its signature; the merge's output and the
 links to it; the merge index and the story index) are one transaction each, here.
 """
@@ -29,6 +30,7 @@ from .documents import DocumentTables
 from .merge_index import MergeIndex, Pair
 from .merge_output import MergeOutput
 from .story_index import Profiles, StoryIndex
+from .views import ReadViews
 
 SCHEMA_VERSION = 1
 
@@ -41,7 +43,7 @@ MERGE_PENDING = "merge_pending"
 
 
 class SQLiteDialect:
-    """The SQL pieces that differ between the store backends (veille.serve.queries builds the rest)."""
+    """The SQL pieces that differ between the store backends (`views.ReadViews` builds the rest)."""
 
     like = "LIKE"
 
@@ -59,7 +61,7 @@ class SQLiteDialect:
         return "EXISTS (SELECT 1 FROM json_each(actors.json, '$.aliases') AS a WHERE a.value LIKE ? ESCAPE '\\')"
 
 
-class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryIndex):
+class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryIndex, ReadViews):
     """The working store. Safe to read from several processes while one writes (WAL)."""
 
     dialect = SQLiteDialect()
