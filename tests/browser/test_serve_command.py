@@ -16,6 +16,8 @@ import pytest
 from ..serve_corpus import build_store
 from .conftest import _free_port, _require_browser
 
+pytestmark = pytest.mark.slow  # a headless Chromium and a server process: `pytest -m "not slow"` leaves them to CI
+
 ROOT = Path(__file__).resolve().parents[2]
 #: what the web app imports beyond the pipeline: these must come with the base install, not an extra
 WEB_DISTRIBUTIONS = ("fastapi", "uvicorn", "jinja2", "python-multipart")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from ..serve_corpus import article_ids
+
+pytestmark = pytest.mark.slow  # a headless Chromium: `pytest -m "not slow"` leaves it to CI
 
 IDS = article_ids()
 

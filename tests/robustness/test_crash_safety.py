@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # kill-and-rerun runs of whole ingests: `pytest -m "not slow"` leaves them to CI
+
 N_DOCS = 24
 TEMPLATE = ("Le ministre {i} a rencontré mardi à Bamako son homologue nigérien pour parler de sécurité. "
             "Selon un communiqué publié le {d} septembre 2023, les deux pays ont signé un accord de coopération "

@@ -12,11 +12,14 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veille.config import Settings
 from veille.ingest import IngestReport, decode_bytes, read_inputs
+
+pytestmark = pytest.mark.slow  # a fuzzing campaign: `pytest -m "not slow"` leaves it to CI
 
 CODE = re.compile(r"^E1\d\d: ")
 SETTINGS = Settings(max_bytes=2_000_000, max_chars=200_000)

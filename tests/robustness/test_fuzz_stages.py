@@ -18,6 +18,8 @@ from veille.errors import InputError
 from veille.models import Document
 from veille.pipeline import Pipeline
 
+pytestmark = pytest.mark.slow  # a fuzzing campaign: `pytest -m "not slow"` leaves it to CI
+
 FRENCH_BITS = ["Poutine", "Kim Jong Un", "a rencontré", "mardi", "le 13 septembre 2023", "à Moscou", "«", "»",
                "n'a pas", "selon Séoul", "devrait", "Partager", "Accueil / Monde", "\n", ".", ",", " ", "l'",
                "Mali", "la junte", "a déclaré", "hier", "2023", "@", "pic.twitter.com/x", "—", "’", "…",

@@ -198,15 +198,12 @@ def replay(ids: list[str], old_pairs: list[tuple[float, str, str, bool]], new_pa
 
 def first_article(store, story_id: str) -> tuple[date, str]:
     """(day, id) of a stored story's earliest article — its key (`StoryBuilder`: earliest by date, then id)."""
-    rows = store.query("SELECT article_id, published FROM articles WHERE story_id = ? AND published IS NOT NULL"
-                       " AND published != '' ORDER BY published, article_id LIMIT 50", (story_id,))
-    cands = [(first_day(r["published"]) or date.max, r["article_id"]) for r in rows]
-    cands += [(date.max, r["article_id"]) for r in store.query(
-        "SELECT MIN(article_id) AS article_id FROM articles WHERE story_id = ?", (story_id,)) if r["article_id"]]
+    cands = [(first_day(pub) or date.max, aid) for aid, pub in store.story_article_dates(story_id, dated_first=50)]
+    cands += [(date.max, aid) for aid in store.story_article_ids(story_id, 1)]
     best = min(cands) if cands else (date.max, "")
     if stable_id("st", best[1]) != story_id:  # dates of mixed precisions sort apart: read them all
-        rows = store.query("SELECT article_id, published FROM articles WHERE story_id = ?", (story_id,))
-        best = min(((first_day(r["published"]) or date.max, r["article_id"]) for r in rows), default=best)
+        best = min(((first_day(pub) or date.max, aid) for aid, pub in store.story_article_dates(story_id)),
+                   default=best)
     return best
 
 
@@ -350,8 +347,7 @@ class IncrementalMerger:
         undated = store.undated_articles()
         if not undated:
             return {}
-        rows = store._chunked("SELECT mention_id, event_id FROM mentions WHERE article_id IN ({ids})", undated)
-        return {r["mention_id"]: r["event_id"] for r in rows if r["event_id"] and r["mention_id"] not in skip}
+        return {mid: eid for mid, eid in store.article_mention_events(undated).items() if eid and mid not in skip}
 
     def stored_clusters(self, store, event_ids: set[str], views: Views) -> list[list[MentionView]]:
         members = store.event_members(event_ids)
@@ -425,9 +421,8 @@ class IncrementalMerger:
         new_ids = {e.event_id for e in events}
         kept = [e for e in store.events_of_stories(small) if e.event_id not in new_ids and e.event_id not in removed]
         mention_article = {mid: m.article_id for mid, m in loaded.items() if m.article_id in in_subset}
-        rows = store._chunked("SELECT mention_id, article_id FROM mentions WHERE event_id IN ({ids})",
-                              [e.event_id for e in kept])
-        mention_article.update({r["mention_id"]: r["article_id"] for r in rows if r["article_id"] in in_subset})
+        mention_article.update({mid: aid for mid, aid in store.event_mention_articles(e.event_id for e in kept).items()
+                                if aid in in_subset})
         evs = [e for e in sorted([*events, *kept], key=lambda e: e.event_id)
                if any(mid in mention_article for mid in e.mention_ids)]
         sub_arts = {a: arts[a] for a in subset}
@@ -528,9 +523,7 @@ class IncrementalMerger:
         small = [sid for sid in story_ids if sizes.get(sid, 0) <= self.story_rebuild_max]
         out = store.story_members(small)
         for sid in sorted(set(story_ids) - set(small)):
-            rows = store.query("SELECT article_id FROM articles WHERE story_id = ? ORDER BY article_id LIMIT ?",
-                               (sid, self.story_rebuild_max))
-            out[sid] = [r["article_id"] for r in rows]
+            out[sid] = store.story_article_ids(sid, self.story_rebuild_max)
         return out
 
     def link_follow_ups(self, store, stories: list[Story], profiles: dict[str, ArticleProfile],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -114,9 +113,7 @@ def event_details(store: AnyStore, ev: Event) -> tuple[list[MentionView], list[C
     known = {m.mention_id for m in mentions}
     missing = [mid for mid in ev.mention_ids if mid not in known]
     if missing:  # mention ids listed on the event but not linked (older merge output)
-        marks = ",".join("?" * len(missing))
-        for r in queries.rows(store, f"SELECT json FROM mentions WHERE mention_id IN ({marks})", missing):
-            mentions.append(EventMention.from_dict(json.loads(r["json"])))
+        mentions += store.mentions_listed(missing)
     meta = queries.article_meta(store, sorted({m.article_id for m in mentions}))
     texts: dict[str, str] = {}
     views: list[MentionView] = []

@@ -4,7 +4,7 @@
 `stats`, `timeline`, `export` and the web app read a cluster's output on a laptop without loading it
 into SQLite. DuckDB reads the Parquet files in place (`read_parquet(…, hive_partitioning=true)`);
 views named like the SQLite store's tables (`events`, `mentions`, `event_actors`, …, each with a
-`json` column holding the record) let `veille.serve.queries` run the same SQL on both. Every write
+`json` column holding the record) let `veille.store.views` run the same SQL on both. Every write
 raises ReadOnlyStoreError (E402).
 
 Full-text search: DuckDB's `fts` extension is downloaded at run time, which veille never does, so
@@ -27,6 +27,7 @@ from ..dataset import SCHEMAS, read_manifest
 from ..errors import MissingExtraError, ReadOnlyStoreError, StoreError
 from ..models import Actor, Document, Event, EventMention, Quote, RemovedLine, Story
 from .connection import LockedConnection
+from .views import ReadViews
 
 
 def read_only_error(path: str) -> ReadOnlyStoreError:
@@ -35,7 +36,7 @@ def read_only_error(path: str) -> ReadOnlyStoreError:
 
 
 class DuckDBDialect:
-    """The SQL pieces that differ from SQLite's (veille.serve.queries builds the rest)."""
+    """The SQL pieces that differ from SQLite's (`views.ReadViews` builds the rest)."""
 
     @staticmethod
     def location_country(alias: str) -> str:
@@ -113,7 +114,7 @@ CREATE VIEW article_actors AS SELECT article_id, actor_id, COUNT(*) AS n FROM (
 """
 
 
-class DatasetStore(LockedConnection):
+class DatasetStore(LockedConnection, ReadViews):
     """The store interface's read side over a Parquet dataset folder; writes raise E402."""
 
     dialect = DuckDBDialect()

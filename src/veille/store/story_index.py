@@ -1,0 +1,81 @@
+"""The incremental merge's story index in the SQLite store: each article's cached story profile,
+its story keys by day (the candidates a new article is compared with), and the document frequency
+of profile terms."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from .sqlite_base import SQLiteBase, dumps, loads
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS story_profiles (article_id TEXT PRIMARY KEY, day TEXT, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS story_keys (key TEXT NOT NULL, day TEXT, article_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS story_keys_key ON story_keys(key, day);
+CREATE INDEX IF NOT EXISTS story_keys_article ON story_keys(article_id);
+CREATE TABLE IF NOT EXISTS story_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
+"""
+
+#: article → (day, profile json, story keys)
+Profiles = dict[str, tuple[str | None, dict[str, Any], list[str]]]
+
+
+class StoryIndex(SQLiteBase):
+    """Story profiles, story keys and term document frequencies."""
+
+    def _write_story_index(self, c: sqlite3.Connection, *, full: bool, profiles: Profiles,
+                           df_delta: dict[str, int]) -> None:
+        """Write (full: replace) the profiles and keys of `profiles`' articles; add `df_delta` to the
+        document frequencies (full: they are the frequencies)."""
+        if full:
+            for table in ("story_profiles", "story_keys", "story_df"):
+                c.execute(f"DELETE FROM {table}")
+        else:
+            for aid in sorted(profiles):
+                c.execute("DELETE FROM story_keys WHERE article_id = ?", (aid,))
+        for aid, (day, prof, keys) in sorted(profiles.items()):
+            c.execute("INSERT OR REPLACE INTO story_profiles(article_id, day, json) VALUES (?,?,?)",
+                      (aid, day, dumps(prof)))
+            c.executemany("INSERT INTO story_keys(key, day, article_id) VALUES (?,?,?)",
+                          [(k, day, aid) for k in keys])
+        c.executemany("INSERT INTO story_df(term, n) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET n = n + ?",
+                      [(t, n, n) for t, n in sorted(df_delta.items())])
+
+    def story_profiles(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        rows = self._chunked("SELECT article_id, json FROM story_profiles WHERE article_id IN ({ids})", article_ids)
+        return {r["article_id"]: loads(r["json"]) for r in rows}
+
+    def story_key_neighbours(self, key: str, day: str | None, window_days: int, limit: int) -> list[str]:
+        """Articles indexed under `key`: the `limit` nearest on each side of `day` within the window
+        (undated articles and an undated `day`: the first `limit` by id)."""
+        if day is None:
+            rows = self.query("SELECT article_id FROM story_keys WHERE key = ? ORDER BY day, article_id LIMIT ?",
+                              (key, limit))
+            return [r["article_id"] for r in rows]
+        d = date.fromisoformat(day)
+        lo, hi = (d - timedelta(days=window_days)).isoformat(), (d + timedelta(days=window_days)).isoformat()
+        before = self.query("SELECT article_id FROM story_keys WHERE key = ? AND day >= ? AND day <= ?"
+                            " ORDER BY day DESC, article_id DESC LIMIT ?", (key, lo, day, limit))
+        after = self.query("SELECT article_id FROM story_keys WHERE key = ? AND day > ? AND day <= ?"
+                           " ORDER BY day, article_id LIMIT ?", (key, day, hi, limit))
+        undated = self.query("SELECT article_id FROM story_keys WHERE key = ? AND day IS NULL"
+                             " ORDER BY article_id LIMIT ?", (key, limit))
+        return [r["article_id"] for r in (*before, *after, *undated)]
+
+    def story_key_between(self, key: str, lo: str, hi: str, limit: int) -> list[str]:
+        """The latest `limit` articles indexed under `key` with a day in [lo, hi]."""
+        rows = self.query("SELECT article_id FROM story_keys WHERE key = ? AND day >= ? AND day <= ?"
+                          " ORDER BY day DESC, article_id LIMIT ?", (key, lo, hi, limit))
+        return [r["article_id"] for r in rows]
+
+    def story_key_after(self, key: str, lo: str, hi: str, limit: int) -> list[str]:
+        """The earliest `limit` articles indexed under `key` with a day in [lo, hi]."""
+        rows = self.query("SELECT article_id FROM story_keys WHERE key = ? AND day >= ? AND day <= ?"
+                          " ORDER BY day, article_id LIMIT ?", (key, lo, hi, limit))
+        return [r["article_id"] for r in rows]
+
+    def story_df(self, terms: Iterable[str]) -> dict[str, int]:
+        return self._mapping_in("SELECT term, n FROM story_df WHERE term IN ({ids})", terms)
