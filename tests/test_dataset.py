@@ -164,6 +164,15 @@ def test_dataset_store_exports_the_same_jsonl(sample, tmp_path):
         assert (tmp_path / f"{table}.jsonl").read_bytes() == (jsonl_dir / f"{table}.jsonl").read_bytes(), table
 
 
+def test_both_stores_implement_the_read_interface(sample):
+    from veille.store import ReadStore
+
+    db_path, _, ds_path, _ = sample
+    with open_store(str(ds_path)) as ds, open_store(str(db_path), must_exist=True) as db:
+        assert isinstance(ds, ReadStore) and isinstance(db, ReadStore)
+        assert (ds.writable, db.writable) == (False, True)
+
+
 def test_dataset_store_answers_the_web_queries_as_sqlite(sample):
     db, _, ds, _ = sample
     with open_store(str(db), must_exist=True) as lite, open_store(str(ds)) as duck:

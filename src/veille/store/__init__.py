@@ -13,14 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias, cast
 
 from ..errors import MissingExtraError, MissingStoreError
+from .protocol import ReadStore
 from .sqlite import SQLiteStore
 
 if TYPE_CHECKING:
     from .dataset import DatasetStore
 
+#: the store that takes writes (ingest, merge)
 Store = SQLiteStore
-#: what the read commands and the web app accept
-AnyStore: TypeAlias = "SQLiteStore | DatasetStore"
+#: what the read commands, the merge's readers and the web app accept: any store, through the
+#: read interface both backends implement (`ReadStore`)
+AnyStore: TypeAlias = ReadStore
 
 
 def open_store(url: str, *, read_only: bool = False, must_exist: bool = False) -> SQLiteStore | DatasetStore:
@@ -56,4 +59,4 @@ def require_writable(store: AnyStore) -> SQLiteStore:
     return cast(SQLiteStore, store)
 
 
-__all__ = ["AnyStore", "SQLiteStore", "Store", "open_store", "require_writable"]
+__all__ = ["AnyStore", "ReadStore", "SQLiteStore", "Store", "open_store", "require_writable"]
