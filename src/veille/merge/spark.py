@@ -12,7 +12,7 @@ the data movement differs:
 | actors | `store._upsert_actor` | grouped by actor id, folded in article order with `fold_actor` |
 | mention views | `features.view` | the same, per document |
 | candidate pairs | `coref.candidate_pairs` | grouped by block key (`coref.block_keys`), swept with `coref.sweep_block`, scored with `coref.score_pair`, distinct |
-| components | `coref.components` | iterative min-label propagation on DataFrames (label = the smallest mention id) |
+| components | `coref.components` | large-star/small-star on DataFrames (label = the smallest mention id) |
 | clusters | `coref.cluster` over all pairs | `coref.cluster` per component (clustering never crosses one) |
 | cross-document dates | `CrossDocDater.infer` / `apply` | `dating.cluster_evidence` per cluster, `dating.resolve_article` per article, `apply` per document; then views, pairs, components and clusters again |
 | duplicate_of chains | `aggregate.source_key` | pointer jumping over duplicate_of, `aggregate.original_key` at the end |
@@ -87,12 +87,14 @@ def _first(a: tuple[tuple[int, int], Document], b: tuple[tuple[int, int], Docume
 class SparkMerge:
     """The merge and export of a `veille run` on a Spark session (see the module doc)."""
 
-    def __init__(self, settings: Settings, spark):
+    def __init__(self, settings: Settings, spark, cc_method: str = "stars"):
         self.settings = settings
+        self.cc_method = cc_method  # how `components` runs: "stars" or "min-label"
         self.cfg = MergeConfig.from_settings(settings)
         self.spark = spark
         self.sc = spark.sparkContext
         self.partitions = max(2, self.sc.defaultParallelism)
+        self.cc_rounds: list[int] = []  # rounds of each `components` call
 
     # ------------------------------------------------------------------ documents
 
@@ -204,19 +206,56 @@ class SparkMerge:
 
         return items.flatMap(keyed).groupByKey(self.partitions).flatMap(scored).distinct(self.partitions)
 
-    def components(self, pairs):
-        """(mention_id, component) for every mention of a pair: iterative min-label propagation on
-        DataFrames (the smallest mention id of each connected component; `coref.components`)."""
+    def components(self, pairs, method: str | None = None):
+        """(mention_id, component) for every mention of a pair, the component named by its smallest
+        mention id (`coref.components`): large-star/small-star (`stars`, Kiveris et al. 2014: rounds
+        grow with the log of a component's size) or iterative min-label propagation (`min-label`:
+        rounds grow with its diameter; default: the merge's `cc_method`). The pairs link two different
+        mentions. Appends the rounds taken to `self.cc_rounds`."""
+        edges = self.spark.createDataFrame(pairs.map(lambda p: (p[1], p[2])), "a string, b string")
+        method = method or self.cc_method
+        labels = self._stars(edges) if method == "stars" else self._min_label(edges)
+        return labels.rdd.map(lambda r: (r[0], r[1]))
+
+    def _stars(self, edges):
+        """Alternate large-star and small-star on edges (hi, lo), hi > lo, until the graph is a forest
+        of stars: every node but a centre has one edge, to its centre, and a centre is no one's leaf.
+        Both steps keep the components, and the centre a star ends with is its smallest node."""
+        from pyspark.sql import functions as F
+
+        hi, lo = F.col("hi"), F.col("lo")
+        e = edges.where("a != b").select(F.greatest("a", "b").alias("hi"), F.least("a", "b").alias("lo")) \
+            .distinct().localCheckpoint()
+        self.cc_rounds.append(0)
+        while True:
+            self.cc_rounds[-1] += 1
+            # large-star: each node's larger neighbours are linked to the smallest of its neighbourhood
+            nb = e.select(hi.alias("u"), lo.alias("v")).union(e.select(lo.alias("u"), hi.alias("v")))
+            low = nb.groupBy("u").agg(F.min("v").alias("mv")).select("u", F.least("u", "mv").alias("m"))
+            large = nb.join(low, "u").where(F.col("v") > F.col("u")) \
+                .select(F.col("v").alias("hi"), F.col("m").alias("lo")).distinct()
+            # small-star: a node and its smaller neighbours are linked to the smallest of those
+            low = large.groupBy("hi").agg(F.min("lo").alias("m"))
+            e = large.join(low, "hi").where(lo != F.col("m")).select(lo.alias("hi"), F.col("m").alias("lo")) \
+                .union(low.select("hi", F.col("m").alias("lo"))).distinct().localCheckpoint()
+            leaves = e.groupBy("hi").agg(F.count("lo").alias("n"))
+            centres = e.select(lo.alias("hi")).distinct()
+            if leaves.where("n > 1").isEmpty() and leaves.join(centres, "hi").isEmpty():
+                break
+        return e.select(hi.alias("v"), lo.alias("label")).union(e.select(lo.alias("v"), lo.alias("label"))).distinct()
+
+    def _min_label(self, edges):
+        """Each mention takes the smallest label among its own and its neighbours' until none moves."""
         from pyspark import StorageLevel
         from pyspark.sql import functions as F
 
-        edges = self.spark.createDataFrame(pairs.map(lambda p: (p[1], p[2])), "a string, b string")
         both = edges.union(edges.select(F.col("b").alias("a"), F.col("a").alias("b"))) \
             .persist(StorageLevel.MEMORY_AND_DISK)
         labels = both.groupBy("a").agg(F.min("b").alias("m")) \
             .select(F.col("a").alias("v"), F.least("a", "m").alias("label")).localCheckpoint()
+        self.cc_rounds.append(0)
         while True:
-            # each mention takes the smallest label among its own and its neighbours'
+            self.cc_rounds[-1] += 1
             seen = both.join(labels.withColumnRenamed("v", "b"), "b").groupBy("a") \
                 .agg(F.min("label").alias("n")).withColumnRenamed("a", "v")
             new = labels.join(seen, "v", "left") \
@@ -226,7 +265,7 @@ class SparkMerge:
             if new.where("moved").isEmpty():
                 break
         both.unpersist()
-        return labels.rdd.map(lambda r: (r.v, r.label))
+        return labels
 
     def clusters(self, items):
         """Lists of Items, one per event, by `coref.cluster` on each component."""
