@@ -29,14 +29,17 @@ broadcasts one table that grows with the corpus — the idf of every term among 
 terms (`corpus_idf`: one float per distinct term; the vocabulary grows far slower than the
 articles). Executors hold a partition at a time, except where a group must be whole: a block of
 mentions (`coref.block_keys`), a component of mentions or of articles (the largest event or
-story), an inverted-index key's (day, article id) list, and a dominant actor's stories.
+story), an inverted-index key's articles (their TF-IDF vectors and actors), and a dominant actor's
+stories.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -453,21 +456,22 @@ class SparkMerge:
 
         def keyed(kv):
             article_id, (info, profile, vec) = kv
+            # what `similarity` reads: the vector, the actors and the language (not the raw terms)
+            slim = (info.day, article_id, vec, dataclasses.replace(profile, terms=Counter()))
             for k in index_keys(profile, vec):
-                yield k, (info.day, article_id)
-
-        def swept(kv):
-            day = dict((a, d) for d, a in kv[1])
-            yield from sweep_key(sorted(day, key=lambda a: day_order(a, day)), day, cfg)
+                yield k, slim
 
         def similar(kv):
-            x, ((y, (_ix, px, vx)), (_iy, py, vy)) = kv[0], kv[1]
-            if builder.similarity(vx, vy, px, py) >= cfg.story_threshold:
-                yield 0.0, x, y
+            members = {a: (v, p) for _d, a, v, p in kv[1]}
+            day = {a: d for d, a, _v, _p in kv[1]}
+            for x, y in sweep_key(sorted(day, key=lambda a: day_order(a, day)), day, cfg):
+                (vx, px), (vy, py) = members[x], members[y]
+                if builder.similarity(vx, vy, px, py) >= cfg.story_threshold:
+                    yield 0.0, x, y
 
-        cands = recs.flatMap(keyed).groupByKey(parts).flatMap(swept).distinct(parts)
-        sims = cands.join(recs, parts).map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).join(recs, parts) \
-            .map(lambda kv: (kv[1][0][0], ((kv[0], kv[1][0][1]), kv[1][1]))).flatMap(similar)
+        # each key's articles swept and scored where they are grouped (a pair that several keys
+        # share is scored by each; joining every candidate pair to both articles shuffled far more)
+        sims = recs.flatMap(keyed).groupByKey(parts).flatMap(similar).distinct(parts)
         comp = self.components(events_rdd.flatMap(linked).union(sims))
 
         def episodes(kv):
