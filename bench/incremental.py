@@ -151,6 +151,37 @@ def build(store: SQLiteStore, n: int, templates: list[Document]) -> None:
         store.add_documents(chunk)
 
 
+def new_pages(n: int, skip: int = 0) -> list[Path]:
+    """The real pages ingested one at a time: the sample corpus's, then eval/merge's."""
+    pages = [p for p in sample_inputs() if p.suffix == ".txt"]
+    pages += sorted((ROOT / "eval" / "merge" / "articles").glob("*.txt"))
+    return pages[skip:skip + n]
+
+
+def time_ingests(store: SQLiteStore, settings: Settings, pipeline: Pipeline, articles: int, n: int,
+                 skip: int = 0, suffix: str = "") -> list[tuple[str, float, float, float, int, int]]:
+    """Ingest `n` real pages one at a time into a store built by `build(store, articles, …)`, dated
+    on the last day of its span, as `veille ingest` does (pipeline, store, incremental merge); one
+    row per page: (name, pipeline + store s, incremental merge s, total s, re-tested mentions,
+    incremental flag), each also printed."""
+    last = START + timedelta(days=max(30, articles // 60) - 1)
+    rows = []
+    for path in new_pages(n, skip):
+        text = path.read_text(encoding="utf-8") + (f"\n\n{suffix}" if suffix else "")
+        raw = RawDocument(source_path=f"new/{path.name}", text=text, published=last.isoformat())
+        report = IngestReport(read=1)
+        t0 = time.perf_counter()
+        ingest_raw([raw], store, settings, pipeline=pipeline, report=report)
+        t1 = time.perf_counter()
+        c = merge(store, settings, new_article_ids=report.article_ids)
+        t2 = time.perf_counter()
+        rows.append((path.name, t1 - t0, t2 - t1, t2 - t0, c.get("mentions", 0), c.get("incremental", 0)))
+        print(f"ingest {path.name}: pipeline+store {t1 - t0:.3f} s, incremental merge {t2 - t1:.3f} s "
+              f"(re-tested {c.get('mentions', 0)} of {c.get('component_mentions', 0)} mentions in the touched"
+              f" components), total {t2 - t0:.3f} s")
+    return rows
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -187,25 +218,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             pipeline.run_text("Emmanuel Macron a rencontré Olaf Scholz mardi à Paris.")  # load the model first
             print(f"reused store: {store.stats()}")
-        last = START + timedelta(days=max(30, args.articles // 60) - 1)
-        pages = [p for p in sample_inputs() if p.suffix == ".txt"]
-        pages += sorted((ROOT / "eval" / "merge" / "articles").glob("*.txt"))
-        pages = pages[args.skip:args.skip + args.new]
-        rows = []
-        for path in pages:
-            text = path.read_text(encoding="utf-8") + (f"\n\n{args.suffix}" if args.suffix else "")
-            raw = RawDocument(source_path=f"new/{path.name}", text=text,
-                              published=last.isoformat())
-            report = IngestReport(read=1)
-            t0 = time.perf_counter()
-            ingest_raw([raw], store, settings, pipeline=pipeline, report=report)
-            t1 = time.perf_counter()
-            c = merge(store, settings, new_article_ids=report.article_ids)
-            t2 = time.perf_counter()
-            rows.append((path.name, t1 - t0, t2 - t1, t2 - t0, c.get("mentions", 0), c.get("incremental", 0)))
-            print(f"ingest {path.name}: pipeline+store {t1 - t0:.3f} s, incremental merge {t2 - t1:.3f} s "
-                  f"(re-tested {c.get('mentions', 0)} of {c.get('component_mentions', 0)} mentions in the touched"
-                  f" components), total {t2 - t0:.3f} s")
+        rows = time_ingests(store, settings, pipeline, args.articles, args.new, args.skip, args.suffix)
         if rows:
             print(f"median: pipeline+store {statistics.median(r[1] for r in rows):.3f} s, "
                   f"merge {statistics.median(r[2] for r in rows):.3f} s, "

@@ -186,25 +186,52 @@ def test_spark_merge_export_identical_to_local(corpus_name: str, tmp_path: Path,
         assert any(a["published"]["method"] == "cross-document" for a in articles)
 
 
-@pytest.mark.slow
-@needs_spark
-def test_spark_components_match_union_find(spark_kept):
-    """Min-label propagation finds the local union-find's components (named by the smallest id)."""
+def _union_find(ids: list[str], pairs: list[tuple[float, str, str]], linked: set[str]) -> dict[str, str]:
+    """`coref.components` over `ids`, restricted to the mentions of a pair (what the Spark jobs label)."""
     from veille.merge.coref import components
-    from veille.merge.spark import SparkMerge
-    from veille.run import SparkExecutor
-
-    ids = [f"m{i:02d}" for i in range(30)]
-    # a long chain (many rounds), a star, a pair, and lone mentions
-    pairs = [(1.0, ids[i], ids[i + 1]) for i in range(12)][::-1] + \
-        [(0.5, ids[20], ids[j]) for j in range(21, 26)] + [(0.7, ids[13], ids[27])]
-    spark = SparkExecutor(Settings(), "local[2]").session()
-    merge = SparkMerge(Settings(), spark)
-    found = dict(merge.components(spark.sparkContext.parallelize(pairs, 2)).collect())
 
     class V:
         def __init__(self, i):
             self.id = i
 
-    expected = {k: c for k, c in components([V(i) for i in ids], pairs).items() if k != c or k in found}
-    assert found == expected
+    return {k: c for k, c in components([V(i) for i in ids], pairs).items() if k in linked}
+
+
+def _graphs() -> dict[str, tuple[list[str], list[tuple[float, str, str]]]]:
+    import random
+
+    ids = [f"m{i:02d}" for i in range(30)]
+    rng = random.Random(7)
+    shuffled = ids[:]
+    rng.shuffle(shuffled)
+    return {
+        # a long chain (many rounds), a star, a pair, and lone mentions
+        "chain_star_pair": (ids, [(1.0, ids[i], ids[i + 1]) for i in range(12)][::-1]
+                            + [(0.5, ids[20], ids[j]) for j in range(21, 26)] + [(0.7, ids[13], ids[27])]),
+        # a chain through ids in random order, and a star whose centre is not the smallest id
+        "shuffled_chain_and_star": (ids, [(1.0, shuffled[i], shuffled[i + 1]) for i in range(19)]
+                                    + [(0.5, ids[27], ids[j]) for j in (20, 21, 22, 23, 24, 25, 26, 28, 29)
+                                       if ids[j] not in shuffled[:20]]),
+        # two components, each a cycle with a chord
+        "two_components": (ids, [(1.0, ids[i], ids[(i + 1) % 10]) for i in range(10)] + [(1.0, ids[0], ids[5])]
+                           + [(1.0, ids[10 + (i * 7) % 9], ids[10 + ((i + 1) * 7) % 9]) for i in range(9)]),
+    }
+
+
+@pytest.mark.slow
+@needs_spark
+@pytest.mark.parametrize("method", ["stars", "min-label"])
+@pytest.mark.parametrize("graph", ["chain_star_pair", "shuffled_chain_and_star", "two_components"])
+def test_spark_components_match_union_find(graph: str, method: str, spark_kept):
+    """Large-star/small-star and min-label propagation find the local union-find's components (each
+    named by its smallest mention id); large-star/small-star in fewer rounds on a long chain."""
+    from veille.merge.spark import SparkMerge
+    from veille.run import SparkExecutor
+
+    ids, pairs = _graphs()[graph]
+    spark = SparkExecutor(Settings(), "local[2]").session()
+    merge = SparkMerge(Settings(), spark)
+    found = dict(merge.components(spark.sparkContext.parallelize(pairs, 2), method).collect())
+    assert found == _union_find(ids, pairs, {x for _s, a, b in pairs for x in (a, b)})
+    if graph == "chain_star_pair":
+        assert merge.cc_rounds[-1] <= (4 if method == "stars" else 13)

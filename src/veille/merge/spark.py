@@ -12,24 +12,34 @@ the data movement differs:
 | actors | `store._upsert_actor` | grouped by actor id, folded in article order with `fold_actor` |
 | mention views | `features.view` | the same, per document |
 | candidate pairs | `coref.candidate_pairs` | grouped by block key (`coref.block_keys`), swept with `coref.sweep_block`, scored with `coref.score_pair`, distinct |
-| components | `coref.components` | iterative min-label propagation on DataFrames (label = the smallest mention id) |
+| components | `coref.components` | large-star/small-star on DataFrames (label = the smallest mention id) |
 | clusters | `coref.cluster` over all pairs | `coref.cluster` per component (clustering never crosses one) |
 | cross-document dates | `CrossDocDater.infer` / `apply` | `dating.cluster_evidence` per cluster, `dating.resolve_article` per article, `apply` per document; then views, pairs, components and clusters again |
 | duplicate_of chains | `aggregate.source_key` | pointer jumping over duplicate_of, `aggregate.original_key` at the end |
 | events | `aggregate.build_event` | the same, per cluster |
+| stories | `StoryBuilder.build` | its steps, each through the same function: event links (`event_links`) and inverted-index sweeps (`sweep_key`, per key) scored with `StoryBuilder.similarity` → components (as above) → `StoryBuilder._episodes` per component → `story_id`, `event_story_vote` per event, `StoryBuilder.describe` per story |
+| follow-ups | `StoryBuilder._link_follow_ups` | candidates per dominant actor (`follow_candidates`), `follow_score`, `best_follow` per story |
 
-Stories are built on the driver (`StoryBuilder`, as locally) from what it collects: each article's
-`ArticleInfo` and story profile (top terms, actors) and the events with their article ids — memory
-in proportion to the articles and events, not to their texts or mentions. The export streams each
-table sorted by id through `toLocalIterator` (one partition at a time) into the exporter's writers;
-events and stories are written from the driver's lists.
+The local story pass skips scoring a candidate pair whose articles are already in one story (which
+changes no component); here every candidate pair is scored, the same components come out.
+
+What the driver holds: no document, mention, event or story. It streams each exported table, sorted
+by id, through `toLocalIterator` (one partition at a time) into the exporter's writers, and it
+broadcasts one table that grows with the corpus — the idf of every term among the articles' top
+terms (`corpus_idf`: one float per distinct term; the vocabulary grows far slower than the
+articles). Executors hold a partition at a time, except where a group must be whole: a block of
+mentions (`coref.block_keys`), a component of mentions or of articles (the largest event or
+story), an inverted-index key's articles (their TF-IDF vectors and actors), and a dominant actor's
+stories.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -41,8 +51,22 @@ from .config import MergeConfig
 from .coref import block_keys, cluster, pair_order, score_pair, sweep_block
 from .dating import CrossDocDater, cluster_evidence, mention_timex, resolve_article
 from .features import MentionView, view
-from .merger import Merger, _event_order
-from .stories import StoryBuilder, stop_words
+from .merger import Merger
+from .stories import (
+    StoryBuilder,
+    _vector,
+    best_follow,
+    corpus_idf,
+    day_order,
+    event_links,
+    event_story_vote,
+    follow_candidates,
+    follow_score,
+    index_keys,
+    stop_words,
+    story_id,
+    sweep_key,
+)
 
 log = logging.getLogger("veille.merge")
 
@@ -66,12 +90,14 @@ def _first(a: tuple[tuple[int, int], Document], b: tuple[tuple[int, int], Docume
 class SparkMerge:
     """The merge and export of a `veille run` on a Spark session (see the module doc)."""
 
-    def __init__(self, settings: Settings, spark):
+    def __init__(self, settings: Settings, spark, cc_method: str = "stars"):
         self.settings = settings
+        self.cc_method = cc_method  # how `components` runs: "stars" or "min-label"
         self.cfg = MergeConfig.from_settings(settings)
         self.spark = spark
         self.sc = spark.sparkContext
         self.partitions = max(2, self.sc.defaultParallelism)
+        self.cc_rounds: list[int] = []  # rounds of each `components` call
 
     # ------------------------------------------------------------------ documents
 
@@ -183,19 +209,56 @@ class SparkMerge:
 
         return items.flatMap(keyed).groupByKey(self.partitions).flatMap(scored).distinct(self.partitions)
 
-    def components(self, pairs):
-        """(mention_id, component) for every mention of a pair: iterative min-label propagation on
-        DataFrames (the smallest mention id of each connected component; `coref.components`)."""
+    def components(self, pairs, method: str | None = None):
+        """(mention_id, component) for every mention of a pair, the component named by its smallest
+        mention id (`coref.components`): large-star/small-star (`stars`, Kiveris et al. 2014: rounds
+        grow with the log of a component's size) or iterative min-label propagation (`min-label`:
+        rounds grow with its diameter; default: the merge's `cc_method`). The pairs link two different
+        mentions. Appends the rounds taken to `self.cc_rounds`."""
+        edges = self.spark.createDataFrame(pairs.map(lambda p: (p[1], p[2])), "a string, b string")
+        method = method or self.cc_method
+        labels = self._stars(edges) if method == "stars" else self._min_label(edges)
+        return labels.rdd.map(lambda r: (r[0], r[1]))
+
+    def _stars(self, edges):
+        """Alternate large-star and small-star on edges (hi, lo), hi > lo, until the graph is a forest
+        of stars: every node but a centre has one edge, to its centre, and a centre is no one's leaf.
+        Both steps keep the components, and the centre a star ends with is its smallest node."""
+        from pyspark.sql import functions as F
+
+        hi, lo = F.col("hi"), F.col("lo")
+        e = edges.where("a != b").select(F.greatest("a", "b").alias("hi"), F.least("a", "b").alias("lo")) \
+            .distinct().localCheckpoint()
+        self.cc_rounds.append(0)
+        while True:
+            self.cc_rounds[-1] += 1
+            # large-star: each node's larger neighbours are linked to the smallest of its neighbourhood
+            nb = e.select(hi.alias("u"), lo.alias("v")).union(e.select(lo.alias("u"), hi.alias("v")))
+            low = nb.groupBy("u").agg(F.min("v").alias("mv")).select("u", F.least("u", "mv").alias("m"))
+            large = nb.join(low, "u").where(F.col("v") > F.col("u")) \
+                .select(F.col("v").alias("hi"), F.col("m").alias("lo")).distinct()
+            # small-star: a node and its smaller neighbours are linked to the smallest of those
+            low = large.groupBy("hi").agg(F.min("lo").alias("m"))
+            e = large.join(low, "hi").where(lo != F.col("m")).select(lo.alias("hi"), F.col("m").alias("lo")) \
+                .union(low.select("hi", F.col("m").alias("lo"))).distinct().localCheckpoint()
+            leaves = e.groupBy("hi").agg(F.count("lo").alias("n"))
+            centres = e.select(lo.alias("hi")).distinct()
+            if leaves.where("n > 1").isEmpty() and leaves.join(centres, "hi").isEmpty():
+                break
+        return e.select(hi.alias("v"), lo.alias("label")).union(e.select(lo.alias("v"), lo.alias("label"))).distinct()
+
+    def _min_label(self, edges):
+        """Each mention takes the smallest label among its own and its neighbours' until none moves."""
         from pyspark import StorageLevel
         from pyspark.sql import functions as F
 
-        edges = self.spark.createDataFrame(pairs.map(lambda p: (p[1], p[2])), "a string, b string")
         both = edges.union(edges.select(F.col("b").alias("a"), F.col("a").alias("b"))) \
             .persist(StorageLevel.MEMORY_AND_DISK)
         labels = both.groupBy("a").agg(F.min("b").alias("m")) \
             .select(F.col("a").alias("v"), F.least("a", "m").alias("label")).localCheckpoint()
+        self.cc_rounds.append(0)
         while True:
-            # each mention takes the smallest label among its own and its neighbours'
+            self.cc_rounds[-1] += 1
             seen = both.join(labels.withColumnRenamed("v", "b"), "b").groupBy("a") \
                 .agg(F.min("label").alias("n")).withColumnRenamed("a", "v")
             new = labels.join(seen, "v", "left") \
@@ -205,7 +268,7 @@ class SparkMerge:
             if new.where("moved").isEmpty():
                 break
         both.unpersist()
-        return labels.rdd.map(lambda r: (r.v, r.label))
+        return labels
 
     def clusters(self, items):
         """Lists of Items, one per event, by `coref.cluster` on each component."""
@@ -255,7 +318,7 @@ class SparkMerge:
         return docs.leftOuterJoin(found, self.partitions).mapPartitions(apply), n
 
     def events(self, clusters):
-        """(Event, its articles sorted) per cluster, by `aggregate.build_event`."""
+        """(Event, its articles sorted, their days) per cluster, by `aggregate.build_event`."""
         cfg = self.cfg
 
         def make(c):
@@ -263,7 +326,7 @@ class SparkMerge:
             articles = {v.m.article_id: v.article for v in views if v.article is not None}
             keys = {it[0].m.article_id: it[2] for it in c}
             e = build_event(views, articles, cfg, source_of=keys.__getitem__)
-            return e, sorted(keys)
+            return e, sorted(keys), {a: info.day for a, info in articles.items()}
 
         return clusters.map(make)
 
@@ -300,36 +363,17 @@ class SparkMerge:
             clusters.unpersist()
             clusters = self.clusters(self.items(docs, keys)).persist(disk)
         events_rdd = self.events(clusters).persist(disk)
-
-        # stories on the driver: article infos and profiles, events and their articles
-        merger = Merger(self.settings)
-        lang = self.settings.lang
-
-        def profiles(part):
-            stops = stop_words(lang)
-            for article_id, (_order, doc) in part:
-                yield article_id, merger.profile(doc, stops)
-
-        profs = dict(ingested.mapPartitions(profiles).toLocalIterator())
-        articles = dict(docs.mapValues(lambda od: Merger.article_info(od[1])).toLocalIterator())
-        pairs = sorted(events_rdd.toLocalIterator(), key=lambda ea: ea[0].mention_ids[0])
-        events = [e for e, _a in pairs]
-        stories, article_story, event_story = StoryBuilder(self.cfg).build(
-            articles, profs, events, {}, event_articles={e.event_id: arts for e, arts in pairs})
-        del pairs, profs
-        for e in events:
-            e.story_id = event_story.get(e.event_id)
-        events.sort(key=_event_order)
-        story_of = self.sc.broadcast(article_story)
+        stories, article_story, event_story = self.stories(ingested, docs, events_rdd)
         mention_events = events_rdd.flatMap(lambda ea: [(m, ea[0].event_id) for m in ea[0].mention_ids])
 
         def article_rows():
-            def row(od):
-                doc = od[1]
-                doc.story_id = story_of.value.get(doc.article_id)
+            def row(kv):
+                _aid, ((_order, doc), sid) = kv
+                doc.story_id = sid
                 return doc.article_dict()
 
-            return docs.values().map(row).sortBy(lambda r: r["article_id"], numPartitions=self.partitions)
+            return docs.leftOuterJoin(article_story, self.partitions).map(row) \
+                .sortBy(lambda r: r["article_id"], numPartitions=self.partitions)
 
         def mention_rows():
             def rows(od):
@@ -344,27 +388,164 @@ class SparkMerge:
             return docs.values().flatMap(rows).leftOuterJoin(mention_events, self.partitions).map(put) \
                 .sortBy(lambda r: r["mention_id"], numPartitions=self.partitions)
 
+        def event_rows():
+            def put(kv):
+                e, sid = kv[1]
+                e.story_id = sid
+                return e.to_dict()
+
+            return events_rdd.map(lambda ea: (ea[0].event_id, ea[0])).leftOuterJoin(event_story, self.partitions) \
+                .map(put).sortBy(lambda r: r["event_id"], numPartitions=self.partitions)
+
         def rows_of(table: str) -> Iterable[dict[str, Any]]:
             if table == "articles":
                 return article_rows().toLocalIterator()
             if table == "mentions":
                 return mention_rows().toLocalIterator()
             if table == "events":
-                return (e.to_dict() for e in sorted(events, key=lambda e: e.event_id))
+                return event_rows().toLocalIterator()
             if table == "actors":
                 return self.actors(ingested).toLocalIterator()
             if table == "quotes":
                 return docs.values().flatMap(lambda od: [q.to_dict() for q in od[1].quotes]) \
                     .sortBy(lambda r: r["quote_id"], numPartitions=self.partitions).toLocalIterator()
-            return (s.to_dict() for s in sorted(stories, key=lambda s: s.story_id))
+            return stories.map(lambda s: s.to_dict()).sortBy(lambda r: r["story_id"], numPartitions=self.partitions) \
+                .toLocalIterator()
 
         counts = write_tables(rows_of, out_dir, fmt)
-        for rdd in (ingested, docs, keys, clusters, events_rdd):
+        for rdd in (ingested, docs, keys, clusters, events_rdd, stories, article_story, event_story):
             rdd.unpersist()
-        story_of.unpersist()
         log.info("spark merge: %d events, %d stories, %d articles dated from shared events",
-                 len(events), len(stories), redated)
+                 counts.get("events", 0), counts.get("stories", 0), redated)
         return counts
+
+    # ------------------------------------------------------------------ stories
+
+    def stories(self, ingested, docs, events_rdd):
+        """(stories, (article_id, story_id), (event_id, story_id)) as RDDs: `StoryBuilder.build`'s
+        steps on executors, each through the same function (see the module doc)."""
+        from operator import add
+
+        from pyspark import StorageLevel
+
+        disk = StorageLevel.MEMORY_AND_DISK
+        cfg, lang, parts = self.cfg, self.settings.lang, self.partitions
+        merger = Merger(self.settings)
+        builder = StoryBuilder(cfg)
+
+        def profiles(part):
+            stops = stop_words(lang)
+            for article_id, (_order, doc) in part:
+                yield article_id, merger.profile(doc, stops)
+
+        # (article_id, (ArticleInfo, ArticleProfile)): profiles from the documents as ingested,
+        # article dates from the re-dated ones (as locally)
+        base = docs.mapValues(lambda od: Merger.article_info(od[1])) \
+            .join(ingested.mapPartitions(profiles), parts).persist(disk)
+        n = base.count()
+        df = base.flatMap(lambda kv: list(kv[1][1].terms)).map(lambda t: (t, 1)).reduceByKey(add, parts)
+        idf = self.sc.broadcast(corpus_idf(dict(df.collect()), n))
+        # (article_id, (info, profile, TF-IDF vector))
+        recs = base.mapValues(lambda ip: (ip[0], ip[1], _vector(ip[1].terms, idf.value))).persist(disk)
+        base.unpersist()
+
+        def linked(ea):
+            _e, arts, days = ea
+            for a, b in event_links(arts, builder.closeness(days)):
+                yield 0.0, a, b
+
+        def keyed(kv):
+            article_id, (info, profile, vec) = kv
+            # what `similarity` reads: the vector, the actors and the language (not the raw terms)
+            slim = (info.day, article_id, vec, dataclasses.replace(profile, terms=Counter()))
+            for k in index_keys(profile, vec):
+                yield k, slim
+
+        def similar(kv):
+            members = {a: (v, p) for _d, a, v, p in kv[1]}
+            day = {a: d for d, a, _v, _p in kv[1]}
+            for x, y in sweep_key(sorted(day, key=lambda a: day_order(a, day)), day, cfg):
+                (vx, px), (vy, py) = members[x], members[y]
+                if builder.similarity(vx, vy, px, py) >= cfg.story_threshold:
+                    yield 0.0, x, y
+
+        # each key's articles swept and scored where they are grouped (a pair that several keys
+        # share is scored by each; joining every candidate pair to both articles shuffled far more)
+        sims = recs.flatMap(keyed).groupByKey(parts).flatMap(similar).distinct(parts)
+        comp = self.components(events_rdd.flatMap(linked).union(sims))
+
+        def episodes(kv):
+            members = sorted(kv[1])
+            day = {a: r[0].day for a, r in members}
+            vecs = {a: r[2] for a, r in members}
+            profs = {a: r[1] for a, r in members}
+            for group in builder._episodes({kv[0]: sorted(day)}, day, vecs, profs).values():
+                keep = set(group)
+                yield story_id(group, day), [(a, r) for a, r in members if a in keep]
+
+        groups = recs.leftOuterJoin(comp, parts).map(lambda kv: (kv[1][1] or kv[0], (kv[0], kv[1][0]))) \
+            .groupByKey(parts).flatMap(episodes).persist(disk)
+        recs.unpersist()
+        article_story = groups.flatMap(lambda kv: [(a, kv[0]) for a, _r in kv[1]]).persist(disk)
+        event_story = events_rdd.flatMap(lambda ea: [(a, ea[0].event_id) for a in ea[1]]) \
+            .join(article_story, parts).map(lambda kv: kv[1]).groupByKey(parts) \
+            .mapValues(event_story_vote).persist(disk)
+
+        def describe(kv):
+            sid, (members, evs) = kv
+            (rows,) = members
+            ids = [a for a, _r in rows]
+            infos = {a: r[0] for a, r in rows}
+            story, centroid, actors = builder.describe(
+                sid, ids, sorted(evs, key=lambda e: e.event_id), infos, {a: r[1] for a, r in rows},
+                {a: r[2] for a, r in rows}, {a: i.day for a, i in infos.items()})
+            return sid, (story, centroid, actors)
+
+        story_events = events_rdd.map(lambda ea: (ea[0].event_id, ea[0])).join(event_story, parts) \
+            .map(lambda kv: (kv[1][1], kv[1][0]))
+        described = groups.cogroup(story_events, parts).map(describe).persist(disk)
+        follows = self.follow_ups(described)
+
+        def put(kv):
+            (story, _c, _a), follow = kv[1]
+            story.follows = follow or story.follows
+            return story
+
+        stories = described.leftOuterJoin(follows, parts).map(put).persist(disk)
+        stories.count()
+        for rdd in (groups, described):
+            rdd.unpersist()
+        idf.unpersist()
+        return stories, article_story, event_story
+
+    def follow_ups(self, described):
+        """(story_id, the story it follows): `StoryBuilder._link_follow_ups` with candidates found per
+        dominant actor (`follow_candidates`) and chosen by `best_follow`."""
+        cfg, parts = self.cfg, self.partitions
+
+        def by_actor(kv):
+            sid, (story, _centroid, actors) = kv
+            for k in actors:
+                yield k, (story.end, story.start, sid)
+
+        def candidates(kv):
+            stories = list(kv[1])
+            items = sorted((end, sid) for end, _start, sid in stories if end)
+            for _end, start, sid in stories:
+                if start:
+                    for c in follow_candidates(items, start, cfg):
+                        if c != sid:
+                            yield sid, c
+
+        def scored(kv):
+            sid, ((c, (centroid_c, actors_c, end_c)), (_story, centroid, actors)) = kv
+            return sid, (c, follow_score(centroid, actors, centroid_c, actors_c), end_c or "")
+
+        meta = described.mapValues(lambda d: (d[1], d[2], d[0].end))
+        pairs = described.flatMap(by_actor).groupByKey(parts).flatMap(candidates).distinct(parts)
+        return pairs.map(lambda sc: (sc[1], sc[0])).join(meta, parts).map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))) \
+            .join(described, parts).map(scored).groupByKey(parts) \
+            .mapValues(lambda cs: best_follow(sorted(cs), cfg)).filter(lambda kv: kv[1] is not None)
 
     def actors(self, docs):
         """actors.jsonl rows: each actor folded with `fold_actor` over its articles in ingest order."""

@@ -17,10 +17,11 @@ centroids, ≥ 1 shared dominant actor), gets `follows` = the most similar earli
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -137,6 +138,82 @@ def event_article_ids(event: Event, mention_article: Mapping[str, str]) -> list[
     return sorted({mention_article[m] for m in event.mention_ids if m in mention_article})
 
 
+def event_links(arts: Sequence[str], close: Callable[[str, str], bool]) -> Iterator[tuple[str, str]]:
+    """The article pairs one event's reports link into a story: each of its articles (`arts`,
+    sorted) with the first one when `close` (within the story window), else with the first other
+    article that is."""
+    for a in arts[1:]:
+        if close(arts[0], a):
+            yield arts[0], a
+        else:
+            for b in arts:
+                if b != a and close(a, b):
+                    yield a, b
+                    break
+
+
+def sweep_key(members: Sequence[str], day: Mapping[str, date | None], cfg: MergeConfig
+              ) -> Iterator[tuple[str, str]]:
+    """The candidate pairs (smaller id first) of one inverted-index key: `members` sorted by
+    (day, id), each compared with the next `story_neighbours` within the story window."""
+    window = cfg.story_window_days
+    for i, x in enumerate(members):
+        for y in members[i + 1:i + 1 + cfg.story_neighbours]:
+            dx, dy = day[x], day[y]
+            if dx is not None and dy is not None and (dy - dx).days > window:
+                break
+            yield (x, y) if x < y else (y, x)
+
+
+def day_order(a: str, day: Mapping[str, date | None]) -> tuple[date, str]:
+    """Date order of articles (undated last, then id): index sweeps and a story's canonical article."""
+    return day[a] or date.max, a
+
+
+def story_id(members: Iterable[str], day: Mapping[str, date | None]) -> str:
+    """A story's id: a content hash of its earliest article (date, then id)."""
+    return stable_id("st", min(members, key=lambda a: day_order(a, day)))
+
+
+def event_story_vote(stories: Iterable[str]) -> str | None:
+    """The story of an event: the one most of its articles belong to (smallest id on ties)."""
+    votes = Counter(stories)
+    return min(votes, key=lambda s: (-votes[s], s)) if votes else None
+
+
+def dominant_actors(profiles: Iterable[ArticleProfile], top: int = 5) -> set[str]:
+    """A story's dominant actors: the `top` actor keys by mentions over its articles."""
+    counts: Counter = Counter()
+    for p in profiles:
+        counts.update({k: p.actor_counts.get(k, 1) for k in p.actors})
+    return {k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]}
+
+
+def follow_candidates(items: Sequence[tuple[str, str]], start: str, cfg: MergeConfig) -> list[str]:
+    """Among `items` ((end, story id), sorted: the stories naming one dominant actor), those a story
+    starting on `start` may follow: the `follow_candidates` most recent ones in `follow_window`."""
+    earliest, latest = follow_window(start, cfg)
+    hi = bisect.bisect_right(items, (latest, "\uffff"))
+    lo = max(bisect.bisect_left(items, (earliest, "")), hi - cfg.follow_candidates)
+    return [sid for _end, sid in items[lo:hi]]
+
+
+def follow_score(centroid: dict[str, float], actors: set[str], other_centroid: dict[str, float],
+                 other_actors: set[str]) -> float:
+    """How much a story resembles a candidate earlier one (centroid cosine, dominant-actor Jaccard)."""
+    return 0.6 * cosine(centroid, other_centroid) + 0.4 * jaccard(actors, other_actors)
+
+
+def best_follow(scored: Iterable[tuple[str, float, str]], cfg: MergeConfig) -> str | None:
+    """The story followed, among the candidates (story id, `follow_score`, end) in id order: the
+    highest score reaching `follow_threshold`, the latest end on ties, then the smallest id."""
+    best: tuple[float, str, str] | None = None
+    for sid, score, end in scored:
+        if score >= cfg.follow_threshold and (best is None or (score, end) > (best[0], best[1])):
+            best = (score, end, sid)
+    return best[2] if best is not None else None
+
+
 class StoryBuilder:
     def __init__(self, cfg: MergeConfig):
         self.cfg = cfg
@@ -155,8 +232,7 @@ class StoryBuilder:
         vecs = {a: _vector(profiles[a].terms, idf) for a in ids}
         if event_articles is None:
             event_articles = {e.event_id: event_article_ids(e, mention_article) for e in events}
-        day = {a: self._article_day(articles[a], events, event_articles) for a in ids}
-        window = cfg.story_window_days
+        day = {a: articles[a].day for a in ids}
 
         parent = {a: a for a in ids}
 
@@ -168,60 +244,40 @@ class StoryBuilder:
             if rx != ry:
                 parent[max(rx, ry)] = min(rx, ry)
 
-        def close(x: str, y: str) -> bool:
-            dx, dy = day[x], day[y]
-            return dx is None or dy is None or abs((dx - dy).days) <= window
-
+        close = self.closeness(day)
         for e in events:
-            arts = event_articles[e.event_id]
-            for a in arts[1:]:
-                if close(arts[0], a):
-                    union(arts[0], a)
-                else:
-                    for b in arts:
-                        if b != a and close(a, b):
-                            union(a, b)
-                            break
+            for a, b in event_links(event_articles[e.event_id], close):
+                union(a, b)
 
         # similarity links, candidates from an inverted index swept in date order
         index: dict[str, list[str]] = defaultdict(list)
         for a in ids:
             for k in index_keys(profiles[a], vecs[a]):
                 index[k].append(a)
-        far = date.max
         seen: set[tuple[str, str]] = set()
         for k in sorted(index):
-            members = sorted(index[k], key=lambda a: (day[a] or far, a))
-            for i, x in enumerate(members):
-                for y in members[i + 1:i + 1 + cfg.story_neighbours]:
-                    dx, dy = day[x], day[y]
-                    if dx is not None and dy is not None and (dy - dx).days > window:
-                        break
-                    pair = (x, y) if x < y else (y, x)
-                    if pair in seen:
-                        continue
-                    seen.add(pair)
-                    if find(x) == find(y):
-                        continue
-                    if self.similarity(vecs[x], vecs[y], profiles[x], profiles[y]) >= cfg.story_threshold:
-                        union(x, y)
+            for pair in sweep_key(sorted(index[k], key=lambda a: day_order(a, day)), day, cfg):
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                x, y = pair
+                if find(x) == find(y):
+                    continue
+                if self.similarity(vecs[x], vecs[y], profiles[x], profiles[y]) >= cfg.story_threshold:
+                    union(x, y)
 
         groups: dict[str, list[str]] = defaultdict(list)
         for a in ids:
             groups[find(a)].append(a)
         groups = self._episodes(groups, day, vecs, profiles)
-        # canonical key of a story: its earliest article (date, then id)
-        key_of = {root: min(members, key=lambda a: (day[a] or far, a)) for root, members in groups.items()}
-        group_of = {a: root for root, members in groups.items() for a in members}
-        article_story = {a: stable_id("st", key_of[group_of[a]]) for a in ids}
+        article_story = {a: sid for members in groups.values() for sid in [story_id(members, day)] for a in members}
 
         event_story: dict[str, str] = {}
         story_events: dict[str, list[str]] = defaultdict(list)
         for e in events:
-            votes = Counter(article_story[a] for a in event_articles[e.event_id] if a in article_story)
-            if not votes:
+            sid = event_story_vote(article_story[a] for a in event_articles[e.event_id] if a in article_story)
+            if sid is None:
                 continue
-            sid = min(votes, key=lambda s: (-votes[s], s))
             event_story[e.event_id] = sid
             story_events[sid].append(e.event_id)
 
@@ -232,15 +288,29 @@ class StoryBuilder:
         for _root, members in sorted(groups.items(), key=lambda kv: article_story[kv[1][0]]):
             sid = article_story[members[0]]
             evs = [by_event[x] for x in sorted(story_events.get(sid, []))]
-            centroids[sid] = _centroid([vecs[a] for a in members])
-            story = self._story(sid, members, evs, articles, profiles, vecs, day, centroids[sid])
+            story, centroids[sid], actor_sets[sid] = self.describe(sid, members, evs, articles, profiles, vecs, day)
             stories.append(story)
-            counts: Counter = Counter()
-            for a in members:
-                counts.update({k: profiles[a].actor_counts.get(k, 1) for k in profiles[a].actors})
-            actor_sets[sid] = {k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]}
         self._link_follow_ups(stories, centroids, actor_sets)
         return stories, article_story, event_story
+
+    def closeness(self, day: Mapping[str, date | None]) -> Callable[[str, str], bool]:
+        """Whether two articles lie within the story window (or one is undated)."""
+        window = self.cfg.story_window_days
+
+        def close(x: str, y: str) -> bool:
+            dx, dy = day[x], day[y]
+            return dx is None or dy is None or abs((dx - dy).days) <= window
+
+        return close
+
+    def describe(self, sid: str, members: list[str], evs: list[Event], articles: Mapping[str, ArticleInfo],
+                 profiles: Mapping[str, ArticleProfile], vecs: Mapping[str, dict[str, float]],
+                 day: Mapping[str, date | None]) -> tuple[Story, dict[str, float], set[str]]:
+        """(the story, its centroid, its dominant actors) from its articles (`members`, sorted) and
+        its events (sorted by id); `follows` is left to `_link_follow_ups`."""
+        centroid = _centroid([vecs[a] for a in members])
+        story = self._story(sid, members, evs, articles, profiles, vecs, day, centroid)
+        return story, centroid, dominant_actors(profiles[a] for a in members)
 
     def _episodes(self, groups: dict[str, list[str]], day: dict[str, date | None], vecs: dict[str, dict[str, float]],
                   profiles: dict[str, ArticleProfile]) -> dict[str, list[str]]:
@@ -290,11 +360,8 @@ class StoryBuilder:
         shared = len(ma & mb)
         return 0.6 * shared / min(len(ma), len(mb)) if shared >= 2 else 0.0
 
-    def _article_day(self, info: ArticleInfo, events: Sequence[Event], event_articles) -> date | None:
-        return info.day
-
-    def _story(self, sid: str, members: list[str], evs: list[Event], articles: dict[str, ArticleInfo],
-               profiles: dict[str, ArticleProfile], vecs, day, centroid: dict[str, float]) -> Story:
+    def _story(self, sid: str, members: list[str], evs: list[Event], articles: Mapping[str, ArticleInfo],
+               profiles: Mapping[str, ArticleProfile], vecs, day, centroid: dict[str, float]) -> Story:
         members = sorted(members)
         # the most central article (closest to the story's TF-IDF centroid) lends its title
         titled = [a for a in members if articles[a].title]
@@ -332,8 +399,6 @@ class StoryBuilder:
 
     def _link_follow_ups(self, stories: list[Story], centroids, actor_sets) -> None:
         """`follows` = the most similar earlier story sharing a dominant actor (ended > window before)."""
-        import bisect
-
         cfg = self.cfg
         by_actor: dict[str, list[tuple[str, str]]] = defaultdict(list)
         by_id = {s.story_id: s for s in stories}
@@ -346,19 +411,9 @@ class StoryBuilder:
         for s in stories:
             if not s.start:
                 continue
-            earliest, latest = follow_window(s.start, cfg)
             cands: set[str] = set()
             for k in actor_sets[s.story_id]:
-                items = by_actor[k]
-                hi = bisect.bisect_right(items, (latest, "\uffff"))
-                lo = max(bisect.bisect_left(items, (earliest, "")), hi - cfg.follow_candidates)
-                cands.update(sid for _end, sid in items[lo:hi] if sid != s.story_id)
-            best = None
-            for sid in sorted(cands):
-                c = by_id[sid]
-                score = 0.6 * cosine(centroids[s.story_id], centroids[sid]) + \
-                    0.4 * jaccard(actor_sets[s.story_id], actor_sets[sid])
-                if score >= cfg.follow_threshold and (best is None or (score, c.end) > (best[0], best[1].end)):
-                    best = (score, c)
-            if best is not None:
-                s.follows = best[1].story_id
+                cands.update(sid for sid in follow_candidates(by_actor[k], s.start, cfg) if sid != s.story_id)
+            sid = s.story_id
+            s.follows = best_follow(((c, follow_score(centroids[sid], actor_sets[sid], centroids[c], actor_sets[c]),
+                                      by_id[c].end or "") for c in sorted(cands)), cfg) or s.follows
