@@ -590,14 +590,20 @@ def test_timex_whole_units(tagger, text, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
-    # a clock time takes the day named just after it; "à ce moment-là" is the last day or time named
+    # a clock time takes the day named just after it, in one span (French TimeBank); "à ce moment-là"
+    # is the last day or time named
     ("Le feu a pris vers 15 h 30, hier. Il n'y avait personne à ce moment là.",
-     [("vers 15 h 30", "TIME", "2003-02-22T15:30"), ("hier", "DATE", "2003-02-22"),
-      ("ce moment là", "TIME", "2003-02-22T15:30")]),
+     [("vers 15 h 30, hier", "TIME", "2003-02-22T15:30"), ("ce moment là", "TIME", "2003-02-22T15:30")]),
     ("Le 28 juin dernier, il a nommé X qui, jusqu'à ce moment-là, dirigeait.",
      [("Le 28 juin dernier", "DATE", "2002-06-28"), ("ce moment-là", "DATE", "2002-06-28")]),
     ("Jusqu'à ce moment-là, rien.", [("ce moment-là", "DATE", "XXXX-XX-XX")]),
-    ("Il part à 8 h 30 demain.", [("8 h 30", "TIME", "2003-02-24T08:30"), ("demain", "DATE", "2003-02-24")]),
+    ("Il part à 8 h 30 demain.", [("8 h 30 demain", "TIME", "2003-02-24T08:30")]),
+    # … and the day named just before it with "à": "hier à 10 h" is one TIMEX3; not across "vers"
+    ("Hier à 10 h, une dizaine de grévistes sont arrivés.", [("Hier à 10 h", "TIME", "2003-02-22T10:00")]),
+    ("Le vote aura lieu demain à 14 h 30.", [("demain à 14 h 30", "TIME", "2003-02-24T14:30")]),
+    ("Il a été agressé hier vers 18 h.", [("hier", "DATE", "2003-02-22"), ("vers 18 h", "TIME", "2003-02-22T18:00")]),
+    ("Samedi à 23 heures, la police est intervenue.",
+     [("Samedi", "DATE", "2003-02-22"), ("23 heures", "TIME", "2003-02-22T23:00")]),
 ])
 def test_timex_that_moment_and_day_after_a_time(tagger, text, expected):
     doc = tag(tagger, text, "2003-02-23")
@@ -621,7 +627,7 @@ def test_timex_new_year(tagger, text, dct, expected):
     ("Il est arrivé hier vers 12 h 30 locales (20 h 30 en France).", "2002-02-09",
      [("hier", "2002-02-08"), ("vers 12 h 30 locales", "2002-02-08T12:30"), ("20 h 30 en France", "2002-02-08T20:30+1")]),
     ("Le match a commencé hier à 21 h heure de Paris.", "2002-07-10",
-     [("hier", "2002-07-09"), ("21 h heure de Paris", "2002-07-09T21:00+2")]),
+     [("hier à 21 h heure de Paris", "2002-07-09T21:00+2")]),
 ])
 def test_timex_french_time(tagger, text, dct, expected):
     doc = tag(tagger, text, dct)

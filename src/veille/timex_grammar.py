@@ -1013,7 +1013,9 @@ class _AfterCue(TimexRule):
 
 class ClockTime(_AfterCue):
     """"14h30", "vers 15 h 30", "9:45 UTC", "à 8 heures du soir"; after "pendant" a duration ("pendant
-    2 h"). Without a day of its own it is on the day the narrative is at. French time said after it
+    2 h"). Without a day of its own it is on the day the narrative is at; a day named just after it
+    ("vers 15 h 30, hier", "à 8 h 30 demain") or just before it with "à" ("hier à 10 h") is its day and
+    in its span, one TIMEX3 as in French TimeBank ("hier vers 18 h" stays two). French time said after it
     ("20 h 30 en France", "heure de Paris") is in the span and gives the value its offset ("+1")."""
 
     name = "time"
@@ -1024,8 +1026,10 @@ class ClockTime(_AfterCue):
         super().__init__(lexicon)
         self.pm_after = re.compile(r"\s{1,3}(?:de\s{1,3}l'apres-midi|du\s{1,3}soir)(?![\w-])")
         f = lexicon.fragments
-        # "vers 15 h 30, hier": the day named just after the time is its day
+        # "vers 15 h 30, hier": the day named just after the time is its day, and in its span (one
+        # TIMEX3 in French TimeBank); so is one named just before it with "à": "hier à 10 h"
         self.day_after = re.compile(rf",?\s{{1,3}}(?P<rel>{f.REL}){f.E}")
+        self.day_before = re.compile(rf"(?<![\w'-])(?P<rel>{f.REL})\s{{1,3}}a\s{{1,3}}$")
 
     def pattern(self, f: Fragments) -> str:
         S = f.S
@@ -1042,6 +1046,12 @@ class ClockTime(_AfterCue):
         day = self.day_after.match(ftext, m.end)
         if day:
             m.extra["day_after"] = self.lex.reldays[day.group("rel")]
+            m.end = day.end()
+        elif not m.groups.get("cue"):
+            before = self.day_before.search(ftext, max(0, m.start - 24), m.start)
+            if before:
+                m.extra["day_after"] = self.lex.reldays[before.group("rel")]
+                m.start = before.start()
         return m
 
     def accept(self, m: Match, text: str, ftext: str) -> bool:
