@@ -603,6 +603,7 @@ def test_timex_whole_units(tagger, text, expected):
     # … and the day named just before it with "à": "hier à 10 h" is one TIMEX3; not across "vers"
     ("Hier à 10 h, une dizaine de grévistes sont arrivés.", [("Hier à 10 h", "TIME", "2003-02-22T10:00")]),
     ("Le vote aura lieu demain à 14 h 30.", [("demain à 14 h 30", "TIME", "2003-02-24T14:30")]),
+    ("Hier soir à 20 h, la police est intervenue.", [("Hier soir à 20 h", "TIME", "2003-02-22T20:00")]),
     ("Il a été agressé hier vers 18 h.", [("hier", "DATE", "2003-02-22"), ("vers 18 h", "TIME", "2003-02-22T18:00")]),
     ("Samedi à 23 heures, la police est intervenue.",
      [("Samedi", "DATE", "2003-02-22"), ("23 heures", "TIME", "2003-02-22T23:00")]),

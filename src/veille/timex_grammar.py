@@ -1050,7 +1050,7 @@ class ClockTime(_AfterCue):
         # "vers 15 h 30, hier": the day named just after the time is its day, and in its span (one
         # TIMEX3 in French TimeBank); so is one named just before it with "à": "hier à 10 h"
         self.day_after = re.compile(rf",?\s{{1,3}}(?P<rel>{f.REL}){f.E}")
-        self.day_before = re.compile(rf"(?<![\w'-])(?P<rel>{f.REL})\s{{1,3}}a\s{{1,3}}$")
+        self.day_before = re.compile(rf"(?<![\w'-])(?P<rel>{f.REL})(?:\s{{1,3}}{f.PART})?\s{{1,3}}a\s{{1,3}}$")
 
     def pattern(self, f: Fragments) -> str:
         S = f.S
@@ -1069,7 +1069,7 @@ class ClockTime(_AfterCue):
             m.extra["day_after"] = self.lex.reldays[day.group("rel")]
             m.end = day.end()
         elif not m.groups.get("cue"):
-            before = self.day_before.search(ftext, max(0, m.start - 24), m.start)
+            before = self.day_before.search(ftext, max(0, m.start - 40), m.start)
             if before:
                 m.extra["day_after"] = self.lex.reldays[before.group("rel")]
                 m.start = before.start()
