@@ -103,3 +103,17 @@ def test_a_clause_that_continues_the_narrative_takes_its_date(pipeline, settings
     undated = Document.from_dict(pipeline.run_text(CONTINUED).to_dict())
     redate(undated, Published("1999-06-10", "day", "cross-document"), TimexTagger(settings))
     assert {m.mention_id: m.date for m in undated.mentions} == {m.mention_id: m.date for m in doc.mentions}
+
+
+@pytest.mark.parametrize("text, trigger, expected", [
+    # a temporal clause opening just after a date is at that date, the clause boundary notwithstanding
+    ("Le sondage montre une hausse par rapport à celui du 26 septembre dernier lorsque 59 % des "
+     "Français craignaient un attentat.", "craignaient", ("2001-09-26", "day", "text")),
+    ("La ville a changé depuis le 11 septembre 2001, quand les tours sont tombées.", "tombées",
+     ("2001-09-11", "day", "text")),
+])
+def test_a_when_clause_after_a_date_takes_that_date(settings, text, trigger, expected):
+    doc = Pipeline(settings, stages=["nlp", "timex"]).run_text(text, dct="2002-02-09")
+    start = text.index(trigger)
+    dv = doc.lookups.event_date(doc, start, start + len(trigger))
+    assert (dv.value, dv.precision, dv.basis) == expected

@@ -413,6 +413,7 @@ FAMILY_EXAMPLES = [
     ("Il est né en 1975.", "2023-09-19", "year", "1975"),
     ("Il est arrivé hier.", "2023-09-19", "relday", "2023-09-18"),
     ("Il est arrivé ce matin.", "2023-09-19", "this_part", "2023-09-19TMO"),
+    ("Des tirs ont été entendus la nuit dernière.", "2023-09-19", "last_night", "2023-09-18TNI"),
     ("Il partira à la fin de l'année.", "2023-09-19", "period_edge", "2023"),
     ("Il a parlé à la mi-journée.", "2023-09-19", "midday", "2023-09-19T12:00"),
     ("Il est arrivé hier. Le lendemain, il est parti.", "2023-09-19", "anaphoric", "2023-09-19"),
@@ -424,6 +425,7 @@ FAMILY_EXAMPLES = [
     ("Il est arrivé il y a trois jours.", "2023-09-19", "ago", "2023-09-16"),
     ("Il arrivera dans deux semaines.", "2023-09-19", "in", "2023-W40"),
     ("Il vient tous les lundis.", "2023-09-19", "set", "XXXX-WXX-1"),
+    ("Il vient deux fois par semaine.", "2023-09-19", "frequency", "P1W"),
     ("Durant la première année du mandat, rien.", "2023-09-19", "ordinal_period", "P1Y"),
     ("Il est arrivé hier à 14h30.", "2023-09-19", "time", "2023-09-18T14:30"),
     ("Il est arrivé hier à midi.", "2023-09-19", "midnoon", "2023-09-18T12:00"),
@@ -590,14 +592,21 @@ def test_timex_whole_units(tagger, text, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
-    # a clock time takes the day named just after it; "à ce moment-là" is the last day or time named
+    # a clock time takes the day named just after it, in one span (French TimeBank); "à ce moment-là"
+    # is the last day or time named
     ("Le feu a pris vers 15 h 30, hier. Il n'y avait personne à ce moment là.",
-     [("vers 15 h 30", "TIME", "2003-02-22T15:30"), ("hier", "DATE", "2003-02-22"),
-      ("ce moment là", "TIME", "2003-02-22T15:30")]),
+     [("vers 15 h 30, hier", "TIME", "2003-02-22T15:30"), ("ce moment là", "TIME", "2003-02-22T15:30")]),
     ("Le 28 juin dernier, il a nommé X qui, jusqu'à ce moment-là, dirigeait.",
      [("Le 28 juin dernier", "DATE", "2002-06-28"), ("ce moment-là", "DATE", "2002-06-28")]),
     ("Jusqu'à ce moment-là, rien.", [("ce moment-là", "DATE", "XXXX-XX-XX")]),
-    ("Il part à 8 h 30 demain.", [("8 h 30", "TIME", "2003-02-24T08:30"), ("demain", "DATE", "2003-02-24")]),
+    ("Il part à 8 h 30 demain.", [("8 h 30 demain", "TIME", "2003-02-24T08:30")]),
+    # … and the day named just before it with "à": "hier à 10 h" is one TIMEX3; not across "vers"
+    ("Hier à 10 h, une dizaine de grévistes sont arrivés.", [("Hier à 10 h", "TIME", "2003-02-22T10:00")]),
+    ("Le vote aura lieu demain à 14 h 30.", [("demain à 14 h 30", "TIME", "2003-02-24T14:30")]),
+    ("Hier soir à 20 h, la police est intervenue.", [("Hier soir à 20 h", "TIME", "2003-02-22T20:00")]),
+    ("Il a été agressé hier vers 18 h.", [("hier", "DATE", "2003-02-22"), ("vers 18 h", "TIME", "2003-02-22T18:00")]),
+    ("Samedi à 23 heures, la police est intervenue.",
+     [("Samedi", "DATE", "2003-02-22"), ("23 heures", "TIME", "2003-02-22T23:00")]),
 ])
 def test_timex_that_moment_and_day_after_a_time(tagger, text, expected):
     doc = tag(tagger, text, "2003-02-23")
@@ -621,8 +630,28 @@ def test_timex_new_year(tagger, text, dct, expected):
     ("Il est arrivé hier vers 12 h 30 locales (20 h 30 en France).", "2002-02-09",
      [("hier", "2002-02-08"), ("vers 12 h 30 locales", "2002-02-08T12:30"), ("20 h 30 en France", "2002-02-08T20:30+1")]),
     ("Le match a commencé hier à 21 h heure de Paris.", "2002-07-10",
-     [("hier", "2002-07-09"), ("21 h heure de Paris", "2002-07-09T21:00+2")]),
+     [("hier à 21 h heure de Paris", "2002-07-09T21:00+2")]),
 ])
 def test_timex_french_time(tagger, text, dct, expected):
     doc = tag(tagger, text, dct)
     assert [(t.text, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # half a unit more is in the span of a duration, a count from now or a clock time
+    ("Il a purgé une peine de quatre ans et demi.", [("quatre ans et demi", "DURATION", "P4Y6M")]),
+    ("Il a attendu une heure et demie.", [("une heure et demie", "DURATION", "PT1H30M")]),
+    ("La grève a duré trois jours et demi.", [("trois jours et demi", "DURATION", "P3.5D")]),
+    ("Il a parlé pendant 2 heures et demie.", [("2 heures et demie", "DURATION", "PT2H30M")]),
+    ("Il est arrivé à 8 heures et demie.", [("8 heures et demie", "TIME", "2002-02-13T08:30")]),
+    ("Il est venu il y a deux ans et demi.", [("il y a deux ans et demi", "DATE", "1999-08")]),
+    ("Il reviendra dans un an et demi.", [("dans un an et demi", "DATE", "2003-08")]),
+    # a number of times per unit is a set of that unit
+    ("Le conseil se réunit trois fois par an.", [("trois fois par an", "SET", "P1Y")]),
+    ("Il passe une fois par mois.", [("une fois par mois", "SET", "P1M")]),
+    # the night before the article date
+    ("La nuit dernière, des tirs ont été entendus.", [("La nuit dernière", "TIME", "2002-02-12TNI")]),
+])
+def test_timex_halves_frequencies_and_last_night(tagger, text, expected):
+    doc = tag(tagger, text, "2002-02-13")
+    assert [(t.text, t.type, t.value) for t in doc.timexes] == expected

@@ -67,6 +67,11 @@ _CLAUSE_BREAK = re.compile(
     r"|,\s{0,3}(?:qui|que|dont|où|et|selon|a-t-il|a-t-elle)\b")
 
 
+#: a temporal clause opening just after a date: its events are at that date ("le 26 septembre dernier
+#: lorsque 59 % craignaient …", "le 11 septembre, quand les tours sont tombées")
+_WHEN_CLAUSE = re.compile(r"\s{0,3},?\s{0,3}(?:lorsqu'|lorsqu’|lorsque\b|quand\b|au moment où\b)", re.IGNORECASE)
+
+
 def timex_date(t: Timex) -> DateValue | None:
     """The event date a timex gives (None for durations, sets and unresolved values)."""
     if t.type not in ("DATE", "TIME") or not t.date:
@@ -83,7 +88,8 @@ def attach_date(doc: Document, start: int, end: int, *,
        trigger's `DateLink`, recorded on the document the first time (see `date_link`);
     2. else the nearest timex of the same sentence with no clause boundary between it and the trigger
        and whose time agrees with the trigger's tense (a past verb is not dated by a coming day, nor a
-       future one by a past day);
+       future one by a past day); a temporal clause opening just after a date ("le 26 septembre
+       lorsque …", "mardi, quand …") is no boundary: its events are at that date;
     3. else the date the paragraph's narrative is at: the last day-precise timex of the one or two
        sentences before it in the same paragraph, when it is a day of the article's week ("Hier,
        l'armée a frappé Kiev. Les frappes ont visé …", "ont-ils souligné" after the dated sentence);
@@ -110,7 +116,10 @@ def attach_date(doc: Document, start: int, end: int, *,
     best: tuple[int, Timex] | None = None
     for t in in_sent:
         lo, hi = (t.end, start) if t.end <= start else (end, t.start)
-        if _CLAUSE_BREAK.search(doc.text[lo:hi]):
+        gap = doc.text[lo:hi]
+        if t.end <= start and (when := _WHEN_CLAUSE.match(gap)):
+            gap = gap[when.end():]  # "celle du 26 septembre lorsque 59 % craignaient": that day's clause
+        if _CLAUSE_BREAK.search(gap):
             continue
         if not _tense_agrees(tense, t, pub_day):
             continue  # "a annoncé qu'il se rendra à Moscou le 20": a past act is not dated by a coming day

@@ -660,6 +660,20 @@ class ThisPartOfDay(TimexRule):
         return _day(anchor.day, part=part)
 
 
+class LastNight(TimexRule):
+    """"la nuit dernière": the night before the article date (TimeML TNI of the day before)."""
+
+    name = "last_night"
+
+    def pattern(self, f: Fragments) -> str:
+        return rf"{f.B}la{f.S}nuit{f.S}derniere{f.E}"
+
+    def relative(self, m: Match, anchor: Anchor, ref: date | None) -> Res | None:
+        if not anchor.day:
+            return Res("TIME", "XXXX-XX-XXTNI", direction="past")
+        return _day(anchor.day - timedelta(days=1), part="NI", direction="past")
+
+
 class PeriodEdge(TimexRule):
     """"fin de l'année", "début du mois dernier", "au milieu de la semaine"."""
 
@@ -950,10 +964,17 @@ class Ago(TimexRule):
     def pattern(self, f: Fragments) -> str | None:
         S = f.S
         return (rf"{f.B}il{S}y{S}a{S}(?:(?:plus{S}de|moins{S}de|pres{S}de|environ|plus{S}d'|moins{S}d'|pres{S}d')"
-                rf"\s{{0,3}})?(?P<num>{f.NUM}){S}(?P<unit>{f.UNIT}){f.E}")
+                rf"\s{{0,3}})?(?P<num>{f.NUM}){S}(?P<unit>{f.UNIT}){f.E}{Duration.HALF}")
 
     def relative(self, m: Match, anchor: Anchor, ref: date | None) -> Res | None:
-        return _count_from(self.lex, m, anchor, anchor.day, self.sign, "past" if self.sign < 0 else "future")
+        direction = "past" if self.sign < 0 else "future"
+        g = m.groups
+        n = self.lex.number(g["num"])
+        if g.get("half") and self.lex.units.get(g["unit"]) == "Y" and anchor.day and n and n != "X":
+            # "il y a deux ans et demi": thirty months before, a month
+            y, mo = _add_months(anchor.day.year, anchor.day.month, self.sign * (int(float(n) * 12) + 6))
+            return _month(y, mo, direction)
+        return _count_from(self.lex, m, anchor, anchor.day, self.sign, direction)
 
 
 class InFromNow(Ago):
@@ -963,7 +984,7 @@ class InFromNow(Ago):
     sign = 1
 
     def pattern(self, f: Fragments) -> str:
-        return rf"{f.B}(?:dans|d'ici){f.S}(?P<num>{f.NUM}){f.S}(?P<unit>{f.UNIT}){f.E}"
+        return rf"{f.B}(?:dans|d'ici){f.S}(?P<num>{f.NUM}){f.S}(?P<unit>{f.UNIT}){f.E}{Duration.HALF}"
 
 
 class EnglishAgo(Ago):
@@ -1013,7 +1034,9 @@ class _AfterCue(TimexRule):
 
 class ClockTime(_AfterCue):
     """"14h30", "vers 15 h 30", "9:45 UTC", "à 8 heures du soir"; after "pendant" a duration ("pendant
-    2 h"). Without a day of its own it is on the day the narrative is at. French time said after it
+    2 h"). Without a day of its own it is on the day the narrative is at; a day named just after it
+    ("vers 15 h 30, hier", "à 8 h 30 demain") or just before it with "à" ("hier à 10 h") is its day and
+    in its span, one TIMEX3 as in French TimeBank ("hier vers 18 h" stays two). French time said after it
     ("20 h 30 en France", "heure de Paris") is in the span and gives the value its offset ("+1")."""
 
     name = "time"
@@ -1024,12 +1047,14 @@ class ClockTime(_AfterCue):
         super().__init__(lexicon)
         self.pm_after = re.compile(r"\s{1,3}(?:de\s{1,3}l'apres-midi|du\s{1,3}soir)(?![\w-])")
         f = lexicon.fragments
-        # "vers 15 h 30, hier": the day named just after the time is its day
+        # "vers 15 h 30, hier": the day named just after the time is its day, and in its span (one
+        # TIMEX3 in French TimeBank); so is one named just before it with "à": "hier à 10 h"
         self.day_after = re.compile(rf",?\s{{1,3}}(?P<rel>{f.REL}){f.E}")
+        self.day_before = re.compile(rf"(?<![\w'-])(?P<rel>{f.REL})(?:\s{{1,3}}{f.PART})?\s{{1,3}}a\s{{1,3}}$")
 
     def pattern(self, f: Fragments) -> str:
         S = f.S
-        return (rf"(?P<h>\d{{1,2}})(?:\s{{0,2}}(?:h|heures?)(?:\s{{0,2}}(?P<m>[0-5]\d))?(?![\w]|-(?!\d))"
+        return (rf"(?P<h>\d{{1,2}})(?:\s{{0,2}}(?:h|heures?)(?:\s{{0,2}}(?P<m>[0-5]\d)|{S}(?P<half>et{S}demie))?(?![\w]|-(?!\d))"
                 rf"|:(?P<m2>[0-5]\d)(?!:?\d))"
                 rf"(?:\s{{0,2}}(?P<tz>\(?(?:utc|gmt)(?:\s?[+-]\s?\d{{1,2}})?\)?|heures?{S}locales?|locales?|heure{S}de{S}paris|"
                 rf"heure{S}francaise|en{S}france)(?![\w-]))?")
@@ -1042,12 +1067,20 @@ class ClockTime(_AfterCue):
         day = self.day_after.match(ftext, m.end)
         if day:
             m.extra["day_after"] = self.lex.reldays[day.group("rel")]
+            m.end = day.end()
+        elif not m.groups.get("cue"):
+            before = self.day_before.search(ftext, max(0, m.start - 40), m.start)
+            if before:
+                m.extra["day_after"] = self.lex.reldays[before.group("rel")]
+                m.start = before.start()
         return m
 
     def accept(self, m: Match, text: str, ftext: str) -> bool:
         g = m.groups
         if int(g["h"]) > 24:
             return False
+        if g.get("half"):
+            g["m"] = "30"  # "8 heures et demie"
         if self.pm_after.match(ftext, m.end):
             m.extra["pm"] = True
         if g.get("cue") and self._is_duration(g, ftext, m):
@@ -1066,6 +1099,8 @@ class ClockTime(_AfterCue):
         g = m.groups
         if not m.extra.get("duration"):
             return None
+        if g.get("half"):
+            return Res("DURATION", f"PT{int(g['h'])}H30M")  # "pendant 2 heures et demie"
         return Res("DURATION", _period(g["h"] + (f".{int(g['m']) * 100 // 60:02d}" if g.get("m") else ""), "H"))
 
     def relative(self, m: Match, anchor: Anchor, ref: date | None) -> Res | None:
@@ -1131,8 +1166,11 @@ class Duration(_AfterCue):
             rf"{S}(?:(?P<dir>plus{S}tard|plus{S}tot|auparavant|(?:apres|avant)(?!{S}(?:{objects})(?![\w-])|"
             rf"\s{{0,2}}\d))|(?P<ago>ago)){E}")
 
+    #: "quatre ans et demi", "une heure et demie": half a unit more, in the span
+    HALF: ClassVar[str] = r"(?:\s{1,3}(?P<half>et\s{1,3}demie?)(?![\w-]))?"
+
     def pattern(self, f: Fragments) -> str:
-        return rf"(?P<num>\d{{1,4}}(?:[.,]\d{{1,2}})?){f.S}{self.DIRECTIONS}(?P<unit>{f.UNIT}){f.E}"
+        return rf"(?P<num>\d{{1,4}}(?:[.,]\d{{1,2}})?){f.S}{self.DIRECTIONS}(?P<unit>{f.UNIT}){f.E}{self.HALF}"
 
     def extend(self, m: Match, hit: re.Match[str], ftext: str) -> Match:
         self._read_cue(m, ftext)
@@ -1153,7 +1191,8 @@ class Duration(_AfterCue):
             return False  # digits + heures: handled by the time rule
         if self.lex.units.get(g["unit"], "") == "Y" and m.rule == "duration" and self._is_age(m, text, ftext):
             return False
-        return not (num in ("un", "une", "sept") and not g.get("cue"))  # "un jour" (someday)
+        # "un jour" (someday), but "une heure et demie"
+        return not (num in ("un", "une", "sept") and not g.get("cue") and not g.get("half"))
 
     #: up to four words, then "de" just before the number: "un chauffeur de bus de 38 ans"
     AGE_BEFORE: ClassVar[re.Pattern[str]] = re.compile(
@@ -1179,7 +1218,20 @@ class Duration(_AfterCue):
             text[m.end:m.end + 1] in (",", ".", ")")
 
     def absolute(self, m: Match) -> Res | None:
-        return self.lex.duration(m.groups.get("num"), m.groups["unit"])
+        res = self.lex.duration(m.groups.get("num"), m.groups["unit"])
+        if res is not None and m.groups.get("half"):
+            res.value = _plus_half(res.value)
+        return res
+
+
+def _plus_half(value: str) -> str:
+    """A duration and a half of its unit: P4Y -> P4Y6M, PT1H -> PT1H30M, PT2M -> PT2M30S, P3D -> P3.5D."""
+    mo = re.fullmatch(r"(PT?)(\d+)([A-Z]+)", value)
+    if mo is None:
+        return value
+    lead, n, code = mo.groups()
+    smaller = {("P", "Y"): "6M", ("PT", "H"): "30M", ("PT", "M"): "30S"}.get((lead, code))
+    return f"{lead}{n}{code}{smaller}" if smaller else f"{lead}{n}.5{code}"
 
 
 class DurationInWords(Duration):
@@ -1194,7 +1246,7 @@ class DurationInWords(Duration):
         self.clock_before = re.compile(r"(?<![\w-])(?:a|vers|des|jusqu'a|avant|apres)\s{1,3}$")
 
     def pattern(self, f: Fragments) -> str:
-        return rf"{f.B}(?P<num>{f.NUMW}){f.S}{self.DIRECTIONS}(?P<unit>{f.UNIT}){f.E}"
+        return rf"{f.B}(?P<num>{f.NUMW}){f.S}{self.DIRECTIONS}(?P<unit>{f.UNIT}){f.E}{self.HALF}"
 
     def extend(self, m: Match, hit: re.Match[str], ftext: str) -> Match:
         self._read_cue(m, ftext)
@@ -1316,6 +1368,21 @@ class Recurrence(TimexRule):
         return Res("SET", _period(n, self.lex.units.get(unit, "D")))
 
 
+class Frequency(TimexRule):
+    """"deux fois par semaine", "une fois par an": a number of times per unit, a `set` of that unit
+    (TimeML value P1W; the count is its `freq`, which veille does not keep)."""
+
+    name = "frequency"
+
+    def pattern(self, f: Fragments) -> str:
+        S = f.S
+        return rf"{f.B}(?P<num>{f.NUM}|une){S}fois{S}par{S}(?P<unit>{f.UNIT}){f.E}"
+
+    def absolute(self, m: Match) -> Res | None:
+        code = self.lex.units.get(m.groups["unit"])
+        return Res("SET", _period("1", code)) if code else None
+
+
 class OrdinalPeriod(TimexRule):
     """"la première année du mandat": one unit (P1Y) of something else's time."""
 
@@ -1334,8 +1401,8 @@ class OrdinalPeriod(TimexRule):
 TIMEX_RULES: tuple[type[TimexRule], ...] = (
     DayList, Holiday, DayMonthDate, EnglishDate, NumericDate, IsoDate, MonthYear, Month, Semester, Quarter,
     SeasonYear, GenericSeason, SeasonPair, SeasonMonths, Decade, Century, Year, YearPair,
-    NamedDay, ThisPartOfDay, NarrativePartOfDay, PeriodEdge, Midday, ThatMoment, DayBeforeAfter, NightSpan, WeekdayAndDay, Weekday,
-    UnitFromNow, NewYear, EnglishUnitFromNow, Ago, InFromNow, Recurrence, OrdinalPeriod,
+    NamedDay, ThisPartOfDay, LastNight, NarrativePartOfDay, PeriodEdge, Midday, ThatMoment, DayBeforeAfter, NightSpan, WeekdayAndDay, Weekday,
+    UnitFromNow, NewYear, EnglishUnitFromNow, Ago, InFromNow, Recurrence, Frequency, OrdinalPeriod,
     ClockTime, NoonMidnight, Duration, DurationInWords, VagueDuration, RecentPeriod, WholeUnit, PeriodNoun, PresentReference,
     Offset, EnglishAgo,
 )
