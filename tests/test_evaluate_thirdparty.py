@@ -91,3 +91,17 @@ def test_frtimebank_negation_agreement_and_timexes():
     m = timebank_metrics(tally)
     assert (m["aligned"], m["negation_agreement"], m["neg_found"], m["false_negation"]) == (2.0, 0.5, 1.0, 1.0)
     assert (m["timex_strict_precision"], m["timex_strict_recall"], m["timex_value_f1"]) == (0.5, 1.0, 0.6667)
+
+
+def test_evaluate_only_takes_comma_lists_and_refuses_unknown_stages(tmp_path, monkeypatch):
+    """`veille eval --only timex,geo` selects two stages (as `--only timex --only geo` does); a
+    misspelt stage is an EvalError naming it, not an empty run."""
+    import veille.evaluate as ev
+
+    for name in ("timex", "geo", "events"):
+        (tmp_path / name).mkdir()
+    monkeypatch.setattr(ev, "run_scorer", lambda name, folder, settings: {"folder": folder.name})
+    assert ev.evaluate(tmp_path, only=["timex,geo"]) == {"geo": {"folder": "geo"}, "timex": {"folder": "timex"}}
+    assert ev.evaluate(tmp_path, only=["timex", " geo"]) == ev.evaluate(tmp_path, only=["geo,timex"])
+    with pytest.raises(EvalError, match="unknown stage 'timx' in --only"):
+        ev.evaluate(tmp_path, only=["timx,geo"])

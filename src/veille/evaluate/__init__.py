@@ -48,7 +48,10 @@ def run_scorer(name: str, folder: Path, settings: Settings | None = None) -> dic
 
 def evaluate(gold_dir: str | Path, settings: Settings | None = None,
              only: list[str] | None = None) -> dict[str, dict[str, float]]:
-    """Score every stage whose gold folder exists under `gold_dir` (or `gold_dir` itself if it is one)."""
+    """Score every stage whose gold folder exists under `gold_dir` (or `gold_dir` itself if it is one).
+
+    `only`: stage names, each entry possibly a comma-separated list ("timex,frtimebank"); an
+    unknown name is an error, not an empty selection."""
     root = Path(gold_dir)
     if not root.is_dir():
         raise EvalError(f"gold directory not found: {root}")
@@ -57,7 +60,12 @@ def evaluate(gold_dir: str | Path, settings: Settings | None = None,
     else:
         targets = {n: root / n for n in SCORERS if (root / n).is_dir()}
     if only:
-        targets = {n: p for n, p in targets.items() if n in only}
+        wanted = {n.strip() for entry in only for n in entry.split(",") if n.strip()}
+        unknown = sorted(wanted - set(SCORERS))
+        if unknown:
+            raise EvalError(f"unknown stage {', '.join(map(repr, unknown))} in --only; expected some of: "
+                            f"{', '.join(SCORERS)}")
+        targets = {n: p for n, p in targets.items() if n in wanted}
     if not targets:
         raise EvalError(f"no gold folders under {root}; expected one of: {', '.join(SCORERS)}")
     return {name: run_scorer(name, folder, settings) for name, folder in targets.items()}
