@@ -1483,3 +1483,15 @@ def test_events_prevented_act_is_done_by_the_object_of_empecher(parser, extracto
     # "empêcher X de V": X is who would have acted (object control), and the act is negated
     assert run(parser, extractor, "Les gendarmes ont empêché les manifestants de bloquer la route.") == [
         ("PROTEST", "riot", "bloquer", "negated", ["les manifestants"], ["la route"])]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the topic of talks is not coded as an event of its own (eval/events guidelines)
+    ("La réunion portait sur l'enlèvement de trois soldats.", []),
+    ("Les ministres ont discuté des frappes russes contre Kiev.", [("CONSULT", None, "discuté")]),
+    ("Une réunion sur les frappes russes a eu lieu.", [("CONSULT", None, "réunion")]),
+    # ... but what a meeting's participants do, or an event named elsewhere in a clause, stays
+    ("L'enlèvement de trois soldats a provoqué la colère.", [("ASSAULT", "abduct", "enlèvement")]),
+])
+def test_events_talks_topic_is_no_event(parser, extractor, text, expected):
+    assert [(m.type, m.mode, m.trigger) for m in extractor(make_doc(parser, text)).mentions] == expected
