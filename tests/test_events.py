@@ -1495,3 +1495,13 @@ def test_events_prevented_act_is_done_by_the_object_of_empecher(parser, extracto
 ])
 def test_events_talks_topic_is_no_event(parser, extractor, text, expected):
     assert [(m.type, m.mode, m.trigger) for m in extractor(make_doc(parser, text)).mentions] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an organisation that dissolves itself is not coerced (condition `own`: a possessive on the argument)
+    ("Les responsables de l'Alliance ont annoncé la dissolution de leur organisation.", []),
+    ("Le gouvernement a annoncé la dissolution du parti.", [("COERCE", "restrict", "dissolution")]),
+    ("Le gouvernement a dissous le parti.", [("COERCE", "restrict", "dissous")]),
+])
+def test_events_self_dissolution_is_no_coercion(parser, extractor, text, expected):
+    assert [(m.type, m.mode, m.trigger) for m in extractor(make_doc(parser, text)).mentions] == expected

@@ -188,6 +188,9 @@ class TriggerFinder:
             head = tok.head
             return (tok.dep_ in ("obj", "nsubj:pass") and head.i != tok.i
                     and (lem(head) in values or fold(head.text) in values)), None
+        if kind == "own":  # the object (a noun's "de" complement) has a possessive: "la dissolution de leur organisation"
+            core = _objects(tok) + [c for c in tok.children if c.dep_ == "nmod" and prep_of(c) == "de"]
+            return any(d.dep_ == "det" and "Yes" in d.morph.get("Poss", []) for o in core for d in o.children), None
         if kind == "arg":
             for o in _arguments(tok):
                 if lem(o) in values or fold(o.text) in values:
