@@ -502,6 +502,13 @@ def test_events_definite_descriptions_and_instruments(parser, extractor):
     # the police's dispersal of the protesters stays COERCE; a crowd is not a protest by itself
     ("La police a dispersé les manifestants à Nantes.", [("COERCE", "disperse", "dispersé")]),
     ("Elle a été encerclée par une foule qui a commencé à la frapper au Caire.", [("ASSAULT", None, "frapper")]),
+    # in a sentence reporting a protest, people who are no state force and attack the police are the riot
+    ("Au cours de la manifestation, deux jeunes ont attaqué un gendarme à Nantes.",
+     [("PROTEST", "demonstrate", "manifestation"), ("PROTEST", "riot", "attaqué")]),
+    # ... not when they harm a journalist, nor without a protest in the sentence
+    ("Au cours de la manifestation, deux jeunes ont agressé un journaliste à Nantes.",
+     [("PROTEST", "demonstrate", "manifestation"), ("ASSAULT", "beat", "agressé")]),
+    ("Deux jeunes ont attaqué un gendarme à Nantes.", [("ASSAULT", None, "attaqué")]),
 ])
 def test_events_violence_by_protesters_is_a_riot(parser, extractor, text, expected):
     doc = people_doc(parser, text, places=(("Lyon", "FRA"), ("Nantes", "FRA"), ("Caire", "EGY")))
@@ -1458,3 +1465,43 @@ def test_events_step_claim_reader_finds_selon_and_its_claimant(parser, extractor
     reading = FactualityReading()
     extractor.factuality.claims.sentence_claims(sent, trigger, reading)
     assert (reading.classes, reading.claim_how, reading.claimant.text) == ({"claimed"}, {"selon"}, "Kremlin")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a police search is part of an inquiry (PLOVER ACCUSE investigate), not a seizure
+    ("Une perquisition a eu lieu au domicile du suspect.", [("ACCUSE", "investigate", "perquisition")]),
+    # the explosion of a bomb is an attack even with no perpetrator named; an explosion alone is an incident
+    ("Le prisonnier a été libéré par l'explosion d'une bombe.",
+     [("RETREAT", "release", "libéré"), ("ASSAULT", "explosives", "explosion")]),
+    ("L'explosion d'une chaudière a fait deux blessés.", []),
+])
+def test_events_searches_and_bomb_explosions(parser, extractor, text, expected):
+    assert [(m.type, m.mode, m.trigger) for m in extractor(make_doc(parser, text)).mentions] == expected
+
+
+def test_events_prevented_act_is_done_by_the_object_of_empecher(parser, extractor):
+    # "empêcher X de V": X is who would have acted (object control), and the act is negated
+    assert run(parser, extractor, "Les gendarmes ont empêché les manifestants de bloquer la route.") == [
+        ("PROTEST", "riot", "bloquer", "negated", ["les manifestants"], ["la route"])]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the topic of talks is not coded as an event of its own (eval/events guidelines)
+    ("La réunion portait sur l'enlèvement de trois soldats.", []),
+    ("Les ministres ont discuté des frappes russes contre Kiev.", [("CONSULT", None, "discuté")]),
+    ("Une réunion sur les frappes russes a eu lieu.", [("CONSULT", None, "réunion")]),
+    # ... but what a meeting's participants do, or an event named elsewhere in a clause, stays
+    ("L'enlèvement de trois soldats a provoqué la colère.", [("ASSAULT", "abduct", "enlèvement")]),
+])
+def test_events_talks_topic_is_no_event(parser, extractor, text, expected):
+    assert [(m.type, m.mode, m.trigger) for m in extractor(make_doc(parser, text)).mentions] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an organisation that dissolves itself is not coerced (condition `own`: a possessive on the argument)
+    ("Les responsables de l'Alliance ont annoncé la dissolution de leur organisation.", []),
+    ("Le gouvernement a annoncé la dissolution du parti.", [("COERCE", "restrict", "dissolution")]),
+    ("Le gouvernement a dissous le parti.", [("COERCE", "restrict", "dissous")]),
+])
+def test_events_self_dissolution_is_no_coercion(parser, extractor, text, expected):
+    assert [(m.type, m.mode, m.trigger) for m in extractor(make_doc(parser, text)).mentions] == expected

@@ -51,8 +51,8 @@ from .grammar import (
     _aux_heads,
     _has_cop,
 )
-from .incidents import AGENTIVE_TYPES, IncidentCheck
-from .lexicon import EventLexicon, TriggerRule
+from .incidents import AGENTIVE_TYPES, SECURITY_SECTORS, IncidentCheck
+from .lexicon import EventLexicon, TriggerRule, name_has_word
 from .numbers import clause_numbers
 from .participants import Actors, States, same, sovereign
 from .syntax import (
@@ -92,6 +92,8 @@ class EventExtractor:
         self.not_actors = lex.things - people
         self.people = people
         self.incidents = IncidentCheck(self.lexicon)
+        # the state's forces as targets of a riot ("les citoyens ont attaqué les policiers")
+        self.state_force_words = lex.classes.get("@forces_etat", frozenset())
         self.triggers = TriggerFinder(self.lexicon)
         self.args = ArgumentReader(self.lexicon, self.triggers, self.states)
 
@@ -127,13 +129,22 @@ class EventExtractor:
                   aux_heads: set[int]) -> list[EventMention]:
         out = []
         for cand in self.triggers.candidates(doc, span, actors, aux_heads):
-            mention = self._mention(doc, sent, span, cand, actors)
+            # "Au cours de la manifestation, des jeunes ont cassé des vitrines": the riot going on
+            in_protest = any(m.type == "PROTEST" for m in out)
+            mention = self._mention(doc, sent, span, cand, actors, in_protest=in_protest)
             if mention is not None:
                 out.append(mention)
         return out
 
+    def _harms_civilians(self, target: list[ActorRef]) -> bool:
+        """Whether a target is a person or people who are no state force (a thing, the police or an
+        army is not: "ont cassé les vitrines", "ont attaqué les policiers")."""
+        return any(a.sector not in SECURITY_SECTORS and (a.actor_id or name_has_word(a.name, self.incidents.people))
+                   and not name_has_word(a.name, self.lexicon.soldiers | self.state_force_words)
+                   for a in target)
+
     def _mention(self, doc: Document, sent: Sentence, span: Span, cand: _Candidate,
-                 actors: Actors) -> EventMention | None:
+                 actors: Actors, *, in_protest: bool = False) -> EventMention | None:
         """One candidate through the named steps: trigger span, factuality, participants, the agency
         check, the roles' final shape, then the record (date, mode, numbers, confidence)."""
         tok, rule = cand.tok, cand.rule
@@ -159,7 +170,8 @@ class EventExtractor:
         if roles is None:
             return None
         source, target = roles
-        retype = self.lexicon.retype(rule.type, [s.name for s in source])
+        retype = self.lexicon.retype(rule.type, [s.name for s in source], in_protest=in_protest,
+                                     harms_civilians=self._harms_civilians(target))
         if retype is not None:  # "les manifestants ont incendié des voitures": a riot, not a state's coercion
             rule = replace(rule, type=retype.type, mode=retype.mode)
             cand = replace(cand, rule=rule)

@@ -19,7 +19,7 @@ FACTUALITY_FILE = "factuality.tsv"
 
 # prepositions and their contracted / elided forms, folded
 PREP_ALIASES = {"au": "a", "aux": "a", "du": "de", "des": "de", "d'": "de", "d": "de", "à": "a"}
-CONDITION_KINDS = {"arg", "obj", "subj", "prep", "refl", "ccomp", "amod", "xcomp", "gov"}
+CONDITION_KINDS = {"arg", "obj", "subj", "prep", "refl", "ccomp", "amod", "xcomp", "gov", "own"}
 NEGATION_ROLES = ("particle", "adverb", "alone", "determiner", "pronoun", "preposition")
 SLOT_KINDS = {"subj", "obj", "iobj", "amod", "ctrl"}
 FLAGS = {"standalone", "support_only", "no_embedded", "absorbs", "needs_target", "subj", "obj", "people", "nonlocal",
@@ -75,10 +75,17 @@ class AgentRetype:
     type: str
     mode: str | None
     types: frozenset[str]
+    # flag `in_protest`: only in a sentence that reports a protest before the trigger, and only when the
+    # mention harms no one but things or the state's forces ("Au cours de la manifestation, des jeunes ont
+    # cassé des vitrines"; not "des jeunes ont agressé un passant")
+    in_protest: bool = False
 
-    def applies(self, etype: str, source_names: list[str]) -> bool:
+    def applies(self, etype: str, source_names: list[str], *, in_protest: bool = False,
+                harms_civilians: bool = False) -> bool:
         """True when `etype` is retyped and every source name has a member word (plural or not)."""
         if etype not in self.types or not source_names:
+            return False
+        if self.in_protest and (not in_protest or harms_civilians):
             return False
         return all(name_has_word(name, self.members) for name in source_names)
 
@@ -245,11 +252,18 @@ class EventLexicon:
         etype = row.get("type", "")
         if etype not in EVENT_TYPES or not types or types - set(EVENT_TYPES):
             raise ConfigError(f"{TRIGGER_FILE}: an agent row needs PLOVER types in `type` and `requires` ({where})")
-        self.retypes.append(AgentRetype(self.classes[lemma], etype, row.get("mode") or None, types))
+        flags = frozenset(f.strip() for f in row.get("flags", "").split(",") if f.strip())
+        if flags - {"in_protest"}:
+            raise ConfigError(f"{TRIGGER_FILE}: unknown agent flag(s) {sorted(flags - {'in_protest'})} ({where})")
+        self.retypes.append(AgentRetype(self.classes[lemma], etype, row.get("mode") or None, types,
+                                        in_protest="in_protest" in flags))
 
-    def retype(self, etype: str, source_names: list[str]) -> AgentRetype | None:
-        """The first `agent` row that retypes a mention of `etype` by these sources, or None."""
-        return next((r for r in self.retypes if r.applies(etype, source_names)), None)
+    def retype(self, etype: str, source_names: list[str], *, in_protest: bool = False,
+               harms_civilians: bool = False) -> AgentRetype | None:
+        """The first `agent` row that retypes a mention of `etype` by these sources, or None (`in_protest`:
+        the sentence has reported a protest before; `harms_civilians`: a target is a person who is no state force)."""
+        return next((r for r in self.retypes if r.applies(etype, source_names, in_protest=in_protest,
+                                                             harms_civilians=harms_civilians)), None)
 
     # ------------------------------------------------------------------ factuality
 

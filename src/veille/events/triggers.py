@@ -100,6 +100,8 @@ class TriggerFinder:
             if tok.dep_ == "nmod" and lem(tok.head) in kinds and prep_of(tok) == "de" \
                     and not any(c.dep_ == "det" for c in tok.children):
                 continue  # a kind, not an event: "les centres de torture", "les méthodes de torture"
+            if self.talks_topic(tok):
+                continue  # what a meeting is about: "la réunion portait sur l'enlèvement de trois militaires"
             loc = locutions.get(tok.i)
             rules = lex.nouns[loc[0]] if loc else lex.nouns.get(lem(tok)) or lex.nouns.get(fold(tok.text), [])
             for rule in rules:
@@ -186,6 +188,9 @@ class TriggerFinder:
             head = tok.head
             return (tok.dep_ in ("obj", "nsubj:pass") and head.i != tok.i
                     and (lem(head) in values or fold(head.text) in values)), None
+        if kind == "own":  # the object (a noun's "de" complement) has a possessive: "la dissolution de leur organisation"
+            core = _objects(tok) + [c for c in tok.children if c.dep_ == "nmod" and prep_of(c) == "de"]
+            return any(d.dep_ == "det" and "Yes" in d.morph.get("Poss", []) for o in core for d in o.children), None
         if kind == "arg":
             for o in _arguments(tok):
                 if lem(o) in values or fold(o.text) in values:
@@ -222,6 +227,28 @@ class TriggerFinder:
                         others.append(sdoc[j])
                     return key, others
         return None
+
+    def talks_topic(self, noun: Token) -> bool:
+        """Whether a nominal trigger is only the topic of talks, not coded as an event of its own (the
+        dev-set guidelines): the "sur"/"de" complement of a verb of talking ("ont discuté des frappes"),
+        the complement of "porter sur", "concerner", "aborder" … whose subject is a meeting ("la réunion
+        portait sur les enlèvements"), or the "sur" complement of a meeting noun ("une réunion sur les
+        enlèvements"). Classes @parler_de, @porter_sur, @discussions."""
+        get = self.lexicon.classes.get
+        base = noun
+        while base.dep_ == "conj" and base.head.i != base.i and base.head.pos_ in _NOMINAL:
+            base = base.head  # "portait sur l'enlèvement de X et les actions à mener"
+        head, prep = base.head, prep_of(base)
+        if head.i == base.i:
+            return False
+        if head.pos_ in _VERBAL and base.dep_ in ("obl:arg", "obl", "obl:mod", "obj"):
+            if lem(head) in get("@parler_de", frozenset()) and prep in ("de", "sur"):
+                return True
+            if lem(head) in get("@porter_sur", frozenset()) and (prep == "sur" or base.dep_ == "obj"):
+                subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubj:pass")]
+                return any(lem(c) in get("@discussions", frozenset()) for c in subjects)
+        return head.pos_ in _NOMINAL and base.dep_ == "nmod" and prep == "sur" \
+            and lem(head) in get("@discussions", frozenset())
 
     def collective(self, noun: Token) -> Token | None:
         """The collective noun a nominal trigger is the "de" complement of ("un paquet de sanctions
