@@ -443,6 +443,17 @@ def test_events_object_clitic_for_a_thing_names_nobody(parser, extractor):
         ("REJECT", "rejetée", "asserted", [("Kim Jong Un", "PRK")], [])]
 
 
+def test_events_nominal_agent_with_par_even_when_hung_on_a_complement(parser, extractor):
+    # "par Vladimir Poutine" is the agent; with it said, the "de" complement undergoes the event
+    got = read_in_aleppo(parser, extractor, "L'arrestation du militant Dmitri Peskov par la police d'Alep a "
+                                            "provoqué la colère.")
+    assert [g for g in got if g[0] == "COERCE"] == [
+        ("COERCE", "arrestation", "asserted", [("la police d'Alep", "SYR")], [("Dmitri Peskov", "RUS")])]
+    text = "Près d'Alep, l'attaque des soldats par des jihadistes a fait trois morts."
+    assert read_in_aleppo(parser, extractor, text) == [
+        ("ASSAULT", "attaque", "asserted", [("des jihadistes", "SYR")], [("soldats", "SYR")])]
+
+
 def test_events_a_protest_noun_names_no_protester(parser, extractor):
     # the eval/events guidelines: only the participants the sentence refers to
     assert read_in_aleppo(parser, extractor, "Des émeutes ont éclaté à Alep.") == [

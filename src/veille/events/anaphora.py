@@ -17,6 +17,7 @@ _NOMINAL = {"NOUN", "PROPN"}
 # 3rd-person object clitics that may stand for an earlier participant ("les militaires l'ont arrêté")
 OBJECT_CLITICS = frozenset({"le", "la", "l'", "les", "lui", "leur"})
 _SUBJECT_PRONOUNS = frozenset({"il", "elle", "ils", "elles"})
+_CORE = frozenset({"nsubj", "nsubj:pass", "obj", "iobj", "obl:agent", "obl:arg"})
 
 
 class Anaphora:
@@ -51,7 +52,7 @@ class Anaphora:
 
     def object_antecedent(self, pron: Token, country: str | None) -> ActorRef | None:
         """What an object clitic ("le", "la", "l'", "les", "lui", "leur") stands for: the nearest
-        earlier noun phrase of its number and gender (a participle agreeing with it tells the gender
+        earlier core participant (subject, object, agent; else any phrase) of its number and gender (a participle agreeing with it tells the gender
         of "l'" and "les": "l'ont libérée"), in its sentence or the two before, when that phrase is an
         actor or people ("Bazoum a été renversé. Les militaires l'ont placé en résidence
         surveillée"); None when it is a thing ("la loi … l'a rejetée"). Never the clause's own
@@ -73,7 +74,9 @@ class Anaphora:
         sdoc = pron.doc
         start, end = pron.sent.start, pron.i
         for _ in range(3):
-            for t in reversed(sdoc[start:end]):
+            # the clause's core participants first (subjects, objects, agents), then the other phrases
+            toks = list(reversed(sdoc[start:end]))
+            for t in [t for t in toks if t.dep_ in _CORE] + [t for t in toks if t.dep_ not in _CORE]:
                 if t.pos_ not in _NOMINAL or t.dep_ in ("flat:name", "compound", "fixed", "appos") or t.i in own \
                         or t.head.i in own and t.dep_ == "nmod":
                     continue
