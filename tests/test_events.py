@@ -454,6 +454,13 @@ def test_events_nominal_agent_with_par_even_when_hung_on_a_complement(parser, ex
         ("ASSAULT", "attaque", "asserted", [("des jihadistes", "SYR")], [("soldats", "SYR")])]
 
 
+def test_events_request_target_is_the_par_agent_of_its_content(parser, extractor):
+    # whoever is to act, said by "par", is an actor whatever its noun
+    text = "À Alep, les manifestants exigent la publication des résultats par la commission électorale."
+    assert [g for g in read_in_aleppo(parser, extractor, text) if g[0] == "REQUEST"] == [
+        ("REQUEST", "exigent", "asserted", [("les manifestants", "SYR")], [("la commission électorale", "SYR")])]
+
+
 def test_events_a_protest_noun_names_no_protester(parser, extractor):
     # the eval/events guidelines: only the participants the sentence refers to
     assert read_in_aleppo(parser, extractor, "Des émeutes ont éclaté à Alep.") == [

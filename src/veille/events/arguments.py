@@ -70,8 +70,9 @@ class ArgumentReader:
                 if x.dep_ == "ccomp" and x.pos_ in _VERBAL:
                     target = self.resolve(_subjects(x, self.lexicon), actors, "people")
                 elif x.dep_ == "obj" and x.pos_ == "NOUN":
+                    # (an agent said by "par" is an actor whatever its noun: "la commission électorale")
                     target = self.resolve([c for c in x.children if c.dep_ in ("nmod", "obl:agent")
-                                            and prep_of(c) == "par"], actors, "people")
+                                            and prep_of(c) == "par"], actors, "any")
                     for content in self.lexicon.nouns.get(lem(x), ()) if not target else ():
                         # "exigé le départ des soldats français": who is to act
                         target = self.noun_slots(x, content.source, actors, content.type)
