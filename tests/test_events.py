@@ -424,6 +424,49 @@ def test_events_subject_pronoun_takes_the_nearest_actor_of_its_gender(parser, ex
         ("AID", "livré", "asserted", [("Russie", "RUS")], [("Corée du Nord", "PRK")])]
 
 
+def test_events_object_clitic_takes_the_participant_just_named(parser, extractor):
+    # "l'" is the one named before, never the clause's own subject nor what its subject pronoun stands for
+    doc = people_doc(parser, "Vladimir Poutine a reçu Kim Jong Un. Il l'a invité à revenir.")
+    assert [countries(m) for m in extractor(doc).mentions if m.type == "REQUEST"] == [
+        ("REQUEST", "invité", "asserted", [("Vladimir Poutine", "RUS")], [("Kim Jong Un", "PRK")])]
+    # (the soldiers are of the article's country)
+    doc = people_doc(parser, "Vladimir Poutine a été renversé à Moscou. Les militaires l'ont placé en résidence "
+                             "surveillée.", places=(("Moscou", "RUS"),))
+    assert [countries(m) for m in extractor(doc).mentions if m.trigger == "placé"] == [
+        ("COERCE", "placé", "asserted", [("Les militaires", "RUS")], [("Vladimir Poutine", "RUS")])]
+
+
+def test_events_object_clitic_for_a_thing_names_nobody(parser, extractor):
+    # the nearest phrase "l'" can stand for is the law (a thing), not the parliament
+    doc = people_doc(parser, "Vladimir Poutine a reçu la loi. Kim Jong Un l'a rejetée.")
+    assert [countries(m) for m in extractor(doc).mentions if m.type == "REJECT"] == [
+        ("REJECT", "rejetée", "asserted", [("Kim Jong Un", "PRK")], [])]
+
+
+def test_events_nominal_agent_with_par_even_when_hung_on_a_complement(parser, extractor):
+    # "par Vladimir Poutine" is the agent; with it said, the "de" complement undergoes the event
+    got = read_in_aleppo(parser, extractor, "L'arrestation du militant Dmitri Peskov par la police d'Alep a "
+                                            "provoqué la colère.")
+    assert [g for g in got if g[0] == "COERCE"] == [
+        ("COERCE", "arrestation", "asserted", [("la police d'Alep", "SYR")], [("Dmitri Peskov", "RUS")])]
+    text = "Près d'Alep, l'attaque des soldats par des jihadistes a fait trois morts."
+    assert read_in_aleppo(parser, extractor, text) == [
+        ("ASSAULT", "attaque", "asserted", [("des jihadistes", "SYR")], [("soldats", "SYR")])]
+
+
+def test_events_request_target_is_the_par_agent_of_its_content(parser, extractor):
+    # whoever is to act, said by "par", is an actor whatever its noun
+    text = "À Alep, les manifestants exigent la publication des résultats par la commission électorale."
+    assert [g for g in read_in_aleppo(parser, extractor, text) if g[0] == "REQUEST"] == [
+        ("REQUEST", "exigent", "asserted", [("les manifestants", "SYR")], [("la commission électorale", "SYR")])]
+
+
+def test_events_a_protest_noun_names_no_protester(parser, extractor):
+    # the eval/events guidelines: only the participants the sentence refers to
+    assert read_in_aleppo(parser, extractor, "Des émeutes ont éclaté à Alep.") == [
+        ("PROTEST", "émeutes", "asserted", [], [])]
+
+
 def test_events_unresolved_plural_pronoun_is_a_group_of_the_place(parser, extractor):
     doc = people_doc(parser, "Ils ont incendié des voitures à Rouen.", places=(("Rouen", "FRA"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
@@ -484,9 +527,10 @@ def test_events_pronominal_verbs_parsed_as_passives_keep_their_subject(parser, e
 
 def test_events_definite_descriptions_and_instruments(parser, extractor):
     # "le pays" is the latest state named; projectiles are no agents; overseas territories act as France
+    # ("lui", the object clitic, is the one just named)
     doc = people_doc(parser, "La Russie a reçu Kim Jong Un. Le pays lui a livré des armes.")
     assert [countries(m) for m in extractor(doc).mentions if m.type == "AID"] == [
-        ("AID", "livré", "asserted", [("Russie", "RUS")], [])]
+        ("AID", "livré", "asserted", [("Russie", "RUS")], [("Kim Jong Un", "PRK")])]
     doc = people_doc(parser, "Mohamed Merah a été abattu par trois balles à Toulouse.", places=(("Toulouse", "FRA"),))
     assert [countries(m) for m in extractor(doc).mentions] == [
         ("ASSAULT", "abattu", "asserted", [], [("Mohamed Merah", "FRA")])]

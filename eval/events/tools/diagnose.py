@@ -10,6 +10,7 @@ change).
 from __future__ import annotations
 
 import argparse
+import os
 import pickle
 import sys
 from collections import Counter
@@ -27,7 +28,7 @@ from veille.evaluate.events import (
 
 ROOT = Path(__file__).resolve().parents[3]
 FOLDER = ROOT / "eval" / "events"
-CACHE = Path("/tmp/veille_events_dev_cache.pkl")
+CACHE = Path(os.environ.get("VEILLE_DIAG_CACHE", "/tmp/veille_events_dev_cache.pkl"))
 PRE = ("nlp", "timex", "actors", "geo")
 
 

@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from .participants import Actors
 
 _NOMINAL = {"NOUN", "PROPN"}
+# 3rd-person object clitics that may stand for an earlier participant ("les militaires l'ont arrêté")
+OBJECT_CLITICS = frozenset({"le", "la", "l'", "les", "lui", "leur"})
+_SUBJECT_PRONOUNS = frozenset({"il", "elle", "ils", "elles"})
+_CORE = frozenset({"nsubj", "nsubj:pass", "obj", "iobj", "obl:agent", "obl:arg"})
 
 
 class Anaphora:
@@ -44,6 +48,57 @@ class Anaphora:
                 ref = self.actors.unresolved(t, country, people_only=True)
             if ref is not None:
                 return ref
+        return None
+
+    def object_antecedent(self, pron: Token, country: str | None) -> ActorRef | None:
+        """What an object clitic ("le", "la", "l'", "les", "lui", "leur") stands for: the nearest
+        earlier core participant (subject, object, agent; else any phrase) of its number and gender (a participle agreeing with it tells the gender
+        of "l'" and "les": "l'ont libérée"), in its sentence or the two before, when that phrase is an
+        actor or people ("Bazoum a été renversé. Les militaires l'ont placé en résidence
+        surveillée"); None when it is a thing ("la loi … l'a rejetée"). Never the clause's own
+        subject, nor what its subject pronoun stands for ("Poutine a reçu Kim. Il l'a invité")."""
+        form = fold(pron.text)
+        plural = form in ("les", "leur")
+        verb = pron.head
+        fem: bool | None = None
+        if form in ("le", "la"):
+            fem = form == "la"
+        elif form in ("l'", "les") and "Part" in verb.morph.get("VerbForm", []) and verb.morph.get("Gender", []) \
+                and any(c.dep_ == "aux:tense" and lem(c) == "avoir" for c in verb.children):
+            fem = "Fem" in verb.morph.get("Gender", [])
+        clause = [verb] + ([verb.head] if verb.dep_ == "conj" and verb.head.i != verb.i else [])
+        own = {c.i for v in clause for c in v.children if c.dep_.startswith(("nsubj", "expl:subj"))}
+        taken = [r for r in (self.antecedent(c, country) for v in clause for c in v.children
+                             if c.i in own and c.pos_ == "PRON" and fold(c.text) in _SUBJECT_PRONOUNS)
+                 if r is not None]
+        sdoc = pron.doc
+        start, end = pron.sent.start, pron.i
+        for _ in range(3):
+            # the clause's core participants first (subjects, objects, agents), then the other phrases
+            toks = list(reversed(sdoc[start:end]))
+            for t in [t for t in toks if t.dep_ in _CORE] + [t for t in toks if t.dep_ not in _CORE]:
+                if t.pos_ not in _NOMINAL or t.dep_ in ("flat:name", "compound", "fixed", "appos") or t.i in own \
+                        or t.head.i in own and t.dep_ == "nmod":
+                    continue
+                if any(tm.start <= t.idx < tm.end for tm in self.actors.doc.timexes):
+                    continue
+                if not _agrees(set(t.morph.get("Number", [])), set(t.morph.get("Gender", [])), plural, fem,
+                               t.pos_ == "PROPN"):
+                    continue
+                ref = self.actors.at(t.idx, t.idx + len(t.text))
+                if ref is None and lem(t) in self.actors.people:
+                    ref = self.actors.unresolved(t, country, people_only=True)
+                if ref is None and any(p.start <= t.idx < p.end for p in self.actors.doc.places):
+                    continue  # "arrêté lundi à Bamako. La police l'a relâché": the scene, not its object
+                if ref is None:
+                    return None  # the nearest phrase that fits is no actor: a thing
+                if any(_same(ref, r) for r in taken):
+                    continue
+                return ref
+            if start == 0:
+                break
+            prev = sdoc[start - 1].sent
+            start, end = prev.start, prev.end
         return None
 
     def antecedent(self, pron: Token, country: str | None) -> ActorRef | None:
@@ -117,11 +172,20 @@ def _mention_grammar(sdoc, start: int, end: int
     return (span.start, span.end), gender, number, subject
 
 
-def _agrees(number: set[str], gender: set[str], plural: bool, fem: bool, named: bool) -> bool:
+def _agrees(number: set[str], gender: set[str], plural: bool, fem: bool | None, named: bool) -> bool:
     """Whether a pronoun of this number and gender can take a phrase of this number and gender as
-    its antecedent (an unknown gender agrees with a name; a name with no number is singular)."""
+    its antecedent (an unknown gender agrees with a name; a name with no number is singular; a
+    pronoun of no gender, "l'", "les", agrees with either)."""
     if plural != ("Plur" in number):
         return False
+    if fem is None:
+        return True
     if not gender:
         return named or plural
     return ("Fem" in gender) == fem
+
+
+def _same(a: ActorRef, b: ActorRef) -> bool:
+    if a.actor_id and b.actor_id:
+        return a.actor_id == b.actor_id
+    return fold(a.name) == fold(b.name)

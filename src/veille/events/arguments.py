@@ -70,8 +70,9 @@ class ArgumentReader:
                 if x.dep_ == "ccomp" and x.pos_ in _VERBAL:
                     target = self.resolve(_subjects(x, self.lexicon), actors, "people")
                 elif x.dep_ == "obj" and x.pos_ == "NOUN":
+                    # (an agent said by "par" is an actor whatever its noun: "la commission électorale")
                     target = self.resolve([c for c in x.children if c.dep_ in ("nmod", "obl:agent")
-                                            and prep_of(c) == "par"], actors, "people")
+                                            and prep_of(c) == "par"], actors, "any")
                     for content in self.lexicon.nouns.get(lem(x), ()) if not target else ():
                         # "exigé le départ des soldats français": who is to act
                         target = self.noun_slots(x, content.source, actors, content.type)
@@ -221,6 +222,8 @@ class ArgumentReader:
                             p, c = unfold_prep(c, prep_of(c))
                             if p == want:
                                 toks.append(c)
+                if not toks and want == "par":
+                    toks = _deep_agents(noun)  # "l'arrestation de l'opposant X par la police"
                 if want == "entre" and toks:
                     # "entre Kim et Poutine": the parser may hang the second one elsewhere
                     extra = [t for t in toks[0].head.children if t.dep_ == "conj"]
@@ -275,8 +278,18 @@ class NounArguments:
         no event (no participant, no support verb, no eventive cue, not standalone)."""
         sv = cand.support
         extra = cand.tail + ([cand.outer] if cand.outer is not None else [])
-        source = self.reader.noun_slots(tok, rule.source, actors, rule.type, extra)
-        target = self.reader.noun_slots(tok, rule.target, actors, rule.type, extra)
+        agent = self.reader.noun_slots(tok, ("p:par",), actors, rule.type, extra) \
+            if "p:par" in rule.source and "p:de" in rule.source else []
+        if agent:
+            # "l'attaque du convoi par des jihadistes": with its agent said by "par", the "de"
+            # complement is the one who undergoes the event
+            source = agent
+            target = self.reader.noun_slots(tok, rule.target, actors, rule.type, extra) or [
+                t for t in self.reader.noun_slots(tok, ("p:de",), actors, rule.type, extra)
+                if not any(same(t, a) for a in agent)]
+        else:
+            source = self.reader.noun_slots(tok, rule.source, actors, rule.type, extra)
+            target = self.reader.noun_slots(tok, rule.target, actors, rule.type, extra)
         if not source and not target:
             source, target = self._opposed(tok, actors)  # "des heurts ont opposé X à Y"
         undergoer = self._undergoer(tok)
@@ -444,3 +457,23 @@ class NounArguments:
                         return self.reader.resolve(subs, actors)
                 return []
         return []
+
+
+def _deep_agents(noun: Token) -> list[Token]:
+    """The "par" agent of a nominal event that the parser hung on one of its complements ("l'arrestation
+    de l'opposant Ousmane Sonko par la police": "par la police" under "Sonko"), looked for down the
+    noun's own phrase (complements, appositions, names; no clause of its own)."""
+    found: list[Token] = []
+    frontier, depth = [noun], 0
+    while frontier and depth < 3 and not found:
+        nxt: list[Token] = []
+        for t in frontier:
+            for c in t.children:
+                if c.dep_ not in ("nmod", "appos", "acl", "flat:name", "obl:agent", "obl") or c.pos_ not in _NOMINAL:
+                    continue
+                if t.i != noun.i and prep_of(c) == "par":
+                    found.append(c)
+                elif c.dep_ != "obl" and not any(d.dep_.startswith("nsubj") for d in c.children):
+                    nxt.append(c)
+        frontier, depth = nxt, depth + 1
+    return found

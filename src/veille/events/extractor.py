@@ -127,7 +127,7 @@ class EventExtractor:
 
     def _sentence(self, doc: Document, sent: Sentence, span: Span, actors: Actors,
                   aux_heads: set[int]) -> list[EventMention]:
-        out = []
+        out: list[EventMention] = []
         for cand in self.triggers.candidates(doc, span, actors, aux_heads):
             # "Au cours de la manifestation, des jeunes ont cassé des vitrines": the riot going on
             in_protest = any(m.type == "PROTEST" for m in out)
@@ -179,9 +179,11 @@ class EventExtractor:
                 and any(same(claimed_by, s) for s in source)):
             reading.classes.discard("claimed")  # an actor speaking of its own act: the act itself
             claimed_by = None
-        if not source and not target and rule.type == "PROTEST" and location is not None and location.country:
-            # "des émeutes ont éclaté à Kiev": the protesters are the place's people (PLOVER/ICEWS
-            # "Protester (Ukraine)")
+        if not source and not target and is_verb and rule.type == "PROTEST" and location is not None \
+                and location.country:
+            # "ont manifesté à Kiev": the protesters are the place's people (PLOVER/ICEWS "Protester
+            # (Ukraine)"); a noun that names the protest ("des émeutes ont éclaté à Kiev") names no
+            # participant, and the eval/events guidelines give it none
             source = [ActorRef(name="manifestants", country=location.country, sector="CVL")]
         if not source and not target and is_verb and rule.type in AGENTIVE_TYPES:
             # who did what to whom: a conflict clause with no participant at all ("des vitrines ont été

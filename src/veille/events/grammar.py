@@ -136,6 +136,11 @@ def _prep_dependents(tok: Token) -> list[Token]:
     return dependents(tok, *_PREP_DEPS)
 
 
+# verbs whose "il" is impersonal even with an object ("il faut des renforts", "il reste deux otages")
+_IMPERSONAL = frozenset({"avoir", "falloir", "agir", "rester", "manquer", "exister", "sembler", "paraitre",
+                         "paraître", "suffire", "arriver", "venir", "survenir", "être", "etre"})
+
+
 def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
     """Grammatical subjects of a verb, following control, relatives and elided coordination."""
     # "se sont rassemblées", "sont descendus dans la rue": the parser's nsubj:pass is the subject
@@ -151,6 +156,11 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
     if not subs and head.pos_ == "AUX" and lem(head) in ("avoir", "etre") and head.i < tok.i \
             and "Part" in tok.morph.get("VerbForm", []):
         subs = [c for c in head.children if c.dep_ == "nsubj"]  # "ils ont(AUX, head) cassé(advmod)"
+    if not subs and lem(tok) not in _IMPERSONAL and not any(fold(c.text) == "y" for c in tok.children):
+        # a personal pronoun the parser read as impersonal ("Il l'a invité", "Il a attaqué le camp"):
+        # "il" is impersonal only with no object ("il a été décidé") or in "il y a", "il faut"
+        subs = [c for c in tok.children if c.dep_ == "expl:subj" and fold(c.text) in ("il", "elle", "ils", "elles")
+                and (fold(c.text) != "il" or (not is_passive(tok) and any(o.dep_ == "obj" for o in tok.children)))]
     if subs or depth > 4 or head.i == tok.i:
         return subs
     if rel == "xcomp":

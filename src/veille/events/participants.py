@@ -21,7 +21,7 @@ from spacy.tokens import Token
 
 from ..models import ActorRef, Document, fold
 from ..resources import LexiconDir, read_tsv
-from .anaphora import Anaphora
+from .anaphora import OBJECT_CLITICS, Anaphora
 from .syntax import RELATIVE_PRONOUNS, lem, np_span, prep_of
 
 _NOMINAL = {"NOUN", "PROPN"}
@@ -272,6 +272,10 @@ class Actors:
             # no antecedent in reach: people of the event's place ("Ils ont cassé la porte")
             home = country or self.doc_country
             return ActorRef(name=tok.text, country=home) if home else None
+        if tok.pos_ == "PRON" and fold(tok.text) in OBJECT_CLITICS and tok.dep_ in ("obj", "iobj"):
+            # "Les militaires l'ont placé en résidence surveillée": the person named before
+            ref = self.anaphora.object_antecedent(tok, country)
+            return self.localise(ref) if ref is not None else None
         if tok.i in skip or any(t.start <= tok.idx < t.end for t in self.doc.timexes):
             return None
         if lem(tok) == "dernier" and any(c.dep_ == "det" and fold(c.text) in ("ces", "ce") for c in tok.children):
