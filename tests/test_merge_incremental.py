@@ -8,6 +8,7 @@ import pytest
 
 from veille.config import Settings
 from veille.merge import IncrementalMerger, Merger
+from veille.merge.index import INDEX_VERSION
 from veille.models import Document, stable_id
 from veille.store import open_store
 
@@ -148,7 +149,7 @@ def test_store_without_index_falls_back_to_full_merge():
             store.add_document(copy(doc))
         counts = IncrementalMerger(Settings()).run(store)
         assert "incremental" not in counts
-        assert store.get_meta("merge_index") == "2"
+        assert store.get_meta("merge_index") == INDEX_VERSION
 
 
 def test_many_new_articles_run_the_full_merge():

@@ -48,15 +48,17 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from ..config import Settings
 from ..models import Event, EventMention, Story, stable_id
 from .aggregate import build_event
-from .coref import block_keys, can_merge, candidate_pairs, components, link
+from .coref import block_keys, candidate_pairs, link
 from .features import ArticleInfo, MentionView, first_day
 from .index import INDEX_VERSION, block_rows, profile_from_json, profile_rows
 from .merger import Merger, _event_order
+from .replay import LastPass, Replay
 from .stories import (
     ArticleProfile,
     StoryBuilder,
@@ -137,64 +139,6 @@ class Views:
     def __contains__(self, mention_id: str) -> bool:
         return mention_id in self.views
 
-    def stub(self, mention_id: str) -> _Stub:
-        """A view that only carries its id (for `coref.components`)."""
-        return _Stub(mention_id)
-
-
-class _Stub:
-    __slots__ = ("id",)
-
-    def __init__(self, mention_id: str):
-        self.id = mention_id
-
-
-def replay(ids: list[str], old_pairs: list[tuple[float, str, str, bool]], new_pairs: list[tuple[float, str, str]],
-           dirty_start: set[str], views: Views, cfg) -> tuple[dict[str, list[str]], set[str], dict]:
-    """Best-first clustering of `ids` (as `coref.cluster`), re-deciding only where something changed.
-
-    The stored pairs carry the decision the last pass took on them. A cluster is *clean* while it
-    is exactly the cluster the last pass had at the same point of the (score-ordered) pair list:
-    a pair between two clean clusters gets its stored decision without any test; a pair that
-    touches a dirty cluster (one holding a changed report, or shaped by a decision that differs)
-    is tested as `coref.cluster` tests it, and a stored merge refused there makes both sides
-    dirty. New reports start dirty. Returns (root → sorted member ids, dirty roots, decisions).
-    """
-    old = {(a, b): m for _s, a, b, m in old_pairs}
-    pairs = sorted([(s_, a, b) for s_, a, b, _m in old_pairs] + list(new_pairs), key=lambda x: (-x[0], x[1], x[2]))
-    parent = {i: i for i in ids}
-    members: dict[str, list[str]] = {i: [i] for i in ids}
-    dirty = {i for i in dirty_start if i in parent}
-    decisions: dict[tuple[str, str], bool] = {}
-    n = cfg.conflict_sample
-
-    def find(x: str) -> str:
-        return find_root(parent, x)
-
-    for _score, a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            continue
-        before = old.get((a, b))
-        if before is not None and ra not in dirty and rb not in dirty:
-            ok = before
-        else:
-            ma, mb = members[ra], members[rb]
-            views.load([*ma[:n], *mb[:n], a, b])
-            ok = can_merge([views[x] for x in ma[:n]], [views[y] for y in mb[:n]], views[a], views[b], cfg)
-            if before and not ok:
-                dirty.update((ra, rb))
-        if not ok:
-            continue
-        decisions[(a, b)] = True
-        root, other = (ra, rb) if ra < rb else (rb, ra)
-        parent[other] = root
-        members[root] = sorted(members[root] + members.pop(other))
-        if ra in dirty or rb in dirty:
-            dirty.discard(other)
-            dirty.add(root)
-    return members, {r for r in dirty if r in members}, decisions
-
 
 def first_article(store, story_id: str) -> tuple[date, str]:
     """(day, id) of a stored story's earliest article — its key (`StoryBuilder`: earliest by date, then id)."""
@@ -205,6 +149,24 @@ def first_article(store, story_id: str) -> tuple[date, str]:
         best = min(((first_day(pub) or date.max, aid) for aid, pub in store.story_article_dates(story_id)),
                    default=best)
     return best
+
+
+@dataclass
+class _Pass:
+    """What one incremental run has found so far (its steps fill it in)."""
+
+    arts: StoredArticles
+    views: Views
+    last: LastPass
+    changed: set[str]  # reports whose pairs were computed now (new, re-dated)
+    replay: Replay
+    clusters: list[list[str]]  # the dirty clusters: decided again, their events rebuilt
+    old_event: dict[str, str] = field(default_factory=dict)  # mention → its event before this run
+    redated: list[str] = field(default_factory=list)
+    redated_n: int = 0
+
+    def dirty_ids(self) -> set[str]:
+        return {i for c in self.clusters for i in c}
 
 
 class IncrementalMerger:
@@ -228,6 +190,8 @@ class IncrementalMerger:
             return self._run(store)
 
     def _run(self, store) -> dict[str, int]:
+        if store.get_meta("merge_index") == "2":  # version 3 is version 2 without its (unread) components
+            store.set_meta("merge_index", INDEX_VERSION)
         if store.get_meta("merge_index") != INDEX_VERSION:
             log.info("no incremental merge index in the store: full merge")
             return self.merger.run(store)
@@ -236,85 +200,80 @@ class IncrementalMerger:
             return {"events": 0, "mentions": 0, "stories": 0, "contradictions": 0, "redated": 0, "incremental": 1}
         if len(fresh) > self.full_ratio * store.count("articles"):
             return self.merger.run(store)
-        cfg = self.cfg
+        p = self.cluster_new(store, fresh)
+        self.redate(store, p)
+        events = [build_event([p.views[i] for i in c], p.arts, self.cfg) for c in p.clusters]
+        dirty_ids = p.dirty_ids()
+        p.old_event.update({m: e for m, e in store.mention_events(dirty_ids - p.old_event.keys()).items() if e})
+        new_event = {mid: e.event_id for e in events for mid in e.mention_ids}
+        removed = {p.old_event[m] for m in dirty_ids if m in p.old_event} - set(new_event.values())
+        touched = set(fresh) | set(p.redated) | {p.views[m].m.article_id for m in dirty_ids
+                                                 if p.old_event.get(m) != new_event.get(m)}
+        loaded = {m: p.views[m].m for m in dirty_ids}
+        stories = self.update_stories(store, p.arts, fresh, p.redated, sorted(touched), events, loaded, removed)
+        redated_ids = {m for m in p.changed if p.views[m].m.article_id in set(p.redated)}
+        store.write_merge_index(
+            full=False, blocks=block_rows([p.views[m] for m in sorted(p.changed)]), block_mentions=redated_ids,
+            profiles=stories["profile_rows"], df_delta=stories["df_delta"],
+            meta={"merge_seq": str(max(p.arts[a].seq for a in fresh))},
+            pairs=p.replay.pair_rows(), pair_mentions=redated_ids)
+        return {
+            "events": len(events),
+            "mentions": len(dirty_ids),
+            "read_mentions": len(p.last.event_of),
+            "new_articles": len(fresh),
+            "stories": len(stories["stories"]),
+            "contradictions": sum(len(e.contradictions) for e in events),
+            "redated": p.redated_n,
+            "incremental": 1,
+        }
+
+    def cluster_new(self, store, fresh: list[str]) -> _Pass:
+        """First replay: the new articles' reports, their pairs, and the clusters they make dirty."""
         arts = StoredArticles(store)
         arts.load(fresh)
         views = Views(store, self.merger, arts)
         new_mentions = store.mentions_of_articles(fresh)
         views.add(new_mentions)
         changed = {m.mention_id for m in new_mentions}  # mentions whose pairs are (re)computed
-        new_pairs, comps = self.discover(store, views, changed)
-        members = store.component_members(comps)
-        old_pairs = store.component_pairs(comps)
-        roots, dirty, decisions = replay(sorted(set(members) | changed), old_pairs, new_pairs, changed, views, cfg)
-        dirty_ids = {i for r in dirty for i in roots[r]}
-        old_event = {k: v for k, v in store.mention_events(dirty_ids).items() if v}  # clean clusters keep theirs
+        last = LastPass(store)
+        replay = Replay(store, views, self.cfg, last, changed, self.discover(store, views, changed))
+        clusters = replay.run(changed)
+        p = _Pass(arts, views, last, changed, replay, clusters)
+        p.old_event = {k: v for k, v in store.mention_events(p.dirty_ids()).items() if v}  # clean clusters keep theirs
+        return p
 
-        # cross-document dating sees what a full merge sees: the re-clustered clusters, and the
-        # stored events (= this pass's clusters) of the other undated articles' reports
+    def redate(self, store, p: _Pass) -> None:
+        """Cross-document dating as a full merge does it, then (when it dated articles) the replay
+        again with their reports' new dates and pairs."""
+        # it sees what a full merge sees: the re-clustered clusters, and the stored events (= this
+        # pass's clusters) of the other undated articles' reports
+        dirty_ids = p.dirty_ids()
         undated = self.undated_mentions(store, dirty_ids)
-        others = self.stored_clusters(store, set(undated.values()), views)
-        first = [[views[i] for i in roots[r]] for r in sorted(dirty)]
-        before = {a: info.published for a, info in arts.cache.items()}
-        redated_n = self.merger.redate(store, first + others, arts)
-        redated = sorted(a for a, info in arts.cache.items() if a in before and info.published != before[a])
-        if redated:
-            again = store.mentions_of_articles(redated)
-            old_event.update({m: e for m, e in undated.items() if m not in old_event})
-            old_event.update({m: e for m, e in store.mention_events(m.mention_id for m in again).items()
-                              if e and m not in old_event})
-            views.add(again, replace=True)
-            changed |= {m.mention_id for m in again}
-            new_pairs, comps = self.discover(store, views, changed)
-            comps |= set(store.components_of(changed).values())
-            members = store.component_members(comps)
-            old_event.update({k: v for k, v in store.mention_events(members).items() if v and k not in old_event})
-            old_pairs = [p for p in store.component_pairs(comps) if p[1] not in changed and p[2] not in changed]
-            # an old event that held a re-dated report is re-evaluated whole
-            hit = {old_event[m] for m in changed if m in old_event}
-            start = changed | {m for m, e in old_event.items() if e in hit}
-            roots, dirty, decisions = replay(sorted(set(members) | changed), old_pairs, new_pairs, start, views,
-                                             cfg)
-            dirty_ids = {i for r in dirty for i in roots[r]}
-
-        clusters = [[views[i] for i in roots[r]] for r in sorted(dirty)]
-        events = [build_event(c, arts, cfg) for c in clusters]
-        new_event = {mid: e.event_id for e in events for mid in e.mention_ids}
-        removed = {old_event[m] for m in dirty_ids if m in old_event} - set(new_event.values())
-        touched = set(fresh) | set(redated) | {views[m].m.article_id for m in dirty_ids
-                                               if old_event.get(m) != new_event.get(m)}
-        loaded = {m: views[m].m for m in dirty_ids}
-        stories = self.update_stories(store, arts, fresh, redated, sorted(touched), events, loaded, removed)
-
-        # the index: blocks of the new and re-dated reports, pairs and components of the affected set
-        all_ids = set(members) | changed
-        old_labels = store.components_of(all_ids)
-        pair_list = [(s_, a, b) for s_, a, b, _m in old_pairs] + new_pairs
-        labels = components([views.stub(i) for i in sorted(all_ids)], pair_list)
-        old_decision = {(a, b): m for _s, a, b, m in old_pairs}
-        pair_rows = [(s_, a, b, decisions.get((a, b), False)) for s_, a, b in pair_list
-                     if old_decision.get((a, b)) != decisions.get((a, b), False)]
-        redated_ids = {m for m in changed if views[m].m.article_id in set(redated)}
-        store.write_merge_index(
-            full=False, blocks=block_rows([views[m] for m in sorted(changed)]), block_mentions=redated_ids,
-            components={m: c for m, c in labels.items() if old_labels.get(m) != c}, profiles=stories["profile_rows"],
-            df_delta=stories["df_delta"], meta={"merge_seq": str(max(arts[a].seq for a in fresh))},
-            pairs=pair_rows, pair_mentions=redated_ids)
-        return {
-            "events": len(events),
-            "mentions": len(dirty_ids),
-            "component_mentions": len(all_ids),
-            "new_articles": len(fresh),
-            "stories": len(stories["stories"]),
-            "contradictions": sum(len(e.contradictions) for e in events),
-            "redated": redated_n,
-            "incremental": 1,
-        }
+        others = self.stored_clusters(store, set(undated.values()), p.views)
+        first = [[p.views[i] for i in c] for c in p.clusters]
+        before = {a: info.published for a, info in p.arts.cache.items()}
+        p.redated_n = self.merger.redate(store, first + others, p.arts)
+        p.redated = sorted(a for a, info in p.arts.cache.items() if a in before and info.published != before[a])
+        if not p.redated:
+            return
+        again = store.mentions_of_articles(p.redated)
+        p.old_event.update({m: e for m, e in undated.items() if m not in p.old_event})
+        p.old_event.update({m: e for m, e in store.mention_events(m.mention_id for m in again).items()
+                            if e and m not in p.old_event})
+        p.views.add(again, replace=True)
+        p.changed |= {m.mention_id for m in again}
+        # an old event that held a re-dated report is re-evaluated whole
+        hit = {p.old_event[m] for m in p.changed if m in p.old_event}
+        start = set(p.changed) | {m for ids in store.event_members(hit).values() for m in ids}
+        start |= {m for m, e in p.old_event.items() if e in hit}
+        p.replay = Replay(store, p.views, self.cfg, p.last, p.changed, self.discover(store, p.views, p.changed))
+        p.clusters = p.replay.run(start)
 
     # ------------------------------------------------------------------ events
 
-    def discover(self, store, views: Views, changed: set[str]) -> tuple[list[tuple[float, str, str]], set[str]]:
-        """The linkable pairs that involve a changed mention, and the stored components they reach.
+    def discover(self, store, views: Views, changed: set[str]) -> list[tuple[float, str, str]]:
+        """The linkable pairs that involve a changed mention.
 
         A pair is considered when the two share a block key and their date windows come within the
         tolerance (or one is undated): exactly the pairs of `coref.candidate_pairs`'s sweep."""
@@ -330,16 +289,13 @@ class IncrementalMerger:
                     if mid not in changed:
                         cands.setdefault(mid, set()).add(v.id)
         views.load(cands)
-        linked = set()
         for uid in sorted(cands):
             u = views[uid]
             for vid in sorted(cands[uid]):
                 score = link(views[vid], u, cfg)
                 if score is not None:
                     pairs[(vid, uid) if vid < uid else (uid, vid)] = score
-                    linked.add(uid)
-        comps = set(store.components_of(linked).values())
-        return [(s_, a, b) for (a, b), s_ in pairs.items()], comps
+        return [(s_, a, b) for (a, b), s_ in pairs.items()]
 
     @staticmethod
     def undated_mentions(store, skip: set[str]) -> dict[str, str]:
