@@ -169,6 +169,53 @@ class _Pass:
         return {i for c in self.clusters for i in c}
 
 
+class _Profiles:
+    """Story profiles (the new articles' computed, the others' read from the index) and the idf
+    of their terms over the whole store (`story_df` plus the new articles' terms)."""
+
+    def __init__(self, store, arts: StoredArticles, merger: Merger, lang: str, fresh: list[str]) -> None:
+        self.store, self.arts = store, arts
+        stops = stop_words(lang)
+        self.profiles: dict[str, ArticleProfile] = {}
+        for a in fresh:
+            doc = store.get_document(a)
+            if doc is not None:
+                self.profiles[a] = merger.profile(doc, stops)
+        self.df_delta = Counter(t for p in self.profiles.values() for t in p.terms)
+        self.n = store.count("articles")
+        self.idf: dict[str, float] = {}
+
+    def load(self, ids: Iterable[str]) -> None:
+        ids = set(ids)
+        self.arts.load(ids)
+        for a, data in self.store.story_profiles([a for a in ids if a not in self.profiles]).items():
+            self.profiles[a] = profile_from_json(a, data)
+        terms = {t for a in ids if a in self.profiles for t in self.profiles[a].terms if t not in self.idf}
+        df = Counter(self.store.story_df(terms))
+        df.update({t: c for t, c in self.df_delta.items() if t in terms})
+        self.idf.update(corpus_idf(df, self.n))
+
+
+def _absorbed(stories: list[Story], large: set[str], old_story: dict[str, str | None]):
+    """(rebuilt story → a large story it joins, the root finder of the large stories that the
+    rebuilt stories join together)."""
+    parent = {sid: sid for sid in large}
+
+    def find(x: str) -> str:
+        return find_root(parent, x)
+
+    absorbed: dict[str, str] = {}
+    for st in stories:
+        hits = sorted(large & {old_story.get(a) for a in st.article_ids})
+        for h in hits[1:]:
+            ra, rb = find(hits[0]), find(h)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+        if hits:
+            absorbed[st.story_id] = hits[0]
+    return absorbed, find
+
+
 class IncrementalMerger:
     """Folds the articles stored since the last merge into the merge output (see the module doc)."""
 
@@ -316,29 +363,43 @@ class IncrementalMerger:
     def update_stories(self, store, arts: StoredArticles, fresh: list[str], redated: list[str],
                        touched: list[str], events: list[Event], loaded: dict, removed: set[str]) -> dict:
         """Rebuild the stories the touched articles reach and store them with the new events."""
-        cfg = self.cfg
-        stops = stop_words(self.settings.lang)
-        profiles: dict[str, ArticleProfile] = {}
-        for a in fresh:
-            doc = store.get_document(a)
-            if doc is not None:
-                profiles[a] = self.merger.profile(doc, stops)
-        df_delta = Counter(t for p in profiles.values() for t in p.terms)
-        n = store.count("articles")
-        idf: dict[str, float] = {}
-
-        def load(ids: Iterable[str]) -> None:
-            ids = set(ids)
-            arts.load(ids)
-            for a, data in store.story_profiles([a for a in ids if a not in profiles]).items():
-                profiles[a] = profile_from_json(a, data)
-            terms = {t for a in ids if a in profiles for t in profiles[a].terms if t not in idf}
-            df = Counter(store.story_df(terms))
-            df.update({t: c for t, c in df_delta.items() if t in terms})
-            idf.update(corpus_idf(df, n))
-
+        prof = _Profiles(store, arts, self.merger, self.settings.lang, fresh)
         sources = sorted(set(fresh) | set(redated))  # articles whose terms or day are new to the index
-        load([*touched, *sources])
+        prof.load([*touched, *sources])
+        reach = set(touched) | set(sources) | self.similar_neighbours(store, prof, sources)
+        old_story = {a: r["story_id"] for a, r in store.article_rows(reach).items()}
+        affected = {s for s in old_story.values() if s}
+        # large stories are not rebuilt: what joins them is appended (see `append_to_large`)
+        large = store.stories_larger_than(affected, self.story_rebuild_max)
+        small = affected - large
+        stories, article_story, event_story, kept = self.rebuild_small(store, prof, reach, small, events, loaded,
+                                                                       removed)
+        stories, grown, gone, renamed = self.append_to_large(store, stories, article_story, event_story, large,
+                                                             old_story, arts)
+        gone |= small
+        vanished = gone - {st.story_id for st in (*stories, *grown)}
+        later = self.link_follow_ups(store, stories, prof.profiles, prof.idf, affected, prof.load, vanished)
+        stories = [*stories, *grown]
+        outside = [e.event_id for e in events if e.event_id not in event_story]
+        stored_story = {e.event_id: e.story_id for e in store.events_by_id(outside)}
+        for e in events:
+            sid = event_story[e.event_id] if e.event_id in event_story else stored_story.get(e.event_id)
+            e.story_id = renamed.get(sid, sid) if sid else sid
+        event_stories = {e.event_id: event_story.get(e.event_id) for e in kept}
+        store.replace_merge_part(
+            old_events=removed, events=sorted(events, key=_event_order),
+            mention_events={mid: e.event_id for e in events for mid in e.mention_ids},
+            old_stories=gone, stories=[*stories, *later], article_stories=article_story,
+            event_stories=event_stories, renamed_stories=renamed)
+        return {"stories": stories, "df_delta": dict(prof.df_delta),
+                "profile_rows": profile_rows({a: prof.profiles[a] for a in sources if a in prof.profiles}, arts,
+                                             prof.idf)}
+
+    def similar_neighbours(self, store, prof: _Profiles, sources: list[str]) -> set[str]:
+        """Articles near each source under one of its story index keys whose similarity reaches
+        the story threshold (the nearest `story_neighbours` on each side, within the window)."""
+        cfg = self.cfg
+        arts, profiles, idf = prof.arts, prof.profiles, prof.idf
         builder = StoryBuilder(cfg)
         linked: set[str] = set()
         for a in sources:
@@ -351,7 +412,7 @@ class IncrementalMerger:
                 cands.update(store.story_key_neighbours(k, day.isoformat() if day else None,
                                                         cfg.story_window_days, cfg.story_neighbours))
             cands.discard(a)
-            load(cands)
+            prof.load(cands)
             va = _vector(p.terms, idf)
             for c in sorted(cands):
                 if c not in profiles or c not in arts:
@@ -361,19 +422,19 @@ class IncrementalMerger:
                     continue
                 if builder.similarity(va, _vector(profiles[c].terms, idf), p, profiles[c]) >= cfg.story_threshold:
                     linked.add(c)
-        reach = set(touched) | set(sources) | linked
-        old_story = {a: r["story_id"] for a, r in store.article_rows(reach).items()}
-        affected = {s for s in old_story.values() if s}
-        # large stories are not rebuilt: what joins them is appended (see `append_to_large`)
-        large = {sid for sid, size in store.story_sizes(affected).items() if size > self.story_rebuild_max}
-        small = affected - large
+        return linked
+
+    def rebuild_small(self, store, prof: _Profiles, reach: set[str], small: set[str], events: list[Event],
+                      loaded: dict, removed: set[str]) -> tuple[list[Story], dict[str, str], dict[str, str], list[Event]]:
+        """`StoryBuilder.build` over the reached articles and the small stories they belong to, with
+        the events they report (just built, or stored in those stories). Returns (stories,
+        article → story, event → story, the stored events kept)."""
         members = store.story_members(small)
         subset_all = reach | {a for sid in small for a in members.get(sid, [])}
-        load(subset_all)
+        prof.load(subset_all)
+        arts, profiles = prof.arts, prof.profiles
         subset = sorted(a for a in subset_all if a in arts and a in profiles)
         in_subset = set(subset)
-
-        # the events these articles report: those just built, and the stored ones of their stories
         new_ids = {e.event_id for e in events}
         kept = [e for e in store.events_of_stories(small) if e.event_id not in new_ids and e.event_id not in removed]
         mention_article = {mid: m.article_id for mid, m in loaded.items() if m.article_id in in_subset}
@@ -381,102 +442,69 @@ class IncrementalMerger:
                                 if aid in in_subset})
         evs = [e for e in sorted([*events, *kept], key=lambda e: e.event_id)
                if any(mid in mention_article for mid in e.mention_ids)]
-        sub_arts = {a: arts[a] for a in subset}
-        stories, article_story, event_story = builder.build(sub_arts, {a: profiles[a] for a in subset}, evs,
-                                                            mention_article, idf=idf)
-        gone = set(small)
-        if large:
-            stories, grown, gone_large = self.append_to_large(store, stories, article_story, event_story, large,
-                                                              old_story, arts, removed | set(event_story))
-            gone |= gone_large
-        else:
-            grown = []
-        vanished = gone - {st.story_id for st in (*stories, *grown)}
-        later = self.link_follow_ups(store, stories, profiles, idf, affected, load, vanished)
-        stories = [*stories, *grown]
-        outside = [e.event_id for e in events if e.event_id not in event_story]
-        stored_story = {e.event_id: e.story_id for e in store.events_by_id(outside)}
-        for e in events:
-            e.story_id = event_story[e.event_id] if e.event_id in event_story else stored_story.get(e.event_id)
-        event_stories = {e.event_id: event_story.get(e.event_id) for e in kept}
-        store.replace_merge_part(
-            old_events=removed, events=sorted(events, key=_event_order),
-            mention_events={mid: e.event_id for e in events for mid in e.mention_ids},
-            old_stories=gone, stories=[*stories, *later], article_stories=article_story,
-            event_stories=event_stories)
-        return {"stories": stories, "df_delta": dict(df_delta),
-                "profile_rows": profile_rows({a: profiles[a] for a in sources if a in profiles}, arts, idf)}
+        stories, article_story, event_story = StoryBuilder(self.cfg).build(
+            {a: arts[a] for a in subset}, {a: profiles[a] for a in subset}, evs, mention_article, idf=prof.idf)
+        return stories, article_story, event_story, kept
 
     @staticmethod
     def append_to_large(store, stories: list[Story], article_story: dict[str, str], event_story: dict[str, str],
-                        large: set[str], old_story: dict[str, str | None], arts,
-                        stale_events: set[str]) -> tuple[list[Story], list[Story], set[str]]:
+                        large: set[str], old_story: dict[str, str | None],
+                        arts) -> tuple[list[Story], list[Story], set[str], dict[str, str]]:
         """Rebuilt stories that hold an article of a large story join it (large stories they join
         together become one): the large story keeps its title, actors and `follows`, gains the
         articles and events, widens its span, and is renamed only when an earlier article joins.
-        Updates `article_story` / `event_story`; returns (rebuilt stories left, grown large
-        stories, story ids to delete)."""
-        parent = {sid: sid for sid in large}
 
-        def find(x: str) -> str:
-            return find_root(parent, x)
-
-        absorbed: dict[str, str] = {}  # rebuilt story → a large story it joins
-        for st in stories:
-            hits = sorted(large & {old_story.get(a) for a in st.article_ids})
-            for h in hits[1:]:
-                ra, rb = find(hits[0]), find(h)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-            if hits:
-                absorbed[st.story_id] = hits[0]
+        Work bounded by what joins: a story's members are its articles' and events' story_id
+        (`store.replace_merge_part`), so nothing reads or rewrites a large story's member lists;
+        the grown story's lists hold only what joined. Updates `article_story` / `event_story`;
+        returns (rebuilt stories left, grown large stories, story ids to delete, renamed stories
+        old → new id, whose articles and events the store moves)."""
+        absorbed, find = _absorbed(stories, large, old_story)
         if not absorbed:
-            return stories, [], set()
+            return stories, [], set(), {}
         groups: dict[str, list[str]] = {}
         for sid in sorted(large):
             groups.setdefault(find(sid), []).append(sid)
-        olds = {st.story_id: st for st in store.stories_by_id(large)}
+        olds = {st.story_id: st for st in store.stories_by_id(large, members=False)}
         by_built = {st.story_id: st for st in stories}
         grown: list[Story] = []
         gone: set[str] = set()
         rename: dict[str, str] = {}
+        moved: dict[str, str] = {}
         for root, sids in sorted(groups.items()):
             joined = [by_built[b] for b, g in sorted(absorbed.items()) if find(g) == root]
             if not joined and len(sids) == 1:
                 continue
-            arts_all = {a for sid in sids if sid in olds for a in olds[sid].article_ids}
-            arts_all |= {a for st in joined for a in st.article_ids}
             firsts = [first_article(store, sid) for sid in sids]
             firsts += [(arts[a].day or date.max, a) for st in joined for a in st.article_ids if a in arts]
             new_sid = stable_id("st", min(firsts)[1])
-            base = max((olds[sid] for sid in sids if sid in olds), key=lambda st: (len(st.article_ids), st.story_id))
-            event_ids = {e for sid in sids if sid in olds for e in olds[sid].event_ids if e not in stale_events}
-            event_ids |= {e for e, sid in event_story.items() if sid in {st.story_id for st in joined}}
+            sizes = store.story_sizes(sids) if len(sids) > 1 else {}
+            base = max((olds[sid] for sid in sids if sid in olds), key=lambda st: (sizes.get(st.story_id, 0),
+                                                                                    st.story_id))
+            joined_ids = {st.story_id for st in joined}
             bounds = [x for st in (*[olds[sid] for sid in sids if sid in olds], *joined) for x in (st.start, st.end)
                       if x]
-            grown.append(Story(story_id=new_sid, title=base.title, article_ids=sorted(arts_all),
-                               event_ids=sorted(event_ids), start=min(bounds) if bounds else None,
-                               end=max(bounds) if bounds else None, actors=base.actors, follows=base.follows))
-            for st in joined:
-                rename[st.story_id] = new_sid
+            grown.append(Story(story_id=new_sid, title=base.title,
+                               article_ids=sorted(a for st in joined for a in st.article_ids),
+                               event_ids=sorted(e for e, sid in event_story.items() if sid in joined_ids),
+                               start=min(bounds) if bounds else None, end=max(bounds) if bounds else None,
+                               actors=base.actors, follows=base.follows))
+            rename.update({sid: new_sid for sid in joined_ids})
             for sid in sids:
                 if sid != new_sid:
                     gone.add(sid)
-                    rename[sid] = new_sid
-                    article_story.update({a: new_sid for a in (olds[sid].article_ids if sid in olds else [])})
-                    if sid in olds:
-                        event_story.update({e: new_sid for e in olds[sid].event_ids if e not in stale_events})
+                    rename[sid] = moved[sid] = new_sid
         for a, sid in list(article_story.items()):
             article_story[a] = rename.get(sid, sid)
         for e, sid in list(event_story.items()):
             event_story[e] = rename.get(sid, sid)
-        return [st for st in stories if st.story_id not in absorbed], grown, gone
+        return [st for st in stories if st.story_id not in absorbed], grown, gone, moved
 
     def sampled_members(self, store, story_ids: list[str]) -> dict[str, list[str]]:
         """Story members for centroids and dominant actors; a large story is described by its
         `story_rebuild_max` first articles by id (a deterministic sample: bounded work per ingest)."""
-        sizes = store.story_sizes(story_ids)
-        small = [sid for sid in story_ids if sizes.get(sid, 0) <= self.story_rebuild_max]
+        large = store.stories_larger_than(story_ids, self.story_rebuild_max)
+        small = [sid for sid in story_ids if sid not in large]
         out = store.story_members(small)
         for sid in sorted(set(story_ids) - set(small)):
             out[sid] = store.story_article_ids(sid, self.story_rebuild_max)
@@ -510,7 +538,7 @@ class IncrementalMerger:
             for k in sorted(actor_sets[s.story_id]):
                 ids = store.story_key_between("a:" + k, lo, hi, cfg.follow_candidates)
                 wanted |= {r["story_id"] for r in store.article_rows(ids).values() if r["story_id"]}
-        context = [st for st in store.stories_by_id(wanted - rebuilt - replaced)]
+        context = store.stories_by_id(wanted - rebuilt - replaced, members=False)
         members = self.sampled_members(store, [st.story_id for st in context])
         load({a for ids in members.values() for a in ids})
         for st in context:
@@ -525,7 +553,7 @@ class IncrementalMerger:
 
         # later stories that may now follow a rebuilt story (or followed a story that is gone):
         # their link is re-chosen among the rebuilt stories and the story they followed
-        wanted = {st.story_id for st in store.stories_following(vanished)}
+        wanted = {st.story_id for st in store.stories_following(vanished, members=False)}
         for s in stories:
             if not s.end:
                 continue
@@ -533,9 +561,9 @@ class IncrementalMerger:
             for k in sorted(actor_sets[s.story_id]):
                 ids = store.story_key_after("a:" + k, lo, hi, cfg.follow_candidates)
                 wanted |= {r["story_id"] for r in store.article_rows(ids).values() if r["story_id"]}
-        later = store.stories_by_id(wanted - rebuilt - replaced)
+        later = store.stories_by_id(wanted - rebuilt - replaced, members=False)
         followed = {st.follows for st in later if st.follows} - rebuilt - replaced - set(centroids)
-        extra = store.stories_by_id(followed)
+        extra = store.stories_by_id(followed, members=False)
         members = self.sampled_members(store, [*(st.story_id for st in later), *followed])
         load({a for ids in members.values() for a in ids})
         for st in (*later, *extra):

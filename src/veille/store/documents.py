@@ -302,6 +302,11 @@ class DocumentTables(SQLiteBase):
         return self._groups_in("SELECT article_id, story_id FROM articles WHERE story_id IN ({ids})", story_ids,
                                group="story_id", member="article_id")
 
+    def stories_larger_than(self, story_ids: Iterable[str], size: int) -> set[str]:
+        """The given stories that hold more than `size` articles (each counted up to size + 1)."""
+        return {sid for sid in sorted(set(story_ids)) if self.query(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM articles WHERE story_id = ? LIMIT ?)", (sid, size + 1))[0]["n"] > size}
+
     def story_sizes(self, story_ids: Iterable[str]) -> dict[str, int]:
         return self._mapping_in("SELECT story_id, COUNT(*) AS n FROM articles WHERE story_id IN ({ids})"
                                 " GROUP BY story_id", story_ids)

@@ -142,13 +142,16 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
 
     def replace_merge_part(self, *, old_events: Iterable[str], events: list[Event], mention_events: dict[str, str],
                            old_stories: Iterable[str], stories: list[Story], article_stories: dict[str, str],
-                           event_stories: dict[str, str | None]) -> None:
+                           event_stories: dict[str, str | None], renamed_stories: dict[str, str] | None = None
+                           ) -> None:
         """Replace some events and stories in one transaction (the incremental merge's output).
 
         old_events / old_stories are deleted, `events` / `stories` written; mention → event and
-        article → story links are set for the given ids; `event_stories` re-points kept events."""
+        article → story links are set for the given ids; `event_stories` re-points kept events;
+        `renamed_stories` (old → new id) moves every article and event of a story first."""
         with self.transaction() as c:
             self._delete_output(c, old_events, old_stories)
+            self._rename_stories(c, renamed_stories or {})
             for e in events:
                 self._write_event(c, e, replace=True)
             self._set_event_stories(c, event_stories)
