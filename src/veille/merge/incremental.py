@@ -45,6 +45,7 @@ recomputes everything.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -164,9 +165,18 @@ class _Pass:
     old_event: dict[str, str] = field(default_factory=dict)  # mention → its event before this run
     redated: list[str] = field(default_factory=list)
     redated_n: int = 0
+    first_articles: set[str] = field(default_factory=set)  # the articles of the first replay's dirty clusters
 
     def dirty_ids(self) -> set[str]:
         return {i for c in self.clusters for i in c}
+
+    def dating_pending(self) -> list[str]:
+        """meta `dating_pending` after this run (see `merger.dating_pending`): when it dated
+        articles, the undated articles of the clusters decided in either replay."""
+        if not self.redated:
+            return []
+        reached = self.first_articles | {self.views[m].m.article_id for m in self.dirty_ids()}
+        return sorted(a for a in reached if a in self.arts and not self.arts[a].published)
 
 
 class _Profiles:
@@ -262,7 +272,7 @@ class IncrementalMerger:
         store.write_merge_index(
             full=False, blocks=block_rows([p.views[m] for m in sorted(p.changed)]), block_mentions=redated_ids,
             profiles=stories["profile_rows"], df_delta=stories["df_delta"],
-            meta={"merge_seq": str(max(p.arts[a].seq for a in fresh))},
+            meta={"merge_seq": str(max(p.arts[a].seq for a in fresh)), "dating_pending": json.dumps(p.dating_pending())},
             pairs=p.replay.pair_rows(), pair_mentions=redated_ids)
         return {
             "events": len(events),
@@ -293,15 +303,21 @@ class IncrementalMerger:
     def redate(self, store, p: _Pass) -> None:
         """Cross-document dating as a full merge does it, then (when it dated articles) the replay
         again with their reports' new dates and pairs."""
-        # it sees what a full merge sees: the re-clustered clusters, and the stored events (= this
-        # pass's clusters) of the other undated articles' reports
+        # the undated articles whose evidence may have changed: those in a re-decided cluster, and
+        # those the last pass left pending (`merger.dating_pending`); each is dated from all its
+        # clusters, as in a full merge: the re-decided ones and its other reports' stored events
         dirty_ids = p.dirty_ids()
-        undated = self.undated_mentions(store, dirty_ids)
+        pending = json.loads(store.get_meta("dating_pending") or "[]")
+        p.arts.load(pending)
+        p.first_articles = {p.views[m].m.article_id for m in dirty_ids}
+        reach = p.first_articles | set(pending)
+        only = {a for a in reach if a in p.arts and not p.arts[a].published}
+        undated = {mid: eid for mid, eid in store.article_mention_events(only).items()
+                   if eid and mid not in dirty_ids}
         others = self.stored_clusters(store, set(undated.values()), p.views)
         first = [[p.views[i] for i in c] for c in p.clusters]
-        before = {a: info.published for a, info in p.arts.cache.items()}
-        p.redated_n = self.merger.redate(store, first + others, p.arts)
-        p.redated = sorted(a for a, info in p.arts.cache.items() if a in before and info.published != before[a])
+        p.redated = self.merger.redate_articles(store, first + others, p.arts, only=only)
+        p.redated_n = len(p.redated)
         if not p.redated:
             return
         again = store.mentions_of_articles(p.redated)
@@ -343,14 +359,6 @@ class IncrementalMerger:
                 if score is not None:
                     pairs[(vid, uid) if vid < uid else (uid, vid)] = score
         return [(s_, a, b) for (a, b), s_ in pairs.items()]
-
-    @staticmethod
-    def undated_mentions(store, skip: set[str]) -> dict[str, str]:
-        """mention → stored event, for the reports of undated articles outside `skip`."""
-        undated = store.undated_articles()
-        if not undated:
-            return {}
-        return {mid: eid for mid, eid in store.article_mention_events(undated).items() if eid and mid not in skip}
 
     def stored_clusters(self, store, event_ids: set[str], views: Views) -> list[list[MentionView]]:
         members = store.event_members(event_ids)

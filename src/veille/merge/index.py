@@ -11,11 +11,14 @@ A full merge (`Merger.run`) rewrites it (`write_full`); the incremental merge
   needs to re-decide only the clusters a new report reaches;
 - `story_profiles`, `story_keys`, `story_df`: each article's top terms and actors, its story index
   keys (actors, heaviest terms) by day, and the document frequency of every term;
-- meta `merge_index` (format version) and `merge_seq` (the last article merged, in ingest order).
+- meta `merge_index` (format version), `merge_seq` (the last article merged, in ingest order) and
+  `dating_pending` (the undated articles whose clusters changed after the last pass dated
+  articles: `merger.dating_pending`; the next incremental pass evaluates them with those it reaches).
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -55,11 +58,13 @@ def profile_rows(profiles: dict[str, ArticleProfile], articles: dict[str, Articl
 
 
 def write_full(store, views: list[MentionView], pairs: list[tuple[float, str, str]], merged: set[tuple[str, str]],
-               articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile]) -> None:
-    """Rewrite the whole index after a full merge."""
+               articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile],
+               pending: Iterable[str] = ()) -> None:
+    """Rewrite the whole index after a full merge (`pending`: meta `dating_pending`)."""
     df = Counter(t for p in profiles.values() for t in p.terms)
     idf = corpus_idf(df, len(profiles))
     store.write_merge_index(full=True, blocks=block_rows(views), block_mentions=(),
                             pairs=[(score, a, b, (a, b) in merged) for score, a, b in pairs],
                             profiles=profile_rows(profiles, articles, idf), df_delta=dict(df),
-                            meta={"merge_index": INDEX_VERSION, "merge_seq": str(store.max_article_seq())})
+                            meta={"merge_index": INDEX_VERSION, "merge_seq": str(store.max_article_seq()),
+                                  "dating_pending": json.dumps(sorted(pending))})
