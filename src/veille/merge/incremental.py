@@ -8,26 +8,38 @@ Reads only what the new articles can affect, through the index a full merge leav
 articles to fold in are those stored after meta `merge_seq` (ingest order), so articles ingested
 with `--no-merge` are picked up by the next incremental run.
 
-Events — exact by design. Coreference links (`coref.link`) are pairwise, and best-first clustering
-never crosses a connected component of the graph of linkable pairs, so clustering a union of whole
-components gives the same clusters as clustering the whole store. For the new mentions:
+Events — exact by design, with work bounded by what the new reports change (not by the size of
+the store, nor of the link-graph component they land in). For the new mentions:
 
 1. the pairs they form are found through the block index (same type × actor/place key, date
    windows within the tolerance — exactly the pairs of the full pass's sorted sweep) and scored
-   with `link`; the stored components they reach are the affected set;
-2. the affected set is clustered by `replay`: the stored pairs carry the decision the last pass
-   took on them, so only clusters that a new report (or a decision that came out differently)
-   touches are tested again — the rest of a large component costs a union-find step per pair;
-3. cross-document dating (`dating`) sees the same clusters as in a full merge: the re-clustered
-   clusters, plus the stored events of every other undated article (the clusters nothing touched
-   *are* the stored events); the articles it dates are rewritten, their reports' pairs recomputed
-   with the new dates, and the affected set (with their old events) replayed again;
-4. events are built (`aggregate`) for the re-tested clusters only; they replace the old events of
-   those mentions; pairs, decisions, components and block keys are updated in the index.
+   with `link`;
+2. best-first clustering is replayed around them (`veille.merge.replay`): only the pairs that
+   touch a *dirty* cluster (one holding a new report, or shaped by a decision that now comes out
+   differently) are visited, in best-first order, each fed in when one of its mentions joins a
+   dirty cluster; the clean cluster on the other side is the last pass's cluster at that point
+   (its stored event and the merges the last pass made inside it before that pair). A pair
+   between two clean clusters keeps its stored decision without being read. Every decision is
+   the one a full pass takes, so the dirty clusters are the full pass's clusters;
+3. cross-document dating (`dating`) sees the same evidence as in a full merge for every article
+   it could date now: the undated articles of the re-decided clusters, and those the last pass
+   left pending (meta `dating_pending`: the undated articles whose clusters changed after that
+   pass dated articles, `merger.dating_pending`), each with all its clusters (the re-decided
+   ones, and the stored events of its other reports: the clusters nothing touched *are* the
+   stored events). Any other undated article has the clusters, and co-reporters of the same
+   dated status, that the last evaluation found no date with, so a full merge finds none either.
+   The articles it dates are rewritten, their reports' pairs recomputed with the new dates, and
+   the replay runs again with their reports (and every member of their old events) dirty;
+4. events are built (`aggregate`) for the dirty clusters only; they replace the old events of
+   those mentions; the changed decisions and the new pairs and block keys go to the index.
 
 So events, their ids, members, dates, places, contradictions and article dates equal those of a
 full `Merger.run` on the same store (tests/test_merge_incremental.py checks it, on hand-built,
-dense synthetic and pipeline-processed articles, in many batchings).
+dense synthetic and pipeline-processed articles, in many batchings, including a dating that
+only the next pass can make). What an ingest reads: the new reports' block candidates (recent
+windows, plus every report with no date window at all under the same key: undated reports of
+undated articles, which may link to anything), the pairs and events of the mentions of the
+clusters it re-decides, and the pending undated articles.
 
 Stories — local, not exact. A story's similarity links weigh terms by idf over the whole corpus,
 which every new article changes a little, so exact stories need a global pass. The incremental
@@ -36,7 +48,8 @@ the nearest articles under each index key (global idf from `story_df`), the stor
 articles taken whole and rebuilt with `StoryBuilder` (same ids: the earliest article's). Stories
 larger than `story_rebuild_max` articles are not rebuilt: what links to them is appended (they keep
 their title, actors and `follows`, gain articles and events, widen their span, change id only when
-an earlier article joins). Stories elsewhere keep the links the last pass computed. Differences
+an earlier article joins). A story's members are its articles' and events' `story_id` in the
+store, so appending costs what joins, not the size of the story (only a rename moves every row). Stories elsewhere keep the links the last pass computed. Differences
 from a full merge are therefore possible for article pairs whose similarity sits at the threshold
 or sees a different idf, for titles and actors of large stories, and for `follows` (recomputed for
 the rebuilt stories and for later stories found by actor through the index). `veille merge`
