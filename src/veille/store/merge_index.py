@@ -23,6 +23,7 @@ CREATE INDEX IF NOT EXISTS merge_pairs_b ON merge_pairs(b);
 """
 
 Pair = tuple[float, str, str, bool]  # (score, a, b, merged)
+PROBE = 256  # block rows a candidate lookup reads before it compares the two sides (`block_candidates`)
 
 
 class MergeIndex(SQLiteBase):
@@ -50,12 +51,24 @@ class MergeIndex(SQLiteBase):
         if lo is None or hi is None:
             rows = self.query("SELECT mention_id FROM merge_blocks WHERE key = ?", (key,))
             return [r["mention_id"] for r in rows]
-        # new reports are mostly recent: `hi >= …` on (key, hi) reads few rows
-        rows = self.query("SELECT mention_id FROM merge_blocks INDEXED BY merge_blocks_key_hi"
-                          " WHERE key = ? AND hi >= ? AND lo <= ?", (key, lo - tol, hi + tol))
+        a, b = lo - tol, hi + tol
+        # the overlap test reads one side of the key's windows through an index: those ending after
+        # `a` (few for a recent window) or those starting before `b` (few for an old one: a report
+        # of a past event). Two bounded probes pick the side with fewer rows to read.
+        index, bound, value = "merge_blocks_key_hi", "hi >= ?", a
+        if self._more_than(f"key = ? AND {bound}", index, (key, a), PROBE) and \
+                not self._more_than("key = ? AND lo <= ?", "merge_blocks_key", (key, b), PROBE):
+            index, bound, value = "merge_blocks_key", "lo <= ?", b
+        rows = self.query(f"SELECT mention_id FROM merge_blocks INDEXED BY {index} WHERE key = ? AND {bound}"
+                          " AND hi >= ? AND lo <= ?", (key, value, a, b))
         wild = self.query("SELECT mention_id FROM merge_blocks INDEXED BY merge_blocks_key_hi"
                           " WHERE key = ? AND hi IS NULL", (key,))
         return [r["mention_id"] for r in (*rows, *wild)]
+
+    def _more_than(self, where: str, index: str, params: tuple, n: int) -> bool:
+        """Whether more than `n` block rows match `where` (reads at most n + 1 index entries)."""
+        return self.query(f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM merge_blocks INDEXED BY {index} WHERE {where}"
+                          " LIMIT ?)", (*params, n + 1))[0]["n"] > n
 
     def pairs_of(self, mention_ids: Iterable[str]) -> list[Pair]:
         """Stored linkable pairs (score, a, b, merged) with either side among the given mentions
