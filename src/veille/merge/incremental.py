@@ -8,26 +8,38 @@ Reads only what the new articles can affect, through the index a full merge leav
 articles to fold in are those stored after meta `merge_seq` (ingest order), so articles ingested
 with `--no-merge` are picked up by the next incremental run.
 
-Events — exact by design. Coreference links (`coref.link`) are pairwise, and best-first clustering
-never crosses a connected component of the graph of linkable pairs, so clustering a union of whole
-components gives the same clusters as clustering the whole store. For the new mentions:
+Events — exact by design, with work bounded by what the new reports change (not by the size of
+the store, nor of the link-graph component they land in). For the new mentions:
 
 1. the pairs they form are found through the block index (same type × actor/place key, date
    windows within the tolerance — exactly the pairs of the full pass's sorted sweep) and scored
-   with `link`; the stored components they reach are the affected set;
-2. the affected set is clustered by `replay`: the stored pairs carry the decision the last pass
-   took on them, so only clusters that a new report (or a decision that came out differently)
-   touches are tested again — the rest of a large component costs a union-find step per pair;
-3. cross-document dating (`dating`) sees the same clusters as in a full merge: the re-clustered
-   clusters, plus the stored events of every other undated article (the clusters nothing touched
-   *are* the stored events); the articles it dates are rewritten, their reports' pairs recomputed
-   with the new dates, and the affected set (with their old events) replayed again;
-4. events are built (`aggregate`) for the re-tested clusters only; they replace the old events of
-   those mentions; pairs, decisions, components and block keys are updated in the index.
+   with `link`;
+2. best-first clustering is replayed around them (`veille.merge.replay`): only the pairs that
+   touch a *dirty* cluster (one holding a new report, or shaped by a decision that now comes out
+   differently) are visited, in best-first order, each fed in when one of its mentions joins a
+   dirty cluster; the clean cluster on the other side is the last pass's cluster at that point
+   (its stored event and the merges the last pass made inside it before that pair). A pair
+   between two clean clusters keeps its stored decision without being read. Every decision is
+   the one a full pass takes, so the dirty clusters are the full pass's clusters;
+3. cross-document dating (`dating`) sees the same evidence as in a full merge for every article
+   it could date now: the undated articles of the re-decided clusters, and those the last pass
+   left pending (meta `dating_pending`: the undated articles whose clusters changed after that
+   pass dated articles, `merger.dating_pending`), each with all its clusters (the re-decided
+   ones, and the stored events of its other reports: the clusters nothing touched *are* the
+   stored events). Any other undated article has the clusters, and co-reporters of the same
+   dated status, that the last evaluation found no date with, so a full merge finds none either.
+   The articles it dates are rewritten, their reports' pairs recomputed with the new dates, and
+   the replay runs again with their reports (and every member of their old events) dirty;
+4. events are built (`aggregate`) for the dirty clusters only; they replace the old events of
+   those mentions; the changed decisions and the new pairs and block keys go to the index.
 
 So events, their ids, members, dates, places, contradictions and article dates equal those of a
 full `Merger.run` on the same store (tests/test_merge_incremental.py checks it, on hand-built,
-dense synthetic and pipeline-processed articles, in many batchings).
+dense synthetic and pipeline-processed articles, in many batchings, including a dating that
+only the next pass can make). What an ingest reads: the new reports' block candidates (recent
+windows, plus every report with no date window at all under the same key: undated reports of
+undated articles, which may link to anything), the pairs and events of the mentions of the
+clusters it re-decides, and the pending undated articles.
 
 Stories — local, not exact. A story's similarity links weigh terms by idf over the whole corpus,
 which every new article changes a little, so exact stories need a global pass. The incremental
@@ -36,7 +48,8 @@ the nearest articles under each index key (global idf from `story_df`), the stor
 articles taken whole and rebuilt with `StoryBuilder` (same ids: the earliest article's). Stories
 larger than `story_rebuild_max` articles are not rebuilt: what links to them is appended (they keep
 their title, actors and `follows`, gain articles and events, widen their span, change id only when
-an earlier article joins). Stories elsewhere keep the links the last pass computed. Differences
+an earlier article joins). A story's members are its articles' and events' `story_id` in the
+store, so appending costs what joins, not the size of the story (only a rename moves every row). Stories elsewhere keep the links the last pass computed. Differences
 from a full merge are therefore possible for article pairs whose similarity sits at the threshold
 or sees a different idf, for titles and actors of large stories, and for `follows` (recomputed for
 the rebuilt stories and for later stories found by actor through the index). `veille merge`
@@ -45,18 +58,21 @@ recomputes everything.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from ..config import Settings
 from ..models import Event, EventMention, Story, stable_id
 from .aggregate import build_event
-from .coref import block_keys, can_merge, candidate_pairs, components, link
+from .coref import block_keys, candidate_pairs, link
 from .features import ArticleInfo, MentionView, first_day
 from .index import INDEX_VERSION, block_rows, profile_from_json, profile_rows
 from .merger import Merger, _event_order
+from .replay import LastPass, Replay
 from .stories import (
     ArticleProfile,
     StoryBuilder,
@@ -137,64 +153,6 @@ class Views:
     def __contains__(self, mention_id: str) -> bool:
         return mention_id in self.views
 
-    def stub(self, mention_id: str) -> _Stub:
-        """A view that only carries its id (for `coref.components`)."""
-        return _Stub(mention_id)
-
-
-class _Stub:
-    __slots__ = ("id",)
-
-    def __init__(self, mention_id: str):
-        self.id = mention_id
-
-
-def replay(ids: list[str], old_pairs: list[tuple[float, str, str, bool]], new_pairs: list[tuple[float, str, str]],
-           dirty_start: set[str], views: Views, cfg) -> tuple[dict[str, list[str]], set[str], dict]:
-    """Best-first clustering of `ids` (as `coref.cluster`), re-deciding only where something changed.
-
-    The stored pairs carry the decision the last pass took on them. A cluster is *clean* while it
-    is exactly the cluster the last pass had at the same point of the (score-ordered) pair list:
-    a pair between two clean clusters gets its stored decision without any test; a pair that
-    touches a dirty cluster (one holding a changed report, or shaped by a decision that differs)
-    is tested as `coref.cluster` tests it, and a stored merge refused there makes both sides
-    dirty. New reports start dirty. Returns (root → sorted member ids, dirty roots, decisions).
-    """
-    old = {(a, b): m for _s, a, b, m in old_pairs}
-    pairs = sorted([(s_, a, b) for s_, a, b, _m in old_pairs] + list(new_pairs), key=lambda x: (-x[0], x[1], x[2]))
-    parent = {i: i for i in ids}
-    members: dict[str, list[str]] = {i: [i] for i in ids}
-    dirty = {i for i in dirty_start if i in parent}
-    decisions: dict[tuple[str, str], bool] = {}
-    n = cfg.conflict_sample
-
-    def find(x: str) -> str:
-        return find_root(parent, x)
-
-    for _score, a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            continue
-        before = old.get((a, b))
-        if before is not None and ra not in dirty and rb not in dirty:
-            ok = before
-        else:
-            ma, mb = members[ra], members[rb]
-            views.load([*ma[:n], *mb[:n], a, b])
-            ok = can_merge([views[x] for x in ma[:n]], [views[y] for y in mb[:n]], views[a], views[b], cfg)
-            if before and not ok:
-                dirty.update((ra, rb))
-        if not ok:
-            continue
-        decisions[(a, b)] = True
-        root, other = (ra, rb) if ra < rb else (rb, ra)
-        parent[other] = root
-        members[root] = sorted(members[root] + members.pop(other))
-        if ra in dirty or rb in dirty:
-            dirty.discard(other)
-            dirty.add(root)
-    return members, {r for r in dirty if r in members}, decisions
-
 
 def first_article(store, story_id: str) -> tuple[date, str]:
     """(day, id) of a stored story's earliest article — its key (`StoryBuilder`: earliest by date, then id)."""
@@ -205,6 +163,80 @@ def first_article(store, story_id: str) -> tuple[date, str]:
         best = min(((first_day(pub) or date.max, aid) for aid, pub in store.story_article_dates(story_id)),
                    default=best)
     return best
+
+
+@dataclass
+class _Pass:
+    """What one incremental run has found so far (its steps fill it in)."""
+
+    arts: StoredArticles
+    views: Views
+    last: LastPass
+    changed: set[str]  # reports whose pairs were computed now (new, re-dated)
+    replay: Replay
+    clusters: list[list[str]]  # the dirty clusters: decided again, their events rebuilt
+    old_event: dict[str, str] = field(default_factory=dict)  # mention → its event before this run
+    redated: list[str] = field(default_factory=list)
+    redated_n: int = 0
+    first_articles: set[str] = field(default_factory=set)  # the articles of the first replay's dirty clusters
+
+    def dirty_ids(self) -> set[str]:
+        return {i for c in self.clusters for i in c}
+
+    def dating_pending(self) -> list[str]:
+        """meta `dating_pending` after this run (see `merger.dating_pending`): when it dated
+        articles, the undated articles of the clusters decided in either replay."""
+        if not self.redated:
+            return []
+        reached = self.first_articles | {self.views[m].m.article_id for m in self.dirty_ids()}
+        return sorted(a for a in reached if a in self.arts and not self.arts[a].published)
+
+
+class _Profiles:
+    """Story profiles (the new articles' computed, the others' read from the index) and the idf
+    of their terms over the whole store (`story_df` plus the new articles' terms)."""
+
+    def __init__(self, store, arts: StoredArticles, merger: Merger, lang: str, fresh: list[str]) -> None:
+        self.store, self.arts = store, arts
+        stops = stop_words(lang)
+        self.profiles: dict[str, ArticleProfile] = {}
+        for a in fresh:
+            doc = store.get_document(a)
+            if doc is not None:
+                self.profiles[a] = merger.profile(doc, stops)
+        self.df_delta = Counter(t for p in self.profiles.values() for t in p.terms)
+        self.n = store.count("articles")
+        self.idf: dict[str, float] = {}
+
+    def load(self, ids: Iterable[str]) -> None:
+        ids = set(ids)
+        self.arts.load(ids)
+        for a, data in self.store.story_profiles([a for a in ids if a not in self.profiles]).items():
+            self.profiles[a] = profile_from_json(a, data)
+        terms = {t for a in ids if a in self.profiles for t in self.profiles[a].terms if t not in self.idf}
+        df = Counter(self.store.story_df(terms))
+        df.update({t: c for t, c in self.df_delta.items() if t in terms})
+        self.idf.update(corpus_idf(df, self.n))
+
+
+def _absorbed(stories: list[Story], large: set[str], old_story: dict[str, str | None]):
+    """(rebuilt story → a large story it joins, the root finder of the large stories that the
+    rebuilt stories join together)."""
+    parent = {sid: sid for sid in large}
+
+    def find(x: str) -> str:
+        return find_root(parent, x)
+
+    absorbed: dict[str, str] = {}
+    for st in stories:
+        hits = sorted(large & {old_story.get(a) for a in st.article_ids})
+        for h in hits[1:]:
+            ra, rb = find(hits[0]), find(h)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+        if hits:
+            absorbed[st.story_id] = hits[0]
+    return absorbed, find
 
 
 class IncrementalMerger:
@@ -228,6 +260,8 @@ class IncrementalMerger:
             return self._run(store)
 
     def _run(self, store) -> dict[str, int]:
+        if store.get_meta("merge_index") == "2":  # version 3 is version 2 without its (unread) components
+            store.set_meta("merge_index", INDEX_VERSION)
         if store.get_meta("merge_index") != INDEX_VERSION:
             log.info("no incremental merge index in the store: full merge")
             return self.merger.run(store)
@@ -236,85 +270,86 @@ class IncrementalMerger:
             return {"events": 0, "mentions": 0, "stories": 0, "contradictions": 0, "redated": 0, "incremental": 1}
         if len(fresh) > self.full_ratio * store.count("articles"):
             return self.merger.run(store)
-        cfg = self.cfg
+        p = self.cluster_new(store, fresh)
+        self.redate(store, p)
+        events = [build_event([p.views[i] for i in c], p.arts, self.cfg) for c in p.clusters]
+        dirty_ids = p.dirty_ids()
+        p.old_event.update({m: e for m, e in store.mention_events(dirty_ids - p.old_event.keys()).items() if e})
+        new_event = {mid: e.event_id for e in events for mid in e.mention_ids}
+        removed = {p.old_event[m] for m in dirty_ids if m in p.old_event} - set(new_event.values())
+        touched = set(fresh) | set(p.redated) | {p.views[m].m.article_id for m in dirty_ids
+                                                 if p.old_event.get(m) != new_event.get(m)}
+        loaded = {m: p.views[m].m for m in dirty_ids}
+        stories = self.update_stories(store, p.arts, fresh, p.redated, sorted(touched), events, loaded, removed)
+        redated_ids = {m for m in p.changed if p.views[m].m.article_id in set(p.redated)}
+        store.write_merge_index(
+            full=False, blocks=block_rows([p.views[m] for m in sorted(p.changed)]), block_mentions=redated_ids,
+            profiles=stories["profile_rows"], df_delta=stories["df_delta"],
+            meta={"merge_seq": str(max(p.arts[a].seq for a in fresh)), "dating_pending": json.dumps(p.dating_pending())},
+            pairs=p.replay.pair_rows(), pair_mentions=redated_ids)
+        return {
+            "events": len(events),
+            "mentions": len(dirty_ids),
+            "read_mentions": len(p.last.event_of),
+            "new_articles": len(fresh),
+            "stories": len(stories["stories"]),
+            "contradictions": sum(len(e.contradictions) for e in events),
+            "redated": p.redated_n,
+            "incremental": 1,
+        }
+
+    def cluster_new(self, store, fresh: list[str]) -> _Pass:
+        """First replay: the new articles' reports, their pairs, and the clusters they make dirty."""
         arts = StoredArticles(store)
         arts.load(fresh)
         views = Views(store, self.merger, arts)
         new_mentions = store.mentions_of_articles(fresh)
         views.add(new_mentions)
         changed = {m.mention_id for m in new_mentions}  # mentions whose pairs are (re)computed
-        new_pairs, comps = self.discover(store, views, changed)
-        members = store.component_members(comps)
-        old_pairs = store.component_pairs(comps)
-        roots, dirty, decisions = replay(sorted(set(members) | changed), old_pairs, new_pairs, changed, views, cfg)
-        dirty_ids = {i for r in dirty for i in roots[r]}
-        old_event = {k: v for k, v in store.mention_events(dirty_ids).items() if v}  # clean clusters keep theirs
+        last = LastPass(store)
+        replay = Replay(store, views, self.cfg, last, changed, self.discover(store, views, changed))
+        clusters = replay.run(changed)
+        p = _Pass(arts, views, last, changed, replay, clusters)
+        p.old_event = {k: v for k, v in store.mention_events(p.dirty_ids()).items() if v}  # clean clusters keep theirs
+        return p
 
-        # cross-document dating sees what a full merge sees: the re-clustered clusters, and the
-        # stored events (= this pass's clusters) of the other undated articles' reports
-        undated = self.undated_mentions(store, dirty_ids)
-        others = self.stored_clusters(store, set(undated.values()), views)
-        first = [[views[i] for i in roots[r]] for r in sorted(dirty)]
-        before = {a: info.published for a, info in arts.cache.items()}
-        redated_n = self.merger.redate(store, first + others, arts)
-        redated = sorted(a for a, info in arts.cache.items() if a in before and info.published != before[a])
-        if redated:
-            again = store.mentions_of_articles(redated)
-            old_event.update({m: e for m, e in undated.items() if m not in old_event})
-            old_event.update({m: e for m, e in store.mention_events(m.mention_id for m in again).items()
-                              if e and m not in old_event})
-            views.add(again, replace=True)
-            changed |= {m.mention_id for m in again}
-            new_pairs, comps = self.discover(store, views, changed)
-            comps |= set(store.components_of(changed).values())
-            members = store.component_members(comps)
-            old_event.update({k: v for k, v in store.mention_events(members).items() if v and k not in old_event})
-            old_pairs = [p for p in store.component_pairs(comps) if p[1] not in changed and p[2] not in changed]
-            # an old event that held a re-dated report is re-evaluated whole
-            hit = {old_event[m] for m in changed if m in old_event}
-            start = changed | {m for m, e in old_event.items() if e in hit}
-            roots, dirty, decisions = replay(sorted(set(members) | changed), old_pairs, new_pairs, start, views,
-                                             cfg)
-            dirty_ids = {i for r in dirty for i in roots[r]}
-
-        clusters = [[views[i] for i in roots[r]] for r in sorted(dirty)]
-        events = [build_event(c, arts, cfg) for c in clusters]
-        new_event = {mid: e.event_id for e in events for mid in e.mention_ids}
-        removed = {old_event[m] for m in dirty_ids if m in old_event} - set(new_event.values())
-        touched = set(fresh) | set(redated) | {views[m].m.article_id for m in dirty_ids
-                                               if old_event.get(m) != new_event.get(m)}
-        loaded = {m: views[m].m for m in dirty_ids}
-        stories = self.update_stories(store, arts, fresh, redated, sorted(touched), events, loaded, removed)
-
-        # the index: blocks of the new and re-dated reports, pairs and components of the affected set
-        all_ids = set(members) | changed
-        old_labels = store.components_of(all_ids)
-        pair_list = [(s_, a, b) for s_, a, b, _m in old_pairs] + new_pairs
-        labels = components([views.stub(i) for i in sorted(all_ids)], pair_list)
-        old_decision = {(a, b): m for _s, a, b, m in old_pairs}
-        pair_rows = [(s_, a, b, decisions.get((a, b), False)) for s_, a, b in pair_list
-                     if old_decision.get((a, b)) != decisions.get((a, b), False)]
-        redated_ids = {m for m in changed if views[m].m.article_id in set(redated)}
-        store.write_merge_index(
-            full=False, blocks=block_rows([views[m] for m in sorted(changed)]), block_mentions=redated_ids,
-            components={m: c for m, c in labels.items() if old_labels.get(m) != c}, profiles=stories["profile_rows"],
-            df_delta=stories["df_delta"], meta={"merge_seq": str(max(arts[a].seq for a in fresh))},
-            pairs=pair_rows, pair_mentions=redated_ids)
-        return {
-            "events": len(events),
-            "mentions": len(dirty_ids),
-            "component_mentions": len(all_ids),
-            "new_articles": len(fresh),
-            "stories": len(stories["stories"]),
-            "contradictions": sum(len(e.contradictions) for e in events),
-            "redated": redated_n,
-            "incremental": 1,
-        }
+    def redate(self, store, p: _Pass) -> None:
+        """Cross-document dating as a full merge does it, then (when it dated articles) the replay
+        again with their reports' new dates and pairs."""
+        # the undated articles whose evidence may have changed: those in a re-decided cluster, and
+        # those the last pass left pending (`merger.dating_pending`); each is dated from all its
+        # clusters, as in a full merge: the re-decided ones and its other reports' stored events
+        dirty_ids = p.dirty_ids()
+        pending = json.loads(store.get_meta("dating_pending") or "[]")
+        p.arts.load(pending)
+        p.first_articles = {p.views[m].m.article_id for m in dirty_ids}
+        reach = p.first_articles | set(pending)
+        only = {a for a in reach if a in p.arts and not p.arts[a].published}
+        undated = {mid: eid for mid, eid in store.article_mention_events(only).items()
+                   if eid and mid not in dirty_ids}
+        others = self.stored_clusters(store, set(undated.values()), p.views)
+        first = [[p.views[i] for i in c] for c in p.clusters]
+        p.redated = self.merger.redate_articles(store, first + others, p.arts, only=only)
+        p.redated_n = len(p.redated)
+        if not p.redated:
+            return
+        again = store.mentions_of_articles(p.redated)
+        p.old_event.update({m: e for m, e in undated.items() if m not in p.old_event})
+        p.old_event.update({m: e for m, e in store.mention_events(m.mention_id for m in again).items()
+                            if e and m not in p.old_event})
+        p.views.add(again, replace=True)
+        p.changed |= {m.mention_id for m in again}
+        # an old event that held a re-dated report is re-evaluated whole
+        hit = {p.old_event[m] for m in p.changed if m in p.old_event}
+        start = set(p.changed) | {m for ids in store.event_members(hit).values() for m in ids}
+        start |= {m for m, e in p.old_event.items() if e in hit}
+        p.replay = Replay(store, p.views, self.cfg, p.last, p.changed, self.discover(store, p.views, p.changed))
+        p.clusters = p.replay.run(start)
 
     # ------------------------------------------------------------------ events
 
-    def discover(self, store, views: Views, changed: set[str]) -> tuple[list[tuple[float, str, str]], set[str]]:
-        """The linkable pairs that involve a changed mention, and the stored components they reach.
+    def discover(self, store, views: Views, changed: set[str]) -> list[tuple[float, str, str]]:
+        """The linkable pairs that involve a changed mention.
 
         A pair is considered when the two share a block key and their date windows come within the
         tolerance (or one is undated): exactly the pairs of `coref.candidate_pairs`'s sweep."""
@@ -330,24 +365,13 @@ class IncrementalMerger:
                     if mid not in changed:
                         cands.setdefault(mid, set()).add(v.id)
         views.load(cands)
-        linked = set()
         for uid in sorted(cands):
             u = views[uid]
             for vid in sorted(cands[uid]):
                 score = link(views[vid], u, cfg)
                 if score is not None:
                     pairs[(vid, uid) if vid < uid else (uid, vid)] = score
-                    linked.add(uid)
-        comps = set(store.components_of(linked).values())
-        return [(s_, a, b) for (a, b), s_ in pairs.items()], comps
-
-    @staticmethod
-    def undated_mentions(store, skip: set[str]) -> dict[str, str]:
-        """mention → stored event, for the reports of undated articles outside `skip`."""
-        undated = store.undated_articles()
-        if not undated:
-            return {}
-        return {mid: eid for mid, eid in store.article_mention_events(undated).items() if eid and mid not in skip}
+        return [(s_, a, b) for (a, b), s_ in pairs.items()]
 
     def stored_clusters(self, store, event_ids: set[str], views: Views) -> list[list[MentionView]]:
         members = store.event_members(event_ids)
@@ -360,29 +384,43 @@ class IncrementalMerger:
     def update_stories(self, store, arts: StoredArticles, fresh: list[str], redated: list[str],
                        touched: list[str], events: list[Event], loaded: dict, removed: set[str]) -> dict:
         """Rebuild the stories the touched articles reach and store them with the new events."""
-        cfg = self.cfg
-        stops = stop_words(self.settings.lang)
-        profiles: dict[str, ArticleProfile] = {}
-        for a in fresh:
-            doc = store.get_document(a)
-            if doc is not None:
-                profiles[a] = self.merger.profile(doc, stops)
-        df_delta = Counter(t for p in profiles.values() for t in p.terms)
-        n = store.count("articles")
-        idf: dict[str, float] = {}
-
-        def load(ids: Iterable[str]) -> None:
-            ids = set(ids)
-            arts.load(ids)
-            for a, data in store.story_profiles([a for a in ids if a not in profiles]).items():
-                profiles[a] = profile_from_json(a, data)
-            terms = {t for a in ids if a in profiles for t in profiles[a].terms if t not in idf}
-            df = Counter(store.story_df(terms))
-            df.update({t: c for t, c in df_delta.items() if t in terms})
-            idf.update(corpus_idf(df, n))
-
+        prof = _Profiles(store, arts, self.merger, self.settings.lang, fresh)
         sources = sorted(set(fresh) | set(redated))  # articles whose terms or day are new to the index
-        load([*touched, *sources])
+        prof.load([*touched, *sources])
+        reach = set(touched) | set(sources) | self.similar_neighbours(store, prof, sources)
+        old_story = {a: r["story_id"] for a, r in store.article_rows(reach).items()}
+        affected = {s for s in old_story.values() if s}
+        # large stories are not rebuilt: what joins them is appended (see `append_to_large`)
+        large = store.stories_larger_than(affected, self.story_rebuild_max)
+        small = affected - large
+        stories, article_story, event_story, kept = self.rebuild_small(store, prof, reach, small, events, loaded,
+                                                                       removed)
+        stories, grown, gone, renamed = self.append_to_large(store, stories, article_story, event_story, large,
+                                                             old_story, arts)
+        gone |= small
+        vanished = gone - {st.story_id for st in (*stories, *grown)}
+        later = self.link_follow_ups(store, stories, prof.profiles, prof.idf, affected, prof.load, vanished)
+        stories = [*stories, *grown]
+        outside = [e.event_id for e in events if e.event_id not in event_story]
+        stored_story = {e.event_id: e.story_id for e in store.events_by_id(outside)}
+        for e in events:
+            sid = event_story[e.event_id] if e.event_id in event_story else stored_story.get(e.event_id)
+            e.story_id = renamed.get(sid, sid) if sid else sid
+        event_stories = {e.event_id: event_story.get(e.event_id) for e in kept}
+        store.replace_merge_part(
+            old_events=removed, events=sorted(events, key=_event_order),
+            mention_events={mid: e.event_id for e in events for mid in e.mention_ids},
+            old_stories=gone, stories=[*stories, *later], article_stories=article_story,
+            event_stories=event_stories, renamed_stories=renamed)
+        return {"stories": stories, "df_delta": dict(prof.df_delta),
+                "profile_rows": profile_rows({a: prof.profiles[a] for a in sources if a in prof.profiles}, arts,
+                                             prof.idf)}
+
+    def similar_neighbours(self, store, prof: _Profiles, sources: list[str]) -> set[str]:
+        """Articles near each source under one of its story index keys whose similarity reaches
+        the story threshold (the nearest `story_neighbours` on each side, within the window)."""
+        cfg = self.cfg
+        arts, profiles, idf = prof.arts, prof.profiles, prof.idf
         builder = StoryBuilder(cfg)
         linked: set[str] = set()
         for a in sources:
@@ -395,7 +433,7 @@ class IncrementalMerger:
                 cands.update(store.story_key_neighbours(k, day.isoformat() if day else None,
                                                         cfg.story_window_days, cfg.story_neighbours))
             cands.discard(a)
-            load(cands)
+            prof.load(cands)
             va = _vector(p.terms, idf)
             for c in sorted(cands):
                 if c not in profiles or c not in arts:
@@ -405,19 +443,19 @@ class IncrementalMerger:
                     continue
                 if builder.similarity(va, _vector(profiles[c].terms, idf), p, profiles[c]) >= cfg.story_threshold:
                     linked.add(c)
-        reach = set(touched) | set(sources) | linked
-        old_story = {a: r["story_id"] for a, r in store.article_rows(reach).items()}
-        affected = {s for s in old_story.values() if s}
-        # large stories are not rebuilt: what joins them is appended (see `append_to_large`)
-        large = {sid for sid, size in store.story_sizes(affected).items() if size > self.story_rebuild_max}
-        small = affected - large
+        return linked
+
+    def rebuild_small(self, store, prof: _Profiles, reach: set[str], small: set[str], events: list[Event],
+                      loaded: dict, removed: set[str]) -> tuple[list[Story], dict[str, str], dict[str, str], list[Event]]:
+        """`StoryBuilder.build` over the reached articles and the small stories they belong to, with
+        the events they report (just built, or stored in those stories). Returns (stories,
+        article → story, event → story, the stored events kept)."""
         members = store.story_members(small)
         subset_all = reach | {a for sid in small for a in members.get(sid, [])}
-        load(subset_all)
+        prof.load(subset_all)
+        arts, profiles = prof.arts, prof.profiles
         subset = sorted(a for a in subset_all if a in arts and a in profiles)
         in_subset = set(subset)
-
-        # the events these articles report: those just built, and the stored ones of their stories
         new_ids = {e.event_id for e in events}
         kept = [e for e in store.events_of_stories(small) if e.event_id not in new_ids and e.event_id not in removed]
         mention_article = {mid: m.article_id for mid, m in loaded.items() if m.article_id in in_subset}
@@ -425,102 +463,69 @@ class IncrementalMerger:
                                 if aid in in_subset})
         evs = [e for e in sorted([*events, *kept], key=lambda e: e.event_id)
                if any(mid in mention_article for mid in e.mention_ids)]
-        sub_arts = {a: arts[a] for a in subset}
-        stories, article_story, event_story = builder.build(sub_arts, {a: profiles[a] for a in subset}, evs,
-                                                            mention_article, idf=idf)
-        gone = set(small)
-        if large:
-            stories, grown, gone_large = self.append_to_large(store, stories, article_story, event_story, large,
-                                                              old_story, arts, removed | set(event_story))
-            gone |= gone_large
-        else:
-            grown = []
-        vanished = gone - {st.story_id for st in (*stories, *grown)}
-        later = self.link_follow_ups(store, stories, profiles, idf, affected, load, vanished)
-        stories = [*stories, *grown]
-        outside = [e.event_id for e in events if e.event_id not in event_story]
-        stored_story = {e.event_id: e.story_id for e in store.events_by_id(outside)}
-        for e in events:
-            e.story_id = event_story[e.event_id] if e.event_id in event_story else stored_story.get(e.event_id)
-        event_stories = {e.event_id: event_story.get(e.event_id) for e in kept}
-        store.replace_merge_part(
-            old_events=removed, events=sorted(events, key=_event_order),
-            mention_events={mid: e.event_id for e in events for mid in e.mention_ids},
-            old_stories=gone, stories=[*stories, *later], article_stories=article_story,
-            event_stories=event_stories)
-        return {"stories": stories, "df_delta": dict(df_delta),
-                "profile_rows": profile_rows({a: profiles[a] for a in sources if a in profiles}, arts, idf)}
+        stories, article_story, event_story = StoryBuilder(self.cfg).build(
+            {a: arts[a] for a in subset}, {a: profiles[a] for a in subset}, evs, mention_article, idf=prof.idf)
+        return stories, article_story, event_story, kept
 
     @staticmethod
     def append_to_large(store, stories: list[Story], article_story: dict[str, str], event_story: dict[str, str],
-                        large: set[str], old_story: dict[str, str | None], arts,
-                        stale_events: set[str]) -> tuple[list[Story], list[Story], set[str]]:
+                        large: set[str], old_story: dict[str, str | None],
+                        arts) -> tuple[list[Story], list[Story], set[str], dict[str, str]]:
         """Rebuilt stories that hold an article of a large story join it (large stories they join
         together become one): the large story keeps its title, actors and `follows`, gains the
         articles and events, widens its span, and is renamed only when an earlier article joins.
-        Updates `article_story` / `event_story`; returns (rebuilt stories left, grown large
-        stories, story ids to delete)."""
-        parent = {sid: sid for sid in large}
 
-        def find(x: str) -> str:
-            return find_root(parent, x)
-
-        absorbed: dict[str, str] = {}  # rebuilt story → a large story it joins
-        for st in stories:
-            hits = sorted(large & {old_story.get(a) for a in st.article_ids})
-            for h in hits[1:]:
-                ra, rb = find(hits[0]), find(h)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-            if hits:
-                absorbed[st.story_id] = hits[0]
+        Work bounded by what joins: a story's members are its articles' and events' story_id
+        (`store.replace_merge_part`), so nothing reads or rewrites a large story's member lists;
+        the grown story's lists hold only what joined. Updates `article_story` / `event_story`;
+        returns (rebuilt stories left, grown large stories, story ids to delete, renamed stories
+        old → new id, whose articles and events the store moves)."""
+        absorbed, find = _absorbed(stories, large, old_story)
         if not absorbed:
-            return stories, [], set()
+            return stories, [], set(), {}
         groups: dict[str, list[str]] = {}
         for sid in sorted(large):
             groups.setdefault(find(sid), []).append(sid)
-        olds = {st.story_id: st for st in store.stories_by_id(large)}
+        olds = {st.story_id: st for st in store.stories_by_id(large, members=False)}
         by_built = {st.story_id: st for st in stories}
         grown: list[Story] = []
         gone: set[str] = set()
         rename: dict[str, str] = {}
+        moved: dict[str, str] = {}
         for root, sids in sorted(groups.items()):
             joined = [by_built[b] for b, g in sorted(absorbed.items()) if find(g) == root]
             if not joined and len(sids) == 1:
                 continue
-            arts_all = {a for sid in sids if sid in olds for a in olds[sid].article_ids}
-            arts_all |= {a for st in joined for a in st.article_ids}
             firsts = [first_article(store, sid) for sid in sids]
             firsts += [(arts[a].day or date.max, a) for st in joined for a in st.article_ids if a in arts]
             new_sid = stable_id("st", min(firsts)[1])
-            base = max((olds[sid] for sid in sids if sid in olds), key=lambda st: (len(st.article_ids), st.story_id))
-            event_ids = {e for sid in sids if sid in olds for e in olds[sid].event_ids if e not in stale_events}
-            event_ids |= {e for e, sid in event_story.items() if sid in {st.story_id for st in joined}}
+            sizes = store.story_sizes(sids) if len(sids) > 1 else {}
+            base = max((olds[sid] for sid in sids if sid in olds), key=lambda st: (sizes.get(st.story_id, 0),
+                                                                                    st.story_id))
+            joined_ids = {st.story_id for st in joined}
             bounds = [x for st in (*[olds[sid] for sid in sids if sid in olds], *joined) for x in (st.start, st.end)
                       if x]
-            grown.append(Story(story_id=new_sid, title=base.title, article_ids=sorted(arts_all),
-                               event_ids=sorted(event_ids), start=min(bounds) if bounds else None,
-                               end=max(bounds) if bounds else None, actors=base.actors, follows=base.follows))
-            for st in joined:
-                rename[st.story_id] = new_sid
+            grown.append(Story(story_id=new_sid, title=base.title,
+                               article_ids=sorted(a for st in joined for a in st.article_ids),
+                               event_ids=sorted(e for e, sid in event_story.items() if sid in joined_ids),
+                               start=min(bounds) if bounds else None, end=max(bounds) if bounds else None,
+                               actors=base.actors, follows=base.follows))
+            rename.update({sid: new_sid for sid in joined_ids})
             for sid in sids:
                 if sid != new_sid:
                     gone.add(sid)
-                    rename[sid] = new_sid
-                    article_story.update({a: new_sid for a in (olds[sid].article_ids if sid in olds else [])})
-                    if sid in olds:
-                        event_story.update({e: new_sid for e in olds[sid].event_ids if e not in stale_events})
+                    rename[sid] = moved[sid] = new_sid
         for a, sid in list(article_story.items()):
             article_story[a] = rename.get(sid, sid)
         for e, sid in list(event_story.items()):
             event_story[e] = rename.get(sid, sid)
-        return [st for st in stories if st.story_id not in absorbed], grown, gone
+        return [st for st in stories if st.story_id not in absorbed], grown, gone, moved
 
     def sampled_members(self, store, story_ids: list[str]) -> dict[str, list[str]]:
         """Story members for centroids and dominant actors; a large story is described by its
         `story_rebuild_max` first articles by id (a deterministic sample: bounded work per ingest)."""
-        sizes = store.story_sizes(story_ids)
-        small = [sid for sid in story_ids if sizes.get(sid, 0) <= self.story_rebuild_max]
+        large = store.stories_larger_than(story_ids, self.story_rebuild_max)
+        small = [sid for sid in story_ids if sid not in large]
         out = store.story_members(small)
         for sid in sorted(set(story_ids) - set(small)):
             out[sid] = store.story_article_ids(sid, self.story_rebuild_max)
@@ -554,7 +559,7 @@ class IncrementalMerger:
             for k in sorted(actor_sets[s.story_id]):
                 ids = store.story_key_between("a:" + k, lo, hi, cfg.follow_candidates)
                 wanted |= {r["story_id"] for r in store.article_rows(ids).values() if r["story_id"]}
-        context = [st for st in store.stories_by_id(wanted - rebuilt - replaced)]
+        context = store.stories_by_id(wanted - rebuilt - replaced, members=False)
         members = self.sampled_members(store, [st.story_id for st in context])
         load({a for ids in members.values() for a in ids})
         for st in context:
@@ -569,7 +574,7 @@ class IncrementalMerger:
 
         # later stories that may now follow a rebuilt story (or followed a story that is gone):
         # their link is re-chosen among the rebuilt stories and the story they followed
-        wanted = {st.story_id for st in store.stories_following(vanished)}
+        wanted = {st.story_id for st in store.stories_following(vanished, members=False)}
         for s in stories:
             if not s.end:
                 continue
@@ -577,9 +582,9 @@ class IncrementalMerger:
             for k in sorted(actor_sets[s.story_id]):
                 ids = store.story_key_after("a:" + k, lo, hi, cfg.follow_candidates)
                 wanted |= {r["story_id"] for r in store.article_rows(ids).values() if r["story_id"]}
-        later = store.stories_by_id(wanted - rebuilt - replaced)
+        later = store.stories_by_id(wanted - rebuilt - replaced, members=False)
         followed = {st.follows for st in later if st.follows} - rebuilt - replaced - set(centroids)
-        extra = store.stories_by_id(followed)
+        extra = store.stories_by_id(followed, members=False)
         members = self.sampled_members(store, [*(st.story_id for st in later), *followed])
         load({a for ids in members.values() for a in ids})
         for st in (*later, *extra):

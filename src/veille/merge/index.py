@@ -1,4 +1,4 @@
-"""The incremental merge's index in the store: block keys, link components, story profiles.
+"""The incremental merge's index in the store: block keys, linkable pairs, story profiles.
 
 A full merge (`Merger.run`) rewrites it (`write_full`); the incremental merge
 (`veille.merge.incremental`) extends it for the new articles. What is kept:
@@ -6,26 +6,28 @@ A full merge (`Merger.run`) rewrites it (`write_full`); the incremental merge
 - `merge_blocks(key, lo, hi, mention_id)`: every coref block key of every mention with its date
   window as day ordinals (NULL: undated), so that the mentions a new report is compared with are
   found by an indexed range query instead of a pass over the store;
-- `merge_components(mention_id, component)`: the connected component of the mention in the graph of
-  linkable pairs (`coref.components`), the unit the incremental merge re-clusters;
 - `merge_pairs(a, b, score, merged)`: the linkable pairs and whether best-first clustering joined
-  two clusters on them (the incremental merge replays these decisions where nothing changed);
+  two clusters on them: with the events (the last pass's clusters), what `veille.merge.replay`
+  needs to re-decide only the clusters a new report reaches;
 - `story_profiles`, `story_keys`, `story_df`: each article's top terms and actors, its story index
   keys (actors, heaviest terms) by day, and the document frequency of every term;
-- meta `merge_index` (format version) and `merge_seq` (the last article merged, in ingest order).
+- meta `merge_index` (format version), `merge_seq` (the last article merged, in ingest order) and
+  `dating_pending` (the undated articles whose clusters changed after the last pass dated
+  articles: `merger.dating_pending`; the next incremental pass evaluates them with those it reaches).
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from .coref import block_keys, components
+from .coref import block_keys
 from .features import ArticleInfo, MentionView
 from .stories import ArticleProfile, _vector, corpus_idf, index_keys
 
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"  # 3: no link-graph components (the replay reads pairs and events)
 
 
 def block_rows(views: Iterable[MentionView]) -> list[tuple[str, int | None, int | None, str]]:
@@ -56,12 +58,13 @@ def profile_rows(profiles: dict[str, ArticleProfile], articles: dict[str, Articl
 
 
 def write_full(store, views: list[MentionView], pairs: list[tuple[float, str, str]], merged: set[tuple[str, str]],
-               articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile]) -> None:
-    """Rewrite the whole index after a full merge."""
+               articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile],
+               pending: Iterable[str] = ()) -> None:
+    """Rewrite the whole index after a full merge (`pending`: meta `dating_pending`)."""
     df = Counter(t for p in profiles.values() for t in p.terms)
     idf = corpus_idf(df, len(profiles))
     store.write_merge_index(full=True, blocks=block_rows(views), block_mentions=(),
-                            components=components(views, pairs),
                             pairs=[(score, a, b, (a, b) in merged) for score, a, b in pairs],
                             profiles=profile_rows(profiles, articles, idf), df_delta=dict(df),
-                            meta={"merge_index": INDEX_VERSION, "merge_seq": str(store.max_article_seq())})
+                            meta={"merge_index": INDEX_VERSION, "merge_seq": str(store.max_article_seq()),
+                                  "dating_pending": json.dumps(sorted(pending))})

@@ -100,13 +100,16 @@ class Merger:
         pairs = candidate_pairs(views, self.cfg)
         merged: set[tuple[str, str]] = set()
         clusters = cluster(views, self.cfg, pairs, merged)
-        redated = self.redate(store, clusters, articles)
-        if redated:
+        dated = self.redate_articles(store, clusters, articles)
+        pending: list[str] = []
+        if dated:
+            first = {tuple(v.id for v in c) for c in clusters}
             mentions = self.read_mentions(store)
             views = self.views(mentions, articles)
             pairs = candidate_pairs(views, self.cfg)
             merged = set()
             clusters = cluster(views, self.cfg, pairs, merged)
+            pending = dating_pending(clusters, first, set(dated), articles)
         events = [build_event(c, articles, self.cfg) for c in clusters]
         mention_article = {m.mention_id: m.article_id for m in mentions}
         stories, article_story, event_story = StoryBuilder(self.cfg).build(articles, profiles, events,
@@ -117,22 +120,29 @@ class Merger:
         mention_events = {mid: e.event_id for e in events for mid in e.mention_ids}
         store.replace_merge_output(events, stories, mention_events, article_story)
         if hasattr(store, "write_merge_index"):  # the incremental merge's index (veille.merge.index)
-            write_full(store, views, pairs, merged, articles, profiles)
+            write_full(store, views, pairs, merged, articles, profiles, pending)
         return {
             "events": len(events),
             "mentions": len(mentions),
             "stories": len(stories),
             "contradictions": sum(len(e.contradictions) for e in events),
-            "redated": redated,
+            "redated": len(dated),
         }
 
     def redate(self, store, clusters: list[list[MentionView]],
                articles: dict[str, ArticleInfo] | StoredArticles) -> int:
         """Date undated articles from shared events; returns how many were dated."""
+        return len(self.redate_articles(store, clusters, articles))
+
+    def redate_articles(self, store, clusters: list[list[MentionView]],
+                        articles: dict[str, ArticleInfo] | StoredArticles,
+                        only: set[str] | None = None) -> list[str]:
+        """Date undated articles (of `only`, when given) from shared events; returns those dated."""
         undated = sorted({v.m.article_id for c in clusters if len(c) > 1 for v in c
-                          if (a := articles.get(v.m.article_id)) is not None and not a.published})
+                          if (a := articles.get(v.m.article_id)) is not None and not a.published
+                          and (only is None or v.m.article_id in only)})
         if not undated:
-            return 0
+            return []
         docs = {a: d for a in undated if (d := store.get_document(a)) is not None}
         dater = CrossDocDater(self.settings.lang, lexicon_dir=self.settings.lexicon_dir)
         found = dater.infer(clusters, articles, docs)
@@ -141,7 +151,21 @@ class Merger:
             store.update_document(doc)
             articles[article_id] = self.article_info(doc, articles[article_id].seq)
             log.info("dated %s as %s (%s) from shared events", article_id, published.value, published.precision)
-        return len(found)
+        return sorted(found)
+
+
+def dating_pending(final: list[list[MentionView]], first: set[tuple[str, ...]], dated: set[str],
+                   articles: Mapping[str, ArticleInfo]) -> list[str]:
+    """The undated articles whose dating evidence differs from what this pass dated them with:
+    those in a final cluster that the first clustering did not have, or that holds a report of an
+    article this pass dated. Every other undated article has the clusters, and co-reporters of
+    the same dated status, it was just evaluated with (and found no date), so the next pass,
+    incremental, can leave it out (`veille.merge.incremental`)."""
+    out = set()
+    for c in final:
+        if tuple(v.id for v in c) not in first or any(v.m.article_id in dated for v in c):
+            out |= {v.m.article_id for v in c if (a := articles.get(v.m.article_id)) is not None and not a.published}
+    return sorted(out)
 
 
 def _event_order(e: Event) -> tuple:

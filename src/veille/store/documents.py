@@ -29,6 +29,17 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE INDEX IF NOT EXISTS articles_story_published ON articles(story_id, published);
+CREATE INDEX IF NOT EXISTS articles_story_id ON articles(story_id, article_id);
+-- the article count, kept by triggers (COUNT(*) reads a whole index: the incremental merge asks on each run)
+CREATE TABLE IF NOT EXISTS row_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL);
+INSERT OR IGNORE INTO row_counts(name, n) SELECT 'articles', COUNT(*) FROM articles
+    WHERE NOT EXISTS (SELECT 1 FROM row_counts WHERE name = 'articles');
+CREATE TRIGGER IF NOT EXISTS articles_count_insert AFTER INSERT ON articles BEGIN
+    UPDATE row_counts SET n = n + 1 WHERE name = 'articles';
+END;
+CREATE TRIGGER IF NOT EXISTS articles_count_delete AFTER DELETE ON articles BEGIN
+    UPDATE row_counts SET n = n - 1 WHERE name = 'articles';
+END;
 CREATE TABLE IF NOT EXISTS sources (
     source_path TEXT NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (source_path, article_id)
 );
@@ -290,6 +301,11 @@ class DocumentTables(SQLiteBase):
     def story_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
         return self._groups_in("SELECT article_id, story_id FROM articles WHERE story_id IN ({ids})", story_ids,
                                group="story_id", member="article_id")
+
+    def stories_larger_than(self, story_ids: Iterable[str], size: int) -> set[str]:
+        """The given stories that hold more than `size` articles (each counted up to size + 1)."""
+        return {sid for sid in sorted(set(story_ids)) if self.query(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM articles WHERE story_id = ? LIMIT ?)", (sid, size + 1))[0]["n"] > size}
 
     def story_sizes(self, story_ids: Iterable[str]) -> dict[str, int]:
         return self._mapping_in("SELECT story_id, COUNT(*) AS n FROM articles WHERE story_id IN ({ids})"

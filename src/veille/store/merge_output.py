@@ -23,7 +23,11 @@ CREATE TABLE IF NOT EXISTS event_actors (
 CREATE INDEX IF NOT EXISTS event_actors_event ON event_actors(event_id);
 CREATE INDEX IF NOT EXISTS event_actors_actor ON event_actors(actor_id);
 CREATE TABLE IF NOT EXISTS stories (story_id TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS stories_follows ON stories(json_extract(json, '$.follows'));
 """
+
+
+MEMBERS = ("article_ids", "event_ids")  # a story's lists, kept as articles.story_id / events.story_id
 
 
 class MergeOutput(SQLiteBase):
@@ -70,13 +74,18 @@ class MergeOutput(SQLiteBase):
                           (story_id, dumps(data), eid))
 
     def _write_story(self, c: sqlite3.Connection, s: Story, *, replace: bool) -> None:
-        if not replace:
-            c.execute("INSERT INTO stories(story_id, json) VALUES (?, ?)", (s.story_id, dumps(s.to_dict())))
-            return
-        # a shallow dict (Story holds only strings and lists of strings): large stories
-        # list many events, and `to_dict` deep-copies them
-        data = {f.name: getattr(s, f.name) for f in fields(s)}
-        c.execute("INSERT OR REPLACE INTO stories(story_id, json) VALUES (?, ?)", (s.story_id, dumps(data)))
+        """The story row: every field but its members (`MEMBERS`: articles.story_id and
+        events.story_id say which articles and events a story holds; reads fill the lists in)."""
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        data = {f.name: getattr(s, f.name) for f in fields(s) if f.name not in MEMBERS}
+        c.execute(f"{verb} INTO stories(story_id, json) VALUES (?, ?)", (s.story_id, dumps(data)))
+
+    def _rename_stories(self, c: sqlite3.Connection, renamed: dict[str, str]) -> None:
+        """Move every article and event of story `old` to story `new` (old → new)."""
+        for old, new in sorted(renamed.items()):
+            c.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (new, old))
+            c.execute("UPDATE events SET story_id = ?, json = json_set(json, '$.story_id', ?) WHERE story_id = ?",
+                      (new, new, old))
 
     # ------------------------------------------------------------------ reading
 
@@ -86,11 +95,34 @@ class MergeOutput(SQLiteBase):
     def get_event(self, event_id: str) -> Event | None:
         return next(self._decoded(Event, "SELECT json FROM events WHERE event_id = ?", (event_id,)), None)
 
+    def _with_members(self, stories: list[Story], members: bool = True) -> list[Story]:
+        """Fill in the stories' article and event lists from articles.story_id / events.story_id
+        (sorted ids; indexes articles_story_id, events_story); `members=False`: leave them empty
+        (the incremental merge never reads the members of a large story whole)."""
+        for st in stories:
+            st.article_ids, st.event_ids = [], []
+        if members and stories:
+            ids = [st.story_id for st in stories]
+            arts = self._groups_in("SELECT story_id, article_id FROM articles WHERE story_id IN ({ids})", ids,
+                                   group="story_id", member="article_id")
+            evs = self._groups_in("SELECT story_id, event_id FROM events WHERE story_id IN ({ids})", ids,
+                                  group="story_id", member="event_id")
+            for st in stories:
+                st.article_ids, st.event_ids = arts.get(st.story_id, []), evs.get(st.story_id, [])
+        return stories
+
     def iter_stories(self) -> Iterator[Story]:
-        return self._decoded(Story, "SELECT json FROM stories ORDER BY story_id")
+        batch: list[Story] = []
+        for st in self._decoded(Story, "SELECT json FROM stories ORDER BY story_id"):
+            batch.append(st)
+            if len(batch) >= 500:
+                yield from self._with_members(batch)
+                batch = []
+        yield from self._with_members(batch)
 
     def get_story(self, story_id: str) -> Story | None:
-        return next(self._decoded(Story, "SELECT json FROM stories WHERE story_id = ?", (story_id,)), None)
+        st = next(self._decoded(Story, "SELECT json FROM stories WHERE story_id = ?", (story_id,)), None)
+        return None if st is None else self._with_members([st])[0]
 
     def events_by_id(self, event_ids: Iterable[str]) -> list[Event]:
         return self._decoded_in(Event, "SELECT json FROM events WHERE event_id IN ({ids})", event_ids,
@@ -100,18 +132,12 @@ class MergeOutput(SQLiteBase):
         return self._decoded_in(Event, "SELECT json FROM events WHERE story_id IN ({ids})", story_ids,
                                 key=lambda e: e.event_id)
 
-    def stories_by_id(self, story_ids: Iterable[str]) -> list[Story]:
-        return self._decoded_in(Story, "SELECT json FROM stories WHERE story_id IN ({ids})", story_ids,
-                                key=lambda s: s.story_id)
+    def stories_by_id(self, story_ids: Iterable[str], *, members: bool = True) -> list[Story]:
+        return self._with_members(self._decoded_in(Story, "SELECT json FROM stories WHERE story_id IN ({ids})",
+                                                   story_ids, key=lambda s: s.story_id), members)
 
-    def stories_following(self, story_ids: Iterable[str]) -> list[Story]:
-        """Stories whose `follows` names one of `story_ids` (a scan of the small stories table)."""
-        wanted = set(story_ids)
-        if not wanted:
-            return []
-        out = []
-        for r in self.query("SELECT json FROM stories WHERE json LIKE '%\"follows\": \"st_%'"):
-            s = Story.from_dict(loads(r["json"]))
-            if s.follows in wanted:
-                out.append(s)
-        return out
+    def stories_following(self, story_ids: Iterable[str], *, members: bool = True) -> list[Story]:
+        """Stories whose `follows` names one of `story_ids` (index `stories_follows`), sorted by id."""
+        return self._with_members(self._decoded_in(
+            Story, "SELECT json FROM stories WHERE json_extract(json, '$.follows') IN ({ids})", story_ids,
+            key=lambda s: s.story_id), members)

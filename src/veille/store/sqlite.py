@@ -9,7 +9,7 @@ Merge output (events, stories) is replaced as a whole in one transaction.
 `SQLiteStore` is composed of one part per concern, each owning its tables (`SCHEMA`) and the
 queries on them: `documents` (articles, sources, search, mentions, quotes, actors), `dedup_index`
 (MinHash signatures, LSH bands), `merge_output` (events, stories), `merge_index` (the incremental
-merge's blocks, components and pairs) and `story_index` (story profiles, keys, term frequencies);
+merge's blocks and pairs) and `story_index` (story profiles, keys, term frequencies);
 `views` adds the web app's filtered lists, shared with the Parquet dataset store.
 The writes that span several parts (a new document and its signature; the merge's output and the
 links to it; the merge index and the story index) are one transaction each, here.
@@ -110,6 +110,13 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
     def count(self, table: str) -> int:
         if table not in {"articles", "mentions", "quotes", "actors", "events", "stories", "sources"}:
             raise StoreError(f"unknown table {table}", stage="store")
+        if table == "articles":  # kept by triggers (`documents.SCHEMA`); a read-only store may predate them
+            try:
+                rows = self.query("SELECT n FROM row_counts WHERE name = 'articles'")
+            except sqlite3.OperationalError:
+                rows = []
+            if rows:
+                return rows[0]["n"]
         return self.query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"]
 
     def stats(self) -> dict[str, int]:
@@ -135,13 +142,16 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
 
     def replace_merge_part(self, *, old_events: Iterable[str], events: list[Event], mention_events: dict[str, str],
                            old_stories: Iterable[str], stories: list[Story], article_stories: dict[str, str],
-                           event_stories: dict[str, str | None]) -> None:
+                           event_stories: dict[str, str | None], renamed_stories: dict[str, str] | None = None
+                           ) -> None:
         """Replace some events and stories in one transaction (the incremental merge's output).
 
         old_events / old_stories are deleted, `events` / `stories` written; mention → event and
-        article → story links are set for the given ids; `event_stories` re-points kept events."""
+        article → story links are set for the given ids; `event_stories` re-points kept events;
+        `renamed_stories` (old → new id) moves every article and event of a story first."""
         with self.transaction() as c:
             self._delete_output(c, old_events, old_stories)
+            self._rename_stories(c, renamed_stories or {})
             for e in events:
                 self._write_event(c, e, replace=True)
             self._set_event_stories(c, event_stories)
@@ -151,18 +161,17 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
             self._set_article_stories(c, article_stories, every=False)
 
     def write_merge_index(self, *, full: bool, blocks: Iterable[tuple[str, int | None, int | None, str]],
-                          block_mentions: Iterable[str], components: dict[str, str],
+                          block_mentions: Iterable[str],
                           profiles: Profiles, df_delta: dict[str, int], meta: dict[str, str],
                           pairs: Iterable[Pair] = (), pair_mentions: Iterable[str] = ()) -> None:
         """Write (full: replace) the incremental-merge index in one transaction.
 
-        blocks: (key, lo, hi, mention_id) rows replacing those of `block_mentions`; components:
-        mention → component; profiles: article → (day, profile json, story keys); df_delta: term →
+        blocks: (key, lo, hi, mention_id) rows replacing those of `block_mentions`; profiles: article → (day, profile json, story keys); df_delta: term →
         increment of its document frequency (full: the frequencies); pairs: linkable pairs
         (score, a, b, merged) written over those stored, after the pairs of `pair_mentions` are dropped."""
         with self.transaction() as c:
             self._write_mention_index(c, full=full, blocks=blocks, block_mentions=block_mentions,
-                                      components=components, pairs=pairs, pair_mentions=pair_mentions)
+                                      pairs=pairs, pair_mentions=pair_mentions)
             self._write_story_index(c, full=full, profiles=profiles, df_delta=df_delta)
             for k, v in sorted(meta.items()):
                 c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (k, v))

@@ -188,7 +188,9 @@ class ReadViews:
         total = self.query("SELECT COUNT(*) AS n FROM stories")[0]["n"]
         found = self.query(f"SELECT json FROM stories ORDER BY {self.dialect.story_end()} DESC, story_id"
                            " LIMIT ? OFFSET ?", [limit, offset])
-        return Page([Story.from_dict(json.loads(r["json"])) for r in found], total, limit, offset)
+        items = [Story.from_dict(json.loads(r["json"])) for r in found]
+        fill = getattr(self, "_with_members", None)  # the SQLite store keeps members as articles/events' story_id
+        return Page(fill(items) if fill else items, total, limit, offset)
 
     def search_page(self: _Readable, q: str, *, limit: int = 20, offset: int = 0) -> Page:
         """Full-text search; the total is capped at SEARCH_CAP."""
