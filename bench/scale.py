@@ -91,10 +91,17 @@ class TreePeaks:
     worker_rss: float = 0.0
     workers: int = 0  # most Python worker processes seen at once
     samples: int = 0
+    cpu_s: float = 0.0  # CPU seconds (user + system) of the tree: each process's last sample, summed
+    _cpu: dict[int, float] = field(default_factory=dict, repr=False)
 
     def sample(self, root: int) -> None:
         pss_sum, n = 0.0, 0
+        tick = os.sysconf("SC_CLK_TCK")
         for pid in descendants(root):
+            stat = _read(f"/proc/{pid}/stat")
+            if stat:  # utime and stime, fields 14 and 15 (a worker that ends between samples loses its last 0.5 s)
+                fields = stat.rsplit(")", 1)[1].split()
+                self._cpu[pid] = max(self._cpu.get(pid, 0.0), (int(fields[11]) + int(fields[12])) / tick)
             status = _read(f"/proc/{pid}/status")
             rss = _kb(status, "VmRSS:") / 1024
             if pid == root:
@@ -108,6 +115,7 @@ class TreePeaks:
         self.workers_pss = max(self.workers_pss, pss_sum)
         self.workers = max(self.workers, n)
         self.samples += 1
+        self.cpu_s = sum(self._cpu.values())
 
 
 def watch(proc: subprocess.Popen, peaks: TreePeaks, every: float = 0.5) -> threading.Thread:
@@ -234,7 +242,7 @@ def merge_row(r: MergeRun) -> str:
     return (f"| {r.articles:,} | {r.cc} | {r.status} | {res.get('merge_s', float('nan')):.0f} s | "
             f"{counts.get('mentions', 0):,} | {counts.get('events', 0):,} | {counts.get('stories', 0):,} | "
             f"{res.get('cc_rounds')} | {p.driver_rss:.0f} MB | {p.jvm_rss:.0f} MB | {p.workers_pss:.0f} MB "
-            f"({p.workers} procs, largest {p.worker_rss:.0f} MB) | {res.get('partitions')} |")
+            f"({p.workers} procs, largest {p.worker_rss:.0f} MB) | {res.get('partitions')} | {p.cpu_s:.0f} s |")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -296,7 +304,7 @@ def main(argv: list[str] | None = None) -> None:
                   f"({min(r[3] for r in rows):.3f}–{max(r[3] for r in rows):.3f}) |", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps({
-            "machine": machine(), "merges": [{**r.__dict__, "peaks": r.peaks.__dict__} for r in merges],
+            "machine": machine(), "merges": [{**r.__dict__, "peaks": {k: v for k, v in r.peaks.__dict__.items() if not k.startswith("_")}} for r in merges],
             "ingests": {str(k): v for k, v in ingests.items()}}, indent=1), encoding="utf-8")
     tmp.cleanup()
 
