@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,7 +64,8 @@ def stop_words(lang: str) -> frozenset[str]:
 def terms(text: str, stops: frozenset[str], keep: int) -> Counter:
     words = [w.strip("'-") for w in _WORD.findall(fold(text))]
     counts = Counter(w for w in words if len(w) >= 4 and w not in stops)
-    return Counter(dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]))
+    # the terms recur across articles: one shared string each (every article's profile is held at once)
+    return Counter({sys.intern(w): c for w, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]})
 
 
 @dataclass
