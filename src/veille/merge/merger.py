@@ -95,7 +95,8 @@ class Merger:
 
     def views(self, mentions: list[EventMention], articles: Mapping[str, ArticleInfo]) -> list[MentionView]:
         cfg = self.cfg
-        return [view(m, articles.get(m.article_id), cfg.before_days, cfg.after_days, cfg.planned_days)
+        shared: dict = {}  # equal key sets and windows: one object each (memory)
+        return [view(m, articles.get(m.article_id), cfg.before_days, cfg.after_days, cfg.planned_days, shared)
                 for m in mentions]
 
     # ------------------------------------------------------------------ the pass
@@ -104,9 +105,9 @@ class Merger:
     def read_mentions(store) -> list[EventMention]:
         """All mentions, sorted, without their sentence text (the merge never reads it: less memory)."""
         out = []
-        for m in store.iter_mentions():
+        for m in store.iter_mentions(batch=1000):
             m.sentence = ""
-            out.append(m)
+            out.append(interned(m))
         out.sort(key=lambda m: m.mention_id)
         return out
 
@@ -181,6 +182,23 @@ class Merger:
             articles[article_id] = self.article_info(doc, articles[article_id].seq)
             log.info("dated %s as %s (%s) from shared events", article_id, published.value, published.precision)
         return sorted(found)
+
+
+def interned(record):
+    """The record, its strings (and those of its nested records, lists and dict keys) interned in
+    place: the same actors, places, types and dates recur over the mentions held at once."""
+    for name in record.__dataclass_fields__:
+        v = getattr(record, name)
+        if type(v) is str:
+            setattr(record, name, sys.intern(v))
+        elif hasattr(v, "__dataclass_fields__"):
+            interned(v)
+        elif type(v) is list:
+            v[:] = [sys.intern(x) if type(x) is str else interned(x) if hasattr(x, "__dataclass_fields__") else x
+                    for x in v]
+        elif type(v) is dict:
+            setattr(record, name, {sys.intern(k) if type(k) is str else k: x for k, x in v.items()})
+    return record
 
 
 def dating_pending(final: list[list[MentionView]], first: set[tuple[str, ...]], dated: set[str],

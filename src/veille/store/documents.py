@@ -236,11 +236,23 @@ class DocumentTables(SQLiteBase):
 
     # ------------------------------------------------------------------ reading layers and actors
 
-    def iter_mentions(self, article_id: str | None = None) -> Iterator[EventMention]:
+    def iter_mentions(self, article_id: str | None = None, *, batch: int | None = None) -> Iterator[EventMention]:
+        """The mentions (of one article) by id; `batch`: every mention, read in pages of that many
+        rows (never every row's JSON at once; each page is its own read)."""
+        if batch is not None and not article_id:
+            return self._paged_mentions(batch)
         if article_id:
             return self._decoded(EventMention, "SELECT json FROM mentions WHERE article_id = ? ORDER BY mention_id",
                                  (article_id,))
         return self._decoded(EventMention, "SELECT json FROM mentions ORDER BY mention_id")
+
+    def _paged_mentions(self, batch: int) -> Iterator[EventMention]:
+        last = ""
+        while rows := self.query("SELECT mention_id, json FROM mentions WHERE mention_id > ? ORDER BY mention_id"
+                                 " LIMIT ?", (last, batch)):
+            for r in rows:
+                yield EventMention.from_dict(loads(r["json"]))
+            last = rows[-1]["mention_id"]
 
     def iter_quotes(self, article_id: str | None = None) -> Iterator[Quote]:
         if article_id:
