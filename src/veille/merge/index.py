@@ -1,6 +1,6 @@
 """The incremental merge's index in the store: block keys, linkable pairs, story profiles.
 
-A full merge (`Merger.run`) rewrites it (`write_mentions`, then `write_stories`); the incremental merge
+A full merge (`Merger.run`) rewrites it (`write_mentions`, `write_stories`, `mark_complete`); the incremental merge
 (`veille.merge.incremental`) extends it for the new articles. What is kept:
 
 - `merge_blocks(key, lo, hi, mention_id)`: every coref block key of every mention with its date
@@ -56,27 +56,39 @@ def profile_rows(profiles: dict[str, ArticleProfile], articles: dict[str, Articl
     return out
 
 
-def iter_profile_rows(profiles: dict[str, ArticleProfile], articles: dict[str, ArticleInfo],
-                      idf: dict[str, float]) -> Iterator[tuple[str, tuple[str | None, dict[str, Any], list[str]]]]:
-    """`profile_rows`, one article at a time in article order (the full merge streams them in)."""
-    for a in sorted(profiles):
-        yield a, profile_rows({a: profiles[a]}, articles, idf)[a]
-
-
 def write_mentions(store, views: list[MentionView], pairs: list[tuple[float, str, str]],
                    merged: set[tuple[str, str]]) -> None:
     """A full merge's first index write: every block row and pair, streamed, as soon as the
     clusters are final (so the views can go before the stories are built). The index is marked
-    absent (meta `merge_index` removed) until `write_stories` completes it."""
+    absent (meta `merge_index` removed) until `mark_complete`."""
     store.write_mention_index(blocks=block_rows(views),
                               pairs=((score, a, b, (a, b) in merged) for score, a, b in pairs),
                               meta={"merge_index": None})
 
 
 def write_stories(store, articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile],
-                  df: Counter, idf: dict[str, float], pending: Iterable[str] = ()) -> None:
-    """A full merge's second index write: story profiles and keys, term frequencies, then the
-    meta that marks the index complete (`pending`: meta `dating_pending`)."""
-    store.write_story_index(profiles=iter_profile_rows(profiles, articles, idf), df=dict(df),
-                            meta={"merge_index": INDEX_VERSION, "merge_seq": str(store.max_article_seq()),
-                                  "dating_pending": json.dumps(sorted(pending))})
+                  df: Counter, idf: dict[str, float]) -> dict[str, dict[str, float]]:
+    """A full merge's second index write, before its stories are built: story profiles and keys
+    (streamed) and term frequencies. Returns each article's TF-IDF vector (`_vector`); each
+    profile's terms are dropped once written (the stories read the vectors, never the terms)."""
+    vecs: dict[str, dict[str, float]] = {}
+
+    def rows() -> Iterator[tuple[str, tuple[str | None, dict[str, Any], list[str]]]]:
+        for a in sorted(profiles):
+            p = profiles[a]
+            vecs[a] = vec = _vector(p.terms, idf)
+            day = articles[a].day
+            yield a, (day.isoformat() if day else None, profile_json(p), sorted(index_keys(p, vec)))
+            p.terms = Counter()
+
+    store.write_story_index(profiles=rows(), df=dict(df), meta={})
+    return vecs
+
+
+def mark_complete(store, pending: Iterable[str] = ()) -> None:
+    """A full merge's last index write: the meta that marks the index complete (`pending`: meta
+    `dating_pending`), once the output it indexes is stored."""
+    with store.transaction():
+        for k, v in sorted({"merge_index": INDEX_VERSION, "merge_seq": str(store.max_article_seq()),
+                            "dating_pending": json.dumps(sorted(pending))}.items()):
+            store.set_meta(k, v)

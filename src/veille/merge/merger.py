@@ -29,7 +29,7 @@ from .config import MergeConfig
 from .coref import candidate_pairs, cluster
 from .dating import CrossDocDater
 from .features import ArticleInfo, MentionView, date_interval, view
-from .index import write_mentions, write_stories
+from .index import mark_complete, write_mentions, write_stories
 from .stories import ArticleProfile, StoryBuilder, corpus_idf, stop_words, terms
 
 if TYPE_CHECKING:
@@ -144,8 +144,10 @@ class Merger:
         profiles = self.read_profiles(store)
         df = Counter(t for p in profiles.values() for t in p.terms)
         idf = corpus_idf(df, len(profiles))
+        vecs = write_stories(store, articles, profiles, df, idf) if indexed else None  # (drops the terms)
+        del df
         stories, article_story, event_story = StoryBuilder(self.cfg).build(articles, profiles, events,
-                                                                          mention_article, idf=idf)
+                                                                          mention_article, idf=idf, vecs=vecs)
         del mention_article
         for e in events:
             e.story_id = event_story.get(e.event_id)
@@ -156,7 +158,7 @@ class Merger:
                   "contradictions": sum(len(e.contradictions) for e in events), "redated": n_dated}
         del events, stories, mention_events, article_story, event_story
         if indexed:
-            write_stories(store, articles, profiles, df, idf, pending)
+            mark_complete(store, pending)
         return counts
 
     def redate(self, store, clusters: list[list[MentionView]],

@@ -222,16 +222,18 @@ class StoryBuilder:
 
     def build(self, articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile],
               events: Sequence[Event], mention_article: Mapping[str, str], idf: dict[str, float] | None = None,
-              event_articles: dict[str, list[str]] | None = None
+              event_articles: dict[str, list[str]] | None = None, vecs: dict[str, dict[str, float]] | None = None
               ) -> tuple[list[Story], dict[str, str], dict[str, str]]:
         """(stories, article → story, event → story); `idf`: the corpus's (default: these articles');
         `event_articles`: each event's articles, sorted, when the caller has them (else read from
-        `mention_article`)."""
+        `mention_article`); `vecs`: each article's `_vector` under `idf`, when the caller has them
+        (then the profiles' terms are not read)."""
         cfg = self.cfg
         ids = sorted(articles)
-        if idf is None:
-            idf = corpus_idf(Counter(t for a in ids for t in profiles[a].terms), len(ids))
-        vecs = {a: _vector(profiles[a].terms, idf) for a in ids}
+        if vecs is None:
+            if idf is None:
+                idf = corpus_idf(Counter(t for a in ids for t in profiles[a].terms), len(ids))
+            vecs = {a: _vector(profiles[a].terms, idf) for a in ids}
         if event_articles is None:
             event_articles = {e.event_id: event_article_ids(e, mention_article) for e in events}
         day = {a: articles[a].day for a in ids}
@@ -256,13 +258,14 @@ class StoryBuilder:
         for a in ids:
             for k in index_keys(profiles[a], vecs[a]):
                 index[k].append(a)
-        seen: set[tuple[str, str]] = set()
+        pos = {a: i for i, a in enumerate(ids)}
+        seen: set[int] = set()  # the pairs compared, as one int each (memory)
         for k in sorted(index):
-            for pair in sweep_key(sorted(index[k], key=lambda a: day_order(a, day)), day, cfg):
+            for x, y in sweep_key(sorted(index[k], key=lambda a: day_order(a, day)), day, cfg):
+                pair = pos[x] * len(ids) + pos[y]
                 if pair in seen:
                     continue
                 seen.add(pair)
-                x, y = pair
                 if find(x) == find(y):
                     continue
                 if self.similarity(vecs[x], vecs[y], profiles[x], profiles[y]) >= cfg.story_threshold:
