@@ -259,17 +259,16 @@ class StoryBuilder:
             for k in index_keys(profiles[a], vecs[a]):
                 index[k].append(a)
         pos = {a: i for i, a in enumerate(ids)}
-        seen: set[int] = set()  # the pairs compared, as one int each (memory)
+        # the pairs found too far apart, as one int each (a pair already in one story is skipped by find)
+        apart: set[int] = set()
         for k in sorted(index):
             for x, y in sweep_key(sorted(index[k], key=lambda a: day_order(a, day)), day, cfg):
-                pair = pos[x] * len(ids) + pos[y]
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                if find(x) == find(y):
+                if find(x) == find(y) or (pair := pos[x] * len(ids) + pos[y]) in apart:
                     continue
                 if self.similarity(vecs[x], vecs[y], profiles[x], profiles[y]) >= cfg.story_threshold:
                     union(x, y)
+                else:
+                    apart.add(pair)
 
         groups: dict[str, list[str]] = defaultdict(list)
         for a in ids:
