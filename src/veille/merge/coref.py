@@ -233,20 +233,24 @@ def pair_order(pair: tuple[float, str, str]) -> tuple[float, str, str]:
 def candidate_pairs(views: list[MentionView], cfg: MergeConfig) -> list[tuple[float, str, str]]:
     """Scored candidate pairs found by blocking + a sorted sweep over date windows."""
     blocks: dict[tuple[str, str], list[MentionView]] = defaultdict(list)
+    keys_of: dict[str, tuple[tuple[str, str], ...]] = {}  # each view's distinct keys
+    canon: dict[tuple[str, str], tuple[str, str]] = {}  # one object per key
     for v in views:
-        for key in block_keys(v):
+        keys = tuple(dict.fromkeys(canon.setdefault(k, k) for k in block_keys(v)))
+        keys_of[v.id] = keys
+        for key in keys:
             blocks[key].append(v)
-    seen: set[tuple[str, str]] = set()
     out: list[tuple[float, str, str]] = []
     for key in sorted(blocks):
         members = blocks[key]
         if len(members) < 2:
             continue
         for a, b in sweep_block(members, cfg.date_tolerance_days):
-            pair = (a.id, b.id) if a.id < b.id else (b.id, a.id)
-            if pair in seen:
+            # whether the sweep yields a pair does not depend on the block (dates and ids only): the
+            # pair is scored in the first block (key order) the two share, never again
+            other = keys_of[b.id]
+            if any(k < key and k in other for k in keys_of[a.id]):
                 continue
-            seen.add(pair)
             scored = score_pair(a, b, cfg)
             if scored is not None:
                 out.append(scored)

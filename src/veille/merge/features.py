@@ -203,8 +203,24 @@ class MentionView:
         return self.m.mention_id
 
 
+_SHARED = ("interval", "window", "strong", "weak", "groups", "source_groups", "target_groups", "countries")
+
+
+def share_keys(v: MentionView, shared: dict) -> MentionView:
+    """`v` with each of its key sets and date windows replaced by the equal one first seen among the
+    views built with `shared` (the same keys recur over thousands of mentions: one object each)."""
+    for name in _SHARED:
+        x = getattr(v, name)
+        if x is not None:
+            setattr(v, name, shared.setdefault(x, x))
+    parts = tuple((shared.setdefault(k, k), w, c) for k, w, c in v.participants)
+    v.participants = shared.setdefault(parts, parts)
+    return v
+
+
 def view(m: EventMention, article: ArticleInfo | None, before_days: int, after_days: int,
-         planned_days: int) -> MentionView:
+         planned_days: int, shared: dict | None = None) -> MentionView:
+    """The mention's view; `shared`: a dict kept over many calls to share equal keys (`share_keys`)."""
     interval = date_interval(m.date)
     # attach_date's publication fallback is not the event's own date
     own = interval
@@ -227,7 +243,7 @@ def view(m: EventMention, article: ArticleInfo | None, before_days: int, after_d
     # "les deux hommes", "12 civils" stay out
     actors = [a for a in (*m.source, *m.target) if is_resolved(a)]
     weak = {w for a in actors if (w := weak_key(a))}
-    return MentionView(
+    v = MentionView(
         m=m, article=article, interval=own, window=window,
         precision=m.date.precision if own is not None and m.date else None,
         strong=frozenset(strong), weak=frozenset(weak),
@@ -238,3 +254,4 @@ def view(m: EventMention, article: ArticleInfo | None, before_days: int, after_d
         participants=tuple((frozenset(strong_keys(a)), weak_key(a) if a.sector else None, a.country)
                            for a in actors),
     )
+    return v if shared is None else share_keys(v, shared)

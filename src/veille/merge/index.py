@@ -1,6 +1,6 @@
 """The incremental merge's index in the store: block keys, linkable pairs, story profiles.
 
-A full merge (`Merger.run`) rewrites it (`write_full`); the incremental merge
+A full merge (`Merger.run`) rewrites it (`write_mentions`, `write_stories`, `mark_complete`); the incremental merge
 (`veille.merge.incremental`) extends it for the new articles. What is kept:
 
 - `merge_blocks(key, lo, hi, mention_id)`: every coref block key of every mention with its date
@@ -20,23 +20,22 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .coref import block_keys
 from .features import ArticleInfo, MentionView
-from .stories import ArticleProfile, _vector, corpus_idf, index_keys
+from .stories import ArticleProfile, _vector, index_keys
 
 INDEX_VERSION = "3"  # 3: no link-graph components (the replay reads pairs and events)
 
 
-def block_rows(views: Iterable[MentionView]) -> list[tuple[str, int | None, int | None, str]]:
-    rows = []
+def block_rows(views: Iterable[MentionView]) -> Iterator[tuple[str, int | None, int | None, str]]:
+    """The (key, lo, hi, mention) rows of the views' block keys, in view order (lazily)."""
     for v in views:
         lo, hi = (v.window[0].toordinal(), v.window[1].toordinal()) if v.window is not None else (None, None)
         for t, k in block_keys(v):
-            rows.append((f"{t}|{k}", lo, hi, v.id))
-    return rows
+            yield f"{t}|{k}", lo, hi, v.id
 
 
 def profile_json(p: ArticleProfile) -> dict[str, Any]:
@@ -57,14 +56,39 @@ def profile_rows(profiles: dict[str, ArticleProfile], articles: dict[str, Articl
     return out
 
 
-def write_full(store, views: list[MentionView], pairs: list[tuple[float, str, str]], merged: set[tuple[str, str]],
-               articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile],
-               pending: Iterable[str] = ()) -> None:
-    """Rewrite the whole index after a full merge (`pending`: meta `dating_pending`)."""
-    df = Counter(t for p in profiles.values() for t in p.terms)
-    idf = corpus_idf(df, len(profiles))
-    store.write_merge_index(full=True, blocks=block_rows(views), block_mentions=(),
-                            pairs=[(score, a, b, (a, b) in merged) for score, a, b in pairs],
-                            profiles=profile_rows(profiles, articles, idf), df_delta=dict(df),
-                            meta={"merge_index": INDEX_VERSION, "merge_seq": str(store.max_article_seq()),
-                                  "dating_pending": json.dumps(sorted(pending))})
+def write_mentions(store, views: list[MentionView], pairs: list[tuple[float, str, str]],
+                   merged: set[tuple[str, str]]) -> None:
+    """A full merge's first index write: every block row and pair, streamed, as soon as the
+    clusters are final (so the views can go before the stories are built). The index is marked
+    absent (meta `merge_index` removed) until `mark_complete`."""
+    store.write_mention_index(blocks=block_rows(views),
+                              pairs=((score, a, b, (a, b) in merged) for score, a, b in pairs),
+                              meta={"merge_index": None})
+
+
+def write_stories(store, articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile],
+                  df: Counter, idf: dict[str, float]) -> dict[str, dict[str, float]]:
+    """A full merge's second index write, before its stories are built: story profiles and keys
+    (streamed) and term frequencies. Returns each article's TF-IDF vector (`_vector`); each
+    profile's terms are dropped once written (the stories read the vectors, never the terms)."""
+    vecs: dict[str, dict[str, float]] = {}
+
+    def rows() -> Iterator[tuple[str, tuple[str | None, dict[str, Any], list[str]]]]:
+        for a in sorted(profiles):
+            p = profiles[a]
+            vecs[a] = vec = _vector(p.terms, idf)
+            day = articles[a].day
+            yield a, (day.isoformat() if day else None, profile_json(p), sorted(index_keys(p, vec)))
+            p.terms = Counter()
+
+    store.write_story_index(profiles=rows(), df=dict(df), meta={})
+    return vecs
+
+
+def mark_complete(store, pending: Iterable[str] = ()) -> None:
+    """A full merge's last index write: the meta that marks the index complete (`pending`: meta
+    `dating_pending`), once the output it indexes is stored."""
+    with store.transaction():
+        for k, v in sorted({"merge_index": INDEX_VERSION, "merge_seq": str(store.max_article_seq()),
+                            "dating_pending": json.dumps(sorted(pending))}.items()):
+            store.set_meta(k, v)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,7 +64,8 @@ def stop_words(lang: str) -> frozenset[str]:
 def terms(text: str, stops: frozenset[str], keep: int) -> Counter:
     words = [w.strip("'-") for w in _WORD.findall(fold(text))]
     counts = Counter(w for w in words if len(w) >= 4 and w not in stops)
-    return Counter(dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]))
+    # the terms recur across articles: one shared string each (every article's profile is held at once)
+    return Counter({sys.intern(w): c for w, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]})
 
 
 @dataclass
@@ -220,16 +222,18 @@ class StoryBuilder:
 
     def build(self, articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile],
               events: Sequence[Event], mention_article: Mapping[str, str], idf: dict[str, float] | None = None,
-              event_articles: dict[str, list[str]] | None = None
+              event_articles: dict[str, list[str]] | None = None, vecs: dict[str, dict[str, float]] | None = None
               ) -> tuple[list[Story], dict[str, str], dict[str, str]]:
         """(stories, article → story, event → story); `idf`: the corpus's (default: these articles');
         `event_articles`: each event's articles, sorted, when the caller has them (else read from
-        `mention_article`)."""
+        `mention_article`); `vecs`: each article's `_vector` under `idf`, when the caller has them
+        (then the profiles' terms are not read)."""
         cfg = self.cfg
         ids = sorted(articles)
-        if idf is None:
-            idf = corpus_idf(Counter(t for a in ids for t in profiles[a].terms), len(ids))
-        vecs = {a: _vector(profiles[a].terms, idf) for a in ids}
+        if vecs is None:
+            if idf is None:
+                idf = corpus_idf(Counter(t for a in ids for t in profiles[a].terms), len(ids))
+            vecs = {a: _vector(profiles[a].terms, idf) for a in ids}
         if event_articles is None:
             event_articles = {e.event_id: event_article_ids(e, mention_article) for e in events}
         day = {a: articles[a].day for a in ids}
@@ -254,17 +258,17 @@ class StoryBuilder:
         for a in ids:
             for k in index_keys(profiles[a], vecs[a]):
                 index[k].append(a)
-        seen: set[tuple[str, str]] = set()
+        pos = {a: i for i, a in enumerate(ids)}
+        # the pairs found too far apart, as one int each (a pair already in one story is skipped by find)
+        apart: set[int] = set()
         for k in sorted(index):
-            for pair in sweep_key(sorted(index[k], key=lambda a: day_order(a, day)), day, cfg):
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                x, y = pair
-                if find(x) == find(y):
+            for x, y in sweep_key(sorted(index[k], key=lambda a: day_order(a, day)), day, cfg):
+                if find(x) == find(y) or (pair := pos[x] * len(ids) + pos[y]) in apart:
                     continue
                 if self.similarity(vecs[x], vecs[y], profiles[x], profiles[y]) >= cfg.story_threshold:
                     union(x, y)
+                else:
+                    apart.add(pair)
 
         groups: dict[str, list[str]] = defaultdict(list)
         for a in ids:

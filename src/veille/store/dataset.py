@@ -167,7 +167,7 @@ class DatasetStore(LockedConnection, ReadViews):
         raise read_only_error(self.path)
 
     add_document = add_source = update_document = replace_merge_output = replace_merge_part = _read_only
-    write_merge_index = set_meta = ensure_band_index = _read_only
+    write_merge_index = write_mention_index = write_story_index = set_meta = ensure_band_index = _read_only
 
     @contextmanager
     def transaction(self):

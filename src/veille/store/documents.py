@@ -157,9 +157,13 @@ class DocumentTables(SQLiteBase):
                             every: bool) -> None:
         """Point mentions at their events; `every`: all stored mentions (those not in
         `mention_events` lose their event), else only the given ones."""
-        if every:
-            for r in c.execute("SELECT mention_id, json FROM mentions").fetchall():
-                self._set_mention_event(c, r["mention_id"], loads(r["json"]), mention_events.get(r["mention_id"]))
+        if every:  # paged by id: never every mention's JSON at once
+            last = ""
+            while rows := c.execute("SELECT mention_id, json FROM mentions WHERE mention_id > ?"
+                                    " ORDER BY mention_id LIMIT 1000", (last,)).fetchall():
+                for r in rows:
+                    self._set_mention_event(c, r["mention_id"], loads(r["json"]), mention_events.get(r["mention_id"]))
+                last = rows[-1]["mention_id"]
             return
         for mid, eid in sorted(mention_events.items()):
             row = c.execute("SELECT json FROM mentions WHERE mention_id = ?", (mid,)).fetchone()
@@ -232,11 +236,23 @@ class DocumentTables(SQLiteBase):
 
     # ------------------------------------------------------------------ reading layers and actors
 
-    def iter_mentions(self, article_id: str | None = None) -> Iterator[EventMention]:
+    def iter_mentions(self, article_id: str | None = None, *, batch: int | None = None) -> Iterator[EventMention]:
+        """The mentions (of one article) by id; `batch`: every mention, read in pages of that many
+        rows (never every row's JSON at once; each page is its own read)."""
+        if batch is not None and not article_id:
+            return self._paged_mentions(batch)
         if article_id:
             return self._decoded(EventMention, "SELECT json FROM mentions WHERE article_id = ? ORDER BY mention_id",
                                  (article_id,))
         return self._decoded(EventMention, "SELECT json FROM mentions ORDER BY mention_id")
+
+    def _paged_mentions(self, batch: int) -> Iterator[EventMention]:
+        last = ""
+        while rows := self.query("SELECT mention_id, json FROM mentions WHERE mention_id > ? ORDER BY mention_id"
+                                 " LIMIT ?", (last, batch)):
+            for r in rows:
+                yield EventMention.from_dict(loads(r["json"]))
+            last = rows[-1]["mention_id"]
 
     def iter_quotes(self, article_id: str | None = None) -> Iterator[Quote]:
         if article_id:
@@ -263,6 +279,15 @@ class DocumentTables(SQLiteBase):
         """Ids of the articles stored after `seq` (ingest order)."""
         return [r["article_id"] for r in self.query("SELECT article_id FROM articles WHERE seq > ? ORDER BY seq",
                                                     (seq,))]
+
+    def iter_article_rows(self, batch: int = 1000) -> Iterator[sqlite3.Row]:
+        """The merge's article fields (`article_rows`) of every article in ingest order, read in pages."""
+        last = 0
+        while rows := self.query("SELECT article_id, seq, published, published_precision, published_method,"
+                                 " duplicate_of, outlet, title, language, story_id FROM articles"
+                                 " WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch)):
+            yield from rows
+            last = rows[-1]["seq"]
 
     def article_rows(self, article_ids: Iterable[str]) -> dict[str, sqlite3.Row]:
         """The merge's article fields (no text) for the given ids."""

@@ -29,7 +29,7 @@ from .dedup_index import DedupIndex
 from .documents import DocumentTables
 from .merge_index import MergeIndex, Pair
 from .merge_output import MergeOutput
-from .story_index import Profiles, StoryIndex
+from .story_index import ProfileRow, Profiles, StoryIndex
 from .views import ReadViews
 
 SCHEMA_VERSION = 1
@@ -175,3 +175,21 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
             self._write_story_index(c, full=full, profiles=profiles, df_delta=df_delta)
             for k, v in sorted(meta.items()):
                 c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (k, v))
+
+    def write_mention_index(self, *, blocks: Iterable[tuple[str, int | None, int | None, str]],
+                            pairs: Iterable[Pair], meta: dict[str, str | None]) -> None:
+        """Replace the blocks and pairs of the index in one transaction (a full merge streams them
+        in before its stories, then `write_story_index`); meta: keys set, or removed (None)."""
+        with self.transaction() as c:
+            self._write_mention_index(c, full=True, blocks=blocks, block_mentions=(), pairs=pairs, pair_mentions=())
+            for k, v in sorted(meta.items()):
+                self.set_meta(k, v)
+
+    def write_story_index(self, *, profiles: Iterable[tuple[str, ProfileRow]], df: dict[str, int],
+                          meta: dict[str, str | None]) -> None:
+        """Replace the story part of the index in one transaction: `profiles` (article, row), in
+        article order, streamed; `df` the document frequencies; meta: keys set, or removed (None)."""
+        with self.transaction() as c:
+            self._write_story_index(c, full=True, profiles=profiles, df_delta=df)
+            for k, v in sorted(meta.items()):
+                self.set_meta(k, v)

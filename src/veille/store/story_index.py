@@ -19,24 +19,30 @@ CREATE INDEX IF NOT EXISTS story_keys_article ON story_keys(article_id);
 CREATE TABLE IF NOT EXISTS story_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
 """
 
-#: article → (day, profile json, story keys)
-Profiles = dict[str, tuple[str | None, dict[str, Any], list[str]]]
+#: an article's (day, profile json, story keys)
+ProfileRow = tuple[str | None, dict[str, Any], list[str]]
+#: article → its ProfileRow
+Profiles = dict[str, ProfileRow]
 
 
 class StoryIndex(SQLiteBase):
     """Story profiles, story keys and term document frequencies."""
 
-    def _write_story_index(self, c: sqlite3.Connection, *, full: bool, profiles: Profiles,
+    def _write_story_index(self, c: sqlite3.Connection, *, full: bool, profiles: Profiles | Iterable[tuple[str, ProfileRow]],
                            df_delta: dict[str, int]) -> None:
-        """Write (full: replace) the profiles and keys of `profiles`' articles; add `df_delta` to the
-        document frequencies (full: they are the frequencies)."""
+        """Write (full: replace) the profiles and keys of `profiles`' articles (a mapping, or with
+        `full` (article, row) pairs in article order, streamed); add `df_delta` to the document
+        frequencies (full: they are the frequencies)."""
         if full:
             for table in ("story_profiles", "story_keys", "story_df"):
                 c.execute(f"DELETE FROM {table}")
-        else:
+        elif isinstance(profiles, dict):
             for aid in sorted(profiles):
                 c.execute("DELETE FROM story_keys WHERE article_id = ?", (aid,))
-        for aid, (day, prof, keys) in sorted(profiles.items()):
+        else:
+            raise TypeError("an incremental story index write takes a mapping of profiles")
+        items = sorted(profiles.items()) if isinstance(profiles, dict) else profiles
+        for aid, (day, prof, keys) in items:
             c.execute("INSERT OR REPLACE INTO story_profiles(article_id, day, json) VALUES (?,?,?)",
                       (aid, day, dumps(prof)))
             c.executemany("INSERT INTO story_keys(key, day, article_id) VALUES (?,?,?)",
