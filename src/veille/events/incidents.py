@@ -6,8 +6,15 @@ chute", "des voitures ont été brûlées", "la récolte a été détruite par l
 envahi la cuisine"), so a trigger verb alone does not make a conflict event. `IncidentCheck` reads the
 clause and tells why a candidate mention is no such act, or None when it may stand:
 
-- ``cause``: its agent (subject, "par", "dans", "sous", "suite à", "à cause de") is a non-human cause
-  (class ``@causes``: fire, storm, fall, disease …);
+- ``cause``: its agent (subject, "par", "dans", "sous", "suite à", "à cause de", "en raison de") is a
+  non-human cause (class ``@causes``: fire, storm, fall, disease, vehicle …; ``@animaux``), or the "de"
+  complement of an agent that carries a cause (``@porteurs_cause``: "un essaim de frelons", "la montée
+  des eaux"), or every source is such a thing ("un accrochage entre deux voitures");
+- ``animal``: an attack noun whose "de" complement is an animal ("une attaque de requin");
+- ``medical``: an attack or crisis noun qualified as an illness (``@qualif_medicales``: "une attaque
+  cardiaque", "une crise d'asthme");
+- ``accident``: a driver (``@conducteurs``) who kills or injures, in a sentence with no attack word
+  ("un chauffard a tué un piéton");
 - ``incident``: a physical act (ASSAULT, MOBILIZE, or a ``@degats`` word) with no acting source, in a
   sentence that names an incident (``@incidents``) without any attack word (``@attaques``,
   projectiles, ASSAULT trigger nouns);
@@ -17,9 +24,19 @@ clause and tells why a candidate mention is no such act, or None when it may sta
 - ``no_casualty``: "aucune personne n'a été blessée" — a negated casualty with no agent says nobody
   was hurt; it denies no attack;
 - ``self``: a harm verb used reflexively ("il s'est blessé en chutant");
-- ``rescue``: MOBILIZE of rescuers and civil means (``@secours``: pompiers, secours, bateaux …);
+- ``rescue``: MOBILIZE of rescuers and civil means (``@secours``: pompiers, secours, bateaux …), or of
+  troops whose purpose is relief from an incident (``@secourir``: "des soldats ont été déployés pour
+  lutter contre les inondations", "pour secourir les sinistrés");
+- ``warning``: a warning (THREATEN) about an incident or a hazard ("le préfet a averti la population du
+  risque d'inondation"), or a threat whose subject is a cause ("la famine menace des millions de
+  personnes", "des maisons menacées par la crue");
 - ``inquiry``: an investigation (ACCUSE, mode investigate) into an incident ("enquêter sur les causes
-  de l'accident", "une enquête a été ouverte sur l'incendie") with no actor as its target accuses nobody.
+  de l'accident", "une enquête a été ouverte pour déterminer les causes du drame") with no actor as its
+  target accuses nobody.
+
+A paragraph's earlier attack words make the harm of a later sentence an attack's, unless it names an
+incident that no attack word explains ("L'explosion d'une voiture piégée a secoué le marché. Dix
+personnes ont été tuées" is an attack; "Un incendie s'est déclaré. Dix personnes ont été tuées" is not).
 
 All word lists are lexicon classes in ``data/<lang>/event_triggers.tsv``.
 """
@@ -47,7 +64,13 @@ class IncidentCheck:
 
     def __init__(self, lexicon: EventLexicon):
         classes = lexicon.classes
-        self.causes = classes.get("@causes", frozenset())
+        self.animals = classes.get("@animaux", frozenset())
+        self.causes = classes.get("@causes", frozenset()) | self.animals
+        self.carriers = classes.get("@porteurs_cause", frozenset())
+        self.medical = classes.get("@qualif_medicales", frozenset())
+        self.drivers = classes.get("@conducteurs", frozenset())
+        self.relief = classes.get("@secourir", frozenset())
+        self.deliberate = classes.get("@intentionnels", frozenset())
         self.incidents = classes.get("@incidents", frozenset())
         self.harm = classes.get("@degats", frozenset())
         self.rescuers = classes.get("@secours", frozenset())
@@ -71,25 +94,53 @@ class IncidentCheck:
                 and any(cols.lem(d.i) in self.incidents for d in self._about(tok)):
             return "inquiry"
         if etype not in AGENTIVE_TYPES:
-            # a statement needs a speaker: "cette maladie exige un traitement spécial" requests nothing
-            speakers = [c for c in tok.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
-            return "cause" if any(cols.lem(c.i) in self.causes for c in speakers) else None
-        for agent in self.agents(tok):
-            if cols.lem(agent.i) in self.causes \
-                    and not any(cols.lem(d.i) in self.attack_words for d in agent.subtree):
+            # a statement needs a speaker: "cette maladie exige un traitement spécial" requests nothing,
+            # "la famine menace des millions de personnes" threatens nobody
+            speakers = self._carried([c for c in tok.children if c.pos_ == "NOUN" and (
+                c.dep_ == "nsubj" or c.dep_ == "obl:agent")], cols)
+            if any(self._is_cause(c, cols) for c in speakers):
+                return "cause"
+            if etype == "THREATEN" and not any(a.actor_id for a in target):
+                # a warning of a hazard: "a averti la population du risque d'inondation"
+                about = {cols.lem(d.i) for d in self._about(tok)}
+                if about & self.incidents and not about & self.attack_words:
+                    return "warning"
+            return None
+        for agent in self._carried(self.agents(tok), cols):
+            if self._is_cause(agent, cols):
                 return "cause"  # ("tués dans l'explosion d'une bombe" is an attack)
+        if tok.pos_ == "NOUN":
+            for c in tok.children:
+                if c.dep_ == "nmod" and cols.lem(c.i) in self.animals:
+                    return "animal"  # "une attaque de requin"
+                if c.dep_ in ("amod", "nmod") and cols.lem(c.i) in self.medical:
+                    return "medical"  # "une attaque cardiaque"
         lemma = cols.lem(tok.i)
+        lemmas = {cols.lem(i) for i in range(span.start, span.end)}
+        deliberate = self._deliberate(range(span.start, span.end), cols)
+        attack = bool(lemmas & self.attack_words) or deliberate
+        if source and not deliberate \
+                and not any(cols.lem(i) in self.attack_words for i in range(span.start, span.end) if i != tok.i) \
+                and all(name_has_word(a.name, self.causes) and not (a.country or a.actor_id or a.sector)
+                        for a in source):
+            return "cause"  # "un accrochage entre deux voitures"
+        if lemma in self.harm and not attack and any(
+                cols.lem(a.i) in self.drivers for a in self.agents(tok) if a.dep_ in ("nsubj", "obl:agent")):
+            return "accident"  # "un chauffard a renversé et tué un piéton"
         if lemma in self.harm and is_reflexive(tok):
             return "self"  # "il s'est blessé en tombant"
         # someone acts, named or not ("ils avaient saccagé la mairie"), not a thing ("le compartiment
         # moteur a fini par brûler"); causes were ruled out above
         acting = any(a.country or a.actor_id or a.sector or name_has_word(a.name, self.people) for a in source)
-        if etype == "MOBILIZE" and self.rescuers and any(cols.lem(c.i) in self.rescuers for c in self.moved(tok)):
-            return "rescue"
+        if etype == "MOBILIZE":
+            if self.rescuers and any(cols.lem(c.i) in self.rescuers for c in self.moved(tok)):
+                return "rescue"
+            purpose = {cols.lem(d.i) for c in tok.children if c.dep_ in ("advcl", "obl", "obl:mod", "xcomp")
+                       for d in c.subtree}
+            if purpose & (self.incidents | self.relief) and not purpose & self.attack_words:
+                return "rescue"  # "des soldats déployés pour lutter contre les inondations"
         if acting:
             return None
-        lemmas = {cols.lem(i) for i in range(span.start, span.end)}
-        attack = bool(lemmas & self.attack_words)
         physical = lemma in self.harm or etype in PHYSICAL_TYPES
         if physical and not attack and lemmas & self.incidents:
             return "incident"
@@ -97,8 +148,8 @@ class IncidentCheck:
             # the paragraph so far sets the scene ("Des émeutes ont éclaté. Des vitrines ont été brisées.",
             # "Les frappes ont repris. Au moins dix personnes ont été tuées") unless it names an incident
             scene = _paragraph_before(tok.doc, span.start)
-            attack = any(cols.lem(i) in self.attack_words for i in scene) \
-                and not any(cols.lem(i) in self.incidents for i in scene)
+            attack = (any(cols.lem(i) in self.attack_words for i in scene) or self._deliberate(scene, cols)) \
+                and not self._names_incident(scene, cols)
         if lemma in self.harm:
             if negated and not source:
                 return "no_casualty"
@@ -110,10 +161,42 @@ class IncidentCheck:
     @staticmethod
     def _about(tok: Token) -> list[Token]:
         """What an act is about: its dependents, and for a noun those of the verb it hangs on ("une
-        enquête a été ouverte sur l'incendie")."""
+        enquête a été ouverte sur l'incendie", "… pour déterminer les causes du drame")."""
         heads = [tok] + ([tok.head] if tok.pos_ == "NOUN" and tok.head.i != tok.i else [])
         return [d for h in heads for c in h.children if c.i != tok.i
-                and c.dep_ in ("obl", "obl:arg", "obl:mod", "nmod", "obj") for d in c.subtree]
+                and c.dep_ in ("obl", "obl:arg", "obl:mod", "nmod", "obj", "advcl", "xcomp") for d in c.subtree]
+
+    def _is_cause(self, agent: Token, cols: TokenColumns) -> bool:
+        """A non-human cause with no attack word in its phrase ("l'explosion d'une bombe" is none)."""
+        return cols.lem(agent.i) in self.causes \
+            and not any(cols.lem(d.i) in self.attack_words or cols.lem(d.i) in self.deliberate for d in agent.subtree)
+
+    def _deliberate(self, tokens: range, cols: TokenColumns) -> bool:
+        """Whether an incident or a cause is said to be deliberate ("un incendie criminel", "une voiture
+        piégée", "une explosion revendiquée"); "un acte criminel" is not enough."""
+        return any(cols.lem(i) in self.deliberate and cols.lem(cols.head[i]) in self.incidents | self.causes
+                   for i in tokens)
+
+    def _carried(self, agents: list[Token], cols: TokenColumns) -> list[Token]:
+        """The agents, and the "de" complements of those that carry a cause ("un essaim de frelons",
+        "la montée des eaux", "une invasion de criquets")."""
+        out = list(agents)
+        for a in agents:
+            if cols.lem(a.i) in self.carriers:
+                out.extend(c for c in a.children if c.dep_ == "nmod" and c.pos_ == "NOUN" and prep_of(c) == "de")
+        return out
+
+    def _names_incident(self, scene: range, cols: TokenColumns) -> bool:
+        """Whether the scene names an incident that no attack word explains: "un incendie s'est déclaré"
+        does, "l'explosion d'une voiture piégée" does not (the attack word is in the incident's phrase)."""
+        for i in scene:
+            if cols.lem(i) not in self.incidents:
+                continue
+            near = [cols.head[i], *cols.children(i)]
+            near += [g for c in cols.children(i) for g in cols.children(c)]
+            if not any(cols.lem(j) in self.attack_words or cols.lem(j) in self.deliberate for j in near):
+                return True
+        return False
 
 
     def agents(self, tok: Token) -> list[Token]:
@@ -140,6 +223,9 @@ class IncidentCheck:
                     out.append(c)
                     if lem(c) in self.link_nouns:
                         out.extend(d for d in c.children if d.dep_ == "nmod" and d.pos_ == "NOUN")
+                elif dep.startswith("obl") and h is tok and lem(c) in self.link_nouns:
+                    # "à cause de l'épidémie", "en raison des inondations", "à la suite d'une chute"
+                    out.extend(d for d in c.children if d.dep_ == "nmod" and d.pos_ == "NOUN")
         if tok.pos_ in ("NOUN", "PROPN"):
             out.extend(c for c in tok.children if c.dep_ == "nmod" and prep_of(c) == "par")
         return out
