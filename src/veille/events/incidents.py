@@ -71,6 +71,8 @@ class IncidentCheck:
         self.drivers = classes.get("@conducteurs", frozenset())
         self.relief = classes.get("@secourir", frozenset())
         self.deliberate = classes.get("@intentionnels", frozenset())
+        self.accidental = classes.get("@accidentels", frozenset())
+        self.precaution_modes = classes.get("@precautions", frozenset())
         self.incidents = classes.get("@incidents", frozenset())
         self.harm = classes.get("@degats", frozenset())
         self.rescuers = classes.get("@secours", frozenset())
@@ -84,6 +86,11 @@ class IncidentCheck:
         assault_nouns = {lemma for lemma, rules in lexicon.nouns.items() if any(r.type == "ASSAULT" for r in rules)}
         self.attack_words = (classes.get("@attaques", frozenset()) | classes.get("@projectiles", frozenset())
                              | frozenset(assault_nouns)) - self.incidents
+        # acts of attack (not weapons): "tué par erreur lors d'une frappe" stays an attack, "l'explosion
+        # accidentelle d'une grenade" does not
+        self.attack_acts = frozenset(assault_nouns) - self.incidents
+        # who blocks a road in anger protests: no precaution against a hazard
+        self.crowds = classes.get("@protestataires", frozenset()) | classes.get("@foules", frozenset())
 
     def __call__(self, tok: Token, etype: str, source: list[ActorRef], target: list[ActorRef],
                  span: Span, *, negated: bool = False, cols: TokenColumns | None = None,
@@ -98,7 +105,7 @@ class IncidentCheck:
             # "la famine menace des millions de personnes" threatens nobody
             speakers = self._carried([c for c in tok.children if c.pos_ == "NOUN" and (
                 c.dep_ == "nsubj" or c.dep_ == "obl:agent")], cols)
-            if any(self._is_cause(c, cols) for c in speakers):
+            if any(self._is_cause(c, cols) for c in speakers) or self._things_only(tok, source, span, cols):
                 return "cause"
             if etype == "THREATEN" and not any(a.actor_id for a in target):
                 # a warning of a hazard: "a averti la population du risque d'inondation"
@@ -119,14 +126,23 @@ class IncidentCheck:
         lemmas = {cols.lem(i) for i in range(span.start, span.end)}
         deliberate = self._deliberate(range(span.start, span.end), cols)
         attack = bool(lemmas & self.attack_words) or deliberate
-        if source and not deliberate \
-                and not any(cols.lem(i) in self.attack_words for i in range(span.start, span.end) if i != tok.i) \
-                and all(name_has_word(a.name, self.causes) and not (a.country or a.actor_id or a.sector)
-                        for a in source):
+        if not deliberate and self._things_only(tok, source, span, cols):
             return "cause"  # "un accrochage entre deux voitures"
+        agents = self.agents(tok)
         if lemma in self.harm and not attack and any(
-                cols.lem(a.i) in self.drivers for a in self.agents(tok) if a.dep_ in ("nsubj", "obl:agent")):
+                cols.lem(a.i) in self.drivers for a in agents if a.dep_ in ("nsubj", "obl:agent")):
             return "accident"  # "un chauffard a renversé et tué un piéton"
+        said = {cols.lem(c) for t in [tok, *agents] for c in cols.children(t.i)} \
+            | {cols.lem(g) for c in cols.children(tok.i) for g in cols.children(c)}
+        if said & self.accidental and not (lemmas - {lemma}) & self.attack_acts \
+                and not any(a.sector in SECURITY_SECTORS for a in source):
+            return "accident"  # "a tué accidentellement", "l'explosion accidentelle d'une grenade"
+        if etype == "COERCE" and (mode in self.precaution_modes or lemma in self.relief) and not attack \
+                and not any(a.sector in ("CVL", "REB", "INS", "OPP") or name_has_word(a.name, self.crowds)
+                            for a in source):
+            about = {cols.lem(d.i) for d in self._about(tok)}
+            if about & self.incidents or self._names_incident(range(span.start, span.end), cols):
+                return "precaution"  # "la police a évacué le quartier après une fuite de gaz"
         if lemma in self.harm and is_reflexive(tok):
             return "self"  # "il s'est blessé en tombant"
         # someone acts, named or not ("ils avaient saccagé la mairie"), not a thing ("le compartiment
@@ -166,6 +182,13 @@ class IncidentCheck:
         return [d for h in heads for c in h.children if c.i != tok.i
                 and c.dep_ in ("obl", "obl:arg", "obl:mod", "nmod", "obj", "advcl", "xcomp") for d in c.subtree]
 
+    def _things_only(self, tok: Token, source: list[ActorRef], span: Span, cols: TokenColumns) -> bool:
+        """Whether every source is a thing that can cause harm ("deux voitures", "un violent incendie"),
+        in a sentence with no attack word besides the trigger."""
+        return bool(source) and all(name_has_word(a.name, self.causes) and not (a.country or a.actor_id or a.sector)
+                                    for a in source) \
+            and not any(cols.lem(i) in self.attack_words for i in range(span.start, span.end) if i != tok.i)
+
     def _is_cause(self, agent: Token, cols: TokenColumns) -> bool:
         """A non-human cause with no attack word in its phrase ("l'explosion d'une bombe" is none)."""
         return cols.lem(agent.i) in self.causes \
@@ -179,11 +202,12 @@ class IncidentCheck:
 
     def _carried(self, agents: list[Token], cols: TokenColumns) -> list[Token]:
         """The agents, and the "de" complements of those that carry a cause ("un essaim de frelons",
-        "la montée des eaux", "une invasion de criquets")."""
+        "la montée des eaux", "une invasion de criquets") or that name an animal ("une attaque de requin")."""
         out = list(agents)
         for a in agents:
-            if cols.lem(a.i) in self.carriers:
-                out.extend(c for c in a.children if c.dep_ == "nmod" and c.pos_ == "NOUN" and prep_of(c) == "de")
+            carrier = cols.lem(a.i) in self.carriers
+            out.extend(c for c in a.children if c.dep_ == "nmod" and c.pos_ == "NOUN" and prep_of(c) == "de"
+                       and (carrier or cols.lem(c.i) in self.animals))  # "dans une attaque de requin"
         return out
 
     def _names_incident(self, scene: range, cols: TokenColumns) -> bool:
