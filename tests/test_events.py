@@ -1315,6 +1315,10 @@ INCIDENT_FIELD_CASES = [
     "Le gouvernement a déployé des militaires pour combattre les feux de forêt.",
     # a paragraph that names a fire: the dead of the next sentence are its victims
     "Un incendie s'est déclaré dans la nuit. Deux personnes ont été tuées.",
+    # a fight against a hazard has no party as its opponent
+    "La bataille contre les flammes a duré toute la nuit.",
+    "Le gouvernement a lancé une offensive contre l'épidémie.",
+    "Les pompiers ont pris le contrôle de l'incendie.",
 ]
 
 
@@ -1350,6 +1354,14 @@ def test_events_incident_fields_are_no_conflict_events(parser, extractor, text):
       ("PROTEST", "riot", "émeutes", "asserted", [], [])]),
     ("La police a évacué les manifestants de la place.",
      [("COERCE", "disperse", "évacué", "asserted", ["police"], ["les manifestants de la place"])]),
+    # fire opened on people, an offensive against a party
+    ("La police a ouvert le feu sur les manifestants.",
+     [("ASSAULT", "firearms", "ouvert", "asserted", ["police"], ["les manifestants"])]),
+    ("L'armée a lancé une offensive contre les rebelles.",
+     [("ASSAULT", None, "offensive", "asserted", ["L'armée"], ["les rebelles"])]),
+    # a protest against a hazard is a protest
+    ("Une manifestation contre la pollution a eu lieu à Lyon.",
+     [("PROTEST", "demonstrate", "manifestation", "asserted", [], [])]),
     # a driver ramming a crowd in an attack
     ("Un chauffard a tué dix personnes en fonçant sur la foule lors d'un attentat.",
      [("ASSAULT", "killing", "tué", "asserted", ["Un chauffard"], ["dix personnes"]),

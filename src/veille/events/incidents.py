@@ -23,6 +23,8 @@ clause and tells why a candidate mention is no such act, or None when it may sta
   incident) and no security forces or officials among its victims;
 - ``no_casualty``: "aucune personne n'a été blessée" — a negated casualty with no agent says nobody
   was hurt; it denies no attack;
+- ``hazard``: the act's opponent ("contre", the object) is an incident, not a party ("la bataille contre
+  les flammes", "une offensive contre l'épidémie", "ont pris le contrôle de l'incendie");
 - ``self``: a harm verb used reflexively ("il s'est blessé en chutant");
 - ``rescue``: MOBILIZE of rescuers and civil means (``@secours``: pompiers, secours, bateaux …), or of
   troops whose purpose is relief from an incident (``@secourir``: "des soldats ont été déployés pour
@@ -129,6 +131,8 @@ class IncidentCheck:
         if not deliberate and self._things_only(tok, source, span, cols):
             return "cause"  # "un accrochage entre deux voitures"
         agents = self.agents(tok)
+        if etype != "PROTEST" and self._fights_hazard(tok, cols):  # (a protest against pesticides is one)
+            return "hazard"  # "la bataille contre les flammes", "une offensive contre l'épidémie"
         if lemma in self.harm and not attack and any(
                 cols.lem(a.i) in self.drivers for a in agents if a.dep_ in ("nsubj", "obl:agent")):
             return "accident"  # "un chauffard a renversé et tué un piéton"
@@ -181,6 +185,20 @@ class IncidentCheck:
         heads = [tok] + ([tok.head] if tok.pos_ == "NOUN" and tok.head.i != tok.i else [])
         return [d for h in heads for c in h.children if c.i != tok.i
                 and c.dep_ in ("obl", "obl:arg", "obl:mod", "nmod", "obj", "advcl", "xcomp") for d in c.subtree]
+
+    def _fights_hazard(self, tok: Token, cols: TokenColumns) -> bool:
+        """Whether the act's opponent is an incident, not a party: "contre" or the object names a fire,
+        a flood, a disease ("la bataille contre les flammes", "ont pris le contrôle de l'incendie")."""
+        for c in tok.children:
+            prep = prep_of(c)
+            if not (prep == "contre" or c.dep_ in ("obj", "nsubj:pass") and prep is None):
+                continue
+            # the object itself may be part of the trigger ("ouvrir le feu"): its complement names the hazard
+            near = [c.i, *cols.children(c.i)] if prep == "contre" else cols.children(c.i)
+            if any(cols.lem(j) in self.incidents for j in near) \
+                    and not any(cols.lem(d.i) in self.attack_words for d in c.subtree):
+                return True
+        return False
 
     def _things_only(self, tok: Token, source: list[ActorRef], span: Span, cols: TokenColumns) -> bool:
         """Whether every source is a thing that can cause harm ("deux voitures", "un violent incendie"),
