@@ -1319,6 +1319,10 @@ INCIDENT_FIELD_CASES = [
     "La bataille contre les flammes a duré toute la nuit.",
     "Le gouvernement a lancé une offensive contre l'épidémie.",
     "Les pompiers ont pris le contrôle de l'incendie.",
+    # safety advice to the public, harm to animals
+    "Les autorités ont appelé la population à la plus grande prudence.",
+    "Les autorités ont exhorté les habitants à évacuer avant l'arrivée du cyclone.",
+    "Les autorités ont abattu des milliers de volailles pour enrayer la grippe aviaire.",
 ]
 
 
@@ -1359,6 +1363,12 @@ def test_events_incident_fields_are_no_conflict_events(parser, extractor, text):
      [("ASSAULT", "firearms", "ouvert", "asserted", ["police"], ["les manifestants"])]),
     ("L'armée a lancé une offensive contre les rebelles.",
      [("ASSAULT", None, "offensive", "asserted", ["L'armée"], ["les rebelles"])]),
+    # a request for aid after a disaster, a call for restraint, soldiers killing civilians
+    ("Le maire a demandé l'aide de l'État après les inondations.",
+     [("REQUEST", None, "demandé", "asserted", ["Le maire"], [])]),
+    ("Kiev a appelé Moscou à la retenue.", [("REQUEST", None, "appelé", "asserted", ["Ukraine"], ["Russie"])]),
+    ("Les soldats ont abattu trois civils.",
+     [("ASSAULT", "killing", "abattu", "asserted", ["Les soldats"], ["trois civils"])]),
     # a protest against a hazard is a protest
     ("Une manifestation contre la pollution a eu lieu à Lyon.",
      [("PROTEST", "demonstrate", "manifestation", "asserted", [], [])]),

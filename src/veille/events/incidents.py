@@ -29,6 +29,10 @@ clause and tells why a candidate mention is no such act, or None when it may sta
 - ``rescue``: MOBILIZE of rescuers and civil means (``@secours``: pompiers, secours, bateaux …), or of
   troops whose purpose is relief from an incident (``@secourir``: "des soldats ont été déployés pour
   lutter contre les inondations", "pour secourir les sinistrés");
+- ``animals``: harm done to animals only ("ont abattu des milliers de volailles");
+- ``advice``: a request for safety (``@consignes``: "a appelé la population à la prudence"), or one made
+  of the public (``@public``) about an incident ("a exhorté les habitants à évacuer avant l'arrivée du
+  cyclone");
 - ``warning``: a warning (THREATEN) about an incident or a hazard ("le préfet a averti la population du
   risque d'inondation"), or a threat whose subject is a cause ("la famine menace des millions de
   personnes", "des maisons menacées par la crue");
@@ -75,6 +79,8 @@ class IncidentCheck:
         self.deliberate = classes.get("@intentionnels", frozenset())
         self.accidental = classes.get("@accidentels", frozenset())
         self.precaution_modes = classes.get("@precautions", frozenset())
+        self.advice = classes.get("@consignes", frozenset())
+        self.public = classes.get("@public", frozenset())
         self.incidents = classes.get("@incidents", frozenset())
         self.harm = classes.get("@degats", frozenset())
         self.rescuers = classes.get("@secours", frozenset())
@@ -109,6 +115,13 @@ class IncidentCheck:
                 c.dep_ == "nsubj" or c.dep_ == "obl:agent")], cols)
             if any(self._is_cause(c, cols) for c in speakers) or self._things_only(tok, source, span, cols):
                 return "cause"
+            if etype == "REQUEST" and not any(a.actor_id or a.country for a in target):
+                # safety advice: "a appelé la population à la prudence", "a demandé aux habitants de rester
+                # chez eux en raison de la tempête"
+                about = {cols.lem(d.i) for d in self._about(tok)}
+                if about & self.advice or (about & self.incidents and not about & self.attack_words
+                                           and any(name_has_word(a.name, self.public) for a in target)):
+                    return "advice"
             if etype == "THREATEN" and not any(a.actor_id for a in target):
                 # a warning of a hazard: "a averti la population du risque d'inondation"
                 about = {cols.lem(d.i) for d in self._about(tok)}
@@ -131,6 +144,8 @@ class IncidentCheck:
         if not deliberate and self._things_only(tok, source, span, cols):
             return "cause"  # "un accrochage entre deux voitures"
         agents = self.agents(tok)
+        if target and all(name_has_word(a.name, self.animals) and not (a.country or a.actor_id) for a in target):
+            return "animals"  # "des milliers de volailles ont été abattues"
         if etype != "PROTEST" and self._fights_hazard(tok, cols):  # (a protest against pesticides is one)
             return "hazard"  # "la bataille contre les flammes", "une offensive contre l'épidémie"
         if lemma in self.harm and not attack and any(
