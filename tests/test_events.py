@@ -1323,6 +1323,11 @@ INCIDENT_FIELD_CASES = [
     "Les autorités ont appelé la population à la plus grande prudence.",
     "Les autorités ont exhorté les habitants à évacuer avant l'arrivée du cyclone.",
     "Les autorités ont abattu des milliers de volailles pour enrayer la grippe aviaire.",
+    # soldiers and rescuers hurt in accidents and training
+    "Deux soldats ont été tués lorsque leur hélicoptère s'est écrasé.",
+    "Trois soldats ont été blessés lors de la manipulation d'une munition.",
+    "Un militaire a été grièvement blessé lors d'un exercice de tir.",
+    "Un pompier a été tué lors d'une intervention sur un incendie.",
 ]
 
 
@@ -1369,6 +1374,12 @@ def test_events_incident_fields_are_no_conflict_events(parser, extractor, text):
     ("Kiev a appelé Moscou à la retenue.", [("REQUEST", None, "appelé", "asserted", ["Ukraine"], ["Russie"])]),
     ("Les soldats ont abattu trois civils.",
      [("ASSAULT", "killing", "abattu", "asserted", ["Les soldats"], ["trois civils"])]),
+    # soldiers killed when their helicopter is shot down, civilians killed in an army operation
+    ("Deux soldats ont été tués lorsque leur hélicoptère a été abattu par les rebelles.",
+     [("ASSAULT", "killing", "tués", "asserted", [], ["Deux soldats"]),
+      ("ASSAULT", "killing", "abattu", "asserted", ["les rebelles"], ["leur hélicoptère"])]),
+    ("Trois civils ont été tués lors d'une opération de l'armée.",
+     [("ASSAULT", "killing", "tués", "asserted", ["l'armée"], ["Trois civils"])]),
     # a protest against a hazard is a protest
     ("Une manifestation contre la pollution a eu lieu à Lyon.",
      [("PROTEST", "demonstrate", "manifestation", "asserted", [], [])]),

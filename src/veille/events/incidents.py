@@ -25,6 +25,8 @@ clause and tells why a candidate mention is no such act, or None when it may sta
   was hurt; it denies no attack;
 - ``hazard``: the act's opponent ("contre", the object) is an incident, not a party ("la bataille contre
   les flammes", "une offensive contre l'épidémie", "ont pris le contrôle de l'incendie");
+- ``training``: an attack noun that names a training ("un exercice de tir"); harm in a sentence that
+  names one (``@entrainements``: "blessé lors de la manipulation d'une munition") is an incident too;
 - ``self``: a harm verb used reflexively ("il s'est blessé en chutant");
 - ``rescue``: MOBILIZE of rescuers and civil means (``@secours``: pompiers, secours, bateaux …), or of
   troops whose purpose is relief from an incident (``@secourir``: "des soldats ont été déployés pour
@@ -80,6 +82,8 @@ class IncidentCheck:
         self.accidental = classes.get("@accidentels", frozenset())
         self.precaution_modes = classes.get("@precautions", frozenset())
         self.advice = classes.get("@consignes", frozenset())
+        self.reflexive_incidents = classes.get("@accidents_pronominaux", frozenset())
+        self.training = classes.get("@entrainements", frozenset())
         self.public = classes.get("@public", frozenset())
         self.incidents = classes.get("@incidents", frozenset())
         self.harm = classes.get("@degats", frozenset())
@@ -137,10 +141,12 @@ class IncidentCheck:
                     return "animal"  # "une attaque de requin"
                 if c.dep_ in ("amod", "nmod") and cols.lem(c.i) in self.medical:
                     return "medical"  # "une attaque cardiaque"
+            if cols.lem(cols.head[tok.i]) in self.training:
+                return "training"  # "un exercice de tir"
         lemma = cols.lem(tok.i)
         lemmas = {cols.lem(i) for i in range(span.start, span.end)}
         deliberate = self._deliberate(range(span.start, span.end), cols)
-        attack = bool(lemmas & self.attack_words) or deliberate
+        attack = any(self._attack_at(i, cols) for i in range(span.start, span.end)) or deliberate
         if not deliberate and self._things_only(tok, source, span, cols):
             return "cause"  # "un accrochage entre deux voitures"
         agents = self.agents(tok)
@@ -177,8 +183,12 @@ class IncidentCheck:
         if acting:
             return None
         physical = lemma in self.harm or etype in PHYSICAL_TYPES
-        if physical and not attack and lemmas & self.incidents:
-            return "incident"
+        if physical and not attack and (lemmas & self.incidents or any(
+                cols.lem(i) in self.reflexive_incidents and i != tok.i and is_reflexive(tok.doc[i])
+                for i in range(span.start, span.end))):
+            return "incident"  # "deux soldats ont été tués lorsque leur hélicoptère s'est écrasé"
+        if lemma in self.harm and not attack and lemmas & self.training:
+            return "incident"  # "un militaire a été blessé lors d'un exercice de tir"
         if not attack and span.start > 0:
             # the paragraph so far sets the scene ("Des émeutes ont éclaté. Des vitrines ont été brisées.",
             # "Les frappes ont repris. Au moins dix personnes ont été tuées") unless it names an incident
@@ -200,6 +210,19 @@ class IncidentCheck:
         heads = [tok] + ([tok.head] if tok.pos_ == "NOUN" and tok.head.i != tok.i else [])
         return [d for h in heads for c in h.children if c.i != tok.i
                 and c.dep_ in ("obl", "obl:arg", "obl:mod", "nmod", "obj", "advcl", "xcomp") for d in c.subtree]
+
+    def _attack_at(self, i: int, cols: TokenColumns) -> bool:
+        """Whether token i is an attack word, not an attack noun whose complement is an incident, relief
+        or an animal ("une intervention sur un incendie", "une opération de sauvetage") or that a
+        training names ("un exercice de tir")."""
+        lemma = cols.lem(i)
+        if lemma not in self.attack_words:
+            return False
+        if lemma in self.attack_acts:
+            kids = {cols.lem(c) for c in cols.children(i)}
+            if kids & (self.incidents | self.relief | self.animals) or cols.lem(cols.head[i]) in self.training:
+                return False
+        return True
 
     def _fights_hazard(self, tok: Token, cols: TokenColumns) -> bool:
         """Whether the act's opponent is an incident, not a party: "contre" or the object names a fire,
