@@ -1328,6 +1328,8 @@ INCIDENT_FIELD_CASES = [
     "Trois soldats ont été blessés lors de la manipulation d'une munition.",
     "Un militaire a été grièvement blessé lors d'un exercice de tir.",
     "Un pompier a été tué lors d'une intervention sur un incendie.",
+    "Un hélicoptère de l'armée s'est écrasé, tuant les quatre militaires à bord.",
+    "Le camion s'est renversé, blessant deux passagers.",
 ]
 
 
@@ -1380,6 +1382,10 @@ def test_events_incident_fields_are_no_conflict_events(parser, extractor, text):
       ("ASSAULT", "killing", "abattu", "asserted", ["les rebelles"], ["leur hélicoptère"])]),
     ("Trois civils ont été tués lors d'une opération de l'armée.",
      [("ASSAULT", "killing", "tués", "asserted", ["l'armée"], ["Trois civils"])]),
+    # a suicide bomber's gerund shares an attacker
+    ("Le kamikaze s'est fait exploser, tuant dix personnes.",
+     [("ASSAULT", "explosives", "exploser", "asserted", ["Le kamikaze"], []),
+      ("ASSAULT", "killing", "tuant", "asserted", ["Le kamikaze"], ["dix personnes"])]),
     # a protest against a hazard is a protest
     ("Une manifestation contre la pollution a eu lieu à Lyon.",
      [("PROTEST", "demonstrate", "manifestation", "asserted", [], [])]),

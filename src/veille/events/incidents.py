@@ -25,6 +25,8 @@ clause and tells why a candidate mention is no such act, or None when it may sta
   was hurt; it denies no attack;
 - ``hazard``: the act's opponent ("contre", the object) is an incident, not a party ("la bataille contre
   les flammes", "une offensive contre l'épidémie", "ont pris le contrôle de l'incendie");
+- ``incident`` too: a gerund or conjunct of a pronominal accident verb (``@accidents_pronominaux``) whose
+  subject it shares ("un hélicoptère de l'armée s'est écrasé, tuant les quatre militaires à bord");
 - ``training``: an attack noun that names a training ("un exercice de tir"); harm in a sentence that
   names one (``@entrainements``: "blessé lors de la manipulation d'une munition") is an incident too;
 - ``self``: a harm verb used reflexively ("il s'est blessé en chutant");
@@ -150,6 +152,10 @@ class IncidentCheck:
         if not deliberate and self._things_only(tok, source, span, cols):
             return "cause"  # "un accrochage entre deux voitures"
         agents = self.agents(tok)
+        head = tok.head
+        if tok.dep_ in ("advcl", "conj", "xcomp") and head.i != tok.i and cols.lem(head.i) in self.reflexive_incidents \
+                and is_reflexive(head) and not deliberate:
+            return "incident"  # "un hélicoptère de l'armée s'est écrasé, tuant les quatre militaires à bord"
         if target and all(name_has_word(a.name, self.animals) and not (a.country or a.actor_id) for a in target):
             return "animals"  # "des milliers de volailles ont été abattues"
         if etype != "PROTEST" and self._fights_hazard(tok, cols):  # (a protest against pesticides is one)
