@@ -1287,6 +1287,117 @@ def test_events_agents_keep_conflict_events(parser, extractor, text, expected):
     assert run(parser, extractor, text) == expected
 
 
+# French incident vocabulary by semantic field, and the constructions of victims and non-human agents
+INCIDENT_FIELD_CASES = [
+    # road accidents: a collision, vehicles as the only participants, a driver, an accidental harm
+    "Deux personnes ont été tuées dans une collision entre une voiture et un camion.",
+    "Un accrochage entre deux voitures a fait un blessé léger.",
+    "Un chauffard a tué une adolescente.",
+    "Le médecin a tué son patient par erreur.",
+    "Trois soldats ont été blessés par l'explosion accidentelle d'une grenade.",
+    # poisoning, animals, illness
+    "Des dizaines de personnes ont été empoisonnées par de l'alcool frelaté.",
+    "Un essaim de frelons a attaqué des enfants.",
+    "Un ours a attaqué un randonneur dans les Pyrénées.",
+    "Un surfeur a été tué dans une attaque de requin.",
+    "Un homme a succombé à une attaque cardiaque.",
+    # a hazard threatens nobody, a warning of a hazard is no threat, an inquiry into a drama accuses nobody
+    "La famine menace des millions de personnes.",
+    "Un violent incendie menace la ville.",
+    "Le préfet a averti la population du risque d'inondation.",
+    "Une enquête a été ouverte pour déterminer les causes du drame.",
+    # what authorities do against a hazard: closing, evacuating, a state of emergency
+    "Les écoles ont été fermées à cause de l'épidémie.",
+    "La police a évacué le quartier après une fuite de gaz.",
+    "Les autorités ont décrété l'état d'urgence après le séisme.",
+    # troops sent for relief
+    "Des soldats ont été mobilisés pour lutter contre les inondations.",
+    "Le gouvernement a déployé des militaires pour combattre les feux de forêt.",
+    # a paragraph that names a fire: the dead of the next sentence are its victims
+    "Un incendie s'est déclaré dans la nuit. Deux personnes ont été tuées.",
+    # a fight against a hazard has no party as its opponent
+    "La bataille contre les flammes a duré toute la nuit.",
+    "Le gouvernement a lancé une offensive contre l'épidémie.",
+    "Les pompiers ont pris le contrôle de l'incendie.",
+    # safety advice to the public, harm to animals
+    "Les autorités ont appelé la population à la plus grande prudence.",
+    "Les autorités ont exhorté les habitants à évacuer avant l'arrivée du cyclone.",
+    "Les autorités ont abattu des milliers de volailles pour enrayer la grippe aviaire.",
+    # soldiers and rescuers hurt in accidents and training
+    "Deux soldats ont été tués lorsque leur hélicoptère s'est écrasé.",
+    "Trois soldats ont été blessés lors de la manipulation d'une munition.",
+    "Un militaire a été grièvement blessé lors d'un exercice de tir.",
+    "Un pompier a été tué lors d'une intervention sur un incendie.",
+    "Un hélicoptère de l'armée s'est écrasé, tuant les quatre militaires à bord.",
+    "Le camion s'est renversé, blessant deux passagers.",
+]
+
+
+@pytest.mark.parametrize("text", INCIDENT_FIELD_CASES)
+def test_events_incident_fields_are_no_conflict_events(parser, extractor, text):
+    assert run(parser, extractor, text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a fire or an explosion said to be deliberate is an attack
+    ("Un incendie criminel a détruit la mairie.",
+     [("COERCE", "destroy", "détruit", "asserted", ["Un incendie criminel"], ["la mairie"])]),
+    ("Une voiture piégée a explosé, tuant dix personnes.",
+     [("ASSAULT", "killing", "tuant", "asserted", ["Une voiture"], ["dix personnes"])]),
+    ("Une explosion revendiquée par l'État islamique a tué dix personnes.",
+     [("ASSAULT", "killing", "tué", "asserted", ["Une explosion"], ["dix personnes"])]),
+    ("L'explosion d'une voiture piégée a secoué le marché. Dix personnes ont été tuées.",
+     [("ASSAULT", "killing", "tuées", "asserted", [], ["Dix personnes"])]),
+    # weapons imply an agent
+    ("Un obus a tué deux enfants.", [("ASSAULT", "killing", "tué", "asserted", [], ["deux enfants"])]),
+    ("Trois civils ont été tués par un drone.", [("ASSAULT", "killing", "tués", "asserted", [], ["Trois civils"])]),
+    ("Les rebelles ont incendié le village.",
+     [("COERCE", "destroy", "incendié", "asserted", ["Les rebelles"], ["le village"])]),
+    # a state force's mistake is still its act
+    ("Les soldats ont tué par erreur trois civils.",
+     [("ASSAULT", "killing", "tué", "asserted", ["Les soldats"], ["trois civils"])]),
+    # angry residents blocking a road after an accident take no precaution
+    ("Des habitants en colère ont bloqué la route après l'accident.",
+     [("COERCE", "blockade", "bloqué", "asserted", ["Des habitants en colère"], ["la route"])]),
+    # a state of emergency against riots, an evacuation of protesters: coercion
+    ("Le gouvernement a décrété l'état d'urgence après les émeutes.",
+     [("COERCE", "restrict", "décrété", "asserted", ["Le gouvernement"], []),
+      ("PROTEST", "riot", "émeutes", "asserted", [], [])]),
+    ("La police a évacué les manifestants de la place.",
+     [("COERCE", "disperse", "évacué", "asserted", ["police"], ["les manifestants de la place"])]),
+    # fire opened on people, an offensive against a party
+    ("La police a ouvert le feu sur les manifestants.",
+     [("ASSAULT", "firearms", "ouvert", "asserted", ["police"], ["les manifestants"])]),
+    ("L'armée a lancé une offensive contre les rebelles.",
+     [("ASSAULT", None, "offensive", "asserted", ["L'armée"], ["les rebelles"])]),
+    # a request for aid after a disaster, a call for restraint, soldiers killing civilians
+    ("Le maire a demandé l'aide de l'État après les inondations.",
+     [("REQUEST", None, "demandé", "asserted", ["Le maire"], [])]),
+    ("Kiev a appelé Moscou à la retenue.", [("REQUEST", None, "appelé", "asserted", ["Ukraine"], ["Russie"])]),
+    ("Les soldats ont abattu trois civils.",
+     [("ASSAULT", "killing", "abattu", "asserted", ["Les soldats"], ["trois civils"])]),
+    # soldiers killed when their helicopter is shot down, civilians killed in an army operation
+    ("Deux soldats ont été tués lorsque leur hélicoptère a été abattu par les rebelles.",
+     [("ASSAULT", "killing", "tués", "asserted", [], ["Deux soldats"]),
+      ("ASSAULT", "killing", "abattu", "asserted", ["les rebelles"], ["leur hélicoptère"])]),
+    ("Trois civils ont été tués lors d'une opération de l'armée.",
+     [("ASSAULT", "killing", "tués", "asserted", ["l'armée"], ["Trois civils"])]),
+    # a suicide bomber's gerund shares an attacker
+    ("Le kamikaze s'est fait exploser, tuant dix personnes.",
+     [("ASSAULT", "explosives", "exploser", "asserted", ["Le kamikaze"], []),
+      ("ASSAULT", "killing", "tuant", "asserted", ["Le kamikaze"], ["dix personnes"])]),
+    # a protest against a hazard is a protest
+    ("Une manifestation contre la pollution a eu lieu à Lyon.",
+     [("PROTEST", "demonstrate", "manifestation", "asserted", [], [])]),
+    # a driver ramming a crowd in an attack
+    ("Un chauffard a tué dix personnes en fonçant sur la foule lors d'un attentat.",
+     [("ASSAULT", "killing", "tué", "asserted", ["Un chauffard"], ["dix personnes"]),
+      ("ASSAULT", "explosives", "attentat", "asserted", [], [])]),
+])
+def test_events_deliberate_fires_and_weapons_stay_attacks(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected
+
+
 def test_events_incident_check_gives_its_reason(parser, extractor):
     from veille.events.incidents import IncidentCheck
 
