@@ -67,3 +67,23 @@ def test_dedup_through_the_store_band_index_across_ingests_and_after_a_rebuild()
     m = dd.signature(WIRE + " Encore une version.")
     candidates = [(aid, seq, dd.from_bytes(sig)) for aid, seq, sig in store.band_candidates(dd.band_keys(m))]
     assert dd.choose_original(m, candidates) == original
+
+
+def test_the_cached_band_layout_is_datasketchs_and_immutable():
+    """The layout is computed once per (threshold, num_perm) and shared; what is shared cannot be
+    filled (no MinHashLSH index lives in the cache)."""
+    import dataclasses
+
+    import pytest
+    from datasketch import MinHashLSH
+
+    from veille.config import Settings
+    from veille.dedup import BandLayout, Deduplicator
+
+    a, b = Deduplicator(Settings()), Deduplicator(Settings())
+    assert a.lsh is b.lsh and isinstance(a.lsh, BandLayout)
+    lsh = MinHashLSH(threshold=Settings().dedup_threshold, num_perm=Settings().dedup_num_perm)
+    assert (a.lsh.b, a.lsh.r, [list(x) for x in a.lsh.hashranges]) == (lsh.b, lsh.r, [list(x) for x in lsh.hashranges])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.lsh.b = 1  # type: ignore[misc]
+    assert a.index is not b.index

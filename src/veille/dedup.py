@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -50,11 +51,22 @@ class BandIndex:
         return [(aid, *self.signatures[aid]) for aid in ids]
 
 
+@dataclass(frozen=True)
+class BandLayout:
+    """b bands of r rows, and each band's slice of the signature (datasketch's `MinHashLSH` layout)."""
+
+    b: int
+    r: int
+    hashranges: tuple[tuple[int, int], ...]
+
+
 @lru_cache(maxsize=8)
-def _band_layout(threshold: float, num_perm: int) -> MinHashLSH:
+def _band_layout(threshold: float, num_perm: int) -> BandLayout:
     """The LSH band layout for a threshold (datasketch integrates the error curves to choose it:
-    ~0.1 s, once per process rather than once per ingest call)."""
-    return MinHashLSH(threshold=threshold, num_perm=num_perm)
+    ~0.1 s, once per process rather than once per ingest call). Only the immutable layout is
+    cached, never an index that could be filled."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return BandLayout(lsh.b, lsh.r, tuple((int(a), int(z)) for a, z in lsh.hashranges))
 
 
 @lru_cache(maxsize=8)
