@@ -1660,3 +1660,29 @@ def test_events_talks_topic_is_no_event(parser, extractor, text, expected):
 ])
 def test_events_self_dissolution_is_no_coercion(parser, extractor, text, expected):
     assert [(m.type, m.mode, m.trigger) for m in extractor(make_doc(parser, text)).mentions] == expected
+
+
+def test_generic_counted_nouns_count_only_through_what_happened_to_them(parser, tmp_path):
+    """`@comptes_generiques` (event_triggers.tsv): "49 civils" says who was counted, not what befell
+    them; a user lexicon that makes "civil" a quantity row does not turn every count of civilians
+    into one, while "tués" still does."""
+    from veille.config import Settings
+
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "fr" / "event_triggers.tsv").write_text(
+        "kind\tlemma\ttype\tmode\tcontexts\tsource\ttarget\trequires\nquantity\tcivil\t\tcivilians\n",
+        encoding="utf-8")
+    mine = EventExtractor(Settings(lexicon_dir=str(tmp_path)))
+    assert "civil" in mine.lexicon.classes["@comptes_generiques"] and mine.lexicon.quantities["civil"] == "civilians"
+    text = "Au moins 49 civils et 15 soldats ont été tués jeudi dans deux attaques, a annoncé Pékin."
+    (m,) = mine(make_doc(parser, text)).mentions
+    assert m.numbers == {"killed": 64}
+    text = "Les rebelles ont attaqué un village de 300 civils."
+    assert [x.numbers for x in mine(make_doc(parser, text)).mentions] == [{}]
+    # the class is data: a user row that leaves "civil" out lets the noun count alone
+    (tmp_path / "fr" / "event_triggers.tsv").write_text(
+        "kind\tlemma\ttype\tmode\tcontexts\tsource\ttarget\trequires\nquantity\tcivil\t\tcivilians\n"
+        "class\t@comptes_generiques\t\t\t\t\t\tpersonne|gens\n", encoding="utf-8")
+    theirs = EventExtractor(Settings(lexicon_dir=str(tmp_path)))
+    assert theirs.lexicon.classes["@comptes_generiques"] == frozenset({"personne", "gens"})
+    assert [x.numbers for x in theirs(make_doc(parser, text)).mentions] == [{"civilians": 300}]

@@ -293,7 +293,8 @@ class EventExtractor:
         if rule.type == "AID" and mode in MODE_CONTEXT:
             contexts = [MODE_CONTEXT[mode]]
         clause = anchor if anchor.pos_ in _VERBAL else (tok.head if tok.dep_ in ("nsubj", "obj") else tok)
-        numbers = clause_numbers(clause, self.lexicon.quantities, doc.token_columns)
+        numbers = clause_numbers(clause, self.lexicon.quantities, doc.token_columns,
+                                 self.lexicon.classes.get("@comptes_generiques", frozenset()))
         confidence = (0.6 if is_verb else 0.5) + (0.15 if source else 0.0) + (0.1 if target else 0.0)
         if factuality != "asserted":
             confidence -= 0.05

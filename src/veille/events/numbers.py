@@ -17,7 +17,6 @@ WORD_NUMBERS = {
     "cent": 100, "mille": 1000,
 }
 SCALE = {"million": 1_000_000, "millions": 1_000_000, "milliard": 1_000_000_000, "milliards": 1_000_000_000}
-_GENERIC = {"personne", "civil", "gens", "enfant", "femme", "homme", "individu", "habitant", "victime"}
 
 
 def parse_number(tok: Token) -> float | None:
@@ -42,9 +41,10 @@ def parse_number(tok: Token) -> float | None:
     return int(value) if value == int(value) else value
 
 
-def clause_numbers(clause: Token, quantities: dict[str, str], columns: TokenColumns | None = None
-                   ) -> dict[str, float]:
-    """Counts found in the subtree of `clause`, keyed by the lexicon's quantity keys.
+def clause_numbers(clause: Token, quantities: dict[str, str], columns: TokenColumns | None = None,
+                   generic: frozenset[str] = frozenset()) -> dict[str, float]:
+    """Counts found in the subtree of `clause`, keyed by the lexicon's quantity keys; nouns of
+    `generic` (the lexicon's @comptes_generiques) count only through what happened to them.
 
     With the document's `columns`, only the numerals between the subtree's edges become Tokens."""
     out: dict[str, float] = {}
@@ -64,13 +64,13 @@ def clause_numbers(clause: Token, quantities: dict[str, str], columns: TokenColu
         value = parse_number(tok)
         if value is None:
             continue
-        key = quantity_key(tok.head, quantities) if tok.head.i != tok.i else None
+        key = quantity_key(tok.head, quantities, generic) if tok.head.i != tok.i else None
         if key:  # "49 civils et 15 soldats ont été tués" -> killed 64
             out[key] = out.get(key, 0) + value
     return out
 
 
-def quantity_key(noun: Token, quantities: dict[str, str]) -> str | None:
+def quantity_key(noun: Token, quantities: dict[str, str], generic: frozenset[str] = frozenset()) -> str | None:
     """The numbers key of a counted noun: what happened to them first ("15 soldats ont été tués" ->
     killed), else what they are ("12 morts" -> killed, "10 000 soldats" -> troops)."""
     ln = lem(noun)
@@ -83,6 +83,6 @@ def quantity_key(noun: Token, quantities: dict[str, str]) -> str | None:
     head = first.head
     if first.dep_ in ("obj", "nsubj:pass") and head.pos_ == "VERB" and lem(head) in quantities:
         return quantities[lem(head)]  # "tuant 12 personnes", "12 civils ont été tués"
-    if ln in quantities and (ln not in _GENERIC or ln == "victime"):
+    if ln in quantities and ln not in generic:
         return quantities[ln]
     return None
