@@ -163,23 +163,48 @@ def test_many_new_articles_run_the_full_merge():
         assert "incremental" not in counts
 
 
+def _synthetic_with_undated(n: int, *, seed: int, every: int, offset: int) -> list[Document]:
+    """`n` articles cloned from the summit corpus (bench/incremental.py's generator), article i
+    undated when i % every == offset."""
+    from bench.incremental import synthetic
+    from veille.models import Published
+
+    docs = list(synthetic(n, list(summit_corpus().values()), seed=seed))
+    for i, doc in enumerate(docs):
+        if i % every == offset:
+            doc.published = Published()
+    return docs
+
+
+def _merged_stores(stores, docs: list[Document]) -> None:
+    """Each store given copies of `docs` and a full merge (the incremental index included)."""
+    for store in stores:
+        store.add_documents([copy(d) for d in docs])
+        Merger(Settings()).run(store)
+
+
+def _assert_events_as_full_merge(inc, full) -> dict:
+    """Events (story ids aside), mentions and article dates of `inc` equal `full`'s; returns
+    `inc`'s snapshot (stories are checked apart: rebuilt locally, a documented approximation)."""
+    a, b = snapshot(inc), snapshot(full)
+    for snap in (a, b):
+        for e in snap["events"]:
+            e.pop("story_id")
+    assert a["events"] == b["events"]
+    assert a["mentions"] == b["mentions"]
+    assert [x[:4] for x in a["articles"]] == [x[:4] for x in b["articles"]]
+    return a
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("story_rebuild_max", [300, 4])
 def test_incremental_events_exact_on_a_dense_synthetic_store(story_rebuild_max):
     """Hundreds of articles cloned from the summit corpus (bench/incremental.py's generator), one in
     13 undated: after each incremental batch, events, their members, contradictions and article
     dates equal a full merge's; stories are rebuilt locally (documented approximation)."""
-    from bench.incremental import synthetic
-    from veille.models import Published
-
-    docs = list(synthetic(260, list(summit_corpus().values()), seed=3))
-    for i, doc in enumerate(docs):
-        if i % 13 == 5:
-            doc.published = Published()
+    docs = _synthetic_with_undated(260, seed=3, every=13, offset=5)
     with open_store(":memory:") as inc, open_store(":memory:") as full:
-        for store in (inc, full):
-            store.add_documents([copy(d) for d in docs[:180]])
-            Merger(Settings()).run(store)
+        _merged_stores((inc, full), docs[:180])
         redated = 0
         for start in range(180, 260, 20):
             for store in (inc, full):
@@ -188,13 +213,7 @@ def test_incremental_events_exact_on_a_dense_synthetic_store(story_rebuild_max):
             Merger(Settings()).run(full)
             assert counts["incremental"] == 1
             redated += counts["redated"]
-            a, b = snapshot(inc), snapshot(full)
-            for snap in (a, b):
-                for e in snap["events"]:
-                    e.pop("story_id")
-            assert a["events"] == b["events"]
-            assert a["mentions"] == b["mentions"]
-            assert [x[:4] for x in a["articles"]] == [x[:4] for x in b["articles"]]
+            a = _assert_events_as_full_merge(inc, full)
             stories = {s["story_id"]: s for s in a["stories"]}
             assert all(x[4] in stories and x[0] in stories[x[4]]["article_ids"] for x in a["articles"])
             assert all(sid in {stable_id("st", x) for x in s["article_ids"]} for sid, s in stories.items())
@@ -245,17 +264,9 @@ def test_incremental_on_real_articles(where, pipeline):
 def test_incremental_exact_with_many_undated_articles_in_small_batches():
     """One article in three undated, batches of four: events, members and article dates equal a
     full merge's after each batch, and the replay reads the pairs of a small part of the store."""
-    from bench.incremental import synthetic
-    from veille.models import Published
-
-    docs = list(synthetic(150, list(summit_corpus().values()), seed=11))
-    for i, doc in enumerate(docs):
-        if i % 3 == 1:
-            doc.published = Published()
+    docs = _synthetic_with_undated(150, seed=11, every=3, offset=1)
     with open_store(":memory:") as inc, open_store(":memory:") as full:
-        for store in (inc, full):
-            store.add_documents([copy(d) for d in docs[:90]])
-            Merger(Settings()).run(store)
+        _merged_stores((inc, full), docs[:90])
         redated, read, total = 0, 0, 0
         for start in range(90, 150, 4):
             for store in (inc, full):
@@ -264,13 +275,7 @@ def test_incremental_exact_with_many_undated_articles_in_small_batches():
             Merger(Settings()).run(full)
             redated += counts["redated"]
             read, total = read + counts["read_mentions"], total + inc.count("mentions")
-            a, b = snapshot(inc), snapshot(full)
-            for snap in (a, b):
-                for e in snap["events"]:
-                    e.pop("story_id")
-            assert a["events"] == b["events"]
-            assert a["mentions"] == b["mentions"]
-            assert [x[:4] for x in a["articles"]] == [x[:4] for x in b["articles"]]
+            _assert_events_as_full_merge(inc, full)
         assert redated > 0
         assert read < total / 2
 

@@ -422,9 +422,10 @@ class Gazetteer:
         self._town_lines = [ln for ln in lines[start:] if ln]
 
     def _add_departements(self) -> None:
+        stop = self._ambiguous_subdivisions()
         for row in read_tsv(self.lang, "geo_departements.tsv", lexicon_dir=self.lexicon_dir):
             key = norm(row["name"])
-            if key in self._ambiguous_subdivisions():
+            if key in stop:
                 continue
             pref = None
             options = [self.places[i] for i in self._tmp.get(norm(row["prefecture"]), ())]

@@ -161,11 +161,6 @@ class Merger:
             mark_complete(store, pending)
         return counts
 
-    def redate(self, store, clusters: list[list[MentionView]],
-               articles: dict[str, ArticleInfo] | StoredArticles) -> int:
-        """Date undated articles from shared events; returns how many were dated."""
-        return len(self.redate_articles(store, clusters, articles))
-
     def redate_articles(self, store, clusters: list[list[MentionView]],
                         articles: dict[str, ArticleInfo] | StoredArticles,
                         only: set[str] | None = None) -> list[str]:
