@@ -137,3 +137,74 @@ def test_lemma_index_answers_in_from_a_set_and_stays_serialisable(spacy_nlp):
     assert lemmatizer.to_bytes()  # the lists it replaces serialise as lists
     doc = spacy_nlp("Les manifestants ont été dispersés par les policiers.")
     assert [t.lemma_ for t in doc][:4] == ["le", "manifestant", "avoir", "être"]
+
+
+def _parse_signature(doc):
+    return [(t.i, t.head.i, t.dep_, t.lemma_, t.pos_, str(t.morph), t.is_sent_start, t.ent_iob_, t.ent_type_)
+            for t in doc]
+
+
+NER_TEXTS = [
+    "Emmanuel Macron a reçu mardi à l'Élysée le président sénégalais Macky Sall. Ils ont évoqué la "
+    "situation au Mali, où l'armée malienne combat des groupes armés depuis 2012.",
+    "La police a arrêté trois militants de Greenpeace devant la centrale de Flamanville. Selon la "
+    "préfecture de la Manche, ils avaient escaladé une grille.",
+    "Le Conseil de sécurité de l'ONU se réunira jeudi à New York.",
+]
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 16])
+def test_ner_prefetch_gives_the_parse_and_entities_of_the_plain_pipeline(spacy_nlp, batch_size):
+    assert spacy_nlp.pipe_names[0] == "veille_ner_prefetch"
+    with_prefetch = [_parse_signature(d) for d in spacy_nlp.pipe(NER_TEXTS, batch_size=batch_size)]
+    with spacy_nlp.select_pipes(disable=["veille_ner_prefetch"]):  # the NER encodes inline
+        plain = [_parse_signature(d) for d in spacy_nlp.pipe(NER_TEXTS, batch_size=batch_size)]
+    assert with_prefetch == plain
+    assert [e.text for e in spacy_nlp(NER_TEXTS[1]).ents][:2] == ["Greenpeace", "Flamanville"]
+
+
+def _blank_ner(norm_rule: bool):
+    import spacy
+
+    nlp = spacy.blank("fr")
+    ruler = nlp.add_pipe("attribute_ruler")
+    nlp.add_pipe("ner").add_label("ORG")
+    nlp.initialize()  # (clears the ruler's patterns: they are added after)
+    ruler.add([[{"ORTH": "ONU"}]], {"NORM": "onu"} if norm_rule else {"POS": "PROPN"})
+    return nlp
+
+
+def test_ner_prefetch_only_where_nothing_rewrites_what_the_encoder_reads():
+    from veille.ner_prefetch import add_ner_prefetch
+
+    nlp = _blank_ner(norm_rule=True)
+    assert add_ner_prefetch(nlp) is False  # a rule writes NORM: the NER must wait for the ruler
+    assert "veille_ner_prefetch" not in nlp.pipe_names
+    nlp = _blank_ner(norm_rule=False)
+    before = [_parse_signature(d) for d in nlp.pipe(NER_TEXTS)]
+    assert add_ner_prefetch(nlp) is True
+    assert add_ner_prefetch(nlp) is False  # already in place
+    assert nlp.pipe_names == ["veille_ner_prefetch", "attribute_ruler", "ner"]
+    assert [_parse_signature(d) for d in nlp.pipe(NER_TEXTS)] == before
+
+
+def test_prefetch_slot_matches_batches_by_identity_and_keeps_a_bounded_few():
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+    from thinc.api import Model
+
+    from veille.ner_prefetch import PrefetchSlot
+
+    encoder = Model("count_tokens", lambda model, docs, is_train: ([len(d) for d in docs], None))
+    slot = PrefetchSlot(encoder, keep=2)
+    vocab = Vocab()
+    a, b, c = (Doc(vocab, words=["un"] * n) for n in (1, 2, 3))
+    slot.submit([a])
+    slot.submit([b])
+    slot.submit([c, a])  # the first batch is dropped: the NER never asked for it
+    assert slot.take([a]) is None
+    assert slot.take([Doc(vocab, words=["un", "un"])]) is None  # same words, another doc
+    assert slot.take([c, a]) == [3, 1]
+    assert slot.take([b]) == [2]
+    assert slot.take([b]) is None  # taken once
+    slot.close()
