@@ -76,6 +76,36 @@ class MissingExtraError(VeilleError):
     code = "E301"
 
 
+def install_command(extra: str = "", direct_url: str | None = None) -> str:
+    """The pip command that adds `extra` to this installation of veille (with no extra: that
+    reinstalls the base, with its dependencies).
+
+    An install from a source checkout (`pip install -e .`, the README's) records the checkout in
+    the distribution's `direct_url.json`; "pip install 'veille[spark]'" would then look for veille
+    on PyPI, so the command names the checkout instead. `direct_url`: that file's text (read from
+    the installed distribution when not given)."""
+    import json
+    from urllib.parse import unquote, urlparse
+
+    if direct_url is None:
+        from importlib import metadata
+
+        try:
+            direct_url = metadata.distribution("veille").read_text("direct_url.json")
+        except metadata.PackageNotFoundError:
+            direct_url = None
+    try:
+        info = json.loads(direct_url) if direct_url else {}
+    except json.JSONDecodeError:
+        info = {}
+    url = urlparse(str(info.get("url", "")))
+    wanted = f"[{extra}]" if extra else ""
+    if url.scheme == "file" and "dir_info" in info:
+        editable = "-e " if info["dir_info"].get("editable") else ""
+        return f"pip install {editable}'{unquote(url.path)}{wanted}'"
+    return f"pip install 'veille{wanted}'" if extra else "pip install --force-reinstall veille"
+
+
 class StoreError(VeilleError):
     code = "E400"
 

@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .config import Settings
-from .errors import ConfigError, MissingExtraError
+from .errors import ConfigError, MissingExtraError, install_command
 from .ingest import IngestReport, expand_paths, read_path
 from .models import Document, stable_id
 from .pipeline import Pipeline
@@ -260,7 +260,7 @@ class SparkExecutor:
             try:
                 from pyspark.sql import SparkSession
             except ImportError as err:
-                raise MissingExtraError("the Spark engine needs pyspark: pip install 'veille[spark]'",
+                raise MissingExtraError(f"the Spark engine needs pyspark: {install_command('spark')}",
                                         stage="run") from err
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
             # executors must run a Python that has veille installed; in local mode that is ours

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import Settings
 from .dates import normalise_iso_date
-from .errors import InputError, MalformedInputError, MissingExtraError, TooLargeInputError
+from .errors import InputError, MalformedInputError, MissingExtraError, TooLargeInputError, install_command
 
 _CHARSET = re.compile(r"charset=[\"']?([A-Za-z0-9_\-]{1,40})", re.IGNORECASE)
 
@@ -51,7 +51,7 @@ def iter_warc_records(path: Path):
         try:
             import warcio  # noqa: F401
         except ImportError as err:
-            raise MissingExtraError("reading WARC needs fastwarc or warcio: pip install 'veille[warc]'",
+            raise MissingExtraError(f"reading WARC needs fastwarc or warcio: {install_command('warc')}",
                                     stage="ingest", document=str(path)) from err
         return _records_warcio(path)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import MissingExtraError
+from ..errors import MissingExtraError, install_command
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -24,7 +24,7 @@ def create_app(settings: Any = None, store: Any = None, **kw: Any) -> FastAPI:
         except ImportError:  # python-multipart before 0.0.13
             import multipart  # noqa: F401
     except ImportError as err:
-        raise MissingExtraError(f"the web app needs FastAPI, uvicorn and Jinja2, which the base install brings: pip install --force-reinstall veille ({err.name} is missing)",
+        raise MissingExtraError(f"the web app needs FastAPI, uvicorn and Jinja2, which the base install brings: {install_command()} ({err.name} is missing)",
                                 stage="serve") from err
     from .app import create_app as _create
 

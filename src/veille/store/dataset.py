@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ..dataset import SCHEMAS, read_manifest
-from ..errors import MissingExtraError, ReadOnlyStoreError, StoreError
+from ..errors import MissingExtraError, ReadOnlyStoreError, StoreError, install_command
 from ..models import Actor, Document, Event, EventMention, Quote, RemovedLine, Story
 from .connection import LockedConnection
 from .views import ReadViews
@@ -124,7 +124,7 @@ class DatasetStore(LockedConnection, ReadViews):
         try:
             import duckdb
         except ImportError as err:
-            raise MissingExtraError("reading a Parquet dataset needs DuckDB: pip install 'veille[duckdb]'",
+            raise MissingExtraError(f"reading a Parquet dataset needs DuckDB: {install_command('duckdb')}",
                                     stage="store") from err
         self._duckdb = duckdb
         self.path = str(path)
