@@ -133,6 +133,13 @@ class Lexicon:
                 lex.rules.append(rule)
             else:
                 raise ConfigError(f"unknown row kind {kind!r} in {filename} row {n}")
+        lex.build_screens()
+        return lex
+
+    def build_screens(self) -> None:
+        """Per target, the rules anchored at the line start as one alternation (see `screens`)."""
+        lex = self
+        lex.screens = {}
         for on in ("fold", "text"):
             anchored = []
             for r in lex.rules:
@@ -147,7 +154,6 @@ class Lexicon:
                         r.screen = re.compile(pattern[2:])
             if anchored:
                 lex.screens[on] = re.compile("|".join(f"(?:{p})" for p in anchored))
-        return lex
 
 
 @dataclass
