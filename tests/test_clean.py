@@ -503,3 +503,42 @@ def test_clean_line_model_scores_a_line_alone(cleaner):
         model.decide(ln)
     assert (nav.removed, nav.reason) == (True, "feature:short-nonsentence")
     assert (prose.removed, prose.reason) == (False, None)
+
+
+def test_clean_function_words_are_matched_folded():
+    # lines are tokenised folded ("été" -> "ete"): the list is folded the same way when loaded
+    words = Lexicon.load().stopwords
+    assert {"ete", "apres", "ou", "meme", "tres"} <= words
+    assert not any(w != w.encode("ascii", "ignore").decode() for w in words)
+
+
+MORE = [
+    "Les associations sportives réclament depuis des années une rénovation complète du bassin, "
+    "dont la toiture laisse passer la pluie en hiver.",
+    "Le maire a promis une réouverture avant l'été prochain, sans préciser le calendrier des travaux "
+    "ni le montant des aides attendues de la région.",
+]
+BOX = ["Newsletter", "Recevez l'essentiel de l'actualité locale", "Les dossiers de la rédaction",
+       "Municipales : les listes déposées en préfecture", "Budget 2024 : ce qui change pour vous",
+       "Transports : la grève du week-end en questions", "Culture : le festival d'été dévoile son affiche",
+       "Météo : un week-end pluvieux sur la région", "Agenda des sorties", "Vidéos", "Podcasts", "Annonces"]
+
+
+def test_clean_article_split_by_a_box_is_one_block(cleaner):
+    # two runs of paragraphs with a box of twelve lines between them: one article, the box is not in it
+    # (before: the longer run alone was the article, the other lost as prose away from it)
+    page = "\n".join(["Menu", "Fermeture de la piscine municipale", ARTICLE[0], ARTICLE[1], *BOX,
+                      ARTICLE[2], *MORE, "Mentions légales"])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join([*ARTICLE, *MORE])
+    assert doc.title == "Fermeture de la piscine municipale"
+    assert all(line in reasons(doc) for line in BOX)
+
+
+def test_clean_long_line_shown_twice_is_furniture(cleaner):
+    caption = "Les nageurs du club municipal lors de la dernière compétition dans le grand bassin"
+    page = "\n".join(["Fermeture de la piscine municipale", caption, "Voir en plein écran", caption,
+                      *ARTICLE])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join(ARTICLE)
+    assert [r.reason for r in doc.removed_lines if r.line == caption] == ["repeated-text", "repeated-text"]

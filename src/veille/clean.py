@@ -119,7 +119,8 @@ class Lexicon:
             if kind == "feature":
                 lex.weights[row["reason"]] = float(row["weight"])
             elif kind == "stopwords":
-                lex.stopwords = frozenset(row["pattern"].split("|"))
+                # lines are matched as folded tokens ("été" -> "ete"): fold the list the same way
+                lex.stopwords = frozenset(fold(w) for w in row["pattern"].split("|"))
             elif kind in ("pattern", "vocab", "byline", "credit"):
                 rule = Rule(kind, row["reason"], float(row["weight"]), row["precision"], row["scope"],
                             row["on"])
@@ -217,7 +218,8 @@ class LineModel:
             return 0.0
         return sum(t in self.lexicon.stopwords for t in ln.tokens) / len(ln.tokens)
 
-    def features(self, ln: Line, first: int, last: int, counts: dict[str, int]) -> dict[str, float]:
+    def features(self, ln: Line, first: int, last: int, counts: dict[str, int],
+                 island: bool = False) -> dict[str, float]:
         """The line's feature values (0/1 or ratios); the weights come from the data file."""
         n = ln.n_words
         words = _WORD.findall(ln.text[:2000])
@@ -238,10 +240,11 @@ class LineModel:
         f["digits"] = float(digits / max(1, letters + digits) > 0.25)
         f["link_like"] = float(bool(_LINKLIKE.search(ln.text[:MAX_MATCH_CHARS])))
         f["separators"] = float(len(_SEPARATORS.findall(_QUOTED.sub("", ln.text[:MAX_MATCH_CHARS]))) >= 2)
-        inside = first <= ln.index <= last
+        inside = first <= ln.index <= last and not island  # (a box set inside the article is not it)
         f["outside_body"] = float(not inside)
         f["inside_body"] = float(inside)
-        f["head_nonsentence"] = float(ln.index < first and not self.ends_sentence(ln.text))
+        # (a box set inside the article is furniture as the page head is)
+        f["head_nonsentence"] = float((ln.index < first or island) and not self.ends_sentence(ln.text))
         # sentences away from the article's main block: a site blurb, a form's help text, the
         # summaries of other articles, comments (length and punctuation must not save them)
         away = first - ln.index if ln.index < first else ln.index - last
@@ -249,8 +252,8 @@ class LineModel:
         f["duplicate"] = float(counts.get(ln.folded, 0) >= 2 and n <= 12)
         return f
 
-    def score(self, ln: Line, first: int, last: int, counts: dict[str, int]) -> None:
-        for name, value in self.features(ln, first, last, counts).items():
+    def score(self, ln: Line, first: int, last: int, counts: dict[str, int], island: bool = False) -> None:
+        for name, value in self.features(ln, first, last, counts, island).items():
             if value:
                 ln.contributions[name] = self.weights.get(name, 0.0) * value
         for rule in ln.hits:
@@ -496,13 +499,19 @@ class Cleaner:
             for ln in lines:
                 self.model.decide_from_rules(ln)
             return lines
-        first, last = self._body_span(lines)
-        self._later_bylines(lines, first, last)
         counts: dict[str, int] = {}
         for ln in lines:
             counts[ln.folded] = counts.get(ln.folded, 0) + 1
         for ln in lines:
-            self.model.score(ln, first, last, counts)
+            # a long line the page shows twice: a photo's caption under the picture and in the
+            # viewer, a teaser in two lists (a repeated headline is the title, then repeated-title)
+            if ln.n_words >= 8 and counts[ln.folded] >= 2 and not (ln.role or ln.forced):
+                ln.forced = "repeated-text"
+        first, last = self._body_span(lines)
+        self._later_bylines(lines, first, last)
+        islands = self._islands(lines)
+        for ln in lines:
+            self.model.score(ln, first, last, counts, ln.index in islands)
         self.model.keep_cues(lines, first, last)
         self.model.trailing_teasers(lines, last)
         self.model.neighbours(lines)
@@ -711,14 +720,30 @@ class Cleaner:
         return block if block is not None else (0, len(lines) - 1)
 
     def _main_block(self, lines: list[Line], markers: set[int] | None = None) -> tuple[int, int] | None:
+        """First and last line of the page's main run of prose (see `_main_groups`)."""
+        groups = self._main_groups(lines, markers)
+        return (groups[0][0], groups[-1][-1]) if groups else None
+
+    def _islands(self, lines: list[Line]) -> set[int]:
+        """The lines between the groups of prose that make the main block: a box, a gallery or a
+        menu set inside the article (not the article, though the block spans them)."""
+        groups = self._main_groups(lines)
+        return {i for a, b in zip(groups, groups[1:], strict=False) for i in range(a[-1] + 1, b[0])}
+
+    def _main_groups(self, lines: list[Line], markers: set[int] | None = None) -> list[list[int]]:
         """The page's main run of prose: prose lines (before any end marker) grouped while at most
-        `body_gap` other lines separate them and no "related"/"comments" header does; the group
-        with the most words wins (a cookie notice, a site blurb or the teasers of other
-        articles make smaller groups of prose than the article)."""
+        `body_gap` other lines separate them and no "related"/"comments" header does. Each group is
+        worth its words times its density (prose lines over the lines it spans: the
+        article's paragraphs follow one another, the summaries of teasers or comments alternate with
+        titles, names and dates); the best run of consecutive groups wins, each line between two
+        groups costing `body_island_cost` words (BTE's maximum-density region: an article split by
+        a box or a gallery is one block, a cookie notice, a site blurb or a list of teasers is not
+        the article)."""
         if markers is None:
             markers = {ln.index for ln in lines if any(r.scope == "rest" for r in ln.hits)}
         gap = int(self.weights.get("body_gap", 8))
         gap_chars = int(self.weights.get("body_gap_chars", 300))
+        line_cost = self.weights.get("body_island_cost", 4.0)
         groups: list[list[int]] = []
         words: list[int] = []
         for ln in lines:
@@ -736,9 +761,22 @@ class Cleaner:
                 groups.append([i])
                 words.append(ln.n_words)
         if not groups:
-            return None
-        best = max(range(len(groups)), key=lambda k: (words[k], -k))
-        return groups[best][0], groups[best][-1]
+            return []
+        power = self.weights.get("body_density_power", 1.0)
+        value = [w * (len(g) / (g[-1] - g[0] + 1)) ** power for g, w in zip(groups, words, strict=True)]
+        # the best sum of consecutive groups' values less the lines between them (Kadane)
+        best, best_span = value[0], (0, 0)
+        run, start = value[0], 0
+        for k in range(1, len(groups)):
+            a, b = groups[k - 1][-1], groups[k][0]
+            bridge = run - line_cost * (b - a - 1)
+            if any(a < m < b for m in markers) or bridge < 0:
+                run, start = value[k], k
+            else:
+                run = bridge + value[k]
+            if run > best:
+                best, best_span = run, (start, k)
+        return groups[best_span[0]: best_span[1] + 1]
 
 # --------------------------------------------------------------------------- offsets back to the input
 
