@@ -542,3 +542,27 @@ def test_clean_long_line_shown_twice_is_furniture(cleaner):
     doc = clean(cleaner, page)
     assert doc.text == "\n".join(ARTICLE)
     assert [r.reason for r in doc.removed_lines if r.line == caption] == ["repeated-text", "repeated-text"]
+
+
+def test_clean_headline_stamped_by_a_date_line_under_it(cleaner):
+    # a headline ending with "!" reads as prose and opens the main block; the date line under it
+    # ("27 Sep 2016": an abbreviated month) makes it the headline
+    headline = "Guinée : un braconnier d'éléphants interpellé et condamné à la peine maximale !"
+    page = "\n".join(["Accueil", "Vidéos LAGA Cameroun", "Magazine « Wildlife Justice »", "Contact",
+                      headline, "27 Sep 2016", *ARTICLE])
+    doc = clean(cleaner, page)
+    assert doc.title == headline
+    assert doc.text == "\n".join(ARTICLE)
+    assert reasons(doc)["27 Sep 2016"] == "pattern:date-meta"
+
+
+def test_clean_article_starts_under_its_headline(cleaner):
+    # the site's help text sits close above the article and joins its block: the headline (with its
+    # date line) marks where the article starts
+    help_text = ("Pour participer au site, il est nécessaire de se créer un compte qui donne accès "
+                 "à l'interface privée du site.")
+    page = "\n".join(["Comment publier ?", help_text, "Lire la suite", "Fermeture de la piscine municipale",
+                      "Publié le 9 juin 2019", *ARTICLE])
+    doc = clean(cleaner, page)
+    assert doc.title == "Fermeture de la piscine municipale"
+    assert doc.text == "\n".join(ARTICLE)

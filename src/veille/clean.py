@@ -508,6 +508,9 @@ class Cleaner:
             if ln.n_words >= 8 and counts[ln.folded] >= 2 and not (ln.role or ln.forced):
                 ln.forced = "repeated-text"
         first, last = self._body_span(lines)
+        title_at = next((ln.index for ln in lines if ln.role == "title"), None)
+        if title_at is not None and first <= title_at < last:
+            first = title_at + 1  # the article starts under its headline (site help above it is not it)
         self._later_bylines(lines, first, last)
         islands = self._islands(lines)
         for ln in lines:
@@ -641,7 +644,11 @@ class Cleaner:
         title_tokens = self._title_key(title) if title else None
         if title_tokens is None and not html_extract:
             first, _ = self._body_span(lines)
-            head = [ln for ln in lines[:first] if not ln.hits and ln.role is None and not ln.forced
+            reach = int(self.weights.get("title_reach", 15))
+            # a headline inside the block only when a byline or a date line follows it (a headline
+            # ending with "!" passes for prose; site help above the article may open the block)
+            head = [ln for ln in lines[:first + reach] if not ln.hits and ln.role is None and not ln.forced
+                    and (ln.index < first or self._stamped(lines, ln.index))
                     and not any(k.startswith("keep:") for k in ln.contributions)
                     and 3 <= ln.n_words <= 35 and not ln.text.endswith(".")
                     # a headline opens like a sentence; "est plein d'éloges et …" is a cut line
@@ -649,7 +656,7 @@ class Cleaner:
                     and not _LINKLIKE.search(ln.text) and not _SEPARATORS.search(_QUOTED.sub("", ln.text))]
             if head:
                 vocab = {t for ln in lines if self.model.is_prose(ln) for t in ln.tokens}
-                best = max(head, key=lambda x: (self._title_score(x, vocab, first), -x.index))
+                best = max(head, key=lambda x: (self._title_score(x, vocab, first, lines), -x.index))
                 best.role = "title"
                 title_tokens = self._title_key(best.text)
         if not html_extract:
@@ -692,12 +699,19 @@ class Cleaner:
                 ln.role, ln.value = None, None
                 ln.forced = ln.forced or "other-byline"
 
-    def _title_score(self, ln: Line, body_vocab: set[str], first: int) -> float:
+    def _title_score(self, ln: Line, body_vocab: set[str], first: int, lines: list[Line]) -> float:
         """A headline shares its content words with the article, is fairly long and sits just above it."""
         content = [t for t in ln.tokens if len(t) > 2 and t not in self.lexicon.stopwords]
         shared = sum(t in body_vocab for t in content)
         ratio = shared / len(content) if content else 0.0
-        return 1.5 * min(shared, 6) + 4.0 * ratio + 0.3 * min(ln.n_words, 25) - 0.3 * (first - ln.index)
+        stamp = self.weights.get("title_stamp", 4.0) if self._stamped(lines, ln.index) else 0.0
+        return 1.5 * min(shared, 6) + 4.0 * ratio + 0.3 * min(ln.n_words, 25) - 0.3 * abs(first - ln.index) + stamp
+
+    @staticmethod
+    def _stamped(lines: list[Line], i: int) -> bool:
+        """Whether a byline or a date line follows line `i` within two lines (a headline's stamp)."""
+        return any(ln.role == "byline" or any(r.reason == "pattern:date-meta" for r in ln.hits)
+                   for ln in lines[i + 1:i + 3])
 
     @staticmethod
     def _title_key(text: str) -> list[str]:
