@@ -566,3 +566,41 @@ def test_clean_article_starts_under_its_headline(cleaner):
     doc = clean(cleaner, page)
     assert doc.title == "Fermeture de la piscine municipale"
     assert doc.text == "\n".join(ARTICLE)
+
+
+def test_clean_comment_thread_without_a_header_is_not_the_article(cleaner):
+    # comments carry a date each; a run of dated items ends the article as a "comments" header would,
+    # and their text (more words than the article) is not the article
+    thread = []
+    for name, day, text in [
+        ("Marc Dubois", 3, "Encore une fermeture, alors que la ville vient de voter un budget record pour "
+                           "le nouveau stade, on croit rêver, vraiment."),
+        ("lebrec jacques", 4, "Les nageurs du dimanche matin seront les premiers pénalisés, comme d'habitude, "
+                              "et personne à la mairie ne semble s'en soucier."),
+        ("un citoyen", 5, "Il aurait fallu entretenir le bâtiment depuis vingt ans au lieu de repeindre la "
+                          "façade avant chaque élection municipale."),
+        ("Sophie L.", 6, "Mes enfants prenaient des cours le mercredi, nous allons devoir faire trente "
+                         "kilomètres pour aller à la piscine la plus proche."),
+    ]:
+        thread += [f"{name} Le {day} mars 2020 à 12:57", text, "Répondre"]
+    page = "\n".join(["Fermeture de la piscine municipale", *ARTICLE, *thread])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join(ARTICLE)
+    assert doc.title == "Fermeture de la piscine municipale"
+
+
+def test_clean_teasers_each_with_its_date_after_the_article(cleaner):
+    # teasers for other articles: a headline, a summary, a date, again and again
+    teasers = []
+    for day, head, summary in [
+        (3, "Le marché couvert rouvre ses portes", "Après deux ans de travaux, les commerçants retrouvent "
+            "la halle du centre-ville, rénovée de fond en comble et ouverte le dimanche."),
+        (4, "Une nouvelle ligne de bus vers la gare", "La ligne desservira les quartiers nord toutes les vingt "
+            "minutes à partir du mois prochain, a indiqué la communauté d'agglomération."),
+        (5, "Le festival d'été dévoile son affiche", "Une trentaine de concerts sont annoncés sur les bords "
+            "du lac, dont la moitié gratuits, du premier au quinze juillet prochain."),
+    ]:
+        teasers += [head, summary, f"{day} mars 2020"]
+    page = "\n".join(["Fermeture de la piscine municipale", *ARTICLE, *teasers])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join(ARTICLE)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import random
 import sys
 from pathlib import Path
 
@@ -105,6 +106,30 @@ def with_island(labels: Path, n: int) -> tuple[str, list[tuple[str, str]]] | Non
             gold[:at] + [("remove", "inserted")] * len(run) + gold[at:])
 
 
+NAMES = ("Marc Dubois", "lebrec jacques", "Sophie L.", "un citoyen", "Karim B", "anonyme", "Julie Martin", "Paul")
+
+
+def with_items(labels: Path, pages: list[Path], style: str, k: int = 8) -> tuple[str, list[tuple[str, str]]]:
+    def rows(p: Path) -> list[tuple[str, tuple[str, str]]]:
+        text = [t for t in p.with_suffix(".txt").read_text(encoding="utf-8").split("\n") if t.strip()]
+        return list(zip(text, read_gold(p), strict=True))
+
+    other = [t for q in pages if q != labels for t, (g, _) in rows(q) if g == "keep" and len(t.split()) >= 12]
+    rnd = random.Random(labels.stem)
+    items: list[str] = []
+    for j in range(k):
+        body = rnd.choice(other)
+        if style == "comments":
+            items += [f"{NAMES[j % len(NAMES)]} Le {j + 3} mars 2020 à 12:{10 + j}", body, "Répondre"]
+        else:
+            items += [" ".join(rnd.choice(other).split()[:8]).rstrip(".,;:"), body, f"{j + 3} mars 2020"]
+    page = rows(labels)
+    at = max(i for i, (_, (g, _)) in enumerate(page) if g == "keep") + 1
+    text = [t for t, _ in page]
+    gold = [g for _, g in page]
+    return "\n".join(text[:at] + items + text[at:]), gold[:at] + [("remove", style)] * len(items) + gold[at:]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--errors", action="store_true", help="print every wrong line")
@@ -139,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     for n in (10, 25):
         variants = [v for v in (with_island(p, n) for p in pages) if v]
         print(f"island of {n} lines:  ", scores([(g, cleaner.classify(t)) for t, g in variants]))
+    if not args.page:
+        for style in ("comments", "teasers"):
+            variants = [with_items(p, pages, style) for p in pages]
+            print(f"8 {style} after it:  ", scores([(g, cleaner.classify(t)) for t, g in variants]))
     if not args.page and not args.no_lopo:
         lopo, dropped = leave_one_page_out(pages)
         print("leave-one-page-out:", lopo)

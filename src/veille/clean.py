@@ -60,6 +60,12 @@ _MONTHS = {m: i for i, m in enumerate(
      "november", "december"), 1)}
 _DATE_NUM = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _DATE_FR = re.compile(r"\b(\d{1,2})(?:er)? ([a-z]{3,9}) (\d{4})\b")
+#: a date (and time) as comments and teasers carry one: "Le 11 septembre 2018 à 12:57", "02/11/2023", "il y a 3 jours"
+_STAMP = re.compile(
+    r"(?:\ble )?\b\d{1,2}(?:er)? (?:janv?|fevr?|feb|mars?|avr|apr|mai|may|juin|jun|juil|jul|aout|aug|sept?|oct|nov|dec)"
+    r"[a-z]{0,6}\.?,? \d{4}(?:,? (?:a |at )?\d{1,2} ?[h:] ?\d{0,2})?"
+    r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?: ?(?:a |-|,)? ?\d{1,2}[h:]\d{2})?"
+    r"|\bil y a \d{1,3} (?:min|minutes?|heures?|h|jours?|mois|ans?)\b")
 _DATE_EN = re.compile(r"\b([a-z]{3,9}) (\d{1,2}),? (\d{4})\b")
 #: a footnote or glossary entry ("* trans : …", "(1) …", "[2] …"), never a headline
 _FOOTNOTE = re.compile(r"^(?:\*|\(\d{1,2}\)|\[\d{1,2}\]|\d{1,2}\))\s?")
@@ -622,7 +628,11 @@ class Cleaner:
     def _rest_after_body(self, lines: list[Line], markers: list[Line], html_extract: bool) -> None:
         """Everything after a "related articles" / "comments" header that follows the start of the
         article's main block is furniture (a header above the article, in a toolbar or a menu, is not
-        the end of anything)."""
+        the end of anything). A run of dated items (comments, teasers: see `_dated_items`) is such
+        a header too."""
+        if not html_extract:
+            at = {m.index for m in markers} | {a for a, _ in self._dated_items(lines)}
+            markers = [lines[i] for i in sorted(at)]
         if not markers:
             return
         block = self._main_block(lines, {m.index for m in markers})
@@ -744,6 +754,38 @@ class Cleaner:
         groups = self._main_groups(lines)
         return {i for a, b in zip(groups, groups[1:], strict=False) for i in range(a[-1] + 1, b[0])}
 
+    def _dated_items(self, lines: list[Line]) -> list[tuple[int, int]]:
+        """Runs of dated items: comments ("gabriel Le 11 septembre 2018 à 12:57", the text,
+        "Répondre") and teasers (a headline, a summary, a date) carry a date each, an article's
+        paragraphs do not. A run is two date lines or more, each within `stamp_gap` lines of the
+        next with prose between them; it spans from its first date to `stamp_gap` lines past its last."""
+        gap = int(self.weights.get("stamp_gap", 8))
+        stamps = []
+        for ln in lines:
+            if ln.n_words > 14:
+                continue
+            m = _STAMP.search(ln.folded[:MAX_MATCH_CHARS])
+            if m and len(_WORD.findall(ln.folded[:m.start()] + " " + ln.folded[m.end():])) <= 4:
+                stamps.append(ln.index)
+        runs: list[list[int]] = []
+        for a, b in zip(stamps, stamps[1:], strict=False):
+            if b - a <= gap and any(self.model.is_prose(x) for x in lines[a + 1:b]):
+                if runs and runs[-1][-1] == a:
+                    runs[-1].append(b)
+                else:
+                    runs.append([a, b])
+        out = []
+        for run in runs:
+            steps = sorted(b - a for a, b in zip(run, run[1:], strict=False))
+            step = steps[len(steps) // 2]
+            if len(run) >= 3 and run[1] - run[0] > step + 1:
+                run = run[1:]  # the article's own date line, then the items' dates at a steady pace
+            start = run[0]
+            if len(run) >= 3 and all(self.model.is_prose(lines[i - 1]) for i in run[1:]):
+                start = max(0, run[0] - step + 1)  # each date closes its item: the first item is above it
+            out.append((start, run[-1] + gap))
+        return out
+
     def _main_groups(self, lines: list[Line], markers: set[int] | None = None) -> list[list[int]]:
         """The page's main run of prose: prose lines (before any end marker) grouped while at most
         `body_gap` other lines separate them and no "related"/"comments" header does. Each group is
@@ -755,6 +797,8 @@ class Cleaner:
         the article)."""
         if markers is None:
             markers = {ln.index for ln in lines if any(r.scope == "rest" for r in ln.hits)}
+        dated = self._dated_items(lines)
+        markers = markers | {a for a, _ in dated}  # (a run of dated items ends the article)
         gap = int(self.weights.get("body_gap", 8))
         gap_chars = int(self.weights.get("body_gap_chars", 300))
         line_cost = self.weights.get("body_island_cost", 4.0)
@@ -778,6 +822,11 @@ class Cleaner:
             return []
         power = self.weights.get("body_density_power", 1.0)
         value = [w * (len(g) / (g[-1] - g[0] + 1)) ** power for g, w in zip(groups, words, strict=True)]
+        discount = self.weights.get("dated_items_factor", 0.2)
+        for k, g in enumerate(groups):
+            # a group made of dated items is a comment thread or a teaser list, not the article
+            if sum(any(a <= i <= b for a, b in dated) for i in g) * 2 > len(g):
+                value[k] *= discount
         # the best sum of consecutive groups' values less the lines between them (Kadane)
         best, best_span = value[0], (0, 0)
         run, start = value[0], 0
