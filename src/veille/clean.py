@@ -9,7 +9,10 @@ and is removed when the score is above zero. The weights and the furniture lexic
 rows the lexicon), so the classifier generalises to furniture it has never seen through its
 line features: length, final punctuation, share of function words, capitals and digits,
 link-likeness, the line's place relative to the article body, repetition of a line or of the
-title, and a trailing run of short title-like lines (teasers for other articles).
+title, and a trailing run of short title-like lines (teasers for other articles). The article's
+body is the page's densest run of prose (groups of prose lines worth their words times their
+density, bridged across boxes when both sides outweigh the lines between); a run of dated items
+(comments, teasers) ends it, and its headline is the title-like line a byline or a date stamps.
 
 Title, byline and credit lines are split off into `doc.title` / `doc.byline` / `doc.credit`
 and recorded in `doc.removed_lines` with the reasons "title", "byline", "credit", so nothing
