@@ -503,3 +503,104 @@ def test_clean_line_model_scores_a_line_alone(cleaner):
         model.decide(ln)
     assert (nav.removed, nav.reason) == (True, "feature:short-nonsentence")
     assert (prose.removed, prose.reason) == (False, None)
+
+
+def test_clean_function_words_are_matched_folded():
+    # lines are tokenised folded ("été" -> "ete"): the list is folded the same way when loaded
+    words = Lexicon.load().stopwords
+    assert {"ete", "apres", "ou", "meme", "tres"} <= words
+    assert not any(w != w.encode("ascii", "ignore").decode() for w in words)
+
+
+MORE = [
+    "Les associations sportives réclament depuis des années une rénovation complète du bassin, "
+    "dont la toiture laisse passer la pluie en hiver.",
+    "Le maire a promis une réouverture avant l'été prochain, sans préciser le calendrier des travaux "
+    "ni le montant des aides attendues de la région.",
+]
+BOX = ["Newsletter", "Recevez l'essentiel de l'actualité locale", "Les dossiers de la rédaction",
+       "Municipales : les listes déposées en préfecture", "Budget 2024 : ce qui change pour vous",
+       "Transports : la grève du week-end en questions", "Culture : le festival d'été dévoile son affiche",
+       "Météo : un week-end pluvieux sur la région", "Agenda des sorties", "Vidéos", "Podcasts", "Annonces"]
+
+
+def test_clean_article_split_by_a_box_is_one_block(cleaner):
+    # two runs of paragraphs with a box of twelve lines between them: one article, the box is not in it
+    # (before: the longer run alone was the article, the other lost as prose away from it)
+    page = "\n".join(["Menu", "Fermeture de la piscine municipale", ARTICLE[0], ARTICLE[1], *BOX,
+                      ARTICLE[2], *MORE, "Mentions légales"])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join([*ARTICLE, *MORE])
+    assert doc.title == "Fermeture de la piscine municipale"
+    assert all(line in reasons(doc) for line in BOX)
+
+
+def test_clean_long_line_shown_twice_is_furniture(cleaner):
+    caption = "Les nageurs du club municipal lors de la dernière compétition dans le grand bassin"
+    page = "\n".join(["Fermeture de la piscine municipale", caption, "Voir en plein écran", caption,
+                      *ARTICLE])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join(ARTICLE)
+    assert [r.reason for r in doc.removed_lines if r.line == caption] == ["repeated-text", "repeated-text"]
+
+
+def test_clean_headline_stamped_by_a_date_line_under_it(cleaner):
+    # a headline ending with "!" reads as prose and opens the main block; the date line under it
+    # ("27 Sep 2016": an abbreviated month) makes it the headline
+    headline = "Guinée : un braconnier d'éléphants interpellé et condamné à la peine maximale !"
+    page = "\n".join(["Accueil", "Vidéos LAGA Cameroun", "Magazine « Wildlife Justice »", "Contact",
+                      headline, "27 Sep 2016", *ARTICLE])
+    doc = clean(cleaner, page)
+    assert doc.title == headline
+    assert doc.text == "\n".join(ARTICLE)
+    assert reasons(doc)["27 Sep 2016"] == "pattern:date-meta"
+
+
+def test_clean_article_starts_under_its_headline(cleaner):
+    # the site's help text sits close above the article and joins its block: the headline (with its
+    # date line) marks where the article starts
+    help_text = ("Pour participer au site, il est nécessaire de se créer un compte qui donne accès "
+                 "à l'interface privée du site.")
+    page = "\n".join(["Comment publier ?", help_text, "Lire la suite", "Fermeture de la piscine municipale",
+                      "Publié le 9 juin 2019", *ARTICLE])
+    doc = clean(cleaner, page)
+    assert doc.title == "Fermeture de la piscine municipale"
+    assert doc.text == "\n".join(ARTICLE)
+
+
+def test_clean_comment_thread_without_a_header_is_not_the_article(cleaner):
+    # comments carry a date each; a run of dated items ends the article as a "comments" header would,
+    # and their text (more words than the article) is not the article
+    thread = []
+    for name, day, text in [
+        ("Marc Dubois", 3, "Encore une fermeture, alors que la ville vient de voter un budget record pour "
+                           "le nouveau stade, on croit rêver, vraiment."),
+        ("lebrec jacques", 4, "Les nageurs du dimanche matin seront les premiers pénalisés, comme d'habitude, "
+                              "et personne à la mairie ne semble s'en soucier."),
+        ("un citoyen", 5, "Il aurait fallu entretenir le bâtiment depuis vingt ans au lieu de repeindre la "
+                          "façade avant chaque élection municipale."),
+        ("Sophie L.", 6, "Mes enfants prenaient des cours le mercredi, nous allons devoir faire trente "
+                         "kilomètres pour aller à la piscine la plus proche."),
+    ]:
+        thread += [f"{name} Le {day} mars 2020 à 12:57", text, "Répondre"]
+    page = "\n".join(["Fermeture de la piscine municipale", *ARTICLE, *thread])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join(ARTICLE)
+    assert doc.title == "Fermeture de la piscine municipale"
+
+
+def test_clean_teasers_each_with_its_date_after_the_article(cleaner):
+    # teasers for other articles: a headline, a summary, a date, again and again
+    teasers = []
+    for day, head, summary in [
+        (3, "Le marché couvert rouvre ses portes", "Après deux ans de travaux, les commerçants retrouvent "
+            "la halle du centre-ville, rénovée de fond en comble et ouverte le dimanche."),
+        (4, "Une nouvelle ligne de bus vers la gare", "La ligne desservira les quartiers nord toutes les vingt "
+            "minutes à partir du mois prochain, a indiqué la communauté d'agglomération."),
+        (5, "Le festival d'été dévoile son affiche", "Une trentaine de concerts sont annoncés sur les bords "
+            "du lac, dont la moitié gratuits, du premier au quinze juillet prochain."),
+    ]:
+        teasers += [head, summary, f"{day} mars 2020"]
+    page = "\n".join(["Fermeture de la piscine municipale", *ARTICLE, *teasers])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join(ARTICLE)

@@ -9,7 +9,10 @@ and is removed when the score is above zero. The weights and the furniture lexic
 rows the lexicon), so the classifier generalises to furniture it has never seen through its
 line features: length, final punctuation, share of function words, capitals and digits,
 link-likeness, the line's place relative to the article body, repetition of a line or of the
-title, and a trailing run of short title-like lines (teasers for other articles).
+title, and a trailing run of short title-like lines (teasers for other articles). The article's
+body is the page's densest run of prose (groups of prose lines worth their words times their
+density, bridged across boxes when both sides outweigh the lines between); a run of dated items
+(comments, teasers) ends it, and its headline is the title-like line a byline or a date stamps.
 
 Title, byline and credit lines are split off into `doc.title` / `doc.byline` / `doc.credit`
 and recorded in `doc.removed_lines` with the reasons "title", "byline", "credit", so nothing
@@ -60,6 +63,12 @@ _MONTHS = {m: i for i, m in enumerate(
      "november", "december"), 1)}
 _DATE_NUM = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _DATE_FR = re.compile(r"\b(\d{1,2})(?:er)? ([a-z]{3,9}) (\d{4})\b")
+#: a date (and time) as comments and teasers carry one: "Le 11 septembre 2018 à 12:57", "02/11/2023", "il y a 3 jours"
+_STAMP = re.compile(
+    r"(?:\ble )?\b\d{1,2}(?:er)? (?:janv?|fevr?|feb|mars?|avr|apr|mai|may|juin|jun|juil|jul|aout|aug|sept?|oct|nov|dec)"
+    r"[a-z]{0,6}\.?,? \d{4}(?:,? (?:a |at )?\d{1,2} ?[h:] ?\d{0,2})?"
+    r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?: ?(?:a |-|,)? ?\d{1,2}[h:]\d{2})?"
+    r"|\bil y a \d{1,3} (?:min|minutes?|heures?|h|jours?|mois|ans?)\b")
 _DATE_EN = re.compile(r"\b([a-z]{3,9}) (\d{1,2}),? (\d{4})\b")
 #: a footnote or glossary entry ("* trans : …", "(1) …", "[2] …"), never a headline
 _FOOTNOTE = re.compile(r"^(?:\*|\(\d{1,2}\)|\[\d{1,2}\]|\d{1,2}\))\s?")
@@ -119,7 +128,8 @@ class Lexicon:
             if kind == "feature":
                 lex.weights[row["reason"]] = float(row["weight"])
             elif kind == "stopwords":
-                lex.stopwords = frozenset(row["pattern"].split("|"))
+                # lines are matched as folded tokens ("été" -> "ete"): fold the list the same way
+                lex.stopwords = frozenset(fold(w) for w in row["pattern"].split("|"))
             elif kind in ("pattern", "vocab", "byline", "credit"):
                 rule = Rule(kind, row["reason"], float(row["weight"]), row["precision"], row["scope"],
                             row["on"])
@@ -133,6 +143,13 @@ class Lexicon:
                 lex.rules.append(rule)
             else:
                 raise ConfigError(f"unknown row kind {kind!r} in {filename} row {n}")
+        lex.build_screens()
+        return lex
+
+    def build_screens(self) -> None:
+        """Per target, the rules anchored at the line start as one alternation (see `screens`)."""
+        lex = self
+        lex.screens = {}
         for on in ("fold", "text"):
             anchored = []
             for r in lex.rules:
@@ -147,7 +164,6 @@ class Lexicon:
                         r.screen = re.compile(pattern[2:])
             if anchored:
                 lex.screens[on] = re.compile("|".join(f"(?:{p})" for p in anchored))
-        return lex
 
 
 @dataclass
@@ -211,7 +227,8 @@ class LineModel:
             return 0.0
         return sum(t in self.lexicon.stopwords for t in ln.tokens) / len(ln.tokens)
 
-    def features(self, ln: Line, first: int, last: int, counts: dict[str, int]) -> dict[str, float]:
+    def features(self, ln: Line, first: int, last: int, counts: dict[str, int],
+                 island: bool = False) -> dict[str, float]:
         """The line's feature values (0/1 or ratios); the weights come from the data file."""
         n = ln.n_words
         words = _WORD.findall(ln.text[:2000])
@@ -232,10 +249,11 @@ class LineModel:
         f["digits"] = float(digits / max(1, letters + digits) > 0.25)
         f["link_like"] = float(bool(_LINKLIKE.search(ln.text[:MAX_MATCH_CHARS])))
         f["separators"] = float(len(_SEPARATORS.findall(_QUOTED.sub("", ln.text[:MAX_MATCH_CHARS]))) >= 2)
-        inside = first <= ln.index <= last
+        inside = first <= ln.index <= last and not island  # (a box set inside the article is not it)
         f["outside_body"] = float(not inside)
         f["inside_body"] = float(inside)
-        f["head_nonsentence"] = float(ln.index < first and not self.ends_sentence(ln.text))
+        # (a box set inside the article is furniture as the page head is)
+        f["head_nonsentence"] = float((ln.index < first or island) and not self.ends_sentence(ln.text))
         # sentences away from the article's main block: a site blurb, a form's help text, the
         # summaries of other articles, comments (length and punctuation must not save them)
         away = first - ln.index if ln.index < first else ln.index - last
@@ -243,8 +261,8 @@ class LineModel:
         f["duplicate"] = float(counts.get(ln.folded, 0) >= 2 and n <= 12)
         return f
 
-    def score(self, ln: Line, first: int, last: int, counts: dict[str, int]) -> None:
-        for name, value in self.features(ln, first, last, counts).items():
+    def score(self, ln: Line, first: int, last: int, counts: dict[str, int], island: bool = False) -> None:
+        for name, value in self.features(ln, first, last, counts, island).items():
             if value:
                 ln.contributions[name] = self.weights.get(name, 0.0) * value
         for rule in ln.hits:
@@ -490,13 +508,22 @@ class Cleaner:
             for ln in lines:
                 self.model.decide_from_rules(ln)
             return lines
-        first, last = self._body_span(lines)
-        self._later_bylines(lines, first, last)
         counts: dict[str, int] = {}
         for ln in lines:
             counts[ln.folded] = counts.get(ln.folded, 0) + 1
         for ln in lines:
-            self.model.score(ln, first, last, counts)
+            # a long line the page shows twice: a photo's caption under the picture and in the
+            # viewer, a teaser in two lists (a repeated headline is the title, then repeated-title)
+            if ln.n_words >= 8 and counts[ln.folded] >= 2 and not (ln.role or ln.forced):
+                ln.forced = "repeated-text"
+        first, last = self._body_span(lines)
+        title_at = next((ln.index for ln in lines if ln.role == "title"), None)
+        if title_at is not None and first <= title_at < last:
+            first = title_at + 1  # the article starts under its headline (site help above it is not it)
+        self._later_bylines(lines, first, last)
+        islands = self._islands(lines)
+        for ln in lines:
+            self.model.score(ln, first, last, counts, ln.index in islands)
         self.model.keep_cues(lines, first, last)
         self.model.trailing_teasers(lines, last)
         self.model.neighbours(lines)
@@ -604,7 +631,11 @@ class Cleaner:
     def _rest_after_body(self, lines: list[Line], markers: list[Line], html_extract: bool) -> None:
         """Everything after a "related articles" / "comments" header that follows the start of the
         article's main block is furniture (a header above the article, in a toolbar or a menu, is not
-        the end of anything)."""
+        the end of anything). A run of dated items (comments, teasers: see `_dated_items`) is such
+        a header too."""
+        if not html_extract:
+            at = {m.index for m in markers} | {a for a, _ in self._dated_items(lines)}
+            markers = [lines[i] for i in sorted(at)]
         if not markers:
             return
         block = self._main_block(lines, {m.index for m in markers})
@@ -626,7 +657,11 @@ class Cleaner:
         title_tokens = self._title_key(title) if title else None
         if title_tokens is None and not html_extract:
             first, _ = self._body_span(lines)
-            head = [ln for ln in lines[:first] if not ln.hits and ln.role is None and not ln.forced
+            reach = int(self.weights.get("title_reach", 15))
+            # a headline inside the block only when a byline or a date line follows it (a headline
+            # ending with "!" passes for prose; site help above the article may open the block)
+            head = [ln for ln in lines[:first + reach] if not ln.hits and ln.role is None and not ln.forced
+                    and (ln.index < first or self._stamped(lines, ln.index))
                     and not any(k.startswith("keep:") for k in ln.contributions)
                     and 3 <= ln.n_words <= 35 and not ln.text.endswith(".")
                     # a headline opens like a sentence; "est plein d'éloges et …" is a cut line
@@ -634,7 +669,7 @@ class Cleaner:
                     and not _LINKLIKE.search(ln.text) and not _SEPARATORS.search(_QUOTED.sub("", ln.text))]
             if head:
                 vocab = {t for ln in lines if self.model.is_prose(ln) for t in ln.tokens}
-                best = max(head, key=lambda x: (self._title_score(x, vocab, first), -x.index))
+                best = max(head, key=lambda x: (self._title_score(x, vocab, first, lines), -x.index))
                 best.role = "title"
                 title_tokens = self._title_key(best.text)
         if not html_extract:
@@ -677,12 +712,19 @@ class Cleaner:
                 ln.role, ln.value = None, None
                 ln.forced = ln.forced or "other-byline"
 
-    def _title_score(self, ln: Line, body_vocab: set[str], first: int) -> float:
+    def _title_score(self, ln: Line, body_vocab: set[str], first: int, lines: list[Line]) -> float:
         """A headline shares its content words with the article, is fairly long and sits just above it."""
         content = [t for t in ln.tokens if len(t) > 2 and t not in self.lexicon.stopwords]
         shared = sum(t in body_vocab for t in content)
         ratio = shared / len(content) if content else 0.0
-        return 1.5 * min(shared, 6) + 4.0 * ratio + 0.3 * min(ln.n_words, 25) - 0.3 * (first - ln.index)
+        stamp = self.weights.get("title_stamp", 4.0) if self._stamped(lines, ln.index) else 0.0
+        return 1.5 * min(shared, 6) + 4.0 * ratio + 0.3 * min(ln.n_words, 25) - 0.3 * abs(first - ln.index) + stamp
+
+    @staticmethod
+    def _stamped(lines: list[Line], i: int) -> bool:
+        """Whether a byline or a date line follows line `i` within two lines (a headline's stamp)."""
+        return any(ln.role == "byline" or any(r.reason == "pattern:date-meta" for r in ln.hits)
+                   for ln in lines[i + 1:i + 3])
 
     @staticmethod
     def _title_key(text: str) -> list[str]:
@@ -705,14 +747,64 @@ class Cleaner:
         return block if block is not None else (0, len(lines) - 1)
 
     def _main_block(self, lines: list[Line], markers: set[int] | None = None) -> tuple[int, int] | None:
+        """First and last line of the page's main run of prose (see `_main_groups`)."""
+        groups = self._main_groups(lines, markers)
+        return (groups[0][0], groups[-1][-1]) if groups else None
+
+    def _islands(self, lines: list[Line]) -> set[int]:
+        """The lines between the groups of prose that make the main block: a box, a gallery or a
+        menu set inside the article (not the article, though the block spans them)."""
+        groups = self._main_groups(lines)
+        return {i for a, b in zip(groups, groups[1:], strict=False) for i in range(a[-1] + 1, b[0])}
+
+    def _dated_items(self, lines: list[Line]) -> list[tuple[int, int]]:
+        """Runs of dated items: comments ("gabriel Le 11 septembre 2018 à 12:57", the text,
+        "Répondre") and teasers (a headline, a summary, a date) carry a date each, an article's
+        paragraphs do not. A run is two date lines or more, each within `stamp_gap` lines of the
+        next with prose between them; it spans from its first date to `stamp_gap` lines past its last."""
+        gap = int(self.weights.get("stamp_gap", 8))
+        stamps = []
+        for ln in lines:
+            if ln.n_words > 14:
+                continue
+            m = _STAMP.search(ln.folded[:MAX_MATCH_CHARS])
+            if m and len(_WORD.findall(ln.folded[:m.start()] + " " + ln.folded[m.end():])) <= 4:
+                stamps.append(ln.index)
+        runs: list[list[int]] = []
+        for a, b in zip(stamps, stamps[1:], strict=False):
+            if b - a <= gap and any(self.model.is_prose(x) for x in lines[a + 1:b]):
+                if runs and runs[-1][-1] == a:
+                    runs[-1].append(b)
+                else:
+                    runs.append([a, b])
+        out = []
+        for run in runs:
+            steps = sorted(b - a for a, b in zip(run, run[1:], strict=False))
+            step = steps[len(steps) // 2]
+            if len(run) >= 3 and run[1] - run[0] > step + 1:
+                run = run[1:]  # the article's own date line, then the items' dates at a steady pace
+            start = run[0]
+            if len(run) >= 3 and all(self.model.is_prose(lines[i - 1]) for i in run[1:]):
+                start = max(0, run[0] - step + 1)  # each date closes its item: the first item is above it
+            out.append((start, run[-1] + gap))
+        return out
+
+    def _main_groups(self, lines: list[Line], markers: set[int] | None = None) -> list[list[int]]:
         """The page's main run of prose: prose lines (before any end marker) grouped while at most
-        `body_gap` other lines separate them and no "related"/"comments" header does; the group
-        with the most words wins (a cookie notice, a site blurb or the teasers of other
-        articles make smaller groups of prose than the article)."""
+        `body_gap` other lines separate them and no "related"/"comments" header does. Each group is
+        worth its words times its density (prose lines over the lines it spans: the
+        article's paragraphs follow one another, the summaries of teasers or comments alternate with
+        titles, names and dates); the best run of consecutive groups wins, each line between two
+        groups costing `body_island_cost` words (BTE's maximum-density region: an article split by
+        a box or a gallery is one block, a cookie notice, a site blurb or a list of teasers is not
+        the article)."""
         if markers is None:
             markers = {ln.index for ln in lines if any(r.scope == "rest" for r in ln.hits)}
+        dated = self._dated_items(lines)
+        markers = markers | {a for a, _ in dated}  # (a run of dated items ends the article)
         gap = int(self.weights.get("body_gap", 8))
         gap_chars = int(self.weights.get("body_gap_chars", 300))
+        line_cost = self.weights.get("body_island_cost", 4.0)
         groups: list[list[int]] = []
         words: list[int] = []
         for ln in lines:
@@ -730,9 +822,27 @@ class Cleaner:
                 groups.append([i])
                 words.append(ln.n_words)
         if not groups:
-            return None
-        best = max(range(len(groups)), key=lambda k: (words[k], -k))
-        return groups[best][0], groups[best][-1]
+            return []
+        power = self.weights.get("body_density_power", 1.0)
+        value = [w * (len(g) / (g[-1] - g[0] + 1)) ** power for g, w in zip(groups, words, strict=True)]
+        discount = self.weights.get("dated_items_factor", 0.2)
+        for k, g in enumerate(groups):
+            # a group made of dated items is a comment thread or a teaser list, not the article
+            if sum(any(a <= i <= b for a, b in dated) for i in g) * 2 > len(g):
+                value[k] *= discount
+        # the best sum of consecutive groups' values less the lines between them (Kadane)
+        best, best_span = value[0], (0, 0)
+        run, start = value[0], 0
+        for k in range(1, len(groups)):
+            a, b = groups[k - 1][-1], groups[k][0]
+            bridge = run - line_cost * (b - a - 1)
+            if any(a < m < b for m in markers) or bridge < 0:
+                run, start = value[k], k
+            else:
+                run = bridge + value[k]
+            if run > best:
+                best, best_span = run, (start, k)
+        return groups[best_span[0]: best_span[1] + 1]
 
 # --------------------------------------------------------------------------- offsets back to the input
 
