@@ -208,3 +208,23 @@ def test_prefetch_slot_matches_batches_by_identity_and_keeps_a_bounded_few():
     assert slot.take([b]) == [2]
     assert slot.take([b]) is None  # taken once
     slot.close()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_ner_prefetch_works_in_a_forked_child(spacy_nlp):
+    import os
+
+    expected = [(e.text, e.label_) for e in spacy_nlp(NER_TEXTS[0]).ents]  # the parent's thread runs
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child has the executor but not its thread: it must start its own
+        try:
+            ents = [(e.text, e.label_) for e in spacy_nlp(NER_TEXTS[0]).ents]
+            os.write(write, repr(ents).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as fh:
+        got = fh.read()
+    os.waitpid(pid, 0)
+    assert got == repr(expected)

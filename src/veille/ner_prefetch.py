@@ -22,6 +22,7 @@ Two pieces share one `PrefetchSlot`:
 from __future__ import annotations
 
 import logging
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -48,10 +49,15 @@ class PrefetchSlot:
         self.encoder = encoder
         self._pending: deque[tuple[list[SpacyDoc], Future]] = deque(maxlen=keep)
         self._executor: ThreadPoolExecutor | None = None
+        self._pid = 0  # the process that started the worker thread
 
     def submit(self, docs: list[SpacyDoc]) -> None:
-        if self._executor is None:
+        if self._executor is None or self._pid != os.getpid():
+            # (again) after a fork: a forked child has the executor but not its thread, and work
+            # submitted there would never run
+            self._pending.clear()
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veille-ner-encoder")
+            self._pid = os.getpid()
         self._pending.append((docs, self._executor.submit(self.encoder.predict, docs)))
 
     def take(self, docs: Sequence[SpacyDoc]) -> Any | None:
