@@ -1686,3 +1686,23 @@ def test_generic_counted_nouns_count_only_through_what_happened_to_them(parser, 
     theirs = EventExtractor(Settings(lexicon_dir=str(tmp_path)))
     assert theirs.lexicon.classes["@comptes_generiques"] == frozenset({"personne", "gens"})
     assert [x.numbers for x in theirs(make_doc(parser, text)).mentions] == [{"civilians": 300}]
+
+
+PROPERTY_AND_ARREST_CASES = [
+    # an arrest on suspicion of armed activities is an arrest, not a halt of those activities
+    ("Cinq hommes ont été arrêtés à Alep sur des soupçons d'implication à des activités terroristes.",
+     [("COERCE", "arrêtés", "asserted", [], [("Cinq hommes", "SYR")])]),
+    # "s'attaquer à" a building or an object is property destruction; its gerund says how (one event)
+    ("Des individus cagoulés se sont attaqués aux bâtiments publics à Alep en cassant les portes.",
+     [("COERCE", "attaqués", "asserted", [("Des individus cagoulés", "SYR")], [("bâtiments publics", "SYR")])]),
+    ("Des hommes armés ont attaqué la mosquée à Alep.",
+     [("ASSAULT", "attaqué", "asserted", [("Des hommes armés", "SYR")], [("la mosquée", "SYR")])]),
+    # who justifies an act did it
+    ("Les rebelles ont justifié la destruction de la statue à Alep.",
+     [("COERCE", "destruction", "asserted", [("Les rebelles", "SYR")], [])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PROPERTY_AND_ARREST_CASES)
+def test_events_property_destruction_arrests_and_justified_acts(parser, extractor, text, expected):
+    assert read_in_aleppo(parser, extractor, text) == expected

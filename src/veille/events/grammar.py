@@ -201,8 +201,10 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
 
 
 def _fallback_kind(slot: str, etype: str) -> str | None:
-    if slot in ("obj", "iobj") and etype in SPECIFIC_OBJ_TYPES:
-        return "specific"  # "ont brûlé plusieurs voitures": unspecified property is no participant
+    if slot in ("obj", "iobj", "p:a", "p:au", "p:aux") and etype in SPECIFIC_OBJ_TYPES:
+        # "ont brûlé plusieurs voitures": unspecified property is no participant; "se sont attaqués
+        # aux bâtiments publics": definite property is the target
+        return "specific"
     if slot in FALLBACK_ANY or (slot in ("obj", "iobj") and etype in FALLBACK_OBJ_TYPES):
         return "any"
     return "people" if slot in FALLBACK_PEOPLE else None
