@@ -1706,3 +1706,22 @@ PROPERTY_AND_ARREST_CASES = [
 @pytest.mark.parametrize(("text", "expected"), PROPERTY_AND_ARREST_CASES)
 def test_events_property_destruction_arrests_and_justified_acts(parser, extractor, text, expected):
     assert read_in_aleppo(parser, extractor, text) == expected
+
+
+MARCH_AND_SUBDUE_CASES = [
+    # a march someone organises, bans or disperses is a protest march, whatever its purpose
+    ("Les étudiants ont organisé une marche à Alep.",
+     [("PROTEST", "marche", "asserted", [("Les étudiants", "SYR")], [])]),
+    ("Une marche a été organisée par les étudiants à Alep.",
+     [("PROTEST", "marche", "asserted", [("les étudiants", "SYR")], [])]),
+    # what law enforcement "neutralises" it subdues (COERCE); soldiers who neutralise kill (ASSAULT)
+    ("Les gendarmes ont neutralisé trois suspects à Alep.",
+     [("COERCE", "neutralisé", "asserted", [("Les gendarmes", "SYR")], [("trois suspects", "SYR")])]),
+    ("Les soldats ont neutralisé trois terroristes à Alep.",
+     [("ASSAULT", "neutralisé", "asserted", [("Les soldats", "SYR")], [("trois terroristes", "SYR")])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MARCH_AND_SUBDUE_CASES)
+def test_events_organised_marches_and_subdued_people(parser, extractor, text, expected):
+    assert read_in_aleppo(parser, extractor, text) == expected
