@@ -1725,3 +1725,17 @@ MARCH_AND_SUBDUE_CASES = [
 @pytest.mark.parametrize(("text", "expected"), MARCH_AND_SUBDUE_CASES)
 def test_events_organised_marches_and_subdued_people(parser, extractor, text, expected):
     assert read_in_aleppo(parser, extractor, text) == expected
+
+
+ABSTRACT_NOUN_CASES = [
+    # texts, offences, testimonies, ways and blows (`@abstraits`) are never participants
+    ("Les rebelles ont bloqué les voies d'approvisionnement à Alep.",
+     [("COERCE", "bloqué", "asserted", [("Les rebelles", "SYR")], [])]),
+    ("Les imams ont condamné le crime à Alep.",
+     [("ACCUSE", "condamné", "asserted", [("Les imams", "SYR")], [])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ABSTRACT_NOUN_CASES)
+def test_events_abstract_nouns_are_no_participants(parser, extractor, text, expected):
+    assert read_in_aleppo(parser, extractor, text) == expected
