@@ -1739,3 +1739,16 @@ ABSTRACT_NOUN_CASES = [
 @pytest.mark.parametrize(("text", "expected"), ABSTRACT_NOUN_CASES)
 def test_events_abstract_nouns_are_no_participants(parser, extractor, text, expected):
     assert read_in_aleppo(parser, extractor, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the subject of a modal over a passive infinitive is the patient the rule asks for
+    ("Un accord pourrait être signé avec Pyongyang.",
+     [("AGREE", None, "signé", "hypothetical", [], ["Corée du Nord"])]),
+    ("Des armes pourraient être livrées à Pyongyang.",
+     [("AID", "military", "livrées", "hypothetical", [], ["Corée du Nord"])]),
+    ("Les sanctions contre Pyongyang devraient être levées.",
+     [("RETREAT", "ease", "levées", "planned", [], ["Corée du Nord"])]),
+])
+def test_events_patient_raised_over_a_passive_infinitive(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected
