@@ -1752,3 +1752,16 @@ def test_events_abstract_nouns_are_no_participants(parser, extractor, text, expe
 ])
 def test_events_patient_raised_over_a_passive_infinitive(parser, extractor, text, expected):
     assert run(parser, extractor, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a denial of an event noun is that event, negated; a denial of accusations is a rejection
+    ("Moscou a démenti toute négociation avec Kiev.",
+     [("CONSULT", None, "négociation", "negated", [], ["Ukraine"])]),
+    ("Moscou a démenti les accusations de Kiev.",
+     [("REJECT", "deny", "démenti", "asserted", ["Russie"], ["Ukraine"])]),
+    ("Moscou a nié les accusations.",
+     [("REJECT", "deny", "nié", "asserted", ["Russie"], [])]),
+])
+def test_events_denied_event_nouns_and_denied_accusations(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected

@@ -89,7 +89,8 @@ class TriggerFinder:
                 locutions[tok.i] = found
                 taken.update(t.i for t in found[1])
         for c in verbs:
-            if c.theme is not None and "keeps_theme" not in c.rule.flags:
+            # (a denial keeps the event it denies: "a démenti toute négociation" is the talks, negated)
+            if c.theme is not None and not {"keeps_theme", "no_embedded"} & set(c.rule.flags):
                 taken.add(c.theme.i)
                 taken.update(t.i for t in c.theme.children if t.dep_ in ("appos", "conj"))
         cands = list(verbs)
