@@ -1686,3 +1686,82 @@ def test_generic_counted_nouns_count_only_through_what_happened_to_them(parser, 
     theirs = EventExtractor(Settings(lexicon_dir=str(tmp_path)))
     assert theirs.lexicon.classes["@comptes_generiques"] == frozenset({"personne", "gens"})
     assert [x.numbers for x in theirs(make_doc(parser, text)).mentions] == [{"civilians": 300}]
+
+
+PROPERTY_AND_ARREST_CASES = [
+    # an arrest on suspicion of armed activities is an arrest, not a halt of those activities
+    ("Cinq hommes ont été arrêtés à Alep sur des soupçons d'implication à des activités terroristes.",
+     [("COERCE", "arrêtés", "asserted", [], [("Cinq hommes", "SYR")])]),
+    # "s'attaquer à" a building or an object is property destruction; its gerund says how (one event)
+    ("Des individus cagoulés se sont attaqués aux bâtiments publics à Alep en cassant les portes.",
+     [("COERCE", "attaqués", "asserted", [("Des individus cagoulés", "SYR")], [("bâtiments publics", "SYR")])]),
+    ("Des hommes armés ont attaqué la mosquée à Alep.",
+     [("ASSAULT", "attaqué", "asserted", [("Des hommes armés", "SYR")], [("la mosquée", "SYR")])]),
+    # who justifies an act did it
+    ("Les rebelles ont justifié la destruction de la statue à Alep.",
+     [("COERCE", "destruction", "asserted", [("Les rebelles", "SYR")], [])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PROPERTY_AND_ARREST_CASES)
+def test_events_property_destruction_arrests_and_justified_acts(parser, extractor, text, expected):
+    assert read_in_aleppo(parser, extractor, text) == expected
+
+
+MARCH_AND_SUBDUE_CASES = [
+    # a march someone organises, bans or disperses is a protest march, whatever its purpose
+    ("Les étudiants ont organisé une marche à Alep.",
+     [("PROTEST", "marche", "asserted", [("Les étudiants", "SYR")], [])]),
+    ("Une marche a été organisée par les étudiants à Alep.",
+     [("PROTEST", "marche", "asserted", [("les étudiants", "SYR")], [])]),
+    # what law enforcement "neutralises" it subdues (COERCE); soldiers who neutralise kill (ASSAULT)
+    ("Les gendarmes ont neutralisé trois suspects à Alep.",
+     [("COERCE", "neutralisé", "asserted", [("Les gendarmes", "SYR")], [("trois suspects", "SYR")])]),
+    ("Les soldats ont neutralisé trois terroristes à Alep.",
+     [("ASSAULT", "neutralisé", "asserted", [("Les soldats", "SYR")], [("trois terroristes", "SYR")])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MARCH_AND_SUBDUE_CASES)
+def test_events_organised_marches_and_subdued_people(parser, extractor, text, expected):
+    assert read_in_aleppo(parser, extractor, text) == expected
+
+
+ABSTRACT_NOUN_CASES = [
+    # texts, offences, testimonies, ways and blows (`@abstraits`) are never participants
+    ("Les rebelles ont bloqué les voies d'approvisionnement à Alep.",
+     [("COERCE", "bloqué", "asserted", [("Les rebelles", "SYR")], [])]),
+    ("Les imams ont condamné le crime à Alep.",
+     [("ACCUSE", "condamné", "asserted", [("Les imams", "SYR")], [])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ABSTRACT_NOUN_CASES)
+def test_events_abstract_nouns_are_no_participants(parser, extractor, text, expected):
+    assert read_in_aleppo(parser, extractor, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the subject of a modal over a passive infinitive is the patient the rule asks for
+    ("Un accord pourrait être signé avec Pyongyang.",
+     [("AGREE", None, "signé", "hypothetical", [], ["Corée du Nord"])]),
+    ("Des armes pourraient être livrées à Pyongyang.",
+     [("AID", "military", "livrées", "hypothetical", [], ["Corée du Nord"])]),
+    ("Les sanctions contre Pyongyang devraient être levées.",
+     [("RETREAT", "ease", "levées", "planned", [], ["Corée du Nord"])]),
+])
+def test_events_patient_raised_over_a_passive_infinitive(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a denial of an event noun is that event, negated; a denial of accusations is a rejection
+    ("Moscou a démenti toute négociation avec Kiev.",
+     [("CONSULT", None, "négociation", "negated", [], ["Ukraine"])]),
+    ("Moscou a démenti les accusations de Kiev.",
+     [("REJECT", "deny", "démenti", "asserted", ["Russie"], ["Ukraine"])]),
+    ("Moscou a nié les accusations.",
+     [("REJECT", "deny", "nié", "asserted", ["Russie"], [])]),
+])
+def test_events_denied_event_nouns_and_denied_accusations(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected

@@ -62,6 +62,8 @@ def _objects(tok: Token) -> list[Token]:
     out = [c for c in dependents(tok, "nsubj:pass" if passive else "obj") if not _bare_time(c)]
     if passive and not out and has_child(tok, ("aux:pass",)):
         out = dependents(tok, "nsubj")  # "Kim(nsubj) a été empoisonné"
+    if passive and not out:
+        out = _raised_subjects(tok)
     if tok.dep_ == "acl:relcl":  # "le président, qu'ils retiennent": the relative pronoun's antecedent
         out = [tok.head if c.pos_ == "PRON" and fold(c.text) in RELATIVE_PRONOUNS else c for c in out]
     if tok.dep_ == "acl" and "Part" in tok.morph.get("VerbForm", []) and tok.head.pos_ in _NOMINAL:
@@ -108,8 +110,17 @@ def _bare_time(tok: Token) -> bool:
     return lem(tok) in BARE_TIME_NOUNS and not has_child(tok, ("det",))
 
 
+def _raised_subjects(tok: Token) -> list[Token]:
+    """The subject of a modal or control verb over a passive infinitive: "un accord(nsubj)
+    pourrait(ROOT) être signé(xcomp)" (the patient of the signing)."""
+    if tok.dep_ == "xcomp" and tok.head.i != tok.i and tok.head.pos_ in _VERBAL and is_passive(tok) \
+            and not has_child(tok, ("nsubj", "nsubj:pass")):
+        return dependents(tok.head, "nsubj", "nsubj:pass")
+    return []
+
+
 def _arguments(tok: Token) -> list[Token]:
-    out = []
+    out = _raised_subjects(tok)
     for c in arg_children(tok):
         out.extend(conjuncts(c) if c.pos_ in _NOMINAL else [c])
         # "une partie de leur aide", "des centaines de missiles": the head is a quantity;
@@ -201,8 +212,10 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
 
 
 def _fallback_kind(slot: str, etype: str) -> str | None:
-    if slot in ("obj", "iobj") and etype in SPECIFIC_OBJ_TYPES:
-        return "specific"  # "ont brûlé plusieurs voitures": unspecified property is no participant
+    if slot in ("obj", "iobj", "p:a", "p:au", "p:aux") and etype in SPECIFIC_OBJ_TYPES:
+        # "ont brûlé plusieurs voitures": unspecified property is no participant; "se sont attaqués
+        # aux bâtiments publics": definite property is the target
+        return "specific"
     if slot in FALLBACK_ANY or (slot in ("obj", "iobj") and etype in FALLBACK_OBJ_TYPES):
         return "any"
     return "people" if slot in FALLBACK_PEOPLE else None

@@ -89,7 +89,8 @@ class TriggerFinder:
                 locutions[tok.i] = found
                 taken.update(t.i for t in found[1])
         for c in verbs:
-            if c.theme is not None and "keeps_theme" not in c.rule.flags:
+            # (a denial keeps the event it denies: "a démenti toute négociation" is the talks, negated)
+            if c.theme is not None and not {"keeps_theme", "no_embedded"} & set(c.rule.flags):
                 taken.add(c.theme.i)
                 taken.update(t.i for t in c.theme.children if t.dep_ in ("appos", "conj"))
         cands = list(verbs)
@@ -289,8 +290,8 @@ class TriggerFinder:
             if head is None and c.rule.kind == "noun" and lem(via) in self.connective and via.head.i != via.i:
                 head = by_i.get(via.head.i)  # "tué à la suite des tirs", "blessés au cours des combats"
             if head is not None and head is not c and head.rule.type == c.rule.type \
-                    and c.tok.dep_ not in ("conj", "xcomp", "ccomp", "advcl", "parataxis"):
-                continue
+                    and (c.tok.dep_ not in ("conj", "xcomp", "ccomp", "advcl", "parataxis") or _gerund(c.tok)):
+                continue  # (a gerund says how: "se sont attaqués aux bâtiments en cassant les portes")
             out.append(c)
         return out
 
@@ -327,3 +328,8 @@ class TriggerFinder:
                 if any(t.i in trig_ids and t.i != tok.i for t in c.subtree):
                     return True
         return False
+
+
+def _gerund(tok: Token) -> bool:
+    """A gerund clause ("en cassant les portes"): the manner of its head's event."""
+    return tok.dep_ == "advcl" and any(c.dep_ == "mark" and lem(c) == "en" for c in tok.children)
