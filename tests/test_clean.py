@@ -604,3 +604,28 @@ def test_clean_teasers_each_with_its_date_after_the_article(cleaner):
     page = "\n".join(["Fermeture de la piscine municipale", *ARTICLE, *teasers])
     doc = clean(cleaner, page)
     assert doc.text == "\n".join(ARTICLE)
+
+
+BLURB = [
+    "Notre association publie depuis dix ans des enquêtes indépendantes sur la vie locale, les luttes "
+    "sociales et l'environnement, écrites par des bénévoles qui donnent de leur temps chaque semaine.",
+    "Chacun peut proposer un texte : il suffit de créer un compte et de suivre la charte éditoriale, "
+    "que l'équipe de modération relit avant toute publication sur le site, sans exception aucune.",
+    "Le site ne vit que des dons de ses lecteurs et ne publie aucune publicité, ni ne revend les données "
+    "de ses visiteurs à des tiers, quels qu'ils soient, depuis sa création en deux mille treize.",
+]
+
+
+MENU = ["Accueil", "Agenda des luttes et des rendez-vous", "Écologie et environnement", "Logement et urbanisme",
+        "Travail, syndicats et précarité", "Migrations et frontières", "Féminismes et genre", "Répression et prisons",
+        "Médias et contre-information", "Culture, radio et cinéma", "Contact et mentions légales"]
+
+
+def test_clean_brief_under_a_stamped_headline_beats_a_longer_blurb(cleaner):
+    # three short paragraphs under a headline and its date are the article, even when a site blurb
+    # in the footer has more words
+    page = "\n".join(["Fermeture de la piscine municipale", "Publié le 12/09/2023", *ARTICLE, "Partager", *MENU,
+                      *(f"{m} : les archives" for m in MENU), "Qui sommes-nous ?", *BLURB])
+    doc = clean(cleaner, page)
+    assert doc.title == "Fermeture de la piscine municipale"
+    assert doc.text == "\n".join(ARTICLE)

@@ -721,10 +721,11 @@ class Cleaner:
         return 1.5 * min(shared, 6) + 4.0 * ratio + 0.3 * min(ln.n_words, 25) - 0.3 * abs(first - ln.index) + stamp
 
     @staticmethod
-    def _stamped(lines: list[Line], i: int) -> bool:
-        """Whether a byline or a date line follows line `i` within two lines (a headline's stamp)."""
-        return any(ln.role == "byline" or any(r.reason == "pattern:date-meta" for r in ln.hits)
-                   for ln in lines[i + 1:i + 3])
+    def _stamped(lines: list[Line], i: int, before: bool = False) -> bool:
+        """Whether a byline or a date line follows line `i` within two lines (a headline's stamp),
+        or, with `before`, sits just above it ("Accueil | Par X | date" over the headline)."""
+        near = lines[i + 1:i + 3] + (lines[max(0, i - 1):i] if before else [])
+        return any(ln.role == "byline" or any(r.reason == "pattern:date-meta" for r in ln.hits) for ln in near)
 
     @staticmethod
     def _title_key(text: str) -> list[str]:
@@ -789,6 +790,27 @@ class Cleaner:
             out.append((start, run[-1] + gap))
         return out
 
+    def _anchored(self, lines: list[Line], groups: list[list[int]]) -> list[int]:
+        """The groups of prose that start just under a stamped headline (a headline-like line with a
+        byline or a date line right above or under it): a brief of three paragraphs is the article
+        even when a longer blurb, comment or bio elsewhere on the page outweighs it."""
+        reach = int(self.weights.get("title_anchor_reach", 8))
+        heads = [ln.index for ln in lines if self._headline_like(ln) and self._stamped(lines, ln.index, before=True)]
+        out = set()
+        for h in heads:
+            k = next((k for k, g in enumerate(groups) if g[0] > h), None)
+            if k is not None and groups[k][0] - h <= reach:
+                out.add(k)
+        return sorted(out)
+
+    @staticmethod
+    def _headline_like(ln: Line) -> bool:
+        """A line that may be a headline: 3 to 35 words, opening like a sentence, no link, no
+        separators, no lexicon hit or role, no final full stop."""
+        return not ln.hits and ln.role in (None, "title") and not ln.forced and 3 <= ln.n_words <= 35 \
+            and not ln.text[:1].islower() and not _FOOTNOTE.match(ln.text) and not _LINKLIKE.search(ln.text) \
+            and not _SEPARATORS.search(_QUOTED.sub("", ln.text)) and not ln.text.endswith(".")
+
     def _main_groups(self, lines: list[Line], markers: set[int] | None = None) -> list[list[int]]:
         """The page's main run of prose: prose lines (before any end marker) grouped while at most
         `body_gap` other lines separate them and no "related"/"comments" header does. Each group is
@@ -826,6 +848,8 @@ class Cleaner:
         power = self.weights.get("body_density_power", 1.0)
         value = [w * (len(g) / (g[-1] - g[0] + 1)) ** power for g, w in zip(groups, words, strict=True)]
         discount = self.weights.get("dated_items_factor", 0.2)
+        for k in self._anchored(lines, groups):
+            value[k] *= self.weights.get("title_anchor_factor", 3.0)
         for k, g in enumerate(groups):
             # a group made of dated items is a comment thread or a teaser list, not the article
             if sum(any(a <= i <= b for a, b in dated) for i in g) * 2 > len(g):
