@@ -407,6 +407,7 @@ class Cleaner:
         self.lexicon = lexicon or Lexicon.load(self.settings.lang, lexicon_dir=self.settings.lexicon_dir)
         self.weights = self.lexicon.weights
         self.model = LineModel(self.lexicon)
+        self.blocks = MainBlock(self.model)
         langs = languages or self.config.languages or DEFAULT_LANGUAGES
         self._langid = self._load_langid(langs)
 
@@ -521,7 +522,7 @@ class Cleaner:
         if title_at is not None and first <= title_at < last:
             first = title_at + 1  # the article starts under its headline (site help above it is not it)
         self._later_bylines(lines, first, last)
-        islands = self._islands(lines)
+        islands = self.blocks.islands(lines)
         for ln in lines:
             self.model.score(ln, first, last, counts, ln.index in islands)
         self.model.keep_cues(lines, first, last)
@@ -631,14 +632,14 @@ class Cleaner:
     def _rest_after_body(self, lines: list[Line], markers: list[Line], html_extract: bool) -> None:
         """Everything after a "related articles" / "comments" header that follows the start of the
         article's main block is furniture (a header above the article, in a toolbar or a menu, is not
-        the end of anything). A run of dated items (comments, teasers: see `_dated_items`) is such
+        the end of anything). A run of dated items (comments, teasers: see `MainBlock.dated_items`) is such
         a header too."""
         if not html_extract:
-            at = {m.index for m in markers} | {a for a, _ in self._dated_items(lines)}
+            at = {m.index for m in markers} | {a for a, _ in self.blocks.dated_items(lines)}
             markers = [lines[i] for i in sorted(at)]
         if not markers:
             return
-        block = self._main_block(lines, {m.index for m in markers})
+        block = self.blocks.main_block(lines, {m.index for m in markers})
         if block is None:
             return
         rest_from = next((m for m in markers if m.index > block[0]), None)
@@ -661,7 +662,7 @@ class Cleaner:
             # a headline inside the block only when a byline or a date line follows it (a headline
             # ending with "!" passes for prose; site help above the article may open the block)
             head = [ln for ln in lines[:first + reach] if not ln.hits and ln.role is None and not ln.forced
-                    and (ln.index < first or self._stamped(lines, ln.index))
+                    and (ln.index < first or self.blocks.stamped(lines, ln.index))
                     and not any(k.startswith("keep:") for k in ln.contributions)
                     and 3 <= ln.n_words <= 35 and not ln.text.endswith(".")
                     # a headline opens like a sentence; "est plein d'éloges et …" is a cut line
@@ -717,15 +718,8 @@ class Cleaner:
         content = [t for t in ln.tokens if len(t) > 2 and t not in self.lexicon.stopwords]
         shared = sum(t in body_vocab for t in content)
         ratio = shared / len(content) if content else 0.0
-        stamp = self.weights.get("title_stamp", 4.0) if self._stamped(lines, ln.index) else 0.0
+        stamp = self.weights.get("title_stamp", 4.0) if self.blocks.stamped(lines, ln.index) else 0.0
         return 1.5 * min(shared, 6) + 4.0 * ratio + 0.3 * min(ln.n_words, 25) - 0.3 * abs(first - ln.index) + stamp
-
-    @staticmethod
-    def _stamped(lines: list[Line], i: int, before: bool = False) -> bool:
-        """Whether a byline or a date line follows line `i` within two lines (a headline's stamp),
-        or, with `before`, sits just above it ("Accueil | Par X | date" over the headline)."""
-        near = lines[i + 1:i + 3] + (lines[max(0, i - 1):i] if before else [])
-        return any(ln.role == "byline" or any(r.reason == "pattern:date-meta" for r in ln.hits) for ln in near)
 
     @staticmethod
     def _title_key(text: str) -> list[str]:
@@ -744,21 +738,38 @@ class Cleaner:
 
     def _body_span(self, lines: list[Line]) -> tuple[int, int]:
         """First and last line of the article's main block (the whole page when it has no prose)."""
-        block = self._main_block(lines)
+        block = self.blocks.main_block(lines)
         return block if block is not None else (0, len(lines) - 1)
 
-    def _main_block(self, lines: list[Line], markers: set[int] | None = None) -> tuple[int, int] | None:
-        """First and last line of the page's main run of prose (see `_main_groups`)."""
-        groups = self._main_groups(lines, markers)
+class MainBlock:
+    """Where the article lies in the page: its main block of prose (BTE-style densest run of prose
+    groups), the boxes inside it, the runs of dated items (comments, teasers) that end it, and the
+    stamped headlines that anchor it (configured once with the model's weights)."""
+
+    def __init__(self, model: LineModel):
+        self.model = model
+        self.weights = model.weights
+        self.is_prose = model.is_prose
+
+    @staticmethod
+    def stamped(lines: list[Line], i: int, before: bool = False) -> bool:
+        """Whether a byline or a date line follows line `i` within two lines (a headline's stamp),
+        or, with `before`, sits just above it ("Accueil | Par X | date" over the headline)."""
+        near = lines[i + 1:i + 3] + (lines[max(0, i - 1):i] if before else [])
+        return any(ln.role == "byline" or any(r.reason == "pattern:date-meta" for r in ln.hits) for ln in near)
+
+    def main_block(self, lines: list[Line], markers: set[int] | None = None) -> tuple[int, int] | None:
+        """First and last line of the page's main run of prose (see `main_groups`)."""
+        groups = self.main_groups(lines, markers)
         return (groups[0][0], groups[-1][-1]) if groups else None
 
-    def _islands(self, lines: list[Line]) -> set[int]:
+    def islands(self, lines: list[Line]) -> set[int]:
         """The lines between the groups of prose that make the main block: a box, a gallery or a
         menu set inside the article (not the article, though the block spans them)."""
-        groups = self._main_groups(lines)
+        groups = self.main_groups(lines)
         return {i for a, b in zip(groups, groups[1:], strict=False) for i in range(a[-1] + 1, b[0])}
 
-    def _dated_items(self, lines: list[Line]) -> list[tuple[int, int]]:
+    def dated_items(self, lines: list[Line]) -> list[tuple[int, int]]:
         """Runs of dated items: comments ("gabriel Le 11 septembre 2018 à 12:57", the text,
         "Répondre") and teasers (a headline, a summary, a date) carry a date each, an article's
         paragraphs do not. A run is two date lines or more, each within `stamp_gap` lines of the
@@ -773,7 +784,7 @@ class Cleaner:
                 stamps.append(ln.index)
         runs: list[list[int]] = []
         for a, b in zip(stamps, stamps[1:], strict=False):
-            if b - a <= gap and any(self.model.is_prose(x) for x in lines[a + 1:b]):
+            if b - a <= gap and any(self.is_prose(x) for x in lines[a + 1:b]):
                 if runs and runs[-1][-1] == a:
                     runs[-1].append(b)
                 else:
@@ -785,17 +796,17 @@ class Cleaner:
             if len(run) >= 3 and run[1] - run[0] > step + 1:
                 run = run[1:]  # the article's own date line, then the items' dates at a steady pace
             start = run[0]
-            if len(run) >= 3 and all(self.model.is_prose(lines[i - 1]) for i in run[1:]):
+            if len(run) >= 3 and all(self.is_prose(lines[i - 1]) for i in run[1:]):
                 start = max(0, run[0] - step + 1)  # each date closes its item: the first item is above it
             out.append((start, run[-1] + gap))
         return out
 
-    def _anchored(self, lines: list[Line], groups: list[list[int]]) -> list[int]:
+    def anchored(self, lines: list[Line], groups: list[list[int]]) -> list[int]:
         """The groups of prose that start just under a stamped headline (a headline-like line with a
         byline or a date line right above or under it): a brief of three paragraphs is the article
         even when a longer blurb, comment or bio elsewhere on the page outweighs it."""
         reach = int(self.weights.get("title_anchor_reach", 8))
-        heads = [ln.index for ln in lines if self._headline_like(ln) and self._stamped(lines, ln.index, before=True)]
+        heads = [ln.index for ln in lines if self.headline_like(ln) and self.stamped(lines, ln.index, before=True)]
         out = set()
         for h in heads:
             k = next((k for k, g in enumerate(groups) if g[0] > h), None)
@@ -804,14 +815,14 @@ class Cleaner:
         return sorted(out)
 
     @staticmethod
-    def _headline_like(ln: Line) -> bool:
+    def headline_like(ln: Line) -> bool:
         """A line that may be a headline: 3 to 35 words, opening like a sentence, no link, no
         separators, no lexicon hit or role, no final full stop."""
         return not ln.hits and ln.role in (None, "title") and not ln.forced and 3 <= ln.n_words <= 35 \
             and not ln.text[:1].islower() and not _FOOTNOTE.match(ln.text) and not _LINKLIKE.search(ln.text) \
             and not _SEPARATORS.search(_QUOTED.sub("", ln.text)) and not ln.text.endswith(".")
 
-    def _main_groups(self, lines: list[Line], markers: set[int] | None = None) -> list[list[int]]:
+    def main_groups(self, lines: list[Line], markers: set[int] | None = None) -> list[list[int]]:
         """The page's main run of prose: prose lines (before any end marker) grouped while at most
         `body_gap` other lines separate them and no "related"/"comments" header does. Each group is
         worth its words times its density (prose lines over the lines it spans: the
@@ -822,7 +833,7 @@ class Cleaner:
         the article)."""
         if markers is None:
             markers = {ln.index for ln in lines if any(r.scope == "rest" for r in ln.hits)}
-        dated = self._dated_items(lines)
+        dated = self.dated_items(lines)
         markers = markers | {a for a, _ in dated}  # (a run of dated items ends the article)
         gap = int(self.weights.get("body_gap", 8))
         gap_chars = int(self.weights.get("body_gap_chars", 300))
@@ -830,7 +841,7 @@ class Cleaner:
         groups: list[list[int]] = []
         words: list[int] = []
         for ln in lines:
-            if not self.model.is_prose(ln) or "after_end_marker" in ln.contributions:
+            if not self.is_prose(ln) or "after_end_marker" in ln.contributions:
                 continue
             i = ln.index
             prev = groups[-1][-1] if groups else -1
@@ -848,7 +859,7 @@ class Cleaner:
         power = self.weights.get("body_density_power", 1.0)
         value = [w * (len(g) / (g[-1] - g[0] + 1)) ** power for g, w in zip(groups, words, strict=True)]
         discount = self.weights.get("dated_items_factor", 0.2)
-        for k in self._anchored(lines, groups):
+        for k in self.anchored(lines, groups):
             value[k] *= self.weights.get("title_anchor_factor", 3.0)
         for k, g in enumerate(groups):
             # a group made of dated items is a comment thread or a teaser list, not the article
@@ -867,6 +878,7 @@ class Cleaner:
             if run > best:
                 best, best_span = run, (start, k)
         return groups[best_span[0]: best_span[1] + 1]
+
 
 # --------------------------------------------------------------------------- offsets back to the input
 
