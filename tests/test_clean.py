@@ -629,3 +629,21 @@ def test_clean_brief_under_a_stamped_headline_beats_a_longer_blurb(cleaner):
     doc = clean(cleaner, page)
     assert doc.title == "Fermeture de la piscine municipale"
     assert doc.text == "\n".join(ARTICLE)
+
+
+def test_clean_bio_and_newsletter_pitch_under_a_short_article(cleaner):
+    # furniture written as sentences right under a short article: the author's bio (names the byline's
+    # author) and a newsletter pitch (the site talking to its reader) share no words with the article
+    page = "\n".join(["Fermeture de la piscine municipale", "Par Marie Dupont", *ARTICLE,
+                      "Marie Dupont suit depuis 2015 les questions de logement et d'urbanisme pour le service "
+                      "société, après dix ans passés en Bretagne.",
+                      "Chaque semaine, recevez notre newsletter avec les enquêtes de la rédaction en vous "
+                      "inscrivant gratuitement sur notre site.", "Partager"])
+    doc = clean(cleaner, page)
+    assert doc.byline == "Marie Dupont"
+    assert doc.text == "\n".join(ARTICLE)
+    assert reasons(doc)["Marie Dupont suit depuis 2015 les questions de logement et d'urbanisme pour le service "
+                        "société, après dix ans passés en Bretagne."] == "trailing-prose"
+    # (a weak lexicon hit keeps its name, the trailing-prose weight pushes it over)
+    assert reasons(doc)["Chaque semaine, recevez notre newsletter avec les enquêtes de la rédaction en vous "
+                        "inscrivant gratuitement sur notre site."] == "pattern:newsletter"

@@ -72,6 +72,8 @@ _STAMP = re.compile(
 _DATE_EN = re.compile(r"\b([a-z]{3,9}) (\d{1,2}),? (\d{4})\b")
 #: a footnote or glossary entry ("* trans : …", "(1) …", "[2] …"), never a headline
 _FOOTNOTE = re.compile(r"^(?:\*|\(\d{1,2}\)|\[\d{1,2}\]|\d{1,2}\))\s?")
+_ANY_QUOTE = re.compile(r"«[^«»]{0,400}»|\"[^\"]{0,400}\"|“[^“”]{0,400}”")
+_BYLINE_WORD = re.compile(r"(?:Par|By|De|Avec)\b")
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
@@ -112,6 +114,9 @@ class Lexicon:
     rules: list[Rule] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
     stopwords: frozenset[str] = frozenset()
+    #: folded word beginnings of a site talking about itself, and words addressing the reader
+    site_talk: tuple[str, ...] = ()
+    address: frozenset[str] = frozenset()
     #: per target ("fold" | "text"): the rules anchored at the line start as one alternation, so
     #: a line that none of them matches (most body lines) costs one regex call, not one per rule
     screens: dict[str, re.Pattern[str]] = field(default_factory=dict)
@@ -130,6 +135,10 @@ class Lexicon:
             elif kind == "stopwords":
                 # lines are matched as folded tokens ("été" -> "ete"): fold the list the same way
                 lex.stopwords = frozenset(fold(w) for w in row["pattern"].split("|"))
+            elif kind == "site-talk":
+                lex.site_talk = tuple(fold(w) for w in row["pattern"].split("|"))
+            elif kind == "address":
+                lex.address = frozenset(fold(w) for w in row["pattern"].split("|"))
             elif kind in ("pattern", "vocab", "byline", "credit"):
                 rule = Rule(kind, row["reason"], float(row["weight"]), row["precision"], row["scope"],
                             row["on"])
@@ -271,7 +280,7 @@ class LineModel:
         if ln.forced:
             # text the page repeats (a blurb, a caption, a pull quote) outweighs a sentence's features
             key = {"repeated-title": "repeated_title", "repeated-text": "repeated_text",
-                   "pull-quote": "repeated_text"}.get(ln.forced, "scoped_rule")
+                   "pull-quote": "repeated_text", "trailing-prose": "trailing_prose"}.get(ln.forced, "scoped_rule")
             ln.contributions[f"forced:{ln.forced}"] = self.weights.get(key, 6.0)
 
     def keep_cues(self, lines: list[Line], first: int, last: int) -> None:
@@ -522,6 +531,7 @@ class Cleaner:
         if title_at is not None and first <= title_at < last:
             first = title_at + 1  # the article starts under its headline (site help above it is not it)
         self._later_bylines(lines, first, last)
+        last = self.blocks.trailing_furniture(lines, first, last)
         islands = self.blocks.islands(lines)
         for ln in lines:
             self.model.score(ln, first, last, counts, ln.index in islands)
@@ -574,7 +584,9 @@ class Cleaner:
             if ln.forced or not 5 <= ln.n_words <= 40:
                 continue
             nxt = lines[ln.index + 1] if ln.index + 1 < len(lines) else None
-            speaker = nxt is not None and nxt.n_words <= 4 and bool(_NAME.match(nxt.text))
+            # (a byline under a headline is not a pull quote's speaker: "Par Marie Dupont")
+            speaker = nxt is not None and nxt.n_words <= 4 and bool(_NAME.match(nxt.text)) \
+                and not _BYLINE_WORD.match(nxt.text)
             if not (speaker or _PROSE_END.search(ln.text)):
                 continue  # a sub-heading taken from a quote of the text stays
             grams = _shingles(ln.tokens)
@@ -821,6 +833,48 @@ class MainBlock:
         return not ln.hits and ln.role in (None, "title") and not ln.forced and 3 <= ln.n_words <= 35 \
             and not ln.text[:1].islower() and not _FOOTNOTE.match(ln.text) and not _LINKLIKE.search(ln.text) \
             and not _SEPARATORS.search(_QUOTED.sub("", ln.text)) and not ln.text.endswith(".")
+
+    def trailing_furniture(self, lines: list[Line], first: int, last: int) -> int:
+        """Furniture prose right under the article (a site blurb, a newsletter pitch, an author bio)
+        joins the main block when the article is short. Among the block's last prose lines, from the
+        bottom up while each shares few content words with the article above it and its headline, the
+        highest that talks about the site or its reader (or names the byline's author) is furniture,
+        and so is every line under it (a line a lexicon row hit is removed on its own: a box inside
+        the article, not where the furniture starts). Returns the block's new last line."""
+        lex, w = self.model.lexicon, self.weights
+        # (a sentence a weak lexicon row already hit is still a candidate: "recevez notre newsletter …")
+        prose = [ln for ln in lines[first:last + 1] if self.is_prose(ln) or (
+            not ln.role and ln.n_words >= 10 and _PROSE_END.search(ln.text))]
+        names = {t for ln in lines if ln.role == "byline" and ln.value
+                 for t in _WORD.findall(fold(ln.value).lower()) if len(t) > 2 and t not in lex.stopwords}
+        title = [ln for ln in lines if ln.role == "title"]
+        cut = None
+        for j in range(len(prose) - 1, max(0, len(prose) - 1 - int(w.get("trailing_prose_lines", 3))), -1):
+            ln = prose[j]
+            talk: float = sum(t.startswith(lex.site_talk) for t in ln.tokens) if lex.site_talk else 0
+            # (the reader addressed outside quotes: "nous avons besoin de vous" is someone speaking)
+            unquoted = _WORD.findall(_ANY_QUOTE.sub(" ", ln.folded[:2000]))
+            talk += 0.5 * min(2, sum(t.lower() in lex.address for t in unquoted))
+            talk += w.get("trailing_prose_name_weight", 2.0) * bool(names & set(ln.tokens))
+            vocab = {s for x in prose[:j] + title for s in self._stems(x)}
+            own = self._stems(ln)
+            if own and len(own & vocab) / len(own) >= w.get("trailing_prose_cohesion", 0.35):
+                break  # the article's own words: the furniture (if any) is below
+            if talk >= w.get("trailing_prose_talk", 2.0) and not ln.hits:
+                cut = j  # (a line away from the article's words under a furniture line is furniture too)
+        if cut is None:
+            return last
+        for ln in prose[cut:]:
+            if ln.hits:  # (a lexicon hit names the reason; the weight pushes it over)
+                ln.contributions["trailing_prose"] = w.get("trailing_prose", 10.0)
+            else:
+                ln.forced = ln.forced or "trailing-prose"
+        return prose[cut].index - 1
+
+    def _stems(self, ln: Line) -> set[str]:
+        """The line's content words, cut to five letters (a crude stem: "migrants" ~ "migration")."""
+        words = (re.split(r"['’]", t)[-1] for t in ln.tokens)  # "l'etat" -> "etat"
+        return {t[:5] for t in words if len(t) >= 4 and t not in self.model.lexicon.stopwords}
 
     def main_groups(self, lines: list[Line], markers: set[int] | None = None) -> list[list[int]]:
         """The page's main run of prose: prose lines (before any end marker) grouped while at most
