@@ -647,3 +647,12 @@ def test_clean_bio_and_newsletter_pitch_under_a_short_article(cleaner):
     # (a weak lexicon hit keeps its name, the trailing-prose weight pushes it over)
     assert reasons(doc)["Chaque semaine, recevez notre newsletter avec les enquêtes de la rédaction en vous "
                         "inscrivant gratuitement sur notre site."] == "pattern:newsletter"
+
+
+def test_clean_short_sentence_far_above_the_article(cleaner):
+    # a site's tagline written as a short sentence in the page head is not article text
+    page = "\n".join(["Radio Piscine", "Créatrice de podcasts depuis 2002.", *MENU[:6],
+                      "Fermeture de la piscine municipale", *ARTICLE])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join(ARTICLE)
+    assert reasons(doc)["Créatrice de podcasts depuis 2002."] == "feature:prose-away"

@@ -266,7 +266,7 @@ class LineModel:
         # sentences away from the article's main block: a site blurb, a form's help text, the
         # summaries of other articles, comments (length and punctuation must not save them)
         away = first - ln.index if ln.index < first else ln.index - last
-        f["prose_away"] = float(not inside and away > 2 and n >= 8)
+        f["prose_away"] = float(not inside and away > 2 and (n >= 8 or (n >= 4 and _PROSE_END.search(ln.text) is not None)))
         f["duplicate"] = float(counts.get(ln.folded, 0) >= 2 and n <= 12)
         return f
 
@@ -395,6 +395,8 @@ class LineModel:
             return "feature:duplicate-line"
         if c.get("separators", 0) > 0:
             return "feature:separators"
+        if c.get("prose_away", 0) > 0:
+            return "feature:prose-away"
         if c.get("digits", 0) > 0 and ln.n_words <= 3:
             return "feature:digits"
         if c.get("short", 0) > 0 or c.get("medium_short", 0) > 0:
