@@ -656,3 +656,18 @@ def test_clean_short_sentence_far_above_the_article(cleaner):
     doc = clean(cleaner, page)
     assert doc.text == "\n".join(ARTICLE)
     assert reasons(doc)["Créatrice de podcasts depuis 2002."] == "feature:prose-away"
+
+
+@pytest.mark.parametrize(("head", "byline"), [
+    # a name under a one-word label, after the chapo (a category line under the headline is no byline)
+    (["Sports et loisirs", "La mairie ferme sa piscine pour six mois, et les clubs s'inquiètent pour "
+      "leur saison entière, faute de bassin de remplacement.", "Auteur", "Claire Vasseur"], "Claire Vasseur"),
+    # a name beside a date, whatever the date's format
+    (["Claire Vasseur | 09.03.2020 à 9h08"], "Claire Vasseur"),
+])
+def test_clean_byline_in_the_article_head_by_its_shape(cleaner, head, byline):
+    page = "\n".join(["Accueil", "Fermeture de la piscine municipale", *head, *ARTICLE, "Partager"])
+    doc = clean(cleaner, page)
+    assert doc.title == "Fermeture de la piscine municipale"
+    assert doc.byline == byline
+    assert doc.text == "\n".join([h for h in head if len(h.split()) > 10] + ARTICLE)

@@ -73,6 +73,7 @@ _DATE_EN = re.compile(r"\b([a-z]{3,9}) (\d{1,2}),? (\d{4})\b")
 #: a footnote or glossary entry ("* trans : …", "(1) …", "[2] …"), never a headline
 _FOOTNOTE = re.compile(r"^(?:\*|\(\d{1,2}\)|\[\d{1,2}\]|\d{1,2}\))\s?")
 _ANY_QUOTE = re.compile(r"«[^«»]{0,400}»|\"[^\"]{0,400}\"|“[^“”]{0,400}”")
+_WEEKDAY = re.compile(r"(?:le |publie le )?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b")
 _BYLINE_WORD = re.compile(r"(?:Par|By|De|Avec)\b")
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -704,9 +705,19 @@ class Cleaner:
                     ln.forced = "repeated-title"
 
     def _name_bylines(self, lines: list[Line]) -> None:
-        """A bare name ("Claire Vasseur") just under the title or just after the text is a byline."""
+        """A bare name ("Claire Vasseur") just under the title or just after the text is a byline; so
+        is, in the article's head, a name beside a date or under a label (see `_head_name`)."""
         first, last = self._body_span(lines)
         title_at = next((ln.index for ln in lines if ln.role == "title"), None)
+        head = [] if title_at is None or any(ln.role == "byline" for ln in lines[max(0, title_at - 2):title_at + 6]) \
+            else [ln for ln in lines[max(0, title_at - 1):title_at + 6]
+                  if not (ln.role or ln.forced or ln.index == title_at or ln.n_words > 14)]
+        for ln in head:  # (a name beside a date or under a label wins over a bare name under the title)
+            name = self._head_name(lines, ln, title_at or 0, first)
+            if name:
+                ln.role, ln.value = "byline", name
+                title_at = None  # (the head has its byline: no other bare name there)
+                break
         for ln in lines:
             if ln.role or ln.hits or ln.forced or not _NAME.match(ln.text):
                 continue
@@ -714,6 +725,20 @@ class Cleaner:
             after_text = last < ln.index <= last + 3
             if (near_title or after_text) and not any(t in self.lexicon.stopwords for t in ln.tokens[:1]):
                 ln.role, ln.value = "byline", ln.text
+
+    def _head_name(self, lines: list[Line], ln: Line, title_at: int, first: int) -> str | None:
+        """The author's name on a line of the article's head when the line is a byline by its shape:
+        a name set beside a date ("Marie Merlet | lundi 9 décembre 2019 à 09h08") or a bare name
+        under a one-word label ("Auteur", "Texte", "By")."""
+        parts = [p.strip() for p in re.split(r"\s[|•·–-]\s|[|•·]", ln.text) if p.strip()]
+        if len(parts) >= 2 and _NAME.match(parts[0]) and any(
+                _STAMP.search(fold(p)) or _WEEKDAY.match(fold(p)) for p in parts[1:]):
+            return parts[0]
+        if ln.hits or not _NAME.match(ln.text) or any(t in self.lexicon.stopwords for t in ln.tokens[:1]):
+            return None
+        prev = lines[ln.index - 1]
+        label = prev.n_words == 1 and not prev.role and not prev.hits and not self.model.is_prose(prev)
+        return ln.text if label and title_at < ln.index <= first + 3 else None
 
     @staticmethod
     def _later_bylines(lines: list[Line], first: int, last: int) -> None:
