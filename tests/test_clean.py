@@ -671,3 +671,13 @@ def test_clean_byline_in_the_article_head_by_its_shape(cleaner, head, byline):
     assert doc.title == "Fermeture de la piscine municipale"
     assert doc.byline == byline
     assert doc.text == "\n".join([h for h in head if len(h.split()) > 10] + ARTICLE)
+
+
+def test_clean_headline_ending_with_a_full_stop_under_its_stamp(cleaner):
+    # some sites end headlines with a full stop: a short sentence a byline stamps is still the title
+    page = "\n".join(["Accueil", "Sports", "La piscine municipale ferme pour six mois.", "Par Marie Dupont",
+                      *ARTICLE, "Partager"])
+    doc = clean(cleaner, page)
+    assert doc.title == "La piscine municipale ferme pour six mois."
+    assert doc.byline == "Marie Dupont"
+    assert doc.text == "\n".join(ARTICLE)

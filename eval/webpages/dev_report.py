@@ -171,6 +171,15 @@ def with_prose_after(labels: Path, pages: list[Path], k: int = 3,
     return "\n".join(text), gold
 
 
+def with_full_stop_title(labels: Path) -> tuple[str, list[tuple[str, str]]] | None:
+    """The page with its headline ending with a full stop (as some sites write them)."""
+    page = _rows(labels)
+    if not any(g == "title" for _, (g, _) in page):
+        return None
+    text = [t.rstrip(".!?") + "." if g == "title" else t for t, (g, _) in page]
+    return "\n".join(text), [g for _, g in page]
+
+
 def stress(cleaner: Cleaner, pages: list[Path]) -> None:
     for n in (10, 25):
         variants = [v for v in (with_island(p, n) for p in pages) if v]
@@ -182,6 +191,8 @@ def stress(cleaner: Cleaner, pages: list[Path]) -> None:
                             ("cut to 4 + 3 prose after", 3, 4)):
         variants = [v for v in (with_prose_after(p, pages, k, short) for p in pages) if v]
         print(f"{label}:", scores([(g, cleaner.classify(t)) for t, g in variants]))
+    variants = [v for v in (with_full_stop_title(p) for p in pages) if v]
+    print("headline with a full stop:", scores([(g, cleaner.classify(t)) for t, g in variants]))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -679,7 +679,9 @@ class Cleaner:
             head = [ln for ln in lines[:first + reach] if not ln.hits and ln.role is None and not ln.forced
                     and (ln.index < first or self.blocks.stamped(lines, ln.index))
                     and not any(k.startswith("keep:") for k in ln.contributions)
-                    and 3 <= ln.n_words <= 35 and not ln.text.endswith(".")
+                    and 3 <= ln.n_words <= 35
+                    # (a headline may end with a full stop when its byline or date stamps it)
+                    and (not ln.text.endswith(".") or self._stopped_headline(lines, ln, first))
                     # a headline opens like a sentence; "est plein d'éloges et …" is a cut line
                     and not ln.text[:1].islower() and not _FOOTNOTE.match(ln.text)
                     and not _LINKLIKE.search(ln.text) and not _SEPARATORS.search(_QUOTED.sub("", ln.text))]
@@ -703,6 +705,13 @@ class Cleaner:
                 else:
                     ln.role = None
                     ln.forced = "repeated-title"
+
+    def _stopped_headline(self, lines: list[Line], ln: Line, first: int) -> bool:
+        """Whether a line ending with a full stop may still be the headline: one short sentence (at
+        most `title_stop_words` words) above the main block or opening it, that a byline or a date line right under
+        it stamps (a teaser's summary over its date, after the article, is not)."""
+        return ln.index <= first and ln.n_words <= int(self.weights.get("title_stop_words", 16)) \
+            and ". " not in ln.text and self.blocks.stamped(lines, ln.index)
 
     def _name_bylines(self, lines: list[Line]) -> None:
         """A bare name ("Claire Vasseur") just under the title or just after the text is a byline; so
