@@ -681,3 +681,15 @@ def test_clean_headline_ending_with_a_full_stop_under_its_stamp(cleaner):
     assert doc.title == "La piscine municipale ferme pour six mois."
     assert doc.byline == "Marie Dupont"
     assert doc.text == "\n".join(ARTICLE)
+
+
+@pytest.mark.parametrize(("line", "byline"), [
+    ("Publié le 3 mars 2020 par Jean Dupont", "Jean Dupont"),
+    ("Écrit par Jean Dupont | 3 mars 2020", "Jean Dupont"),
+    ("Texte et photos : Jean Dupont", "Jean Dupont"),
+    ("Par jdupont75", "jdupont75"),
+])
+def test_clean_byline_formats_of_blogs(cleaner, line, byline):
+    doc = clean(cleaner, "\n".join(["Fermeture de la piscine municipale", line, *ARTICLE]))
+    assert doc.byline == byline
+    assert doc.text == "\n".join(ARTICLE)
