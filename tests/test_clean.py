@@ -693,3 +693,11 @@ def test_clean_byline_formats_of_blogs(cleaner, line, byline):
     doc = clean(cleaner, "\n".join(["Fermeture de la piscine municipale", line, *ARTICLE]))
     assert doc.byline == byline
     assert doc.text == "\n".join(ARTICLE)
+
+
+def test_clean_headline_with_a_kicker_under_it_is_no_pull_quote(cleaner):
+    # the headline's words come back in the lede and a name-like kicker follows it: still the title
+    page = "\n".join(["Accueil", "Fermeture de la piscine municipale", "Vie Locale", *ARTICLE, "Partager"])
+    doc = clean(cleaner, page)
+    assert doc.title == "Fermeture de la piscine municipale"
+    assert doc.text == "\n".join(ARTICLE)

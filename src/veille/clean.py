@@ -576,6 +576,7 @@ class Cleaner:
         # shingle -> the long lines holding it (an inverted index: each candidate line is compared
         # only with the long lines that share a shingle with it, not with every long line of the page)
         sizes: list[int] = []
+        long_at: list[int] = []
         holders: dict[tuple[str, ...], list[int]] = {}
         for ln in lines:
             if ln.n_words >= 20:
@@ -583,6 +584,7 @@ class Cleaner:
                 for g in grams_of_long:
                     holders.setdefault(g, []).append(len(sizes))
                 sizes.append(len(grams_of_long))
+                long_at.append(ln.index)
         for ln in lines:
             if ln.forced or not 5 <= ln.n_words <= 40:
                 continue
@@ -590,6 +592,9 @@ class Cleaner:
             # (a byline under a headline is not a pull quote's speaker: "Par Marie Dupont")
             speaker = nxt is not None and nxt.n_words <= 4 and bool(_NAME.match(nxt.text)) \
                 and not _BYLINE_WORD.match(nxt.text)
+            # (a pull quote with its speaker sits inside the text: a headline over its lede, a kicker
+            # under it, is above the page's first paragraph)
+            speaker = speaker and bool(long_at) and long_at[0] < ln.index
             if not (speaker or _PROSE_END.search(ln.text)):
                 continue  # a sub-heading taken from a quote of the text stays
             grams = _shingles(ln.tokens)
