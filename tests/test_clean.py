@@ -701,3 +701,10 @@ def test_clean_headline_with_a_kicker_under_it_is_no_pull_quote(cleaner):
     doc = clean(cleaner, page)
     assert doc.title == "Fermeture de la piscine municipale"
     assert doc.text == "\n".join(ARTICLE)
+
+
+def test_clean_arrow_link_to_another_article_inside_the_text(cleaner):
+    link = ">> Piscines : la carte des fermetures dans la région"
+    doc = clean(cleaner, "\n".join(["Fermeture de la piscine municipale", ARTICLE[0], ARTICLE[1], link, ARTICLE[2]]))
+    assert reasons(doc) == {"Fermeture de la piscine municipale": "title", link: "pattern:read-also"}
+    assert doc.text == "\n".join(ARTICLE)
