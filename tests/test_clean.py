@@ -708,3 +708,10 @@ def test_clean_arrow_link_to_another_article_inside_the_text(cleaner):
     doc = clean(cleaner, "\n".join(["Fermeture de la piscine municipale", ARTICLE[0], ARTICLE[1], link, ARTICLE[2]]))
     assert reasons(doc) == {"Fermeture de la piscine municipale": "title", link: "pattern:read-also"}
     assert doc.text == "\n".join(ARTICLE)
+
+
+def test_clean_label_written_twice_on_one_line(cleaner):
+    doc = clean(cleaner, "\n".join(["Où nous écouter ? Où nous écouter ?", "Fermeture de la piscine municipale",
+                                    *ARTICLE]))
+    assert reasons(doc)["Où nous écouter ? Où nous écouter ?"] == "repeated-text"
+    assert doc.text == "\n".join(ARTICLE)

@@ -569,6 +569,9 @@ class Cleaner:
         for ln in lines:
             if ln.n_words >= 13 and _PROSE_END.search(ln.text):  # sentences, not a repeated headline
                 seen.setdefault(ln.folded, []).append(ln)
+            half = len(ln.tokens) // 2
+            if half >= 2 and len(ln.tokens) % 2 == 0 and ln.tokens[:half] == ln.tokens[half:]:
+                ln.forced = ln.forced or "repeated-text"  # a widget's label shown twice: "Où nous écouter ? Où nous écouter ?"
         for same in seen.values():
             if len(same) >= 2:
                 for ln in same:
