@@ -715,3 +715,11 @@ def test_clean_label_written_twice_on_one_line(cleaner):
                                     *ARTICLE]))
     assert reasons(doc)["Où nous écouter ? Où nous écouter ?"] == "repeated-text"
     assert doc.text == "\n".join(ARTICLE)
+
+
+def test_clean_text_ending_with_its_block_keeps_its_last_paragraph(cleaner):
+    # a clean article (no page around it) may end with a sentence that talks of a site and its readers
+    last = ("Les lecteurs peuvent consulter le site de la mairie, où les nouveaux horaires et les "
+            "inscriptions aux cours de natation seront publiés dès la semaine prochaine.")
+    doc = clean(cleaner, "\n".join(["Fermeture de la piscine municipale", "Par Marie Dupont", *ARTICLE, last]))
+    assert doc.text == "\n".join([*ARTICLE, last])

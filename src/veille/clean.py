@@ -884,8 +884,11 @@ class MainBlock:
         bottom up while each shares few content words with the article above it and its headline, the
         highest that talks about the site or its reader (or names the byline's author) is furniture,
         and so is every line under it (a line a lexicon row hit is removed on its own: a box inside
-        the article, not where the furniture starts). Returns the block's new last line."""
+        the article, not where the furniture starts). Only on a page that goes on after the block:
+        a text that ends with it is an extract or a clean article. Returns the block's new last line."""
         lex, w = self.model.lexicon, self.weights
+        if last >= len(lines) - 1:
+            return last  # (the text ends with the block: an extract or a clean text, no page around it)
         # (a sentence a weak lexicon row already hit is still a candidate: "recevez notre newsletter …")
         prose = [ln for ln in lines[first:last + 1] if self.is_prose(ln) or (
             not ln.role and ln.n_words >= 10 and _PROSE_END.search(ln.text))]
