@@ -604,3 +604,122 @@ def test_clean_teasers_each_with_its_date_after_the_article(cleaner):
     page = "\n".join(["Fermeture de la piscine municipale", *ARTICLE, *teasers])
     doc = clean(cleaner, page)
     assert doc.text == "\n".join(ARTICLE)
+
+
+BLURB = [
+    "Notre association publie depuis dix ans des enquêtes indépendantes sur la vie locale, les luttes "
+    "sociales et l'environnement, écrites par des bénévoles qui donnent de leur temps chaque semaine.",
+    "Chacun peut proposer un texte : il suffit de créer un compte et de suivre la charte éditoriale, "
+    "que l'équipe de modération relit avant toute publication sur le site, sans exception aucune.",
+    "Le site ne vit que des dons de ses lecteurs et ne publie aucune publicité, ni ne revend les données "
+    "de ses visiteurs à des tiers, quels qu'ils soient, depuis sa création en deux mille treize.",
+]
+
+
+MENU = ["Accueil", "Agenda des luttes et des rendez-vous", "Écologie et environnement", "Logement et urbanisme",
+        "Travail, syndicats et précarité", "Migrations et frontières", "Féminismes et genre", "Répression et prisons",
+        "Médias et contre-information", "Culture, radio et cinéma", "Contact et mentions légales"]
+
+
+def test_clean_brief_under_a_stamped_headline_beats_a_longer_blurb(cleaner):
+    # three short paragraphs under a headline and its date are the article, even when a site blurb
+    # in the footer has more words
+    page = "\n".join(["Fermeture de la piscine municipale", "Publié le 12/09/2023", *ARTICLE, "Partager", *MENU,
+                      *(f"{m} : les archives" for m in MENU), "Qui sommes-nous ?", *BLURB])
+    doc = clean(cleaner, page)
+    assert doc.title == "Fermeture de la piscine municipale"
+    assert doc.text == "\n".join(ARTICLE)
+
+
+def test_clean_bio_and_newsletter_pitch_under_a_short_article(cleaner):
+    # furniture written as sentences right under a short article: the author's bio (names the byline's
+    # author) and a newsletter pitch (the site talking to its reader) share no words with the article
+    page = "\n".join(["Fermeture de la piscine municipale", "Par Marie Dupont", *ARTICLE,
+                      "Marie Dupont suit depuis 2015 les questions de logement et d'urbanisme pour le service "
+                      "société, après dix ans passés en Bretagne.",
+                      "Chaque semaine, recevez notre newsletter avec les enquêtes de la rédaction en vous "
+                      "inscrivant gratuitement sur notre site.", "Partager"])
+    doc = clean(cleaner, page)
+    assert doc.byline == "Marie Dupont"
+    assert doc.text == "\n".join(ARTICLE)
+    assert reasons(doc)["Marie Dupont suit depuis 2015 les questions de logement et d'urbanisme pour le service "
+                        "société, après dix ans passés en Bretagne."] == "trailing-prose"
+    # (a weak lexicon hit keeps its name, the trailing-prose weight pushes it over)
+    assert reasons(doc)["Chaque semaine, recevez notre newsletter avec les enquêtes de la rédaction en vous "
+                        "inscrivant gratuitement sur notre site."] == "pattern:newsletter"
+
+
+def test_clean_short_sentence_far_above_the_article(cleaner):
+    # a site's tagline written as a short sentence in the page head is not article text
+    page = "\n".join(["Radio Piscine", "Créatrice de podcasts depuis 2002.", *MENU[:6],
+                      "Fermeture de la piscine municipale", *ARTICLE])
+    doc = clean(cleaner, page)
+    assert doc.text == "\n".join(ARTICLE)
+    assert reasons(doc)["Créatrice de podcasts depuis 2002."] == "feature:prose-away"
+
+
+@pytest.mark.parametrize(("head", "byline"), [
+    # a name under a one-word label, after the chapo (a category line under the headline is no byline)
+    (["Sports et loisirs", "La mairie ferme sa piscine pour six mois, et les clubs s'inquiètent pour "
+      "leur saison entière, faute de bassin de remplacement.", "Auteur", "Claire Vasseur"], "Claire Vasseur"),
+    # a name beside a date, whatever the date's format
+    (["Claire Vasseur | 09.03.2020 à 9h08"], "Claire Vasseur"),
+])
+def test_clean_byline_in_the_article_head_by_its_shape(cleaner, head, byline):
+    page = "\n".join(["Accueil", "Fermeture de la piscine municipale", *head, *ARTICLE, "Partager"])
+    doc = clean(cleaner, page)
+    assert doc.title == "Fermeture de la piscine municipale"
+    assert doc.byline == byline
+    assert doc.text == "\n".join([h for h in head if len(h.split()) > 10] + ARTICLE)
+
+
+def test_clean_headline_ending_with_a_full_stop_under_its_stamp(cleaner):
+    # some sites end headlines with a full stop: a short sentence a byline stamps is still the title
+    page = "\n".join(["Accueil", "Sports", "La piscine municipale ferme pour six mois.", "Par Marie Dupont",
+                      *ARTICLE, "Partager"])
+    doc = clean(cleaner, page)
+    assert doc.title == "La piscine municipale ferme pour six mois."
+    assert doc.byline == "Marie Dupont"
+    assert doc.text == "\n".join(ARTICLE)
+
+
+@pytest.mark.parametrize(("line", "byline"), [
+    ("Publié le 3 mars 2020 par Jean Dupont", "Jean Dupont"),
+    ("Écrit par Jean Dupont | 3 mars 2020", "Jean Dupont"),
+    ("Texte et photos : Jean Dupont", "Jean Dupont"),
+    ("Par jdupont75", "jdupont75"),
+])
+def test_clean_byline_formats_of_blogs(cleaner, line, byline):
+    doc = clean(cleaner, "\n".join(["Fermeture de la piscine municipale", line, *ARTICLE]))
+    assert doc.byline == byline
+    assert doc.text == "\n".join(ARTICLE)
+
+
+def test_clean_headline_with_a_kicker_under_it_is_no_pull_quote(cleaner):
+    # the headline's words come back in the lede and a name-like kicker follows it: still the title
+    page = "\n".join(["Accueil", "Fermeture de la piscine municipale", "Vie Locale", *ARTICLE, "Partager"])
+    doc = clean(cleaner, page)
+    assert doc.title == "Fermeture de la piscine municipale"
+    assert doc.text == "\n".join(ARTICLE)
+
+
+def test_clean_arrow_link_to_another_article_inside_the_text(cleaner):
+    link = ">> Piscines : la carte des fermetures dans la région"
+    doc = clean(cleaner, "\n".join(["Fermeture de la piscine municipale", ARTICLE[0], ARTICLE[1], link, ARTICLE[2]]))
+    assert reasons(doc) == {"Fermeture de la piscine municipale": "title", link: "pattern:read-also"}
+    assert doc.text == "\n".join(ARTICLE)
+
+
+def test_clean_label_written_twice_on_one_line(cleaner):
+    doc = clean(cleaner, "\n".join(["Où nous écouter ? Où nous écouter ?", "Fermeture de la piscine municipale",
+                                    *ARTICLE]))
+    assert reasons(doc)["Où nous écouter ? Où nous écouter ?"] == "repeated-text"
+    assert doc.text == "\n".join(ARTICLE)
+
+
+def test_clean_text_ending_with_its_block_keeps_its_last_paragraph(cleaner):
+    # a clean article (no page around it) may end with a sentence that talks of a site and its readers
+    last = ("Les lecteurs peuvent consulter le site de la mairie, où les nouveaux horaires et les "
+            "inscriptions aux cours de natation seront publiés dès la semaine prochaine.")
+    doc = clean(cleaner, "\n".join(["Fermeture de la piscine municipale", "Par Marie Dupont", *ARTICLE, last]))
+    assert doc.text == "\n".join([*ARTICLE, last])

@@ -130,6 +130,71 @@ def with_items(labels: Path, pages: list[Path], style: str, k: int = 8) -> tuple
     return "\n".join(text[:at] + items + text[at:]), gold[:at] + [("remove", style)] * len(items) + gold[at:]
 
 
+PROSE_FAMILIES = ("site-about", "newsletter", "share-form", "site-help", "comment-form", "sidebar", "author-box",
+                  "author-bio", "footer-nav", "theme-notice")
+
+
+def _rows(p: Path) -> list[tuple[str, tuple[str, str]]]:
+    text = [t for t in p.with_suffix(".txt").read_text(encoding="utf-8").split("\n") if t.strip()]
+    return list(zip(text, read_gold(p), strict=True))
+
+
+def furniture_prose(p: Path) -> list[str]:
+    """The page's furniture written as sentences (site blurbs, newsletter pitches, form help, bios)."""
+    seen: list[str] = []
+    for t, (g, fam) in _rows(p):
+        if g == "remove" and fam in PROSE_FAMILIES and len(t.split()) >= 10 and t.rstrip()[-1:] in ".!…" \
+                and t not in seen:
+            seen.append(t)
+    return seen
+
+
+def with_prose_after(labels: Path, pages: list[Path], k: int = 3,
+                     short: int | None = None) -> tuple[str, list[tuple[str, str]]] | None:
+    """The page with k lines of furniture prose (its own first, then other dev pages') right after the
+    article, as an author bio, a site blurb or a newsletter pitch sits under a short article; with
+    `short`, the article cut to its first `short` lines (the rest of the page as it is)."""
+    page = _rows(labels)
+    keep = [i for i, (_, (g, _)) in enumerate(page) if g == "keep"]
+    if not keep:
+        return None
+    prose = furniture_prose(labels)
+    rnd = random.Random(labels.stem)
+    other = [t for q in pages if q != labels for t in furniture_prose(q)]
+    rnd.shuffle(other)
+    items = (prose + other)[:k]
+    drop = set(keep[short:]) if short else set()
+    at = keep[-1] + 1
+    text = [t for i, (t, _) in enumerate(page[:at]) if i not in drop] + items + [t for t, _ in page[at:]]
+    gold = [g for i, (_, g) in enumerate(page[:at]) if i not in drop] + [("remove", "prose-after")] * len(items) \
+        + [g for _, g in page[at:]]
+    return "\n".join(text), gold
+
+
+def with_full_stop_title(labels: Path) -> tuple[str, list[tuple[str, str]]] | None:
+    """The page with its headline ending with a full stop (as some sites write them)."""
+    page = _rows(labels)
+    if not any(g == "title" for _, (g, _) in page):
+        return None
+    text = [t.rstrip(".!?") + "." if g == "title" else t for t, (g, _) in page]
+    return "\n".join(text), [g for _, g in page]
+
+
+def stress(cleaner: Cleaner, pages: list[Path]) -> None:
+    for n in (10, 25):
+        variants = [v for v in (with_island(p, n) for p in pages) if v]
+        print(f"island of {n} lines:  ", scores([(g, cleaner.classify(t)) for t, g in variants]))
+    for style in ("comments", "teasers"):
+        variants = [with_items(p, pages, style) for p in pages]
+        print(f"8 {style} after it:  ", scores([(g, cleaner.classify(t)) for t, g in variants]))
+    for label, k, short in (("3 furniture prose after", 3, None), ("article cut to 4 lines", 0, 4),
+                            ("cut to 4 + 3 prose after", 3, 4)):
+        variants = [v for v in (with_prose_after(p, pages, k, short) for p in pages) if v]
+        print(f"{label}:", scores([(g, cleaner.classify(t)) for t, g in variants]))
+    variants = [v for v in (with_full_stop_title(p) for p in pages) if v]
+    print("headline with a full stop:", scores([(g, cleaner.classify(t)) for t, g in variants]))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--errors", action="store_true", help="print every wrong line")
@@ -161,13 +226,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"   {ln.index:4} {g:7} {fam:14} {what:30} {ln.text[:100]}")
     print("errors by family:", dict(families.most_common()))
     print("dev:               ", scores(runs))
-    for n in (10, 25):
-        variants = [v for v in (with_island(p, n) for p in pages) if v]
-        print(f"island of {n} lines:  ", scores([(g, cleaner.classify(t)) for t, g in variants]))
     if not args.page:
-        for style in ("comments", "teasers"):
-            variants = [with_items(p, pages, style) for p in pages]
-            print(f"8 {style} after it:  ", scores([(g, cleaner.classify(t)) for t, g in variants]))
+        stress(cleaner, pages)
     if not args.page and not args.no_lopo:
         lopo, dropped = leave_one_page_out(pages)
         print("leave-one-page-out:", lopo)

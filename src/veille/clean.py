@@ -72,6 +72,9 @@ _STAMP = re.compile(
 _DATE_EN = re.compile(r"\b([a-z]{3,9}) (\d{1,2}),? (\d{4})\b")
 #: a footnote or glossary entry ("* trans : …", "(1) …", "[2] …"), never a headline
 _FOOTNOTE = re.compile(r"^(?:\*|\(\d{1,2}\)|\[\d{1,2}\]|\d{1,2}\))\s?")
+_ANY_QUOTE = re.compile(r"«[^«»]{0,400}»|\"[^\"]{0,400}\"|“[^“”]{0,400}”")
+_WEEKDAY = re.compile(r"(?:le |publie le )?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b")
+_BYLINE_WORD = re.compile(r"(?:Par|By|De|Avec)\b")
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
@@ -112,6 +115,9 @@ class Lexicon:
     rules: list[Rule] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
     stopwords: frozenset[str] = frozenset()
+    #: folded word beginnings of a site talking about itself, and words addressing the reader
+    site_talk: tuple[str, ...] = ()
+    address: frozenset[str] = frozenset()
     #: per target ("fold" | "text"): the rules anchored at the line start as one alternation, so
     #: a line that none of them matches (most body lines) costs one regex call, not one per rule
     screens: dict[str, re.Pattern[str]] = field(default_factory=dict)
@@ -130,6 +136,10 @@ class Lexicon:
             elif kind == "stopwords":
                 # lines are matched as folded tokens ("été" -> "ete"): fold the list the same way
                 lex.stopwords = frozenset(fold(w) for w in row["pattern"].split("|"))
+            elif kind == "site-talk":
+                lex.site_talk = tuple(fold(w) for w in row["pattern"].split("|"))
+            elif kind == "address":
+                lex.address = frozenset(fold(w) for w in row["pattern"].split("|"))
             elif kind in ("pattern", "vocab", "byline", "credit"):
                 rule = Rule(kind, row["reason"], float(row["weight"]), row["precision"], row["scope"],
                             row["on"])
@@ -257,7 +267,7 @@ class LineModel:
         # sentences away from the article's main block: a site blurb, a form's help text, the
         # summaries of other articles, comments (length and punctuation must not save them)
         away = first - ln.index if ln.index < first else ln.index - last
-        f["prose_away"] = float(not inside and away > 2 and n >= 8)
+        f["prose_away"] = float(not inside and away > 2 and (n >= 8 or (n >= 4 and _PROSE_END.search(ln.text) is not None)))
         f["duplicate"] = float(counts.get(ln.folded, 0) >= 2 and n <= 12)
         return f
 
@@ -271,7 +281,7 @@ class LineModel:
         if ln.forced:
             # text the page repeats (a blurb, a caption, a pull quote) outweighs a sentence's features
             key = {"repeated-title": "repeated_title", "repeated-text": "repeated_text",
-                   "pull-quote": "repeated_text"}.get(ln.forced, "scoped_rule")
+                   "pull-quote": "repeated_text", "trailing-prose": "trailing_prose"}.get(ln.forced, "scoped_rule")
             ln.contributions[f"forced:{ln.forced}"] = self.weights.get(key, 6.0)
 
     def keep_cues(self, lines: list[Line], first: int, last: int) -> None:
@@ -386,6 +396,8 @@ class LineModel:
             return "feature:duplicate-line"
         if c.get("separators", 0) > 0:
             return "feature:separators"
+        if c.get("prose_away", 0) > 0:
+            return "feature:prose-away"
         if c.get("digits", 0) > 0 and ln.n_words <= 3:
             return "feature:digits"
         if c.get("short", 0) > 0 or c.get("medium_short", 0) > 0:
@@ -407,6 +419,7 @@ class Cleaner:
         self.lexicon = lexicon or Lexicon.load(self.settings.lang, lexicon_dir=self.settings.lexicon_dir)
         self.weights = self.lexicon.weights
         self.model = LineModel(self.lexicon)
+        self.blocks = MainBlock(self.model)
         langs = languages or self.config.languages or DEFAULT_LANGUAGES
         self._langid = self._load_langid(langs)
 
@@ -521,7 +534,8 @@ class Cleaner:
         if title_at is not None and first <= title_at < last:
             first = title_at + 1  # the article starts under its headline (site help above it is not it)
         self._later_bylines(lines, first, last)
-        islands = self._islands(lines)
+        last = self.blocks.trailing_furniture(lines, first, last)
+        islands = self.blocks.islands(lines)
         for ln in lines:
             self.model.score(ln, first, last, counts, ln.index in islands)
         self.model.keep_cues(lines, first, last)
@@ -555,6 +569,9 @@ class Cleaner:
         for ln in lines:
             if ln.n_words >= 13 and _PROSE_END.search(ln.text):  # sentences, not a repeated headline
                 seen.setdefault(ln.folded, []).append(ln)
+            half = len(ln.tokens) // 2
+            if half >= 2 and len(ln.tokens) % 2 == 0 and ln.tokens[:half] == ln.tokens[half:]:
+                ln.forced = ln.forced or "repeated-text"  # a widget's label shown twice: "Où nous écouter ? Où nous écouter ?"
         for same in seen.values():
             if len(same) >= 2:
                 for ln in same:
@@ -562,6 +579,7 @@ class Cleaner:
         # shingle -> the long lines holding it (an inverted index: each candidate line is compared
         # only with the long lines that share a shingle with it, not with every long line of the page)
         sizes: list[int] = []
+        long_at: list[int] = []
         holders: dict[tuple[str, ...], list[int]] = {}
         for ln in lines:
             if ln.n_words >= 20:
@@ -569,11 +587,17 @@ class Cleaner:
                 for g in grams_of_long:
                     holders.setdefault(g, []).append(len(sizes))
                 sizes.append(len(grams_of_long))
+                long_at.append(ln.index)
         for ln in lines:
             if ln.forced or not 5 <= ln.n_words <= 40:
                 continue
             nxt = lines[ln.index + 1] if ln.index + 1 < len(lines) else None
-            speaker = nxt is not None and nxt.n_words <= 4 and bool(_NAME.match(nxt.text))
+            # (a byline under a headline is not a pull quote's speaker: "Par Marie Dupont")
+            speaker = nxt is not None and nxt.n_words <= 4 and bool(_NAME.match(nxt.text)) \
+                and not _BYLINE_WORD.match(nxt.text)
+            # (a pull quote with its speaker sits inside the text: a headline over its lede, a kicker
+            # under it, is above the page's first paragraph)
+            speaker = speaker and bool(long_at) and long_at[0] < ln.index
             if not (speaker or _PROSE_END.search(ln.text)):
                 continue  # a sub-heading taken from a quote of the text stays
             grams = _shingles(ln.tokens)
@@ -631,14 +655,14 @@ class Cleaner:
     def _rest_after_body(self, lines: list[Line], markers: list[Line], html_extract: bool) -> None:
         """Everything after a "related articles" / "comments" header that follows the start of the
         article's main block is furniture (a header above the article, in a toolbar or a menu, is not
-        the end of anything). A run of dated items (comments, teasers: see `_dated_items`) is such
+        the end of anything). A run of dated items (comments, teasers: see `MainBlock.dated_items`) is such
         a header too."""
         if not html_extract:
-            at = {m.index for m in markers} | {a for a, _ in self._dated_items(lines)}
+            at = {m.index for m in markers} | {a for a, _ in self.blocks.dated_items(lines)}
             markers = [lines[i] for i in sorted(at)]
         if not markers:
             return
-        block = self._main_block(lines, {m.index for m in markers})
+        block = self.blocks.main_block(lines, {m.index for m in markers})
         if block is None:
             return
         rest_from = next((m for m in markers if m.index > block[0]), None)
@@ -661,9 +685,11 @@ class Cleaner:
             # a headline inside the block only when a byline or a date line follows it (a headline
             # ending with "!" passes for prose; site help above the article may open the block)
             head = [ln for ln in lines[:first + reach] if not ln.hits and ln.role is None and not ln.forced
-                    and (ln.index < first or self._stamped(lines, ln.index))
+                    and (ln.index < first or self.blocks.stamped(lines, ln.index))
                     and not any(k.startswith("keep:") for k in ln.contributions)
-                    and 3 <= ln.n_words <= 35 and not ln.text.endswith(".")
+                    and 3 <= ln.n_words <= 35
+                    # (a headline may end with a full stop when its byline or date stamps it)
+                    and (not ln.text.endswith(".") or self._stopped_headline(lines, ln, first))
                     # a headline opens like a sentence; "est plein d'éloges et …" is a cut line
                     and not ln.text[:1].islower() and not _FOOTNOTE.match(ln.text)
                     and not _LINKLIKE.search(ln.text) and not _SEPARATORS.search(_QUOTED.sub("", ln.text))]
@@ -688,10 +714,27 @@ class Cleaner:
                     ln.role = None
                     ln.forced = "repeated-title"
 
+    def _stopped_headline(self, lines: list[Line], ln: Line, first: int) -> bool:
+        """Whether a line ending with a full stop may still be the headline: one short sentence (at
+        most `title_stop_words` words) above the main block or opening it, that a byline or a date line right under
+        it stamps (a teaser's summary over its date, after the article, is not)."""
+        return ln.index <= first and ln.n_words <= int(self.weights.get("title_stop_words", 16)) \
+            and ". " not in ln.text and self.blocks.stamped(lines, ln.index)
+
     def _name_bylines(self, lines: list[Line]) -> None:
-        """A bare name ("Claire Vasseur") just under the title or just after the text is a byline."""
+        """A bare name ("Claire Vasseur") just under the title or just after the text is a byline; so
+        is, in the article's head, a name beside a date or under a label (see `_head_name`)."""
         first, last = self._body_span(lines)
         title_at = next((ln.index for ln in lines if ln.role == "title"), None)
+        head = [] if title_at is None or any(ln.role == "byline" for ln in lines[max(0, title_at - 2):title_at + 6]) \
+            else [ln for ln in lines[max(0, title_at - 1):title_at + 6]
+                  if not (ln.role or ln.forced or ln.index == title_at or ln.n_words > 14)]
+        for ln in head:  # (a name beside a date or under a label wins over a bare name under the title)
+            name = self._head_name(lines, ln, title_at or 0, first)
+            if name:
+                ln.role, ln.value = "byline", name
+                title_at = None  # (the head has its byline: no other bare name there)
+                break
         for ln in lines:
             if ln.role or ln.hits or ln.forced or not _NAME.match(ln.text):
                 continue
@@ -699,6 +742,20 @@ class Cleaner:
             after_text = last < ln.index <= last + 3
             if (near_title or after_text) and not any(t in self.lexicon.stopwords for t in ln.tokens[:1]):
                 ln.role, ln.value = "byline", ln.text
+
+    def _head_name(self, lines: list[Line], ln: Line, title_at: int, first: int) -> str | None:
+        """The author's name on a line of the article's head when the line is a byline by its shape:
+        a name set beside a date ("Marie Merlet | lundi 9 décembre 2019 à 09h08") or a bare name
+        under a one-word label ("Auteur", "Texte", "By")."""
+        parts = [p.strip() for p in re.split(r"\s[|•·–-]\s|[|•·]", ln.text) if p.strip()]
+        if len(parts) >= 2 and _NAME.match(parts[0]) and any(
+                _STAMP.search(fold(p)) or _WEEKDAY.match(fold(p)) for p in parts[1:]):
+            return parts[0]
+        if ln.hits or not _NAME.match(ln.text) or any(t in self.lexicon.stopwords for t in ln.tokens[:1]):
+            return None
+        prev = lines[ln.index - 1]
+        label = prev.n_words == 1 and not prev.role and not prev.hits and not self.model.is_prose(prev)
+        return ln.text if label and title_at < ln.index <= first + 3 else None
 
     @staticmethod
     def _later_bylines(lines: list[Line], first: int, last: int) -> None:
@@ -717,14 +774,8 @@ class Cleaner:
         content = [t for t in ln.tokens if len(t) > 2 and t not in self.lexicon.stopwords]
         shared = sum(t in body_vocab for t in content)
         ratio = shared / len(content) if content else 0.0
-        stamp = self.weights.get("title_stamp", 4.0) if self._stamped(lines, ln.index) else 0.0
+        stamp = self.weights.get("title_stamp", 4.0) if self.blocks.stamped(lines, ln.index) else 0.0
         return 1.5 * min(shared, 6) + 4.0 * ratio + 0.3 * min(ln.n_words, 25) - 0.3 * abs(first - ln.index) + stamp
-
-    @staticmethod
-    def _stamped(lines: list[Line], i: int) -> bool:
-        """Whether a byline or a date line follows line `i` within two lines (a headline's stamp)."""
-        return any(ln.role == "byline" or any(r.reason == "pattern:date-meta" for r in ln.hits)
-                   for ln in lines[i + 1:i + 3])
 
     @staticmethod
     def _title_key(text: str) -> list[str]:
@@ -743,21 +794,38 @@ class Cleaner:
 
     def _body_span(self, lines: list[Line]) -> tuple[int, int]:
         """First and last line of the article's main block (the whole page when it has no prose)."""
-        block = self._main_block(lines)
+        block = self.blocks.main_block(lines)
         return block if block is not None else (0, len(lines) - 1)
 
-    def _main_block(self, lines: list[Line], markers: set[int] | None = None) -> tuple[int, int] | None:
-        """First and last line of the page's main run of prose (see `_main_groups`)."""
-        groups = self._main_groups(lines, markers)
+class MainBlock:
+    """Where the article lies in the page: its main block of prose (BTE-style densest run of prose
+    groups), the boxes inside it, the runs of dated items (comments, teasers) that end it, and the
+    stamped headlines that anchor it (configured once with the model's weights)."""
+
+    def __init__(self, model: LineModel):
+        self.model = model
+        self.weights = model.weights
+        self.is_prose = model.is_prose
+
+    @staticmethod
+    def stamped(lines: list[Line], i: int, before: bool = False) -> bool:
+        """Whether a byline or a date line follows line `i` within two lines (a headline's stamp),
+        or, with `before`, sits just above it ("Accueil | Par X | date" over the headline)."""
+        near = lines[i + 1:i + 3] + (lines[max(0, i - 1):i] if before else [])
+        return any(ln.role == "byline" or any(r.reason == "pattern:date-meta" for r in ln.hits) for ln in near)
+
+    def main_block(self, lines: list[Line], markers: set[int] | None = None) -> tuple[int, int] | None:
+        """First and last line of the page's main run of prose (see `main_groups`)."""
+        groups = self.main_groups(lines, markers)
         return (groups[0][0], groups[-1][-1]) if groups else None
 
-    def _islands(self, lines: list[Line]) -> set[int]:
+    def islands(self, lines: list[Line]) -> set[int]:
         """The lines between the groups of prose that make the main block: a box, a gallery or a
         menu set inside the article (not the article, though the block spans them)."""
-        groups = self._main_groups(lines)
+        groups = self.main_groups(lines)
         return {i for a, b in zip(groups, groups[1:], strict=False) for i in range(a[-1] + 1, b[0])}
 
-    def _dated_items(self, lines: list[Line]) -> list[tuple[int, int]]:
+    def dated_items(self, lines: list[Line]) -> list[tuple[int, int]]:
         """Runs of dated items: comments ("gabriel Le 11 septembre 2018 à 12:57", the text,
         "Répondre") and teasers (a headline, a summary, a date) carry a date each, an article's
         paragraphs do not. A run is two date lines or more, each within `stamp_gap` lines of the
@@ -772,7 +840,7 @@ class Cleaner:
                 stamps.append(ln.index)
         runs: list[list[int]] = []
         for a, b in zip(stamps, stamps[1:], strict=False):
-            if b - a <= gap and any(self.model.is_prose(x) for x in lines[a + 1:b]):
+            if b - a <= gap and any(self.is_prose(x) for x in lines[a + 1:b]):
                 if runs and runs[-1][-1] == a:
                     runs[-1].append(b)
                 else:
@@ -784,12 +852,78 @@ class Cleaner:
             if len(run) >= 3 and run[1] - run[0] > step + 1:
                 run = run[1:]  # the article's own date line, then the items' dates at a steady pace
             start = run[0]
-            if len(run) >= 3 and all(self.model.is_prose(lines[i - 1]) for i in run[1:]):
+            if len(run) >= 3 and all(self.is_prose(lines[i - 1]) for i in run[1:]):
                 start = max(0, run[0] - step + 1)  # each date closes its item: the first item is above it
             out.append((start, run[-1] + gap))
         return out
 
-    def _main_groups(self, lines: list[Line], markers: set[int] | None = None) -> list[list[int]]:
+    def anchored(self, lines: list[Line], groups: list[list[int]]) -> list[int]:
+        """The groups of prose that start just under a stamped headline (a headline-like line with a
+        byline or a date line right above or under it): a brief of three paragraphs is the article
+        even when a longer blurb, comment or bio elsewhere on the page outweighs it."""
+        reach = int(self.weights.get("title_anchor_reach", 8))
+        heads = [ln.index for ln in lines if self.headline_like(ln) and self.stamped(lines, ln.index, before=True)]
+        out = set()
+        for h in heads:
+            k = next((k for k, g in enumerate(groups) if g[0] > h), None)
+            if k is not None and groups[k][0] - h <= reach:
+                out.add(k)
+        return sorted(out)
+
+    @staticmethod
+    def headline_like(ln: Line) -> bool:
+        """A line that may be a headline: 3 to 35 words, opening like a sentence, no link, no
+        separators, no lexicon hit or role, no final full stop."""
+        return not ln.hits and ln.role in (None, "title") and not ln.forced and 3 <= ln.n_words <= 35 \
+            and not ln.text[:1].islower() and not _FOOTNOTE.match(ln.text) and not _LINKLIKE.search(ln.text) \
+            and not _SEPARATORS.search(_QUOTED.sub("", ln.text)) and not ln.text.endswith(".")
+
+    def trailing_furniture(self, lines: list[Line], first: int, last: int) -> int:
+        """Furniture prose right under the article (a site blurb, a newsletter pitch, an author bio)
+        joins the main block when the article is short. Among the block's last prose lines, from the
+        bottom up while each shares few content words with the article above it and its headline, the
+        highest that talks about the site or its reader (or names the byline's author) is furniture,
+        and so is every line under it (a line a lexicon row hit is removed on its own: a box inside
+        the article, not where the furniture starts). Only on a page that goes on after the block:
+        a text that ends with it is an extract or a clean article. Returns the block's new last line."""
+        lex, w = self.model.lexicon, self.weights
+        if last >= len(lines) - 1:
+            return last  # (the text ends with the block: an extract or a clean text, no page around it)
+        # (a sentence a weak lexicon row already hit is still a candidate: "recevez notre newsletter …")
+        prose = [ln for ln in lines[first:last + 1] if self.is_prose(ln) or (
+            not ln.role and ln.n_words >= 10 and _PROSE_END.search(ln.text))]
+        names = {t for ln in lines if ln.role == "byline" and ln.value
+                 for t in _WORD.findall(fold(ln.value).lower()) if len(t) > 2 and t not in lex.stopwords}
+        title = [ln for ln in lines if ln.role == "title"]
+        cut = None
+        for j in range(len(prose) - 1, max(0, len(prose) - 1 - int(w.get("trailing_prose_lines", 3))), -1):
+            ln = prose[j]
+            talk: float = sum(t.startswith(lex.site_talk) for t in ln.tokens) if lex.site_talk else 0
+            # (the reader addressed outside quotes: "nous avons besoin de vous" is someone speaking)
+            unquoted = _WORD.findall(_ANY_QUOTE.sub(" ", ln.folded[:2000]))
+            talk += 0.5 * min(2, sum(t.lower() in lex.address for t in unquoted))
+            talk += w.get("trailing_prose_name_weight", 2.0) * bool(names & set(ln.tokens))
+            vocab = {s for x in prose[:j] + title for s in self._stems(x)}
+            own = self._stems(ln)
+            if own and len(own & vocab) / len(own) >= w.get("trailing_prose_cohesion", 0.35):
+                break  # the article's own words: the furniture (if any) is below
+            if talk >= w.get("trailing_prose_talk", 2.0) and not ln.hits:
+                cut = j  # (a line away from the article's words under a furniture line is furniture too)
+        if cut is None:
+            return last
+        for ln in prose[cut:]:
+            if ln.hits:  # (a lexicon hit names the reason; the weight pushes it over)
+                ln.contributions["trailing_prose"] = w.get("trailing_prose", 10.0)
+            else:
+                ln.forced = ln.forced or "trailing-prose"
+        return prose[cut].index - 1
+
+    def _stems(self, ln: Line) -> set[str]:
+        """The line's content words, cut to five letters (a crude stem: "migrants" ~ "migration")."""
+        words = (re.split(r"['’]", t)[-1] for t in ln.tokens)  # "l'etat" -> "etat"
+        return {t[:5] for t in words if len(t) >= 4 and t not in self.model.lexicon.stopwords}
+
+    def main_groups(self, lines: list[Line], markers: set[int] | None = None) -> list[list[int]]:
         """The page's main run of prose: prose lines (before any end marker) grouped while at most
         `body_gap` other lines separate them and no "related"/"comments" header does. Each group is
         worth its words times its density (prose lines over the lines it spans: the
@@ -800,7 +934,7 @@ class Cleaner:
         the article)."""
         if markers is None:
             markers = {ln.index for ln in lines if any(r.scope == "rest" for r in ln.hits)}
-        dated = self._dated_items(lines)
+        dated = self.dated_items(lines)
         markers = markers | {a for a, _ in dated}  # (a run of dated items ends the article)
         gap = int(self.weights.get("body_gap", 8))
         gap_chars = int(self.weights.get("body_gap_chars", 300))
@@ -808,7 +942,7 @@ class Cleaner:
         groups: list[list[int]] = []
         words: list[int] = []
         for ln in lines:
-            if not self.model.is_prose(ln) or "after_end_marker" in ln.contributions:
+            if not self.is_prose(ln) or "after_end_marker" in ln.contributions:
                 continue
             i = ln.index
             prev = groups[-1][-1] if groups else -1
@@ -826,6 +960,8 @@ class Cleaner:
         power = self.weights.get("body_density_power", 1.0)
         value = [w * (len(g) / (g[-1] - g[0] + 1)) ** power for g, w in zip(groups, words, strict=True)]
         discount = self.weights.get("dated_items_factor", 0.2)
+        for k in self.anchored(lines, groups):
+            value[k] *= self.weights.get("title_anchor_factor", 3.0)
         for k, g in enumerate(groups):
             # a group made of dated items is a comment thread or a teaser list, not the article
             if sum(any(a <= i <= b for a, b in dated) for i in g) * 2 > len(g):
@@ -843,6 +979,7 @@ class Cleaner:
             if run > best:
                 best, best_span = run, (start, k)
         return groups[best_span[0]: best_span[1] + 1]
+
 
 # --------------------------------------------------------------------------- offsets back to the input
 
