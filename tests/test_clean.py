@@ -357,6 +357,20 @@ def test_clean_page_date_line_never_overrides_metadata(cleaner):
     assert clean(cleaner, "\n".join([BODY[0], BODY[1]])).published.value is None
 
 
+@pytest.mark.parametrize("stamp, published, byline", [
+    ("Publié le 12 mars 2024 par Jean Dupont", "2024-03-12", "Jean Dupont"),
+    ("Par Jean Dupont, le 12 mars 2024", "2024-03-12", "Jean Dupont"),
+    ("Jean Dupont | 12/03/2024", "2024-03-12", "Jean Dupont"),
+    ("Par Jean Dupont", None, "Jean Dupont"),
+])
+def test_clean_byline_date_gives_published_when_no_metadata(cleaner, stamp, published, byline):
+    page = "\n".join(["Accueil", "International", "Le président nigérien renversé par l'armée", stamp,
+                      BODY[0], BODY[1], BODY[3]])
+    doc = clean(cleaner, page)
+    assert (doc.published.value, doc.byline) == (published, byline)
+    assert doc.published.method == ("metadata" if published else None)
+
+
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=120), max_size=25))
 def test_clean_never_loses_a_line(cleaner, lines):

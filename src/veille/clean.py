@@ -466,13 +466,15 @@ class Cleaner:
 
     @staticmethod
     def page_date(lines: list[Line]) -> str | None:
-        """ISO day of the page's publication line among the removed date lines, if any.
+        """ISO day of the page's publication line among the removed date lines and the byline, if any.
 
-        "Publié le …" and bare date lines win over "Mis à jour le …" (an update is not the article date).
+        "Publié le …" and bare date lines win over "Mis à jour le …" (an update is not the article date);
+        a byline's date ("Publié le 12 mars 2024 par X", "Par X, le 12 mars 2024", "X | 12/03/2024")
+        is the page's publication stamp too.
         """
         found: list[tuple[int, str]] = []
         for ln in lines:
-            if not ln.removed or ln.reason != "pattern:date-meta":
+            if not ln.removed or (ln.reason != "pattern:date-meta" and ln.role != "byline"):
                 continue
             text = ln.folded
             iso = None
