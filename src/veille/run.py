@@ -30,7 +30,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .config import Settings
@@ -179,6 +179,15 @@ def _run_in_worker(shard: Shard, out_dir: str) -> str:
     return process_shard(shard, _Worker.pipeline, Path(out_dir))
 
 
+def worker_settings(settings: Settings, workers: int) -> Settings:
+    """The settings of each of `workers` processes: without the NER prefetch thread when the
+    processes fill every core (measured on 2 cores, 2 workers: 13.3 articles/s without, 12.6 with;
+    1 worker: 8.7 without, 10.5 with)."""
+    if workers >= (os.cpu_count() or 1) and settings.ner_prefetch:
+        return replace(settings, ner_prefetch=False)
+    return settings
+
+
 class ProcessExecutor:
     name = "process"
 
@@ -194,8 +203,9 @@ class ProcessExecutor:
             yield from InProcessExecutor(self.settings).map(shards, out_dir)
             return
         ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(shards)), mp_context=ctx,
-                                 initializer=_init_worker, initargs=(self.settings,)) as pool:
+        workers = min(self.workers, len(shards))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(worker_settings(self.settings, workers),)) as pool:
             futures = [pool.submit(_run_in_worker, s, str(out_dir)) for s in shards]
             for fut in as_completed(futures):
                 yield fut.result()
@@ -288,7 +298,8 @@ class SparkExecutor:
         return sorted(set(found))
 
     def _settings_dict(self) -> dict:
-        settings_dict = asdict(self.settings)
+        # one Python worker per executor core: the cores are full, a prefetch thread only costs CPU
+        settings_dict = asdict(replace(self.settings, ner_prefetch=False))
         settings_dict["stages"] = tuple(settings_dict["stages"])
         return settings_dict
 
