@@ -437,3 +437,21 @@ def test_developing_guide_stage_table_matches_the_registry():
     expected = {name: (REGISTRY.spec(name).requires, REGISTRY.spec(name).reads, REGISTRY.spec(name).assigns)
                 for name in REGISTRY}
     assert rows == expected
+
+
+def test_load_settings_warns_that_n_process_is_not_used(tmp_path, caplog):
+    import logging
+
+    from veille.config import load_settings
+
+    config = tmp_path / "veille.toml"
+    config.write_text("n_process = 4\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="veille.config"):
+        settings = load_settings(config)
+    assert settings.n_process == 4  # an older file still loads
+    assert [r.getMessage() for r in caplog.records] == [
+        "n_process = 4 is not used: run several processes with `veille run --engine process --workers N`"]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="veille.config"):
+        load_settings(config, n_process=1)
+    assert caplog.records == []

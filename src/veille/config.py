@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+
+log = logging.getLogger("veille.config")
 
 # Per-document stages in pipeline order; each name is registered in `veille.stages.REGISTRY`.
 DEFAULT_STAGES = ("clean", "nlp", "timex", "actors", "geo", "events", "quotes")
@@ -27,6 +30,8 @@ class Settings:
     max_chars: int = 1_000_000  # decoded text longer than this is truncated with a logged reason
     # throughput
     batch_size: int = 32
+    # read by nothing (kept so that older TOML files still load; a value other than 1 is warned
+    # about): processes come from `veille run --engine process --workers N`
     n_process: int = 1
     # the NER's own encoder in a worker thread beside the parser (veille.ner_prefetch): ~20 % less
     # wall time per document when a core is free, ~10 % more CPU; the process and Spark engines
@@ -155,4 +160,8 @@ def load_settings(path: str | os.PathLike | None = None, **overrides: Any) -> Se
         settings = settings.with_overrides(**_relative_to(p.resolve().parent, data.get("veille", data)))
     if os.environ.get("VEILLE_DB") and "db" not in {k for k, v in overrides.items() if v is not None}:
         settings = settings.with_overrides(db=os.environ["VEILLE_DB"])
-    return settings.with_overrides(**overrides)
+    settings = settings.with_overrides(**overrides)
+    if settings.n_process != 1:
+        log.warning("n_process = %s is not used: run several processes with "
+                    "`veille run --engine process --workers N`", settings.n_process)
+    return settings
