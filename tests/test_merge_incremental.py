@@ -225,6 +225,21 @@ def test_incremental_events_exact_on_a_dense_synthetic_store(story_rebuild_max):
         assert redated > 0
 
 
+def _ingest_into_both(raws, inc, full, settings: Settings, pipeline, *, first: bool) -> None:
+    """Ingest `raws` into `inc` and merge it incrementally (which must be incremental after the first
+    batch); add the same processed documents to `full` and merge it fully."""
+    from veille.api import ingest_raw
+    from veille.ingest import IngestReport
+
+    docs: list[Document] = []
+    ingest_raw(raws, inc, settings, pipeline=pipeline, report=IngestReport(), on_document=docs.append)
+    for doc in docs:
+        full.add_document(copy(doc))
+    counts = IncrementalMerger(settings, full_ratio=100.0).run(inc)
+    assert first or counts["incremental"] == 1
+    Merger(settings).run(full)
+
+
 @pytest.fixture(scope="module")
 def pipeline():
     from veille.pipeline import Pipeline
@@ -238,7 +253,7 @@ def test_incremental_on_real_articles(where, pipeline):
     batch give what full merges after each batch give."""
     from pathlib import Path
 
-    from veille.api import ingest_raw, sample_inputs
+    from veille.api import sample_inputs
     from veille.ingest import IngestReport, read_inputs
 
     if where == "sample":
@@ -249,14 +264,8 @@ def test_incremental_on_real_articles(where, pipeline):
     settings = Settings()
     with open_store(":memory:") as inc, open_store(":memory:") as full:
         for i in range(3):
-            docs: list[Document] = []
-            raws = read_inputs(inputs[i::3], settings, IngestReport())
-            ingest_raw(raws, inc, settings, pipeline=pipeline, on_document=docs.append)
-            for doc in docs:
-                full.add_document(copy(doc))
-            counts = IncrementalMerger(settings, full_ratio=100.0).run(inc)
-            assert i == 0 or counts["incremental"] == 1
-            Merger(settings).run(full)
+            _ingest_into_both(read_inputs(inputs[i::3], settings, IngestReport()), inc, full, settings,
+                              pipeline, first=i == 0)
         assert snapshot(inc) == snapshot(full)
 
 
@@ -285,8 +294,6 @@ def test_incremental_dates_what_an_earlier_dating_made_datable(pipeline):
     day; u (undated) reports only that strike, so the *next* merge can date u from x. A full
     merge after an unrelated batch does; the incremental pass reaches u through meta
     `dating_pending` (written by the pass that dated x), not by reading every undated article."""
-    from veille.api import ingest_raw
-    from veille.ingest import IngestReport
     from veille.models import RawDocument
 
     texts = {
@@ -302,14 +309,8 @@ def test_incremental_dates_what_an_earlier_dating_made_datable(pipeline):
     dates = []
     with open_store(":memory:") as inc, open_store(":memory:") as full:
         for i, batch in enumerate((["x", "u"], ["n"], ["z"])):
-            docs: list[Document] = []
             raws = [RawDocument(source_path=f"{k}.txt", text=texts[k][0], published=texts[k][1]) for k in batch]
-            ingest_raw(raws, inc, settings, pipeline=pipeline, report=IngestReport(), on_document=docs.append)
-            for doc in docs:
-                full.add_document(copy(doc))
-            counts = IncrementalMerger(settings, full_ratio=100.0).run(inc)
-            assert i == 0 or counts["incremental"] == 1
-            Merger(settings).run(full)
+            _ingest_into_both(raws, inc, full, settings, pipeline, first=i == 0)
             assert snapshot(inc) == snapshot(full)
             dates.append({d.source_path: d.published.value for d in inc.iter_documents()})
     assert dates[1]["x.txt"] and not dates[1]["u.txt"]  # x dated by n; u not yet

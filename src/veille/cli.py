@@ -19,7 +19,7 @@ from rich.table import Table
 
 from . import api
 from .config import Settings, load_settings
-from .errors import StoreError, VeilleError, install_command
+from .errors import StoreError, VeilleError
 from .pipeline import Pipeline
 
 if TYPE_CHECKING:
@@ -267,7 +267,9 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
         web_app = create_app(settings, host=host)
     except ImportError as err:
-        _fail(VeilleError(f"the web app needs FastAPI, uvicorn and Jinja2, which the base install brings: {install_command()} ({err})"))
+        from .serve import missing_web_dependency
+
+        _fail(missing_web_dependency(err))
     except VeilleError as err:
         _fail(err)
     console.print(f"serving {settings.db} on http://{host}:{port}/  (Ctrl-C to stop)")

@@ -8,20 +8,19 @@ parser keeps (without them 3 to 10 entities in 50 change on a 600-word article).
 work for a batch starts in a worker thread as soon as the batch is tokenized and overlaps the
 shared tok2vec, the tagger and the parser; thinc's numeric kernels release the GIL, so the two run
 on two cores (measured: both encoders 26 ms together, 24 + 23 ms one after the other). The NER
-then takes the encoded batch instead of computing it. Its output is the same: the same layer runs
+then takes the encoded docs instead of computing them. Its output is the same: the same layer runs
 on the same docs, only earlier; `tests/test_nlp.py` compares entities, parses and lemmas with and
 without the prefetch.
 
 Two pieces share one `PrefetchSlot`:
-- `NerPrefetch`, a pipeline component placed first, submits each batch (the same minibatches the
-  trainable components form, since every component sees the same stream and `batch_size`);
-- a thin thinc layer put in place of the NER's tok2vec (`Model.replace_node`) returns the
-  prefetched array when the NER asks for exactly that batch of docs, else runs the encoder inline.
+- `NerPrefetch`, a pipeline component placed first, submits each batch it sees;
+- a thin thinc layer put in place of the NER's tok2vec (`Model.replace_node`) answers the NER's
+  request, doc by doc, from the prefetched encodings (the NER re-batches by length, so its
+  requests are not the submitted batches), else runs the encoder inline.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,8 +31,6 @@ from spacy.language import Language
 from spacy.tokens import Doc as SpacyDoc
 from spacy.util import minibatch
 from thinc.api import Model
-
-log = logging.getLogger("veille.nlp")
 
 #: token attributes the tokenizer sets and no component of the pipeline rewrites
 LEXICAL_COLUMNS = frozenset({"ORTH", "LOWER", "NORM", "PREFIX", "SUFFIX", "SHAPE"})

@@ -1,7 +1,8 @@
 """`veille serve`: the web app (server-rendered pages, JSON API) over a veille store.
 
-Needs the `web` extra (fastapi, uvicorn, jinja2, python-multipart); `create_app` raises a
-MissingExtraError naming it when they are not installed.
+Needs FastAPI, uvicorn, Jinja2 and python-multipart, which the base install brings; `create_app`
+(and `veille serve`) raise a MissingExtraError naming the missing one and the command that
+reinstalls them.
 """
 
 from __future__ import annotations
@@ -24,11 +25,16 @@ def create_app(settings: Any = None, store: Any = None, **kw: Any) -> FastAPI:
         except ImportError:  # python-multipart before 0.0.13
             import multipart  # noqa: F401
     except ImportError as err:
-        raise MissingExtraError(f"the web app needs FastAPI, uvicorn and Jinja2, which the base install brings: {install_command()} ({err.name} is missing)",
-                                stage="serve") from err
+        raise missing_web_dependency(err) from err
     from .app import create_app as _create
 
     return _create(settings, store, **kw)
 
 
-__all__ = ["create_app"]
+def missing_web_dependency(err: ImportError) -> MissingExtraError:
+    """The error for a web-app dependency that failed to import (`err`), with the reinstall command."""
+    return MissingExtraError(f"the web app needs FastAPI, uvicorn and Jinja2, which the base install brings: "
+                             f"{install_command()} ({err.name or err} is missing)", stage="serve")
+
+
+__all__ = ["create_app", "missing_web_dependency"]
