@@ -158,11 +158,10 @@ class Lexicon:
 
     def build_screens(self) -> None:
         """Per target, the rules anchored at the line start as one alternation (see `screens`)."""
-        lex = self
-        lex.screens = {}
+        self.screens = {}
         for on in ("fold", "text"):
             anchored = []
-            for r in lex.rules:
+            for r in self.rules:
                 if r.regex is not None and r.on == on:
                     pattern = _NAMED_GROUP.sub("(?:", r.regex.pattern)
                     if _anchored(pattern):
@@ -173,7 +172,7 @@ class Lexicon:
                         # word boundary the engine jumps between the first letters' occurrences
                         r.screen = re.compile(pattern[2:])
             if anchored:
-                lex.screens[on] = re.compile("|".join(f"(?:{p})" for p in anchored))
+                self.screens[on] = re.compile("|".join(f"(?:{p})" for p in anchored))
 
 
 @dataclass

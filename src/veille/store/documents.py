@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..models import Actor, Document, EventMention, Quote, actor_counts, fold_actor
@@ -158,12 +158,8 @@ class DocumentTables(SQLiteBase):
         """Point mentions at their events; `every`: all stored mentions (those not in
         `mention_events` lose their event), else only the given ones."""
         if every:  # paged by id: never every mention's JSON at once
-            last = ""
-            while rows := c.execute("SELECT mention_id, json FROM mentions WHERE mention_id > ?"
-                                    " ORDER BY mention_id LIMIT 1000", (last,)).fetchall():
-                for r in rows:
-                    self._set_mention_event(c, r["mention_id"], loads(r["json"]), mention_events.get(r["mention_id"]))
-                last = rows[-1]["mention_id"]
+            for r in _mention_pages(lambda sql, params: c.execute(sql, params).fetchall(), 1000):
+                self._set_mention_event(c, r["mention_id"], loads(r["json"]), mention_events.get(r["mention_id"]))
             return
         for mid, eid in sorted(mention_events.items()):
             row = c.execute("SELECT json FROM mentions WHERE mention_id = ?", (mid,)).fetchone()
@@ -247,12 +243,8 @@ class DocumentTables(SQLiteBase):
         return self._decoded(EventMention, "SELECT json FROM mentions ORDER BY mention_id")
 
     def _paged_mentions(self, batch: int) -> Iterator[EventMention]:
-        last = ""
-        while rows := self.query("SELECT mention_id, json FROM mentions WHERE mention_id > ? ORDER BY mention_id"
-                                 " LIMIT ?", (last, batch)):
-            for r in rows:
-                yield EventMention.from_dict(loads(r["json"]))
-            last = rows[-1]["mention_id"]
+        for r in _mention_pages(self.query, batch):
+            yield EventMention.from_dict(loads(r["json"]))
 
     def iter_quotes(self, article_id: str | None = None) -> Iterator[Quote]:
         if article_id:
@@ -352,3 +344,15 @@ class DocumentTables(SQLiteBase):
                               " AND published IS NOT NULL AND published != '' ORDER BY published, article_id"
                               " LIMIT ?", (story_id, dated_first))
         return [(r["article_id"], r["published"]) for r in rows]
+
+
+def _mention_pages(execute: Callable[[str, tuple[Any, ...]], list[sqlite3.Row]], batch: int
+                   ) -> Iterator[sqlite3.Row]:
+    """Every mention row (mention_id, json) by id, `batch` rows per read (`execute`: the store's
+    `query`, or a cursor's inside a write transaction); a page is read once the previous one has
+    been consumed, so writes made meanwhile to rows already read are not read again."""
+    last = ""
+    while rows := execute("SELECT mention_id, json FROM mentions WHERE mention_id > ? ORDER BY mention_id"
+                          " LIMIT ?", (last, batch)):
+        yield from rows
+        last = rows[-1]["mention_id"]
