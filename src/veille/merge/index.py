@@ -1,6 +1,6 @@
 """The incremental merge's index in the store: block keys, linkable pairs, story profiles.
 
-A full merge (`Merger.run`) rewrites it (`write_mentions`, `write_stories`, `mark_complete`); the incremental merge
+A full merge (`Merger.run`) rewrites it (`streamed.IndexWriter`, `write_stories`, `mark_complete`); the incremental merge
 (`veille.merge.incremental`) extends it for the new articles. What is kept:
 
 - `merge_blocks(key, lo, hi, mention_id)`: every coref block key of every mention with its date
@@ -54,16 +54,6 @@ def profile_rows(profiles: dict[str, ArticleProfile], articles: dict[str, Articl
         day = articles[a].day
         out[a] = (day.isoformat() if day else None, profile_json(p), sorted(index_keys(p, _vector(p.terms, idf))))
     return out
-
-
-def write_mentions(store, views: list[MentionView], pairs: list[tuple[float, str, str]],
-                   merged: set[tuple[str, str]]) -> None:
-    """A full merge's first index write: every block row and pair, streamed, as soon as the
-    clusters are final (so the views can go before the stories are built). The index is marked
-    absent (meta `merge_index` removed) until `mark_complete`."""
-    store.write_mention_index(blocks=block_rows(views),
-                              pairs=((score, a, b, (a, b) in merged) for score, a, b in pairs),
-                              meta={"merge_index": None})
 
 
 def write_stories(store, articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile],

@@ -3,15 +3,16 @@
     counts = Merger(settings).run(store)
 
 1. Read the article fields the clustering needs (dates, outlets, duplicates: row columns, no
-   document decoded) and the mentions (`store.iter_mentions`).
-2. Cluster mentions into events (`coref`: blocking on type × actor × date window).
+   document decoded).
+2. Cluster mentions into events (`streamed`: `coref`'s blocking on type × actor × date window and
+   best-first clustering, one event type and one connected component at a time, the mentions read
+   back from the store and dropped; the index's blocks and pairs written as they come).
 3. Date undated articles from the events they share with dated ones (`dating`), save them with
    `store.update_document`, and cluster again with their re-resolved mention dates.
-4. Build events (`aggregate`); write the index's blocks and pairs (`index.write_mentions`) and
-   drop the mentions; stream the documents for their story profiles (top terms, actors); build
-   stories (`stories`), store everything with `store.replace_merge_output`, then the index's story
-   part (`index.write_stories`). Same store in → same ids and output out (everything sorted, ids
-   are content hashes of sorted member ids / a canonical article).
+4. Stream the documents for their story profiles (top terms, actors); build stories (`stories`),
+   store everything with `store.replace_merge_output`, then the index's story part
+   (`index.write_stories`). Same store in → same ids and output out (everything sorted, ids are
+   content hashes of sorted member ids / a canonical article).
 """
 
 from __future__ import annotations
@@ -19,34 +20,22 @@ from __future__ import annotations
 import logging
 import sys
 from collections import Counter
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..models import Document, Event, EventMention
-from .aggregate import build_event
 from .config import MergeConfig
-from .coref import candidate_pairs, cluster
 from .dating import CrossDocDater
 from .features import ArticleInfo, MentionView, date_interval, view
-from .index import mark_complete, write_mentions, write_stories
+from .index import mark_complete, write_stories
 from .stories import ArticleProfile, StoryBuilder, corpus_idf, stop_words, terms
+from .streamed import StreamedCoref, StreamedPass
 
 if TYPE_CHECKING:
     from .incremental import StoredArticles
 
 log = logging.getLogger("veille.merge")
-
-
-class Coref(NamedTuple):
-    """The mention clustering of a full pass (`Merger.coref`)."""
-
-    views: list[MentionView]
-    pairs: list[tuple[float, str, str]]
-    merged: set[tuple[str, str]]
-    clusters: list[list[MentionView]]
-    dated: list[str]
-    pending: list[str]
 
 
 class Merger:
@@ -101,61 +90,45 @@ class Merger:
 
     # ------------------------------------------------------------------ the pass
 
-    @staticmethod
-    def read_mentions(store) -> list[EventMention]:
-        """All mentions, sorted, without their sentence text (the merge never reads it: less memory)."""
-        out = []
-        for m in store.iter_mentions(batch=1000):
-            m.sentence = ""
-            out.append(interned(m))
-        out.sort(key=lambda m: m.mention_id)
-        return out
-
-    def coref(self, store, articles: dict[str, ArticleInfo]) -> Coref:
-        """Cluster every mention, date undated articles from the clusters and cluster again when
-        some were dated (`pending`: `dating_pending`)."""
-        views = self.views(self.read_mentions(store), articles)
-        pairs = candidate_pairs(views, self.cfg)
-        merged: set[tuple[str, str]] = set()
-        clusters = cluster(views, self.cfg, pairs, merged)
-        dated = self.redate_articles(store, clusters, articles)
-        pending: list[str] = []
-        if dated:
-            first = {tuple(v.id for v in c) for c in clusters}
-            views = self.views(self.read_mentions(store), articles)
-            pairs = candidate_pairs(views, self.cfg)
-            merged = set()
-            clusters = cluster(views, self.cfg, pairs, merged)
-            pending = dating_pending(clusters, first, set(dated), articles)
-        return Coref(views, pairs, merged, clusters, dated, pending)
+    def coref(self, store, articles: dict[str, ArticleInfo], write_index: bool = False
+              ) -> tuple[StreamedPass, list[str], list[str]]:
+        """Cluster every mention into events, streamed from the store (`veille.merge.streamed`);
+        date undated articles from the clusters and cluster again when some were dated. Returns
+        (the final pass, the articles dated, `dating_pending`); `write_index`: the final pass's
+        index blocks and pairs are in the store."""
+        streamed = StreamedCoref(self.cfg)
+        first = streamed.run(store, articles, write_index)
+        dated = self.redate_articles(store, first.undated_clusters, articles)
+        if not dated:
+            return first, [], []
+        final = streamed.run(store, articles, write_index)
+        pending = dating_pending(final.undated_keys, first.undated_keys.keys(), set(dated), articles)
+        return final, dated, pending
 
     def run(self, store) -> dict[str, int]:
-        """The full pass, one phase at a time: each frees what the next does not read (the
-        mentions and their pairs go, once written to the index, before the story profiles come)."""
+        """The full pass, one phase at a time: the mentions are clustered into events a type and
+        a component at a time, the index's blocks and pairs written as they come; then the story
+        profiles are streamed from the documents, and stories built."""
         articles = self.read_infos(store)
-        co = self.coref(store, articles)
-        events = [build_event(c, articles, self.cfg) for c in co.clusters]
-        mention_article = {v.id: v.m.article_id for v in co.views}
-        n_mentions, n_dated, pending = len(co.views), len(co.dated), co.pending
         indexed = hasattr(store, "write_merge_index")  # the incremental merge's index (veille.merge.index)
-        if indexed:
-            write_mentions(store, co.views, co.pairs, co.merged)
+        co, dated, pending = self.coref(store, articles, write_index=indexed)
+        events, event_articles, n_mentions = co.events, co.event_articles, co.n_mentions
         del co
         profiles = self.read_profiles(store)
         df = Counter(t for p in profiles.values() for t in p.terms)
         idf = corpus_idf(df, len(profiles))
         vecs = write_stories(store, articles, profiles, df, idf) if indexed else None  # (drops the terms)
         del df
-        stories, article_story, event_story = StoryBuilder(self.cfg).build(articles, profiles, events,
-                                                                          mention_article, idf=idf, vecs=vecs)
-        del mention_article
+        stories, article_story, event_story = StoryBuilder(self.cfg).build(
+            articles, profiles, events, {}, idf=idf, event_articles=event_articles, vecs=vecs)
+        del event_articles
         for e in events:
             e.story_id = event_story.get(e.event_id)
         events.sort(key=_event_order)
         mention_events = {mid: e.event_id for e in events for mid in e.mention_ids}
         store.replace_merge_output(events, stories, mention_events, article_story)
         counts = {"events": len(events), "mentions": n_mentions, "stories": len(stories),
-                  "contradictions": sum(len(e.contradictions) for e in events), "redated": n_dated}
+                  "contradictions": sum(len(e.contradictions) for e in events), "redated": len(dated)}
         del events, stories, mention_events, article_story, event_story
         if indexed:
             mark_complete(store, pending)
@@ -181,34 +154,21 @@ class Merger:
         return sorted(found)
 
 
-def interned(record):
-    """The record, its strings (and those of its nested records, lists and dict keys) interned in
-    place: the same actors, places, types and dates recur over the mentions held at once."""
-    for name in record.__dataclass_fields__:
-        v = getattr(record, name)
-        if type(v) is str:
-            setattr(record, name, sys.intern(v))
-        elif hasattr(v, "__dataclass_fields__"):
-            interned(v)
-        elif type(v) is list:
-            v[:] = [sys.intern(x) if type(x) is str else interned(x) if hasattr(x, "__dataclass_fields__") else x
-                    for x in v]
-        elif type(v) is dict:
-            setattr(record, name, {sys.intern(k) if type(k) is str else k: x for k, x in v.items()})
-    return record
-
-
-def dating_pending(final: list[list[MentionView]], first: set[tuple[str, ...]], dated: set[str],
-                   articles: Mapping[str, ArticleInfo]) -> list[str]:
+def dating_pending(final: Mapping[tuple[str, ...], tuple[str, ...]], first: Iterable[tuple[str, ...]],
+                   dated: set[str], articles: Mapping[str, ArticleInfo]) -> list[str]:
     """The undated articles whose dating evidence differs from what this pass dated them with:
     those in a final cluster that the first clustering did not have, or that holds a report of an
     article this pass dated. Every other undated article has the clusters, and co-reporters of
     the same dated status, it was just evaluated with (and found no date), so the next pass,
-    incremental, can leave it out (`veille.merge.incremental`)."""
+    incremental, can leave it out (`veille.merge.incremental`).
+
+    `final`, `first`: the clusters of each pass that report an undated article (no other cluster
+    can add one), as their sorted mention ids (`final`: mapped to their mentions' articles)."""
+    first = set(first)
     out = set()
-    for c in final:
-        if tuple(v.id for v in c) not in first or any(v.m.article_id in dated for v in c):
-            out |= {v.m.article_id for v in c if (a := articles.get(v.m.article_id)) is not None and not a.published}
+    for ids, arts in final.items():
+        if ids not in first or any(a in dated for a in arts):
+            out |= {a for a in arts if (info := articles.get(a)) is not None and not info.published}
     return sorted(out)
 
 

@@ -177,11 +177,12 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
                 c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (k, v))
 
     def write_mention_index(self, *, blocks: Iterable[tuple[str, int | None, int | None, str]],
-                            pairs: Iterable[Pair], meta: dict[str, str | None]) -> None:
-        """Replace the blocks and pairs of the index in one transaction (a full merge streams them
-        in before its stories, then `write_story_index`); meta: keys set, or removed (None)."""
+                            pairs: Iterable[Pair], meta: dict[str, str | None], full: bool = True) -> None:
+        """Write blocks and pairs of the index in one transaction (a full merge streams them in,
+        batch by batch, before its stories, then `write_story_index`); `full`: replace every row
+        (the first batch), else add to them; meta: keys set, or removed (None)."""
         with self.transaction() as c:
-            self._write_mention_index(c, full=True, blocks=blocks, block_mentions=(), pairs=pairs, pair_mentions=())
+            self._write_mention_index(c, full=full, blocks=blocks, block_mentions=(), pairs=pairs, pair_mentions=())
             for k, v in sorted(meta.items()):
                 self.set_meta(k, v)
 
