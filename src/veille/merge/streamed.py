@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from ..models import Event, EventMention
 from .aggregate import build_event
@@ -61,7 +62,7 @@ class StreamedPass:
 class IndexWriter:
     """The index's block rows and pairs, written in batches (the first write replaces the index)."""
 
-    def __init__(self, store):
+    def __init__(self, store) -> None:
         self.store = store
         self.blocks: list[tuple[str, int | None, int | None, str]] = []
         self.pairs: list[tuple[float, str, str, bool]] = []
@@ -156,10 +157,13 @@ class StreamedCoref:
                             out.append(scored)
                 wild_by_key[key].append(v)
         del wild_pairs
-        active: dict[tuple[str, str], list[MentionView]] = defaultdict(list)
+        # per block key, the earlier dated mentions (with their window's end) still within reach
+        active: dict[tuple[str, str], list[tuple[date, MentionView]]] = defaultdict(list)
         n_active = last_prune = 0
         for b in self._read(store, [mid for _lo, mid in dated], articles, shared):
-            lo = b.window[0]
+            if b.window is None:
+                raise ValueError(f"mention {b.id} read back without its date window")
+            lo, hi = b.window
             if n_active > 2 * last_prune + self.PRUNE_EVERY:
                 n_active = last_prune = _prune(active, lo, tol)
             keys = list(dict.fromkeys(block_keys(b)))
@@ -170,14 +174,14 @@ class StreamedCoref:
                         seen.add(w.id)
                         if (scored := score_pair(w, b, cfg)) is not None:
                             out.append(scored)
-                for a in active.get(key, ()):
+                for end, a in active.get(key, ()):
                     # sweep_block: an earlier mention pairs with b when b starts within `tol` days of its end
-                    if a.id not in seen and (lo - a.window[1]).days <= tol:
+                    if a.id not in seen and (lo - end).days <= tol:
                         seen.add(a.id)
                         if (scored := score_pair(a, b, cfg)) is not None:
                             out.append(scored)
             for key in keys:
-                active[key].append(b)
+                active[key].append((hi, b))
             n_active += len(keys)
         out.sort(key=pair_order)
         return out
@@ -234,12 +238,12 @@ class StreamedCoref:
                 out.undated_clusters.append(c)
 
 
-def _prune(active: dict[tuple[str, str], list[MentionView]], lo, tol: int) -> int:
+def _prune(active: dict[tuple[str, str], list[tuple[date, MentionView]]], lo: date, tol: int) -> int:
     """Drop the mentions that no later one (starting on `lo` or after) can pair with; returns how
     many block entries are left."""
     left = 0
     for key in list(active):
-        kept = [a for a in active[key] if (lo - a.window[1]).days <= tol]
+        kept = [(end, a) for end, a in active[key] if (lo - end).days <= tol]
         if kept:
             active[key] = kept
             left += len(kept)
