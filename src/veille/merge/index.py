@@ -1,6 +1,6 @@
 """The incremental merge's index in the store: block keys, linkable pairs, story profiles.
 
-A full merge (`Merger.run`) rewrites it (`streamed.IndexWriter`, `write_stories`, `mark_complete`); the incremental merge
+A full merge (`Merger.run`) rewrites it (`streamed.IndexWriter`, `story_stream.StoryStream`, `mark_complete`); the incremental merge
 (`veille.merge.incremental`) extends it for the new articles. What is kept:
 
 - `merge_blocks(key, lo, hi, mention_id)`: every coref block key of every mention with its date
@@ -54,25 +54,6 @@ def profile_rows(profiles: dict[str, ArticleProfile], articles: dict[str, Articl
         day = articles[a].day
         out[a] = (day.isoformat() if day else None, profile_json(p), sorted(index_keys(p, _vector(p.terms, idf))))
     return out
-
-
-def write_stories(store, articles: dict[str, ArticleInfo], profiles: dict[str, ArticleProfile],
-                  df: Counter, idf: dict[str, float]) -> dict[str, dict[str, float]]:
-    """A full merge's second index write, before its stories are built: story profiles and keys
-    (streamed) and term frequencies. Returns each article's TF-IDF vector (`_vector`); each
-    profile's terms are dropped once written (the stories read the vectors, never the terms)."""
-    vecs: dict[str, dict[str, float]] = {}
-
-    def rows() -> Iterator[tuple[str, tuple[str | None, dict[str, Any], list[str]]]]:
-        for a in sorted(profiles):
-            p = profiles[a]
-            vecs[a] = vec = _vector(p.terms, idf)
-            day = articles[a].day
-            yield a, (day.isoformat() if day else None, profile_json(p), sorted(index_keys(p, vec)))
-            p.terms = Counter()
-
-    store.write_story_index(profiles=rows(), df=dict(df), meta={})
-    return vecs
 
 
 def mark_complete(store, pending: Iterable[str] = ()) -> None:

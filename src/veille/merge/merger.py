@@ -9,10 +9,10 @@
    back from the store and dropped; the index's blocks and pairs written as they come).
 3. Date undated articles from the events they share with dated ones (`dating`), save them with
    `store.update_document`, and cluster again with their re-resolved mention dates.
-4. Stream the documents for their story profiles (top terms, actors); build stories (`stories`),
-   store everything with `store.replace_merge_output`, then the index's story part
-   (`index.write_stories`). Same store in → same ids and output out (everything sorted, ids are
-   content hashes of sorted member ids / a canonical article).
+4. Build stories (`story_stream`: `stories`' grouping with the documents' profiles streamed to the
+   story index and read back in date order, then story by story) and store everything with
+   `store.replace_merge_output`. Same store in → same ids and output out (everything sorted, ids
+   are content hashes of sorted member ids / a canonical article).
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from ..models import Document, Event, EventMention
 from .config import MergeConfig
 from .dating import CrossDocDater
 from .features import ArticleInfo, MentionView, date_interval, view
-from .index import mark_complete, write_stories
-from .stories import ArticleProfile, StoryBuilder, corpus_idf, stop_words, terms
+from .index import mark_complete
+from .stories import ArticleProfile, StoryBuilder, stop_words, terms
+from .story_stream import StoryStream
 from .streamed import StreamedCoref, StreamedPass
 
 if TYPE_CHECKING:
@@ -114,13 +115,12 @@ class Merger:
         co, dated, pending = self.coref(store, articles, write_index=indexed)
         events, event_articles, n_mentions = co.events, co.event_articles, co.n_mentions
         del co
-        profiles = self.read_profiles(store)
-        df = Counter(t for p in profiles.values() for t in p.terms)
-        idf = corpus_idf(df, len(profiles))
-        vecs = write_stories(store, articles, profiles, df, idf) if indexed else None  # (drops the terms)
-        del df
-        stories, article_story, event_story = StoryBuilder(self.cfg).build(
-            articles, profiles, events, {}, idf=idf, event_articles=event_articles, vecs=vecs)
+        if indexed:
+            stories, article_story, event_story = StoryStream(self).run(store, articles, events, event_articles)
+        else:
+            profiles = self.read_profiles(store)
+            stories, article_story, event_story = StoryBuilder(self.cfg).build(
+                articles, profiles, events, {}, event_articles=event_articles)
         del event_articles
         for e in events:
             e.story_id = event_story.get(e.event_id)

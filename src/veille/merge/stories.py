@@ -183,6 +183,20 @@ def event_story_vote(stories: Iterable[str]) -> str | None:
     return min(votes, key=lambda s: (-votes[s], s)) if votes else None
 
 
+def event_stories(events: Iterable[Event], event_articles: Mapping[str, list[str]], article_story: Mapping[str, str]
+                  ) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """(event → story, story → its events in `events` order): each event's story by
+    `event_story_vote` over its articles' stories."""
+    event_story: dict[str, str] = {}
+    story_events: dict[str, list[str]] = defaultdict(list)
+    for e in events:
+        sid = event_story_vote(article_story[a] for a in event_articles[e.event_id] if a in article_story)
+        if sid is not None:
+            event_story[e.event_id] = sid
+            story_events[sid].append(e.event_id)
+    return event_story, story_events
+
+
 def dominant_actors(profiles: Iterable[ArticleProfile], top: int = 5) -> set[str]:
     """A story's dominant actors: the `top` actor keys by mentions over its articles."""
     counts: Counter = Counter()
@@ -276,14 +290,7 @@ class StoryBuilder:
         groups = self._episodes(groups, day, vecs, profiles)
         article_story = {a: sid for members in groups.values() for sid in [story_id(members, day)] for a in members}
 
-        event_story: dict[str, str] = {}
-        story_events: dict[str, list[str]] = defaultdict(list)
-        for e in events:
-            sid = event_story_vote(article_story[a] for a in event_articles[e.event_id] if a in article_story)
-            if sid is None:
-                continue
-            event_story[e.event_id] = sid
-            story_events[sid].append(e.event_id)
+        event_story, story_events = event_stories(events, event_articles, article_story)
 
         by_event = {e.event_id: e for e in events}
         stories: list[Story] = []

@@ -5,7 +5,7 @@ of profile terms."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS story_keys (key TEXT NOT NULL, day TEXT, article_id T
 CREATE INDEX IF NOT EXISTS story_keys_key ON story_keys(key, day);
 CREATE INDEX IF NOT EXISTS story_keys_article ON story_keys(article_id);
 CREATE TABLE IF NOT EXISTS story_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS story_profiles_day ON story_profiles(day, article_id);
 """
 
 #: an article's (day, profile json, story keys)
@@ -49,6 +50,50 @@ class StoryIndex(SQLiteBase):
                           [(k, day, aid) for k in keys])
         c.executemany("INSERT INTO story_df(term, n) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET n = n + ?",
                       [(t, n, n) for t, n in sorted(df_delta.items())])
+
+    # a full merge's story index, written in batches as the merge streams the documents
+    # (`veille.merge.story_stream`): cleared, profiles, then keys and frequencies once known
+
+    def clear_story_index(self) -> None:
+        with self.transaction() as c:
+            for table in ("story_profiles", "story_keys", "story_df"):
+                c.execute(f"DELETE FROM {table}")
+
+    def add_story_profiles(self, rows: Iterable[tuple[str, str | None, dict[str, Any]]]) -> None:
+        """(article, day, profile json) rows, written over those of the same articles."""
+        with self.transaction() as c:
+            c.executemany("INSERT OR REPLACE INTO story_profiles(article_id, day, json) VALUES (?,?,?)",
+                          ((aid, day, dumps(prof)) for aid, day, prof in rows))
+
+    def add_story_keys(self, rows: Iterable[tuple[str, str | None, str]]) -> None:
+        """(key, day, article) rows."""
+        with self.transaction() as c:
+            c.executemany("INSERT INTO story_keys(key, day, article_id) VALUES (?,?,?)", rows)
+
+    def add_story_df(self, df: dict[str, int]) -> None:
+        with self.transaction() as c:
+            c.executemany("INSERT INTO story_df(term, n) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET n = n + ?",
+                          [(t, n, n) for t, n in sorted(df.items())])
+
+    def iter_story_profiles(self, batch: int = 1000, *, undated_only: bool = False
+                            ) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
+        """Every (article, day, profile json) in date order (day, then article id), the undated last
+        (by id); read `batch` rows at a time."""
+        last: tuple[str, str] | None = None
+        while not undated_only:
+            after, params = ("WHERE day IS NOT NULL", ()) if last is None else \
+                ("WHERE day IS NOT NULL AND (day, article_id) > (?, ?)", last)
+            rows = self.query(f"SELECT article_id, day, json FROM story_profiles INDEXED BY story_profiles_day {after}"
+                              " ORDER BY day, article_id LIMIT ?", (*params, batch))
+            if not rows:
+                break
+            yield from ((r["article_id"], r["day"], loads(r["json"])) for r in rows)
+            last = (rows[-1]["day"], rows[-1]["article_id"])
+        undated = ""
+        while rows := self.query("SELECT article_id, day, json FROM story_profiles WHERE day IS NULL AND article_id > ?"
+                                 " ORDER BY article_id LIMIT ?", (undated, batch)):
+            yield from ((r["article_id"], r["day"], loads(r["json"])) for r in rows)
+            undated = rows[-1]["article_id"]
 
     def story_profiles(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         rows = self._chunked("SELECT article_id, json FROM story_profiles WHERE article_id IN ({ids})", article_ids)

@@ -1,0 +1,240 @@
+"""The full merge's stories, streamed: no pass holds every article's profile or TF-IDF vector.
+
+`StoryBuilder.build` takes every article's profile and vector at once (≈ 4 KB per article: 4 GB
+for a 1M-article store). `StoryStream.run` gives the same stories, article → story and event →
+story maps, and writes the same story index, with:
+
+1. one pass over the documents: each article's profile (`Merger.profile`) is written to the story
+   index and dropped; only the terms' document frequencies are kept;
+2. one pass over the profiles in date order (`store.iter_story_profiles`): each article's vector
+   and index keys, its keys written, and the similarity links of `stories.sweep_key` found with,
+   per key, the last `story_neighbours` articles (those of a key no later article can reach are
+   dropped); the links of events join articles in a union-find, as in `StoryBuilder.build`;
+3. the profiles read back story by story (a batch of stories at a time) to split episodes and
+   describe each story (`StoryBuilder.describe`); follow-up links over the story centroids.
+
+What a pass still holds: per article its date and story (the union-find), the keys' last
+neighbours within the story window, the events (the caller's), and each story's centroid.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, NamedTuple
+
+from ..models import Event, Story
+from .config import MergeConfig
+from .features import ArticleInfo
+from .index import profile_from_json, profile_json
+from .stories import (
+    ArticleProfile,
+    StoryBuilder,
+    _vector,
+    corpus_idf,
+    event_links,
+    event_stories,
+    index_keys,
+    stop_words,
+    story_id,
+)
+from .unionfind import find_root
+
+if TYPE_CHECKING:
+    from .merger import Merger
+
+WRITE_BATCH = 20_000  # story index rows per write
+READ_BATCH = 1_000  # articles' profiles read back per query
+PRUNE_EVERY = 5_000  # articles swept between two prunes of the keys' neighbours
+
+
+class Neighbour(NamedTuple):
+    """An article as the sweep compares it: id, day, vector, profile (terms dropped)."""
+
+    article_id: str
+    day: date | None
+    vec: dict[str, float]
+    profile: ArticleProfile
+
+
+class StoryStream:
+    """Stories of a whole store (`run`), configured by the merger whose profiles it reads."""
+
+    def __init__(self, merger: Merger):
+        self.merger = merger
+        self.cfg: MergeConfig = merger.cfg
+        self.builder = StoryBuilder(merger.cfg)
+
+    def run(self, store, articles: Mapping[str, ArticleInfo], events: Sequence[Event],
+            event_articles: Mapping[str, list[str]]) -> tuple[list[Story], dict[str, str], dict[str, str]]:
+        """(stories, article → story, event → story), as `StoryBuilder.build`; the story index
+        (profiles, keys, document frequencies) is written to `store` on the way."""
+        day = {a: info.day for a, info in articles.items()}
+        df, n = self._write_profiles(store, day)
+        idf = corpus_idf(df, n)
+        store.add_story_df(dict(df))
+        del df
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            return find_root(parent, x) if x in parent else x
+
+        def union(x: str, y: str) -> None:
+            rx, ry = find(x), find(y)
+            if rx != ry:
+                parent.setdefault(rx, rx)
+                parent.setdefault(ry, ry)
+                parent[max(rx, ry)] = min(rx, ry)
+
+        close = self.builder.closeness(day)
+        for e in events:
+            for a, b in event_links(event_articles[e.event_id], close):
+                union(a, b)
+        self._sweep(store, idf, day, find, union)
+
+        groups: dict[str, list[str]] = defaultdict(list)
+        for a in sorted(articles):
+            groups[find(a)].append(a)
+        parent.clear()
+        groups = self._episodes(store, groups, day, idf)
+        article_story = {a: sid for members in groups.values() for sid in [story_id(members, day)] for a in members}
+
+        event_story, story_events = event_stories(events, event_articles, article_story)
+        stories = self._describe(store, groups, article_story, story_events, events, articles, day, idf)
+        return stories, article_story, event_story
+
+    # ------------------------------------------------------------------ profiles and the sweep
+
+    def _write_profiles(self, store, day: Mapping[str, date | None]) -> tuple[Counter, int]:
+        """Every document's story profile, written to the story index (cleared first); returns the
+        terms' document frequencies and the number of profiles."""
+        stops = stop_words(self.merger.settings.lang)
+        store.clear_story_index()
+        df: Counter = Counter()
+        rows: list[tuple[str, str | None, dict]] = []
+        n = 0
+        for doc in store.iter_documents():
+            p = self.merger.profile(doc, stops)
+            df.update(p.terms.keys())  # document frequency: one per article
+            d = day.get(doc.article_id)
+            rows.append((doc.article_id, d.isoformat() if d else None, profile_json(p)))
+            n += 1
+            if len(rows) >= WRITE_BATCH:
+                store.add_story_profiles(rows)
+                rows = []
+        store.add_story_profiles(rows)
+        return df, n
+
+    def _vector_and_keys(self, article_id: str, data: dict, idf: dict[str, float]
+                         ) -> tuple[ArticleProfile, dict[str, float], list[str]]:
+        p = profile_from_json(article_id, data)
+        vec = _vector(p.terms, idf)
+        keys = sorted(index_keys(p, vec))
+        p.terms = Counter()  # the stories read the vectors, never the terms
+        return p, vec, keys
+
+    def _sweep(self, store, idf: dict[str, float], day: Mapping[str, date | None],
+               find: Callable[[str], str], union: Callable[[str, str], None]) -> None:
+        """Similarity links (`stories.sweep_key`'s candidates, `StoryBuilder.similarity` ≥ threshold)
+        over the profiles in date order; writes each article's story keys."""
+        cfg, similarity = self.cfg, self.builder.similarity
+        window, k = cfg.story_window_days, cfg.story_neighbours
+        # the keys of undated articles (swept last: they reach a key's last neighbours whatever their date)
+        undated_keys = {key for aid, _d, data in store.iter_story_profiles(undated_only=True)
+                        for key in self._vector_and_keys(aid, data, idf)[2]}
+        last: dict[str, deque[Neighbour]] = {}
+        last_dated: dict[str, date] = {}  # a key's latest dated article
+        key_rows: list[tuple[str, str | None, str]] = []
+        for n, (aid, d_iso, data) in enumerate(store.iter_story_profiles()):
+            p, vec, keys = self._vector_and_keys(aid, data, idf)
+            d = day.get(aid)
+            key_rows.extend((key, d_iso, aid) for key in keys)
+            me = Neighbour(aid, d, vec, p)
+            seen: set[str] = set()
+            for key in keys:
+                for x in last.get(key, ()):
+                    if x.article_id in seen:
+                        continue
+                    # sweep_key pairs x with its next `story_neighbours` on the key until one is dated
+                    # more than the window after it: for an undated article (swept last), the key's
+                    # latest dated one
+                    if x.day is not None and ((d if d is not None else last_dated[key]) - x.day).days > window:
+                        continue
+                    seen.add(x.article_id)
+                    if find(x.article_id) != find(aid) and \
+                            similarity(x.vec, vec, x.profile, p) >= cfg.story_threshold:
+                        union(x.article_id, aid)
+                last.setdefault(key, deque(maxlen=k)).append(me)
+                if d is not None:
+                    last_dated[key] = d
+            if len(key_rows) >= WRITE_BATCH:
+                store.add_story_keys(key_rows)
+                key_rows = []
+            if d is not None and n % PRUNE_EVERY == PRUNE_EVERY - 1:
+                _prune(last, last_dated, undated_keys, d, window)
+        store.add_story_keys(key_rows)
+
+    # ------------------------------------------------------------------ stories
+
+    def _read_profiles(self, store, ids: Iterable[str], idf: dict[str, float]
+                       ) -> tuple[dict[str, ArticleProfile], dict[str, dict[str, float]]]:
+        profiles: dict[str, ArticleProfile] = {}
+        vecs: dict[str, dict[str, float]] = {}
+        for aid, data in store.story_profiles(ids).items():
+            profiles[aid], vecs[aid], _keys = self._vector_and_keys(aid, data, idf)
+        return profiles, vecs
+
+    def _episodes(self, store, groups: dict[str, list[str]], day: dict[str, date | None],
+                  idf: dict[str, float]) -> dict[str, list[str]]:
+        """`StoryBuilder._episodes`, the vectors read only for the groups it splits."""
+        window = self.cfg.story_window_days
+        split = {}
+        for root, members in groups.items():
+            days = sorted({d for a in members if (d := day[a]) is not None})
+            if any((b - a).days > window for a, b in zip(days, days[1:], strict=False)):
+                split[root] = members
+        if not split:
+            return groups
+        profiles, vecs = self._read_profiles(store, (a for members in split.values() for a in members), idf)
+        out = {root: members for root, members in groups.items() if root not in split}
+        out.update(self.builder._episodes(split, day, vecs, profiles))
+        return out
+
+    def _describe(self, store, groups: dict[str, list[str]], article_story: dict[str, str],
+                  story_events: dict[str, list[str]], events: Sequence[Event], articles: Mapping[str, ArticleInfo],
+                  day: Mapping[str, date | None], idf: dict[str, float]) -> list[Story]:
+        """Every story (`StoryBuilder.describe`), in story id order, its articles' profiles read back
+        a batch of stories at a time; then the follow-up links."""
+        by_event = {e.event_id: e for e in events}
+        stories: list[Story] = []
+        centroids: dict[str, dict[str, float]] = {}
+        actor_sets: dict[str, set[str]] = {}
+        ordered = sorted(groups.values(), key=lambda members: article_story[members[0]])
+        batch: list[list[str]] = []
+        size = 0
+        for i, members in enumerate(ordered):
+            batch.append(members)
+            size += len(members)
+            if size < READ_BATCH and i + 1 < len(ordered):
+                continue
+            profiles, vecs = self._read_profiles(store, (a for m in batch for a in m), idf)
+            for m in batch:
+                sid = article_story[m[0]]
+                evs = [by_event[x] for x in sorted(story_events.get(sid, []))]
+                story, centroids[sid], actor_sets[sid] = self.builder.describe(sid, m, evs, articles, profiles,
+                                                                              vecs, day)
+                stories.append(story)
+            batch, size = [], 0
+        self.builder._link_follow_ups(stories, centroids, actor_sets)
+        return stories
+
+
+def _prune(last: dict[str, deque[Neighbour]], last_dated: dict[str, date], keep: set[str], today: date,
+           window: int) -> None:
+    """Drop the keys whose latest article no later dated article can reach (dated more than the
+    window before `today`), unless an undated article has the key (it reaches them at the end)."""
+    for key in [key for key, dq in last.items() if key not in keep and dq[-1].day is not None
+                and (today - dq[-1].day).days > window]:
+        del last[key]
+        last_dated.pop(key, None)

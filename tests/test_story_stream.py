@@ -1,0 +1,117 @@
+"""The streamed stories of a full merge (veille.merge.story_stream) equal StoryBuilder's, all in memory."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from veille.config import Settings
+from veille.merge import Merger, story_stream
+from veille.merge.stories import StoryBuilder
+from veille.merge.streamed import StreamedCoref
+from veille.models import Actor, ActorRef, DateValue, Document, EventMention, Published, Sentence
+from veille.store import open_store
+
+TOPICS = [
+    ("sommet", "Kim Jong-un", "PRK", "rencontre dirigeants cosmodrome coopération spatiale armement visite".split()),
+    ("frappe", "armée russe", "RUS", "frappe drones port décombres secours bilan civils".split()),
+    ("putsch", "Abdourahamane Tiani", "NER", "putsch junte président renversé garde présidentielle Niamey".split()),
+    ("grève", "CGT", "FRA", "grève cheminots retraites manifestation syndicats cortège réforme".split()),
+]
+COMMON = "selon agence mardi mercredi semaine pays gouvernement déclaration officiel".split()
+
+
+def topic_corpus(seed: int, n: int = 90) -> list[Document]:
+    """Articles on four topics over five months (some undated, a few in English), each with one
+    report of its topic's event on the article's day or the day before: events and shared
+    vocabulary link them, gaps of weeks split them into episodes."""
+    rnd = random.Random(seed)
+    docs = []
+    for i in range(n):
+        name, actor_name, country, words = TOPICS[rnd.randrange(len(TOPICS))]
+        day = date(2023, 6, 1) + timedelta(days=rnd.choice((0, 3, 5, 40, 44, 90, 120)) + rnd.randrange(4))
+        english = rnd.random() < 0.1
+        body = " ".join(rnd.choice(words + COMMON) for _ in range(40))
+        text = f"{actor_name} {body}." if not english else f"{actor_name} met leaders at the summit on Tuesday."
+        published = None if rnd.random() < 0.12 else day.isoformat()
+        doc = Document(article_id=f"art_{i:03d}", source_path=f"{i}.txt", text=text, outlet=f"o{i % 6}",
+                       title=None if rnd.random() < 0.2 else f"{name} {i}", language="en" if english else "fr",
+                       published=Published(published, "day", "metadata") if published else Published())
+        doc.sentences = [Sentence(0, len(text), text)]
+        actor = ActorRef(actor_name, country, "GOV", None, None, f"act_{name}")
+        doc.mentions.append(EventMention(
+            f"men_{i:03d}", doc.article_id, "CONSULT" if name == "sommet" else "ASSAULT", name, "", 0, len(text),
+            trigger_start=0, trigger_end=3, source=[actor],
+            date=DateValue((day - timedelta(days=rnd.randrange(2))).isoformat(), "day")))
+        docs.append(doc)
+    return docs
+
+
+def both(docs: list[Document], **overrides):
+    """(StoryBuilder.build's result, StoryStream.run's) on the same store, events and profiles."""
+    store = open_store(":memory:")
+    for d in docs:
+        store.add_document(d)
+    merger = Merger(Settings(), **overrides)
+    articles = merger.read_infos(store)
+    co = StreamedCoref(merger.cfg).run(store, articles, write_index=False)
+    expected = StoryBuilder(merger.cfg).build(articles, merger.read_profiles(store), co.events, {},
+                                              event_articles=co.event_articles)
+    got = story_stream.StoryStream(merger).run(store, articles, co.events, co.event_articles)
+    return expected, got, store
+
+
+def as_comparable(result):
+    stories, article_story, event_story = result
+    return [s.to_dict() for s in stories], article_story, event_story
+
+
+@pytest.mark.parametrize("seed,overrides", [(1, {}), (2, {}), (3, {"story_neighbours": 2}),
+                                            (4, {"story_neighbours": 3, "story_window_days": 3})])
+def test_streamed_stories_equal_the_in_memory_builder(seed, overrides, monkeypatch):
+    monkeypatch.setattr(story_stream, "PRUNE_EVERY", 4)  # prune often: what is dropped must be out of reach
+    monkeypatch.setattr(story_stream, "READ_BATCH", 5)
+    expected, got, _store = both(topic_corpus(seed), **overrides)
+    stories = expected[0]
+    assert len(stories) >= 8 and max(len(s.article_ids) for s in stories) >= 5  # not vacuous
+    assert any(s.follows for s in stories)
+    assert as_comparable(got) == as_comparable(expected)
+
+
+def test_streamed_stories_write_the_story_index(monkeypatch):
+    monkeypatch.setattr(story_stream, "WRITE_BATCH", 7)
+    docs = topic_corpus(5, n=30)
+    _expected, _got, store = both(docs)
+    assert store.query("SELECT COUNT(*) AS n FROM story_profiles")[0]["n"] == 30
+    undated = {d.article_id for d in docs if not d.published.value}
+    rows = list(store.iter_story_profiles(batch=4))
+    assert [a for a, _day, _p in rows[-len(undated):]] == sorted(undated)  # the undated last, by id
+    days = [day for _a, day, _p in rows[:-len(undated)]]
+    assert days == sorted(days) and None not in days
+    terms = {t for _a, _d, p in rows for t in p["terms"]}
+    df = store.story_df(sorted(terms))
+    assert df["cosmodrome"] == sum(1 for _a, _d, p in rows if "cosmodrome" in p["terms"])
+    assert store.query("SELECT COUNT(DISTINCT article_id) AS n FROM story_keys")[0]["n"] == 30
+
+
+@pytest.mark.parametrize("neighbours", [1, 2])
+def test_streamed_stories_compare_only_the_last_neighbours_of_a_key(neighbours, monkeypatch):
+    """One index key over alternating reports of two topics (no word or actor in common) on one day:
+    with one neighbour per key a report meets only the other topic's (no link), with two its own."""
+    import veille.merge.stories as stories_module
+
+    monkeypatch.setattr(stories_module, "index_keys", lambda p, vec: {"t:one"})
+    monkeypatch.setattr(story_stream, "index_keys", stories_module.index_keys)
+    docs = []
+    for i in range(8):
+        _name, _actor, _country, words = TOPICS[i % 2]
+        text = " ".join(words * 3) + "."
+        doc = Document(article_id=f"art_{i:03d}", source_path=f"{i}.txt", text=text, title=f"t{i}",
+                       published=Published("2023-09-13", "day", "metadata"), language="fr")
+        doc.actors[f"act_{i % 2}"] = Actor(f"act_{i % 2}", f"X{i % 2}", kind="organisation")
+        docs.append(doc)
+    expected, got, _store = both(docs, story_neighbours=neighbours)
+    assert as_comparable(got) == as_comparable(expected)
+    assert len(expected[0]) == (8 if neighbours == 1 else 2)
