@@ -10,6 +10,7 @@ import pytest
 from veille.config import Settings
 from veille.merge import Merger, streamed
 from veille.merge.aggregate import build_event
+from veille.merge.merger import EventStage
 from veille.merge.config import MergeConfig
 from veille.merge.coref import block_keys, candidate_pairs, cluster, pair_order
 from veille.merge.features import view
@@ -159,6 +160,7 @@ def test_full_merge_index_written_in_batches_equals_one_write(monkeypatch):
     Merger(Settings()).run(one)
     monkeypatch.setattr(streamed, "WRITE_BATCH", 7)
     monkeypatch.setattr(streamed, "READ_BATCH", 3)
+    monkeypatch.setattr(EventStage, "BATCH", 4)
     batched = stored(docs)
     Merger(Settings()).run(batched)
     blocks, pairs = index_rows(one)

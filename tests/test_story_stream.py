@@ -9,6 +9,7 @@ import pytest
 
 from veille.config import Settings
 from veille.merge import Merger, story_stream
+from veille.merge.merger import EventStage
 from veille.merge.stories import StoryBuilder
 from veille.merge.streamed import StreamedCoref
 from veille.models import Actor, ActorRef, DateValue, Document, EventMention, Published, Sentence
@@ -59,8 +60,13 @@ def both(docs: list[Document], **overrides):
     co = StreamedCoref(merger.cfg).run(store, articles, write_index=False)
     expected = StoryBuilder(merger.cfg).build(articles, merger.read_profiles(store), co.events, {},
                                               event_articles=co.event_articles)
-    got = story_stream.StoryStream(merger).run(store, articles, co.events, co.event_articles)
-    return expected, got, store
+    stage = EventStage(store)
+    for e in co.events:
+        stage(e, co.event_articles[e.event_id])
+    stage.flush()
+    stories, article_story = story_stream.StoryStream(merger).run(store, articles)
+    staged = store.query("SELECT event_id, story_id FROM stage_events WHERE story_id IS NOT NULL")
+    return expected, (stories, article_story, {r["event_id"]: r["story_id"] for r in staged}), store
 
 
 def as_comparable(result):

@@ -24,12 +24,13 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from ..config import Settings
+from ..errors import StoreError
 from ..models import Document, Event, EventMention
 from .config import MergeConfig
 from .dating import CrossDocDater
 from .features import ArticleInfo, MentionView, date_interval, view
 from .index import mark_complete
-from .stories import ArticleProfile, StoryBuilder, stop_words, terms
+from .stories import ArticleProfile, stop_words, terms
 from .story_stream import StoryStream
 from .streamed import StreamedCoref, StreamedPass
 
@@ -91,47 +92,43 @@ class Merger:
 
     # ------------------------------------------------------------------ the pass
 
-    def coref(self, store, articles: dict[str, ArticleInfo], write_index: bool = False
-              ) -> tuple[StreamedPass, list[str], list[str]]:
-        """Cluster every mention into events, streamed from the store (`veille.merge.streamed`);
+    def coref(self, store, articles: dict[str, ArticleInfo]) -> tuple[StreamedPass, list[str], list[str]]:
+        """Cluster every mention into events, streamed from the store (`veille.merge.streamed`), the
+        events staged in the store (`store.stage_events`) and the index's blocks and pairs written;
         date undated articles from the clusters and cluster again when some were dated. Returns
-        (the final pass, the articles dated, `dating_pending`); `write_index`: the final pass's
-        index blocks and pairs are in the store."""
+        (the final pass, the articles dated, `dating_pending`)."""
         streamed = StreamedCoref(self.cfg)
-        first = streamed.run(store, articles, write_index)
+        first = self._staged_pass(streamed, store, articles)
         dated = self.redate_articles(store, first.undated_clusters, articles)
         if not dated:
             return first, [], []
-        final = streamed.run(store, articles, write_index)
+        final = self._staged_pass(streamed, store, articles)
         pending = dating_pending(final.undated_keys, first.undated_keys.keys(), set(dated), articles)
         return final, dated, pending
 
+    @staticmethod
+    def _staged_pass(streamed: StreamedCoref, store, articles: dict[str, ArticleInfo]) -> StreamedPass:
+        stage = EventStage(store)
+        done = streamed.run(store, articles, write_index=True, sink=stage)
+        stage.flush()
+        return done
+
     def run(self, store) -> dict[str, int]:
-        """The full pass, one phase at a time: the mentions are clustered into events a type and
-        a component at a time, the index's blocks and pairs written as they come; then the story
-        profiles are streamed from the documents, and stories built."""
+        """The full pass, one phase at a time, nothing held for every mention, event or article
+        profile: the mentions are clustered into events a type and a component at a time (events
+        staged in the store, the index's blocks and pairs written as they come); the story
+        profiles are streamed from the documents to the story index, stories built from it; then
+        the whole output is written in one transaction."""
+        if not hasattr(store, "stage_events"):
+            raise StoreError("a full merge needs a writable SQLite store", stage="merge")
         articles = self.read_infos(store)
-        indexed = hasattr(store, "write_merge_index")  # the incremental merge's index (veille.merge.index)
-        co, dated, pending = self.coref(store, articles, write_index=indexed)
-        events, event_articles, n_mentions = co.events, co.event_articles, co.n_mentions
-        del co
-        if indexed:
-            stories, article_story, event_story = StoryStream(self).run(store, articles, events, event_articles)
-        else:
-            profiles = self.read_profiles(store)
-            stories, article_story, event_story = StoryBuilder(self.cfg).build(
-                articles, profiles, events, {}, event_articles=event_articles)
-        del event_articles
-        for e in events:
-            e.story_id = event_story.get(e.event_id)
-        events.sort(key=_event_order)
-        mention_events = {mid: e.event_id for e in events for mid in e.mention_ids}
-        store.replace_merge_output(events, stories, mention_events, article_story)
-        counts = {"events": len(events), "mentions": n_mentions, "stories": len(stories),
-                  "contradictions": sum(len(e.contradictions) for e in events), "redated": len(dated)}
-        del events, stories, mention_events, article_story, event_story
-        if indexed:
-            mark_complete(store, pending)
+        co, dated, pending = self.coref(store, articles)
+        stories, article_story = StoryStream(self).run(store, articles)
+        store.replace_merge_output_staged(stories, article_story)
+        counts = {"events": co.n_events, "mentions": co.n_mentions, "stories": len(stories),
+                  "contradictions": co.n_contradictions, "redated": len(dated)}
+        del stories, article_story
+        mark_complete(store, pending)
         return counts
 
     def redate_articles(self, store, clusters: list[list[MentionView]],
@@ -152,6 +149,27 @@ class Merger:
             articles[article_id] = self.article_info(doc, articles[article_id].seq)
             log.info("dated %s as %s (%s) from shared events", article_id, published.value, published.precision)
         return sorted(found)
+
+
+class EventStage:
+    """A pass's events staged in the store as they are built, a batch at a time (the pass's sink:
+    `streamed.EventSink`); the stage is emptied first."""
+
+    BATCH = 5000
+
+    def __init__(self, store) -> None:
+        store.clear_merge_stage()
+        self.store = store
+        self.rows: list[tuple[Event, str, list[str]]] = []
+
+    def __call__(self, event: Event, articles: list[str]) -> None:
+        self.rows.append((event, _event_order(event)[0], articles))
+        if len(self.rows) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        self.store.stage_events(self.rows)
+        self.rows = []
 
 
 def dating_pending(final: Mapping[tuple[str, ...], tuple[str, ...]], first: Iterable[tuple[str, ...]],

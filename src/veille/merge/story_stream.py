@@ -1,30 +1,34 @@
 """The full merge's stories, streamed: no pass holds every article's profile or TF-IDF vector.
 
 `StoryBuilder.build` takes every article's profile and vector at once (≈ 4 KB per article: 4 GB
-for a 1M-article store). `StoryStream.run` gives the same stories, article → story and event →
-story maps, and writes the same story index, with:
+for a 1M-article store) and every event. `StoryStream.run` gives the same stories, article → story
+and event → story maps (the events are staged in the store by the merge: `store.stage_events`),
+and writes the same story index, with:
 
 1. one pass over the documents: each article's profile (`Merger.profile`) is written to the story
    index and dropped; only the terms' document frequencies are kept;
 2. one pass over the profiles in date order (`store.iter_story_profiles`): each article's vector
    and index keys, its keys written, and the similarity links of `stories.sweep_key` found with,
    per key, the last `story_neighbours` articles (those of a key no later article can reach are
-   dropped); the links of events join articles in a union-find, as in `StoryBuilder.build`;
-3. the profiles read back story by story (a batch of stories at a time) to split episodes and
-   describe each story (`StoryBuilder.describe`); follow-up links over the story centroids.
+   dropped); the links of the staged events' articles join articles in a union-find, as in
+   `StoryBuilder.build`;
+3. each staged event's story voted by its articles' stories and staged with it;
+4. the profiles and staged events read back story by story (a batch of stories at a time) to
+   split episodes and describe each story (`StoryBuilder.describe`); follow-up links over the
+   story centroids.
 
 What a pass still holds: per article its date and story (the union-find), the keys' last
-neighbours within the story window, the events (the caller's), and each story's centroid.
+neighbours within the story window, and each story's centroid.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..models import Event, Story
+from ..models import Story
 from .config import MergeConfig
 from .features import ArticleInfo
 from .index import profile_from_json, profile_json
@@ -34,7 +38,7 @@ from .stories import (
     _vector,
     corpus_idf,
     event_links,
-    event_stories,
+    event_story_vote,
     index_keys,
     stop_words,
     story_id,
@@ -66,10 +70,10 @@ class StoryStream:
         self.cfg: MergeConfig = merger.cfg
         self.builder = StoryBuilder(merger.cfg)
 
-    def run(self, store, articles: Mapping[str, ArticleInfo], events: Sequence[Event],
-            event_articles: Mapping[str, list[str]]) -> tuple[list[Story], dict[str, str], dict[str, str]]:
-        """(stories, article → story, event → story), as `StoryBuilder.build`; the story index
-        (profiles, keys, document frequencies) is written to `store` on the way."""
+    def run(self, store, articles: Mapping[str, ArticleInfo]) -> tuple[list[Story], dict[str, str]]:
+        """(stories, article → story), as `StoryBuilder.build`, from the events staged in `store`
+        (`store.stage_events`), whose stories are staged too; the story index (profiles, keys,
+        document frequencies) is written to `store` on the way."""
         day = {a: info.day for a, info in articles.items()}
         df, n = self._write_profiles(store, day)
         idf = corpus_idf(df, n)
@@ -88,8 +92,8 @@ class StoryStream:
                 parent[max(rx, ry)] = min(rx, ry)
 
         close = self.builder.closeness(day)
-        for e in events:
-            for a, b in event_links(event_articles[e.event_id], close):
+        for _event, reporting in store.iter_staged_event_articles():
+            for a, b in event_links(reporting, close):
                 union(a, b)
         self._sweep(store, idf, day, find, union)
 
@@ -99,10 +103,22 @@ class StoryStream:
         parent.clear()
         groups = self._episodes(store, groups, day, idf)
         article_story = {a: sid for members in groups.values() for sid in [story_id(members, day)] for a in members}
+        self._stage_event_stories(store, article_story)
+        stories = self._describe(store, groups, article_story, articles, day, idf)
+        return stories, article_story
 
-        event_story, story_events = event_stories(events, event_articles, article_story)
-        stories = self._describe(store, groups, article_story, story_events, events, articles, day, idf)
-        return stories, article_story, event_story
+    @staticmethod
+    def _stage_event_stories(store, article_story: Mapping[str, str]) -> None:
+        """Each staged event's story: `event_story_vote` over its articles' stories."""
+        rows: list[tuple[str, str]] = []
+        for event, reporting in store.iter_staged_event_articles():
+            sid = event_story_vote(article_story[a] for a in reporting if a in article_story)
+            if sid is not None:
+                rows.append((sid, event))
+            if len(rows) >= WRITE_BATCH:
+                store.set_staged_stories(rows)
+                rows = []
+        store.set_staged_stories(rows)
 
     # ------------------------------------------------------------------ profiles and the sweep
 
@@ -202,11 +218,10 @@ class StoryStream:
         return out
 
     def _describe(self, store, groups: dict[str, list[str]], article_story: dict[str, str],
-                  story_events: dict[str, list[str]], events: Sequence[Event], articles: Mapping[str, ArticleInfo],
-                  day: Mapping[str, date | None], idf: dict[str, float]) -> list[Story]:
-        """Every story (`StoryBuilder.describe`), in story id order, its articles' profiles read back
-        a batch of stories at a time; then the follow-up links."""
-        by_event = {e.event_id: e for e in events}
+                  articles: Mapping[str, ArticleInfo], day: Mapping[str, date | None], idf: dict[str, float]
+                  ) -> list[Story]:
+        """Every story (`StoryBuilder.describe`), in story id order, its articles' profiles and its
+        staged events read back a batch of stories at a time; then the follow-up links."""
         stories: list[Story] = []
         centroids: dict[str, dict[str, float]] = {}
         actor_sets: dict[str, set[str]] = {}
@@ -219,9 +234,10 @@ class StoryStream:
             if size < READ_BATCH and i + 1 < len(ordered):
                 continue
             profiles, vecs = self._read_profiles(store, (a for m in batch for a in m), idf)
+            staged = store.staged_events_of_stories([article_story[m[0]] for m in batch])
             for m in batch:
                 sid = article_story[m[0]]
-                evs = [by_event[x] for x in sorted(story_events.get(sid, []))]
+                evs = staged.get(sid, [])
                 story, centroids[sid], actor_sets[sid] = self.builder.describe(sid, m, evs, articles, profiles,
                                                                               vecs, day)
                 stories.append(story)

@@ -29,7 +29,7 @@ article (cross-document dating reads them, `Merger.redate_articles`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -45,13 +45,21 @@ READ_BATCH = 500  # mentions read back per query (SQLite's default limit is 32,7
 WRITE_BATCH = 50_000  # index rows per write
 
 
+#: where a pass sends each event with its articles (sorted) as it is built
+EventSink = Callable[[Event, list[str]], None]
+
+
 @dataclass
 class StreamedPass:
-    """One streamed clustering pass: the events, each event's articles, and what dating reads."""
+    """One streamed clustering pass: its events (kept here unless a sink takes them), counts, and
+    what dating reads."""
 
+    sink: EventSink | None = None
     events: list[Event] = field(default_factory=list)
     event_articles: dict[str, list[str]] = field(default_factory=dict)
     n_mentions: int = 0
+    n_events: int = 0
+    n_contradictions: int = 0
     # clusters of two or more mentions reporting an undated article (their views: dating reads them)
     undated_clusters: list[list[MentionView]] = field(default_factory=list)
     # every cluster that reports an undated article: its sorted mention ids → their articles
@@ -91,8 +99,11 @@ class StreamedCoref:
     def __init__(self, cfg: MergeConfig):
         self.cfg = cfg
 
-    def run(self, store, articles: Mapping[str, ArticleInfo], write_index: bool) -> StreamedPass:
-        out = StreamedPass()
+    def run(self, store, articles: Mapping[str, ArticleInfo], write_index: bool,
+            sink: EventSink | None = None) -> StreamedPass:
+        """Every mention of `store` clustered into events; `write_index`: the index's blocks and
+        pairs are written; `sink`: takes each event as it is built (else the pass keeps them)."""
+        out = StreamedPass(sink=sink)
         writer = IndexWriter(store) if write_index else None
         dated, wild = self._sort_keys(store, articles, out)
         for t in sorted(dated.keys() | wild.keys()):
@@ -230,8 +241,14 @@ class StreamedCoref:
 
     def _event(self, c: list[MentionView], articles: Mapping[str, ArticleInfo], out: StreamedPass) -> None:
         e = build_event(c, articles, self.cfg)
-        out.events.append(e)
-        out.event_articles[e.event_id] = sorted({v.m.article_id for v in c})
+        reporting = sorted({v.m.article_id for v in c})
+        out.n_events += 1
+        out.n_contradictions += len(e.contradictions)
+        if out.sink is not None:
+            out.sink(e, reporting)
+        else:
+            out.events.append(e)
+            out.event_articles[e.event_id] = reporting
         if any((a := articles.get(v.m.article_id)) is not None and not a.published for v in c):
             out.undated_keys[tuple(v.id for v in c)] = tuple(v.m.article_id for v in c)
             if len(c) > 1:

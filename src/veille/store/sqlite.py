@@ -26,9 +26,11 @@ from ..errors import StoreError
 from ..models import Document, Event, Story
 from . import dedup_index, documents, merge_index, merge_output, sqlite_base, story_index
 from .dedup_index import DedupIndex
-from .documents import DocumentTables
+from .documents import DocumentTables, _mention_pages
 from .merge_index import MergeIndex, Pair
 from .merge_output import MergeOutput
+from .merge_stage import MergeStage, pages
+from .sqlite_base import loads
 from .story_index import ProfileRow, Profiles, StoryIndex
 from .views import ReadViews
 
@@ -61,7 +63,7 @@ class SQLiteDialect:
         return "EXISTS (SELECT 1 FROM json_each(actors.json, '$.aliases') AS a WHERE a.value LIKE ? ESCAPE '\\')"
 
 
-class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryIndex, ReadViews):
+class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryIndex, MergeStage, ReadViews):
     """The working store. Safe to read from several processes while one writes (WAL)."""
 
     dialect = SQLiteDialect()
@@ -139,6 +141,35 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
                 self._write_story(c, s, replace=False)
             self._set_mention_events(c, mention_events, every=True)
             self._set_article_stories(c, article_stories, every=True)
+
+    def replace_merge_output_staged(self, stories: list[Story], article_stories: dict[str, str]) -> None:
+        """`replace_merge_output` with the staged events (each with its staged story), in one
+        transaction; the stage is emptied."""
+        with self.transaction() as c:
+            self._clear_output(c)
+            last: tuple[str, str] | None = None
+            while True:  # (order key, id) pages: the events in date order, as a full merge writes them
+                after, params = ("", ()) if last is None else ("WHERE (sort_key, event_id) > (?, ?)", last)
+                rows = c.execute(f"SELECT event_id, sort_key, story_id, json FROM stage_events {after}"
+                                 " ORDER BY sort_key, event_id LIMIT 2000", params).fetchall()
+                if not rows:
+                    break
+                for r in rows:
+                    e = Event.from_dict(loads(r["json"]))
+                    e.story_id = r["story_id"]
+                    self._write_event(c, e, replace=False)
+                last = (rows[-1]["sort_key"], rows[-1]["event_id"])
+            for s in stories:
+                self._write_story(c, s, replace=False)
+            for page in pages(_mention_pages(lambda sql, params: c.execute(sql, params).fetchall(), 1000), 1000):
+                marks = ",".join("?" * len(page))
+                events = dict(c.execute(f"SELECT mention_id, event_id FROM stage_mentions WHERE mention_id IN ({marks})",
+                                        [r["mention_id"] for r in page]).fetchall())
+                for r in page:
+                    self._set_mention_event(c, r["mention_id"], loads(r["json"]), events.get(r["mention_id"]))
+            self._set_article_stories(c, article_stories, every=True)
+            c.execute("DELETE FROM stage_events")
+            c.execute("DELETE FROM stage_mentions")
 
     def replace_merge_part(self, *, old_events: Iterable[str], events: list[Event], mention_events: dict[str, str],
                            old_stories: Iterable[str], stories: list[Story], article_stories: dict[str, str],
