@@ -10,10 +10,10 @@ import pytest
 from veille.config import Settings
 from veille.merge import Merger, streamed
 from veille.merge.aggregate import build_event
-from veille.merge.merger import EventStage
 from veille.merge.config import MergeConfig
 from veille.merge.coref import block_keys, candidate_pairs, cluster, pair_order
 from veille.merge.features import view
+from veille.merge.merger import EventStage
 from veille.models import ActorRef, DateValue, Document, EventMention, Location, Published, Sentence
 from veille.store import open_store
 
@@ -76,9 +76,10 @@ def corpus_views(seed: int):
 
 def streamed_pairs(streamer: streamed.StreamedCoref, store, articles) -> list[tuple[float, str, str]]:
     """The pairs of every event type, as `StreamedCoref.run` finds them type by type."""
-    dated, wild = streamer._sort_keys(store, articles, streamed.StreamedPass())
-    return [p for t in sorted(dated.keys() | wild.keys())
-            for p in streamer._pairs(store, articles, sorted(dated.get(t, ())), sorted(wild.get(t, ())))]
+    streamer._sort_keys(store, articles, streamed.StreamedPass())
+    return [p for t in store.staged_sweep_types()
+            for p in streamer._pairs(store, articles, store.iter_staged_sweep(t, dated=True),
+                                     store.iter_staged_sweep(t, dated=False))]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

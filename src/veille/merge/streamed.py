@@ -5,8 +5,8 @@ cluster them and keep the clusters until their events were built (≈ 5 KB per m
 rising for a 1M-article store). This module gives the same events, index rows and dating with
 the mentions read from the store a few times and dropped:
 
-1. One pass over the mentions (paged by id) keeps each one's event type and date window only:
-   (window start, id) per type, and the ids of the undated ones ("wild": no window).
+1. One pass over the mentions (paged by id) stages each one's event type and window start in the
+   store (`store.stage_sweep_keys`; none for the undated ones, "wild": no window).
 2. Blocks never cross event types (a block key starts with the type), so each type is done on its
    own. Its mentions are read back in window order and swept: each one is compared with the
    earlier mentions of its blocks whose windows end within the date tolerance (`active`, pruned as
@@ -20,10 +20,10 @@ the mentions read from the store a few times and dropped:
 4. The index's block rows and pairs (with whether clustering merged on them) are written as they
    come, in batches, not kept.
 
-What a pass still holds: per mention, its type, window start and id (≈ 100 bytes); per type, its
-linkable pairs; the mentions of one component at a time and those still in the date window of
-the sweep; the events built (the story pass reads them); and the clusters that report an undated
-article (cross-document dating reads them, `Merger.redate_articles`).
+What a pass still holds: per event type, its linkable pairs and the mentions they join; the
+mentions of one batch of components at a time and those still in the date window of the sweep;
+the events built unless a sink takes them (`Merger` stages them in the store); and the clusters
+that report an undated article (cross-document dating reads them, `Merger.redate_articles`).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
 from ..models import Event, EventMention
 from .aggregate import build_event
@@ -105,13 +106,12 @@ class StreamedCoref:
         pairs are written; `sink`: takes each event as it is built (else the pass keeps them)."""
         out = StreamedPass(sink=sink)
         writer = IndexWriter(store) if write_index else None
-        dated, wild = self._sort_keys(store, articles, out)
-        for t in sorted(dated.keys() | wild.keys()):
-            pairs = self._pairs(store, articles, sorted(dated.get(t, ())), sorted(wild.get(t, ())))
-            ids = [mid for _lo, mid in dated.get(t, ())] + wild.get(t, [])
-            dated.pop(t, None)
-            wild.pop(t, None)
-            self._cluster_type(store, articles, sorted(ids), pairs, out, writer)
+        self._sort_keys(store, articles, out)
+        for t in store.staged_sweep_types():
+            pairs = self._pairs(store, articles, store.iter_staged_sweep(t, dated=True),
+                                store.iter_staged_sweep(t, dated=False))
+            self._cluster_type(store, articles, t, pairs, out, writer)
+        store.clear_merge_stage(("stage_sweep",))
         if writer is not None:
             writer.flush()
         return out
@@ -123,35 +123,36 @@ class StreamedCoref:
         cfg = self.cfg
         return view(m, articles.get(m.article_id), cfg.before_days, cfg.after_days, cfg.planned_days, shared)
 
-    def _sort_keys(self, store, articles: Mapping[str, ArticleInfo], out: StreamedPass
-                   ) -> tuple[dict[str, list[tuple[int, str]]], dict[str, list[str]]]:
-        """Per event type: (window start as a day ordinal, id) of its dated mentions, ids of the others."""
-        dated: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        wild: dict[str, list[str]] = defaultdict(list)
+    def _sort_keys(self, store, articles: Mapping[str, ArticleInfo], out: StreamedPass) -> None:
+        """Stage each mention's type and window start (a day ordinal; None: no window) in the store
+        (`store.stage_sweep_keys`): the order the types are swept in."""
+        store.clear_merge_stage(("stage_sweep",))
         shared: dict = {}
+        rows: list[tuple[str, int | None, str]] = []
         for m in store.iter_mentions(batch=1000):
             v = self._view(m, articles, shared)
-            if v.window is None:
-                wild[m.type].append(m.mention_id)
-            else:
-                dated[m.type].append((v.window[0].toordinal(), m.mention_id))
+            rows.append((m.type, v.window[0].toordinal() if v.window is not None else None, m.mention_id))
             out.n_mentions += 1
-        return dated, wild
+            if len(rows) >= WRITE_BATCH:
+                store.stage_sweep_keys(rows)
+                rows = []
+        store.stage_sweep_keys(rows)
 
-    def _read(self, store, ids: list[str], articles: Mapping[str, ArticleInfo], shared: dict
+    def _read(self, store, ids: Iterable[str], articles: Mapping[str, ArticleInfo], shared: dict
               ) -> Iterator[MentionView]:
         """The views of `ids`, in that order, read back `READ_BATCH` at a time."""
-        for i in range(0, len(ids), READ_BATCH):
-            chunk = ids[i:i + READ_BATCH]
+        it = iter(ids)
+        while chunk := list(islice(it, READ_BATCH)):
             by_id = {m.mention_id: m for m in store.mentions_listed(chunk)}
             for mid in chunk:
                 yield self._view(by_id[mid], articles, shared)
 
     # ------------------------------------------------------------------ pairs
 
-    def _pairs(self, store, articles: Mapping[str, ArticleInfo], dated: list[tuple[int, str]],
-               wild_ids: list[str]) -> list[tuple[float, str, str]]:
-        """The scored linkable pairs of one event type, in best-first order (`coref.pair_order`)."""
+    def _pairs(self, store, articles: Mapping[str, ArticleInfo], dated: Iterable[str],
+               wild_ids: Iterable[str]) -> list[tuple[float, str, str]]:
+        """The scored linkable pairs of one event type (`dated`: its mentions with a window, by
+        window start and id; `wild_ids`: the others, by id), in best-first order (`coref.pair_order`)."""
         cfg = self.cfg
         tol = cfg.date_tolerance_days
         shared: dict = {}
@@ -171,7 +172,7 @@ class StreamedCoref:
         # per block key, the earlier dated mentions (with their window's end) still within reach
         active: dict[tuple[str, str], list[tuple[date, MentionView]]] = defaultdict(list)
         n_active = last_prune = 0
-        for b in self._read(store, [mid for _lo, mid in dated], articles, shared):
+        for b in self._read(store, dated, articles, shared):
             if b.window is None:
                 raise ValueError(f"mention {b.id} read back without its date window")
             lo, hi = b.window
@@ -199,28 +200,38 @@ class StreamedCoref:
 
     # ------------------------------------------------------------------ clusters and events
 
-    def _cluster_type(self, store, articles: Mapping[str, ArticleInfo], ids: list[str],
+    def _cluster_type(self, store, articles: Mapping[str, ArticleInfo], event_type: str,
                       pairs: list[tuple[float, str, str]], out: StreamedPass, writer: IndexWriter | None) -> None:
-        """Cluster one event type component by component; build each cluster's event."""
+        """Cluster one event type component by component (its mentions in no pair: one event
+        each); build each cluster's event."""
         parent: dict[str, str] = {}
         for _score, a, b in pairs:
             ra, rb = find_root(parent, parent.setdefault(a, a)), find_root(parent, parent.setdefault(b, b))
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
         members: dict[str, list[str]] = defaultdict(list)
-        for mid in ids:
-            members[find_root(parent, mid) if mid in parent else mid].append(mid)
+        for mid in sorted(parent):
+            members[find_root(parent, mid)].append(mid)
         comp_pairs: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
         for p in pairs:  # (best-first order kept within each component)
             comp_pairs[find_root(parent, p[1])].append(p)
-        del parent, pairs
+        del pairs
+        alone = (mid for mid in store.iter_staged_type_ids(event_type) if mid not in parent)
+        for chunk in iter(lambda: list(islice(alone, READ_BATCH)), []):
+            views = list(self._read(store, chunk, articles, {}))
+            for v in views:
+                self._event([v], articles, out)
+            if writer is not None:
+                writer.add(views)
         # components in id order, read back in batches of whole components
         batch: list[str] = []
+        size = 0
         for root in sorted(members):
             batch.append(root)
-            if sum(len(members[r]) for r in batch) >= READ_BATCH:
+            size += len(members[root])
+            if size >= READ_BATCH:
                 self._cluster_batch(store, articles, batch, members, comp_pairs, out, writer)
-                batch = []
+                batch, size = [], 0
         if batch:
             self._cluster_batch(store, articles, batch, members, comp_pairs, out, writer)
 
@@ -233,7 +244,7 @@ class StreamedCoref:
             comp = [views[mid] for mid in members.pop(root)]
             ps = comp_pairs.pop(root, [])
             merged: set[tuple[str, str]] = set()
-            clusters = cluster(comp, self.cfg, ps, merged) if ps else [[v] for v in comp]
+            clusters = cluster(comp, self.cfg, ps, merged)
             for c in clusters:
                 self._event(c, articles, out)
             if writer is not None:

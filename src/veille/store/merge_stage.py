@@ -25,19 +25,54 @@ CREATE TEMP TABLE IF NOT EXISTS stage_events (
 CREATE INDEX IF NOT EXISTS temp.stage_events_story ON stage_events(story_id);
 CREATE INDEX IF NOT EXISTS temp.stage_events_order ON stage_events(sort_key, event_id);
 CREATE TEMP TABLE IF NOT EXISTS stage_mentions (mention_id TEXT PRIMARY KEY, event_id TEXT NOT NULL) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS stage_sweep (type TEXT NOT NULL, lo INTEGER, mention_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS temp.stage_sweep_order ON stage_sweep(type, lo, mention_id);
+CREATE INDEX IF NOT EXISTS temp.stage_sweep_ids ON stage_sweep(type, mention_id);
 """
 
 
 class MergeStage(SQLiteBase):
     """Staged events of a full merge (temporary tables)."""
 
-    def clear_merge_stage(self) -> None:
+    def clear_merge_stage(self, tables: Sequence[str] = ("stage_events", "stage_mentions")) -> None:
+        """Create the stage's tables if needed and empty `tables`."""
         with self.transaction() as c:
             for statement in STAGE_SCHEMA.split(";"):
                 if statement.strip():
                     c.execute(statement)  # (not executescript: it would commit the transaction)
-            c.execute("DELETE FROM stage_events")
-            c.execute("DELETE FROM stage_mentions")
+            for table in tables:
+                c.execute(f"DELETE FROM {table}")
+
+    # the order a full merge sweeps mentions in: per event type, by date window, then the undated
+
+    def stage_sweep_keys(self, rows: Iterable[tuple[str, int | None, str]]) -> None:
+        """(event type, window start as a day ordinal or None, mention) rows."""
+        with self.transaction() as c:
+            c.executemany("INSERT INTO stage_sweep(type, lo, mention_id) VALUES (?,?,?)", rows)
+
+    def staged_sweep_types(self) -> list[str]:
+        return [r["type"] for r in self.query("SELECT DISTINCT type FROM stage_sweep ORDER BY type")]
+
+    def iter_staged_sweep(self, event_type: str, *, dated: bool, batch: int = 5000) -> Iterator[str]:
+        """The mentions of one type: `dated`, by (window start, id), else those with no window, by id."""
+        if not dated:
+            yield from self.iter_staged_type_ids(event_type, undated=True, batch=batch)
+            return
+        last: tuple[int, str] = (-1, "")
+        while rows := self.query("SELECT lo, mention_id FROM stage_sweep INDEXED BY stage_sweep_order"
+                                 " WHERE type = ? AND lo IS NOT NULL AND (lo, mention_id) > (?, ?)"
+                                 " ORDER BY lo, mention_id LIMIT ?", (event_type, *last, batch)):
+            yield from (r["mention_id"] for r in rows)
+            last = (rows[-1]["lo"], rows[-1]["mention_id"])
+
+    def iter_staged_type_ids(self, event_type: str, *, undated: bool = False, batch: int = 5000) -> Iterator[str]:
+        """The mentions of one type by id (`undated`: only those with no window)."""
+        only = " AND lo IS NULL" if undated else ""
+        last = ""
+        while rows := self.query(f"SELECT mention_id FROM stage_sweep INDEXED BY stage_sweep_ids WHERE type = ?{only}"
+                                 " AND mention_id > ? ORDER BY mention_id LIMIT ?", (event_type, last, batch)):
+            yield from (r["mention_id"] for r in rows)
+            last = rows[-1]["mention_id"]
 
     def stage_events(self, events: Iterable[tuple[Event, str, Sequence[str]]]) -> None:
         """(event, order key, its articles) rows, and each of its mentions' link to it."""
