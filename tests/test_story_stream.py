@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -58,7 +59,9 @@ def both(docs: list[Document], **overrides):
     merger = Merger(Settings(), **overrides)
     articles = merger.read_infos(store)
     co = StreamedCoref(merger.cfg).run(store, articles, write_index=False)
-    expected = StoryBuilder(merger.cfg).build(articles, merger.read_profiles(store), co.events, {},
+    titles = store.article_titles(sorted(articles))  # (the full pass reads them story by story)
+    titled = {a: replace(info, title=titles[a]) for a, info in articles.items()}
+    expected = StoryBuilder(merger.cfg).build(titled, merger.read_profiles(store), co.events, {},
                                               event_articles=co.event_articles)
     stage = EventStage(store)
     for e in co.events:

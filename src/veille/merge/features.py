@@ -22,9 +22,10 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{2})")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
-@dataclass
+@dataclass(slots=True)
 class ArticleInfo:
-    """The few article fields the merge pass needs (kept for every article, so small)."""
+    """The few article fields the merge pass needs (kept for every article, so small: slots, and
+    the full pass leaves `title` out until a story is described)."""
 
     article_id: str
     published: str | None = None

@@ -54,10 +54,14 @@ class Merger:
 
     @staticmethod
     def read_infos(store) -> dict[str, ArticleInfo]:
-        """Every article's info, from the article rows' columns (no document is decoded)."""
-        return {r["article_id"]: ArticleInfo(r["article_id"], r["published"], r["published_precision"],
-                                             r["published_method"], r["duplicate_of"], r["outlet"], r["title"], seq)
-                for seq, r in enumerate(store.iter_article_rows())}
+        """Every article's info, from the article rows' columns (no document is decoded), without
+        its title (the stories read titles story by story: `StoryStream`)."""
+        out = {}
+        for seq, r in enumerate(store.iter_article_rows()):
+            aid = r["article_id"]  # (one string for the key and the info)
+            out[aid] = ArticleInfo(aid, r["published"], r["published_precision"], r["published_method"],
+                                   r["duplicate_of"], r["outlet"], None, seq)
+        return out
 
     def read_profiles(self, store) -> dict[str, ArticleProfile]:
         """Every article's story profile, the documents streamed in ingest order."""

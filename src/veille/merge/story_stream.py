@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -233,12 +234,15 @@ class StoryStream:
             size += len(members)
             if size < READ_BATCH and i + 1 < len(ordered):
                 continue
-            profiles, vecs = self._read_profiles(store, (a for m in batch for a in m), idf)
+            ids = [a for m in batch for a in m]
+            profiles, vecs = self._read_profiles(store, ids, idf)
             staged = store.staged_events_of_stories([article_story[m[0]] for m in batch])
+            titles = store.article_titles(ids)
+            infos = {a: replace(articles[a], title=titles.get(a)) for a in ids}
             for m in batch:
                 sid = article_story[m[0]]
                 evs = staged.get(sid, [])
-                story, centroids[sid], actor_sets[sid] = self.builder.describe(sid, m, evs, articles, profiles,
+                story, centroids[sid], actor_sets[sid] = self.builder.describe(sid, m, evs, infos, profiles,
                                                                               vecs, day)
                 stories.append(story)
             batch, size = [], 0

@@ -281,6 +281,9 @@ class DocumentTables(SQLiteBase):
             yield from rows
             last = rows[-1]["seq"]
 
+    def article_titles(self, article_ids: Iterable[str]) -> dict[str, str | None]:
+        return self._mapping_in("SELECT article_id, title FROM articles WHERE article_id IN ({ids})", article_ids)
+
     def article_rows(self, article_ids: Iterable[str]) -> dict[str, sqlite3.Row]:
         """The merge's article fields (no text) for the given ids."""
         rows = self._chunked("SELECT article_id, seq, published, published_precision, published_method,"
