@@ -252,9 +252,15 @@ class StoryStream:
 
 def _prune(last: dict[str, deque[Neighbour]], last_dated: dict[str, date], keep: set[str], today: date,
            window: int) -> None:
-    """Drop the keys whose latest article no later dated article can reach (dated more than the
-    window before `today`), unless an undated article has the key (it reaches them at the end)."""
-    for key in [key for key, dq in last.items() if key not in keep and dq[-1].day is not None
-                and (today - dq[-1].day).days > window]:
-        del last[key]
-        last_dated.pop(key, None)
+    """Drop the articles that no later dated article can reach (dated more than the window before
+    `today`), and the keys left with none, except under the keys an undated article has (swept last,
+    it reaches a key's last articles whatever their date)."""
+    for key in list(last):
+        if key in keep:
+            continue
+        dq = last[key]
+        while dq and dq[0].day is not None and (today - dq[0].day).days > window:
+            dq.popleft()
+        if not dq:
+            del last[key]
+            last_dated.pop(key, None)
