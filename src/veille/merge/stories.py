@@ -109,15 +109,67 @@ def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _centroid(vecs: Sequence[dict[str, float]], keep: int = 200) -> dict[str, float]:
+def _centroid(vecs: Iterable[dict[str, float]], keep: int = 200) -> dict[str, float]:
     """Normalised sum of the vectors, cut to its `keep` heaviest terms (cheap comparisons)."""
     acc: dict[str, float] = defaultdict(float)
     for v in vecs:
-        for t, x in v.items():
-            acc[t] += x
+        add_vector(acc, v)
+    return centroid_of(acc, keep)
+
+
+def add_vector(acc: dict[str, float], vec: dict[str, float]) -> None:
+    """Add `vec` to the running sum `acc` (a `defaultdict(float)`): `_centroid` a chunk at a time."""
+    for t, x in vec.items():
+        acc[t] += x
+
+
+def centroid_of(acc: dict[str, float], keep: int = 200) -> dict[str, float]:
+    """The normalised centroid of a running sum of vectors (`add_vector`), cut to `keep` terms."""
     top = sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]
     norm = math.sqrt(sum(x * x for _t, x in top)) or 1.0
     return {t: x / norm for t, x in top}
+
+
+def title_rank(vec: dict[str, float], centroid: dict[str, float], day: date | None, article_id: str) -> tuple:
+    """The most central article lends a story its title: the smallest rank (closest to the centroid,
+    then earliest, then id)."""
+    return -round(cosine(vec, centroid), 9), day or date.max, article_id
+
+
+def add_event_names(names: Counter, e: Event) -> None:
+    """A story's actors: each event's participants, weighted by its reports."""
+    for ref in (*e.source, *e.target):
+        names[ref.name] += e.n_mentions
+
+
+def add_profile_names(names: Counter, p: ArticleProfile) -> None:
+    """A story's actors when its events name none: its articles' actors by mentions."""
+    for k, c in p.actor_counts.items():
+        names[p.actors.get(k, k)] += c
+
+
+def event_day(e: Event, published: tuple[date, date] | None) -> date | None:
+    """The day an event adds to its story's span: dated to the day, asserted, claimed or negated,
+    and within 30 days of the story's articles (a report's "that week" fallback would stretch it)."""
+    iv = date_interval(e.date) if e.date is not None and e.date.precision == "day" else None
+    if iv is None or e.factuality not in ("asserted", "claimed", "negated"):
+        return None
+    if published is not None and not (published[0] - timedelta(days=30) <= iv[0] <= published[1] + timedelta(days=30)):
+        return None
+    return iv[0]
+
+
+def finish_story(sid: str, members: list[str], event_ids: list[str], title: str | None, names: Counter,
+                 types: Counter, days: list[date]) -> Story:
+    """The story record from what its articles and events gave: a title (else "actors: kind"), its
+    five main actors, its span."""
+    actors = [nm for nm, _ in sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
+    if not title:
+        kind = min(types, key=lambda t: (-types[t], t)) if types else "events"
+        title = f"{' – '.join(actors[:2]) or 'Story'}: {kind}"
+    return Story(story_id=sid, title=title, article_ids=members, event_ids=event_ids,
+                 start=min(days).isoformat() if days else None, end=max(days).isoformat() if days else None,
+                 actors=actors)
 
 
 def follow_window(start: str, cfg: MergeConfig) -> tuple[str, str]:
@@ -201,7 +253,16 @@ def dominant_actors(profiles: Iterable[ArticleProfile], top: int = 5) -> set[str
     """A story's dominant actors: the `top` actor keys by mentions over its articles."""
     counts: Counter = Counter()
     for p in profiles:
-        counts.update({k: p.actor_counts.get(k, 1) for k in p.actors})
+        add_actor_counts(counts, p)
+    return top_keys(counts, top)
+
+
+def add_actor_counts(counts: Counter, p: ArticleProfile) -> None:
+    """Add an article's actor keys, by mentions, to a story's `counts` (`dominant_actors`)."""
+    counts.update({k: p.actor_counts.get(k, 1) for k in p.actors})
+
+
+def top_keys(counts: Counter, top: int = 5) -> set[str]:
     return {k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]}
 
 
@@ -374,39 +435,21 @@ class StoryBuilder:
     def _story(self, sid: str, members: list[str], evs: list[Event], articles: Mapping[str, ArticleInfo],
                profiles: Mapping[str, ArticleProfile], vecs, day, centroid: dict[str, float]) -> Story:
         members = sorted(members)
-        # the most central article (closest to the story's TF-IDF centroid) lends its title
         titled = [a for a in members if articles[a].title]
         title = None
         if titled:
-            best = min(titled, key=lambda a: (-round(cosine(vecs[a], centroid), 9), day[a] or date.max, a))
+            best = min(titled, key=lambda a: title_rank(vecs[a], centroid, day[a], a))
             title = articles[best].title
         names: Counter = Counter()
         for e in evs:
-            for ref in (*e.source, *e.target):
-                names[ref.name] += e.n_mentions
+            add_event_names(names, e)
         if not names:
             for a in members:
-                for k, c in profiles[a].actor_counts.items():
-                    names[profiles[a].actors.get(k, k)] += c
-        actors = [nm for nm, _ in sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
-        if not title:
-            types = Counter(e.type for e in evs)
-            kind = min(types, key=lambda t: (-types[t], t)) if types else "events"
-            title = f"{' – '.join(actors[:2]) or 'Story'}: {kind}"
+                add_profile_names(names, profiles[a])
         days = [d for a in members if (d := day[a]) is not None]
         published = (min(days), max(days)) if days else None
-        for e in evs:
-            # events dated to the day (a report's "that week" fallback would stretch the span)
-            iv = date_interval(e.date) if e.date is not None and e.date.precision == "day" else None
-            if iv is None or e.factuality not in ("asserted", "claimed", "negated"):
-                continue
-            if published is not None and not (published[0] - timedelta(days=30) <= iv[0]
-                                              <= published[1] + timedelta(days=30)):
-                continue
-            days.append(iv[0])
-        return Story(story_id=sid, title=title, article_ids=members, event_ids=[e.event_id for e in evs],
-                     start=min(days).isoformat() if days else None,
-                     end=max(days).isoformat() if days else None, actors=actors)
+        days += [d for e in evs if (d := event_day(e, published)) is not None]
+        return finish_story(sid, members, [e.event_id for e in evs], title, names, Counter(e.type for e in evs), days)
 
     def _link_follow_ups(self, stories: list[Story], centroids, actor_sets) -> None:
         """`follows` = the most similar earlier story sharing a dominant actor (ended > window before)."""

@@ -37,12 +37,21 @@ from .stories import (
     ArticleProfile,
     StoryBuilder,
     _vector,
+    add_actor_counts,
+    add_event_names,
+    add_profile_names,
+    add_vector,
+    centroid_of,
     corpus_idf,
+    event_day,
     event_links,
     event_story_vote,
+    finish_story,
     index_keys,
     stop_words,
     story_id,
+    title_rank,
+    top_keys,
 )
 from .unionfind import find_root
 
@@ -218,6 +227,45 @@ class StoryStream:
         out.update(self.builder._episodes(split, day, vecs, profiles))
         return out
 
+    def _describe_large(self, store, sid: str, members: list[str], day: Mapping[str, date | None],
+                        idf: dict[str, float]) -> tuple[Story, dict[str, float], set[str]]:
+        """`StoryBuilder.describe` for a story too large to hold: its articles' profiles read a chunk
+        at a time, twice (the centroid, then the article closest to it), its events by id."""
+        members = sorted(members)
+        acc: dict[str, float] = defaultdict(float)
+        counts: Counter = Counter()
+        fallback: Counter = Counter()
+        for chunk in _chunks(members):
+            profiles, vecs = self._read_profiles(store, chunk, idf)
+            for a in chunk:
+                add_vector(acc, vecs[a])
+                add_actor_counts(counts, profiles[a])
+                add_profile_names(fallback, profiles[a])
+        centroid = centroid_of(acc)
+        best: tuple[tuple, str] | None = None
+        for chunk in _chunks(members):
+            titles = store.article_titles(chunk)
+            _profiles, vecs = self._read_profiles(store, chunk, idf)
+            for a in chunk:
+                if not titles.get(a):
+                    continue
+                rank = title_rank(vecs[a], centroid, day[a], a)
+                if best is None or rank < best[0]:
+                    best = (rank, titles[a])
+        days = [d for a in members if (d := day[a]) is not None]
+        published = (min(days), max(days)) if days else None
+        names: Counter = Counter()
+        types: Counter = Counter()
+        event_ids: list[str] = []
+        for e in store.iter_staged_events_of_story(sid):
+            add_event_names(names, e)
+            types[e.type] += 1
+            event_ids.append(e.event_id)
+            if (d := event_day(e, published)) is not None:
+                days.append(d)
+        story = finish_story(sid, members, event_ids, best[1] if best else None, names or fallback, types, days)
+        return story, centroid, top_keys(counts)
+
     def _describe(self, store, groups: dict[str, list[str]], article_story: dict[str, str],
                   articles: Mapping[str, ArticleInfo], day: Mapping[str, date | None], idf: dict[str, float]
                   ) -> list[Story]:
@@ -229,11 +277,8 @@ class StoryStream:
         ordered = sorted(groups.values(), key=lambda members: article_story[members[0]])
         batch: list[list[str]] = []
         size = 0
-        for i, members in enumerate(ordered):
-            batch.append(members)
-            size += len(members)
-            if size < READ_BATCH and i + 1 < len(ordered):
-                continue
+
+        def flush() -> None:
             ids = [a for m in batch for a in m]
             profiles, vecs = self._read_profiles(store, ids, idf)
             staged = store.staged_events_of_stories([article_story[m[0]] for m in batch])
@@ -241,13 +286,32 @@ class StoryStream:
             infos = {a: replace(articles[a], title=titles.get(a)) for a in ids}
             for m in batch:
                 sid = article_story[m[0]]
-                evs = staged.get(sid, [])
-                story, centroids[sid], actor_sets[sid] = self.builder.describe(sid, m, evs, infos, profiles,
-                                                                              vecs, day)
+                story, centroids[sid], actor_sets[sid] = self.builder.describe(sid, m, staged.get(sid, []), infos,
+                                                                              profiles, vecs, day)
                 stories.append(story)
-            batch, size = [], 0
+
+        for members in ordered:
+            if len(members) > READ_BATCH:  # a large story: read a chunk of it at a time
+                if batch:
+                    flush()
+                    batch, size = [], 0
+                sid = article_story[members[0]]
+                story, centroids[sid], actor_sets[sid] = self._describe_large(store, sid, members, day, idf)
+                stories.append(story)
+                continue
+            batch.append(members)
+            size += len(members)
+            if size >= READ_BATCH:
+                flush()
+                batch, size = [], 0
+        if batch:
+            flush()
         self.builder._link_follow_ups(stories, centroids, actor_sets)
         return stories
+
+
+def _chunks(ids: list[str]) -> Iterable[list[str]]:
+    return (ids[i:i + READ_BATCH] for i in range(0, len(ids), READ_BATCH))
 
 
 def _prune(last: dict[str, deque[Neighbour]], last_dated: dict[str, date], keep: set[str], today: date,

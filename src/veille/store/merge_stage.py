@@ -22,7 +22,7 @@ STAGE_SCHEMA = """
 CREATE TEMP TABLE IF NOT EXISTS stage_events (
     event_id TEXT PRIMARY KEY, sort_key TEXT NOT NULL, story_id TEXT, articles TEXT NOT NULL, json TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS temp.stage_events_story ON stage_events(story_id);
+CREATE INDEX IF NOT EXISTS temp.stage_events_story ON stage_events(story_id, event_id);
 CREATE INDEX IF NOT EXISTS temp.stage_events_order ON stage_events(sort_key, event_id);
 CREATE TEMP TABLE IF NOT EXISTS stage_mentions (mention_id TEXT PRIMARY KEY, event_id TEXT NOT NULL) WITHOUT ROWID;
 CREATE TEMP TABLE IF NOT EXISTS stage_sweep (type TEXT NOT NULL, lo INTEGER, mention_id TEXT NOT NULL);
@@ -95,6 +95,14 @@ class MergeStage(SQLiteBase):
         """(story, event) rows."""
         with self.transaction() as c:
             c.executemany("UPDATE stage_events SET story_id = ? WHERE event_id = ?", event_stories)
+
+    def iter_staged_events_of_story(self, story_id: str, batch: int = 2000) -> Iterator[Event]:
+        """The staged events of one story, by id, read `batch` at a time (a story of any size)."""
+        last = ""
+        while rows := self.query("SELECT event_id, json FROM stage_events WHERE story_id = ? AND event_id > ?"
+                                 " ORDER BY event_id LIMIT ?", (story_id, last, batch)):
+            yield from (Event.from_dict(loads(r["json"])) for r in rows)
+            last = rows[-1]["event_id"]
 
     def staged_events_of_stories(self, story_ids: Iterable[str]) -> dict[str, list[Event]]:
         """story → its staged events, sorted by id."""
