@@ -59,8 +59,9 @@ class Merger:
         out = {}
         for seq, r in enumerate(store.iter_article_rows()):
             aid = r["article_id"]  # (one string for the key and the info)
-            out[aid] = ArticleInfo(aid, r["published"], r["published_precision"], r["published_method"],
-                                   r["duplicate_of"], r["outlet"], None, seq)
+            out[aid] = ArticleInfo(aid, r["published"], _interned(r["published_precision"]),
+                                   _interned(r["published_method"]), r["duplicate_of"], _interned(r["outlet"]),
+                                   None, seq)
         return out
 
     def read_profiles(self, store) -> dict[str, ArticleProfile]:
@@ -153,6 +154,11 @@ class Merger:
             articles[article_id] = self.article_info(doc, articles[article_id].seq)
             log.info("dated %s as %s (%s) from shared events", article_id, published.value, published.precision)
         return sorted(found)
+
+
+def _interned(value: str | None) -> str | None:
+    """One string for the values many articles share (precision, method, outlet)."""
+    return sys.intern(value) if value is not None else None
 
 
 class EventStage:
