@@ -192,6 +192,19 @@ def event_article_ids(event: Event, mention_article: Mapping[str, str]) -> list[
     return sorted({mention_article[m] for m in event.mention_ids if m in mention_article})
 
 
+def dated_episodes(members: Iterable[str], day: Mapping[str, date | None], window: int) -> list[list[str]]:
+    """A story's dated articles in date order (then id), cut where two follow each other more than
+    `window` days apart (`StoryBuilder._episodes`)."""
+    dated_day = {a: d for a in members if (d := day[a]) is not None}
+    episodes: list[list[str]] = []
+    for a in sorted(dated_day, key=lambda a: (dated_day[a], a)):
+        if episodes and (dated_day[a] - dated_day[episodes[-1][-1]]).days <= window:
+            episodes[-1].append(a)
+        else:
+            episodes.append([a])
+    return episodes
+
+
 def event_links(arts: Sequence[str], close: Callable[[str, str], bool]) -> Iterator[tuple[str, str]]:
     """The article pairs one event's reports link into a story: each of its articles (`arts`,
     sorted) with the first one when `close` (within the story window), else with the first other
@@ -390,17 +403,10 @@ class StoryBuilder:
         undated article can have bridged it (dated ones link within the window), and one bare text
         must not make a 2023 summit and a 2024 visit one story. Each undated article goes to the
         episode of the dated article it is most similar to."""
-        window = self.cfg.story_window_days
         out: dict[str, list[str]] = {}
         for root, members in groups.items():
-            dated_day = {a: d for a in members if (d := day[a]) is not None}
-            dated = sorted(dated_day, key=lambda a: (dated_day[a], a))
-            episodes: list[list[str]] = []
-            for a in dated:
-                if episodes and (dated_day[a] - dated_day[episodes[-1][-1]]).days <= window:
-                    episodes[-1].append(a)
-                else:
-                    episodes.append([a])
+            episodes = dated_episodes(members, day, self.cfg.story_window_days)
+            dated = [a for ep in episodes for a in ep]
             if len(episodes) < 2:
                 out[root] = members
                 continue

@@ -43,6 +43,7 @@ from .stories import (
     add_vector,
     centroid_of,
     corpus_idf,
+    dated_episodes,
     event_day,
     event_links,
     event_story_vote,
@@ -213,18 +214,32 @@ class StoryStream:
 
     def _episodes(self, store, groups: dict[str, list[str]], day: dict[str, date | None],
                   idf: dict[str, float]) -> dict[str, list[str]]:
-        """`StoryBuilder._episodes`, the vectors read only for the groups it splits."""
-        window = self.cfg.story_window_days
-        split = {}
+        """`StoryBuilder._episodes`, streamed: a story split by a gap in its dates sends each of its
+        undated articles to the episode of its most similar dated article, the dated ones read a
+        chunk at a time (one story can hold most of a store)."""
+        similarity, window = self.builder.similarity, self.cfg.story_window_days
+        out: dict[str, list[str]] = {}
         for root, members in groups.items():
-            days = sorted({d for a in members if (d := day[a]) is not None})
-            if any((b - a).days > window for a, b in zip(days, days[1:], strict=False)):
-                split[root] = members
-        if not split:
-            return groups
-        profiles, vecs = self._read_profiles(store, (a for members in split.values() for a in members), idf)
-        out = {root: members for root, members in groups.items() if root not in split}
-        out.update(self.builder._episodes(split, day, vecs, profiles))
+            episodes = dated_episodes(members, day, window)
+            if len(episodes) < 2:
+                out[root] = members
+                continue
+            home = {a: i for i, ep in enumerate(episodes) for a in ep}
+            undated = sorted(a for a in members if day[a] is None)
+            if undated:
+                profiles, vecs = self._read_profiles(store, undated, idf)
+                best: dict[str, tuple[tuple[float, int, str], str]] = {}
+                for chunk in _chunks([a for ep in episodes for a in ep]):
+                    dated_profiles, dated_vecs = self._read_profiles(store, chunk, idf)
+                    for a in undated:
+                        for b in chunk:
+                            key = (similarity(vecs[a], dated_vecs[b], profiles[a], dated_profiles[b]), -home[b], b)
+                            if a not in best or key > best[a][0]:
+                                best[a] = (key, b)
+                for a in undated:
+                    episodes[home[best[a][1]]].append(a)
+            for ep in episodes:
+                out[min(ep)] = sorted(ep)
         return out
 
     def _describe_large(self, store, sid: str, members: list[str], day: Mapping[str, date | None],

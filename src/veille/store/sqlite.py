@@ -150,8 +150,9 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
             last: tuple[str, str] | None = None
             while True:  # (order key, id) pages: the events in date order, as a full merge writes them
                 after, params = ("", ()) if last is None else ("WHERE (sort_key, event_id) > (?, ?)", last)
-                rows = c.execute(f"SELECT event_id, sort_key, story_id, json FROM stage_events {after}"
-                                 " ORDER BY sort_key, event_id LIMIT 2000", params).fetchall()
+                rows = c.execute("SELECT event_id, sort_key, story_id, json FROM stage_events"
+                                 f" INDEXED BY stage_events_order {after} ORDER BY sort_key, event_id LIMIT 2000",
+                                 params).fetchall()
                 if not rows:
                     break
                 for r in rows:
