@@ -19,6 +19,7 @@ A full merge (`Merger.run`) rewrites it (`streamed.IndexWriter`, `story_stream.S
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -43,8 +44,12 @@ def profile_json(p: ArticleProfile) -> dict[str, Any]:
 
 
 def profile_from_json(article_id: str, data: dict[str, Any]) -> ArticleProfile:
-    return ArticleProfile(article_id, Counter(data.get("terms") or {}), dict(data.get("actors") or {}),
-                          Counter(data.get("counts") or {}), data.get("language"))
+    """The profile stored by `profile_json`; its terms and actor keys interned (one string each
+    across the profiles, vectors and story centroids a merge holds at once)."""
+    return ArticleProfile(article_id, Counter({sys.intern(t): c for t, c in (data.get("terms") or {}).items()}),
+                          {sys.intern(k): v for k, v in (data.get("actors") or {}).items()},
+                          Counter({sys.intern(k): c for k, c in (data.get("counts") or {}).items()}),
+                          data.get("language"))
 
 
 def profile_rows(profiles: dict[str, ArticleProfile], articles: dict[str, ArticleInfo] | Any,
