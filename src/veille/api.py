@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .batching import batched
 from .config import Settings, load_settings
 from .dedup import BandIndex, Deduplicator
 from .errors import InputError
@@ -25,17 +26,6 @@ from .store.sqlite import MERGE_PENDING
 log = logging.getLogger("veille.api")
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
-
-
-def _batched(items: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
-    batch: list[RawDocument] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def ingest_raw(raws: Iterable[RawDocument], store: AnyStore, settings: Settings | None = None, *,
@@ -55,7 +45,7 @@ def ingest_raw(raws: Iterable[RawDocument], store: AnyStore, settings: Settings 
     store.ensure_band_index(dedup.band_layout, lambda sig: dedup.band_keys(dedup.from_bytes(sig)))
     first = [n for n in pipeline.stage_names if n == "clean"]
     rest = [n for n in pipeline.stage_names if n != "clean"]
-    for batch in _batched(raws, settings.batch_size):
+    for batch in batched(raws, settings.batch_size):
         docs = pipeline.run_stages([pipeline.start(raw, dct) for raw in batch], first, on_reject=report.skip)
         fresh: list[Document] = []
         seen_in_batch: set[str] = set()

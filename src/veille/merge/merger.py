@@ -132,7 +132,6 @@ class Merger:
         store.replace_merge_output_staged(stories, article_story)
         counts = {"events": co.n_events, "mentions": co.n_mentions, "stories": len(stories),
                   "contradictions": co.n_contradictions, "redated": len(dated)}
-        del stories, article_story
         mark_complete(store, pending)
         return counts
 

@@ -29,6 +29,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..batching import batched
 from ..models import Story
 from .config import MergeConfig
 from .features import ArticleInfo
@@ -229,7 +230,7 @@ class StoryStream:
             if undated:
                 profiles, vecs = self._read_profiles(store, undated, idf)
                 best: dict[str, tuple[tuple[float, int, str], str]] = {}
-                for chunk in _chunks([a for ep in episodes for a in ep]):
+                for chunk in batched([a for ep in episodes for a in ep], READ_BATCH):
                     dated_profiles, dated_vecs = self._read_profiles(store, chunk, idf)
                     for a in undated:
                         for b in chunk:
@@ -250,7 +251,7 @@ class StoryStream:
         acc: dict[str, float] = defaultdict(float)
         counts: Counter = Counter()
         fallback: Counter = Counter()
-        for chunk in _chunks(members):
+        for chunk in batched(members, READ_BATCH):
             profiles, vecs = self._read_profiles(store, chunk, idf)
             for a in chunk:
                 add_vector(acc, vecs[a])
@@ -258,7 +259,7 @@ class StoryStream:
                 add_profile_names(fallback, profiles[a])
         centroid = centroid_of(acc)
         best: tuple[tuple, str] | None = None
-        for chunk in _chunks(members):
+        for chunk in batched(members, READ_BATCH):
             titles = store.article_titles(chunk)
             _profiles, vecs = self._read_profiles(store, chunk, idf)
             for a in chunk:
@@ -323,10 +324,6 @@ class StoryStream:
             flush()
         self.builder._link_follow_ups(stories, centroids, actor_sets)
         return stories
-
-
-def _chunks(ids: list[str]) -> Iterable[list[str]]:
-    return (ids[i:i + READ_BATCH] for i in range(0, len(ids), READ_BATCH))
 
 
 def _prune(last: dict[str, deque[Neighbour]], last_dated: dict[str, date], keep: set[str], today: date,

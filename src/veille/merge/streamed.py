@@ -32,8 +32,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
 
+from ..batching import batched
 from ..models import Event, EventMention
 from .aggregate import build_event
 from .config import MergeConfig
@@ -119,7 +119,7 @@ class StreamedCoref:
     # ------------------------------------------------------------------ reading
 
     def _view(self, m: EventMention, articles: Mapping[str, ArticleInfo], shared: dict) -> MentionView:
-        m.sentence = ""  # the merge never reads it (as `Merger.read_mentions`)
+        m.sentence = ""  # the merge never reads it (less memory)
         cfg = self.cfg
         return view(m, articles.get(m.article_id), cfg.before_days, cfg.after_days, cfg.planned_days, shared)
 
@@ -141,8 +141,7 @@ class StreamedCoref:
     def _read(self, store, ids: Iterable[str], articles: Mapping[str, ArticleInfo], shared: dict
               ) -> Iterator[MentionView]:
         """The views of `ids`, in that order, read back `READ_BATCH` at a time."""
-        it = iter(ids)
-        while chunk := list(islice(it, READ_BATCH)):
+        for chunk in batched(ids, READ_BATCH):
             by_id = {m.mention_id: m for m in store.mentions_listed(chunk)}
             for mid in chunk:
                 yield self._view(by_id[mid], articles, shared)
@@ -217,7 +216,7 @@ class StreamedCoref:
             comp_pairs[find_root(parent, p[1])].append(p)
         del pairs
         alone = (mid for mid in store.iter_staged_type_ids(event_type) if mid not in parent)
-        for chunk in iter(lambda: list(islice(alone, READ_BATCH)), []):
+        for chunk in batched(alone, READ_BATCH):
             views = list(self._read(store, chunk, articles, {}))
             for v in views:
                 self._event([v], articles, out)

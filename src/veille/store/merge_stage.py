@@ -10,10 +10,8 @@ themselves; then `SQLiteStore.replace_merge_output_staged` writes the whole outp
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
 
 from ..models import Event
 from .sqlite_base import SQLiteBase, dumps, loads
@@ -115,10 +113,3 @@ class MergeStage(SQLiteBase):
         for evs in out.values():
             evs.sort(key=lambda e: e.event_id)
         return out
-
-
-def pages(rows: Iterable[sqlite3.Row], size: int) -> Iterator[list[sqlite3.Row]]:
-    """`rows` in lists of `size` (the last one shorter)."""
-    it = iter(rows)
-    while page := list(islice(it, size)):
-        yield page

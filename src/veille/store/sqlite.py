@@ -22,6 +22,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..batching import batched
 from ..errors import StoreError
 from ..models import Document, Event, Story
 from . import dedup_index, documents, merge_index, merge_output, sqlite_base, story_index
@@ -29,7 +30,7 @@ from .dedup_index import DedupIndex
 from .documents import DocumentTables, _mention_pages
 from .merge_index import MergeIndex, Pair
 from .merge_output import MergeOutput
-from .merge_stage import MergeStage, pages
+from .merge_stage import MergeStage
 from .sqlite_base import loads
 from .story_index import ProfileRow, Profiles, StoryIndex
 from .views import ReadViews
@@ -162,7 +163,7 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
                 last = (rows[-1]["sort_key"], rows[-1]["event_id"])
             for s in stories:
                 self._write_story(c, s, replace=False)
-            for page in pages(_mention_pages(lambda sql, params: c.execute(sql, params).fetchall(), 1000), 1000):
+            for page in batched(_mention_pages(lambda sql, params: c.execute(sql, params).fetchall(), 1000), 1000):
                 marks = ",".join("?" * len(page))
                 events = dict(c.execute(f"SELECT mention_id, event_id FROM stage_mentions WHERE mention_id IN ({marks})",
                                         [r["mention_id"] for r in page]).fetchall())
