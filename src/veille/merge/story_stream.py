@@ -154,13 +154,13 @@ class StoryStream:
         store.add_story_profiles(rows)
         return df, n
 
-    def _vector_and_keys(self, article_id: str, data: dict, idf: dict[str, float]
-                         ) -> tuple[ArticleProfile, dict[str, float], list[str]]:
+    @staticmethod
+    def _profile_and_vector(article_id: str, data: dict, idf: dict[str, float]
+                            ) -> tuple[ArticleProfile, dict[str, float]]:
         p = profile_from_json(article_id, data)
         vec = _vector(p.terms, idf)
-        keys = sorted(index_keys(p, vec))
         p.terms = Counter()  # the stories read the vectors, never the terms
-        return p, vec, keys
+        return p, vec
 
     def _sweep(self, store, idf: dict[str, float], day: Mapping[str, date | None],
                find: Callable[[str], str], union: Callable[[str, str], None]) -> None:
@@ -170,12 +170,13 @@ class StoryStream:
         window, k = cfg.story_window_days, cfg.story_neighbours
         # the keys of undated articles (swept last: they reach a key's last neighbours whatever their date)
         undated_keys = {key for aid, _d, data in store.iter_story_profiles(undated_only=True)
-                        for key in self._vector_and_keys(aid, data, idf)[2]}
+                        for key in index_keys(*self._profile_and_vector(aid, data, idf))}
         last: dict[str, deque[Neighbour]] = {}
         last_dated: dict[str, date] = {}  # a key's latest dated article
         key_rows: list[tuple[str, str | None, str]] = []
         for n, (aid, d_iso, data) in enumerate(store.iter_story_profiles()):
-            p, vec, keys = self._vector_and_keys(aid, data, idf)
+            p, vec = self._profile_and_vector(aid, data, idf)
+            keys = sorted(index_keys(p, vec))
             d = day.get(aid)
             key_rows.extend((key, d_iso, aid) for key in keys)
             me = Neighbour(aid, d, vec, p)
@@ -210,7 +211,7 @@ class StoryStream:
         profiles: dict[str, ArticleProfile] = {}
         vecs: dict[str, dict[str, float]] = {}
         for aid, data in store.story_profiles(ids).items():
-            profiles[aid], vecs[aid], _keys = self._vector_and_keys(aid, data, idf)
+            profiles[aid], vecs[aid] = self._profile_and_vector(aid, data, idf)
         return profiles, vecs
 
     def _episodes(self, store, groups: dict[str, list[str]], day: dict[str, date | None],
