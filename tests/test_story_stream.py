@@ -13,7 +13,7 @@ from veille.merge import Merger, story_stream
 from veille.merge.merger import EventStage
 from veille.merge.stories import StoryBuilder
 from veille.merge.streamed import StreamedCoref
-from veille.models import Actor, ActorRef, DateValue, Document, EventMention, Published, Sentence
+from veille.models import Actor, ActorRef, DateValue, Document, EventMention, Published, Sentence, Story
 from veille.store import open_store
 
 TOPICS = [
@@ -124,3 +124,45 @@ def test_streamed_stories_compare_only_the_last_neighbours_of_a_key(neighbours, 
     expected, got, _store = both(docs, story_neighbours=neighbours)
     assert as_comparable(got) == as_comparable(expected)
     assert len(expected[0]) == (8 if neighbours == 1 else 2)
+
+
+@pytest.mark.parametrize("gap,candidates", [(60, 3), (400, 2), (730, 20)])
+def test_follow_ups_in_date_order_equal_the_in_memory_links(gap, candidates):
+    """300 dated stories over two years, dominant actors from a pool of six, random centroids: the
+    links made in date order, holding only the stories that ended within the gap, are
+    `StoryBuilder._link_follow_ups`'s (some stories have more candidates than are scored)."""
+    rnd = random.Random(gap)
+    merger = Merger(Settings(), follow_max_gap_days=gap, follow_candidates=candidates, follow_threshold=0.3)
+    vocabulary = [f"mot{i}" for i in range(12)]
+    stories, centroids, actor_sets = [], {}, {}
+    for i in range(300):
+        start = date(2022, 1, 1) + timedelta(days=rnd.randrange(730))
+        end = start + timedelta(days=rnd.choice((0, 0, 3, 20)))
+        sid = f"sto_{rnd.randrange(10**6):06d}_{i}"
+        weights = {w: rnd.random() for w in rnd.sample(vocabulary, 4)}
+        norm = sum(x * x for x in weights.values()) ** 0.5
+        centroids[sid] = {w: x / norm for w, x in weights.items()}
+        actor_sets[sid] = set(rnd.sample([f"a:{k}" for k in "ABCDEF"], rnd.randrange(0, 3)))
+        stories.append(Story(story_id=sid, title=None, article_ids=[], event_ids=[],
+                             start=start.isoformat(), end=end.isoformat(), actors=[]))
+    StoryBuilder(merger.cfg)._link_follow_ups(stories, centroids, actor_sets)
+    expected = {s.story_id: s.follows for s in stories if s.follows}
+    store = open_store(":memory:")
+    store.clear_merge_stage(("stage_follow",))
+    store.stage_follow((s.story_id, s.start, s.end, actor_sets[s.story_id], centroids[s.story_id]) for s in stories)
+    got = story_stream.StoryStream(merger).follow_ups(store)
+    assert len(expected) >= 40  # not vacuous
+    assert got == expected
+
+
+def test_staged_follow_rows_are_read_back_in_day_order_a_page_at_a_time():
+    store = open_store(":memory:")
+    store.clear_merge_stage(("stage_follow",))
+    store.stage_follow([("s2", "2023-01-02", "2023-01-09", {"a:B", "a:A"}, {"x": 0.5, "y": 0.25}),
+                        ("s1", "2023-01-05", "2023-01-05", set(), {}),
+                        ("s3", "2023-01-02", "2023-01-03", {"a:C"}, {"z": 1.0})])
+    assert [r[0] for r in store.iter_staged_follow("start", batch=1)] == ["s2", "s3", "s1"]
+    assert list(store.iter_staged_follow("end", batch=2)) == [
+        ("s3", "2023-01-02", "2023-01-03", ["a:C"], {"z": 1.0}),
+        ("s1", "2023-01-05", "2023-01-05", [], {}),
+        ("s2", "2023-01-02", "2023-01-09", ["a:A", "a:B"], {"x": 0.5, "y": 0.25})]

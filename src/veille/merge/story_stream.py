@@ -14,11 +14,13 @@ and writes the same story index, with:
    `StoryBuilder.build`;
 3. each staged event's story voted by its articles' stories and staged with it;
 4. the profiles and staged events read back story by story (a batch of stories at a time) to
-   split episodes and describe each story (`StoryBuilder.describe`); follow-up links over the
-   story centroids.
+   split episodes and describe each story (`StoryBuilder.describe`), each dated story's centroid
+   and dominant actors staged in the store;
+5. the follow-up links, the stories read in date order (`StoryStream.follow_ups`).
 
 What a pass still holds: per article its date and story (the union-find), the keys' last
-neighbours within the story window, and each story's centroid.
+neighbours within the story window, the stories (without their centroids), and the centroids
+of the stories that ended within `follow_max_gap_days` of the one being linked.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import date
+from itertools import islice
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..batching import batched
@@ -42,6 +45,7 @@ from .stories import (
     add_event_names,
     add_profile_names,
     add_vector,
+    best_follow,
     centroid_of,
     corpus_idf,
     dated_episodes,
@@ -49,6 +53,8 @@ from .stories import (
     event_links,
     event_story_vote,
     finish_story,
+    follow_score,
+    follow_window,
     index_keys,
     stop_words,
     story_id,
@@ -287,34 +293,39 @@ class StoryStream:
                   articles: Mapping[str, ArticleInfo], day: Mapping[str, date | None], idf: dict[str, float]
                   ) -> list[Story]:
         """Every story (`StoryBuilder.describe`), in story id order, its articles' profiles and its
-        staged events read back a batch of stories at a time; then the follow-up links."""
+        staged events read back a batch of stories at a time, each dated story's centroid and
+        dominant actors staged in the store; then the follow-up links (`follow_ups`)."""
+        store.clear_merge_stage(("stage_follow",))
         stories: list[Story] = []
-        centroids: dict[str, dict[str, float]] = {}
-        actor_sets: dict[str, set[str]] = {}
+        staged: list[tuple[str, str, str, set[str], dict[str, float]]] = []
         ordered = sorted(groups.values(), key=lambda members: article_story[members[0]])
         batch: list[list[str]] = []
         size = 0
 
+        def keep(story: Story, centroid: dict[str, float], actors: set[str]) -> None:
+            stories.append(story)
+            if story.start and story.end:  # (an undated story neither follows nor is followed)
+                staged.append((story.story_id, story.start, story.end, actors, centroid))
+                if len(staged) >= WRITE_BATCH // 10:
+                    store.stage_follow(staged)
+                    staged.clear()
+
         def flush() -> None:
             ids = [a for m in batch for a in m]
             profiles, vecs = self._read_profiles(store, ids, idf)
-            staged = store.staged_events_of_stories([article_story[m[0]] for m in batch])
+            events = store.staged_events_of_stories([article_story[m[0]] for m in batch])
             titles = store.article_titles(ids)
             infos = {a: replace(articles[a], title=titles.get(a)) for a in ids}
             for m in batch:
                 sid = article_story[m[0]]
-                story, centroids[sid], actor_sets[sid] = self.builder.describe(sid, m, staged.get(sid, []), infos,
-                                                                              profiles, vecs, day)
-                stories.append(story)
+                keep(*self.builder.describe(sid, m, events.get(sid, []), infos, profiles, vecs, day))
 
         for members in ordered:
             if len(members) > READ_BATCH:  # a large story: read a chunk of it at a time
                 if batch:
                     flush()
                     batch, size = [], 0
-                sid = article_story[members[0]]
-                story, centroids[sid], actor_sets[sid] = self._describe_large(store, sid, members, day, idf)
-                stories.append(story)
+                keep(*self._describe_large(store, article_story[members[0]], members, day, idf))
                 continue
             batch.append(members)
             size += len(members)
@@ -323,8 +334,52 @@ class StoryStream:
                 batch, size = [], 0
         if batch:
             flush()
-        self.builder._link_follow_ups(stories, centroids, actor_sets)
+        store.stage_follow(staged)
+        follows = self.follow_ups(store)
+        for story in stories:
+            story.follows = follows.get(story.story_id) or story.follows
         return stories
+
+    def follow_ups(self, store) -> dict[str, str]:
+        """story → the story it follows, as `StoryBuilder._link_follow_ups` finds it, over the
+        stories staged by `_describe`, in date order: a story starting on S may follow only those
+        that ended in `follow_window(S)`, so the stories are read by start and the candidates by end
+        as the window moves, the ones that ended before it dropped. What is held: the centroids of
+        the stories that ended within `follow_max_gap_days` of the one being linked."""
+        cfg = self.cfg
+        held: dict[str, tuple[str, set[str], dict[str, float]]] = {}  # story → (end, actors, centroid)
+        order: deque[str] = deque()  # the held stories by (end, id)
+        by_actor: dict[str, deque[str]] = defaultdict(deque)  # dominant actor → its held stories, same order
+        arriving = store.iter_staged_follow("end")
+        nxt = next(arriving, None)
+        out: dict[str, str] = {}
+        for sid, start, _end, actors, centroid in store.iter_staged_follow("start"):
+            earliest, latest = follow_window(start, cfg)
+            while nxt is not None and nxt[2] <= latest:
+                held[nxt[0]] = (nxt[2], set(nxt[3]), nxt[4])
+                order.append(nxt[0])
+                for k in nxt[3]:
+                    by_actor[k].append(nxt[0])
+                nxt = next(arriving, None)
+            while order and held[order[0]][0] < earliest:
+                gone = order.popleft()
+                for k in held.pop(gone)[1]:
+                    by_actor[k].popleft()  # (the oldest held story is the oldest of each of its actors)
+                    if not by_actor[k]:
+                        del by_actor[k]
+            cands: set[str] = set()
+            for k in actors:
+                if k in by_actor:  # its `follow_candidates` most recent stories in the window
+                    cands.update(islice(reversed(by_actor[k]), cfg.follow_candidates))
+            cands.discard(sid)
+            if not cands:
+                continue
+            mine = set(actors)
+            found = best_follow(((c, follow_score(centroid, mine, held[c][2], held[c][1]), held[c][0])
+                                 for c in sorted(cands)), cfg)
+            if found is not None:
+                out[sid] = found
+        return out
 
 
 def _prune(last: dict[str, deque[Neighbour]], last_dated: dict[str, date], keep: set[str], today: date,

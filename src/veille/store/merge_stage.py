@@ -26,7 +26,15 @@ CREATE TEMP TABLE IF NOT EXISTS stage_mentions (mention_id TEXT PRIMARY KEY, eve
 CREATE TEMP TABLE IF NOT EXISTS stage_sweep (type TEXT NOT NULL, lo INTEGER, mention_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS temp.stage_sweep_order ON stage_sweep(type, lo, mention_id);
 CREATE INDEX IF NOT EXISTS temp.stage_sweep_ids ON stage_sweep(type, mention_id);
+CREATE TEMP TABLE IF NOT EXISTS stage_follow (
+    story_id TEXT PRIMARY KEY, start TEXT NOT NULL, end_day TEXT NOT NULL, actors TEXT NOT NULL, centroid TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS temp.stage_follow_start ON stage_follow(start, story_id);
+CREATE INDEX IF NOT EXISTS temp.stage_follow_end ON stage_follow(end_day, story_id);
 """
+
+#: a story as the follow-up links read it back: (id, start, end, dominant actors, centroid)
+FollowRow = tuple[str, str, str, list[str], dict[str, float]]
 
 
 class MergeStage(SQLiteBase):
@@ -102,6 +110,26 @@ class MergeStage(SQLiteBase):
                                  (story_id, last, batch)):
             yield from (Event.from_dict(loads(r["json"])) for r in rows)
             last = rows[-1]["event_id"]
+
+    # the dated stories' centroids and dominant actors, until the follow-up links are made
+
+    def stage_follow(self, rows: Iterable[FollowRow]) -> None:
+        """(story, start, end, dominant actors, centroid) rows of dated stories."""
+        with self.transaction() as c:
+            c.executemany("INSERT INTO stage_follow(story_id, start, end_day, actors, centroid) VALUES (?,?,?,?,?)",
+                          ((sid, start, end, dumps(sorted(actors)), dumps(centroid))
+                           for sid, start, end, actors, centroid in rows))
+
+    def iter_staged_follow(self, by: str, batch: int = 2000) -> Iterator[FollowRow]:
+        """The staged stories by (`by` = "start" or "end" day, id), read `batch` at a time."""
+        column, index = {"start": ("start", "stage_follow_start"), "end": ("end_day", "stage_follow_end")}[by]
+        last = ("", "")
+        while rows := self.query(f"SELECT story_id, start, end_day, actors, centroid FROM stage_follow INDEXED BY {index}"
+                                 f" WHERE ({column}, story_id) > (?, ?) ORDER BY {column}, story_id LIMIT ?",
+                                 (*last, batch)):
+            yield from ((r["story_id"], r["start"], r["end_day"], loads(r["actors"]), loads(r["centroid"]))
+                        for r in rows)
+            last = (rows[-1][column], rows[-1]["story_id"])
 
     def staged_events_of_stories(self, story_ids: Iterable[str]) -> dict[str, list[Event]]:
         """story → its staged events, sorted by id."""
