@@ -436,6 +436,14 @@ def test_events_object_clitic_takes_the_participant_just_named(parser, extractor
         ("COERCE", "placé", "asserted", [("Les militaires", "RUS")], [("Vladimir Poutine", "RUS")])]
 
 
+def test_events_object_clitic_is_never_a_phrase_of_its_own_clause(parser, extractor):
+    # the instrument of the clause ("des matraques") is no antecedent: the demonstrators named before are
+    doc = people_doc(parser, "Des manifestants ont bloqué la route à Moscou. Avec des matraques, la police a pu "
+                             "les disperser.", places=(("Moscou", "RUS"),))
+    assert [countries(m) for m in extractor(doc).mentions if m.trigger == "disperser"] == [
+        ("COERCE", "disperser", "asserted", [("la police", "RUS")], [("Des manifestants", "RUS")])]
+
+
 def test_events_object_clitic_for_a_thing_names_nobody(parser, extractor):
     # the nearest phrase "l'" can stand for is the law (a thing), not the parliament
     doc = people_doc(parser, "Vladimir Poutine a reçu la loi. Kim Jong Un l'a rejetée.")

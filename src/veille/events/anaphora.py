@@ -67,6 +67,8 @@ class Anaphora:
                 and any(c.dep_ == "aux:tense" and lem(c) == "avoir" for c in verb.children):
             fem = "Fem" in verb.morph.get("Gender", [])
         clause = [verb] + ([verb.head] if verb.dep_ == "conj" and verb.head.i != verb.i else [])
+        # the verbs of the clitic's own clause: its verb, and the one it completes ("a pu les neutraliser")
+        bound = {verb.i} | ({verb.head.i} if verb.dep_ == "xcomp" else set())
         own = {c.i for v in clause for c in v.children if c.dep_.startswith(("nsubj", "expl:subj"))}
         taken = [r for r in (self.antecedent(c, country) for v in clause for c in v.children
                              if c.i in own and c.pos_ == "PRON" and fold(c.text) in _SUBJECT_PRONOUNS)
@@ -76,6 +78,10 @@ class Anaphora:
         for _ in range(3):
             # the clause's core participants first (subjects, objects, agents), then the other phrases
             toks = list(reversed(sdoc[start:end]))
+            if start == pron.sent.start:
+                # a clitic is never bound in its own clause: "Avec des matraques, la police a pu les
+                # neutraliser" (the instrument is no antecedent)
+                toks = [t for t in toks if _clause_verb(t) not in bound]
             for t in [t for t in toks if t.dep_ in _CORE] + [t for t in toks if t.dep_ not in _CORE]:
                 if t.pos_ not in _NOMINAL or t.dep_ in ("flat:name", "compound", "fixed", "appos") or t.i in own \
                         or t.head.i in own and t.dep_ == "nmod":
@@ -189,3 +195,13 @@ def _same(a: ActorRef, b: ActorRef) -> bool:
     if a.actor_id and b.actor_id:
         return a.actor_id == b.actor_id
     return fold(a.name) == fold(b.name)
+
+
+def _clause_verb(tok: Token) -> int | None:
+    """The verb whose clause a token's phrase belongs to (its nearest verbal ancestor), if any."""
+    t = tok
+    while t.head.i != t.i:
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            return t.i
+    return None
