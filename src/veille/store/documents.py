@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..models import Actor, Document, EventMention, Quote, actor_counts, fold_actor
-from .sqlite_base import SQLiteBase, dumps, loads
+from .sqlite_base import SQLiteBase, dumps, keyset_pages, loads
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -187,17 +187,11 @@ class DocumentTables(SQLiteBase):
 
     def iter_documents(self, batch: int = 200) -> Iterator[Document]:
         """All documents in ingest order, read in pages (memory stays flat)."""
-        last = 0
-        while True:
-            rows = self.query("SELECT seq, story_id, doc_json FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
-                              (last, batch))
-            if not rows:
-                return
-            for r in rows:
-                doc = Document.from_dict(loads(r["doc_json"]))
-                doc.story_id = r["story_id"]  # set by merge after the document was written
-                yield doc
-            last = rows[-1]["seq"]
+        for r in self._paged("SELECT seq, story_id, doc_json FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
+                             (), ("seq",), (0,), batch):
+            doc = Document.from_dict(loads(r["doc_json"]))
+            doc.story_id = r["story_id"]  # set by merge after the document was written
+            yield doc
 
     def iter_articles(self, batch: int = 500) -> Iterator[dict[str, Any]]:
         for doc in self.iter_documents(batch):
@@ -274,12 +268,9 @@ class DocumentTables(SQLiteBase):
 
     def iter_article_rows(self, batch: int = 1000) -> Iterator[sqlite3.Row]:
         """The merge's article fields (`article_rows`) of every article in ingest order, read in pages."""
-        last = 0
-        while rows := self.query("SELECT article_id, seq, published, published_precision, published_method,"
-                                 " duplicate_of, outlet, title, language, story_id FROM articles"
-                                 " WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch)):
-            yield from rows
-            last = rows[-1]["seq"]
+        yield from self._paged("SELECT article_id, seq, published, published_precision, published_method,"
+                               " duplicate_of, outlet, title, language, story_id FROM articles"
+                               " WHERE seq > ? ORDER BY seq LIMIT ?", (), ("seq",), (0,), batch)
 
     def article_titles(self, article_ids: Iterable[str]) -> dict[str, str | None]:
         return self._mapping_in("SELECT article_id, title FROM articles WHERE article_id IN ({ids})", article_ids)
@@ -351,11 +342,6 @@ class DocumentTables(SQLiteBase):
 
 def _mention_pages(execute: Callable[[str, tuple[Any, ...]], list[sqlite3.Row]], batch: int
                    ) -> Iterator[sqlite3.Row]:
-    """Every mention row (mention_id, json) by id, `batch` rows per read (`execute`: the store's
-    `query`, or a cursor's inside a write transaction); a page is read once the previous one has
-    been consumed, so writes made meanwhile to rows already read are not read again."""
-    last = ""
-    while rows := execute("SELECT mention_id, json FROM mentions WHERE mention_id > ? ORDER BY mention_id"
-                          " LIMIT ?", (last, batch)):
-        yield from rows
-        last = rows[-1]["mention_id"]
+    """Every mention row (mention_id, json) by id, `batch` rows per read (`keyset_pages`)."""
+    return keyset_pages(execute, "SELECT mention_id, json FROM mentions WHERE mention_id > ? ORDER BY mention_id"
+                        " LIMIT ?", (), ("mention_id",), ("",), batch)

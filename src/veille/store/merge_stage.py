@@ -64,21 +64,18 @@ class MergeStage(SQLiteBase):
         if not dated:
             yield from self.iter_staged_type_ids(event_type, undated=True, batch=batch)
             return
-        last: tuple[int, str] = (-1, "")
-        while rows := self.query("SELECT lo, mention_id FROM stage_sweep INDEXED BY stage_sweep_order"
-                                 " WHERE type = ? AND lo IS NOT NULL AND (lo, mention_id) > (?, ?)"
-                                 " ORDER BY lo, mention_id LIMIT ?", (event_type, *last, batch)):
-            yield from (r["mention_id"] for r in rows)
-            last = (rows[-1]["lo"], rows[-1]["mention_id"])
+        rows = self._paged("SELECT lo, mention_id FROM stage_sweep INDEXED BY stage_sweep_order"
+                           " WHERE type = ? AND lo IS NOT NULL AND (lo, mention_id) > (?, ?)"
+                           " ORDER BY lo, mention_id LIMIT ?", (event_type,), ("lo", "mention_id"), (-1, ""), batch)
+        yield from (r["mention_id"] for r in rows)
 
     def iter_staged_type_ids(self, event_type: str, *, undated: bool = False, batch: int = 5000) -> Iterator[str]:
         """The mentions of one type by id (`undated`: only those with no window)."""
         only = " AND lo IS NULL" if undated else ""
-        last = ""
-        while rows := self.query(f"SELECT mention_id FROM stage_sweep INDEXED BY stage_sweep_ids WHERE type = ?{only}"
-                                 " AND mention_id > ? ORDER BY mention_id LIMIT ?", (event_type, last, batch)):
-            yield from (r["mention_id"] for r in rows)
-            last = rows[-1]["mention_id"]
+        rows = self._paged(f"SELECT mention_id FROM stage_sweep INDEXED BY stage_sweep_ids WHERE type = ?{only}"
+                           " AND mention_id > ? ORDER BY mention_id LIMIT ?", (event_type,), ("mention_id",), ("",),
+                           batch)
+        yield from (r["mention_id"] for r in rows)
 
     def stage_events(self, events: Iterable[tuple[Event, str, Sequence[str]]]) -> None:
         """(event, order key, its articles) rows, and each of its mentions' link to it."""
@@ -91,11 +88,9 @@ class MergeStage(SQLiteBase):
 
     def iter_staged_event_articles(self, batch: int = 5000) -> Iterator[tuple[str, list[str]]]:
         """(event, its articles) of every staged event, by event id."""
-        last = ""
-        while rows := self.query("SELECT event_id, articles FROM stage_events WHERE event_id > ?"
-                                 " ORDER BY event_id LIMIT ?", (last, batch)):
-            yield from ((r["event_id"], loads(r["articles"])) for r in rows)
-            last = rows[-1]["event_id"]
+        rows = self._paged("SELECT event_id, articles FROM stage_events WHERE event_id > ? ORDER BY event_id LIMIT ?",
+                           (), ("event_id",), ("",), batch)
+        yield from ((r["event_id"], loads(r["articles"])) for r in rows)
 
     def set_staged_stories(self, event_stories: Iterable[tuple[str, str]]) -> None:
         """(story, event) rows."""
@@ -104,12 +99,10 @@ class MergeStage(SQLiteBase):
 
     def iter_staged_events_of_story(self, story_id: str, batch: int = 2000) -> Iterator[Event]:
         """The staged events of one story, by id, read `batch` at a time (a story of any size)."""
-        last = ""
-        while rows := self.query("SELECT event_id, json FROM stage_events INDEXED BY stage_events_story"
-                                 " WHERE story_id = ? AND event_id > ? ORDER BY event_id LIMIT ?",
-                                 (story_id, last, batch)):
-            yield from (Event.from_dict(loads(r["json"])) for r in rows)
-            last = rows[-1]["event_id"]
+        rows = self._paged("SELECT event_id, json FROM stage_events INDEXED BY stage_events_story"
+                           " WHERE story_id = ? AND event_id > ? ORDER BY event_id LIMIT ?",
+                           (story_id,), ("event_id",), ("",), batch)
+        yield from (Event.from_dict(loads(r["json"])) for r in rows)
 
     # the dated stories' centroids and dominant actors, until the follow-up links are made
 
@@ -123,13 +116,10 @@ class MergeStage(SQLiteBase):
     def iter_staged_follow(self, by: str, batch: int = 2000) -> Iterator[FollowRow]:
         """The staged stories by (`by` = "start" or "end" day, id), read `batch` at a time."""
         column, index = {"start": ("start", "stage_follow_start"), "end": ("end_day", "stage_follow_end")}[by]
-        last = ("", "")
-        while rows := self.query(f"SELECT story_id, start, end_day, actors, centroid FROM stage_follow INDEXED BY {index}"
-                                 f" WHERE ({column}, story_id) > (?, ?) ORDER BY {column}, story_id LIMIT ?",
-                                 (*last, batch)):
-            yield from ((r["story_id"], r["start"], r["end_day"], loads(r["actors"]), loads(r["centroid"]))
-                        for r in rows)
-            last = (rows[-1][column], rows[-1]["story_id"])
+        rows = self._paged(f"SELECT story_id, start, end_day, actors, centroid FROM stage_follow INDEXED BY {index}"
+                           f" WHERE ({column}, story_id) > (?, ?) ORDER BY {column}, story_id LIMIT ?",
+                           (), (column, "story_id"), ("", ""), batch)
+        yield from ((r["story_id"], r["start"], r["end_day"], loads(r["actors"]), loads(r["centroid"])) for r in rows)
 
     def staged_events_of_stories(self, story_ids: Iterable[str]) -> dict[str, list[Event]]:
         """story → its staged events, sorted by id."""

@@ -31,7 +31,7 @@ from .documents import DocumentTables, _mention_pages
 from .merge_index import MergeIndex, Pair
 from .merge_output import MergeOutput
 from .merge_stage import MergeStage
-from .sqlite_base import loads
+from .sqlite_base import keyset_pages, loads
 from .story_index import ProfileRow, Profiles, StoryIndex
 from .views import ReadViews
 
@@ -148,19 +148,14 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
         transaction; the stage is emptied."""
         with self.transaction() as c:
             self._clear_output(c)
-            last: tuple[str, str] | None = None
-            while True:  # (order key, id) pages: the events in date order, as a full merge writes them
-                after, params = ("", ()) if last is None else ("WHERE (sort_key, event_id) > (?, ?)", last)
-                rows = c.execute("SELECT event_id, sort_key, story_id, json FROM stage_events"
-                                 f" INDEXED BY stage_events_order {after} ORDER BY sort_key, event_id LIMIT 2000",
-                                 params).fetchall()
-                if not rows:
-                    break
-                for r in rows:
-                    e = Event.from_dict(loads(r["json"]))
-                    e.story_id = r["story_id"]
-                    self._write_event(c, e, replace=False)
-                last = (rows[-1]["sort_key"], rows[-1]["event_id"])
+            # (order key, id) pages: the events in date order, as a full merge writes them
+            for r in keyset_pages(lambda sql, params: c.execute(sql, params).fetchall(),
+                                  "SELECT event_id, sort_key, story_id, json FROM stage_events INDEXED BY stage_events_order"
+                                  " WHERE (sort_key, event_id) > (?, ?) ORDER BY sort_key, event_id LIMIT ?",
+                                  (), ("sort_key", "event_id"), ("", ""), 2000):
+                e = Event.from_dict(loads(r["json"]))
+                e.story_id = r["story_id"]
+                self._write_event(c, e, replace=False)
             for s in stories:
                 self._write_story(c, s, replace=False)
             for page in batched(_mention_pages(lambda sql, params: c.execute(sql, params).fetchall(), 1000), 1000):

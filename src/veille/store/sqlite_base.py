@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -37,6 +37,19 @@ def dumps(obj: Any) -> str:
 
 def loads(text: str | bytes) -> Any:
     return orjson.loads(text)
+
+
+def keyset_pages(execute: Callable[[str, tuple[Any, ...]], list[sqlite3.Row]], sql: str, params: Sequence[Any],
+                 keys: Sequence[str], first: Sequence[Any], batch: int) -> Iterator[sqlite3.Row]:
+    """Every row of a keyset query, read `batch` at a time (no OFFSET: each page starts where the
+    last one ended, by the index). `sql` takes `params`, then the values of the `keys` columns of
+    the last row read (`first` before the first page), then the page size. `execute`: the store's
+    `query`, or a cursor's inside a write transaction; a page is read once the previous one has been
+    consumed, so writes made meanwhile to rows already read are not read again."""
+    last = tuple(first)
+    while rows := execute(sql, (*params, *last, batch)):
+        yield from rows
+        last = tuple(rows[-1][k] for k in keys)
 
 
 class SQLiteBase(LockedConnection):
@@ -94,6 +107,11 @@ class SQLiteBase(LockedConnection):
         """The records in the `json` column of `sql`'s rows, in row order (read when first asked for)."""
         for r in self.query(sql, params):
             yield cls.from_dict(loads(r["json"]))
+
+    def _paged(self, sql: str, params: Sequence[Any], keys: Sequence[str], first: Sequence[Any],
+               batch: int) -> Iterator[sqlite3.Row]:
+        """`keyset_pages` through the store's `query`."""
+        return keyset_pages(self.query, sql, params, keys, first, batch)
 
     def _chunked(self, sql: str, ids: Iterable[str], extra: tuple = ()) -> list[sqlite3.Row]:
         """Run `sql` (with one `{ids}` placeholder list) over `ids` in chunks below SQLite's limit."""

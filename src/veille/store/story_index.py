@@ -79,21 +79,14 @@ class StoryIndex(SQLiteBase):
                             ) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
         """Every (article, day, profile json) in date order (day, then article id), the undated last
         (by id); read `batch` rows at a time."""
-        last: tuple[str, str] | None = None
-        while not undated_only:
-            after, params = ("WHERE day IS NOT NULL", ()) if last is None else \
-                ("WHERE day IS NOT NULL AND (day, article_id) > (?, ?)", last)
-            rows = self.query(f"SELECT article_id, day, json FROM story_profiles INDEXED BY story_profiles_day {after}"
-                              " ORDER BY day, article_id LIMIT ?", (*params, batch))
-            if not rows:
-                break
+        if not undated_only:
+            rows = self._paged("SELECT article_id, day, json FROM story_profiles INDEXED BY story_profiles_day"
+                               " WHERE day IS NOT NULL AND (day, article_id) > (?, ?) ORDER BY day, article_id LIMIT ?",
+                               (), ("day", "article_id"), ("", ""), batch)
             yield from ((r["article_id"], r["day"], loads(r["json"])) for r in rows)
-            last = (rows[-1]["day"], rows[-1]["article_id"])
-        undated = ""
-        while rows := self.query("SELECT article_id, day, json FROM story_profiles WHERE day IS NULL AND article_id > ?"
-                                 " ORDER BY article_id LIMIT ?", (undated, batch)):
-            yield from ((r["article_id"], r["day"], loads(r["json"])) for r in rows)
-            undated = rows[-1]["article_id"]
+        rows = self._paged("SELECT article_id, day, json FROM story_profiles WHERE day IS NULL AND article_id > ?"
+                           " ORDER BY article_id LIMIT ?", (), ("article_id",), ("",), batch)
+        yield from ((r["article_id"], r["day"], loads(r["json"])) for r in rows)
 
     def story_profiles(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         rows = self._chunked("SELECT article_id, json FROM story_profiles WHERE article_id IN ({ids})", article_ids)
