@@ -24,7 +24,7 @@ from typing import Protocol
 from ..models import QUAD_CLASS
 from .config import MergeConfig
 from .features import MentionView, gap_days, place_key, place_relation
-from .unionfind import find_root
+from .unionfind import MinRootForest
 
 SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 # conflict types that recur day after day between the same parties at the same place (strikes on a
@@ -270,16 +270,10 @@ def components(views: Iterable[Identified], pairs: Iterable[tuple[float, str, st
 
     Clustering never crosses these components, so each can be clustered on its own (the
     incremental merge re-clusters only the components that new reports touch)."""
-    parent = {v.id: v.id for v in views}
-
-    def find(x: str) -> str:
-        return find_root(parent, x)
-
+    forest = MinRootForest(v.id for v in views)
     for _score, a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {x: find(x) for x in parent}
+        forest.union(a, b)
+    return {x: forest.find(x) for x in forest}
 
 
 def can_merge(ma: list[MentionView], mb: list[MentionView], a: MentionView, b: MentionView,
@@ -304,21 +298,17 @@ def cluster(views: Iterable[MentionView], cfg: MergeConfig,
     pairs that joined two clusters (the incremental merge replays the others' decisions)."""
     views = sorted(views, key=lambda v: v.id)
     by_id = {v.id: v for v in views}
-    parent = {v.id: v.id for v in views}
+    forest = MinRootForest(by_id)
     members: dict[str, list[MentionView]] = {v.id: [v] for v in views}
-
-    def find(x: str) -> str:
-        return find_root(parent, x)
-
     for _score, a_id, b_id in (candidate_pairs(views, cfg) if pairs is None else pairs):
-        ra, rb = find(a_id), find(b_id)
+        ra, rb = forest.find(a_id), forest.find(b_id)
         if ra == rb:
             continue
         if not can_merge(members[ra], members[rb], by_id[a_id], by_id[b_id], cfg):
             continue
         if merged is not None:
             merged.add((a_id, b_id))
+        forest.union(ra, rb)
         root, other = (ra, rb) if ra < rb else (rb, ra)
-        parent[other] = root
         members[root] = sorted(members[root] + members.pop(other), key=lambda v: v.id)
     return sorted(members.values(), key=lambda c: c[0].id)

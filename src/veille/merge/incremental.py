@@ -83,7 +83,7 @@ from .stories import (
     followers_window,
     stop_words,
 )
-from .unionfind import find_root
+from .unionfind import MinRootForest
 
 log = logging.getLogger("veille.merge")
 
@@ -222,21 +222,15 @@ class _Profiles:
 def _absorbed(stories: list[Story], large: set[str], old_story: dict[str, str | None]):
     """(rebuilt story → a large story it joins, the root finder of the large stories that the
     rebuilt stories join together)."""
-    parent = {sid: sid for sid in large}
-
-    def find(x: str) -> str:
-        return find_root(parent, x)
-
+    forest = MinRootForest(large)
     absorbed: dict[str, str] = {}
     for st in stories:
         hits = sorted(large & {old_story.get(a) for a in st.article_ids})
         for h in hits[1:]:
-            ra, rb = find(hits[0]), find(h)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+            forest.union(hits[0], h)
         if hits:
             absorbed[st.story_id] = hits[0]
-    return absorbed, find
+    return absorbed, forest.find
 
 
 class IncrementalMerger:

@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .coref import can_merge
-from .unionfind import find_root
+from .unionfind import MinRootForest
 
 Key = tuple[float, str, str]  # (-score, a, b): best-first order, as `coref.pair_order`
 FIRST: Key = (float("-inf"), "", "")  # before every pair
@@ -79,16 +79,13 @@ class LastPass:
         e = self.event_of.get(mention_id)
         if e is None:
             return [mention_id]
-        parent = {x: x for x in self.members[e]}
-        parent.setdefault(mention_id, mention_id)
+        forest = MinRootForest([*self.members[e], mention_id])
         for k in self.merges[e]:
             if k >= key:
                 break
-            ra, rb = find_root(parent, k[1]), find_root(parent, k[2])
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-        root = find_root(parent, mention_id)
-        return sorted(x for x in parent if find_root(parent, x) == root)
+            forest.union(k[1], k[2])
+        root = forest.find(mention_id)
+        return sorted(x for x in forest if forest.find(x) == root)
 
 
 class Replay:

@@ -30,7 +30,7 @@ from pathlib import Path
 from ..models import Event, Story, fold, stable_id
 from .config import MergeConfig
 from .features import ArticleInfo, date_interval
-from .unionfind import find_root
+from .unionfind import MinRootForest
 
 _WORD = re.compile(r"[^\W\d_][\w'-]*[^\W_]|[^\W\d_]", re.UNICODE)
 
@@ -326,16 +326,8 @@ class StoryBuilder:
             event_articles = {e.event_id: event_article_ids(e, mention_article) for e in events}
         day = {a: articles[a].day for a in ids}
 
-        parent = {a: a for a in ids}
-
-        def find(x: str) -> str:
-            return find_root(parent, x)
-
-        def union(x: str, y: str) -> None:
-            rx, ry = find(x), find(y)
-            if rx != ry:
-                parent[max(rx, ry)] = min(rx, ry)
-
+        forest = MinRootForest(ids)
+        find, union = forest.find, forest.union
         close = self.closeness(day)
         for e in events:
             for a, b in event_links(event_articles[e.event_id], close):

@@ -61,7 +61,7 @@ from .stories import (
     title_rank,
     top_keys,
 )
-from .unionfind import find_root
+from .unionfind import MinRootForest
 
 if TYPE_CHECKING:
     from .merger import Merger
@@ -97,18 +97,8 @@ class StoryStream:
         idf = corpus_idf(df, n)
         store.add_story_df(dict(df))
         del df
-        parent: dict[str, str] = {}
-
-        def find(x: str) -> str:
-            return find_root(parent, x) if x in parent else x
-
-        def union(x: str, y: str) -> None:
-            rx, ry = find(x), find(y)
-            if rx != ry:
-                parent.setdefault(rx, rx)
-                parent.setdefault(ry, ry)
-                parent[max(rx, ry)] = min(rx, ry)
-
+        forest = MinRootForest()  # (an article no link reaches is never stored)
+        find, union = forest.find, forest.union
         close = self.builder.closeness(day)
         for _event, reporting in store.iter_staged_event_articles():
             for a, b in event_links(reporting, close):
@@ -118,7 +108,7 @@ class StoryStream:
         groups: dict[str, list[str]] = defaultdict(list)
         for a in sorted(articles):
             groups[find(a)].append(a)
-        parent.clear()
+        del forest, find, union
         groups = self._episodes(store, groups, day, idf)
         article_story = {a: sid for members in groups.values() for sid in [story_id(members, day)] for a in members}
         self._stage_event_stories(store, article_story)
@@ -169,7 +159,7 @@ class StoryStream:
         return p, vec
 
     def _sweep(self, store, idf: dict[str, float], day: Mapping[str, date | None],
-               find: Callable[[str], str], union: Callable[[str, str], None]) -> None:
+               find: Callable[[str], str], union: Callable[[str, str], bool]) -> None:
         """Similarity links (`stories.sweep_key`'s candidates, `StoryBuilder.similarity` ≥ threshold)
         over the profiles in date order; writes each article's story keys."""
         cfg, similarity = self.cfg, self.builder.similarity

@@ -40,7 +40,7 @@ from .config import MergeConfig
 from .coref import block_keys, cluster, pair_order, score_pair
 from .features import ArticleInfo, MentionView, view
 from .index import block_rows
-from .unionfind import find_root
+from .unionfind import MinRootForest
 
 READ_BATCH = 500  # mentions read back per query (SQLite's default limit is 32,766 parameters)
 WRITE_BATCH = 50_000  # index rows per write
@@ -203,19 +203,17 @@ class StreamedCoref:
                       pairs: list[tuple[float, str, str]], out: StreamedPass, writer: IndexWriter | None) -> None:
         """Cluster one event type component by component (its mentions in no pair: one event
         each); build each cluster's event."""
-        parent: dict[str, str] = {}
+        forest = MinRootForest()
         for _score, a, b in pairs:
-            ra, rb = find_root(parent, parent.setdefault(a, a)), find_root(parent, parent.setdefault(b, b))
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+            forest.union(a, b)
         members: dict[str, list[str]] = defaultdict(list)
-        for mid in sorted(parent):
-            members[find_root(parent, mid)].append(mid)
+        for mid in sorted(forest):
+            members[forest.find(mid)].append(mid)
         comp_pairs: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
         for p in pairs:  # (best-first order kept within each component)
-            comp_pairs[find_root(parent, p[1])].append(p)
+            comp_pairs[forest.find(p[1])].append(p)
         del pairs
-        alone = (mid for mid in store.iter_staged_type_ids(event_type) if mid not in parent)
+        alone = (mid for mid in store.iter_staged_type_ids(event_type) if mid not in forest)
         for chunk in batched(alone, READ_BATCH):
             views = list(self._read(store, chunk, articles, {}))
             for v in views:
