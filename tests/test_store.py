@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import pytest
+
 from veille.models import (
     Actor,
     ActorMention,
@@ -117,3 +121,29 @@ def test_record_fields_encode_to_the_same_json_as_to_dict():
     assert list(doc.record_fields()) == list(doc.to_dict())
     assert orjson.dumps(doc.record_fields()) == orjson.dumps(doc.to_dict())
     assert orjson.dumps(doc.mentions[0]) == orjson.dumps(doc.mentions[0].to_dict())
+
+
+def test_a_full_merge_builds_the_index_lookups_once_at_the_end_even_when_it_fails(tmp_path):
+    from veille.store import merge_index, story_index
+
+    lookups = sorted({**merge_index.LOOKUPS, **story_index.LOOKUPS})
+    store = open_store(str(tmp_path / "s.db"))
+
+    def present() -> list[str]:
+        return sorted(r["name"] for r in store.query("SELECT name FROM sqlite_master WHERE type = 'index'")
+                      if r["name"] in lookups)
+
+    store.set_meta("merge_index", "4")
+    assert present() == lookups
+    with store.index_lookups_rebuilt():
+        assert present() == [] and store.get_meta("merge_index") is None  # (the index is incomplete meanwhile)
+    assert present() == lookups
+    with pytest.raises(RuntimeError), store.index_lookups_rebuilt():
+        raise RuntimeError("killed")
+    assert present() == lookups
+    store.close()
+    with sqlite3.connect(tmp_path / "s.db") as conn:  # a merge killed before its end left them dropped
+        for name in lookups:
+            conn.execute(f"DROP INDEX {name}")
+    store = open_store(str(tmp_path / "s.db"))  # the schema builds them at the next open
+    assert present() == lookups

@@ -127,8 +127,9 @@ class Merger:
         if not hasattr(store, "stage_events"):
             raise StoreError("a full merge needs a writable SQLite store", stage="merge")
         articles = self.read_infos(store)
-        co, dated, pending = self.coref(store, articles)
-        stories, article_story = StoryStream(self).run(store, articles)
+        with store.index_lookups_rebuilt():  # (the pass only writes the index: its lookups come after)
+            co, dated, pending = self.coref(store, articles)
+            stories, article_story = StoryStream(self).run(store, articles)
         store.replace_merge_output_staged(stories, article_story)
         counts = {"events": co.n_events, "mentions": co.n_mentions, "stories": len(stories),
                   "contradictions": co.n_contradictions, "redated": len(dated)}

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..batching import batched
@@ -90,6 +91,24 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
                     "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)))
         except sqlite3.DatabaseError as err:
             raise StoreError(f"cannot open store {self.path}: {err}", stage="store") from err
+
+    @contextmanager
+    def index_lookups_rebuilt(self) -> Iterator[None]:
+        """For a full merge, which rewrites the merge index's tables row by row: their lookups are
+        dropped first (and the index marked incomplete) and built once at the end, a sort each,
+        instead of tens of millions of inserts at random places of B-trees larger than the cache.
+        Built again when the merge fails, and by the schema at the next open were it killed."""
+        lookups = {**merge_index.LOOKUPS, **story_index.LOOKUPS}
+        with self.transaction() as c:
+            c.execute("DELETE FROM meta WHERE key = 'merge_index'")
+            for name in lookups:
+                c.execute(f"DROP INDEX IF EXISTS {name}")
+        try:
+            yield
+        finally:
+            with self.transaction() as c:
+                for name, on in lookups.items():
+                    c.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
 
     # ------------------------------------------------------------------ documents
 
