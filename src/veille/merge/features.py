@@ -219,9 +219,10 @@ def share_keys(v: MentionView, shared: dict) -> MentionView:
     return v
 
 
-def view(m: EventMention, article: ArticleInfo | None, before_days: int, after_days: int,
-         planned_days: int, shared: dict | None = None) -> MentionView:
-    """The mention's view; `shared`: a dict kept over many calls to share equal keys (`share_keys`)."""
+def mention_window(m: EventMention, article: ArticleInfo | None, before_days: int, after_days: int,
+                   planned_days: int) -> tuple[tuple[date, date] | None, tuple[date, date] | None]:
+    """(the mention's own date interval, the window it may have happened in): its own date, else
+    days around its article's publication (after it for a plan)."""
     interval = date_interval(m.date)
     # attach_date's publication fallback is not the event's own date
     own = interval
@@ -237,6 +238,13 @@ def view(m: EventMention, article: ArticleInfo | None, before_days: int, after_d
             window = (pub - timedelta(days=before_days), pub + timedelta(days=planned_days))
         else:
             window = (pub - timedelta(days=before_days), pub + timedelta(days=after_days))
+    return own, window
+
+
+def view(m: EventMention, article: ArticleInfo | None, before_days: int, after_days: int,
+         planned_days: int, shared: dict | None = None) -> MentionView:
+    """The mention's view; `shared`: a dict kept over many calls to share equal keys (`share_keys`)."""
+    own, window = mention_window(m, article, before_days, after_days, planned_days)
     strong: set[str] = set()
     for a in (*m.source, *m.target):
         strong |= strong_keys(a)

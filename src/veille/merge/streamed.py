@@ -38,7 +38,7 @@ from ..models import Event, EventMention
 from .aggregate import build_event
 from .config import MergeConfig
 from .coref import block_keys, cluster, pair_order, score_pair
-from .features import ArticleInfo, MentionView, view
+from .features import ArticleInfo, MentionView, mention_window, view
 from .index import block_rows
 from .unionfind import MinRootForest
 
@@ -127,11 +127,12 @@ class StreamedCoref:
         """Stage each mention's type and window start (a day ordinal; None: no window) in the store
         (`store.stage_sweep_keys`): the order the types are swept in."""
         store.clear_merge_stage(("stage_sweep",))
-        shared: dict = {}
+        cfg = self.cfg
         rows: list[tuple[str, int | None, str]] = []
         for m in store.iter_mentions(batch=1000):
-            v = self._view(m, articles, shared)
-            rows.append((m.type, v.window[0].toordinal() if v.window is not None else None, m.mention_id))
+            _own, window = mention_window(m, articles.get(m.article_id), cfg.before_days, cfg.after_days,
+                                          cfg.planned_days)
+            rows.append((m.type, window[0].toordinal() if window is not None else None, m.mention_id))
             out.n_mentions += 1
             if len(rows) >= WRITE_BATCH:
                 store.stage_sweep_keys(rows)
