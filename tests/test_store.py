@@ -59,6 +59,16 @@ def test_store_roundtrips_documents_with_all_layers():
     assert [m.to_dict() for m in store.iter_mentions()] == [m.to_dict() for m in doc.mentions]
 
 
+def test_store_reads_documents_with_only_the_fields_asked_for():
+    store = open_store(":memory:")
+    doc = make_doc("Kim Jong Un a rencontré Vladimir Poutine.")
+    store.add_document(doc)
+    [light] = store.iter_documents(fields=("title", "mentions"))
+    assert (light.article_id, light.text, light.title) == (doc.article_id, doc.text, "Titre")
+    assert [m.to_dict() for m in light.mentions] == [m.to_dict() for m in doc.mentions]
+    assert (light.quotes, light.actors, light.published.value) == ([], {}, None)  # not decoded
+
+
 def test_store_writes_compact_utf8_json_that_sqlite_json_functions_read():
     store = open_store(":memory:")
     doc = make_doc("Kim Jong Un a rencontré Vladimir Poutine à l'Élysée.")

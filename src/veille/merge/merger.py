@@ -75,6 +75,9 @@ class Merger:
         return ArticleInfo(doc.article_id, p.value, p.precision, p.method, doc.duplicate_of, doc.outlet,
                            doc.title, seq)
 
+    #: the document fields `profile` reads (a full merge decodes only those)
+    PROFILE_FIELDS = ("title", "language", "actors", "actor_mentions", "mentions")
+
     def profile(self, doc: Document, stops: frozenset[str]) -> ArticleProfile:
         text = f"{doc.title or ''}\n{doc.text}"
         counts = Counter(m.actor_id for m in doc.actor_mentions)

@@ -138,7 +138,7 @@ class StoryStream:
         df: Counter = Counter()
         rows: list[tuple[str, str | None, dict]] = []
         n = 0
-        for doc in store.iter_documents():
+        for doc in store.iter_documents(fields=self.merger.PROFILE_FIELDS):
             p = self.merger.profile(doc, stops)
             df.update(p.terms.keys())  # document frequency: one per article
             d = day.get(doc.article_id)

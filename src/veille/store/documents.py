@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..models import Actor, Document, EventMention, Quote, actor_counts, fold_actor
@@ -185,11 +185,14 @@ class DocumentTables(SQLiteBase):
         doc.story_id = rows[0]["story_id"]
         return doc
 
-    def iter_documents(self, batch: int = 200) -> Iterator[Document]:
-        """All documents in ingest order, read in pages (memory stays flat)."""
+    def iter_documents(self, batch: int = 200, *, fields: Collection[str] | None = None) -> Iterator[Document]:
+        """All documents in ingest order, read in pages (memory stays flat); `fields`: only those
+        fields are decoded (with the id, path and text), the others keep their defaults."""
+        keep = None if fields is None else {"article_id", "source_path", "text", *fields}
         for r in self._paged("SELECT seq, story_id, doc_json FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
                              (), ("seq",), (0,), batch):
-            doc = Document.from_dict(loads(r["doc_json"]))
+            data = loads(r["doc_json"])
+            doc = Document.from_dict(data if keep is None else {k: v for k, v in data.items() if k in keep})
             doc.story_id = r["story_id"]  # set by merge after the document was written
             yield doc
 
