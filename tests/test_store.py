@@ -105,6 +105,21 @@ def test_store_replace_merge_output_links_mentions_and_stories(tmp_path):
     assert reader.get_story("sto_1").title == "Kim en Russie"
 
 
+def test_store_replace_merge_output_moves_drops_and_keeps_article_stories(tmp_path):
+    store = open_store(str(tmp_path / "s.db"))
+    docs = [make_doc(t, f"{i}.txt") for i, t in enumerate(("Kim Jong Un a rencontré Poutine.", "Kim est parti.",
+                                                            "Poutine est rentré."))]
+    for d in docs:
+        store.add_document(d)
+    a, b, c = (d.article_id for d in docs)
+    store.replace_merge_output([], [], {}, {a: "sto_1", b: "sto_1", c: "sto_2"})
+    store.replace_merge_output([], [], {}, {a: "sto_1", c: "sto_3"})  # b in no story now, c moved
+    assert {d: store.get_document(d).story_id for d in (a, b, c)} == {a: "sto_1", b: None, c: "sto_3"}
+    rows = store.query("SELECT story_id, article_id FROM articles INDEXED BY articles_story_id"
+                       " WHERE story_id IS NOT NULL ORDER BY story_id")
+    assert [(r["story_id"], r["article_id"]) for r in rows] == [("sto_1", a), ("sto_3", c)]
+
+
 def test_nested_transactions_join_the_outer_one_and_roll_back_together(tmp_path):
     from veille.store import open_store
 

@@ -168,12 +168,21 @@ class DocumentTables(SQLiteBase):
 
     def _set_article_stories(self, c: sqlite3.Connection, article_stories: Mapping[str, str], *,
                              every: bool) -> None:
-        """Set articles' stories; `every`: the articles not given lose theirs."""
+        """Set articles' stories; `every`: the articles not given lose theirs. Only the rows whose
+        story changes are written: an update rewrites the whole row, text and JSON included
+        (≈ 17 KB an article: two rewrites of every article made a 1M-article merge write 30 GB)."""
         if every:
-            c.execute("UPDATE articles SET story_id = NULL")
+            # (read through the index (story_id, article_id), then written: never while reading it)
+            stale = [r["article_id"] for r in keyset_pages(
+                lambda sql, params: c.execute(sql, params).fetchall(),
+                "SELECT story_id, article_id FROM articles INDEXED BY articles_story_id"
+                " WHERE (story_id, article_id) > (?, ?) ORDER BY story_id, article_id LIMIT ?",
+                (), ("story_id", "article_id"), ("", ""), 5000) if r["article_id"] not in article_stories]
+            for aid in stale:
+                c.execute("UPDATE articles SET story_id = NULL WHERE article_id = ?", (aid,))
         items = article_stories.items() if every else sorted(article_stories.items())
         for aid, sid in items:
-            c.execute("UPDATE articles SET story_id = ? WHERE article_id = ?", (sid, aid))
+            c.execute("UPDATE articles SET story_id = ? WHERE article_id = ? AND story_id IS NOT ?", (sid, aid, sid))
 
     # ------------------------------------------------------------------ reading documents
 

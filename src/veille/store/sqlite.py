@@ -167,6 +167,12 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
         transaction; the stage is emptied."""
         with self.transaction() as c:
             self._clear_output(c)
+            # the lookups of the tables written whole, at random places (event and actor ids): built
+            # once at the end of the transaction (readers see the old output, lookups included, until then)
+            lookups = c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN"
+                                " ('events_story', 'event_actors_event', 'event_actors_actor')").fetchall()
+            for r in lookups:
+                c.execute(f"DROP INDEX {r['name']}")
             # (order key, id) pages: the events in date order, as a full merge writes them
             for r in keyset_pages(lambda sql, params: c.execute(sql, params).fetchall(),
                                   "SELECT event_id, sort_key, story_id, json FROM stage_events INDEXED BY stage_events_order"
@@ -184,6 +190,8 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
                 for r in page:
                     self._set_mention_event(c, r["mention_id"], loads(r["json"]), events.get(r["mention_id"]))
             self._set_article_stories(c, article_stories, every=True)
+            for r in lookups:
+                c.execute(r["sql"])
             c.execute("DELETE FROM stage_events")
             c.execute("DELETE FROM stage_mentions")
 
