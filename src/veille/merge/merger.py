@@ -132,7 +132,7 @@ class Merger:
         articles = self.read_infos(store)
         with store.index_lookups_rebuilt():  # (the pass only writes the index: its lookups come after)
             co, dated, pending = self.coref(store, articles)
-            stories, article_story = StoryStream(self).run(store, articles)
+            stories, article_story = StoryStream(self, members=False).run(store, articles)
         store.replace_merge_output_staged(stories, article_story)
         counts = {"events": co.n_events, "mentions": co.n_mentions, "stories": len(stories),
                   "contradictions": co.n_contradictions, "redated": len(dated)}

@@ -83,10 +83,15 @@ class Neighbour(NamedTuple):
 class StoryStream:
     """Stories of a whole store (`run`), configured by the merger whose profiles it reads."""
 
-    def __init__(self, merger: Merger):
+    def __init__(self, merger: Merger, *, members: bool = True):
+        """`members`: the stories returned keep their article and event ids (`StoryBuilder.build`'s
+        shape); without, those lists are left empty (the store keeps membership as
+        articles.story_id and events.story_id, and a 1M-article store's stories would hold ~3.5M
+        ids)."""
         self.merger = merger
         self.cfg: MergeConfig = merger.cfg
         self.builder = StoryBuilder(merger.cfg)
+        self.members = members
 
     def run(self, store, articles: Mapping[str, ArticleInfo]) -> tuple[list[Story], dict[str, str]]:
         """(stories, article → story), as `StoryBuilder.build`, from the events staged in `store`
@@ -293,6 +298,8 @@ class StoryStream:
         size = 0
 
         def keep(story: Story, centroid: dict[str, float], actors: set[str]) -> None:
+            if not self.members:
+                story.article_ids, story.event_ids = [], []
             stories.append(story)
             if story.start and story.end:  # (an undated story neither follows nor is followed)
                 staged.append((story.story_id, story.start, story.end, actors, centroid))
