@@ -151,7 +151,7 @@ def test_record_fields_encode_to_the_same_json_as_to_dict():
 def test_a_full_merge_builds_the_index_lookups_once_at_the_end_even_when_it_fails(tmp_path):
     from veille.store import merge_index, story_index
 
-    lookups = sorted({**merge_index.LOOKUPS, **story_index.LOOKUPS})
+    lookups = sorted({*merge_index.LOOKUPS, *story_index.LOOKUPS})
     store = open_store(str(tmp_path / "s.db"))
 
     def present() -> list[str]:

@@ -15,9 +15,9 @@ import copy
 import functools
 import hashlib
 import unicodedata
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
-from typing import Any, cast, overload
+from typing import Any, overload
 
 FACTUALITIES = ("asserted", "negated", "hypothetical", "planned", "claimed", "historical")
 PRECISIONS = ("day", "month", "year", "week", "season", "quarter", "decade", "century")
@@ -110,18 +110,20 @@ class Record:
     def from_dict(cls, data: dict[str, Any] | None):
         if data is None:
             return None
-        names = _field_names(cls)
-        return cls(**{k: v for k, v in data.items() if k in names})
+        return _from_fields(cls, data)
 
 
-def _field_names(cls: type) -> frozenset[str]:
-    """A record class's init fields (`dataclasses.fields` builds a tuple on every call: 5 % of a
-    full merge's time went there)."""
-    return _names_of(cast(Hashable, cls))
+def _from_fields(cls: Any, data: dict[str, Any]) -> Any:
+    """`cls` built from the keys of `data` that are its init fields (others, from older or newer
+    records, are ignored)."""
+    names = _names_of(cls)
+    return cls(**{k: v for k, v in data.items() if k in names})
 
 
 @functools.cache
 def _names_of(cls: Any) -> frozenset[str]:
+    """A record class's init fields (`dataclasses.fields` builds a tuple on every call: 5 % of a
+    full merge's time went there)."""
     return frozenset(f.name for f in fields(cls))
 
 
@@ -353,8 +355,7 @@ class EventMention(Record):
         d["date"] = DateValue.from_dict(d.get("date"))
         d["location"] = Location.from_dict(d.get("location"))
         d["claimed_by"] = ActorRef.from_dict(d.get("claimed_by"))
-        names = _field_names(cls)
-        return cls(**{k: v for k, v in d.items() if k in names})
+        return _from_fields(cls, d)
 
 
 @dataclass
@@ -374,8 +375,7 @@ class Quote(Record):
             return None
         d = dict(data)
         d["speaker"] = ActorRef.from_dict(d.get("speaker"))
-        names = _field_names(cls)
-        return cls(**{k: v for k, v in d.items() if k in names})
+        return _from_fields(cls, d)
 
 
 @dataclass
@@ -418,8 +418,7 @@ class Event(Record):
         d["location"] = Location.from_dict(d.get("location"))
         d["claimed_by"] = ActorRef.from_dict(d.get("claimed_by"))
         d["contradictions"] = [Contradiction.from_dict(c) for c in d.get("contradictions") or []]
-        names = _field_names(cls)
-        return cls(**{k: v for k, v in d.items() if k in names})
+        return _from_fields(cls, d)
 
 
 @dataclass
@@ -590,8 +589,7 @@ class Document(Record):
         d["mentions"] = [EventMention.from_dict(m) for m in d.get("mentions") or []]
         d["quotes"] = [Quote.from_dict(q) for q in d.get("quotes") or []]
         d["date_links"] = [DateLink.from_dict(k) for k in d.get("date_links") or []]
-        names = _field_names(cls)
-        return cls(**{k: v for k, v in d.items() if k in names})
+        return _from_fields(cls, d)
 
     def sentence_at(self, offset: int) -> Sentence | None:
         for s in self.sentences:

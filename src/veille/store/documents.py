@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..models import Actor, Document, EventMention, Quote, actor_counts, fold_actor
-from .sqlite_base import SQLiteBase, dumps, keyset_pages, loads
+from .sqlite_base import SQLiteBase, dumps, keyset_pages, loads, rows_of
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -158,7 +158,7 @@ class DocumentTables(SQLiteBase):
         """Point mentions at their events; `every`: all stored mentions (those not in
         `mention_events` lose their event), else only the given ones."""
         if every:  # paged by id: never every mention's JSON at once
-            for r in _mention_pages(lambda sql, params: c.execute(sql, params).fetchall(), 1000):
+            for r in _mention_pages(rows_of(c), 1000):
                 self._set_mention_event(c, r["mention_id"], loads(r["json"]), mention_events.get(r["mention_id"]))
             return
         for mid, eid in sorted(mention_events.items()):
@@ -174,7 +174,7 @@ class DocumentTables(SQLiteBase):
         if every:
             # (read through the index (story_id, article_id), then written: never while reading it)
             stale = [r["article_id"] for r in keyset_pages(
-                lambda sql, params: c.execute(sql, params).fetchall(),
+                rows_of(c),
                 "SELECT story_id, article_id FROM articles INDEXED BY articles_story_id"
                 " WHERE (story_id, article_id) > (?, ?) ORDER BY story_id, article_id LIMIT ?",
                 (), ("story_id", "article_id"), ("", ""), 5000) if r["article_id"] not in article_stories]

@@ -9,23 +9,22 @@ from collections.abc import Iterable
 
 from .sqlite_base import SQLiteBase
 
-#: the lookups of the index's tables (name → what it indexes): a full merge drops them while it
-#: rewrites the tables and builds them once at the end (`SQLiteStore.index_lookups_rebuilt`)
-LOOKUPS = {
-    "merge_blocks_key": "merge_blocks(key, lo)",
-    "merge_blocks_key_hi": "merge_blocks(key, hi)",
-    "merge_blocks_mention": "merge_blocks(mention_id)",
-    "merge_pairs_b": "merge_pairs(b)",
-}
-
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS merge_blocks (
     key TEXT NOT NULL, lo INTEGER, hi INTEGER, mention_id TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS merge_blocks_key ON merge_blocks(key, lo);
+CREATE INDEX IF NOT EXISTS merge_blocks_key_hi ON merge_blocks(key, hi);
+CREATE INDEX IF NOT EXISTS merge_blocks_mention ON merge_blocks(mention_id);
 CREATE TABLE IF NOT EXISTS merge_pairs (
     a TEXT NOT NULL, b TEXT NOT NULL, score REAL NOT NULL, merged INTEGER NOT NULL, PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
-""" + "".join(f"CREATE INDEX IF NOT EXISTS {name} ON {on};\n" for name, on in LOOKUPS.items())
+CREATE INDEX IF NOT EXISTS merge_pairs_b ON merge_pairs(b);
+"""
+
+#: the lookups of the index's tables: a full merge drops them while it rewrites the tables and
+#: builds them once at the end (`SQLiteStore.index_lookups_rebuilt`)
+LOOKUPS = ("merge_blocks_key", "merge_blocks_key_hi", "merge_blocks_mention", "merge_pairs_b")
 
 Pair = tuple[float, str, str, bool]  # (score, a, b, merged)
 PROBE = 256  # block rows a candidate lookup reads before it compares the two sides (`block_candidates`)

@@ -32,7 +32,7 @@ from .documents import DocumentTables, _mention_pages
 from .merge_index import MergeIndex, Pair
 from .merge_output import MergeOutput
 from .merge_stage import MergeStage
-from .sqlite_base import keyset_pages, loads
+from .sqlite_base import drop_indexes, keyset_pages, loads, rows_of
 from .story_index import ProfileRow, Profiles, StoryIndex
 from .views import ReadViews
 
@@ -98,17 +98,15 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
         dropped first (and the index marked incomplete) and built once at the end, a sort each,
         instead of tens of millions of inserts at random places of B-trees larger than the cache.
         Built again when the merge fails, and by the schema at the next open were it killed."""
-        lookups = {**merge_index.LOOKUPS, **story_index.LOOKUPS}
         with self.transaction() as c:
             c.execute("DELETE FROM meta WHERE key = 'merge_index'")
-            for name in lookups:
-                c.execute(f"DROP INDEX IF EXISTS {name}")
+            lookups = drop_indexes(c, (*merge_index.LOOKUPS, *story_index.LOOKUPS))
         try:
             yield
         finally:
             with self.transaction() as c:
-                for name, on in lookups.items():
-                    c.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
+                for statement in lookups:
+                    c.execute(statement)
 
     # ------------------------------------------------------------------ documents
 
@@ -169,12 +167,9 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
             self._clear_output(c)
             # the lookups of the tables written whole, at random places (event and actor ids): built
             # once at the end of the transaction (readers see the old output, lookups included, until then)
-            lookups = c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN"
-                                " ('events_story', 'event_actors_event', 'event_actors_actor')").fetchall()
-            for r in lookups:
-                c.execute(f"DROP INDEX {r['name']}")
+            lookups = drop_indexes(c, ("events_story", "event_actors_event", "event_actors_actor"))
             # (order key, id) pages: the events in date order, as a full merge writes them
-            for r in keyset_pages(lambda sql, params: c.execute(sql, params).fetchall(),
+            for r in keyset_pages(rows_of(c),
                                   "SELECT event_id, sort_key, story_id, json FROM stage_events INDEXED BY stage_events_order"
                                   " WHERE (sort_key, event_id) > (?, ?) ORDER BY sort_key, event_id LIMIT ?",
                                   (), ("sort_key", "event_id"), ("", ""), 2000):
@@ -183,15 +178,15 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
                 self._write_event(c, e, replace=False)
             for s in stories:
                 self._write_story(c, s, replace=False)
-            for page in batched(_mention_pages(lambda sql, params: c.execute(sql, params).fetchall(), 1000), 1000):
+            for page in batched(_mention_pages(rows_of(c), 1000), 1000):
                 marks = ",".join("?" * len(page))
                 events = dict(c.execute(f"SELECT mention_id, event_id FROM stage_mentions WHERE mention_id IN ({marks})",
                                         [r["mention_id"] for r in page]).fetchall())
                 for r in page:
                     self._set_mention_event(c, r["mention_id"], loads(r["json"]), events.get(r["mention_id"]))
             self._set_article_stories(c, article_stories, every=True)
-            for r in lookups:
-                c.execute(r["sql"])
+            for statement in lookups:
+                c.execute(statement)
             c.execute("DELETE FROM stage_events")
             c.execute("DELETE FROM stage_mentions")
 

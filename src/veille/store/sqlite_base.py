@@ -52,6 +52,23 @@ def keyset_pages(execute: Callable[[str, tuple[Any, ...]], list[sqlite3.Row]], s
         last = tuple(rows[-1][k] for k in keys)
 
 
+def rows_of(c: sqlite3.Connection) -> Callable[[str, tuple[Any, ...]], list[sqlite3.Row]]:
+    """`keyset_pages`'s `execute` inside a write transaction: the transaction's own connection."""
+    return lambda sql, params: c.execute(sql, params).fetchall()
+
+
+def drop_indexes(c: sqlite3.Connection, names: Iterable[str]) -> list[str]:
+    """Drop the named indexes; their CREATE statements, to build them again (`c.execute` each) once
+    a table has been written whole: one sort instead of an insert at a random place per row."""
+    wanted = sorted(set(names))
+    marks = ",".join("?" * len(wanted))
+    saved = c.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})",
+                      wanted).fetchall()
+    for r in saved:
+        c.execute(f"DROP INDEX {r['name']}")
+    return [r["sql"] for r in saved]
+
+
 class SQLiteBase(LockedConnection):
     """The connection plumbing every table module of the SQLite store uses."""
 

@@ -11,19 +11,18 @@ from typing import Any
 
 from .sqlite_base import SQLiteBase, dumps, loads
 
-#: the lookups of the story keys (name → what it indexes): dropped while a full merge rewrites the
-#: keys, built once at the end (`SQLiteStore.index_lookups_rebuilt`)
-LOOKUPS = {
-    "story_keys_key": "story_keys(key, day)",
-    "story_keys_article": "story_keys(article_id)",
-}
-
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS story_profiles (article_id TEXT PRIMARY KEY, day TEXT, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS story_keys (key TEXT NOT NULL, day TEXT, article_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS story_keys_key ON story_keys(key, day);
+CREATE INDEX IF NOT EXISTS story_keys_article ON story_keys(article_id);
 CREATE TABLE IF NOT EXISTS story_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS story_profiles_day ON story_profiles(day, article_id);
-""" + "".join(f"CREATE INDEX IF NOT EXISTS {name} ON {on};\n" for name, on in LOOKUPS.items())
+"""
+
+#: the lookups of the story keys: dropped while a full merge rewrites the keys, built once at the
+#: end (`SQLiteStore.index_lookups_rebuilt`)
+LOOKUPS = ("story_keys_key", "story_keys_article")
 
 #: an article's (day, profile json, story keys)
 ProfileRow = tuple[str | None, dict[str, Any], list[str]]
