@@ -315,3 +315,75 @@ def test_incremental_dates_what_an_earlier_dating_made_datable(pipeline):
             dates.append({d.source_path: d.published.value for d in inc.iter_documents()})
     assert dates[1]["x.txt"] and not dates[1]["u.txt"]  # x dated by n; u not yet
     assert dates[2]["u.txt"]  # u dated from x's strike in the next pass
+
+
+def _story_sizes(store) -> dict[str, int]:
+    return {r["story_id"]: r["n"] for r in store.query(
+        "SELECT story_id, COUNT(*) AS n FROM articles WHERE story_id IS NOT NULL GROUP BY story_id")}
+
+
+def _profiles_read(store, monkeypatch) -> list[str]:
+    """Every article whose story profile `store` is asked for from now on."""
+    asked: list[str] = []
+    real = store.story_profiles
+
+    def spy(ids):
+        ids = list(ids)
+        asked.extend(ids)
+        return real(ids)
+
+    monkeypatch.setattr(store, "story_profiles", spy)
+    return asked
+
+
+def test_large_stories_keep_a_descriptor_of_every_article_as_they_grow(monkeypatch):
+    """Stories larger than `story_rebuild_max` are appended to, not rebuilt: their descriptor (the
+    full merge's) gains each article that joins, once, so that it still counts every article and
+    names the dominant actors of all of them; the follow-up links read it instead of the articles."""
+    from datetime import date, timedelta
+
+    from veille.merge.index import profile_from_json
+    from veille.merge.stories import StoryDescriptor, dominant_actors
+    from veille.models import DateValue, Published
+
+    docs = _synthetic_with_undated(170, seed=5, every=10**6, offset=-1)
+    for doc in docs[120:]:  # two months later: new stories, which may follow the large one
+        doc.published = Published((date.fromisoformat(doc.published.value) + timedelta(days=60)).isoformat(),
+                                  "day", "metadata")
+        for m in doc.mentions:
+            if m.date is not None and m.date.value:
+                m.date = DateValue((date.fromisoformat(m.date.value) + timedelta(days=60)).isoformat(), "day")
+    stores = open_store(":memory:"), open_store(":memory:"), open_store(":memory:")
+    for store in stores:
+        store.add_documents([copy(d) for d in docs[:120]])
+        Merger(Settings(), story_rebuild_max=10).run(store)
+    with_desc, without, full = stores
+    with without.transaction() as c:
+        c.execute("DELETE FROM story_descriptors")
+    read = [0, 0]
+    for start in range(120, 170, 10):
+        asked = [_profiles_read(store, monkeypatch) for store in stores[:2]]
+        for store in stores[:2]:
+            store.add_documents([copy(d) for d in docs[start:start + 10]])
+            assert IncrementalMerger(Settings(), full_ratio=100.0, story_rebuild_max=10).run(store)["incremental"] == 1
+        full.add_documents([copy(d) for d in docs[start:start + 10]])
+        Merger(Settings(), story_rebuild_max=10).run(full)
+        follows = [{(st.story_id, st.follows) for st in store.iter_stories() if st.follows} for store in stores]
+        assert follows[0] == follows[2] != set()  # as the full merge links them (the 10-article sample did not, once)
+        assert len(asked[0]) <= len(asked[1])  # the large story's articles are not read
+        read = [read[0] + len(asked[0]), read[1] + len(asked[1])]
+        monkeypatch.undo()
+        assert snapshot(with_desc)["events"] == snapshot(without)["events"]
+        sizes = _story_sizes(with_desc)
+        stored = with_desc.story_descriptors(sizes)
+        assert set(stored) == {sid for sid, n in sizes.items() if n > 10} != set()
+        for sid, data in stored.items():
+            members = [r["article_id"] for r in with_desc.query(
+                "SELECT article_id FROM articles WHERE story_id = ?", (sid,))]
+            desc = StoryDescriptor.from_json(data)
+            assert desc.n_articles == sizes[sid]
+            profiles = [profile_from_json(a, p) for a, p in with_desc.story_profiles(members).items()]
+            assert desc.actors() == dominant_actors(profiles)
+    assert read[0] < read[1]
+    for store in stores:
+        store.close()

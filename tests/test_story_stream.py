@@ -166,3 +166,52 @@ def test_staged_follow_rows_are_read_back_in_day_order_a_page_at_a_time():
         ("s3", "2023-01-02", "2023-01-03", ["a:C"], {"z": 1.0}),
         ("s1", "2023-01-05", "2023-01-05", [], {}),
         ("s2", "2023-01-02", "2023-01-09", ["a:A", "a:B"], {"x": 0.5, "y": 0.25})]
+
+
+def test_full_merge_writes_the_descriptors_of_the_stories_too_large_to_rebuild(monkeypatch):
+    """Each story larger than `story_rebuild_max` (and only those) gets a descriptor in the story
+    index whose centroid and dominant actors are those of all its articles, whether the story was
+    described in a batch or read a chunk at a time (`READ_BATCH`)."""
+    from veille.merge.index import profile_from_json
+    from veille.merge.stories import StoryDescriptor, _centroid, _vector, corpus_idf, dominant_actors
+
+    monkeypatch.setattr(story_stream, "READ_BATCH", 6)
+    expected, _got, store = both(topic_corpus(1), story_rebuild_max=3)
+    sizes = {s.story_id: len(s.article_ids) for s in expected[0]}
+    stored = store.story_descriptors(sizes)
+    assert set(stored) == {sid for sid, n in sizes.items() if n > 3}
+    assert {n > 6 for sid, n in sizes.items() if sid in stored} == {True, False}  # both paths
+    profiles = {a: profile_from_json(a, p) for a, _day, p in store.iter_story_profiles()}
+    idf = corpus_idf(store.story_df({t for p in profiles.values() for t in p.terms}), len(profiles))
+    for story in expected[0]:
+        if story.story_id not in stored:
+            continue
+        desc = StoryDescriptor.from_json(stored[story.story_id])
+        members = sorted(story.article_ids)
+        assert desc.n_articles == len(members)
+        assert desc.centroid() == _centroid([_vector(profiles[a].terms, idf) for a in members])
+        assert desc.actors() == dominant_actors(profiles[a] for a in members)
+
+
+def test_story_descriptor_adds_up_and_keeps_its_ranked_part_when_stored():
+    from collections import Counter
+
+    from veille.merge.stories import ArticleProfile, StoryDescriptor, _centroid, dominant_actors
+
+    vecs = [{"a": 0.6, "b": 0.8}, {"b": 0.6, "c": 0.8}, {"c": 1.0}]
+    profs = [ArticleProfile(f"art_{i}", Counter(), {"k:x": "X", f"k:{i}": "Y"}, Counter({"k:x": 2}), "fr")
+             for i in range(3)]
+    one, two = StoryDescriptor(), StoryDescriptor()
+    one.add(vecs[0], profs[0])
+    for v, p in zip(vecs[1:], profs[1:], strict=True):
+        two.add(v, p)
+    one.absorb(StoryDescriptor.from_json(two.to_json()))
+    assert one.n_articles == 3
+    assert one.centroid() == _centroid(vecs)
+    assert one.actors() == dominant_actors(profs) == {"k:x", "k:0", "k:1", "k:2"}
+    assert dict(one.actor_counts) == {"k:x": 6, "k:0": 1, "k:1": 1, "k:2": 1}
+    big = StoryDescriptor()
+    big.vector_sum.update({f"t{i:04d}": 1000.0 - i for i in range(1000)})
+    kept = StoryDescriptor.from_json(big.to_json())
+    assert len(kept.vector_sum) == StoryDescriptor.KEEP_TERMS == 400
+    assert kept.centroid() == big.centroid() and len(big.centroid()) == 200

@@ -49,7 +49,9 @@ articles taken whole and rebuilt with `StoryBuilder` (same ids: the earliest art
 larger than `story_rebuild_max` articles are not rebuilt: what links to them is appended (they keep
 their title, actors and `follows`, gain articles and events, widen their span, change id only when
 an earlier article joins). A story's members are its articles' and events' `story_id` in the
-store, so appending costs what joins, not the size of the story (only a rename moves every row). Stories elsewhere keep the links the last pass computed. Differences
+store, so appending costs what joins, not the size of the story (only a rename moves every row);
+the follow-up links read a large story's descriptor from the index (the full merge's, grown by
+what joined: `large_descriptors`), not its articles. Stories elsewhere keep the links the last pass computed. Differences
 from a full merge are therefore possible for article pairs whose similarity sits at the threshold
 or sees a different idf, for titles and actors of large stories, and for `follows` (recomputed for
 the rebuilt stories and for later stories found by actor through the index). `veille merge`
@@ -76,9 +78,11 @@ from .replay import LastPass, Replay
 from .stories import (
     ArticleProfile,
     StoryBuilder,
+    StoryDescriptor,
     _centroid,
     _vector,
     corpus_idf,
+    describe_members,
     follow_window,
     followers_window,
     stop_words,
@@ -280,7 +284,7 @@ class IncrementalMerger:
             full=False, blocks=block_rows([p.views[m] for m in sorted(p.changed)]), block_mentions=redated_ids,
             profiles=stories["profile_rows"], df_delta=stories["df_delta"],
             meta={"merge_seq": str(max(p.arts[a].seq for a in fresh)), "dating_pending": json.dumps(p.dating_pending())},
-            pairs=p.replay.pair_rows(), pair_mentions=redated_ids)
+            pairs=p.replay.pair_rows(), pair_mentions=redated_ids, descriptors=stories["descriptors"])
         return {
             "events": len(events),
             "mentions": len(dirty_ids),
@@ -393,6 +397,7 @@ class IncrementalMerger:
                                                              old_story, arts)
         gone |= small
         vanished = gone - {st.story_id for st in (*stories, *grown)}
+        descriptors = self.large_descriptors(store, prof, stories, grown, large, old_story, renamed, gone)
         later = self.link_follow_ups(store, stories, prof.profiles, prof.idf, affected, prof.load, vanished)
         stories = [*stories, *grown]
         outside = [e.event_id for e in events if e.event_id not in event_story]
@@ -406,7 +411,7 @@ class IncrementalMerger:
             mention_events={mid: e.event_id for e in events for mid in e.mention_ids},
             old_stories=gone, stories=[*stories, *later], article_stories=article_story,
             event_stories=event_stories, renamed_stories=renamed)
-        return {"stories": stories, "df_delta": dict(prof.df_delta),
+        return {"stories": stories, "df_delta": dict(prof.df_delta), "descriptors": descriptors,
                 "profile_rows": profile_rows({a: prof.profiles[a] for a in sources if a in prof.profiles}, arts,
                                              prof.idf)}
 
@@ -515,6 +520,57 @@ class IncrementalMerger:
             event_story[e] = rename.get(sid, sid)
         return [st for st in stories if st.story_id not in absorbed], grown, gone, moved
 
+    def large_descriptors(self, store, prof: _Profiles, stories: list[Story], grown: list[Story], large: set[str],
+                          old_story: dict[str, str | None], renamed: dict[str, str],
+                          gone: set[str]) -> dict[str, dict | None]:
+        """The story index's descriptors after this pass (story → json, None: dropped): a rebuilt
+        story larger than `story_rebuild_max` described from its articles; a grown large story's
+        stored descriptors (of the large stories it joins) plus the articles that joined it; the
+        stories gone, dropped. A grown story whose parts lack one (an index written before
+        descriptors, a story that grew large by appends) keeps none: it is sampled instead."""
+        out: dict[str, dict | None] = dict.fromkeys(sorted(gone))
+        for st in stories:
+            if len(st.article_ids) > self.story_rebuild_max:
+                vecs = {a: _vector(prof.profiles[a].terms, prof.idf) for a in st.article_ids if a in prof.profiles}
+                out[st.story_id] = describe_members(st.article_ids, vecs, prof.profiles).to_json()
+        if not grown:
+            return out
+        parts: dict[str, list[str]] = {}
+        for sid in sorted(large):
+            parts.setdefault(renamed.get(sid, sid), []).append(sid)
+        stored = store.story_descriptors(sid for st in grown for sid in parts.get(st.story_id, []))
+        for st in grown:
+            srcs = parts.get(st.story_id, [])
+            if not srcs or any(sid not in stored for sid in srcs):
+                out[st.story_id] = None
+                continue
+            desc = StoryDescriptor()
+            for sid in srcs:
+                desc.absorb(StoryDescriptor.from_json(stored[sid]))
+            joined = [a for a in st.article_ids if old_story.get(a) not in srcs]  # (rebuilt: members already)
+            prof.load(joined)
+            for a in joined:
+                if a in prof.profiles:
+                    desc.add(_vector(prof.profiles[a].terms, prof.idf), prof.profiles[a])
+            out[st.story_id] = desc.to_json()
+        return out
+
+    def described_stored(self, store, story_ids: list[str], load, describe,
+                         fallback: dict[str, list[str]]) -> None:
+        """`describe` each stored story: a large one from its descriptor in the story index where it
+        has one (every article it holds), else from its members, a large story's sampled
+        (`sampled_members`), their profiles loaded first."""
+        large = store.stories_larger_than(story_ids, self.story_rebuild_max)
+        stored = store.story_descriptors(large)
+        rest = [sid for sid in story_ids if sid not in stored]
+        members = self.sampled_members(store, rest)
+        load({a for ids in members.values() for a in ids})
+        for sid in story_ids:
+            if sid in stored:
+                describe(sid, None, StoryDescriptor.from_json(stored[sid]))
+            else:
+                describe(sid, members.get(sid, fallback.get(sid, [])))
+
     def sampled_members(self, store, story_ids: list[str]) -> dict[str, list[str]]:
         """Story members for centroids and dominant actors; a large story is described by its
         `story_rebuild_max` first articles by id (a deterministic sample: bounded work per ingest)."""
@@ -534,7 +590,11 @@ class IncrementalMerger:
         centroids: dict[str, dict[str, float]] = {}
         actor_sets: dict[str, set[str]] = {}
 
-        def describe(sid: str, ids: list[str]) -> None:
+        def describe(sid: str, ids: list[str] | None, stored: StoryDescriptor | None = None) -> None:
+            if stored is not None:
+                centroids[sid], actor_sets[sid] = stored.centroid(), stored.actors()
+                return
+            assert ids is not None
             centroids[sid] = _centroid([_vector(profiles[a].terms, idf) for a in ids if a in profiles])
             counts: Counter = Counter()
             for a in ids:
@@ -554,10 +614,8 @@ class IncrementalMerger:
                 ids = store.story_key_between("a:" + k, lo, hi, cfg.follow_candidates)
                 wanted |= {r["story_id"] for r in store.article_rows(ids).values() if r["story_id"]}
         context = store.stories_by_id(wanted - rebuilt - replaced, members=False)
-        members = self.sampled_members(store, [st.story_id for st in context])
-        load({a for ids in members.values() for a in ids})
-        for st in context:
-            describe(st.story_id, members.get(st.story_id, st.article_ids))
+        self.described_stored(store, [st.story_id for st in context], load, describe,
+                              {st.story_id: st.article_ids for st in context})
         keep = {st.story_id: st.follows for st in context}
         for s in stories:
             s.follows = None
@@ -579,10 +637,8 @@ class IncrementalMerger:
         later = store.stories_by_id(wanted - rebuilt - replaced, members=False)
         followed = {st.follows for st in later if st.follows} - rebuilt - replaced - set(centroids)
         extra = store.stories_by_id(followed, members=False)
-        members = self.sampled_members(store, [*(st.story_id for st in later), *followed])
-        load({a for ids in members.values() for a in ids})
-        for st in (*later, *extra):
-            describe(st.story_id, members.get(st.story_id, st.article_ids))
+        self.described_stored(store, [st.story_id for st in (*later, *extra)], load, describe,
+                              {st.story_id: st.article_ids for st in (*later, *extra)})
         by_id = {st.story_id: st for st in (*stories, *context, *extra)}
         changed = []
         for st in later:

@@ -117,7 +117,7 @@ def _centroid(vecs: Iterable[dict[str, float]], keep: int = 200) -> dict[str, fl
     return centroid_of(acc, keep)
 
 
-def add_vector(acc: dict[str, float], vec: dict[str, float]) -> None:
+def add_vector(acc: dict[str, float], vec: Mapping[str, float]) -> None:
     """Add `vec` to the running sum `acc` (a `defaultdict(float)`): `_centroid` a chunk at a time."""
     for t, x in vec.items():
         acc[t] += x
@@ -277,6 +277,62 @@ def add_actor_counts(counts: Counter, p: ArticleProfile) -> None:
 
 def top_keys(counts: Counter, top: int = 5) -> set[str]:
     return {k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]}
+
+
+@dataclass
+class StoryDescriptor:
+    """What the follow-up links read of a story, kept in the story index for the stories too large
+    for an incremental merge to re-read (`story_rebuild_max`): the running sum of its articles'
+    TF-IDF vectors and its actors' mention counts, each cut to its heaviest entries when stored.
+    `centroid()` and `actors()` equal `_centroid` and `dominant_actors` over the same articles
+    while the cut keeps every entry they rank (the top 200 terms, the top 5 actors)."""
+
+    vector_sum: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    actor_counts: Counter = field(default_factory=Counter)
+    n_articles: int = 0
+
+    #: entries kept when stored: twice what `centroid()` and `actors()` rank, so that what joins a
+    #: story later can still move a term or an actor into the ranked part
+    KEEP_TERMS = 400
+    KEEP_ACTORS = 30
+
+    def add(self, vec: Mapping[str, float], profile: ArticleProfile) -> None:
+        """Add one article (its vector and profile)."""
+        add_vector(self.vector_sum, vec)
+        add_actor_counts(self.actor_counts, profile)
+        self.n_articles += 1
+
+    def absorb(self, other: StoryDescriptor) -> None:
+        """Add another story's articles (two stories joined into one)."""
+        add_vector(self.vector_sum, other.vector_sum)
+        self.actor_counts.update(other.actor_counts)
+        self.n_articles += other.n_articles
+
+    def centroid(self) -> dict[str, float]:
+        return centroid_of(self.vector_sum)
+
+    def actors(self) -> set[str]:
+        return top_keys(self.actor_counts)
+
+    def to_json(self) -> dict:
+        terms = sorted(self.vector_sum.items(), key=lambda kv: (-kv[1], kv[0]))[:self.KEEP_TERMS]
+        actors = sorted(self.actor_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:self.KEEP_ACTORS]
+        return {"terms": dict(terms), "actors": dict(actors), "n": self.n_articles}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> StoryDescriptor:
+        return cls(defaultdict(float, data.get("terms") or {}), Counter(data.get("actors") or {}),
+                   int(data.get("n") or 0))
+
+
+def describe_members(members: Iterable[str], vecs: Mapping[str, dict[str, float]],
+                     profiles: Mapping[str, ArticleProfile]) -> StoryDescriptor:
+    """The descriptor of a story of `members` (those with a vector and a profile)."""
+    desc = StoryDescriptor()
+    for a in sorted(members):
+        if a in vecs and a in profiles:
+            desc.add(vecs[a], profiles[a])
+    return desc
 
 
 def follow_candidates(items: Sequence[tuple[str, str]], start: str, cfg: MergeConfig) -> list[str]:

@@ -40,15 +40,14 @@ from .index import profile_from_json, profile_json
 from .stories import (
     ArticleProfile,
     StoryBuilder,
+    StoryDescriptor,
     _vector,
-    add_actor_counts,
     add_event_names,
     add_profile_names,
-    add_vector,
     best_follow,
-    centroid_of,
     corpus_idf,
     dated_episodes,
+    describe_members,
     event_day,
     event_links,
     event_story_vote,
@@ -59,7 +58,6 @@ from .stories import (
     stop_words,
     story_id,
     title_rank,
-    top_keys,
 )
 from .unionfind import MinRootForest
 
@@ -246,20 +244,19 @@ class StoryStream:
         return out
 
     def _describe_large(self, store, sid: str, members: list[str], day: Mapping[str, date | None],
-                        idf: dict[str, float]) -> tuple[Story, dict[str, float], set[str]]:
+                        idf: dict[str, float]) -> tuple[Story, dict[str, float], set[str], StoryDescriptor]:
         """`StoryBuilder.describe` for a story too large to hold: its articles' profiles read a chunk
-        at a time, twice (the centroid, then the article closest to it), its events by id."""
+        at a time, twice (the centroid, then the article closest to it), its events by id; with the
+        story's descriptor."""
         members = sorted(members)
-        acc: dict[str, float] = defaultdict(float)
-        counts: Counter = Counter()
+        desc = StoryDescriptor()
         fallback: Counter = Counter()
         for chunk in batched(members, READ_BATCH):
             profiles, vecs = self._read_profiles(store, chunk, idf)
             for a in chunk:
-                add_vector(acc, vecs[a])
-                add_actor_counts(counts, profiles[a])
+                desc.add(vecs[a], profiles[a])
                 add_profile_names(fallback, profiles[a])
-        centroid = centroid_of(acc)
+        centroid = desc.centroid()
         best: tuple[tuple, str] | None = None
         for chunk in batched(members, READ_BATCH):
             titles = store.article_titles(chunk)
@@ -282,17 +279,19 @@ class StoryStream:
             if (d := event_day(e, published)) is not None:
                 days.append(d)
         story = finish_story(sid, members, event_ids, best[1] if best else None, names or fallback, types, days)
-        return story, centroid, top_keys(counts)
+        return story, centroid, desc.actors(), desc
 
     def _describe(self, store, groups: dict[str, list[str]], article_story: dict[str, str],
                   articles: Mapping[str, ArticleInfo], day: Mapping[str, date | None], idf: dict[str, float]
                   ) -> list[Story]:
         """Every story (`StoryBuilder.describe`), in story id order, its articles' profiles and its
         staged events read back a batch of stories at a time, each dated story's centroid and
-        dominant actors staged in the store; then the follow-up links (`follow_ups`)."""
+        dominant actors staged in the store, the descriptor of each story larger than
+        `story_rebuild_max` written to the story index; then the follow-up links (`follow_ups`)."""
         store.clear_merge_stage(("stage_follow",))
         stories: list[Story] = []
         staged: list[tuple[str, str, str, set[str], dict[str, float]]] = []
+        large = self.cfg.story_rebuild_max
         ordered = sorted(groups.values(), key=lambda members: article_story[members[0]])
         batch: list[list[str]] = []
         size = 0
@@ -316,13 +315,19 @@ class StoryStream:
             for m in batch:
                 sid = article_story[m[0]]
                 keep(*self.builder.describe(sid, m, events.get(sid, []), infos, profiles, vecs, day))
+                if len(m) > large:
+                    store.add_story_descriptors([(sid, describe_members(m, vecs, profiles).to_json())])
 
         for members in ordered:
             if len(members) > READ_BATCH:  # a large story: read a chunk of it at a time
                 if batch:
                     flush()
                     batch, size = [], 0
-                keep(*self._describe_large(store, article_story[members[0]], members, day, idf))
+                story, centroid, actors, desc = self._describe_large(store, article_story[members[0]], members,
+                                                                     day, idf)
+                keep(story, centroid, actors)
+                if len(members) > large:
+                    store.add_story_descriptors([(story.story_id, desc.to_json())])
                 continue
             batch.append(members)
             size += len(members)

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ..batching import batched
 from ..errors import StoreError
@@ -213,16 +214,18 @@ class SQLiteStore(DocumentTables, DedupIndex, MergeOutput, MergeIndex, StoryInde
     def write_merge_index(self, *, full: bool, blocks: Iterable[tuple[str, int | None, int | None, str]],
                           block_mentions: Iterable[str],
                           profiles: Profiles, df_delta: dict[str, int], meta: dict[str, str],
-                          pairs: Iterable[Pair] = (), pair_mentions: Iterable[str] = ()) -> None:
+                          pairs: Iterable[Pair] = (), pair_mentions: Iterable[str] = (),
+                          descriptors: Mapping[str, dict[str, Any] | None] | None = None) -> None:
         """Write (full: replace) the incremental-merge index in one transaction.
 
         blocks: (key, lo, hi, mention_id) rows replacing those of `block_mentions`; profiles: article → (day, profile json, story keys); df_delta: term →
         increment of its document frequency (full: the frequencies); pairs: linkable pairs
-        (score, a, b, merged) written over those stored, after the pairs of `pair_mentions` are dropped."""
+        (score, a, b, merged) written over those stored, after the pairs of `pair_mentions` are dropped;
+        descriptors: story → its `StoryDescriptor` json, or None (dropped)."""
         with self.transaction() as c:
             self._write_mention_index(c, full=full, blocks=blocks, block_mentions=block_mentions,
                                       pairs=pairs, pair_mentions=pair_mentions)
-            self._write_story_index(c, full=full, profiles=profiles, df_delta=df_delta)
+            self._write_story_index(c, full=full, profiles=profiles, df_delta=df_delta, descriptors=descriptors)
             for k, v in sorted(meta.items()):
                 c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (k, v))
 

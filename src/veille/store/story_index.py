@@ -1,11 +1,11 @@
 """The incremental merge's story index in the SQLite store: each article's cached story profile,
-its story keys by day (the candidates a new article is compared with), and the document frequency
-of profile terms."""
+its story keys by day (the candidates a new article is compared with), the document frequency
+of profile terms, and the descriptors of the stories too large to re-read (`StoryDescriptor`)."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,11 +18,15 @@ CREATE INDEX IF NOT EXISTS story_keys_key ON story_keys(key, day);
 CREATE INDEX IF NOT EXISTS story_keys_article ON story_keys(article_id);
 CREATE TABLE IF NOT EXISTS story_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS story_profiles_day ON story_profiles(day, article_id);
+CREATE TABLE IF NOT EXISTS story_descriptors (story_id TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
 """
 
 #: the lookups of the story keys: dropped while a full merge rewrites the keys, built once at the
 #: end (`SQLiteStore.index_lookups_rebuilt`)
 LOOKUPS = ("story_keys_key", "story_keys_article")
+
+#: what a full merge rewrites
+INDEX_TABLES = ("story_profiles", "story_keys", "story_df", "story_descriptors")
 
 #: an article's (day, profile json, story keys)
 ProfileRow = tuple[str | None, dict[str, Any], list[str]]
@@ -34,12 +38,14 @@ class StoryIndex(SQLiteBase):
     """Story profiles, story keys and term document frequencies."""
 
     def _write_story_index(self, c: sqlite3.Connection, *, full: bool, profiles: Profiles | Iterable[tuple[str, ProfileRow]],
-                           df_delta: dict[str, int]) -> None:
+                           df_delta: dict[str, int], descriptors: Mapping[str, dict[str, Any] | None] | None = None
+                           ) -> None:
         """Write (full: replace) the profiles and keys of `profiles`' articles (a mapping, or with
         `full` (article, row) pairs in article order, streamed); add `df_delta` to the document
-        frequencies (full: they are the frequencies)."""
+        frequencies (full: they are the frequencies); write the story `descriptors` (json, or None:
+        the story's is dropped)."""
         if full:
-            for table in ("story_profiles", "story_keys", "story_df"):
+            for table in INDEX_TABLES:
                 c.execute(f"DELETE FROM {table}")
         elif isinstance(profiles, dict):
             for aid in sorted(profiles):
@@ -54,13 +60,18 @@ class StoryIndex(SQLiteBase):
                           [(k, day, aid) for k in keys])
         c.executemany("INSERT INTO story_df(term, n) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET n = n + ?",
                       [(t, n, n) for t, n in sorted(df_delta.items())])
+        for sid, data in sorted((descriptors or {}).items()):
+            if data is None:
+                c.execute("DELETE FROM story_descriptors WHERE story_id = ?", (sid,))
+            else:
+                c.execute("INSERT OR REPLACE INTO story_descriptors(story_id, json) VALUES (?, ?)", (sid, dumps(data)))
 
     # a full merge's story index, written in batches as the merge streams the documents
     # (`veille.merge.story_stream`): cleared, profiles, then keys and frequencies once known
 
     def clear_story_index(self) -> None:
         with self.transaction() as c:
-            for table in ("story_profiles", "story_keys", "story_df"):
+            for table in INDEX_TABLES:
                 c.execute(f"DELETE FROM {table}")
 
     def add_story_profiles(self, rows: Iterable[tuple[str, str | None, dict[str, Any]]]) -> None:
@@ -73,6 +84,16 @@ class StoryIndex(SQLiteBase):
         """(key, day, article) rows."""
         with self.transaction() as c:
             c.executemany("INSERT INTO story_keys(key, day, article_id) VALUES (?,?,?)", rows)
+
+    def add_story_descriptors(self, rows: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """(story, descriptor json) rows."""
+        with self.transaction() as c:
+            c.executemany("INSERT OR REPLACE INTO story_descriptors(story_id, json) VALUES (?, ?)",
+                          ((sid, dumps(data)) for sid, data in rows))
+
+    def story_descriptors(self, story_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        rows = self._chunked("SELECT story_id, json FROM story_descriptors WHERE story_id IN ({ids})", story_ids)
+        return {r["story_id"]: loads(r["json"]) for r in rows}
 
     def add_story_df(self, df: dict[str, int]) -> None:
         with self.transaction() as c:
