@@ -1773,3 +1773,28 @@ def test_events_patient_raised_over_a_passive_infinitive(parser, extractor, text
 ])
 def test_events_denied_event_nouns_and_denied_accusations(parser, extractor, text, expected):
     assert run(parser, extractor, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "accuser" a change in a figure is showing it, not accusing anyone
+    ("HP accuse une baisse de 3 % de son chiffre d'affaires.", []),
+    ("Le TGV accuse un retard de deux heures.", []),
+    ("Le ministre a accusé l'opposition de mentir.",
+     [("ACCUSE", "accuse", "accusé", "asserted", ["Le ministre"], ["l'opposition"])]),
+    # a kind of place or show named by a weapon word is no attack, even where the parser reads
+    # "pas de" as a negation
+    ("Le lanceur a décollé du pas de tir 40 de la base de Cape Canaveral.", []),
+    ("Les soldats se sont entraînés au champ de tir de Canjuers.", []),
+    ("Il n'y a pas eu de tirs à Gaza mardi.", [("ASSAULT", None, "tirs", "negated", [], [])]),
+    # giving in to a feeling concedes nothing to anyone; yielding to demands does
+    ("D'autres orateurs ne cèdent pas à la fatalité de l'anglais.", []),
+    ("Le gouvernement a cédé aux revendications des grévistes.",
+     [("CONCEDE", None, "cédé", "asserted", ["Le gouvernement"], [])]),
+    # "s'accorder" is an agreement only with a partner or a subject matter
+    ("La qualité de francophone devrait aussi s'accorder aux individus.", []),
+    ("Les deux pays se sont accordés sur un cessez-le-feu.",
+     [("AGREE", None, "accordés", "asserted", ["Les deux pays"], []),
+      ("RETREAT", "ceasefire", "cessez-le-feu", "asserted", ["Les deux pays"], [])]),
+])
+def test_events_figurative_senses_of_event_verbs_are_no_events(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected

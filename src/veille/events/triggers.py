@@ -98,9 +98,8 @@ class TriggerFinder:
         for tok in nouns:
             if tok.i in taken:
                 continue
-            if tok.dep_ == "nmod" and lem(tok.head) in kinds and prep_of(tok) == "de" \
-                    and not any(c.dep_ == "det" for c in tok.children):
-                continue  # a kind, not an event: "les centres de torture", "les méthodes de torture"
+            if _names_a_kind(tok, kinds):
+                continue  # a kind, not an event: "les centres de torture", "le pas de tir"
             if self.talks_topic(tok):
                 continue  # what a meeting is about: "la réunion portait sur l'enlèvement de trois militaires"
             loc = locutions.get(tok.i)
@@ -333,3 +332,17 @@ class TriggerFinder:
 def _gerund(tok: Token) -> bool:
     """A gerund clause ("en cassant les portes"): the manner of its head's event."""
     return tok.dep_ == "advcl" and any(c.dep_ == "mark" and lem(c) == "en" for c in tok.children)
+
+
+def _names_a_kind(noun: Token, kinds: frozenset[str]) -> bool:
+    """A trigger noun that only qualifies a kind of thing: "les centres de torture", "un champ de
+    tir", "le salon de l'armement". By the parse (a bare "de" complement of a kind noun) or, where
+    the parser reads the kind word as something else ("du pas de tir": the negation "pas de"), by
+    the words: a determiner or a preposition, the kind word, "de", the trigger."""
+    if any(c.dep_ == "det" for c in noun.children):
+        return False
+    if noun.dep_ == "nmod" and lem(noun.head) in kinds and prep_of(noun) == "de":
+        return True
+    i, doc = noun.i, noun.doc
+    return i >= 3 and fold(doc[i - 1].text) in ("de", "d'") and fold(doc[i - 2].text) in kinds \
+        and doc[i - 3].pos_ in ("DET", "ADP")
