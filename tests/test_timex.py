@@ -417,6 +417,9 @@ FAMILY_EXAMPLES = [
     ("Il partira à la fin de l'année.", "2023-09-19", "period_edge", "2023"),
     ("Il a parlé à la mi-journée.", "2023-09-19", "midday", "2023-09-19T12:00"),
     ("Il est arrivé hier. Le lendemain, il est parti.", "2023-09-19", "anaphoric", "2023-09-19"),
+    ("Un avion s'est écrasé le 3 juin. Le pays a connu le même jour un attentat.", "2023-09-19", "same_day",
+     "2023-06-03"),
+    ("Les émeutes ont commencé en mars 2011. Le même mois, l'armée a tiré.", "2023-09-19", "same_period", "2011-03"),
     ("Il est arrivé la nuit de vendredi à samedi.", "2023-09-19", "night_span", "2023-09-15TNI"),
     ("Il est arrivé samedi 16 à Paris.", "2023-09-19", "weekday_day", "2023-09-16"),
     ("Il est arrivé lundi dernier.", "2023-09-19", "weekday", "2023-09-18"),
@@ -655,3 +658,18 @@ def test_timex_french_time(tagger, text, dct, expected):
 def test_timex_halves_frequencies_and_last_night(tagger, text, expected):
     doc = tag(tagger, text, "2002-02-13")
     assert [(t.text, t.type, t.value) for t in doc.timexes] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # anaphoric: from the last day (or, for a week, month or year, the last date) the text named
+    ("Le sommet s'est tenu le 13 septembre. Ce jour-là, Kim a visité le cosmodrome. Le surlendemain, il est "
+     "reparti.", [("le 13 septembre", "2023-09-13"), ("Ce jour-là", "2023-09-13"), ("Le surlendemain", "2023-09-15")]),
+    ("Il est arrivé lundi. Le jour même, il a rencontré Poutine.", [("lundi", "2023-09-18"), ("Le jour même", "2023-09-18")]),
+    ("L'avant-veille du scrutin, des émeutes ont éclaté.", [("L'avant-veille", "XXXX-XX-XX")]),
+    ("La guerre a éclaté en 1914. Cette année-là, la France a mobilisé. Le même mois, l'Italie est restée neutre.",
+     [("1914", "1914"), ("Cette année-là", "1914"), ("Le même mois", "XXXX-XX")]),
+    ("Les émeutes ont commencé le 15 mars 2011. La même semaine, l'armée a tiré.",
+     [("le 15 mars 2011", "2011-03-15"), ("La même semaine", "2011-W11")]),
+])
+def test_timex_same_day_and_same_period(tagger, text, expected):
+    assert [(t.text, t.value) for t in tag(tagger, text, "2023-09-19").timexes] == expected

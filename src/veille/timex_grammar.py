@@ -828,6 +828,56 @@ class DayBeforeAfter(TimexRule):
         return _day(base + timedelta(days=off), part=part)
 
 
+class SameDay(TimexRule):
+    """"le même jour", "le jour même", "ce jour-là", "le surlendemain", "l'avant-veille": the day the
+    narrative is at (the last day named before, else the article date), or two days after or before
+    it; "le surlendemain du scrutin" is relative to an event, left unresolved."""
+
+    name = "same_day"
+    reference = "narrative"
+    #: day offsets of the words that count from the narrative's day
+    OFFSETS: ClassVar[dict[str, int]] = {"surlendemain": 2, "avant-veille": -2}
+
+    def pattern(self, f: Fragments) -> str:
+        S = f.S
+        return (rf"{f.B}(?:(?:le|la|ce|cette){S}meme{S}(?:jour|journee)|(?:le|la){S}(?:jour|journee){S}meme"
+                rf"|(?:ce|cette){S}(?:jour|journee)-la|le{S}(?P<off>surlendemain)|l'\s{{0,2}}(?P<off2>avant-veille))"
+                rf"{f.E}(?:(?={S}(?:de|du|des|d')(?![\w-]))(?P<of>))?")
+
+    def relative(self, m: Match, anchor: Anchor, ref: date | None) -> Res | None:
+        g = m.groups
+        base = ref or anchor.day
+        if not base or g.get("of") is not None:
+            return _unknown("XXXX-XX-XX")
+        return _day(base + timedelta(days=self.OFFSETS.get(g.get("off") or g.get("off2") or "", 0)))
+
+
+class SamePeriod(TimexRule):
+    """"la même semaine", "le même mois", "cette année-là": the week, month or year of the last date
+    the text named (of that precision or finer: "en 1914 … le même mois" has no month)."""
+
+    name = "same_period"
+    reference = "last_date"
+    UNITS: ClassVar[dict[str, str]] = {"semaine": "week", "mois": "month", "annee": "year"}
+    #: the precisions of a date that know each unit
+    KNOWN: ClassVar[dict[str, tuple[str, ...]]] = {"week": ("day", "week"), "month": ("day", "month"),
+                                                   "year": ("day", "week", "month", "season", "quarter", "year")}
+
+    def pattern(self, f: Fragments) -> str:
+        S = f.S
+        return (rf"{f.B}(?:(?:le|la|ce|cette){S}meme{S}(?P<unit>semaine|mois|annee)"
+                rf"|(?:ce|cette){S}(?P<unit2>semaine|mois|annee)-la){f.E}")
+
+    def relative(self, m: Match, anchor: Anchor, ref: date | None) -> Res | None:
+        unit = self.UNITS[m.groups.get("unit") or m.groups.get("unit2") or "annee"]
+        precision = m.extra.get("ref_precision")
+        if ref is None or precision not in self.KNOWN[unit]:
+            return _unknown({"week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX"}[unit])
+        if unit == "week":
+            return _week(ref)
+        return _month(ref.year, ref.month) if unit == "month" else _year(ref.year)
+
+
 def _weekday(lex: TimexLexicon, wd: int, part: str | None, mod: int | None, anc: Anchor,
              direction: str | None) -> Res:
     """A weekday: "mardi dernier" / "mardi prochain" strictly before / after the anchor; a bare one
@@ -1401,7 +1451,8 @@ class OrdinalPeriod(TimexRule):
 TIMEX_RULES: tuple[type[TimexRule], ...] = (
     DayList, Holiday, DayMonthDate, EnglishDate, NumericDate, IsoDate, MonthYear, Month, Semester, Quarter,
     SeasonYear, GenericSeason, SeasonPair, SeasonMonths, Decade, Century, Year, YearPair,
-    NamedDay, ThisPartOfDay, LastNight, NarrativePartOfDay, PeriodEdge, Midday, ThatMoment, DayBeforeAfter, NightSpan, WeekdayAndDay, Weekday,
+    NamedDay, ThisPartOfDay, LastNight, NarrativePartOfDay, PeriodEdge, Midday, ThatMoment, DayBeforeAfter, SameDay, SamePeriod,
+    NightSpan, WeekdayAndDay, Weekday,
     UnitFromNow, NewYear, EnglishUnitFromNow, Ago, InFromNow, Recurrence, Frequency, OrdinalPeriod,
     ClockTime, NoonMidnight, Duration, DurationInWords, VagueDuration, RecentPeriod, WholeUnit, PeriodNoun, PresentReference,
     Offset, EnglishAgo,
