@@ -105,6 +105,19 @@ def test_a_clause_that_continues_the_narrative_takes_its_date(pipeline, settings
     assert {m.mention_id: m.date for m in undated.mentions} == {m.mention_id: m.date for m in doc.mentions}
 
 
+def test_a_sentence_that_places_itself_in_time_takes_no_date_from_the_one_before(pipeline):
+    text = ("Le pays a connu le 3 juin un attentat-suicide près d'une église. "
+            "Plusieurs attaques contre des chrétiens ont eu lieu {} dans cette région.")
+    dates = {}
+    for when in ("récemment", "ce jour-là"):
+        doc = pipeline.run_text(text.format(when), dct="2012-06-05")
+        dates[when] = {m.trigger: (m.date.value, m.date.precision, m.date.basis) for m in doc.mentions}
+    assert dates["récemment"] == {"attentat-suicide": ("2012-06-03", "day", "text"),
+                                  "attaques": ("2012-06-05", "week", "reported")}
+    assert dates["ce jour-là"] == {"attentat-suicide": ("2012-06-03", "day", "text"),
+                                   "attaques": ("2012-06-03", "day", "text")}
+
+
 @pytest.mark.parametrize("text, trigger, expected", [
     # a temporal clause opening just after a date is at that date, the clause boundary notwithstanding
     ("Le sondage montre une hausse par rapport à celui du 26 septembre dernier lorsque 59 % des "

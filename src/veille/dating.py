@@ -80,7 +80,8 @@ def timex_date(t: Timex) -> DateValue | None:
 
 
 def attach_date(doc: Document, start: int, end: int, *,
-                continuations: frozenset[str] = frozenset()) -> DateValue | None:
+                continuations: frozenset[str] = frozenset(), own_times: frozenset[str] = frozenset()
+                ) -> DateValue | None:
     """The date of an event whose trigger is `doc.text[start:end]`.
 
     1. A timex whose dependency head chain reaches the trigger (same clause), the closest in the chain
@@ -95,7 +96,9 @@ def attach_date(doc: Document, start: int, end: int, *,
        l'armée a frappé Kiev. Les frappes ont visé …", "ont-ils souligné" after the dated sentence);
        a clause that says it continues the narrative (one of `continuations` before its trigger: "puis",
        "ensuite", from the timex lexicon; the timex stage binds them, `TimexTagger.event_date`) takes
-       that date however old it is ("Le 3 mars 1999, X a été arrêté. Il a ensuite été inculpé");
+       that date however old it is ("Le 3 mars 1999, X a été arrêté. Il a ensuite été inculpé"); a
+       sentence with one of `own_times` ("récemment", "autrefois": it places itself in time, vaguely)
+       takes none;
     4. else the article date, marked as a fallback by a coarser precision: a day-precise publication
        date becomes `DateValue(value=<published day>, precision="week")` (the event is reported that
        week, on or before that day); month/year-precise publication dates keep their precision;
@@ -128,7 +131,11 @@ def attach_date(doc: Document, start: int, end: int, *,
             best = (dist, t)
     if best is not None:
         return _based(timex_date(best[1]), "text")
-    carried = _paragraph_date(doc, usable, s_lo, continued=_continues(doc.text[s_lo:end], continuations))
+    continued = _continues(doc.text[s_lo:end], continuations)
+    # "… ont eu lieu récemment": a sentence that places itself in time, however vaguely, does not
+    # continue the narrative of the one before
+    own_time = not continued and _continues(doc.text[s_lo:s_hi], own_times)
+    carried = None if own_time else _paragraph_date(doc, usable, s_lo, continued=continued)
     if carried is not None:
         return _based(carried, "context")
     pub = doc.published

@@ -209,7 +209,8 @@ class TimexTagger:
 
     def event_date(self, doc: Document, start: int, end: int) -> DateValue | None:
         """`attach_date` with this lexicon's continuation words ("puis", "ensuite")."""
-        return attach_date(doc, start, end, continuations=self.lexicon.continuations)
+        return attach_date(doc, start, end, continuations=self.lexicon.continuations,
+                           own_times=self.lexicon.own_times)
 
     def tag(self, doc: Document, anchor: str | None = None) -> list[Timex]:
         """Find and resolve the timexes of `doc` (and infer `doc.published`); returns doc.timexes.

@@ -231,6 +231,7 @@ class TimexLexicon:
         self.present_refs = list(lex.get("present_ref", {}))
         # "puis", "ensuite", "dans la foulée": an event that continues the narrative takes its date
         self.continuations = frozenset(lex.get("continuation", {}))
+        self.own_times = frozenset(lex.get("own_time", {}))
         # "quinquennat", "un quart de siècle": a length of time in one noun (TimeML duration for one)
         self.period_nouns = dict(lex.get("period_noun", {}))
         # "la nouvelle année scolaire": no calendar year
