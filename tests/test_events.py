@@ -1798,3 +1798,24 @@ def test_events_denied_event_nouns_and_denied_accusations(parser, extractor, tex
 ])
 def test_events_figurative_senses_of_event_verbs_are_no_events(parser, extractor, text, expected):
     assert run(parser, extractor, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a law is about a kind of act, not one that happened (also where the parser hangs "sur" on the verb)
+    ("Le Sénat a adopté ce jeudi le nouveau projet de loi sur le harcèlement sexuel.", []),
+    ("Le texte définit plus précisément le délit de harcèlement sexuel.", []),
+    # a rocket launching satellites is no missile test; a state launching one is
+    ("Une fusée Soyouz devrait lancer les satellites depuis Kourou.", []),
+    ("La Corée du Nord a lancé un satellite mardi.",
+     [("MOBILIZE", "missile-test", "lancé", "asserted", ["Corée du Nord"], [])]),
+    # animals caught, a case taken up and rescuers' equipment are no coercion or mobilisation
+    ("Les scientifiques ont capturé 144 papillons près de Fukushima.", []),
+    ("Les rebelles ont capturé trois soldats.",
+     [("COERCE", "seize", "capturé", "asserted", ["Les rebelles"], ["trois soldats"])]),
+    ("La presse internationale a saisi cette affaire.", []),
+    ("Des dispositifs de recherche ont été mis en place par les secours.", []),
+    ("Un important dispositif de sécurité a été mis en place par la police.",
+     [("MOBILIZE", "police", "mis", "asserted", ["la police"], [])]),
+])
+def test_events_laws_launches_captures_and_rescuers_are_no_events(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected
