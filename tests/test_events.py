@@ -1790,6 +1790,10 @@ def test_events_denied_event_nouns_and_denied_accusations(parser, extractor, tex
     ("D'autres orateurs ne cèdent pas à la fatalité de l'anglais.", []),
     ("Le gouvernement a cédé aux revendications des grévistes.",
      [("CONCEDE", None, "cédé", "asserted", ["Le gouvernement"], [])]),
+    # one tackles a problem; one attacks people and places
+    ("Le gouvernement va s'attaquer au problème de l'immigration.", []),
+    ("Des hommes armés se sont attaqués aux soldats.",
+     [("ASSAULT", None, "attaqués", "asserted", ["Des hommes armés"], ["soldats"])]),
     # "s'accorder" is an agreement only with a partner or a subject matter
     ("La qualité de francophone devrait aussi s'accorder aux individus.", []),
     ("Les deux pays se sont accordés sur un cessez-le-feu.",
