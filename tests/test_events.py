@@ -1823,3 +1823,22 @@ def test_events_figurative_senses_of_event_verbs_are_no_events(parser, extractor
 ])
 def test_events_laws_launches_captures_and_rescuers_are_no_events(parser, extractor, text, expected):
     assert run(parser, extractor, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "avoir" alone makes an active past, whatever the parser calls the subject (here nsubj:pass)
+    ("Les rebelles n'ont pas attaqué les positions de l'armée.",
+     [("ASSAULT", None, "attaqué", "negated", ["Les rebelles"], ["les positions de l'armée"])]),
+    ("Les opposants ont été arrêtés par la police.",
+     [("COERCE", "arrest", "arrêtés", "asserted", ["la police"], ["Les opposants"])]),
+    # "ne … cesser de" is going on: the negation of the aspectual verb does not reach the event
+    ("Les rebelles n'ont cessé d'attaquer les positions de l'armée.",
+     [("ASSAULT", None, "attaquer", "asserted", ["Les rebelles"], ["les positions de l'armée"])]),
+    ("Depuis trois jours, des émeutes n'ont cessé de secouer la capitale.",
+     [("PROTEST", "riot", "émeutes", "asserted", [], [])]),
+    # a bomb that went off is an attack with its perpetrator unknown; a gas cylinder is no attack
+    ("Une bombe a explosé dans un immeuble de Tunis.", [("ASSAULT", "explosives", "explosé", "asserted", [], [])]),
+    ("Une bonbonne de gaz a explosé dans un immeuble de Tunis.", []),
+])
+def test_events_active_past_with_avoir_aspectual_negation_and_bombs(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected

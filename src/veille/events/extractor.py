@@ -185,10 +185,11 @@ class EventExtractor:
             # (Ukraine)"); a noun that names the protest ("des émeutes ont éclaté à Kiev") names no
             # participant, and the eval/events guidelines give it none
             source = [ActorRef(name="manifestants", country=location.country, sector="CVL")]
-        if not source and not target and is_verb and rule.type in AGENTIVE_TYPES:
+        if not source and not target and is_verb and rule.type in AGENTIVE_TYPES and "standalone" not in rule.flags:
             # who did what to whom: a conflict clause with no participant at all ("des vitrines ont été
             # brisées") is no record for a dataset; a noun that names the event ("l'attentat", "la grève")
             # stays, and so does a denial of an agreement ("aucun accord n'a été signé, selon le Kremlin")
+            # and a verb whose rule names the means of an attack ("une bombe a explosé": flag standalone)
             doc.notes["events_no_participant"] = doc.notes.get("events_no_participant", 0) + 1
             return None
         if rule.type in CITIZEN_SOURCE_TYPES:

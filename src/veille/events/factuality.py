@@ -90,7 +90,10 @@ class FactualityReader:
             self._governor(governor, r, inherit_tense=True)
             anchor = governor
         else:
+            negated_before = "negated" in r.classes
             self._clause(anchor, r, own=True)
+            if anchor.i != trigger.i and lem(anchor) in self.lex.aspects and not negated_before:
+                r.classes.discard("negated")  # "des émeutes n'ont cessé de secouer la capitale"
         # a pluperfect under a past-tense clause is the sequence of tenses ("n'ont pas su dire pourquoi
         # ils avaient saccagé"), not background told against the article's time
         r.pluperfect = compound_past(anchor)[0] and not _under_past_clause(anchor)
@@ -269,7 +272,10 @@ class FactualityReader:
                 # negation or claim above the question reaches it (a modality does: "semble montrer comment")
                 barrier = set(r.classes)
             if rel == "xcomp":
+                negated_before = "negated" in r.classes
                 self._governor(h, r, inherit_tense=True)
+                if lh in self.lex.aspects and not negated_before:
+                    r.classes.discard("negated")  # "n'ont cessé d'attaquer": the attacks go on
             elif rel in ("ccomp", "csubj"):
                 if self.lex.cue(self.lex.report, lh) is not None:
                     claim(h, r)

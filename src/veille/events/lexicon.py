@@ -283,6 +283,7 @@ class EventLexicon:
         preps: set[str] = set()
         documents: set[str] = set()
         questions: set[str] = set()
+        aspects: set[str] = set()
         for n, row in enumerate(read_tsv(lang, FACTUALITY_FILE, lexicon_dir=lexicon_dir), 2):
             cue, scope, klass = fold(row.get("cue", "")), row.get("scope", ""), row.get("class", "")
             if klass not in FACTUALITIES:
@@ -314,12 +315,15 @@ class EventLexicon:
                 documents.add(cue)
             elif scope == "question":
                 questions.add(cue)
+            elif scope == "aspect":
+                aspects.add(cue)
             else:
                 raise ConfigError(f"{FACTUALITY_FILE}: unknown scope {scope!r} (line {n})")
         self.negation_roles = {r: frozenset(v) for r, v in roles.items()}
         self.claim_preps = frozenset(preps)
         self.documents = frozenset(documents)
         self.questions = frozenset(questions)
+        self.aspects = frozenset(aspects)
 
 
 def _slots(text: str, where: str) -> tuple[str, ...]:

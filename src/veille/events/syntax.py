@@ -106,6 +106,10 @@ def is_passive(tok: Token) -> bool:
         return False
     if cols.lem(i) in ETRE_VERBS and not any(fold(cols.text[c]) == "ete" for c in kids if dep[c].startswith("aux")):
         return False  # "les citoyens sont sortis dans les rues"
+    auxes = [c for c in kids if dep[c].startswith("aux")]
+    if any(cols.lem(c) == "avoir" for c in auxes) \
+            and not any(dep[c] == "aux:pass" or fold(cols.text[c]) == "ete" for c in auxes):
+        return False  # "les rebelles n'ont pas attaqué": "avoir" alone makes an active past tense
     if "Pass" in cols.feature(i, "Voice"):
         return True
     return any(dep[c] in ("aux:pass", "nsubj:pass") for c in kids)
