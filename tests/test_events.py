@@ -1842,3 +1842,19 @@ def test_events_laws_launches_captures_and_rescuers_are_no_events(parser, extrac
 ])
 def test_events_active_past_with_avoir_aspectual_negation_and_bombs(parser, extractor, text, expected):
     assert run(parser, extractor, text) == expected
+
+
+def test_events_a_town_after_an_event_noun_is_where_it_happened_not_who_acted(parser, settings):
+    """Through the whole pipeline (actors and places): a town that is no actor is the place of
+    "l'attentat de Nice"; a capital the actors stage reads as its state, and a state, still act."""
+    from veille.pipeline import Pipeline
+
+    pipe = Pipeline(settings)
+    readings = {}
+    for text in ("L'attentat de Nice a fait 86 morts.", "Les bombardements d'Alep ont fait 20 morts.",
+                 "L'attentat de l'État islamique a fait 86 morts."):
+        (m,) = pipe.run_text(text, dct="2016-07-16").mentions
+        readings[text] = ([a.name for a in m.source], m.location.raw if m.location else None)
+    assert readings == {"L'attentat de Nice a fait 86 morts.": ([], "Nice"),
+                        "Les bombardements d'Alep ont fait 20 morts.": ([], "Alep"),
+                        "L'attentat de l'État islamique a fait 86 morts.": (["État islamique"], None)}

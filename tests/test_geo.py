@@ -230,6 +230,15 @@ def test_event_location_of_a_noun_trigger_with_a_venue_verb(parser, geo):
     assert (loc.geonames_id, loc.lat, loc.lon) == (2013348, 43.10562, 131.87353)
 
 
+def test_event_location_of_an_event_noun_named_after_a_town(parser, geo):
+    """"l'attentat de Nice" happened in Nice; "les frappes de la Russie" did not happen in Russia."""
+    loc = event_at(parser, geo, "L'attentat de Nice a fait 86 morts.", "attentat")
+    assert (loc.raw, loc.country, loc.precision) == ("Nice", "FRA", "city")
+    loc = event_at(parser, geo, "Les bombardements d'Alep ont fait 20 morts.", "bombardements")
+    assert (loc.raw, loc.country) == ("Alep", "SYR")
+    assert event_at(parser, geo, "Les frappes de la Russie ont fait 20 morts.", "frappes") is None
+
+
 def test_event_location_relative_where(parser, geo):
     loc = event_at(parser, geo, "Kim est arrivé mardi à Vladivostok, où il a rencontré Poutine.", "rencontré")
     assert loc.geonames_id == 2013348

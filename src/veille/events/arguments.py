@@ -204,6 +204,10 @@ class ArgumentReader:
                         p, c = unfold_prep(c, prep_of(c))
                         if p is not None and (p == want or p.split()[0] == want):
                             toks.append(c)
+                if want == "de":
+                    # "l'attentat de Nice", "les bombardements d'Alep": a place that is no actor says
+                    # where the event happened (geo's event location), not who did it
+                    toks = [t for t in toks if not actors.place_only(t)]
                 if want == "de":  # "le gel des avoirs de Moscou": the asset's owner
                     toks.extend(d for t in list(toks) if lem(t) in self.lexicon.owned for d in t.children
                                 if d.dep_ == "amod" or d.dep_ == "nmod" and prep_of(d) == "de")

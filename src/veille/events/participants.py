@@ -180,6 +180,18 @@ class Actors:
                                 break
         return ref
 
+    def place_only(self, tok: Token) -> bool:
+        """Whether a proper noun names a place and nothing that acts: no actor, state or demonym
+        ("Nice", "Alep"; not "Moscou", which the actors stage reads as Russia, nor "la Russie")."""
+        if tok.pos_ != "PROPN" or self.states is None:
+            return False
+        lo, hi = np_span(tok)
+        if self.at(tok.idx, tok.idx + len(tok.text)) or self.at(lo, hi):
+            return False
+        if self.states.name(self.doc.text[lo:hi]) or self.states.demonym(tok.text):
+            return False
+        return any(pm.start <= tok.idx < pm.end for pm in self.doc.places)
+
     @property
     def doc_country(self) -> str | None:
         """The country most places of the article belong to (the story's country); a country named as

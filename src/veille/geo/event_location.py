@@ -69,7 +69,7 @@ def locate_event(doc: Document, start: int, end: int, *, lang: str | None = None
     cols = doc.token_columns
     candidates: list[tuple[int, int, int, Location]] = []
     for pm in places:
-        ok = _attached(sdoc, pm.start, pm.end, trigger, targets, cues, cols)
+        ok = _attached(sdoc, pm.start, pm.end, trigger, targets, cues, cols) or _named_after(sdoc, pm, trigger, cols)
         if ok is None:
             continue
         strength, _prep = ok
@@ -93,6 +93,21 @@ def locate_event(doc: Document, start: int, end: int, *, lang: str | None = None
         return None
     candidates.sort(key=lambda c: (c[0], c[1], c[2]), reverse=True)
     return candidates[0][3]
+
+
+def _named_after(sdoc, pm: PlaceMention, trigger, cols: TokenColumns) -> tuple[int, str] | None:
+    """An event noun's "de" complement naming a town or a site: "l'attentat de Nice", "les
+    bombardements d'Alep", "le massacre de Srebrenica" happened there (a country or a region there
+    is who acted or suffered it: "les frappes de la Russie")."""
+    if trigger.pos_ != "NOUN" or pm.location is None or pm.location.precision not in ("city", "site"):
+        return None
+    a = _anchor(sdoc, pm.start, pm.end)
+    if a is None or a.head.i != trigger.i or a.dep_ != "nmod":
+        return None
+    case = [c for c in cols.children(a.i) if c < a.i and cols.dep[c] == "case"]
+    if not case or fold(cols.text[case[0]]) not in ("de", "d'", "du", "des"):
+        return None
+    return 2, "de"
 
 
 def _location(pm: PlaceMention) -> Location:
