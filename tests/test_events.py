@@ -1831,6 +1831,14 @@ def test_events_laws_launches_captures_and_rescuers_are_no_events(parser, extrac
      [("ASSAULT", None, "attaqué", "negated", ["Les rebelles"], ["les positions de l'armée"])]),
     ("Les opposants ont été arrêtés par la police.",
      [("COERCE", "arrest", "arrêtés", "asserted", ["la police"], ["Les opposants"])]),
+    # "été" parsed as a copula still makes a passive: the dead are no attackers
+    ("Deux jeunes femmes ont été tous les trois tués sur le coup.",
+     [("ASSAULT", "killing", "tués", "asserted", [], ["Deux jeunes femmes"])]),
+    # the noun a past participle qualifies is what the act befell; the clause's subject did not do it
+    ("Un homme, blessé lors de l'attentat, a succombé.",
+     [("ASSAULT", None, "blessé", "asserted", [], ["Un homme"])]),
+    ("Les otages, libérés par l'armée, sont rentrés chez eux.",
+     [("RETREAT", "release", "libérés", "asserted", ["l'armée"], ["Les otages"])]),
     # "ne … cesser de" is going on: the negation of the aspectual verb does not reach the event
     ("Les rebelles n'ont cessé d'attaquer les positions de l'armée.",
      [("ASSAULT", None, "attaquer", "asserted", ["Les rebelles"], ["les positions de l'armée"])]),

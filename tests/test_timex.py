@@ -673,3 +673,14 @@ def test_timex_halves_frequencies_and_last_night(tagger, text, expected):
 ])
 def test_timex_same_day_and_same_period(tagger, text, expected):
     assert [(t.text, t.value) for t in tag(tagger, text, "2023-09-19").timexes] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "après l'altercation": a preposition, also before an elided article; "de 52 ans" is an age
+    ("La police a interpellé un individu de 52 ans après l'altercation.", []),
+    ("Il est mort 52 ans après l'armistice.", [("52 ans", "P52Y")]),
+    ("Il est arrivé le 3 mai. Deux jours après, il est reparti.", [("le 3 mai", "2023-05-03"),
+                                                                 ("Deux jours après", "2023-05-05")]),
+])
+def test_timex_apres_before_an_elided_article_is_a_preposition(tagger, text, expected):
+    assert [(t.text, t.value) for t in tag(tagger, text, "2023-09-19").timexes] == expected

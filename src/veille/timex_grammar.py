@@ -1211,9 +1211,12 @@ class Duration(_AfterCue):
     def __init__(self, lexicon: TimexLexicon):
         super().__init__(lexicon)
         S, E = lexicon.fragments.S, lexicon.fragments.E
-        objects = _in_order(lexicon.after_before_objects)  # "apres la chute": a preposition
+        # "apres la chute", "apres l'altercation": a preposition (an elided article runs into its noun)
+        words = _in_order(w for w in lexicon.after_before_objects if not w.endswith("'"))
+        elided = _in_order(w for w in lexicon.after_before_objects if w.endswith("'"))
+        objects = rf"(?:{words})(?![\w-])" + (rf"|(?:{elided})" if elided else "")
         self.tail = re.compile(
-            rf"{S}(?:(?P<dir>plus{S}tard|plus{S}tot|auparavant|(?:apres|avant)(?!{S}(?:{objects})(?![\w-])|"
+            rf"{S}(?:(?P<dir>plus{S}tard|plus{S}tot|auparavant|(?:apres|avant)(?!{S}(?:{objects})|"
             rf"\s{{0,2}}\d))|(?P<ago>ago)){E}")
 
     #: "quatre ans et demi", "une heure et demie": half a unit more, in the span

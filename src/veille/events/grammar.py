@@ -201,6 +201,12 @@ def _subjects(tok: Token, lex: EventLexicon, depth: int = 0) -> list[Token]:
     if rel == "acl" and head.pos_ in _NOMINAL and any(c.dep_ == "cop" for c in head.children):
         # "Ils étaient des centaines à manifester": the subject of the numeral predicate
         return [c for c in head.children if c.dep_ in ("nsubj", "expl:subj")] or [head]
+    if rel == "acl" and head.pos_ in _NOMINAL and "Part" in tok.morph.get("VerbForm", []) \
+            and "Pres" not in tok.morph.get("Tense", []) and not has_child(tok, ("aux", "aux:tense", "aux:pass")) \
+            and not (lem(head.head) == "avoir" and head.head.i < tok.i):  # (not "a de son côté(obj) dénoncé(acl)")
+        # "un homme blessé lors de l'attentat": the noun a past participle qualifies is what the act
+        # befell; who did it is its "par" agent, never the subject of the clause around
+        return []
     if rel == "acl" and head.pos_ in _NOMINAL and head.head.pos_ in _VERBAL and head.head.i != head.i:
         gov = head.head
         cue = lex.gov.get(lem(gov)) or lex.report.get(lem(gov))

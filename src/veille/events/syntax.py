@@ -106,7 +106,7 @@ def is_passive(tok: Token) -> bool:
         return False
     if cols.lem(i) in ETRE_VERBS and not any(fold(cols.text[c]) == "ete" for c in kids if dep[c].startswith("aux")):
         return False  # "les citoyens sont sortis dans les rues"
-    auxes = [c for c in kids if dep[c].startswith("aux")]
+    auxes = [c for c in kids if dep[c].startswith("aux") or dep[c] == "cop"]  # ("été" parsed as a copula)
     if any(cols.lem(c) == "avoir" for c in auxes) \
             and not any(dep[c] == "aux:pass" or fold(cols.text[c]) == "ete" for c in auxes):
         return False  # "les rebelles n'ont pas attaqué": "avoir" alone makes an active past tense
