@@ -1866,3 +1866,18 @@ def test_events_a_town_after_an_event_noun_is_where_it_happened_not_who_acted(pa
     assert readings == {"L'attentat de Nice a fait 86 morts.": ([], "Nice"),
                         "Les bombardements d'Alep ont fait 20 morts.": ([], "Alep"),
                         "L'attentat de l'État islamique a fait 86 morts.": (["État islamique"], None)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a word in capitals in a sentence that is not is a name (the police unit RAID), not a raid
+    ("C'est la DGSI, appuyée du RAID, qui a mené cette arrestation.",
+     [("COERCE", "arrest", "arrestation", "asserted", [], [])]),
+    ("Un raid aérien a frappé Alep.", [("ASSAULT", "aerial", "raid", "asserted", [], [])]),
+    # "mis en garde à vue" is a detention (a rule's argument may be a phrase); "mis en garde" a warning
+    ("La police a mis le suspect en garde à vue mardi.",
+     [("COERCE", "arrest", "mis", "asserted", ["police"], ["le suspect"])]),
+    ("Le président a mis en garde Moscou contre toute escalade.",
+     [("THREATEN", None, "mis", "asserted", ["Le président"], ["Russie"])]),
+])
+def test_events_acronyms_and_custody(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected

@@ -79,7 +79,7 @@ class TriggerFinder:
             elif pos in _NOMINAL and ((lm := cols.lem(i)) in lex.nouns or lm in lex.multiword
                                       or fold(cols.text[i]) in lex.nouns):
                 tok = tok or sdoc[i]
-                if not _inside_name(doc, tok):
+                if not _inside_name(doc, tok) and not _acronym(tok, span):
                     nouns.append(tok)
         taken: set[int] = set()
         locutions: dict[int, tuple[str, list[Token]]] = {}
@@ -192,9 +192,14 @@ class TriggerFinder:
             core = _objects(tok) + [c for c in tok.children if c.dep_ == "nmod" and prep_of(c) == "de"]
             return any(d.dep_ == "det" and "Yes" in d.morph.get("Poss", []) for o in core for d in o.children), None
         if kind == "arg":
+            phrases = [v for v in values if " " in v]  # "garde à vue": the argument heads it as written
             for o in _arguments(tok):
                 if lem(o) in values or fold(o.text) in values:
                     return True, o
+                if phrases:
+                    written = fold(o.doc.text[o.idx:o.idx + 40]).replace("-", " ")
+                    if any(written.startswith(v) and not written[len(v):len(v) + 1].isalnum() for v in phrases):
+                        return True, o
             return False, None
         return False, None
 
@@ -354,3 +359,13 @@ def _names_a_kind(noun: Token, kinds: frozenset[str]) -> bool:
     i, doc = noun.i, noun.doc
     return i >= 3 and fold(doc[i - 1].text) in ("de", "d'") and fold(doc[i - 2].text) in kinds \
         and doc[i - 3].pos_ in ("DET", "ADP")
+
+
+def _acronym(tok: Token, span: Span) -> bool:
+    """A word in capitals in a sentence that is not: a name ("appuyée du RAID", the police unit),
+    not the noun "raid" (a headline in capitals keeps its triggers)."""
+    text = tok.text
+    if len(text) < 2 or not text.isupper():
+        return False
+    words = [t.text for t in span if t.is_alpha and len(t.text) > 1 and t.i != tok.i]
+    return sum(w.isupper() for w in words) * 2 < len(words)
