@@ -1881,3 +1881,18 @@ def test_events_a_town_after_an_event_noun_is_where_it_happened_not_who_acted(pa
 ])
 def test_events_acronyms_and_custody(parser, extractor, text, expected):
     assert run(parser, extractor, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a match report's attacks, offensives and finals are a game's ("!sent=@sport", "!subj=@sportifs")
+    ("Les deux favoris de la coupe s'affrontent cet après-midi en finale.", []),
+    ("Montpellier et Nantes s'affrontent cet après-midi en finale.", []),
+    ("Le gardien parisien réduit à néant les efforts de l'attaque adverse lors du match.", []),
+    # supporters fighting before a match, and armies, do fight
+    ("Les supporteurs anglais et russes se sont affrontés dans le Vieux-Port avant le match.",
+     [("ASSAULT", None, "affrontés", "asserted", ["Les supporteurs anglais"], [])]),
+    ("Les rebelles ont lancé une offensive contre Alep.",
+     [("ASSAULT", None, "offensive", "asserted", ["Les rebelles"], [])]),
+])
+def test_events_a_match_report_is_no_war(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected

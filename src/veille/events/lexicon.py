@@ -19,7 +19,7 @@ FACTUALITY_FILE = "factuality.tsv"
 
 # prepositions and their contracted / elided forms, folded
 PREP_ALIASES = {"au": "a", "aux": "a", "du": "de", "des": "de", "d'": "de", "d": "de", "à": "a"}
-CONDITION_KINDS = {"arg", "obj", "subj", "prep", "refl", "ccomp", "amod", "xcomp", "gov", "own"}
+CONDITION_KINDS = {"arg", "obj", "subj", "prep", "refl", "ccomp", "amod", "xcomp", "gov", "own", "sent"}
 NEGATION_ROLES = ("particle", "adverb", "alone", "determiner", "pronoun", "preposition")
 SLOT_KINDS = {"subj", "obj", "iobj", "amod", "ctrl"}
 FLAGS = {"standalone", "support_only", "no_embedded", "absorbs", "needs_target", "subj", "obj", "people", "nonlocal",

@@ -191,6 +191,8 @@ class TriggerFinder:
         if kind == "own":  # the object (a noun's "de" complement) has a possessive: "la dissolution de leur organisation"
             core = _objects(tok) + [c for c in tok.children if c.dep_ == "nmod" and prep_of(c) == "de"]
             return any(d.dep_ == "det" and "Yes" in d.morph.get("Poss", []) for o in core for d in o.children), None
+        if kind == "sent":  # a word of the sentence: "l'attaque adverse" in a match report
+            return any(lem(t) in values or fold(t.text) in values for t in tok.sent), None
         if kind == "arg":
             phrases = [v for v in values if " " in v]  # "garde à vue": the argument heads it as written
             for o in _arguments(tok):
