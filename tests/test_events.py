@@ -1896,3 +1896,19 @@ def test_events_acronyms_and_custody(parser, extractor, text, expected):
 ])
 def test_events_a_match_report_is_no_war(parser, extractor, text, expected):
     assert run(parser, extractor, text) == expected
+
+
+def test_events_incidents_times_and_raised_patients_through_the_pipeline(settings):
+    """Through the whole pipeline: a derailment or an earthquake kills and destroys, attacks no one;
+    a time phrase holding a place is no target; the patient of "après avoir été attaquée" is the
+    clause's subject; a judo bout is no combat."""
+    from veille.pipeline import Pipeline
+
+    pipe = Pipeline(settings)
+    texts = ["Le déraillement d'un train a tué plus de 91 personnes près de Kanpur.",
+             "Le tremblement de terre, qui a partiellement détruit plusieurs bourgs, a fait 250 morts.",
+             "Après une petite minute de combat, la judokate française a tenté une immobilisation.",
+             "La députée Jo Cox a succombé à ses blessures, après avoir été attaquée à la mi-journée à Birstall."]
+    readings = [[(m.type, m.trigger, [a.name for a in m.source], [a.name for a in m.target])
+                 for m in pipe.run_text(t, dct="2016-06-16").mentions] for t in texts]
+    assert readings == [[], [], [], [("ASSAULT", "attaquée", [], ["Jo Cox"])]]

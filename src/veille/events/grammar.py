@@ -116,6 +116,11 @@ def _raised_subjects(tok: Token) -> list[Token]:
     if tok.dep_ == "xcomp" and tok.head.i != tok.i and tok.head.pos_ in _VERBAL and is_passive(tok) \
             and not has_child(tok, ("nsubj", "nsubj:pass")):
         return dependents(tok.head, "nsubj", "nsubj:pass")
+    if tok.dep_ == "advcl" and tok.head.i != tok.i and tok.head.pos_ in _VERBAL and is_passive(tok) \
+            and any("Inf" in t.morph.get("VerbForm", []) for t in (tok, *dependents(tok, "aux:tense", "aux:pass"))) \
+            and not has_child(tok, ("nsubj", "nsubj:pass")):
+        # "Jo Cox a succombé après avoir été attaquée": the infinitive's patient is the clause's subject
+        return dependents(tok.head, "nsubj")
     return []
 
 

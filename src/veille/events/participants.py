@@ -156,6 +156,8 @@ class Actors:
     def token(self, tok: Token) -> ActorRef | None:
         if tok.pos_ == "PRON" and fold(tok.text) in RELATIVE_PRONOUNS | {"se", "s'", "en", "y"}:
             return None
+        if tok.pos_ == "NOUN" and any(t.start <= tok.idx < t.end for t in self.doc.timexes):
+            return None  # "attaquée à la mi-journée à Birstall": a time, whatever place its phrase holds
         lo, hi = np_span(tok)
         ref = self.at(tok.idx, tok.idx + len(tok.text)) or self.at(lo, hi)
         if ref is None:  # "Son père, Kim Jong Il, …"
