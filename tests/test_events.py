@@ -1912,3 +1912,15 @@ def test_events_incidents_times_and_raised_patients_through_the_pipeline(setting
     readings = [[(m.type, m.trigger, [a.name for a in m.source], [a.name for a in m.target])
                  for m in pipe.run_text(t, dct="2016-06-16").mentions] for t in texts]
     assert readings == [[], [], [], [("ASSAULT", "attaquée", [], ["Jo Cox"])]]
+
+
+def test_events_a_match_report_keeps_only_what_happens_off_the_pitch(parser, extractor):
+    report = ("Dans le derby du Sud, Toulouse a tenu tête à Montpellier tout au long du match, avant de céder en "
+              "fin de rencontre. La semaine prochaine, les Varois rencontreront l'autre promu. Le buteur a égalisé "
+              "à la dernière minute. Des heurts ont éclaté entre supporteurs après le match.")
+    doc = extractor(make_doc(parser, report))
+    assert [reading(m) for m in doc.mentions] == [("ASSAULT", None, "heurts", "asserted", [], [])]
+    assert doc.notes["events_sports_report"] == 3  # céder, rencontrer, égaliser
+    # one word of sport does not make a match report
+    assert run(parser, extractor, "Le ministre a rencontré les joueurs à Paris.") == [
+        ("CONSULT", None, "rencontré", "asserted", ["Le ministre"], [])]

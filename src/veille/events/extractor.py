@@ -64,6 +64,9 @@ from .syntax import (
 )
 from .triggers import TriggerFinder, _Candidate
 
+#: words of @sport that make a document a match report (of two kinds at least)
+SPORTS_REPORT_WORDS = 3
+
 log = logging.getLogger("veille.events")
 
 __all__ = ["EventExtractor", "_Candidate"]
@@ -106,12 +109,25 @@ class EventExtractor:
             doc.token_columns = TokenColumns(sdoc, doc.text)
         actors = self.actors_for(doc)
         aux_heads = _aux_heads(doc.token_columns)
+        # a match report: its attacks, concessions, meetings and withdrawals are a game's; only what
+        # happens off the pitch (@hors_jeu: clashes, injuries, arrests) is an event
+        off_pitch = self.lexicon.classes.get("@hors_jeu", frozenset()) if self.sports_report(doc) else None
         for sent in doc.sentences:
             span = sdoc.char_span(sent.start, sent.end, alignment_mode="expand")
             if span is None or not len(span):
                 continue
-            doc.mentions.extend(self._sentence(doc, sent, span, actors, aux_heads))
+            doc.mentions.extend(self._sentence(doc, sent, span, actors, aux_heads, off_pitch))
         return doc
+
+    def sports_report(self, doc: Document) -> bool:
+        """Whether the document reports a game: at least `SPORTS_REPORT_WORDS` words of @sport, of
+        two kinds at least ("finale", "joueur", "peloton" …)."""
+        words = self.lexicon.classes.get("@sport", frozenset())
+        cols = doc.token_columns
+        if not words or cols is None:
+            return False
+        hits = [lm for i in range(len(cols.text)) if (lm := cols.lem(i)) in words or fold(cols.text[i]) in words]
+        return len(hits) >= SPORTS_REPORT_WORDS and len(set(hits)) >= 2
 
     def actors_for(self, doc: Document) -> Actors:
         """The actor lookup of one parsed document, configured from the lexicon."""
@@ -126,9 +142,12 @@ class EventExtractor:
         return actors
 
     def _sentence(self, doc: Document, sent: Sentence, span: Span, actors: Actors,
-                  aux_heads: set[int]) -> list[EventMention]:
+                  aux_heads: set[int], off_pitch: frozenset[str] | None = None) -> list[EventMention]:
         out: list[EventMention] = []
         for cand in self.triggers.candidates(doc, span, actors, aux_heads):
+            if off_pitch is not None and lem(cand.tok) not in off_pitch and fold(cand.tok.text) not in off_pitch:
+                doc.notes["events_sports_report"] = doc.notes.get("events_sports_report", 0) + 1
+                continue
             # "Au cours de la manifestation, des jeunes ont cassé des vitrines": the riot going on
             in_protest = any(m.type == "PROTEST" for m in out)
             mention = self._mention(doc, sent, span, cand, actors, in_protest=in_protest)
