@@ -1924,3 +1924,17 @@ def test_events_a_match_report_keeps_only_what_happens_off_the_pitch(parser, ext
     # one word of sport does not make a match report
     assert run(parser, extractor, "Le ministre a rencontré les joueurs à Paris.") == [
         ("CONSULT", None, "rencontré", "asserted", ["Le ministre"], [])]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a vehicle or a force named by its purpose is a kind ("véhicules de combat"), not fighting
+    ("Le déploiement inclut des chars et des véhicules de combat de Bradley.", []),
+    # a case or an inquiry that "vise" someone attacks no one
+    ("D'autre part, une autre affaire vise encore François Fillon.", []),
+    # bullets are no missile test; a missile fired with no target is
+    ("Environ 50 balles ont été tirées par les policiers.", []),
+    ("La Corée du Nord a tiré un missile balistique mardi.",
+     [("MOBILIZE", "missile-test", "tiré", "asserted", ["Corée du Nord"], [])]),
+])
+def test_events_kinds_cases_and_missile_tests(parser, extractor, text, expected):
+    assert run(parser, extractor, text) == expected
