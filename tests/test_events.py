@@ -1775,83 +1775,6 @@ def test_events_denied_event_nouns_and_denied_accusations(parser, extractor, tex
     assert run(parser, extractor, text) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    # "accuser" a change in a figure is showing it, not accusing anyone
-    ("HP accuse une baisse de 3 % de son chiffre d'affaires.", []),
-    ("Le TGV accuse un retard de deux heures.", []),
-    ("Le ministre a accusé l'opposition de mentir.",
-     [("ACCUSE", "accuse", "accusé", "asserted", ["Le ministre"], ["l'opposition"])]),
-    # a kind of place or show named by a weapon word is no attack, even where the parser reads
-    # "pas de" as a negation
-    ("Le lanceur a décollé du pas de tir 40 de la base de Cape Canaveral.", []),
-    ("Les soldats se sont entraînés au champ de tir de Canjuers.", []),
-    ("Il n'y a pas eu de tirs à Gaza mardi.", [("ASSAULT", None, "tirs", "negated", [], [])]),
-    # giving in to a feeling concedes nothing to anyone; yielding to demands does
-    ("D'autres orateurs ne cèdent pas à la fatalité de l'anglais.", []),
-    ("Le gouvernement a cédé aux revendications des grévistes.",
-     [("CONCEDE", None, "cédé", "asserted", ["Le gouvernement"], [])]),
-    # one tackles a problem; one attacks people and places
-    ("Le gouvernement va s'attaquer au problème de l'immigration.", []),
-    ("Des hommes armés se sont attaqués aux soldats.",
-     [("ASSAULT", None, "attaqués", "asserted", ["Des hommes armés"], ["soldats"])]),
-    # "s'accorder" is an agreement only with a partner or a subject matter
-    ("La qualité de francophone devrait aussi s'accorder aux individus.", []),
-    ("Les deux pays se sont accordés sur un cessez-le-feu.",
-     [("AGREE", None, "accordés", "asserted", ["Les deux pays"], []),
-      ("RETREAT", "ceasefire", "cessez-le-feu", "asserted", ["Les deux pays"], [])]),
-])
-def test_events_figurative_senses_of_event_verbs_are_no_events(parser, extractor, text, expected):
-    assert run(parser, extractor, text) == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    # a law is about a kind of act, not one that happened (also where the parser hangs "sur" on the verb)
-    ("Le Sénat a adopté ce jeudi le nouveau projet de loi sur le harcèlement sexuel.", []),
-    ("Le texte définit plus précisément le délit de harcèlement sexuel.", []),
-    # a rocket launching satellites is no missile test; a state launching one is
-    ("Une fusée Soyouz devrait lancer les satellites depuis Kourou.", []),
-    ("La Corée du Nord a lancé un satellite mardi.",
-     [("MOBILIZE", "missile-test", "lancé", "asserted", ["Corée du Nord"], [])]),
-    # animals caught, a case taken up and rescuers' equipment are no coercion or mobilisation
-    ("Les scientifiques ont capturé 144 papillons près de Fukushima.", []),
-    ("Les rebelles ont capturé trois soldats.",
-     [("COERCE", "seize", "capturé", "asserted", ["Les rebelles"], ["trois soldats"])]),
-    ("La presse internationale a saisi cette affaire.", []),
-    ("Des dispositifs de recherche ont été mis en place par les secours.", []),
-    ("Un important dispositif de sécurité a été mis en place par la police.",
-     [("MOBILIZE", "police", "mis", "asserted", ["la police"], [])]),
-])
-def test_events_laws_launches_captures_and_rescuers_are_no_events(parser, extractor, text, expected):
-    assert run(parser, extractor, text) == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    # "avoir" alone makes an active past, whatever the parser calls the subject (here nsubj:pass)
-    ("Les rebelles n'ont pas attaqué les positions de l'armée.",
-     [("ASSAULT", None, "attaqué", "negated", ["Les rebelles"], ["les positions de l'armée"])]),
-    ("Les opposants ont été arrêtés par la police.",
-     [("COERCE", "arrest", "arrêtés", "asserted", ["la police"], ["Les opposants"])]),
-    # "été" parsed as a copula still makes a passive: the dead are no attackers
-    ("Deux jeunes femmes ont été tous les trois tués sur le coup.",
-     [("ASSAULT", "killing", "tués", "asserted", [], ["Deux jeunes femmes"])]),
-    # the noun a past participle qualifies is what the act befell; the clause's subject did not do it
-    ("Un homme, blessé lors de l'attentat, a succombé.",
-     [("ASSAULT", None, "blessé", "asserted", [], ["Un homme"])]),
-    ("Les otages, libérés par l'armée, sont rentrés chez eux.",
-     [("RETREAT", "release", "libérés", "asserted", ["l'armée"], ["Les otages"])]),
-    # "ne … cesser de" is going on: the negation of the aspectual verb does not reach the event
-    ("Les rebelles n'ont cessé d'attaquer les positions de l'armée.",
-     [("ASSAULT", None, "attaquer", "asserted", ["Les rebelles"], ["les positions de l'armée"])]),
-    ("Depuis trois jours, des émeutes n'ont cessé de secouer la capitale.",
-     [("PROTEST", "riot", "émeutes", "asserted", [], [])]),
-    # a bomb that went off is an attack with its perpetrator unknown; a gas cylinder is no attack
-    ("Une bombe a explosé dans un immeuble de Tunis.", [("ASSAULT", "explosives", "explosé", "asserted", [], [])]),
-    ("Une bonbonne de gaz a explosé dans un immeuble de Tunis.", []),
-])
-def test_events_active_past_with_avoir_aspectual_negation_and_bombs(parser, extractor, text, expected):
-    assert run(parser, extractor, text) == expected
-
-
 def test_events_a_town_after_an_event_noun_is_where_it_happened_not_who_acted(parser, settings):
     """Through the whole pipeline (actors and places): a town that is no actor is the place of
     "l'attentat de Nice"; a capital the actors stage reads as its state, and a state, still act."""
@@ -1866,36 +1789,6 @@ def test_events_a_town_after_an_event_noun_is_where_it_happened_not_who_acted(pa
     assert readings == {"L'attentat de Nice a fait 86 morts.": ([], "Nice"),
                         "Les bombardements d'Alep ont fait 20 morts.": ([], "Alep"),
                         "L'attentat de l'État islamique a fait 86 morts.": (["État islamique"], None)}
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    # a word in capitals in a sentence that is not is a name (the police unit RAID), not a raid
-    ("C'est la DGSI, appuyée du RAID, qui a mené cette arrestation.",
-     [("COERCE", "arrest", "arrestation", "asserted", [], [])]),
-    ("Un raid aérien a frappé Alep.", [("ASSAULT", "aerial", "raid", "asserted", [], [])]),
-    # "mis en garde à vue" is a detention (a rule's argument may be a phrase); "mis en garde" a warning
-    ("La police a mis le suspect en garde à vue mardi.",
-     [("COERCE", "arrest", "mis", "asserted", ["police"], ["le suspect"])]),
-    ("Le président a mis en garde Moscou contre toute escalade.",
-     [("THREATEN", None, "mis", "asserted", ["Le président"], ["Russie"])]),
-])
-def test_events_acronyms_and_custody(parser, extractor, text, expected):
-    assert run(parser, extractor, text) == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    # a match report's attacks, offensives and finals are a game's ("!sent=@sport", "!subj=@sportifs")
-    ("Les deux favoris de la coupe s'affrontent cet après-midi en finale.", []),
-    ("Montpellier et Nantes s'affrontent cet après-midi en finale.", []),
-    ("Le gardien parisien réduit à néant les efforts de l'attaque adverse lors du match.", []),
-    # supporters fighting before a match, and armies, do fight
-    ("Les supporteurs anglais et russes se sont affrontés dans le Vieux-Port avant le match.",
-     [("ASSAULT", None, "affrontés", "asserted", ["Les supporteurs anglais"], [])]),
-    ("Les rebelles ont lancé une offensive contre Alep.",
-     [("ASSAULT", None, "offensive", "asserted", ["Les rebelles"], [])]),
-])
-def test_events_a_match_report_is_no_war(parser, extractor, text, expected):
-    assert run(parser, extractor, text) == expected
 
 
 def test_events_incidents_times_and_raised_patients_through_the_pipeline(settings):
@@ -1926,7 +1819,86 @@ def test_events_a_match_report_keeps_only_what_happens_off_the_pitch(parser, ext
         ("CONSULT", None, "rencontré", "asserted", ["Le ministre"], [])]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
+#: readings of sentences found on real pages (2012, 2016 and 2017 Wikinews texts that no eval set
+#: holds), each phenomenon beside the reading that must stay an event
+REAL_TEXT_CASES = [
+    # "accuser" a change in a figure is showing it, not accusing anyone
+    ("HP accuse une baisse de 3 % de son chiffre d'affaires.", []),
+    ("Le TGV accuse un retard de deux heures.", []),
+    ("Le ministre a accusé l'opposition de mentir.",
+     [("ACCUSE", "accuse", "accusé", "asserted", ["Le ministre"], ["l'opposition"])]),
+    # a kind of place or show named by a weapon word is no attack, even where the parser reads
+    # "pas de" as a negation
+    ("Le lanceur a décollé du pas de tir 40 de la base de Cape Canaveral.", []),
+    ("Les soldats se sont entraînés au champ de tir de Canjuers.", []),
+    ("Il n'y a pas eu de tirs à Gaza mardi.", [("ASSAULT", None, "tirs", "negated", [], [])]),
+    # giving in to a feeling concedes nothing to anyone; yielding to demands does
+    ("D'autres orateurs ne cèdent pas à la fatalité de l'anglais.", []),
+    ("Le gouvernement a cédé aux revendications des grévistes.",
+     [("CONCEDE", None, "cédé", "asserted", ["Le gouvernement"], [])]),
+    # one tackles a problem; one attacks people and places
+    ("Le gouvernement va s'attaquer au problème de l'immigration.", []),
+    ("Des hommes armés se sont attaqués aux soldats.",
+     [("ASSAULT", None, "attaqués", "asserted", ["Des hommes armés"], ["soldats"])]),
+    # "s'accorder" is an agreement only with a partner or a subject matter
+    ("La qualité de francophone devrait aussi s'accorder aux individus.", []),
+    ("Les deux pays se sont accordés sur un cessez-le-feu.",
+     [("AGREE", None, "accordés", "asserted", ["Les deux pays"], []),
+      ("RETREAT", "ceasefire", "cessez-le-feu", "asserted", ["Les deux pays"], [])]),
+    # a law is about a kind of act, not one that happened (also where the parser hangs "sur" on the verb)
+    ("Le Sénat a adopté ce jeudi le nouveau projet de loi sur le harcèlement sexuel.", []),
+    ("Le texte définit plus précisément le délit de harcèlement sexuel.", []),
+    # a rocket launching satellites is no missile test; a state launching one is
+    ("Une fusée Soyouz devrait lancer les satellites depuis Kourou.", []),
+    ("La Corée du Nord a lancé un satellite mardi.",
+     [("MOBILIZE", "missile-test", "lancé", "asserted", ["Corée du Nord"], [])]),
+    # animals caught, a case taken up and rescuers' equipment are no coercion or mobilisation
+    ("Les scientifiques ont capturé 144 papillons près de Fukushima.", []),
+    ("Les rebelles ont capturé trois soldats.",
+     [("COERCE", "seize", "capturé", "asserted", ["Les rebelles"], ["trois soldats"])]),
+    ("La presse internationale a saisi cette affaire.", []),
+    ("Des dispositifs de recherche ont été mis en place par les secours.", []),
+    ("Un important dispositif de sécurité a été mis en place par la police.",
+     [("MOBILIZE", "police", "mis", "asserted", ["la police"], [])]),
+    # "avoir" alone makes an active past, whatever the parser calls the subject (here nsubj:pass)
+    ("Les rebelles n'ont pas attaqué les positions de l'armée.",
+     [("ASSAULT", None, "attaqué", "negated", ["Les rebelles"], ["les positions de l'armée"])]),
+    ("Les opposants ont été arrêtés par la police.",
+     [("COERCE", "arrest", "arrêtés", "asserted", ["la police"], ["Les opposants"])]),
+    # "été" parsed as a copula still makes a passive: the dead are no attackers
+    ("Deux jeunes femmes ont été tous les trois tués sur le coup.",
+     [("ASSAULT", "killing", "tués", "asserted", [], ["Deux jeunes femmes"])]),
+    # the noun a past participle qualifies is what the act befell; the clause's subject did not do it
+    ("Un homme, blessé lors de l'attentat, a succombé.",
+     [("ASSAULT", None, "blessé", "asserted", [], ["Un homme"])]),
+    ("Les otages, libérés par l'armée, sont rentrés chez eux.",
+     [("RETREAT", "release", "libérés", "asserted", ["l'armée"], ["Les otages"])]),
+    # "ne … cesser de" is going on: the negation of the aspectual verb does not reach the event
+    ("Les rebelles n'ont cessé d'attaquer les positions de l'armée.",
+     [("ASSAULT", None, "attaquer", "asserted", ["Les rebelles"], ["les positions de l'armée"])]),
+    ("Depuis trois jours, des émeutes n'ont cessé de secouer la capitale.",
+     [("PROTEST", "riot", "émeutes", "asserted", [], [])]),
+    # a bomb that went off is an attack with its perpetrator unknown; a gas cylinder is no attack
+    ("Une bombe a explosé dans un immeuble de Tunis.", [("ASSAULT", "explosives", "explosé", "asserted", [], [])]),
+    ("Une bonbonne de gaz a explosé dans un immeuble de Tunis.", []),
+    # a word in capitals in a sentence that is not is a name (the police unit RAID), not a raid
+    ("C'est la DGSI, appuyée du RAID, qui a mené cette arrestation.",
+     [("COERCE", "arrest", "arrestation", "asserted", [], [])]),
+    ("Un raid aérien a frappé Alep.", [("ASSAULT", "aerial", "raid", "asserted", [], [])]),
+    # "mis en garde à vue" is a detention (a rule's argument may be a phrase); "mis en garde" a warning
+    ("La police a mis le suspect en garde à vue mardi.",
+     [("COERCE", "arrest", "mis", "asserted", ["police"], ["le suspect"])]),
+    ("Le président a mis en garde Moscou contre toute escalade.",
+     [("THREATEN", None, "mis", "asserted", ["Le président"], ["Russie"])]),
+    # a match report's attacks, offensives and finals are a game's ("!sent=@sport", "!subj=@sportifs")
+    ("Les deux favoris de la coupe s'affrontent cet après-midi en finale.", []),
+    ("Montpellier et Nantes s'affrontent cet après-midi en finale.", []),
+    ("Le gardien parisien réduit à néant les efforts de l'attaque adverse lors du match.", []),
+    # supporters fighting before a match, and armies, do fight
+    ("Les supporteurs anglais et russes se sont affrontés dans le Vieux-Port avant le match.",
+     [("ASSAULT", None, "affrontés", "asserted", ["Les supporteurs anglais"], [])]),
+    ("Les rebelles ont lancé une offensive contre Alep.",
+     [("ASSAULT", None, "offensive", "asserted", ["Les rebelles"], [])]),
     # a vehicle or a force named by its purpose is a kind ("véhicules de combat"), not fighting
     ("Le déploiement inclut des chars et des véhicules de combat de Bradley.", []),
     # a case or an inquiry that "vise" someone attacks no one
@@ -1935,6 +1907,9 @@ def test_events_a_match_report_keeps_only_what_happens_off_the_pitch(parser, ext
     ("Environ 50 balles ont été tirées par les policiers.", []),
     ("La Corée du Nord a tiré un missile balistique mardi.",
      [("MOBILIZE", "missile-test", "tiré", "asserted", ["Corée du Nord"], [])]),
-])
-def test_events_kinds_cases_and_missile_tests(parser, extractor, text, expected):
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REAL_TEXT_CASES)
+def test_events_real_text_readings(parser, extractor, text, expected):
     assert run(parser, extractor, text) == expected
