@@ -1801,10 +1801,12 @@ def test_events_incidents_times_and_raised_patients_through_the_pipeline(setting
     texts = ["Le déraillement d'un train a tué plus de 91 personnes près de Kanpur.",
              "Le tremblement de terre, qui a partiellement détruit plusieurs bourgs, a fait 250 morts.",
              "Après une petite minute de combat, la judokate française a tenté une immobilisation.",
-             "La députée Jo Cox a succombé à ses blessures, après avoir été attaquée à la mi-journée à Birstall."]
+             "La députée Jo Cox a succombé à ses blessures, après avoir été attaquée à la mi-journée à Birstall.",
+             # a treaty named in passing is no agreement, and its name is no party to it
+             "Israël a restitué le Sinaï à l'Égypte en vertu du Traité de paix israélo-égyptien de 1979."]
     readings = [[(m.type, m.trigger, [a.name for a in m.source], [a.name for a in m.target])
                  for m in pipe.run_text(t, dct="2016-06-16").mentions] for t in texts]
-    assert readings == [[], [], [], [("ASSAULT", "attaquée", [], ["Jo Cox"])]]
+    assert readings == [[], [], [], [("ASSAULT", "attaquée", [], ["Jo Cox"])], []]
 
 
 def test_events_a_match_report_keeps_only_what_happens_off_the_pitch(parser, extractor):

@@ -158,6 +158,8 @@ class Actors:
             return None
         if tok.pos_ == "NOUN" and any(t.start <= tok.idx < t.end for t in self.doc.timexes):
             return None  # "attaquée à la mi-journée à Birstall": a time, whatever place its phrase holds
+        if self.ctx is not None and self._in_trigger_name(tok):
+            return None  # "l'Accord de libre-échange nord-américain": the name the trigger heads
         lo, hi = np_span(tok)
         ref = self.at(tok.idx, tok.idx + len(tok.text)) or self.at(lo, hi)
         if ref is None:  # "Son père, Kim Jong Il, …"
@@ -181,6 +183,14 @@ class Actors:
                                 ref = ActorRef(name=self.doc.text[blo:bhi], country=state.country)
                                 break
         return ref
+
+    def _in_trigger_name(self, tok: Token) -> bool:
+        """Whether `tok` lies in a named entity that holds the trigger being read too."""
+        triggers = [tok.doc[i] for i in self.ctx[2] if i < len(tok.doc)] if self.ctx else []
+        for e in self.doc.entities:
+            if e.start <= tok.idx < e.end and any(e.start <= t.idx < e.end for t in triggers if t.i != tok.i):
+                return True
+        return False
 
     def place_only(self, tok: Token) -> bool:
         """Whether a proper noun names a place and nothing that acts: no actor, state or demonym
