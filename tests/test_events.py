@@ -1824,6 +1824,8 @@ def test_events_a_match_report_keeps_only_what_happens_off_the_pitch(parser, ext
 #: readings of sentences found on real pages (2012, 2016 and 2017 Wikinews texts that no eval set
 #: holds), each phenomenon beside the reading that must stay an event
 REAL_TEXT_CASES = [
+    # what an event is called is no other event ("cette destitution est un « coup d'État »")
+    ("Dilma Rousseff déclare que cette destitution est un « coup d'État » parlementaire.", []),
     # "accuser" a change in a figure is showing it, not accusing anyone
     ("HP accuse une baisse de 3 % de son chiffre d'affaires.", []),
     ("Le TGV accuse un retard de deux heures.", []),

@@ -100,6 +100,8 @@ class TriggerFinder:
                 continue
             if _names_a_kind(tok, kinds):
                 continue  # a kind, not an event: "les centres de torture", "le pas de tir"
+            if self._predicate_of_event(tok):
+                continue  # "cette destitution est un « coup d'État »": the subject's event, named again
             if self.talks_topic(tok):
                 continue  # what a meeting is about: "la réunion portait sur l'enlèvement de trois militaires"
             loc = locutions.get(tok.i)
@@ -234,6 +236,18 @@ class TriggerFinder:
                         others.append(sdoc[j])
                     return key, others
         return None
+
+    def _predicate_of_event(self, noun: Token) -> bool:
+        """A trigger noun that is the predicate of a copula whose subject is an event noun of the
+        lexicon or a noun with a demonstrative ("cette destitution"): what the subject is called,
+        not another event."""
+        if not any(c.dep_ == "cop" for c in noun.children):
+            return False
+        lex = self.lexicon
+        return any(c.dep_ in ("nsubj", "nsubj:pass") and c.pos_ in _NOMINAL and (
+            lem(c) in lex.nouns or fold(c.text) in lex.nouns
+            or any(d.dep_ == "det" and "Dem" in d.morph.get("PronType", []) for d in c.children))
+            for c in noun.children)
 
     def talks_topic(self, noun: Token) -> bool:
         """Whether a nominal trigger is only the topic of talks, not coded as an event of its own (the
