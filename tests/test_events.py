@@ -1824,6 +1824,10 @@ def test_events_a_match_report_keeps_only_what_happens_off_the_pitch(parser, ext
 #: readings of sentences found on real pages (2012, 2016 and 2017 Wikinews texts that no eval set
 #: holds), each phenomenon beside the reading that must stay an event
 REAL_TEXT_CASES = [
+    # "permettre à X de", "aider X à": X does it, not the subject ("Cette frappe a permis à l'organisation …")
+    ("Cette frappe a permis à l'organisation de lancer une offensive contre la base.",
+     [("ASSAULT", None, "frappe", "asserted", [], []),
+      ("ASSAULT", None, "offensive", "asserted", ["l'organisation"], [])]),
     # what an event is called is no other event ("cette destitution est un « coup d'État »")
     ("Dilma Rousseff déclare que cette destitution est un « coup d'État » parlementaire.", []),
     # "accuser" a change in a figure is showing it, not accusing anyone
