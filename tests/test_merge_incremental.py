@@ -356,7 +356,7 @@ def test_large_stories_keep_a_descriptor_of_every_article_as_they_grow(monkeypat
     stores = open_store(":memory:"), open_store(":memory:"), open_store(":memory:")
     for store in stores:
         store.add_documents([copy(d) for d in docs[:120]])
-        Merger(Settings(), story_rebuild_max=10).run(store)
+        Merger(Settings(), story_rebuild_max=10, descriptor_min_articles=10).run(store)
     with_desc, without, full = stores
     with without.transaction() as c:
         c.execute("DELETE FROM story_descriptors")
@@ -365,9 +365,10 @@ def test_large_stories_keep_a_descriptor_of_every_article_as_they_grow(monkeypat
         asked = [_profiles_read(store, monkeypatch) for store in stores[:2]]
         for store in stores[:2]:
             store.add_documents([copy(d) for d in docs[start:start + 10]])
-            assert IncrementalMerger(Settings(), full_ratio=100.0, story_rebuild_max=10).run(store)["incremental"] == 1
+            assert IncrementalMerger(Settings(), full_ratio=100.0, story_rebuild_max=10,
+                                     descriptor_min_articles=10).run(store)["incremental"] == 1
         full.add_documents([copy(d) for d in docs[start:start + 10]])
-        Merger(Settings(), story_rebuild_max=10).run(full)
+        Merger(Settings(), story_rebuild_max=10, descriptor_min_articles=10).run(full)
         follows = [{(st.story_id, st.follows) for st in store.iter_stories() if st.follows} for store in stores]
         assert follows[0] == follows[2] != set()  # as the full merge links them (the 10-article sample did not, once)
         assert len(asked[0]) <= len(asked[1])  # the large story's articles are not read

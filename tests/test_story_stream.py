@@ -168,15 +168,15 @@ def test_staged_follow_rows_are_read_back_in_day_order_a_page_at_a_time():
         ("s2", "2023-01-02", "2023-01-09", ["a:A", "a:B"], {"x": 0.5, "y": 0.25})]
 
 
-def test_full_merge_writes_the_descriptors_of_the_stories_too_large_to_rebuild(monkeypatch):
-    """Each story larger than `story_rebuild_max` (and only those) gets a descriptor in the story
+def test_full_merge_writes_the_descriptors_of_the_stories_above_the_descriptor_size(monkeypatch):
+    """Each story larger than `descriptor_min_articles` (and only those) gets a descriptor in the story
     index whose centroid and dominant actors are those of all its articles, whether the story was
     described in a batch or read a chunk at a time (`READ_BATCH`)."""
     from veille.merge.index import profile_from_json
     from veille.merge.stories import StoryDescriptor, _centroid, _vector, corpus_idf, dominant_actors
 
     monkeypatch.setattr(story_stream, "READ_BATCH", 6)
-    expected, _got, store = both(topic_corpus(1), story_rebuild_max=3)
+    expected, _got, store = both(topic_corpus(1), descriptor_min_articles=3)
     sizes = {s.story_id: len(s.article_ids) for s in expected[0]}
     stored = store.story_descriptors(sizes)
     assert set(stored) == {sid for sid, n in sizes.items() if n > 3}

@@ -29,6 +29,9 @@ class MergeConfig:
     # incremental merge (veille.merge.incremental)
     incremental_full_ratio: float = 0.25  # more new articles than this share of the store: full merge
     story_rebuild_max: int = 300  # larger stories are appended to, not rebuilt
+    # larger stories keep a descriptor in the story index (stories.StoryDescriptor): the follow-up
+    # links of an incremental merge read it instead of the story's articles
+    descriptor_min_articles: int = 30
 
     @classmethod
     def from_settings(cls, settings: Settings | None) -> MergeConfig:

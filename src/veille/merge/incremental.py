@@ -249,6 +249,8 @@ class IncrementalMerger:
         self.full_ratio = self.cfg.incremental_full_ratio if full_ratio is None else full_ratio
         # larger stories are appended to, not rebuilt
         self.story_rebuild_max = self.cfg.story_rebuild_max if story_rebuild_max is None else story_rebuild_max
+        # stories described by their stored descriptor (never more than the large ones)
+        self.descriptor_min = min(self.cfg.descriptor_min_articles, self.story_rebuild_max)
 
     def run(self, store) -> dict[str, int]:
         """Fold the new articles in; one run at a time per store object (the web app's upload threads)."""
@@ -524,13 +526,13 @@ class IncrementalMerger:
                           old_story: dict[str, str | None], renamed: dict[str, str],
                           gone: set[str]) -> dict[str, dict | None]:
         """The story index's descriptors after this pass (story → json, None: dropped): a rebuilt
-        story larger than `story_rebuild_max` described from its articles; a grown large story's
+        story larger than `descriptor_min_articles` described from its articles; a grown large story's
         stored descriptors (of the large stories it joins) plus the articles that joined it; the
         stories gone, dropped. A grown story whose parts lack one (an index written before
         descriptors, a story that grew large by appends) keeps none: it is sampled instead."""
         out: dict[str, dict | None] = dict.fromkeys(sorted(gone))
         for st in stories:
-            if len(st.article_ids) > self.story_rebuild_max:
+            if len(st.article_ids) > self.descriptor_min:
                 vecs = {a: _vector(prof.profiles[a].terms, prof.idf) for a in st.article_ids if a in prof.profiles}
                 out[st.story_id] = describe_members(st.article_ids, vecs, prof.profiles).to_json()
         if not grown:
@@ -557,11 +559,11 @@ class IncrementalMerger:
 
     def described_stored(self, store, story_ids: list[str], load, describe,
                          fallback: dict[str, list[str]]) -> None:
-        """`describe` each stored story: a large one from its descriptor in the story index where it
-        has one (every article it holds), else from its members, a large story's sampled
-        (`sampled_members`), their profiles loaded first."""
-        large = store.stories_larger_than(story_ids, self.story_rebuild_max)
-        stored = store.story_descriptors(large)
+        """`describe` each stored story: one larger than `descriptor_min_articles` from its
+        descriptor in the story index where it has one (every article it holds), else from its
+        members, a large story's sampled (`sampled_members`), their profiles loaded first."""
+        described = store.stories_larger_than(story_ids, self.descriptor_min)
+        stored = store.story_descriptors(described)
         rest = [sid for sid in story_ids if sid not in stored]
         members = self.sampled_members(store, rest)
         load({a for ids in members.values() for a in ids})

@@ -11,7 +11,7 @@ A full merge (`Merger.run`) rewrites it (`streamed.IndexWriter`, `story_stream.S
   needs to re-decide only the clusters a new report reaches;
 - `story_profiles`, `story_keys`, `story_df`: each article's top terms and actors, its story index
   keys (actors, heaviest terms) by day, and the document frequency of every term;
-- `story_descriptors`: each story larger than `story_rebuild_max` described once for the follow-up
+- `story_descriptors`: each story larger than `descriptor_min_articles` described once for the follow-up
   links (`stories.StoryDescriptor`: the sum of its articles' vectors, its actors' counts), so that
   an incremental pass never re-reads its articles; grown by the articles that join it (an index
   written before descriptors has none: those stories are described from a sample of articles);

@@ -287,11 +287,11 @@ class StoryStream:
         """Every story (`StoryBuilder.describe`), in story id order, its articles' profiles and its
         staged events read back a batch of stories at a time, each dated story's centroid and
         dominant actors staged in the store, the descriptor of each story larger than
-        `story_rebuild_max` written to the story index; then the follow-up links (`follow_ups`)."""
+        `descriptor_min_articles` written to the story index; then the follow-up links (`follow_ups`)."""
         store.clear_merge_stage(("stage_follow",))
         stories: list[Story] = []
         staged: list[tuple[str, str, str, set[str], dict[str, float]]] = []
-        large = self.cfg.story_rebuild_max
+        large = self.cfg.descriptor_min_articles
         ordered = sorted(groups.values(), key=lambda members: article_story[members[0]])
         batch: list[list[str]] = []
         size = 0
