@@ -79,7 +79,6 @@ from .stories import (
     ArticleProfile,
     StoryBuilder,
     StoryDescriptor,
-    _centroid,
     _vector,
     corpus_idf,
     describe_members,
@@ -221,6 +220,11 @@ class _Profiles:
         df = Counter(self.store.story_df(terms))
         df.update({t: c for t, c in self.df_delta.items() if t in terms})
         self.idf.update(corpus_idf(df, self.n))
+
+
+def _descriptor_of(ids: list[str], profiles: dict[str, ArticleProfile], idf: dict[str, float]) -> StoryDescriptor:
+    """The descriptor of a story of `ids` (those with a profile), from their vectors under `idf`."""
+    return describe_members(ids, {a: _vector(profiles[a].terms, idf) for a in ids if a in profiles}, profiles)
 
 
 def _absorbed(stories: list[Story], large: set[str], old_story: dict[str, str | None]):
@@ -399,8 +403,9 @@ class IncrementalMerger:
                                                              old_story, arts)
         gone |= small
         vanished = gone - {st.story_id for st in (*stories, *grown)}
-        descriptors = self.large_descriptors(store, prof, stories, grown, large, old_story, renamed, gone)
-        later = self.link_follow_ups(store, stories, prof.profiles, prof.idf, affected, prof.load, vanished)
+        rebuilt = {st.story_id: _descriptor_of(st.article_ids, prof.profiles, prof.idf) for st in stories}
+        descriptors = self.updated_descriptors(store, prof, stories, rebuilt, grown, large, old_story, renamed, gone)
+        later = self.link_follow_ups(store, stories, rebuilt, prof.profiles, prof.idf, affected, prof.load, vanished)
         stories = [*stories, *grown]
         outside = [e.event_id for e in events if e.event_id not in event_story]
         stored_story = {e.event_id: e.story_id for e in store.events_by_id(outside)}
@@ -522,19 +527,18 @@ class IncrementalMerger:
             event_story[e] = rename.get(sid, sid)
         return [st for st in stories if st.story_id not in absorbed], grown, gone, moved
 
-    def large_descriptors(self, store, prof: _Profiles, stories: list[Story], grown: list[Story], large: set[str],
-                          old_story: dict[str, str | None], renamed: dict[str, str],
-                          gone: set[str]) -> dict[str, dict | None]:
+    def updated_descriptors(self, store, prof: _Profiles, stories: list[Story], rebuilt: dict[str, StoryDescriptor],
+                            grown: list[Story], large: set[str], old_story: dict[str, str | None],
+                            renamed: dict[str, str], gone: set[str]) -> dict[str, dict | None]:
         """The story index's descriptors after this pass (story → json, None: dropped): a rebuilt
-        story larger than `descriptor_min_articles` described from its articles; a grown large story's
+        story larger than `descriptor_min_articles`, its descriptor (`rebuilt`); a grown large story's
         stored descriptors (of the large stories it joins) plus the articles that joined it; the
         stories gone, dropped. A grown story whose parts lack one (an index written before
         descriptors, a story that grew large by appends) keeps none: it is sampled instead."""
         out: dict[str, dict | None] = dict.fromkeys(sorted(gone))
         for st in stories:
             if len(st.article_ids) > self.descriptor_min:
-                vecs = {a: _vector(prof.profiles[a].terms, prof.idf) for a in st.article_ids if a in prof.profiles}
-                out[st.story_id] = describe_members(st.article_ids, vecs, prof.profiles).to_json()
+                out[st.story_id] = rebuilt[st.story_id].to_json()
         if not grown:
             return out
         parts: dict[str, list[str]] = {}
@@ -557,21 +561,19 @@ class IncrementalMerger:
             out[st.story_id] = desc.to_json()
         return out
 
-    def described_stored(self, store, story_ids: list[str], load, describe,
-                         fallback: dict[str, list[str]]) -> None:
-        """`describe` each stored story: one larger than `descriptor_min_articles` from its
-        descriptor in the story index where it has one (every article it holds), else from its
-        members, a large story's sampled (`sampled_members`), their profiles loaded first."""
+    def stored_descriptors(self, store, story_ids: list[str], profiles: dict[str, ArticleProfile],
+                           idf: dict[str, float], load) -> dict[str, StoryDescriptor]:
+        """The descriptor of each stored story: one larger than `descriptor_min_articles` read from
+        the story index where it has one (every article it holds), else made from its members, a
+        large story's sampled (`sampled_members`), their profiles loaded first."""
         described = store.stories_larger_than(story_ids, self.descriptor_min)
-        stored = store.story_descriptors(described)
-        rest = [sid for sid in story_ids if sid not in stored]
+        out = {sid: StoryDescriptor.from_json(data) for sid, data in store.story_descriptors(described).items()}
+        rest = [sid for sid in story_ids if sid not in out]
         members = self.sampled_members(store, rest)
         load({a for ids in members.values() for a in ids})
-        for sid in story_ids:
-            if sid in stored:
-                describe(sid, None, StoryDescriptor.from_json(stored[sid]))
-            else:
-                describe(sid, members.get(sid, fallback.get(sid, [])))
+        for sid in rest:
+            out[sid] = _descriptor_of(members.get(sid, []), profiles, idf)
+        return out
 
     def sampled_members(self, store, story_ids: list[str]) -> dict[str, list[str]]:
         """Story members for centroids and dominant actors; a large story is described by its
@@ -583,30 +585,23 @@ class IncrementalMerger:
             out[sid] = store.story_article_ids(sid, self.story_rebuild_max)
         return out
 
-    def link_follow_ups(self, store, stories: list[Story], profiles: dict[str, ArticleProfile],
-                        idf: dict[str, float], replaced: set[str], load, vanished: set[str]) -> list[Story]:
-        """`follows` of the rebuilt stories, against the other rebuilt stories and the earlier stories
-        that the index finds by the rebuilt story's dominant actors, and of the later stories found
-        the same way (approximates the full pass). Returns the later stories whose link changed."""
+    def link_follow_ups(self, store, stories: list[Story], rebuilt: dict[str, StoryDescriptor],
+                        profiles: dict[str, ArticleProfile], idf: dict[str, float], replaced: set[str], load,
+                        vanished: set[str]) -> list[Story]:
+        """`follows` of the rebuilt stories (`rebuilt`: their descriptors), against the other rebuilt
+        stories and the earlier stories that the index finds by the rebuilt story's dominant actors,
+        and of the later stories found the same way (approximates the full pass). Returns the later
+        stories whose link changed."""
         cfg = self.cfg
         centroids: dict[str, dict[str, float]] = {}
         actor_sets: dict[str, set[str]] = {}
 
-        def describe(sid: str, ids: list[str] | None, stored: StoryDescriptor | None = None) -> None:
-            if stored is not None:
-                centroids[sid], actor_sets[sid] = stored.centroid(), stored.actors()
-                return
-            assert ids is not None
-            centroids[sid] = _centroid([_vector(profiles[a].terms, idf) for a in ids if a in profiles])
-            counts: Counter = Counter()
-            for a in ids:
-                if a in profiles:
-                    counts.update({k: profiles[a].actor_counts.get(k, 1) for k in profiles[a].actors})
-            actor_sets[sid] = {k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]}
+        def describe(descriptors: dict[str, StoryDescriptor]) -> None:
+            for sid, desc in descriptors.items():
+                centroids[sid], actor_sets[sid] = desc.centroid(), desc.actors()
 
-        for s in stories:
-            describe(s.story_id, s.article_ids)
-        rebuilt = {s.story_id for s in stories}
+        describe(rebuilt)
+        rebuilt_ids = set(rebuilt)
         wanted: set[str] = set()
         for s in stories:
             if not s.start:
@@ -615,9 +610,8 @@ class IncrementalMerger:
             for k in sorted(actor_sets[s.story_id]):
                 ids = store.story_key_between("a:" + k, lo, hi, cfg.follow_candidates)
                 wanted |= {r["story_id"] for r in store.article_rows(ids).values() if r["story_id"]}
-        context = store.stories_by_id(wanted - rebuilt - replaced, members=False)
-        self.described_stored(store, [st.story_id for st in context], load, describe,
-                              {st.story_id: st.article_ids for st in context})
+        context = store.stories_by_id(wanted - rebuilt_ids - replaced, members=False)
+        describe(self.stored_descriptors(store, [st.story_id for st in context], profiles, idf, load))
         keep = {st.story_id: st.follows for st in context}
         for s in stories:
             s.follows = None
@@ -636,11 +630,10 @@ class IncrementalMerger:
             for k in sorted(actor_sets[s.story_id]):
                 ids = store.story_key_after("a:" + k, lo, hi, cfg.follow_candidates)
                 wanted |= {r["story_id"] for r in store.article_rows(ids).values() if r["story_id"]}
-        later = store.stories_by_id(wanted - rebuilt - replaced, members=False)
-        followed = {st.follows for st in later if st.follows} - rebuilt - replaced - set(centroids)
+        later = store.stories_by_id(wanted - rebuilt_ids - replaced, members=False)
+        followed = {st.follows for st in later if st.follows} - rebuilt_ids - replaced - set(centroids)
         extra = store.stories_by_id(followed, members=False)
-        self.described_stored(store, [st.story_id for st in (*later, *extra)], load, describe,
-                              {st.story_id: st.article_ids for st in (*later, *extra)})
+        describe(self.stored_descriptors(store, [st.story_id for st in (*later, *extra)], profiles, idf, load))
         by_id = {st.story_id: st for st in (*stories, *context, *extra)}
         changed = []
         for st in later:
