@@ -292,6 +292,7 @@ class StoryStream:
         stories: list[Story] = []
         staged: list[tuple[str, str, str, set[str], dict[str, float]]] = []
         large = self.cfg.descriptor_min_articles
+        described: list[tuple[str, dict]] = []  # (story, descriptor json): a few per thousand stories
         ordered = sorted(groups.values(), key=lambda members: article_story[members[0]])
         batch: list[list[str]] = []
         size = 0
@@ -316,7 +317,7 @@ class StoryStream:
                 sid = article_story[m[0]]
                 keep(*self.builder.describe(sid, m, events.get(sid, []), infos, profiles, vecs, day))
                 if len(m) > large:
-                    store.add_story_descriptors([(sid, describe_members(m, vecs, profiles).to_json())])
+                    described.append((sid, describe_members(m, vecs, profiles).to_json()))
 
         for members in ordered:
             if len(members) > READ_BATCH:  # a large story: read a chunk of it at a time
@@ -327,7 +328,7 @@ class StoryStream:
                                                                      day, idf)
                 keep(story, centroid, actors)
                 if len(members) > large:
-                    store.add_story_descriptors([(story.story_id, desc.to_json())])
+                    described.append((story.story_id, desc.to_json()))
                 continue
             batch.append(members)
             size += len(members)
@@ -337,6 +338,7 @@ class StoryStream:
         if batch:
             flush()
         store.stage_follow(staged)
+        store.add_story_descriptors(described)
         follows = self.follow_ups(store)
         for story in stories:
             story.follows = follows.get(story.story_id) or story.follows
