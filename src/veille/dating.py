@@ -131,10 +131,10 @@ def attach_date(doc: Document, start: int, end: int, *,
             best = (dist, t)
     if best is not None:
         return _based(timex_date(best[1]), "text")
-    continued = _continues(doc.text[s_lo:end], continuations)
+    continued = _holds_phrase(doc.text[s_lo:end], continuations)
     # "… ont eu lieu récemment": a sentence that places itself in time, however vaguely, does not
     # continue the narrative of the one before
-    own_time = not continued and _continues(doc.text[s_lo:s_hi], own_times)
+    own_time = not continued and _holds_phrase(doc.text[s_lo:s_hi], own_times)
     carried = None if own_time else _paragraph_date(doc, usable, s_lo, continued=continued)
     if carried is not None:
         return _based(carried, "context")
@@ -154,13 +154,14 @@ def _based(dv: DateValue | None, basis: str) -> DateValue | None:
 CARRY_SENTENCES = 2
 
 
-def _continues(clause: str, continuations: frozenset[str]) -> bool:
-    """Whether `clause` (sentence start to trigger end) holds a continuation word ("puis", "ensuite")."""
-    if not continuations:
+def _holds_phrase(text: str, phrases: frozenset[str]) -> bool:
+    """Whether `text` holds one of the lexicon's `phrases` as whole words (a continuation word of the
+    clause, "puis"; a vague time of the sentence, "récemment")."""
+    if not phrases:
         return False
-    words = fold(clause).replace("'", "' ").split()
-    text = " " + " ".join(w.strip(",;:") for w in words) + " "
-    return any(f" {c} " in text for c in continuations)
+    words = fold(text).replace("'", "' ").split()
+    padded = " " + " ".join(w.strip(",;:") for w in words) + " "
+    return any(f" {c} " in padded for c in phrases)
 
 
 def _paragraph_date(doc: Document, usable: list[Timex], sent_start: int, *,
