@@ -272,9 +272,8 @@ class TriggerFinder:
                 # "a adopté le projet de loi sur le harcèlement": the parser hangs the meeting's or the
                 # text's "sur" complement on the verb when it follows the object
                 for obj in (c for c in head.children if c.dep_ in ("obj", "nsubj:pass") and c.i < base.i):
-                    words = list(obj.subtree)
-                    if words[-1].i + 1 == min(t.i for t in base.subtree) \
-                            and any(lem(t) in get("@discussions", frozenset()) for t in words):
+                    if obj.right_edge.i + 1 == base.left_edge.i \
+                            and any(lem(t) in get("@discussions", frozenset()) for t in obj.subtree):
                         return True
         return head.pos_ in _NOMINAL and base.dep_ == "nmod" and prep == "sur" \
             and lem(head) in get("@discussions", frozenset())

@@ -69,7 +69,8 @@ def locate_event(doc: Document, start: int, end: int, *, lang: str | None = None
     cols = doc.token_columns
     candidates: list[tuple[int, int, int, Location]] = []
     for pm in places:
-        ok = _attached(sdoc, pm.start, pm.end, trigger, targets, cues, cols) or _named_after(sdoc, pm, trigger, cols)
+        ok = _attached(sdoc, pm.start, pm.end, trigger, targets, cues, cols) or _named_after(sdoc, pm, trigger, cues,
+                                                                                             cols)
         if ok is None:
             continue
         strength, _prep = ok
@@ -95,7 +96,7 @@ def locate_event(doc: Document, start: int, end: int, *, lang: str | None = None
     return candidates[0][3]
 
 
-def _named_after(sdoc, pm: PlaceMention, trigger, cols: TokenColumns) -> tuple[int, str] | None:
+def _named_after(sdoc, pm: PlaceMention, trigger, cues, cols: TokenColumns) -> tuple[int, str] | None:
     """An event noun's "de" complement naming a town or a site: "l'attentat de Nice", "les
     bombardements d'Alep", "le massacre de Srebrenica" happened there (a country or a region there
     is who acted or suffered it: "les frappes de la Russie")."""
@@ -104,10 +105,8 @@ def _named_after(sdoc, pm: PlaceMention, trigger, cols: TokenColumns) -> tuple[i
     a = _anchor(sdoc, pm.start, pm.end)
     if a is None or a.head.i != trigger.i or a.dep_ != "nmod":
         return None
-    case = [c for c in cols.children(a.i) if c < a.i and cols.dep[c] == "case"]
-    if not case or fold(cols.text[case[0]]) not in ("de", "d'", "du", "des"):
-        return None
-    return 2, "de"
+    prep = _prep_of(a, cues, cols)
+    return (2, prep) if prep in ("de", "d'", "du", "des") else None
 
 
 def _location(pm: PlaceMention) -> Location:
